@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { BatchedLatency, type Interval } from '../../sim/stats/batched.js';
+import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
+import { LogHistogram } from '../../sim/stats/histogram.js';
+import { exponential, lognormal, rngFor } from './samplers.js';
+
+const inside = (iv: Interval, x: number): boolean => iv !== null && iv[0] <= x && x <= iv[1];
+
+describe('BatchedLatency', () => {
+  it('point estimates come from all samples, intervals from the batch statistics', () => {
+    const r = rngFor('batched-basic');
+    const b = new BatchedLatency(10);
+    const all = new LogHistogram();
+    for (let i = 0; i < 10_000; i++) {
+      const v = lognormal(r, Math.log(0.01), 1);
+      b.record(v, i % 10);
+      all.record(v);
+    }
+    const s = b.summary();
+    expect(s.count).toBe(10_000);
+    expect(s.min).toBe(all.min);
+    expect(s.max).toBe(all.max);
+    expect(s.mean).toBeCloseTo(all.mean, 12);
+    expect([s.p50, s.p90, s.p99, s.p999]).toEqual([0.5, 0.9, 0.99, 0.999].map((q) => all.quantile(q)));
+    expect(s.ciParts).toBe(10);
+    // Half-width = t-interval over the 10 batch p90s, centred on the overall p90.
+    const batchP90 = Array.from({ length: 10 }, (_, i) => b.batch(i).quantile(0.9));
+    const hw = meanConfidenceInterval(batchP90).halfWidth;
+    expect(s.ci.p90?.[0]).toBeCloseTo(s.p90 - hw, 12);
+    expect(s.ci.p90?.[1]).toBeCloseTo(s.p90 + hw, 12);
+    for (const k of ['mean', 'p50', 'p90', 'p99', 'p999'] as const) {
+      const iv = s.ci[k];
+      expect(iv).not.toBeNull();
+      expect(inside(iv, s[k])).toBe(true);
+    }
+    const { sum, ...overall } = b.overall().toJSON();
+    const { sum: sumAll, ...expected } = all.toJSON();
+    expect(overall).toEqual(expected);
+    expect(sum).toBeCloseTo(sumAll, 9);
+  });
+
+  it('skips empty batches; fewer than two non-empty batches → null intervals', () => {
+    const b = new BatchedLatency(20);
+    const empty = b.summary();
+    expect(empty.count).toBe(0);
+    expect(empty.mean).toBeNaN();
+    expect(empty.ci).toEqual({ mean: null, p50: null, p90: null, p99: null, p999: null });
+    b.record(0.01, 3);
+    b.record(0.02, 3);
+    expect(b.summary().ci.mean).toBeNull();
+    expect(b.summary().ciParts).toBe(1);
+    b.record(0.03, 7);
+    const s = b.summary();
+    expect(s.ciParts).toBe(2);
+    expect(s.ci.mean).not.toBeNull();
+    expect(s.count).toBe(3);
+  });
+
+  it('lower bounds never go below zero', () => {
+    const b = new BatchedLatency(2);
+    b.record(0.001, 0);
+    b.record(10, 1);
+    const lo = b.summary().ci.mean?.[0];
+    expect(lo).toBe(0);
+  });
+
+  it('rejects bad batch indices and sizes', () => {
+    const b = new BatchedLatency(4);
+    expect(() => b.record(1, 4)).toThrow(RangeError);
+    expect(() => b.record(1, -1)).toThrow(RangeError);
+    expect(() => new BatchedLatency(0)).toThrow(RangeError);
+  });
+
+  it('overall() is refreshed after new records and merges', () => {
+    const b = new BatchedLatency(3);
+    b.record(1, 0);
+    expect(b.overall().count).toBe(1);
+    b.record(2, 2);
+    expect(b.overall().count).toBe(2);
+    const other = new BatchedLatency(3);
+    other.record(3, 1);
+    b.merge(other);
+    expect(b.overall().count).toBe(3);
+    expect(b.summary().max).toBe(3);
+    expect(() => b.merge(new BatchedLatency(4))).toThrow(RangeError);
+  });
+
+  it('summarizeReplications: merged point estimates, per-replication intervals', () => {
+    const reps: LogHistogram[] = [];
+    const batched = new BatchedLatency(8);
+    for (let s = 0; s < 8; s++) {
+      const r = rngFor(`rep/${s}`);
+      const h = new LogHistogram();
+      for (let i = 0; i < 2_000; i++) {
+        const v = exponential(r, 0.05);
+        h.record(v);
+        batched.record(v, s);
+      }
+      reps.push(h);
+    }
+    reps.push(new LogHistogram()); // an empty replication is skipped
+    const viaReps = BatchedLatency.summarizeReplications(reps);
+    const viaBatches = batched.summary();
+    expect(viaReps.ciParts).toBe(8);
+    expect(viaReps.p99).toBe(viaBatches.p99);
+    expect(viaReps.ci.p99).toEqual(viaBatches.ci.p99);
+    expect(viaReps.ci.mean?.[0]).toBeCloseTo(viaBatches.ci.mean?.[0] ?? NaN, 12);
+    expect(BatchedLatency.summarizeReplications([]).ci.mean).toBeNull();
+  });
+
+  it('batch-means intervals cover the true mean, p50 and p90 about 95 % of the time', () => {
+    // 400 seeded experiments of 20 batches × 200 Exp(1) samples. Coverage of a
+    // correct 95 % procedure over 400 experiments is Binomial(400, 0.95)/400
+    // (sd ≈ 1.1 points); [0.92, 0.98] is ±2.75 sd, wide enough not to flake
+    // on seed choice (the seeds are fixed anyway) and narrow enough to catch a
+    // wrong quantile or centring. These seeds give mean 0.95, p50 0.955,
+    // p90 0.9375. (p99 gives 0.915: a 200-sample batch's p99 is biased, so
+    // tail intervals need batches of several thousand samples.)
+    const E = 400;
+    let mean = 0;
+    let p50 = 0;
+    let p90 = 0;
+    for (let e = 0; e < E; e++) {
+      const r = rngFor(`batched/${e}`);
+      const b = new BatchedLatency(20);
+      for (let i = 0; i < 20 * 200; i++) b.record(exponential(r, 1), Math.floor(i / 200));
+      const s = b.summary();
+      if (inside(s.ci.mean, 1)) mean++;
+      if (inside(s.ci.p50, Math.LN2)) p50++;
+      if (inside(s.ci.p90, Math.log(10))) p90++;
+    }
+    for (const covered of [mean, p50, p90]) {
+      expect(covered / E).toBeGreaterThanOrEqual(0.92);
+      expect(covered / E).toBeLessThanOrEqual(0.98);
+    }
+  });
+});
