@@ -1,0 +1,48 @@
+/**
+ * The one printer for diagnostics (after esbuild's logger): a header line
+ * `file:line:column: severity[code]: path: message`, the source line with a
+ * caret under the column, and the hint.
+ */
+import type { Diagnostic } from './types.js';
+
+const MIN_GUTTER = 4;
+
+/** `services.api.calls[0].call`; keys that are not plain names are quoted: `services["a.b"]`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
+  const path = formatPath(d.path);
+  const lines = [`${where}${d.severity}[${d.code}]: ${path === '' ? '' : `${path}: `}${d.message}`];
+  // A blank line (an empty file, the end of the file) makes a frame with nothing to point at.
+  if (d.location && d.location.lineText.trim() !== '') {
+    const { line, column, lineText } = d.location;
+    const width = Math.max(MIN_GUTTER, String(line).length);
+    // Tabs would shift the caret by an unknown amount; one column each keeps it aligned.
+    const text = lineText.replace(/\t/g, ' ');
+    lines.push(` ${String(line).padStart(width)} | ${text}`.trimEnd());
+    lines.push(` ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
+  return lines.join('\n');
+}
+
+/** Every diagnostic, a blank line apart, then a count such as `2 errors, 1 warning`; no final newline. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const count = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  return [...diagnostics.map(formatDiagnostic), count].join('\n\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

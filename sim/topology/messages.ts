@@ -1,0 +1,209 @@
+/**
+ * Every text the topology loader shows a user, in one place (after
+ * vega-lite's src/log/message.ts): functions that return strings. A message
+ * says what is wrong; its hint says what to do about it. Codes live with the
+ * callers; texts live here so they stay consistent and reviewable together.
+ */
+
+const MAX_LISTED = 20;
+
+/** `a, b, c` — long lists are cut so a hint stays readable. */
+export function list(names: readonly string[]): string {
+  if (names.length <= MAX_LISTED) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length - MAX_LISTED} more)`;
+}
+
+function q(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** "did you mean "x"? known services: a, b" or just the list when nothing is close. */
+export function didYouMean(suggestion: string | undefined, what: string, known: readonly string[]): string {
+  const listed = known.length > 0 ? `${what}: ${list(known)}` : `there are no ${what}`;
+  return suggestion === undefined ? listed : `did you mean ${q(suggestion)}? ${listed}`;
+}
+
+// ---- reading the file -------------------------------------------------------
+
+export const fileNotFound = (file: string) => `cannot read ${q(file)}: no such file`;
+export const fileNotFoundHint = () => 'check the path; it is relative to the current directory';
+export const fileUnreadable = (file: string, reason: string) => `cannot read ${q(file)}: ${reason}`;
+export const emptyFile = () => 'the file is empty';
+export const emptyFileHint = () => 'a topology needs at least name, services and entrypoints';
+export const notAMapping = (got: string) => `the top level must be a mapping of keys, got ${got}`;
+export const notAMappingHint = () => 'start the file with keys such as `name:`, `services:` and `entrypoints:`';
+
+// ---- YAML syntax --------------------------------------------------------------
+
+export const duplicateKey = (key: string) => `duplicate key ${q(key)}`;
+export const duplicateKeyHint = () =>
+  'a key may appear only once in a mapping; YAML would silently keep one of them, so remove or rename the other';
+
+const IMPLICIT_KEY_HINT =
+  'this value runs on into the next line: check that line\'s indentation (a key indented deeper than the key above is read as part of this value), or look for a missing colon or quote';
+
+/** Hints for the yaml library's error codes; the message itself comes from the parser. */
+const YAML_HINTS: Record<string, string> = {
+  BAD_INDENT: 'check the indentation: keys of one mapping line up, nested keys are indented further (spaces, not tabs)',
+  TAB_AS_INDENT: 'YAML does not allow tabs for indentation; use spaces',
+  MISSING_CHAR: 'a closing bracket, brace or quote is missing',
+  MULTILINE_IMPLICIT_KEY: IMPLICIT_KEY_HINT,
+  BLOCK_AS_IMPLICIT_KEY: IMPLICIT_KEY_HINT,
+  UNEXPECTED_TOKEN: 'check for a stray character, a missing colon after a key, or a value that needs quotes',
+  BLOCK_IN_FLOW: 'inside [ ] or { } write everything on one line, or use the indented form throughout',
+  BAD_SCALAR_START: 'a value starting with this character must be quoted',
+  MULTIPLE_DOCS: 'a topology file holds one YAML document; remove the `---` separators',
+  KEY_OVER_1024_CHARS: 'a key is too long; check for a missing colon',
+};
+export const yamlSyntaxHint = (yamlCode: string) =>
+  YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
+export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
+/** The yaml library's messages end with " at line L, column C"; the location is shown separately. */
+export const yamlMessage = (raw: string) => raw.replace(/ at line \d+, column \d+:?\s*$/s, '').replace(/\n[\s\S]*$/, '');
+
+// ---- structure (schema) ---------------------------------------------------------
+
+export const unknownKey = (key: string) => `unknown key ${q(key)}`;
+export const unknownKeyHint = (key: string, suggestion: string | undefined, allowed: readonly string[]) =>
+  key === '<<'
+    ? 'YAML merge keys (<<) are not supported: write the keys out, or use an alias (*name) for a whole value'
+    : didYouMean(suggestion, 'allowed keys here', allowed);
+
+export const missingKey = (key: string) => `missing required key ${q(key)}`;
+export const missingKeyHint = (key: string, description: string | undefined) =>
+  description === undefined ? `add ${key}` : `add ${fieldHint(key, description)}`;
+/** `replicas: number of pods (default 1)`, from the schema's description of the key. */
+export const fieldHint = (key: string, description: string) => `${key}: ${lowerFirst(description).replace(/\.$/, '')}`;
+
+export const wrongType = (expected: string, got: string) => `expected ${expected}, got ${got}`;
+export const emptyValueHint = () => 'the key has no value: give it one, or remove the key to use the default';
+
+export const invalidValue = (got: string, allowed: readonly string[]) =>
+  `${got} is not allowed here; expected ${allowed.length === 1 ? q(allowed[0]) : `one of ${allowed.join(', ')}`}`;
+export const invalidValueHint = (suggestion: string | undefined) =>
+  suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`;
+
+export const unknownDistribution = (name: string) => `unknown distribution ${q(name)}`;
+export const missingDist = () => 'a distribution needs a `dist` key naming its kind';
+export const distributionHint = (suggestion: string | undefined, known: readonly string[]) =>
+  didYouMean(suggestion, 'known distributions', known);
+
+/** How a JavaScript value parsed from YAML reads in "got …". */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing (an empty value)';
+  if (typeof value === 'string') return `the string ${q(value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `${value}`;
+  if (Array.isArray(value)) return 'a list';
+  return 'a mapping';
+}
+
+// ---- values -----------------------------------------------------------------------
+
+export const mustBeInteger = (key: string, min: number, got: number) =>
+  `${key} must be an integer ≥ ${min}, got ${got}`;
+export const integerHint = (description: string) => lowerFirst(description);
+export const queueHint = () => 'an integer ≥ 0, or "unbounded" for a queue with no limit (the default)';
+
+export const probabilityRange = (got: number) => `probability ${got} is outside [0, 1]`;
+export const probabilityHint = () => 'a probability is a fraction: 0.8 makes the call on 80 % of requests';
+
+export const mustBePositive = (what: string, text: string) => `${what} must be greater than 0, got ${text}`;
+export const mustNotBeNegative = (what: string, text: string) => `${what} must not be negative, got ${text}`;
+export const positiveDurationHint = () => 'use a duration greater than 0, e.g. 1ms';
+export const negativeDurationHint = (text: string) => `a duration cannot be negative; did you mean ${text.replace(/^\s*-\s*/, '')}?`;
+export const positiveRateHint = () => 'write how many requests per second arrive, e.g. 100/s';
+
+export const warmupTooLong = (warmup: string, duration: string) =>
+  `warmup (${warmup}) must be shorter than duration (${duration})`;
+export const warmupHint = () => 'duration includes the warm-up; only requests after the warm-up are measured';
+
+export const emptyCollection = (what: string) => `${what} is empty`;
+export const emptyServicesHint = () => 'define at least one service';
+export const emptyEntrypointsHint = () => 'define at least one entry point with a target service, e.g. web: {target: api, rate: 100/s}';
+export const emptyZonesHint = () => 'list at least one zone, or remove the key to use the single zone "default"';
+export const emptyName = () => 'name is empty';
+export const emptyNameHint = () => 'give the topology a name; reports show it';
+export const emptyStepsHint = (kind: string) => `a ${kind} group needs at least one step`;
+
+export const duplicateZone = (zone: string) => `zone ${q(zone)} is listed twice`;
+export const duplicateZoneHint = () => 'zone names must be unique; remove the repeated one';
+
+// ---- distributions -------------------------------------------------------------------
+
+export const lognormalForm = () => 'a lognormal needs either median and p99, or mu and sigma';
+export const lognormalFormHint = () =>
+  'e.g. {dist: lognormal, median: 2ms, p99: 10ms}, or {dist: lognormal, mu: -6.2, sigma: 0.7} in ln(seconds)';
+export const lognormalP99 = (p99: string, median: string) => `lognormal p99 (${p99}) must be greater than the median (${median})`;
+export const lognormalP99Hint = () =>
+  'p99 is the value 99 % of draws stay under, so it exceeds the median; for a fixed value write the duration alone';
+export const uniformBounds = (min: string, max: string) => `uniform max (${max}) is less than min (${min})`;
+export const uniformBoundsHint = () => 'swap min and max';
+export const empiricalForm = () => 'an empirical distribution needs either samples or percentiles, not both';
+export const empiricalFormHint = () =>
+  'e.g. {dist: empirical, samples: [1ms, 2ms, 5ms]} or {dist: empirical, percentiles: {p0: 1ms, p50: 2ms, p100: 20ms}}';
+export const noSamples = () => 'samples is empty';
+export const noSamplesHint = () => 'list at least one observed value, e.g. samples: [1ms, 2ms, 5ms]';
+export const badPercentileKey = (key: string) => `${q(key)} is not a percentile`;
+export const badPercentileKeyHint = () => 'name percentiles pNN or pNN.N between p0 and p100, e.g. p50, p99, p99.9';
+export const duplicatePercentile = (key: string, other: string) => `${key} and ${other} name the same percentile`;
+export const missingPercentileEnds = (missing: readonly string[]) => `percentiles must include ${missing.join(' and ')}`;
+export const missingPercentileEndsHint = () => 'p0 is the smallest value and p100 the largest; the sampler interpolates between points';
+export const decreasingPercentile = (key: string, value: string, prevKey: string, prevValue: string) =>
+  `${key} (${value}) is less than ${prevKey} (${prevValue})`;
+export const decreasingPercentileHint = () => 'a higher percentile cannot be a smaller value; check the order of the numbers';
+
+// ---- load ------------------------------------------------------------------------------
+
+export const missingRate = (kind: string) => `${kind} arrivals need a rate or a schedule`;
+export const missingRateHint = () => 'add rate: 100/s, or a schedule: [{at: 0s, rate: 100/s}, …]';
+export const rateAndSchedule = () => 'rate and schedule are both given';
+export const rateAndScheduleHint = () => 'keep one: rate for a steady load, schedule for a load that changes over time';
+export const missingUsers = () => 'closed arrivals need users';
+export const missingUsersHint = () => 'add users: the number of clients, each waiting for its response and thinkTime before the next request';
+export const notApplicable = (key: string, kind: string) => `${key} does not apply to ${kind} arrivals`;
+export const notApplicableHint = (key: string) =>
+  key === 'users' || key === 'thinkTime'
+    ? `${key} belongs to closed-loop load: set arrivals: closed, or remove ${key}`
+    : `${key} belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove ${key}`;
+export const scheduleStart = (at: string) => `the schedule starts at ${at}, not at 0s`;
+export const scheduleStartHint = () => 'make the first entry {at: 0s, rate: …}; the rate before it would be undefined';
+export const scheduleOrder = (at: string, prev: string) => `schedule time ${at} does not come after ${prev}`;
+export const scheduleOrderHint = () => 'list the schedule in strictly increasing `at` order';
+export const emptySchedule = () => 'schedule is empty';
+
+// ---- references ------------------------------------------------------------------------
+
+export const unknownService = (name: string) => `unknown service ${q(name)}`;
+export const unknownServiceHint = (suggestion: string | undefined, known: readonly string[]) =>
+  didYouMean(suggestion, 'known services', known);
+export const unknownZone = (name: string) => `unknown zone ${q(name)}`;
+export const unknownZoneHint = (suggestion: string | undefined, known: readonly string[], declared: boolean) =>
+  declared
+    ? didYouMean(suggestion, 'known zones', known)
+    : `${didYouMean(suggestion, 'known zones', known)} (no zones are declared, so the only zone is "default"; declare zones at the top level)`;
+export const unreachableService = (name: string) => `service ${q(name)} is not reached from any entry point`;
+export const unreachableServiceHint = () =>
+  'it will get no traffic: call it from another service, add an entry point that targets it, or remove it';
+export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
+export const callCycleHint = () =>
+  'each request would call itself forever; break the cycle so that the calls form a tree';
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+// ---- hints for particular values ---------------------------------------------------------
+
+export const exponentialMeanHint = () =>
+  'the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution';
+export const replicasHint = () => 'replicas is the number of pods, at least 1';
+export const workersHint = () => 'workers is how many requests one replica serves at once, at least 1';
+export const usersHint = () => 'users is the number of closed-loop clients, at least 1';
+export const seedHint = () => 'the seed is a whole number ≥ 0; the same seed gives the same results';
+export const requestsHint = () => 'requests is how many measured requests to complete before stopping, at least 1';
+export const sizeNegativeHint = () => 'a size counts bytes, 0 or more';
+export const bandwidthHint = () => 'bandwidth must be positive; leave it out for payloads that cost no time';
+export const scheduleRateHint = () => 'a schedule rate may be 0 (a pause) but not negative';
+export const sigmaHint = () => 'sigma is the spread of ln(seconds), 0 or more';
+export const wrongValue = (got: string, expected: string) => `${got} is not allowed here; expected ${expected}`;

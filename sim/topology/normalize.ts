@@ -1,0 +1,130 @@
+/**
+ * File format → normalized Topology: units to base units, defaults filled
+ * in, shorthands expanded. Runs only on a file that passed checkTopology, so
+ * a unit that fails to parse here is a bug in the checks, not bad input.
+ */
+import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
+import { percentileOf } from './checkValues.js';
+import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
+import type { Arrivals, Dist, EntryPoint, Network, Service, SimulationSettings, Step, Topology } from './types.js';
+
+/** z(0.99), the standard normal quantile: p99 = exp(mu + Z99 · sigma). */
+const Z99 = 2.3263478740408408;
+
+const DEFAULT_ZONE = 'default';
+const DEFAULT_DURATION_S = 60;
+
+export function normalizeTopology(file: TopologyFile): Topology {
+  const zones = file.zones ?? [DEFAULT_ZONE];
+  return {
+    name: file.name,
+    description: file.description ?? '',
+    zones: [...zones],
+    network: normalizeNetwork(file.network),
+    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones)),
+    entrypoints: Object.entries(file.entrypoints).map(([name, e]) => normalizeEntryPoint(name, e, zones)),
+    simulation: normalizeSimulation(file.simulation),
+  };
+}
+
+function normalizeNetwork(network: TopologyFile['network']): Network {
+  return {
+    sameZone: normalizeDist(network?.sameZone ?? 0),
+    crossZone: normalizeDist(network?.crossZone ?? 0),
+    bandwidth: network?.bandwidth === undefined ? Infinity : must(parseBandwidth(network.bandwidth)),
+  };
+}
+
+function normalizeSimulation(sim: TopologyFile['simulation']): SimulationSettings {
+  const requests = sim?.requests;
+  return {
+    seed: sim?.seed ?? 1,
+    duration: sim?.duration !== undefined ? seconds(sim.duration) : requests === undefined ? DEFAULT_DURATION_S : undefined,
+    requests,
+    warmup: sim?.warmup !== undefined ? seconds(sim.warmup) : 0,
+  };
+}
+
+function normalizeService(name: string, s: ServiceFile, zones: readonly string[]): Service {
+  return {
+    name,
+    replicas: s.replicas ?? 1,
+    workers: s.workers ?? 1,
+    queue: s.queue === undefined || s.queue === 'unbounded' ? Infinity : s.queue,
+    serviceTime: normalizeDist(s.serviceTime),
+    holdWorkerDuringCalls: s.holdWorkerDuringCalls ?? false,
+    loadBalancer: s.loadBalancer ?? 'round_robin',
+    zones: [...(s.zones ?? zones)],
+    responseSize: bytes(s.responseSize),
+    calls: (s.calls ?? []).map(normalizeStep),
+  };
+}
+
+function normalizeStep(step: StepFile): Step {
+  if (typeof step === 'string') return { kind: 'call', service: step, probability: 1, requestSize: 0 };
+  const probability = step.probability ?? 1;
+  if ('call' in step) return { kind: 'call', service: step.call, probability, requestSize: bytes(step.requestSize) };
+  if ('parallel' in step) return { kind: 'parallel', steps: step.parallel.map(normalizeStep), probability };
+  return { kind: 'sequence', steps: step.sequence.map(normalizeStep), probability };
+}
+
+function normalizeEntryPoint(name: string, e: EntryPointFile, zones: readonly string[]): EntryPoint {
+  return {
+    name,
+    target: e.target,
+    arrivals: normalizeArrivals(e),
+    zone: e.zone ?? zones[0],
+    requestSize: bytes(e.requestSize),
+  };
+}
+
+function normalizeArrivals(e: EntryPointFile): Arrivals {
+  const kind = e.arrivals ?? 'poisson';
+  if (kind === 'closed') {
+    return { kind, users: e.users as number, thinkTime: normalizeDist(e.thinkTime ?? 0) };
+  }
+  const schedule =
+    e.rate !== undefined
+      ? [{ at: 0, rate: must(parseRate(e.rate)) }]
+      : (e.schedule ?? []).map((segment) => ({ at: seconds(segment.at), rate: must(parseRate(segment.rate)) }));
+  return { kind, schedule };
+}
+
+export function normalizeDist(d: DistributionFile): Dist {
+  if (typeof d === 'string' || typeof d === 'number') return { kind: 'constant', value: seconds(d) };
+  switch (d.dist) {
+    case 'constant':
+      return { kind: 'constant', value: seconds(d.value) };
+    case 'exponential':
+      return { kind: 'exponential', mean: seconds(d.mean) };
+    case 'lognormal': {
+      if (d.median !== undefined && d.p99 !== undefined) {
+        const median = seconds(d.median);
+        return { kind: 'lognormal', mu: Math.log(median), sigma: Math.log(seconds(d.p99) / median) / Z99 };
+      }
+      return { kind: 'lognormal', mu: d.mu as number, sigma: d.sigma as number };
+    }
+    case 'normal':
+      return { kind: 'normal', mean: seconds(d.mean), stddev: seconds(d.stddev) };
+    case 'uniform':
+      return { kind: 'uniform', min: seconds(d.min), max: seconds(d.max) };
+    case 'empirical': {
+      if (d.samples !== undefined) return { kind: 'empirical', samples: d.samples.map(seconds).sort((a, b) => a - b) };
+      const points = Object.entries(d.percentiles ?? {}).map(([key, value]): [number, number] => [percentileOf(key) as number, seconds(value)]);
+      return { kind: 'percentiles', points: points.sort((a, b) => a[0] - b[0]) };
+    }
+  }
+}
+
+function seconds(value: string | number): number {
+  return must(parseDuration(value));
+}
+
+function bytes(value: string | number | undefined): number {
+  return value === undefined ? 0 : must(parseSize(value));
+}
+
+function must(result: UnitResult): number {
+  if (!result.ok) throw new Error(`internal error: normalizing an unchecked value (${result.message})`);
+  return result.value;
+}

@@ -1,0 +1,355 @@
+/**
+ * The text a user sees for each kind of mistake, end to end: a real file
+ * with real lines → load → format. Snapshots are the contract; review any
+ * change to them as a change to the product's wording.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js';
+
+/** Load a fixture from test/fixtures/bad and print its diagnostics; it must not load (unless told). */
+function report(name: string, expectTopology = false): string {
+  const result = loadTopologyFile(`test/fixtures/bad/${name}`);
+  expect(result.topology !== undefined).toBe(expectTopology);
+  return formatDiagnostics(result.diagnostics);
+}
+
+describe('YAML syntax', () => {
+  it('reports a syntax error where the parser noticed it, with a hint', () => {
+    expect(report('syntax.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/syntax.yaml:7:3: error[yaml-syntax]: Flow sequence in block collection must be sufficiently indented and end with a ]
+          7 |   db:
+            |   ^
+        hint: check the indentation: keys of one mapping line up, nested keys are indented further (spaces, not tabs)
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports a duplicate key at the second occurrence', () => {
+    expect(report('duplicate-key.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/duplicate-key.yaml:6:5: error[duplicate-key]: services.api.replicas: duplicate key "replicas"
+          6 |     replicas: 3
+            |     ^
+        hint: a key may appear only once in a mapping; YAML would silently keep one of them, so remove or rename the other
+
+      1 error, 0 warnings"
+    `);
+  });
+});
+
+describe('structure', () => {
+  it('points at an unknown key and suggests the closest allowed one', () => {
+    expect(report('unknown-key.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-key.yaml:4:5: error[unknown-key]: services.api.replics: unknown key "replics"
+          4 |     replics: 2
+            |     ^
+        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, holdWorkerDuringCalls, loadBalancer, zones, responseSize, calls
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('says what type was expected and what was found', () => {
+    expect(report('wrong-type.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/wrong-type.yaml:4:15: error[wrong-type]: services.api.replicas: expected an integer, got the string "two"
+          4 |     replicas: two
+            |               ^
+        hint: replicas: number of pods (default 1)
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports a missing required key at its parent', () => {
+    expect(report('missing-key.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/missing-key.yaml:3:3: error[missing-key]: services.api.serviceTime: missing required key "serviceTime"
+          3 |   api:
+            |   ^
+        hint: add serviceTime: time a worker spends on one request, not counting its calls: a duration (2ms) or a distribution
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('lists the allowed values of an enum and of a union', () => {
+    expect(report('invalid-value.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/invalid-value.yaml:5:19: error[invalid-value]: services.api.loadBalancer: "roundrobin" is not allowed here; expected one of round_robin, least_request, random
+          5 |     loadBalancer: roundrobin
+            |                   ^
+        hint: did you mean "round_robin"?
+
+      test/fixtures/bad/invalid-value.yaml:6:12: error[invalid-value]: services.api.queue: "infinite" is not allowed here; expected an integer ≥ 0 or "unbounded"
+          6 |     queue: infinite
+            |            ^
+        hint: queue: requests that may wait per replica when all workers are busy: an integer ≥ 0 or "unbounded" (default)
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('suggests the distribution that was probably meant', () => {
+    expect(report('unknown-distribution.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-distribution.yaml:4:25: error[unknown-distribution]: services.api.serviceTime.dist: unknown distribution "lognormall"
+          4 |     serviceTime: {dist: lognormall, median: 2ms, p99: 9ms}
+            |                         ^
+        hint: did you mean "lognormal"? known distributions: constant, exponential, lognormal, normal, uniform, empirical
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('gives correct positions in JSON files', () => {
+    expect(report('bad.json')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bad.json:6:18: error[wrong-type]: services.api.workers: expected an integer, got the string "8"
+          6 |       "workers": "8",
+            |                  ^
+        hint: workers: requests one replica works on at once (default 1)
+
+      test/fixtures/bad/bad.json:7:7: error[unknown-key]: services.api.loadbalancer: unknown key "loadbalancer"
+          7 |       "loadbalancer": "random"
+            |       ^
+        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, holdWorkerDuringCalls, loadBalancer, zones, responseSize, calls
+
+      2 errors, 0 warnings"
+    `);
+  });
+});
+
+describe('values', () => {
+  it('rejects an unknown duration unit', () => {
+    expect(report('duration-unit.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/duration-unit.yaml:4:18: error[bad-duration]: services.api.serviceTime: unknown duration unit "sec" in "2sec"
+          4 |     serviceTime: 2sec
+            |                  ^
+        hint: use one of the units: ns, us (or µs), ms, s, m, h, e.g. 2ms, 250us or 1.5s
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('rejects a bare number as a duration, except 0', () => {
+    expect(report('bare-duration.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bare-duration.yaml:4:47: error[bad-duration]: services.api.serviceTime.max: duration 5 has no unit
+          4 |     serviceTime: {dist: uniform, min: 0, max: 5}
+            |                                               ^
+        hint: add a unit, e.g. 5ms or 5s (units: ns, us, µs, ms, s, m, h)
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('rejects rates without a unit or with an unknown one', () => {
+    expect(report('bad-rate.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bad-rate.yaml:8:11: error[bad-rate]: entrypoints.web.rate: rate 100 has no unit
+          8 |     rate: 100
+            |           ^
+        hint: write it per unit of time, e.g. 100/s (units: /s, /m, /h, rps)
+
+      test/fixtures/bad/bad-rate.yaml:11:11: error[bad-rate]: entrypoints.mobile.rate: unknown rate unit "/sec" in "5/sec"
+         11 |     rate: 5/sec
+            |           ^
+        hint: use one of the units: /s, /m, /h, rps, e.g. 500/s
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('rejects a probability outside [0, 1]', () => {
+    expect(report('probability.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/probability.yaml:7:22: error[out-of-range]: services.api.calls[0].probability: probability 1.5 is outside [0, 1]
+          7 |         probability: 1.5
+            |                      ^
+        hint: a probability is a fraction: 0.8 makes the call on 80 % of requests
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('rejects a zero or negative exponential mean', () => {
+    expect(report('exponential-mean.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/exponential-mean.yaml:4:44: error[out-of-range]: services.api.serviceTime.mean: exponential mean must be greater than 0, got 0s
+          4 |     serviceTime: {dist: exponential, mean: 0s}
+            |                                            ^
+        hint: the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution
+
+      test/fixtures/bad/exponential-mean.yaml:9:13: error[out-of-range]: services.db.serviceTime.mean: exponential mean must be greater than 0, got -3ms
+          9 |       mean: -3ms
+            |             ^
+        hint: the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('rejects a lognormal whose p99 is below its median', () => {
+    expect(report('lognormal-p99.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/lognormal-p99.yaml:7:12: error[bad-distribution]: services.api.serviceTime.p99: lognormal p99 (2ms) must be greater than the median (10ms)
+          7 |       p99: 2ms
+            |            ^
+        hint: p99 is the value 99 % of draws stay under, so it exceeds the median; for a fixed value write the duration alone
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks percentile points', () => {
+    expect(report('percentiles.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/percentiles.yaml:6:20: error[bad-distribution]: services.api.serviceTime.percentiles: percentiles must include p0
+          6 |       percentiles: {p50: 2ms, p90: 1ms, p99: 10ms, p100: 20ms, pmax: 30ms}
+            |                    ^
+        hint: p0 is the smallest value and p100 the largest; the sampler interpolates between points
+
+      test/fixtures/bad/percentiles.yaml:6:36: error[bad-distribution]: services.api.serviceTime.percentiles.p90: p90 (1ms) is less than p50 (2ms)
+          6 |       percentiles: {p50: 2ms, p90: 1ms, p99: 10ms, p100: 20ms, pmax: 30ms}
+            |                                    ^
+        hint: a higher percentile cannot be a smaller value; check the order of the numbers
+
+      test/fixtures/bad/percentiles.yaml:6:64: error[bad-distribution]: services.api.serviceTime.percentiles.pmax: "pmax" is not a percentile
+          6 |       percentiles: {p50: 2ms, p90: 1ms, p99: 10ms, p100: 20ms, pmax: 30ms}
+            |                                                                ^
+        hint: name percentiles pNN or pNN.N between p0 and p100, e.g. p50, p99, p99.9
+
+      3 errors, 0 warnings"
+    `);
+  });
+
+  it('checks that keys fit the kind of arrivals', () => {
+    expect(report('closed-arrivals.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/closed-arrivals.yaml:6:3: error[missing-key]: entrypoints.users.users: closed arrivals need users
+          6 |   users:
+            |   ^
+        hint: add users: the number of clients, each waiting for its response and thinkTime before the next request
+
+      test/fixtures/bad/closed-arrivals.yaml:9:5: error[not-applicable]: entrypoints.users.rate: rate does not apply to closed arrivals
+          9 |     rate: 10/s
+            |     ^
+        hint: rate belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove rate
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks that a schedule starts at 0 and moves forward', () => {
+    expect(report('bad-schedule.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bad-schedule.yaml:9:14: error[bad-schedule]: entrypoints.web.schedule[0].at: the schedule starts at 5s, not at 0s
+          9 |       - {at: 5s, rate: 100/s}
+            |              ^
+        hint: make the first entry {at: 0s, rate: …}; the rate before it would be undefined
+
+      test/fixtures/bad/bad-schedule.yaml:11:14: error[bad-schedule]: entrypoints.web.schedule[2].at: schedule time 20s does not come after 30s
+         11 |       - {at: 20s, rate: 100/s}
+            |              ^
+        hint: list the schedule in strictly increasing \`at\` order
+
+      2 errors, 0 warnings"
+    `);
+  });
+});
+
+describe('references', () => {
+  it('suggests the closest service for a misspelt call', () => {
+    expect(report('unknown-service.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-service.yaml:15:15: error[unknown-service]: services.api.calls[1].call: unknown service "pyments"
+         15 |       - call: pyments
+            |               ^
+        hint: did you mean "payments"? known services: api, db, payments
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks the target of an entry point', () => {
+    expect(report('unknown-target.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-target.yaml:7:13: error[unknown-service]: entrypoints.web.target: unknown service "chekout"
+          7 |     target: chekout
+            |             ^
+        hint: did you mean "checkout"? known services: checkout
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('names the services of a call cycle in order', () => {
+    expect(report('call-cycle.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/call-cycle.yaml:12:13: error[call-cycle]: services.c.calls[0]: call cycle: a → b → c → a
+         12 |     calls: [a]
+            |             ^
+        hint: each request would call itself forever; break the cycle so that the calls form a tree
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks zones of services and entry points', () => {
+    expect(report('unknown-zone.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-zone.yaml:6:25: error[unknown-zone]: services.api.zones[1]: unknown zone "eu-west-1c"
+          6 |     zones: [eu-west-1a, eu-west-1c]
+            |                         ^
+        hint: did you mean "eu-west-1a"? known zones: eu-west-1a, eu-west-1b
+
+      test/fixtures/bad/unknown-zone.yaml:8:40: error[unknown-zone]: entrypoints.web.zone: unknown zone "us-east-1a"
+          8 |   web: {target: api, rate: 10/s, zone: us-east-1a}
+            |                                        ^
+        hint: known zones: eu-west-1a, eu-west-1b
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('warns about a service no entry point reaches, and still loads', () => {
+    expect(report('unreachable.yaml', true)).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unreachable.yaml:5:3: warning[unreachable-service]: services.legacy: service "legacy" is not reached from any entry point
+          5 |   legacy:
+            |   ^
+        hint: it will get no traffic: call it from another service, add an entry point that targets it, or remove it
+
+      0 errors, 1 warning"
+    `);
+  });
+});
+
+describe('whole-file problems', () => {
+  it('reports an empty file', () => {
+    expect(formatDiagnostics(loadTopologySource('', 'empty.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "empty.yaml:1:1: error[empty-file]: the file is empty
+        hint: a topology needs at least name, services and entrypoints
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports a file whose top level is not a mapping', () => {
+    expect(formatDiagnostics(loadTopologySource('- a\n- b\n', 'list.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "list.yaml:1:1: error[not-a-mapping]: the top level must be a mapping of keys, got a list
+          1 | - a
+            | ^
+        hint: start the file with keys such as \`name:\`, \`services:\` and \`entrypoints:\`
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports a missing file without a location', () => {
+    expect(formatDiagnostics(loadTopologyFile('test/fixtures/bad/nope.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "error[file-not-found]: cannot read "test/fixtures/bad/nope.yaml": no such file
+        hint: check the path; it is relative to the current directory
+
+      1 error, 0 warnings"
+    `);
+  });
+});
+
+describe('diagnostics as data', () => {
+  it('keep the key path as an array and the position separately', () => {
+    const [d] = loadTopologyFile('test/fixtures/bad/unknown-service.yaml').diagnostics;
+    expect(d).toEqual({
+      severity: 'error',
+      code: 'unknown-service',
+      path: ['services', 'api', 'calls', 1, 'call'],
+      message: 'unknown service "pyments"',
+      hint: 'did you mean "payments"? known services: api, db, payments',
+      location: { file: 'test/fixtures/bad/unknown-service.yaml', line: 15, column: 15, lineText: '      - call: pyments' },
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { JSON_SCHEMA_FILE, topologyJsonSchema, topologyJsonSchemaText } from '../../sim/topology/jsonSchema.js';
+
+type Json = Record<string, unknown>;
+
+describe('topology JSON Schema', () => {
+  it('is committed up to date (run `npm run schema` after changing sim/topology/schema.ts)', () => {
+    expect(readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(topologyJsonSchemaText());
+  });
+
+  const schema = topologyJsonSchema();
+  const defs = schema.$defs as Record<string, Json>;
+  const properties = schema.properties as Record<string, Json>;
+
+  it('is a draft 2020-12 schema with a title and description', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.title).toBe('meshtax topology');
+    expect(schema.description).toEqual(expect.any(String));
+  });
+
+  it('requires the top-level keys and rejects unknown ones', () => {
+    expect(schema.type).toBe('object');
+    expect(schema.required).toEqual(['name', 'services', 'entrypoints']);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(properties)).toEqual(['$schema', 'name', 'description', 'zones', 'network', 'simulation', 'services', 'entrypoints']);
+  });
+
+  it('describes services, with serviceTime required and unknown keys rejected', () => {
+    const service = (properties.services as Json).additionalProperties as Json;
+    expect(service.required).toEqual(['serviceTime']);
+    expect(service.additionalProperties).toBe(false);
+    expect((service.properties as Json).calls).toMatchObject({ type: 'array', items: { $ref: '#/$defs/step' } });
+    expect((service.properties as Json).replicas).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+
+  it('gives editors the exact unit syntax', () => {
+    const durationPattern = ((defs.duration.anyOf as Json[])[0].pattern) as string;
+    const matches = (pattern: string, text: string) => new RegExp(pattern, 'u').test(text);
+    expect(['250us', '250µs', '2ms', '1.5s', '1m'].every((t) => matches(durationPattern, t))).toBe(true);
+    expect(matches(durationPattern, '2sec')).toBe(false);
+    expect(matches(defs.rate.pattern as string, '500/s')).toBe(true);
+    expect(matches(defs.bandwidth.pattern as string, '10Gbps')).toBe(true);
+  });
+
+  it('defines the shared pieces once', () => {
+    expect(Object.keys(defs).sort()).toEqual(['bandwidth', 'distribution', 'duration', 'rate', 'size', 'step']);
+    expect(defs.step.anyOf).toHaveLength(4);
+    const distributions = ((defs.distribution.anyOf as Json[])[1].oneOf as Json[]).map((d) => ((d.properties as Json).dist as Json).const);
+    expect(distributions).toEqual(['constant', 'exponential', 'lognormal', 'normal', 'uniform', 'empirical']);
+  });
+});

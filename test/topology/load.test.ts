@@ -1,0 +1,194 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DiagnosticError } from '../../sim/diagnostics/types.js';
+import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
+import type { Topology } from '../../sim/topology/types.js';
+
+const Z99 = 2.3263478740408408;
+const lognormal = (median: number, p99: number) => ({ kind: 'lognormal' as const, mu: Math.log(median), sigma: Math.log(p99 / median) / Z99 });
+
+const full: Topology = {
+  name: 'fullshop',
+  description: 'Every key of the format',
+  zones: ['zone-a', 'zone-b'],
+  network: {
+    sameZone: { kind: 'constant', value: 0.00005 },
+    crossZone: lognormal(0.0005, 0.002),
+    bandwidth: 1.25e9,
+  },
+  services: [
+    {
+      name: 'frontend',
+      replicas: 2,
+      workers: 4,
+      queue: 100,
+      serviceTime: { kind: 'constant', value: 0.002 },
+      holdWorkerDuringCalls: true,
+      loadBalancer: 'least_request',
+      zones: ['zone-a'],
+      responseSize: 1000,
+      calls: [
+        { kind: 'call', service: 'catalog', probability: 1, requestSize: 0 },
+        { kind: 'call', service: 'reviews', probability: 0.8, requestSize: 512 },
+        {
+          kind: 'parallel',
+          probability: 0.5,
+          steps: [
+            { kind: 'call', service: 'ratings', probability: 1, requestSize: 0 },
+            {
+              kind: 'sequence',
+              probability: 1,
+              steps: [
+                { kind: 'call', service: 'catalog', probability: 1, requestSize: 0 },
+                { kind: 'call', service: 'reviews', probability: 1, requestSize: 0 },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    service('catalog', { queue: Infinity, serviceTime: { kind: 'exponential', mean: 0.001 } }),
+    service('reviews', {
+      queue: 0,
+      serviceTime: { kind: 'normal', mean: 0.01, stddev: 0.002 },
+      calls: [{ kind: 'sequence', probability: 1, steps: [{ kind: 'call', service: 'ratings', probability: 1, requestSize: 0 }] }],
+    }),
+    service('ratings', { loadBalancer: 'random', serviceTime: { kind: 'uniform', min: 0.001, max: 0.003 } }),
+    service('search', { serviceTime: { kind: 'empirical', samples: [0.001, 0.002, 0.005] } }),
+    service('legacy', {
+      serviceTime: { kind: 'percentiles', points: [[0, 0.001], [0.5, 0.002], [0.999, 0.01], [1, 0.02]] },
+    }),
+    service('fixed', { serviceTime: { kind: 'constant', value: 0.00025 } }),
+    service('tuned', { serviceTime: { kind: 'lognormal', mu: -6.2, sigma: 0.7 } }),
+  ],
+  entrypoints: [
+    { name: 'web', target: 'frontend', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 100 }] }, zone: 'zone-b', requestSize: 2048 },
+    {
+      name: 'batch',
+      target: 'search',
+      arrivals: { kind: 'constant', schedule: [{ at: 0, rate: 500 }, { at: 30, rate: 500 }] },
+      zone: 'zone-a',
+      requestSize: 0,
+    },
+    { name: 'mobile', target: 'legacy', arrivals: { kind: 'closed', users: 50, thinkTime: { kind: 'exponential', mean: 1 } }, zone: 'zone-a', requestSize: 0 },
+    { name: 'admin', target: 'fixed', arrivals: { kind: 'closed', users: 1, thinkTime: { kind: 'constant', value: 0 } }, zone: 'zone-a', requestSize: 0 },
+    { name: 'tuner', target: 'tuned', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 1 }] }, zone: 'zone-a', requestSize: 0 },
+  ],
+  simulation: { seed: 7, duration: 120, requests: 100000, warmup: 5 },
+};
+
+/** A service of the full example with the defaults a file gets when it leaves keys out. */
+function service(name: string, overrides: Partial<Topology['services'][number]>): Topology['services'][number] {
+  return {
+    name,
+    replicas: 1,
+    workers: 1,
+    queue: Infinity,
+    serviceTime: { kind: 'constant', value: 0 },
+    holdWorkerDuringCalls: false,
+    loadBalancer: 'round_robin',
+    zones: ['zone-a', 'zone-b'],
+    responseSize: 0,
+    calls: [],
+    ...overrides,
+  };
+}
+
+describe('loadTopologyFile', () => {
+  it('normalizes every feature of the format', () => {
+    const result = loadTopologyFile('test/fixtures/good/full.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.topology).toEqual(full);
+  });
+
+  it('reads JSON with the same meaning as YAML', () => {
+    const result = loadTopologyFile('test/fixtures/good/small.json');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.topology).toEqual({
+      name: 'small',
+      description: '',
+      zones: ['default'],
+      network: { sameZone: { kind: 'constant', value: 0 }, crossZone: { kind: 'constant', value: 0 }, bandwidth: Infinity },
+      services: [
+        {
+          name: 'api',
+          replicas: 3,
+          workers: 1,
+          queue: Infinity,
+          serviceTime: lognormal(0.002, 0.01),
+          holdWorkerDuringCalls: false,
+          loadBalancer: 'round_robin',
+          zones: ['default'],
+          responseSize: 0,
+          calls: [{ kind: 'call', service: 'db', probability: 1, requestSize: 0 }],
+        },
+        {
+          name: 'db',
+          replicas: 1,
+          workers: 1,
+          queue: Infinity,
+          serviceTime: { kind: 'constant', value: 0.001 },
+          holdWorkerDuringCalls: false,
+          loadBalancer: 'round_robin',
+          zones: ['default'],
+          responseSize: 0,
+          calls: [],
+        },
+      ],
+      entrypoints: [{ name: 'web', target: 'api', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 50 }] }, zone: 'default', requestSize: 0 }],
+      simulation: { seed: 1, duration: 60, requests: undefined, warmup: 0 },
+    });
+  });
+
+  it('reports a missing file as a diagnostic, not an exception', () => {
+    expect(loadTopologyFile('test/fixtures/no-such-file.yaml')).toEqual({
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'file-not-found',
+          path: [],
+          message: 'cannot read "test/fixtures/no-such-file.yaml": no such file',
+          hint: 'check the path; it is relative to the current directory',
+        },
+      ],
+    });
+  });
+
+  it.each(readdirSync('topologies').filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json')))(
+    'loads the example topologies/%s without errors',
+    (file) => {
+      const { topology, diagnostics } = loadTopologyFile(`topologies/${file}`);
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(topology).toBeDefined();
+    },
+  );
+});
+
+describe('loadTopologySource', () => {
+  const minimal = 'name: m\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  in: {target: a, rate: 1/s}\n';
+
+  it('fills in defaults', () => {
+    const t = topologyOrThrow(loadTopologySource(minimal, 'm.yaml'));
+    expect(t.simulation).toEqual({ seed: 1, duration: 60, requests: undefined, warmup: 0 });
+    expect(t.network.bandwidth).toBe(Infinity);
+    expect(t.entrypoints[0].zone).toBe('default');
+  });
+
+  it('runs by request count alone when only `requests` is given', () => {
+    const t = topologyOrThrow(loadTopologySource(`${minimal}simulation: {requests: 1000}\n`, 'm.yaml'));
+    expect(t.simulation).toEqual({ seed: 1, duration: undefined, requests: 1000, warmup: 0 });
+  });
+
+  it('keeps the file order of services and entry points', () => {
+    const src = 'name: o\nservices:\n  z: {serviceTime: 1ms, calls: [b]}\n  b: {serviceTime: 1ms}\nentrypoints:\n  y: {target: z, rate: 1/s}\n  a: {target: b, rate: 1/s}\n';
+    const t = topologyOrThrow(loadTopologySource(src, 'o.yaml'));
+    expect(t.services.map((s) => s.name)).toEqual(['z', 'b']);
+    expect(t.entrypoints.map((e) => e.name)).toEqual(['y', 'a']);
+  });
+
+  it('topologyOrThrow throws a DiagnosticError carrying the diagnostics', () => {
+    const result = loadTopologySource('name: x\n', 'x.yaml');
+    expect(() => topologyOrThrow(result)).toThrow(DiagnosticError);
+    expect(() => topologyOrThrow(result)).toThrow('missing required key "services"; missing required key "entrypoints"');
+  });
+});
