@@ -1,0 +1,10 @@
+/** meshtax's library API: everything the CLI does, callable from TypeScript. */
+export { loadTopologyFile, loadTopologySource, type LoadResult } from './topology/load.js';
+export type { Topology, Service, EntryPoint, Dist, Step } from './topology/types.js';
+export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';
+export { DiagnosticError, type Diagnostic, type SourceLocation } from './diagnostics/types.js';
+export { runTopology, resolveLimits, type RunOptions } from './run.js';
+export type { RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount } from './results/types.js';
+export { runCli } from './cli/program.js';
+export type { CliIo } from './cli/io.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,97 @@
+import { COMPONENT_COUNT } from './components.js';
+import type { CompiledStep } from './build.js';
+
+export const FRAME_ROOT = 0;
+export const FRAME_CALL = 1;
+export const FRAME_INVOKE = 2;
+export const FRAME_SEQUENCE = 3;
+export const FRAME_PARALLEL = 4;
+
+const NO_STEPS: CompiledStep[] = [];
+
+/**
+ * One node of a request's call tree in flight: the request itself (root), a
+ * call from a caller to a service, the handling of that call at a replica
+ * (invoke), or a block of steps (sequence, parallel). Frames are pooled and
+ * reused, so memory follows the requests in flight, not the requests served.
+ */
+export class Frame {
+  kind = FRAME_ROOT;
+  /** Parent frame index, -1 for a root. */
+  parent = -1;
+  /** Bumped on every reuse, so a late event for an earlier life is recognised. */
+  gen = 0;
+  /** Entry point index (roots) — kept on every frame for attribution. */
+  entry = 0;
+  /** Service whose code runs this frame (-1 at the entry point's client). */
+  owner = -1;
+  /** Zone the frame's code runs in (the caller's, for calls). */
+  zone = 0;
+  /** Callee service (calls), or the service handling it (invokes). */
+  service = -1;
+  /** Chosen replica id (calls, invokes). */
+  replica = -1;
+  requestSize = 0;
+  steps: CompiledStep[] = NO_STEPS;
+  next = 0;
+  pending = 0;
+  /** Simulated time the frame started (root: arrival; invoke: arrival at the replica). */
+  start = 0;
+  /** Closed-loop user id, or -1. */
+  user = -1;
+  measured = false;
+  failed = false;
+  cause = -1;
+  causeService = -1;
+  causeReplica = -1;
+  readonly comp = new Float64Array(COMPONENT_COUNT);
+}
+
+export class FramePool {
+  readonly frames: Frame[] = [];
+  private free: number[] = [];
+  inUse = 0;
+
+  alloc(kind: number, parent: number): number {
+    let i: number;
+    if (this.free.length > 0) {
+      i = this.free.pop() as number;
+    } else {
+      i = this.frames.length;
+      this.frames.push(new Frame());
+    }
+    const f = this.frames[i];
+    f.kind = kind;
+    f.parent = parent;
+    f.gen++;
+    f.service = -1;
+    f.replica = -1;
+    f.requestSize = 0;
+    f.steps = NO_STEPS;
+    f.next = 0;
+    f.pending = 0;
+    f.user = -1;
+    f.measured = false;
+    f.failed = false;
+    f.cause = -1;
+    f.causeService = -1;
+    f.causeReplica = -1;
+    f.comp.fill(0);
+    if (parent >= 0) {
+      const p = this.frames[parent];
+      f.entry = p.entry;
+      f.owner = p.owner;
+      f.zone = p.zone;
+      f.measured = p.measured;
+      f.start = p.start;
+    }
+    this.inUse++;
+    return i;
+  }
+
+  release(i: number): void {
+    this.frames[i].gen++;
+    this.free.push(i);
+    this.inUse--;
+  }
+}

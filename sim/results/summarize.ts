@@ -1,0 +1,118 @@
+import type { RuntimeModel } from '../model/build.js';
+import { CAUSES } from '../model/causes.js';
+import { COMPONENTS, type Component } from '../model/components.js';
+import type { SimulationOutcome } from '../model/simulation.js';
+import { summarizeParts, type BatchedLatency, type LatencySummary } from '../stats/batched.js';
+import { LogHistogram } from '../stats/histogram.js';
+import { RESULTS_FORMAT, VERSION } from '../version.js';
+import type { EntryPointResult, FailureCount, RunResult, ServiceResult } from './types.js';
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
+const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+/**
+ * Turns one or more replications of a run into the versioned results
+ * document. With one replication the confidence intervals come from batch
+ * means within it; with several, from the spread across replications.
+ * Every object is built in a fixed key order so the JSON is byte-stable.
+ */
+export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): RunResult {
+  const first = outcomes[0];
+  const reps = outcomes.length;
+  const measuredTime = sum(outcomes.map((o) => o.measuredTime));
+
+  const latency = (pick: (o: SimulationOutcome) => BatchedLatency): { summary: LatencySummary; histogram: LogHistogram } => {
+    if (reps === 1) {
+      const b = pick(first);
+      return { summary: b.summary(), histogram: b.overall() };
+    }
+    const hists = outcomes.map((o) => pick(o).overall());
+    const merged = new LogHistogram();
+    for (const h of hists) merged.merge(h);
+    return { summary: summarizeParts(hists, merged), histogram: merged };
+  };
+
+  const entrypoints: EntryPointResult[] = model.entries.map((entry) => {
+    const cs = outcomes.map((o) => o.entries[entry.index]);
+    const lat = latency((o) => o.entries[entry.index].latency);
+    const succeeded = lat.histogram.count;
+    const failed = sum(cs.map((c) => c.failed));
+    const completed = succeeded + failed;
+    const decomposition = {} as Record<Component, number>;
+    COMPONENTS.forEach((name, k) => {
+      decomposition[name] = ratio(sum(cs.map((c) => c.decomposition[k])), succeeded);
+    });
+    const tally = new Map<number, number>();
+    for (const c of cs) for (const [key, n] of c.failures) tally.set(key, (tally.get(key) ?? 0) + n);
+    const nServices = model.services.length;
+    const failures: FailureCount[] = [...tally.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .map(([key, count]) => {
+        const cause = CAUSES[Math.floor(key / nServices)];
+        return {
+          cause: cause.id,
+          component: cause.component,
+          flag: cause.flag,
+          mesh: cause.mesh,
+          service: model.services[key % nServices].name,
+          count,
+        };
+      });
+    return {
+      name: entry.name,
+      target: model.services[entry.target].name,
+      completed,
+      succeeded,
+      failed,
+      errorRate: ratio(failed, completed),
+      throughput: ratio(completed, measuredTime),
+      latency: lat.summary,
+      meanInSystem: mean(cs.map((c) => c.meanInSystem)),
+      decomposition,
+      failures,
+      histogram: lat.histogram.toJSON(),
+    };
+  });
+
+  const services: ServiceResult[] = model.services.map((svc) => {
+    const cs = outcomes.map((o) => o.services[svc.index]);
+    const arrivals = sum(cs.map((c) => c.arrivals));
+    const rejected = sum(cs.map((c) => c.rejected));
+    const admitted = arrivals - rejected;
+    return {
+      name: svc.name,
+      replicas: svc.replicas.length,
+      workersPerReplica: svc.workers,
+      arrivals,
+      rejected,
+      throughput: ratio(arrivals, measuredTime),
+      utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.replicas.length * svc.workers),
+      waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
+      meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),
+      meanInSystem: mean(cs.map((c) => c.meanInSystem)),
+      latency: latency((o) => o.services[svc.index].latency).summary,
+    };
+  });
+
+  const limits = first.limits;
+  return {
+    meshtax: { version: VERSION, format: RESULTS_FORMAT },
+    topology: { name: model.topology.name, description: model.topology.description },
+    settings: {
+      seed: limits.seed,
+      duration: limits.duration ?? null,
+      requests: limits.requests ?? null,
+      warmup: limits.warmup,
+      replications: reps,
+      intervals: reps > 1 ? 'replications' : 'batch-means',
+    },
+    run: {
+      measuredTime,
+      simulatedTime: Math.max(...outcomes.map((o) => o.endTime)),
+      events: sum(outcomes.map((o) => o.events)),
+    },
+    entrypoints,
+    services,
+  };
+}

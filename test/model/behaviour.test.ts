@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { topo, topoFile } from './helpers.js';
+
+const rel = (x: number, y: number): number => Math.abs(x - y) / y;
+
+describe('request paths with constant times', () => {
+  it("the essays' 5-hop chain of 1 ms hops takes exactly 5 ms without a mesh", () => {
+    const r = runTopology(topoFile('topologies/chain5.yaml'));
+    const e = r.entrypoints[0];
+    expect(e.completed).toBe(20000);
+    expect(e.failed).toBe(0);
+    expect(e.latency.min).toBeCloseTo(0.005, 12);
+    expect(e.latency.max).toBeCloseTo(0.005, 12);
+    expect(e.latency.mean).toBeCloseTo(0.005, 12);
+    expect(e.decomposition).toEqual({ appWork: expect.closeTo(0.005, 12), appQueue: 0, network: 0 });
+    // The run stops at the 20,000th completion; a request or two may be on its way in.
+    for (const s of r.services) expect(s.arrivals - 20000).toBeGreaterThanOrEqual(0);
+    for (const s of r.services) expect(s.arrivals - 20000).toBeLessThanOrEqual(2);
+  });
+
+  it('a parallel group costs its slowest branch; network and payload add per direction', () => {
+    const r = runTopology(topo(`
+name: fan
+zones: [a, b]
+network: {sameZone: 100us, crossZone: 1ms, bandwidth: 1MB/s}
+simulation: {requests: 100}
+services:
+  front:
+    zones: [a]
+    workers: 100
+    serviceTime: 2ms
+    calls:
+      - parallel:
+          - slow
+          - fast
+          - {call: fast, requestSize: 1KB}
+  slow: {zones: [b], workers: 100, serviceTime: 10ms}
+  fast: {zones: [a], workers: 100, serviceTime: 1ms}
+entrypoints:
+  in: {target: front, arrivals: constant, rate: 10/s, zone: a}
+`));
+    // in→front 0.1 ms each way; front 2 ms; slow branch: 1 ms each way + 10 ms.
+    // The 1 KB fast branch: 0.1 + 1 (1 KB at 1 MB/s) + 1 + 0.1 = 2.2 ms < 12 ms.
+    const e = r.entrypoints[0];
+    expect(e.latency.max).toBeCloseTo(0.0002 + 0.002 + 0.012, 12);
+    expect(e.latency.min).toBeCloseTo(0.0142, 12);
+    expect(e.decomposition.network).toBeCloseTo(0.0022, 12);
+    expect(e.decomposition.appWork).toBeCloseTo(0.012, 12);
+  });
+
+  it('optional calls are taken with their probability', () => {
+    const r = runTopology(topo(`
+name: optional
+simulation: {requests: 20000}
+services:
+  a: {workers: 1000, serviceTime: 1ms, calls: [{call: b, probability: 0.25}]}
+  b: {workers: 1000, serviceTime: 1ms}
+entrypoints:
+  in: {target: a, rate: 100/s}
+`));
+    const b = r.services[1].arrivals / 20000;
+    // Binomial(20000, 0.25): standard deviation 0.003; allow 4 of them.
+    expect(Math.abs(b - 0.25)).toBeLessThan(0.012);
+  });
+});
+
+describe('overload', () => {
+  const r = runTopology(topo(`
+name: overload
+simulation: {duration: 200s, warmup: 10s}
+services:
+  api:
+    workers: 2
+    queue: 5
+    serviceTime: {dist: exponential, mean: 10ms}
+entrypoints:
+  in: {target: api, rate: 400/s}
+`));
+  const e = r.entrypoints[0];
+  const s = r.services[0];
+
+  it('a full queue rejects with its own root cause, attributed to the application', () => {
+    expect(e.failed).toBeGreaterThan(0);
+    expect(e.failures).toEqual([
+      { cause: 'queue-full', component: 'overload', flag: '-', mesh: false, service: 'api', count: e.failed },
+    ]);
+    expect(s.rejected).toBe(e.failed);
+    expect(e.succeeded + e.failed).toBe(e.completed);
+  });
+
+  it('matches the M/M/2/7 loss probability', () => {
+    // Birth–death chain with states 0..7 (2 in service + 5 waiting): λ = 400, μ = 100.
+    const p: number[] = [1];
+    for (let n = 1; n <= 7; n++) p.push((p[n - 1] * 400) / (100 * Math.min(n, 2)));
+    const total = p.reduce((a, b) => a + b, 0);
+    const loss = p[7] / total;
+    expect(rel(e.errorRate, loss)).toBeLessThan(0.02);
+  });
+});
+
+describe('load', () => {
+  it('closed-loop users: throughput N/(Z+R) by the interactive response-time law', () => {
+    const r = runTopology(topo(`
+name: closed
+simulation: {duration: 2000s, warmup: 100s}
+services:
+  s: {workers: 1, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  users: {target: s, arrivals: closed, users: 30, thinkTime: {dist: exponential, mean: 200ms}}
+`));
+    const e = r.entrypoints[0];
+    // X = N / (Z + R): holds for any closed system in steady state.
+    expect(rel(e.throughput, 30 / (0.2 + e.latency.mean))).toBeLessThan(0.01);
+    expect(rel(e.meanInSystem, e.throughput * e.latency.mean)).toBeLessThan(0.02);
+    // 30 users is beyond the saturation point N* = (Z + S)/S = 21: the server is nearly always busy.
+    expect(r.services[0].utilization).toBeGreaterThan(0.95);
+  });
+
+  it('a rate schedule changes the offered load at the given times', () => {
+    const r = runTopology(topo(`
+name: steps
+simulation: {duration: 100s}
+services:
+  s: {workers: 100, serviceTime: 1ms}
+entrypoints:
+  in:
+    target: s
+    arrivals: constant
+    schedule: [{at: 0s, rate: 10/s}, {at: 50s, rate: 0/s}, {at: 80s, rate: 100/s}]
+`));
+    // 10/s for 50 s, nothing for 30 s, 100/s for 20 s: 500 + 2000, give or
+    // take the arrival that lands on a boundary in floating point.
+    const n = r.entrypoints[0].completed;
+    expect(n).toBeGreaterThanOrEqual(2498);
+    expect(n).toBeLessThanOrEqual(2500);
+  });
+
+  it('round robin spreads evenly; least request avoids the busy replica', () => {
+    const mk = (lb: string) => runTopology(topo(`
+name: lb
+simulation: {duration: 100s}
+services:
+  s: {replicas: 4, workers: 1, loadBalancer: ${lb}, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  in: {target: s, rate: 300/s}
+`));
+    const rr = mk('round_robin').entrypoints[0].latency.mean;
+    const lr = mk('least_request').entrypoints[0].latency.mean;
+    const rnd = mk('random').entrypoints[0].latency.mean;
+    // Random splitting makes four M/M/1 queues at ρ = 0.75: W = 40 ms.
+    expect(rel(rnd, 0.04)).toBeLessThan(0.06);
+    expect(rr).toBeLessThan(rnd);
+    expect(lr).toBeLessThan(rr);
+  });
+});
+
+describe('threads held during calls', () => {
+  it('a caller that blocks on downstream calls is busier and queues more', () => {
+    const mk = (hold: boolean) => runTopology(topo(`
+name: hold
+simulation: {duration: 300s, warmup: 10s}
+services:
+  front: {workers: 2, holdWorkerDuringCalls: ${hold}, serviceTime: {dist: exponential, mean: 2ms}, calls: [back]}
+  back: {workers: 50, serviceTime: 10ms}
+entrypoints:
+  in: {target: front, rate: 100/s}
+`));
+    const free = mk(false), held = mk(true);
+    // Released: 100/s × 2 ms over 2 workers = 10 %. Held: 100/s × 12 ms / 2 = 60 %.
+    expect(rel(free.services[0].utilization, 0.1)).toBeLessThan(0.05);
+    expect(rel(held.services[0].utilization, 0.6)).toBeLessThan(0.05);
+    expect(held.entrypoints[0].latency.mean).toBeGreaterThan(free.entrypoints[0].latency.mean);
+  });
+});

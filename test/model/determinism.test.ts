@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { resultJson } from '../../sim/cli/program.js';
+import { topoFile } from './helpers.js';
+
+describe('determinism', () => {
+  const checkout = topoFile('topologies/checkout.yaml');
+  const opts = { duration: 40, warmup: 5 };
+
+  it('same topology and seed ⇒ byte-identical JSON', () => {
+    expect(resultJson(runTopology(checkout, opts))).toBe(resultJson(runTopology(checkout, opts)));
+  });
+
+  it('a different seed ⇒ different numbers', () => {
+    const a = runTopology(checkout, opts);
+    const b = runTopology(checkout, { ...opts, seed: 2025 });
+    expect(b.entrypoints[0].latency.mean).not.toBe(a.entrypoints[0].latency.mean);
+  });
+
+  it('adding a service elsewhere leaves the other components’ random draws unchanged', () => {
+    const base = topoFile('topologies/mm1.yaml');
+    const extra = {
+      ...base,
+      services: [...base.services, { ...base.services[0], name: 'unrelated' }],
+      entrypoints: [...base.entrypoints, { ...base.entrypoints[0], name: 'other', target: 'unrelated' }],
+    };
+    const a = runTopology(base, { duration: 100 });
+    const b = runTopology(extra, { duration: 100 });
+    expect(b.entrypoints[0]).toEqual(a.entrypoints[0]);
+  });
+
+  it('golden numbers for bookinfo, seed 42, 30 s', () => {
+    const r = runTopology(topoFile('topologies/bookinfo.yaml'), { duration: 30 });
+    const e = r.entrypoints[0];
+    expect({ completed: e.completed, mean: e.latency.mean, p99: e.latency.p99, events: r.run.events }).toMatchInlineSnapshot(`
+      {
+        "completed": 3897,
+        "events": 70268,
+        "mean": 0.00851325253517129,
+        "p99": 0.02117265844564136,
+      }
+    `);
+  });
+
+  it('replications: intervals come from the spread of independent seeds', () => {
+    const r = runTopology(topoFile('topologies/mmc.yaml'), { duration: 60, warmup: 5, replications: 5 });
+    expect(r.settings.intervals).toBe('replications');
+    expect(r.settings.replications).toBe(5);
+    expect(r.entrypoints[0].latency.ciParts).toBe(5);
+    const [lo, hi] = r.entrypoints[0].latency.ci.mean as [number, number];
+    expect(lo).toBeLessThan(0.015094);
+    expect(hi).toBeGreaterThan(0.015094);
+  });
+});

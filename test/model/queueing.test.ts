@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopologyFile } from '../../sim/topology/load.js';
+import { runTopology } from '../../sim/run.js';
+import type { Topology } from '../../sim/topology/types.js';
+import type { RunResult } from '../../sim/results/types.js';
+
+function load(path: string): Topology {
+  const { topology, diagnostics } = loadTopologyFile(path);
+  if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return topology;
+}
+
+/** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
+function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = (term * a) / c * (c / (c - a));
+  return last / (sum + last);
+}
+
+const rel = (x: number, y: number): number => Math.abs(x - y) / y;
+
+function expectInside(value: number, ci: [number, number] | null): void {
+  expect(ci).not.toBeNull();
+  const [lo, hi] = ci as [number, number];
+  expect(value).toBeGreaterThanOrEqual(lo);
+  expect(value).toBeLessThanOrEqual(hi);
+}
+
+// Tolerances. Queue waits are strongly autocorrelated at high load: for
+// M/M/1 at ρ = 0.8 the asymptotic variance of the mean sojourn time is
+// ≈ ρ(2 + 5ρ − 4ρ² + ρ³)/(1 − ρ)⁴/μ² ≈ (0.44 s)², so 1.6 M requests
+// (20,000 s at 80/s) give a standard error of 0.7 % on W. 3 % is four of
+// those; a wrong model (a missing queue, a wrong rate, a worker held too
+// long) moves these numbers by 10 % or more. Probabilities and
+// utilisation converge faster and get 2 %.
+describe('M/M/1 (topologies/mm1.yaml: λ = 80/s, μ = 100/s)', () => {
+  const r: RunResult = runTopology(load('topologies/mm1.yaml'), { duration: 20_000 });
+  const e = r.entrypoints[0];
+  const s = r.services[0];
+  const lambda = 80, mu = 100, rho = lambda / mu;
+
+  it('mean time in system W = 1/(μ−λ) = 50 ms, inside the reported 95 % interval', () => {
+    expect(rel(e.latency.mean, 1 / (mu - lambda))).toBeLessThan(0.03);
+    expectInside(1 / (mu - lambda), e.latency.ci.mean);
+    const [lo, hi] = e.latency.ci.mean as [number, number];
+    expect((hi - lo) / 2 / e.latency.mean).toBeLessThan(0.025);
+  });
+
+  it('mean wait in queue Wq = ρ/(μ−λ) = 40 ms and P(wait > 0) = ρ', () => {
+    expect(rel(s.meanQueueWait, rho / (mu - lambda))).toBeLessThan(0.03);
+    expect(Math.abs(s.waitProbability - rho)).toBeLessThan(0.02 * rho);
+    expect(Math.abs(s.utilization - rho)).toBeLessThan(0.01);
+  });
+
+  it('sojourn time is exponential: p99 = ln(100)/(μ−λ)', () => {
+    expect(rel(e.latency.p99, Math.log(100) / (mu - lambda))).toBeLessThan(0.04);
+    expectInside(Math.log(100) / (mu - lambda), e.latency.ci.p99);
+  });
+
+  it("Little's law: time-average number in system L = λW", () => {
+    expect(rel(e.meanInSystem, e.throughput * e.latency.mean)).toBeLessThan(0.01);
+    expect(rel(e.meanInSystem, rho / (1 - rho))).toBeLessThan(0.04);
+    expect(rel(e.throughput, lambda)).toBeLessThan(0.01);
+  });
+});
+
+describe('M/M/4 (topologies/mmc.yaml: λ = 300/s, μ = 100/s per worker)', () => {
+  const r = runTopology(load('topologies/mmc.yaml'));
+  const e = r.entrypoints[0];
+  const s = r.services[0];
+  const c = 4, lambda = 300, mu = 100;
+  const C = erlangC(c, lambda / mu);
+
+  it('Erlang C: P(wait) = C(4, 3) ≈ 0.509 and Wq = C/(cμ−λ)', () => {
+    expect(C).toBeCloseTo(0.5094, 4);
+    expect(Math.abs(s.waitProbability - C)).toBeLessThan(0.02 * C);
+    expect(rel(s.meanQueueWait, C / (c * mu - lambda))).toBeLessThan(0.04);
+  });
+
+  it('W = Wq + 1/μ, inside the reported interval', () => {
+    const W = C / (c * mu - lambda) + 1 / mu;
+    expect(rel(e.latency.mean, W)).toBeLessThan(0.02);
+    expectInside(W, e.latency.ci.mean);
+  });
+});
+
+describe('tandem of two M/M/1 queues (Jackson network)', () => {
+  const r = runTopology(load('test/fixtures/tandem.yaml'));
+  const e = r.entrypoints[0];
+  const [front, back] = r.services;
+
+  it('end-to-end W = 1/(μ1−λ) + 1/(μ2−λ), each station independently M/M/1', () => {
+    const W1 = 1 / (100 - 70), W2 = 1 / (125 - 70);
+    expect(rel(front.latency.mean - back.latency.mean, W1)).toBeLessThan(0.03);
+    expect(rel(back.latency.mean, W2)).toBeLessThan(0.03);
+    expect(rel(e.latency.mean, W1 + W2)).toBeLessThan(0.03);
+    expectInside(W1 + W2, e.latency.ci.mean);
+    expect(Math.abs(back.waitProbability - 70 / 125)).toBeLessThan(0.02);
+  });
+
+  it("Little's law holds per station and end to end", () => {
+    expect(rel(e.meanInSystem, e.throughput * e.latency.mean)).toBeLessThan(0.01);
+    expect(rel(back.meanInSystem, back.throughput * back.latency.mean)).toBeLessThan(0.01);
+  });
+
+  it('the decomposition adds up to the mean latency', () => {
+    const d = e.decomposition;
+    expect(d.network).toBe(0);
+    expect(rel(d.appWork + d.appQueue, e.latency.mean)).toBeLessThan(1e-9);
+    expect(rel(d.appWork, 0.01 + 0.008)).toBeLessThan(0.02);
+  });
+});
