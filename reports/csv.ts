@@ -1,0 +1,35 @@
+import type { RunResult } from '../sim/results/types.js';
+
+/** RFC 4180 field: quoted when it holds a comma, quote or newline. */
+export function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLines(header: string[], rows: Array<Array<string | number | boolean | null>>): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/** One row per entry point and per service; latencies in seconds. */
+export function runCsv(result: RunResult): string {
+  const header = [
+    'kind', 'name', 'completed', 'failed', 'error_rate', 'throughput_per_s',
+    'mean_s', 'mean_ci_low_s', 'mean_ci_high_s', 'p50_s', 'p90_s', 'p99_s', 'p99_ci_low_s', 'p99_ci_high_s', 'p999_s', 'max_s',
+    'utilization', 'mean_in_system',
+  ];
+  const rows = [
+    ...result.entrypoints.map((e) => {
+      const l = e.latency;
+      return ['entrypoint', e.name, e.completed, e.failed, e.errorRate, e.throughput, l.mean, l.ci.mean?.[0] ?? null,
+        l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null, l.ci.p99?.[1] ?? null, l.p999, l.max, null, e.meanInSystem];
+    }),
+    ...result.services.map((s) => {
+      const l = s.latency;
+      return ['service', s.name, s.arrivals - s.rejected, s.rejected, s.arrivals ? s.rejected / s.arrivals : 0, s.throughput,
+        l.mean, l.ci.mean?.[0] ?? null, l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null,
+        l.ci.p99?.[1] ?? null, l.p999, l.max, s.utilization, s.meanInSystem];
+    }),
+  ];
+  return csvLines(header, rows);
+}

@@ -1,0 +1,44 @@
+/** Human formatting of simulated quantities, shared by tables and reports. */
+
+/** Seconds as a readable duration with 3 significant digits: 812µs, 4.21ms, 1.50s. */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return s > 0 ? '∞' : '–';
+  const a = Math.abs(s);
+  if (a === 0) return '0';
+  if (a < 1e-6) return `${sig(s * 1e9)}ns`;
+  if (a < 1e-3) return `${sig(s * 1e6)}µs`;
+  if (a < 1) return `${sig(s * 1e3)}ms`;
+  if (a < 600) return `${sig(s)}s`;
+  return `${sig(s / 60)}m`;
+}
+
+/** Three significant digits, without exponent notation for everyday magnitudes. */
+export function sig(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return `${sig(fraction * 100)}%`;
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatRate(perSecond: number): string {
+  return `${sig(perSecond)}/s`;
+}
+
+/** Lays out rows as a plain-text table: first column left-aligned, the rest right-aligned. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,30 @@
+import { parseDuration } from '../units/parse.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+
+/**
+ * Parses command-line values into numbers, collecting a diagnostic for
+ * each bad one instead of throwing, so all of them are reported at once.
+ */
+export class OptionParser {
+  readonly diagnostics: Diagnostic[] = [];
+
+  duration(flag: string, raw: string | undefined): number | undefined {
+    if (raw === undefined) return undefined;
+    const r = parseDuration(raw);
+    if (r.ok) return r.value;
+    this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${r.message}`, hint: r.hint });
+    return undefined;
+  }
+
+  integer(flag: string, raw: string | undefined, min: number): number | undefined {
+    if (raw === undefined) return undefined;
+    const v = Number(raw);
+    if (/^\d+$/.test(raw.trim()) && Number.isSafeInteger(v) && v >= min) return v;
+    this.diagnostics.push({
+      severity: 'error', code: 'bad-option', path: [flag],
+      message: `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
+      hint: `for example ${flag} ${Math.max(min, 1) === 1 ? '1000' : String(min)}`,
+    });
+    return undefined;
+  }
+}

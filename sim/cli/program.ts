@@ -1,0 +1,152 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadTopologyFile } from '../topology/load.js';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
+import type { Topology } from '../topology/types.js';
+import { runTopology } from '../run.js';
+import type { RunResult } from '../results/types.js';
+import { runTable } from '../../reports/table.js';
+import { runCsv } from '../../reports/csv.js';
+import { VERSION } from '../version.js';
+import { OptionParser } from './options.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
+
+/** Signals a finished command's exit code through commander's action chain. */
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function loadOrExit(file: string, io: CliIo): Topology {
+  const { topology, diagnostics } = loadTopologyFile(file);
+  if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
+  if (!topology) throw new Exit(EXIT_BAD_INPUT);
+  return topology;
+}
+
+function reportBadOptions(diagnostics: Diagnostic[], io: CliIo): void {
+  if (diagnostics.length === 0) return;
+  io.err(formatDiagnostics(diagnostics) + '\n');
+  throw new Exit(EXIT_BAD_INPUT);
+}
+
+type Format = 'table' | 'json' | 'csv';
+
+function chooseFormat(opts: { json?: boolean; csv?: boolean; output?: string }): Format {
+  if (opts.json) return 'json';
+  if (opts.csv) return 'csv';
+  const ext = opts.output ? extname(opts.output).toLowerCase() : '';
+  return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : 'table';
+}
+
+/** The results document as written to disk: stable key order, 2-space JSON, final newline. */
+export function resultJson(result: RunResult): string {
+  return JSON.stringify(result, null, 2) + '\n';
+}
+
+function render(result: RunResult, format: Format): string {
+  if (format === 'json') return resultJson(result);
+  if (format === 'csv') return runCsv(result);
+  return runTable(result);
+}
+
+function writeOutput(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command();
+  program
+    .name('meshtax')
+    .description('What will a service mesh cost your architecture? A deterministic discrete-event simulator.')
+    .version(VERSION)
+    .option('--debug', 'print stack traces for internal errors')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('simulate one topology and print its latency, throughput and failures')
+    .argument('<file>', 'topology file (.yaml, .yml or .json)')
+    .option('--seed <n>', 'random seed (overrides simulation.seed)')
+    .option('--duration <d>', 'simulated time to offer load, with unit: 60s, 5m (overrides the topology)')
+    .option('--requests <n>', 'stop after this many measured requests complete')
+    .option('--warmup <d>', 'initial simulated time left out of the statistics, e.g. 10s')
+    .option('--replications <n>', 'independent runs with seeds seed..seed+n-1; intervals from their spread', '1')
+    .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
+    .option('--csv', 'print one CSV row per entry point and service')
+    .option('-o, --output <file>', 'write the results to a file (format from --json/--csv or the extension)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', `
+Examples:
+  $ meshtax run topologies/mm1.yaml
+  $ meshtax run topologies/bookinfo.yaml --seed 7 --duration 5m --json > bookinfo.json
+  $ meshtax run topologies/checkout.yaml --requests 1000000 -o out/checkout.csv
+  $ meshtax run topologies/mmc.yaml --replications 10`)
+    .action((file: string, opts: Record<string, string | boolean | undefined>) => {
+      const p = new OptionParser();
+      const options = {
+        seed: p.integer('--seed', opts.seed as string | undefined, 0),
+        duration: p.duration('--duration', opts.duration as string | undefined),
+        requests: p.integer('--requests', opts.requests as string | undefined, 1),
+        warmup: p.duration('--warmup', opts.warmup as string | undefined),
+        replications: p.integer('--replications', opts.replications as string | undefined, 1),
+      };
+      reportBadOptions(p.diagnostics, io);
+      const topology = loadOrExit(file, io);
+      const result = runTopology(topology, options);
+      const output = opts.output as string | undefined;
+      const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
+      if (output) {
+        writeOutput(output, render(result, format));
+        if (!opts.quiet) io.out(runTable(result) + `\nwrote ${output}\n`);
+      } else if (!opts.quiet || format !== 'table') {
+        io.out(render(result, format));
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check a topology file without running it; prints every problem with its file:line:column')
+    .argument('<file>', 'topology file (.yaml, .yml or .json)')
+    .addHelpText('after', `
+Examples:
+  $ meshtax validate topologies/checkout.yaml
+  $ meshtax validate my-topology.yaml || echo "fix the file first"`)
+    .action((file: string) => {
+      const topology = loadOrExit(file, io);
+      io.out(`${file}: ok — ${topology.services.length} services, ${topology.entrypoints.length} entry points\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? EXIT_OK
+        : EXIT_BAD_INPUT;
+    }
+    if (e instanceof DiagnosticError) {
+      io.err(formatDiagnostics(e.diagnostics) + '\n');
+      return EXIT_BAD_INPUT;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`meshtax: internal error: ${err.message}\n`);
+    if (argv.includes('--debug') && err.stack) io.err(err.stack + '\n');
+    else io.err('(run again with --debug for the stack trace, and please report it)\n');
+    return EXIT_INTERNAL;
+  }
+}

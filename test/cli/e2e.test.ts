@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = 'dist/bin/meshtax.js';
+
+function meshtax(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('compiled CLI, end to end', () => {
+  it('runs a bundled topology: table on stdout, exit 0', () => {
+    const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // Golden output for a fixed seed: any change to the model or the table shows here.
+    expect(r.stdout).toMatchInlineSnapshot(`
+      "mm1 — seed 1, 200s, warm-up 50.0s; 150s measured, 64,390 events
+
+      Latency of successful requests (± = 95 % confidence half-width)
+      entry point  completed  errors  throughput            mean             p50    p90            p99  p99.9    max
+      ───────────  ─────────  ──────  ──────────  ──────────────  ──────────────  ─────  ─────────────  ─────  ─────
+      clients         12,053      0%      80.4/s  51.2ms ±5.90ms  35.6ms ±5.21ms  122ms  211ms ±20.5ms  268ms  315ms
+
+      Where the time goes (mean per request, critical path)
+      entry point  appWork  appQueue  network
+      ───────────  ───────  ────────  ───────
+      clients       9.96ms    41.2ms        0
+
+      Services (server side)
+      service  replicas  arrivals  rejected   util  P(wait)  queue wait     p50    p99
+      ───────  ────────  ────────  ────────  ─────  ───────  ──────────  ──────  ─────
+      server        1×1    12,053         0  80.0%    79.8%      41.2ms  35.6ms  211ms
+      "
+    `);
+  });
+
+  it('writes byte-identical JSON in two separate processes; another seed differs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-'));
+    const a = join(dir, 'a.json'), b = join(dir, 'b.json'), c = join(dir, 'c.json');
+    expect(meshtax('run', 'topologies/bookinfo.yaml', '--duration', '20s', '-o', a, '-q').code).toBe(0);
+    expect(meshtax('run', 'topologies/bookinfo.yaml', '--duration', '20s', '--json', '-o', b, '-q').code).toBe(0);
+    expect(meshtax('run', 'topologies/bookinfo.yaml', '--duration', '20s', '--seed', '43', '-o', c, '-q').code).toBe(0);
+    const ja = readFileSync(a, 'utf8');
+    expect(readFileSync(b, 'utf8')).toBe(ja);
+    expect(readFileSync(c, 'utf8')).not.toBe(ja);
+    const parsed = JSON.parse(ja);
+    expect(parsed.meshtax).toEqual({ version: '0.1.0', format: 1 });
+    expect(parsed.settings.seed).toBe(42);
+    expect(parsed.entrypoints[0].name).toBe('web');
+  });
+
+  it('a bad file exits 2 with a file:line:column diagnostic on stderr and nothing on stdout', () => {
+    const r = meshtax('run', 'test/fixtures/bad-cli.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('test/fixtures/bad-cli.yaml:7:15: error[unknown-service]');
+    expect(r.stderr).toContain('did you mean "payments"?');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('bad option values exit 2 before anything runs', () => {
+    const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '10', '--requests', 'lots');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--duration "10"');
+    expect(r.stderr).toContain('--requests "lots": expected a whole number ≥ 1');
+  });
+
+  it('validate reports ok, a missing file, and --help shows examples', () => {
+    expect(meshtax('validate', 'topologies/checkout.yaml')).toMatchObject({ code: 0, stdout: 'topologies/checkout.yaml: ok — 11 services, 2 entry points\n' });
+    const missing = meshtax('validate', 'nope.yaml');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.yaml');
+    const help = meshtax('run', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+  });
+
+  it('--csv prints one row per entry point and service', () => {
+    const r = meshtax('run', 'topologies/chain5.yaml', '--requests', '2000', '--csv');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^kind,name,completed,failed/);
+    expect(lines).toHaveLength(1 + 1 + 5);
+    expect(lines[1]).toMatch(/^entrypoint,api,2000,0,0,/);
+  });
+});
