@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: the performance figures quoted in the README. Each
+ * workload runs in its own process (peak RSS is per process); each timed
+ * figure is the median of several runs. Writes test/bench/results.json.
+ * Not a test: nothing here passes or fails on speed.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+interface Measurement {
+  file: string;
+  requests: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  requestsPerSecond: number;
+  nsPerEvent: number;
+  peakRssMiB: number;
+}
+
+function measure(file: string, requests: number): Measurement {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests)], { encoding: 'utf8' });
+  return JSON.parse(out) as Measurement;
+}
+
+function median(ms: Measurement[]): Measurement {
+  const sorted = [...ms].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const quick = process.argv.includes('--quick');
+const repeats = quick ? 1 : 3;
+const throughput = [
+  { name: 'M/M/1', file: 'topologies/mm1.yaml', requests: 1_000_000 },
+  { name: 'chain5 (5 hops, no mesh)', file: 'topologies/chain5.yaml', requests: 1_000_000 },
+  { name: 'checkout (10 services)', file: 'topologies/checkout.yaml', requests: 1_000_000 },
+];
+const rows: Array<Record<string, string | number>> = [];
+const results: Record<string, unknown> = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  throughput: [] as unknown[],
+  memory: [] as unknown[],
+};
+
+for (const w of throughput) {
+  const runs = Array.from({ length: repeats }, () => measure(w.file, quick ? w.requests / 10 : w.requests));
+  const m = median(runs);
+  (results.throughput as unknown[]).push({ name: w.name, ...m });
+  rows.push({
+    workload: w.name,
+    requests: m.requests,
+    'events/s': `${(m.eventsPerSecond / 1e6).toFixed(2)} M`,
+    'requests/s': `${(m.requestsPerSecond / 1e3).toFixed(0)} k`,
+    'ns/event': m.nsPerEvent.toFixed(0),
+    'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`,
+  });
+}
+console.table(rows);
+
+const memRows: Array<Record<string, string | number>> = [];
+for (const n of quick ? [100_000, 500_000] : [1_000_000, 5_000_000]) {
+  const m = measure('topologies/checkout.yaml', n);
+  (results.memory as unknown[]).push({ requests: n, peakRssMiB: m.peakRssMiB, seconds: m.seconds });
+  memRows.push({ workload: 'checkout', requests: n, 'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`, seconds: m.seconds.toFixed(1) });
+}
+console.table(memRows);
+// What an idle process of the same kind (node + tsx loader + meshtax modules) holds, for scale.
+const idle = measure('topologies/mm1.yaml', 1);
+results.idleRssMiB = idle.peakRssMiB;
+console.log(`idle process (same loader, 1 request): ${idle.peakRssMiB.toFixed(0)} MiB peak RSS`);
+writeFileSync('test/bench/results.json', JSON.stringify(results, null, 2) + '\n');
+console.log('wrote test/bench/results.json');
