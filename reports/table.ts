@@ -47,6 +47,7 @@ export function runTable(result: RunResult): string {
     'Where the time goes (mean per request, critical path)', decomposition, '',
     'Services (server side)', services,
     ...(failures.length ? ['', 'Failures by root cause', ...failures] : []),
+    ...(result.warnings.length ? ['', 'Warnings', ...result.warnings.map((w) => `  ${w.message}`)] : []),
     '',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import type { Topology } from '../topology/types.js';
 import { runTopology } from '../run.js';
+import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
 import { runCsv } from '../../reports/csv.js';
@@ -67,7 +68,13 @@ export function buildProgram(io: CliIo): Command {
     .option('--debug', 'print stack traces for internal errors')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', `
+Examples:
+  $ meshtax validate topologies/bookinfo.yaml
+  $ meshtax run topologies/bookinfo.yaml
+  $ meshtax run topologies/checkout.yaml --duration 10m --json -o out/checkout.json
+  $ meshtax help run`);
 
   program
     .command('run')
@@ -135,9 +142,12 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   } catch (e) {
     if (e instanceof Exit) return e.code;
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
-        ? EXIT_OK
-        : EXIT_BAD_INPUT;
+      // An explicit --help or --version succeeds; help shown because no command was given is a usage error.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (e instanceof SimulationAbort) {
+      io.err(`meshtax: error: ${e.message}\n  hint: ${e.hint}\n`);
+      return EXIT_BAD_INPUT;
     }
     if (e instanceof DiagnosticError) {
       io.err(formatDiagnostics(e.diagnostics) + '\n');

@@ -14,6 +14,21 @@ import { ArrivalProcess } from './arrivals.js';
 
 export const BATCHES = 20;
 
+/**
+ * More call frames than this in flight means queues are growing without
+ * bound; the run is stopped rather than left to eat memory for an answer
+ * that only says "it is overloaded". ~200 bytes a frame: ~400 MB.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 2_000_000;
+
+/** The model reached a state where its results would mean nothing (e.g. unbounded overload). */
+export class SimulationAbort extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'SimulationAbort';
+  }
+}
+
 export interface SimulationLimits {
   seed: number;
   /** Simulated seconds (including warm-up) during which load is offered; in-flight requests then drain. */
@@ -21,6 +36,8 @@ export interface SimulationLimits {
   /** Stop as soon as this many measured requests have completed. */
   requests: number | undefined;
   warmup: number;
+  /** Call frames in flight at which the run is stopped as unboundedly overloaded; default MAX_FRAMES_IN_FLIGHT. */
+  maxFramesInFlight?: number;
 }
 
 /** Failed measured requests of one entry point, by root cause and where it began. */
@@ -103,6 +120,7 @@ class Simulation {
   private readonly offerUntil: number;
   private readonly warmup: number;
   private readonly stopAfter: number;
+  private readonly maxFrames: number;
 
   private readonly hArrival: number;
   private readonly hThinkDone: number;
@@ -120,6 +138,7 @@ class Simulation {
     this.warmup = limits.warmup;
     this.offerUntil = limits.duration ?? Infinity;
     this.stopAfter = limits.requests ?? Infinity;
+    this.maxFrames = limits.maxFramesInFlight ?? MAX_FRAMES_IN_FLIGHT;
     const streams = new RandomStreams(limits.seed);
     this.serviceRng = model.services.map((s) => streams.stream(`service/${s.name}`));
     this.branchRng = model.services.map((s) => streams.stream(`branch/${s.name}`));
@@ -229,6 +248,18 @@ class Simulation {
     return b < 0 ? 0 : b >= BATCHES ? BATCHES - 1 : b;
   }
 
+  private abortOverloaded(): never {
+    let worst = 0;
+    for (let r = 1; r < this.waiting.length; r++) if (this.waiting[r].length > this.waiting[worst].length) worst = r;
+    const rep = this.model.replicas[worst];
+    const svc = this.model.services[rep.service];
+    throw new SimulationAbort(
+      `stopped at t=${this.engine.now.toFixed(1)}s with ${this.waiting[worst].length.toLocaleString('en-US')} requests ` +
+        `waiting at one replica of "${svc.name}": its queue is unbounded and keeps growing`,
+      `the offered load exceeds what "${svc.name}" can serve; add replicas or workers, lower the rate, or set a queue limit (queue: 100) so excess requests are rejected`,
+    );
+  }
+
   // ---- load ----------------------------------------------------------------
 
   private onArrival(entry: number): void {
@@ -313,7 +344,10 @@ class Simulation {
 
   private startCall(parent: number, service: number, requestSize: number): void {
     const f = this.pool.alloc(FRAME_CALL, parent);
-    if (this.pool.inUse > this.peakFrames) this.peakFrames = this.pool.inUse;
+    if (this.pool.inUse > this.peakFrames) {
+      this.peakFrames = this.pool.inUse;
+      if (this.peakFrames > this.maxFrames) this.abortOverloaded();
+    }
     const call = this.frames[f];
     const svc = this.model.services[service];
     call.service = service;

@@ -5,7 +5,10 @@ import type { SimulationOutcome } from '../model/simulation.js';
 import { summarizeParts, type BatchedLatency, type LatencySummary } from '../stats/batched.js';
 import { LogHistogram } from '../stats/histogram.js';
 import { RESULTS_FORMAT, VERSION } from '../version.js';
-import type { EntryPointResult, FailureCount, RunResult, ServiceResult } from './types.js';
+import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceResult } from './types.js';
+
+/** Utilisation from which a service counts as saturated: its latency then depends on the run's length. */
+const SATURATION = 0.98;
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
@@ -95,6 +98,16 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     };
   });
 
+  const warnings: RunWarning[] = services
+    .filter((s) => s.utilization >= SATURATION)
+    .map((s) => ({
+      code: 'saturated',
+      subject: s.name,
+      message:
+        `service "${s.name}" is saturated (workers busy ${(s.utilization * 100).toFixed(1)} % of the time): ` +
+        `its queue ${s.rejected > 0 ? 'overflows' : 'keeps growing'}, so its latency depends on how long the run is, not on a steady state`,
+    }));
+
   const limits = first.limits;
   return {
     meshtax: { version: VERSION, format: RESULTS_FORMAT },
@@ -114,5 +127,6 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     },
     entrypoints,
     services,
+    warnings,
   };
 }

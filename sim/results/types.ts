@@ -54,6 +54,14 @@ export interface ServiceResult {
   latency: LatencySummary;
 }
 
+/** Something about the run a reader should know before trusting its numbers. */
+export interface RunWarning {
+  code: 'saturated';
+  /** The service it is about. */
+  subject: string;
+  message: string;
+}
+
 export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
@@ -75,4 +83,5 @@ export interface RunResult {
   };
   entrypoints: EntryPointResult[];
   services: ServiceResult[];
+  warnings: RunWarning[];
 }

@@ -77,6 +77,13 @@ describe('compiled CLI, end to end', () => {
     const help = meshtax('run', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
+    expect(meshtax('--help').stdout).toContain('$ meshtax run topologies/bookinfo.yaml');
+    const none = meshtax();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: meshtax');
+    const typo = meshtax('runn', 'x.yaml');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean run?)');
   });
 
   it('--csv prints one row per entry point and service', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runTopology } from '../../sim/run.js';
+import { runTopology, resolveLimits } from '../../sim/run.js';
+import { buildModel } from '../../sim/model/build.js';
+import { simulate } from '../../sim/model/simulation.js';
 import { topo, topoFile } from './helpers.js';
 
 const rel = (x: number, y: number): number => Math.abs(x - y) / y;
@@ -171,5 +173,37 @@ entrypoints:
     expect(rel(free.services[0].utilization, 0.1)).toBeLessThan(0.05);
     expect(rel(held.services[0].utilization, 0.6)).toBeLessThan(0.05);
     expect(held.entrypoints[0].latency.mean).toBeGreaterThan(free.entrypoints[0].latency.mean);
+  });
+});
+
+describe('unbounded overload', () => {
+  const over = topo(`
+name: over
+simulation: {duration: 10000s}
+services:
+  api: {serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  in: {target: api, rate: 150/s}
+`);
+
+  it('stops with a clear error instead of filling memory', () => {
+    const limits = { ...resolveLimits(over), maxFramesInFlight: 30_000 };
+    expect(() => simulate(buildModel(over), limits)).toThrow(
+      /^stopped at t=\d+\.\ds with 9,99\d requests waiting at one replica of "api": its queue is unbounded and keeps growing$/,
+    );
+  });
+
+  it('a saturated service is flagged in the results', () => {
+    const r = runTopology(over, { duration: 30 });
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ code: 'saturated', subject: 'api', message: expect.stringMatching(/^service "api" is saturated \(workers busy 100\.0 % of the time\)/) }),
+    ]);
+    expect(runTopology(topo(`
+name: fine
+services:
+  api: {serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  in: {target: api, rate: 50/s}
+`)).warnings).toEqual([]);
   });
 });
