@@ -31,6 +31,12 @@ export type Step =
 
 export interface Service {
   name: string;
+  /** Nodes the replicas may be placed on, spread round robin in this order (resolved from zones when not pinned). */
+  nodes: string[];
+  /** Off-CPU time per request (sleeping, waiting on disk or a database) after its CPU work; holds the worker, not a core. */
+  ioTime: Dist;
+  /** Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy. */
+  l7: boolean;
   replicas: number;
   /** Requests a replica works on at once. */
   workers: number;
@@ -58,11 +64,24 @@ export interface RateSegment {
   rate: number;
 }
 
+/**
+ * How entry-point traffic reaches its target:
+ * - `gateway`: through the mesh's ingress gateway (as `direct` when the profile has none);
+ * - `direct`: straight to the target's pod (its inbound proxy, if it has one);
+ * - `mesh`: the client is itself a workload in the mesh, so its calls leave
+ *   through its own outbound proxy, like any service-to-service call. Load
+ *   generators inside the cluster (fortio in the published benchmarks) are this.
+ */
+export type EntryVia = 'gateway' | 'direct' | 'mesh';
+
 export interface EntryPoint {
   name: string;
   target: string;
   arrivals: Arrivals;
   zone: string;
+  /** Node the clients run on (matters for `via: mesh` and shared CPU). */
+  node: string;
+  via: EntryVia;
   requestSize: number;
 }
 
@@ -82,10 +101,92 @@ export interface SimulationSettings {
   warmup: number;
 }
 
+/**
+ * A machine in a zone. With `cpu: shared` every piece of CPU work placed on
+ * it — application work, proxy work, handshakes — competes for its cores
+ * (processor sharing); with `dedicated` each pod and proxy has its own CPU.
+ */
+export interface Node {
+  name: string;
+  zone: string;
+  cores: number;
+  cpu: 'dedicated' | 'shared';
+}
+
+/** A proxy of the data plane as a queueing resource. CPU costs in seconds. */
+export interface ProxySpec {
+  /** Worker threads: requests the proxy processes at once. */
+  workers: number;
+  /** CPU to process a request on its way through (routing, policy, headers). */
+  requestCost: Dist;
+  /** CPU to process the response on its way back. */
+  responseCost: Dist;
+  /** CPU per 1000 bytes of payload passing through, in either direction. */
+  perKB: number;
+  /** CPU after the response is sent (access log, metrics, traces): keeps the worker busy, delays the next request. */
+  telemetryCost: Dist;
+  /** Background CPU of an idle proxy (stats flush, xDS keep-alive), in vCPU. */
+  idleCpu: number;
+  /** Memory: base + per open connection + per endpoint in its config, in bytes. */
+  memory: { base: number; perConnection: number; perEndpoint: number };
+}
+
+export interface MtlsSpec {
+  enabled: boolean;
+  /** CPU on each side for a full handshake (asymmetric crypto, certificate checks). */
+  handshakeCpu: Dist;
+  /** CPU on each side for a resumed session. */
+  resumeCpu: Dist;
+  /** Network round trips before the first byte on a new connection (TCP + TLS). */
+  handshakeRoundTrips: number;
+  resumeRoundTrips: number;
+  /** Whether a reconnect to a peer seen before may resume its session. */
+  resumption: boolean;
+  /** Encryption CPU per 1000 bytes, on each side. */
+  perKB: number;
+  /** A connection idle this long is closed; the next request pays a handshake again. */
+  idleTimeout: number;
+  /** Requests one connection carries at once (1 for HTTP/1.1, many for HTTP/2). */
+  streamsPerConnection: number;
+}
+
+export type MeshMode = 'none' | 'sidecar' | 'ambient';
+
+/** A mesh product's data plane, resolved from its profile file and the topology's overrides. */
+export interface MeshProfile {
+  name: string;
+  description: string;
+  /** Where the numbers come from: citations, one per line. */
+  sources: string[];
+  mode: MeshMode;
+  /** sidecar mode: the proxy in every pod, outbound for its app's calls and inbound for calls to it. */
+  sidecar: ProxySpec | null;
+  /** ambient mode: the per-node proxy (Istio's ztunnel, Cilium's node Envoy). */
+  nodeProxy: ProxySpec | null;
+  /** ambient mode: the L7 proxy for services with `l7: true`, with its replica count. */
+  waypoint: (ProxySpec & { replicas: number }) | null;
+  /** The ingress gateway that entry-point traffic passes through, or null. */
+  gateway: (ProxySpec & { replicas: number }) | null;
+  mtls: MtlsSpec;
+}
+
+/** Prices for the resource invoice. */
+export interface Costs {
+  /** Dollars per vCPU-hour. */
+  vcpuHour: number;
+  /** Dollars per GB-hour of memory. */
+  gbHour: number;
+  /** Pod count for the "what if we had N pods" projection. */
+  projectPods: number;
+}
+
 export interface Topology {
   name: string;
   description: string;
   zones: string[];
+  nodes: Node[];
+  mesh: MeshProfile;
+  costs: Costs;
   network: Network;
   services: Service[];
   entrypoints: EntryPoint[];
