@@ -3,21 +3,34 @@
  * range, distributions make sense, arrivals have what their kind needs.
  * Each check looks at one entity; cross references are in checks.ts.
  */
-import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
+import { parseBandwidth, parseRate } from '../units/parse.js';
+import {
+  checkDistribution as distribution,
+  checkDuration as duration,
+  checkInteger as integer,
+  checkNonNegative,
+  checkSize as size,
+  checkUnit as unit,
+  show,
+  type Scalar,
+} from './checkScalars.js';
 import type { Path } from './locate.js';
 import * as msg from './messages.js';
 import { error, type Problem } from './problem.js';
-import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
-
-type Scalar = string | number;
-type Sign = 'positive' | 'nonnegative';
+import type { EntryPointFile, NodeFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
 
 export function checkValues(file: TopologyFile): Problem[] {
   const out: Problem[] = [];
   if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyNameHint()));
   if (file.zones !== undefined) checkZoneList(out, file.zones, ['zones'], msg.emptyZonesHint());
+  if (file.nodes !== undefined) {
+    if (Object.keys(file.nodes).length === 0) out.push(error('empty', ['nodes'], msg.emptyCollection('nodes'), msg.emptyNodesHint()));
+    for (const [name, node] of Object.entries(file.nodes)) checkNode(out, node, ['nodes', name]);
+  }
+  if (file.costs !== undefined) checkCosts(out, file.costs);
   if (file.network !== undefined) {
-    const { sameZone, crossZone, bandwidth } = file.network;
+    const { sameNode, sameZone, crossZone, bandwidth } = file.network;
+    if (sameNode !== undefined) distribution(out, sameNode, ['network', 'sameNode'], 'network.sameNode');
     if (sameZone !== undefined) distribution(out, sameZone, ['network', 'sameZone'], 'network.sameZone');
     if (crossZone !== undefined) distribution(out, crossZone, ['network', 'crossZone'], 'network.crossZone');
     if (bandwidth !== undefined) unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
@@ -28,6 +41,18 @@ export function checkValues(file: TopologyFile): Problem[] {
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
   for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name]);
   return out;
+}
+
+function checkNode(out: Problem[], node: NodeFile, path: Path): void {
+  if (node.cores !== undefined) integer(out, node.cores, [...path, 'cores'], 'cores', 1, msg.coresHint());
+}
+
+function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): void {
+  for (const key of ['vcpuHour', 'gbHour'] as const) {
+    const value = costs[key];
+    if (value !== undefined) checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key));
+  }
+  if (costs.projectPods !== undefined) integer(out, costs.projectPods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint());
 }
 
 function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulation']>): void {
@@ -49,7 +74,9 @@ function checkService(out: Problem[], s: ServiceFile, path: Path): void {
   if (s.workers !== undefined) integer(out, s.workers, [...path, 'workers'], 'workers', 1, msg.workersHint());
   if (typeof s.queue === 'number') integer(out, s.queue, [...path, 'queue'], 'queue', 0, msg.queueHint());
   distribution(out, s.serviceTime, [...path, 'serviceTime'], 'serviceTime');
+  if (s.ioTime !== undefined) distribution(out, s.ioTime, [...path, 'ioTime'], 'ioTime');
   if (s.zones !== undefined) checkZoneList(out, s.zones, [...path, 'zones'], msg.emptyZonesHint());
+  if (s.nodes !== undefined) checkNodeList(out, s.nodes, [...path, 'nodes']);
   if (s.responseSize !== undefined) size(out, s.responseSize, [...path, 'responseSize'], 'responseSize');
   s.calls?.forEach((step, i) => checkStep(out, step, [...path, 'calls', i]));
 }
@@ -121,159 +148,11 @@ function checkZoneList(out: Problem[], zones: string[], path: Path, emptyHint: s
   });
 }
 
-// ---- distributions ------------------------------------------------------------------------
-
-function distribution(out: Problem[], d: DistributionFile, path: Path, what: string): void {
-  if (typeof d === 'string' || typeof d === 'number') {
-    duration(out, d, path, what, 'nonnegative');
-    return;
-  }
-  const at = (key: string): Path => [...path, key];
-  switch (d.dist) {
-    case 'constant':
-      duration(out, d.value, at('value'), 'value', 'nonnegative');
-      return;
-    case 'exponential':
-      duration(out, d.mean, at('mean'), 'exponential mean', 'positive', msg.exponentialMeanHint());
-      return;
-    case 'lognormal':
-      lognormal(out, d, path);
-      return;
-    case 'normal':
-      duration(out, d.mean, at('mean'), 'normal mean', 'nonnegative');
-      duration(out, d.stddev, at('stddev'), 'normal stddev', 'nonnegative');
-      return;
-    case 'uniform': {
-      const min = duration(out, d.min, at('min'), 'uniform min', 'nonnegative');
-      const max = duration(out, d.max, at('max'), 'uniform max', 'nonnegative');
-      if (min !== undefined && max !== undefined && max < min) {
-        out.push(error('bad-distribution', at('max'), msg.uniformBounds(show(d.min), show(d.max)), msg.uniformBoundsHint()));
-      }
-      return;
-    }
-    case 'empirical':
-      empirical(out, d, path);
-      return;
-  }
-}
-
-function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognormal' }>, path: Path): void {
-  const quantiles = d.median !== undefined && d.p99 !== undefined;
-  const logParams = d.mu !== undefined && d.sigma !== undefined;
-  const anyQuantile = d.median !== undefined || d.p99 !== undefined;
-  const anyLogParam = d.mu !== undefined || d.sigma !== undefined;
-  if (quantiles === logParams || (quantiles && anyLogParam) || (logParams && anyQuantile)) {
-    out.push(error('bad-distribution', path, msg.lognormalForm(), msg.lognormalFormHint()));
-    return;
-  }
-  if (d.median !== undefined && d.p99 !== undefined) {
-    const median = duration(out, d.median, [...path, 'median'], 'lognormal median', 'positive');
-    const p99 = duration(out, d.p99, [...path, 'p99'], 'lognormal p99', 'positive');
-    if (median !== undefined && p99 !== undefined && p99 <= median) {
-      out.push(error('bad-distribution', [...path, 'p99'], msg.lognormalP99(show(d.p99), show(d.median)), msg.lognormalP99Hint()));
-    }
-    return;
-  }
-  if (d.mu !== undefined && !Number.isFinite(d.mu)) {
-    out.push(error('out-of-range', [...path, 'mu'], msg.wrongType('a finite number', String(d.mu)), msg.lognormalFormHint()));
-  }
-  if (d.sigma !== undefined && !(d.sigma >= 0 && Number.isFinite(d.sigma))) {
-    out.push(error('out-of-range', [...path, 'sigma'], msg.mustNotBeNegative('lognormal sigma', String(d.sigma)), msg.sigmaHint()));
-  }
-}
-
-function empirical(out: Problem[], d: Extract<DistributionFile, { dist: 'empirical' }>, path: Path): void {
-  if ((d.samples === undefined) === (d.percentiles === undefined)) {
-    out.push(error('bad-distribution', path, msg.empiricalForm(), msg.empiricalFormHint()));
-    return;
-  }
-  if (d.samples !== undefined) {
-    if (d.samples.length === 0) out.push(error('bad-distribution', [...path, 'samples'], msg.noSamples(), msg.noSamplesHint()));
-    d.samples.forEach((sample, i) => duration(out, sample, [...path, 'samples', i], 'a sample', 'nonnegative'));
-    return;
-  }
-  const points: Array<{ key: string; p: number; value: number | undefined; text: string }> = [];
-  for (const [key, raw] of Object.entries(d.percentiles ?? {})) {
-    const at: Path = [...path, 'percentiles', key];
-    const value = duration(out, raw, at, key, 'nonnegative');
-    const p = percentileOf(key);
-    if (p === undefined) {
-      out.push(error('bad-distribution', at, msg.badPercentileKey(key), msg.badPercentileKeyHint(), 'key'));
-      continue;
-    }
-    const twin = points.find((point) => point.p === p);
-    if (twin !== undefined) {
-      out.push(error('bad-distribution', at, msg.duplicatePercentile(key, twin.key), msg.badPercentileKeyHint(), 'key'));
-      continue;
-    }
-    points.push({ key, p, value, text: show(raw) });
-  }
-  const missing = [0, 1].filter((p) => !points.some((point) => point.p === p)).map((p) => `p${p * 100}`);
-  if (missing.length > 0) {
-    out.push(error('bad-distribution', [...path, 'percentiles'], msg.missingPercentileEnds(missing), msg.missingPercentileEndsHint()));
-  }
-  points.sort((a, b) => a.p - b.p);
-  for (let i = 1; i < points.length; i++) {
-    const [prev, cur] = [points[i - 1], points[i]];
-    if (prev.value !== undefined && cur.value !== undefined && cur.value < prev.value) {
-      out.push(error('bad-distribution', [...path, 'percentiles', cur.key], msg.decreasingPercentile(cur.key, cur.text, prev.key, prev.text), msg.decreasingPercentileHint()));
-    }
-  }
-}
-
-/**
- * `p99.9` → 0.999, computed by moving the decimal point in the text so the
- * result is the double nearest the written fraction (99.9 / 100 is not).
- */
-export function percentileOf(key: string): number | undefined {
-  const m = /^p(\d+)(?:\.(\d+))?$/.exec(key);
-  if (!m) return undefined;
-  const whole = m[1].replace(/^0+(?=\d)/, '');
-  const padded = whole.padStart(3, '0');
-  const p = Number(`${padded.slice(0, -2)}.${padded.slice(-2)}${m[2] ?? ''}`);
-  return p >= 0 && p <= 1 ? p : undefined;
-}
-
-// ---- scalars --------------------------------------------------------------------------------
-
-function duration(out: Problem[], value: Scalar, path: Path, what: string, sign: Sign, hint?: string): number | undefined {
-  const signHint = hint ?? (sign === 'positive' ? msg.positiveDurationHint() : msg.negativeDurationHint(show(value)));
-  return unit(out, parseDuration, 'bad-duration', value, path, what, sign, signHint);
-}
-
-function size(out: Problem[], value: Scalar, path: Path, what: string): number | undefined {
-  return unit(out, parseSize, 'bad-size', value, path, what, 'nonnegative', msg.sizeNegativeHint());
-}
-
-/** Parse a unit-bearing scalar and check its sign; the value when it is usable. */
-function unit(
-  out: Problem[],
-  parse: (input: Scalar) => UnitResult,
-  code: string,
-  value: Scalar,
-  path: Path,
-  what: string,
-  sign: Sign,
-  signHint?: string,
-): number | undefined {
-  const result = parse(value);
-  if (!result.ok) {
-    out.push(error(code, path, result.message, result.hint));
-    return undefined;
-  }
-  const bad = sign === 'positive' ? !(result.value > 0) : !(result.value >= 0);
-  if (bad) {
-    const message = sign === 'positive' ? msg.mustBePositive(what, show(value)) : msg.mustNotBeNegative(what, show(value));
-    out.push(error('out-of-range', path, message, signHint));
-    return undefined;
-  }
-  return result.value;
-}
-
-function integer(out: Problem[], value: number, path: Path, key: string, min: number, hint: string): void {
-  if (!Number.isSafeInteger(value) || value < min) out.push(error('out-of-range', path, msg.mustBeInteger(key, min, value), hint));
-}
-
-function show(value: Scalar): string {
-  return String(value);
+function checkNodeList(out: Problem[], nodes: string[], path: Path): void {
+  if (nodes.length === 0) out.push(error('empty', path, msg.emptyCollection('nodes'), msg.emptyNodeListHint()));
+  const seen = new Set<string>();
+  nodes.forEach((node, i) => {
+    if (seen.has(node)) out.push(error('duplicate-node', [...path, i], msg.duplicateNode(node), msg.duplicateNodeHint()));
+    seen.add(node);
+  });
 }

@@ -4,15 +4,23 @@
  * points name existing services, zones exist, every service gets traffic, and
  * calls form no cycle (a request would never finish).
  */
+import { checkOverrideValues, meshOverrides } from '../mesh/overrides.js';
 import { checkValues } from './checkValues.js';
+import { DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { Path } from './locate.js';
 import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { StepFile, TopologyFile } from './schema.js';
 import { closest } from './suggest.js';
 
+/**
+ * Everything that can be checked from the topology file alone. The mesh
+ * profile it names is loaded and checked afterwards (sim/mesh/resolve.ts);
+ * here only the values of its overrides are.
+ */
 export function checkTopology(file: TopologyFile): Problem[] {
-  return [...checkValues(file), ...checkReferences(file)];
+  const overrides = meshOverrides(file.mesh);
+  return [...checkValues(file), ...(overrides === undefined ? [] : checkOverrideValues(overrides)), ...checkReferences(file)];
 }
 
 /** A call as the graph sees it: caller → callee, and where it is written. */
@@ -41,6 +49,7 @@ export function checkReferences(file: TopologyFile): Problem[] {
   }
 
   out.push(...checkZones(file));
+  out.push(...checkNodes(file));
   out.push(...findCycles(services, edges));
 
   // A misspelt name also cuts a service off; the error about the name says it all.
@@ -72,6 +81,9 @@ function checkZones(file: TopologyFile): Problem[] {
   const known = new Set(zones);
   const unknownZone = (zone: string, path: Path) =>
     error('unknown-zone', path, msg.unknownZone(zone), msg.unknownZoneHint(closest(zone, zones), zones, declared));
+  for (const [name, node] of Object.entries(file.nodes ?? {})) {
+    if (!known.has(node.zone)) out.push(unknownZone(node.zone, ['nodes', name, 'zone']));
+  }
   for (const [name, service] of Object.entries(file.services)) {
     service.zones?.forEach((zone, i) => {
       if (!known.has(zone)) out.push(unknownZone(zone, ['services', name, 'zones', i]));
@@ -81,6 +93,61 @@ function checkZones(file: TopologyFile): Problem[] {
     if (entry.zone !== undefined && !known.has(entry.zone)) out.push(unknownZone(entry.zone, ['entrypoints', name, 'zone']));
   }
   return out;
+}
+
+/**
+ * Node references: a service's pinned nodes and an entry point's node exist
+ * and lie in its zones; once nodes are declared, every zone has one (so no
+ * service or entry point is left without a node to run on). Nodes in unknown
+ * zones are reported by checkZones; they are skipped here.
+ */
+function checkNodes(file: TopologyFile): Problem[] {
+  const out: Problem[] = [];
+  const zones = file.zones ?? [DEFAULT_ZONE];
+  const knownZones = new Set(zones);
+  const nodes = nodeZones(file);
+  const names = [...nodes.keys()].sort();
+  const declared = file.nodes !== undefined;
+  const unknownNode = (name: string, path: Path) =>
+    error('unknown-node', path, msg.unknownNode(name), msg.unknownNodeHint(closest(name, names), names, declared));
+
+  for (const [name, service] of Object.entries(file.services)) {
+    const serviceZones = service.zones ?? zones;
+    service.nodes?.forEach((node, i) => {
+      const path: Path = ['services', name, 'nodes', i];
+      const zone = nodes.get(node);
+      if (zone === undefined) out.push(unknownNode(node, path));
+      else if (knownZones.has(zone) && !serviceZones.includes(zone)) {
+        out.push(error('node-not-in-zone', path, msg.serviceNodeOutsideZones(node, zone, serviceZones), msg.serviceNodeOutsideZonesHint(zone)));
+      }
+    });
+  }
+  for (const [name, entry] of Object.entries(file.entrypoints)) {
+    if (entry.node === undefined) continue;
+    const path: Path = ['entrypoints', name, 'node'];
+    const zone = nodes.get(entry.node);
+    if (zone === undefined) out.push(unknownNode(entry.node, path));
+    else if (entry.zone !== undefined && knownZones.has(entry.zone) && knownZones.has(zone) && zone !== entry.zone) {
+      const candidates = [...nodes].filter(([, z]) => z === entry.zone).map(([n]) => n);
+      out.push(error('node-not-in-zone', path, msg.entryNodeOutsideZone(entry.node, zone, entry.zone), msg.entryNodeOutsideZoneHint(zone, candidates)));
+    }
+  }
+
+  const nodeList = Object.values(file.nodes ?? {});
+  if (declared && nodeList.every((node) => knownZones.has(node.zone))) {
+    zones.forEach((zone, i) => {
+      if (nodeList.some((node) => node.zone === zone)) return;
+      const path: Path = file.zones === undefined ? ['nodes'] : ['zones', i];
+      out.push(error('zone-without-nodes', path, msg.zoneWithoutNodes(zone), msg.zoneWithoutNodesHint(zone), file.zones === undefined ? 'key' : 'value'));
+    });
+  }
+  return out;
+}
+
+/** Node name → zone: the declared nodes, or one per zone named `<zone>-node`. */
+function nodeZones(file: TopologyFile): Map<string, string> {
+  if (file.nodes !== undefined) return new Map(Object.entries(file.nodes).map(([name, node]) => [name, node.zone]));
+  return new Map((file.zones ?? [DEFAULT_ZONE]).map((zone) => [defaultNodeName(zone), zone]));
 }
 
 /**

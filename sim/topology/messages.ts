@@ -29,9 +29,15 @@ export const fileNotFound = (file: string) => `cannot read ${q(file)}: no such f
 export const fileNotFoundHint = () => 'check the path; it is relative to the current directory';
 export const fileUnreadable = (file: string, reason: string) => `cannot read ${q(file)}: ${reason}`;
 export const emptyFile = () => 'the file is empty';
-export const emptyFileHint = () => 'a topology needs at least name, services and entrypoints';
+export const emptyFileHint = (kind: 'topology' | 'profile' = 'topology') =>
+  kind === 'topology'
+    ? 'a topology needs at least name, services and entrypoints'
+    : 'a mesh profile needs at least name, description and mode, and for a data plane its proxies, mtls and sources';
 export const notAMapping = (got: string) => `the top level must be a mapping of keys, got ${got}`;
-export const notAMappingHint = () => 'start the file with keys such as `name:`, `services:` and `entrypoints:`';
+export const notAMappingHint = (kind: 'topology' | 'profile' = 'topology') =>
+  kind === 'topology'
+    ? 'start the file with keys such as `name:`, `services:` and `entrypoints:`'
+    : 'start the file with keys such as `name:`, `description:` and `mode:`';
 
 // ---- YAML syntax --------------------------------------------------------------
 
@@ -189,7 +195,81 @@ export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';
 
+// ---- nodes ---------------------------------------------------------------------------------
+
+export const unknownNode = (name: string) => `unknown node ${q(name)}`;
+export const unknownNodeHint = (suggestion: string | undefined, known: readonly string[], declared: boolean) =>
+  declared
+    ? didYouMean(suggestion, 'known nodes', known)
+    : `${didYouMean(suggestion, 'known nodes', known)} (no nodes are declared, so each zone has one node named <zone>-node; declare nodes at the top level)`;
+export const serviceNodeOutsideZones = (node: string, zone: string, zones: readonly string[]) =>
+  `node ${q(node)} is in zone ${q(zone)}, which is not one of the service's zones (${list(zones)})`;
+export const serviceNodeOutsideZonesHint = (zone: string) =>
+  `pin the service to nodes of its zones, or add ${q(zone)} to its zones`;
+export const entryNodeOutsideZone = (node: string, nodeZone: string, zone: string) =>
+  `node ${q(node)} is in zone ${q(nodeZone)}, not in the entry point's zone ${q(zone)}`;
+export const entryNodeOutsideZoneHint = (nodeZone: string, candidates: readonly string[]) =>
+  candidates.length > 0
+    ? `pick a node of the entry point's zone (${list(candidates)}), or set zone: ${nodeZone}`
+    : `set zone: ${nodeZone}, or pick a node of the entry point's zone`;
+export const duplicateNode = (node: string) => `node ${q(node)} is listed twice`;
+export const duplicateNodeHint = () => 'a replica placement lists each node once; remove the repeated one';
+export const zoneWithoutNodes = (zone: string) => `zone ${q(zone)} has no nodes`;
+export const zoneWithoutNodesHint = (zone: string) =>
+  `once nodes are declared every zone needs one: add e.g. ${zone}-node: {zone: ${zone}}, or remove the zone`;
+export const emptyNodesHint = () => 'declare at least one node, e.g. node-a: {zone: default}, or remove the key for one node per zone';
+export const emptyNodeListHint = () => "list at least one node, or remove the key to use every node of the service's zones";
+export const coresHint = () => 'cores is the number of CPU cores of the node, at least 1';
+
+// ---- costs -----------------------------------------------------------------------------------
+
+export const priceHint = (key: string) =>
+  key === 'vcpuHour' ? 'a price in dollars per vCPU-hour, 0 or more, e.g. 0.0416' : 'a price in dollars per GB-hour, 0 or more, e.g. 0.0056';
+export const projectPodsHint = () => 'projectPods is the pod count the resource invoice is projected to, at least 1';
+
+// ---- mesh profiles -------------------------------------------------------------------------
+
+export const unknownMeshProfile = (name: string) => `unknown mesh profile ${q(name)}`;
+export const unknownMeshProfileHint = (suggestion: string | undefined, known: readonly string[]) =>
+  `${didYouMean(suggestion, 'bundled profiles', known)}; or give the path of a profile file ending in .yaml, .yml or .json`;
+export const profilePathHint = (baseDir: string) =>
+  baseDir === '.' || baseDir === ''
+    ? 'check the path; it is relative to the current directory'
+    : `check the path; it is relative to ${q(baseDir)}, the directory of the file that names it`;
+export const emptyProfileNameHint = () => 'give the profile a name; reports show it';
+export const blockNotApplicable = (key: string, mode: string) => `${key} does not apply to mode ${mode}`;
+export const blockNotApplicableHint = (key: string, mode: string) => {
+  if (mode === 'none') return `mode none has no data plane: remove ${key}, or set the mode that has one`;
+  if (key === 'sidecar') return 'a sidecar is the proxy in every pod of mode sidecar; an ambient profile describes its per-node proxy under nodeProxy';
+  if (key === 'nodeProxy') return 'nodeProxy is the per-node proxy of mode ambient; a sidecar profile describes its proxy under sidecar';
+  if (key === 'waypoint') return 'a waypoint is the L7 proxy of mode ambient; in mode sidecar every sidecar already works at L7, so remove it';
+  return `remove ${key}`;
+};
+export const modeNeeds = (mode: string, key: string) => `mode ${mode} needs ${key}`;
+export const modeNeedsHint = (key: string) => {
+  if (key === 'mtls') {
+    return 'add mtls: {enabled, handshakeCpu, resumeCpu, handshakeRoundTrips, resumeRoundTrips, resumption, perKB, idleTimeout, streamsPerConnection}; enabled: false runs without it';
+  }
+  if (key === 'sources') return sourcesHint();
+  const what = key === 'sidecar' ? 'the proxy in every pod' : 'the proxy on every node';
+  return `add ${key}: ${what}, with workers, requestCost, responseCost, perKB, telemetryCost, idleCpu and memory`;
+};
+export const sourcesHint = () =>
+  'cite where the numbers come from, one string each, e.g. "Istio 1.24 docs, Performance and scalability: 0.20 vCPU and 60 MB per sidecar at 1000 RPS"';
+export const emptySource = () => 'a source is empty';
+export const proxyWorkersHint = () => 'workers is the number of the proxy\'s worker threads, at least 1';
+export const proxyReplicasHint = () => 'replicas is the number of proxy pods, at least 1';
+export const idleCpuHint = () => 'idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003';
+export const roundTripsHint = () => 'round trips are counted in whole numbers, 0 or more: TCP takes 1, a TLS 1.3 handshake 1 more';
+export const streamsHint = () => 'requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2';
+export const overrideNotApplicable = (key: string, profile: string, mode: string) =>
+  `${key} does not apply to profile ${q(profile)} (mode ${mode})`;
+export const overrideNotApplicableHint = (profile: string, present: readonly string[]) =>
+  `overrides change what the profile has (${q(profile)} has ${present.length > 0 ? list(present) : 'no proxies and no mtls'}); for another data plane name another profile, or write a profile file of your own`;
+
+/** `Number of pods` → `number of pods`; an acronym (`CPU per request`) stays as it is. */
 function lowerFirst(text: string): string {
+  if (/^[A-Z]{2}/.test(text)) return text;
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 

@@ -4,31 +4,59 @@
  * a unit that fails to parse here is a bug in the checks, not bad input.
  */
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
-import { percentileOf } from './checkValues.js';
+import { percentileOf } from './checkScalars.js';
+import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
-import type { Arrivals, Dist, EntryPoint, Network, Service, SimulationSettings, Step, Topology } from './types.js';
+import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, Service, SimulationSettings, Step, Topology } from './types.js';
 
 /** z(0.99), the standard normal quantile: p99 = exp(mu + Z99 · sigma). */
 const Z99 = 2.3263478740408408;
 
-const DEFAULT_ZONE = 'default';
 const DEFAULT_DURATION_S = 60;
 
-export function normalizeTopology(file: TopologyFile): Topology {
+/** `mesh` is the resolved profile (sim/mesh), overrides already merged in. */
+export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topology {
   const zones = file.zones ?? [DEFAULT_ZONE];
+  const nodes = normalizeNodes(file.nodes, zones);
   return {
     name: file.name,
     description: file.description ?? '',
     zones: [...zones],
+    nodes,
+    mesh,
+    costs: { ...DEFAULT_COSTS, ...definedOnly(file.costs ?? {}) },
     network: normalizeNetwork(file.network),
-    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones)),
-    entrypoints: Object.entries(file.entrypoints).map(([name, e]) => normalizeEntryPoint(name, e, zones)),
+    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes)),
+    entrypoints: Object.entries(file.entrypoints).map(([name, e]) => normalizeEntryPoint(name, e, zones, nodes)),
     simulation: normalizeSimulation(file.simulation),
   };
 }
 
+function normalizeNodes(nodes: TopologyFile['nodes'], zones: readonly string[]): Node[] {
+  if (nodes === undefined) return zones.map((zone) => ({ name: defaultNodeName(zone), zone, cores: DEFAULT_CORES, cpu: 'dedicated' }));
+  return Object.entries(nodes).map(([name, n]) => ({ name, zone: n.zone, cores: n.cores ?? DEFAULT_CORES, cpu: n.cpu ?? 'dedicated' }));
+}
+
+/**
+ * The nodes of these zones, interleaved: the first node of each zone in zone
+ * order, then the second of each, … — so round-robin placement of replicas
+ * spreads over zones before it doubles up within one.
+ */
+function interleaveByZone(nodes: readonly Node[], zones: readonly string[]): string[] {
+  const byZone = zones.map((zone) => nodes.filter((n) => n.zone === zone).map((n) => n.name));
+  const out: string[] = [];
+  const rounds = Math.max(0, ...byZone.map((names) => names.length));
+  for (let i = 0; i < rounds; i++) for (const names of byZone) if (i < names.length) out.push(names[i]);
+  return out;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function normalizeNetwork(network: TopologyFile['network']): Network {
   return {
+    ...(network?.sameNode === undefined ? {} : { sameNode: normalizeDist(network.sameNode) }),
     sameZone: normalizeDist(network?.sameZone ?? 0),
     crossZone: normalizeDist(network?.crossZone ?? 0),
     bandwidth: network?.bandwidth === undefined ? Infinity : must(parseBandwidth(network.bandwidth)),
@@ -45,16 +73,20 @@ function normalizeSimulation(sim: TopologyFile['simulation']): SimulationSetting
   };
 }
 
-function normalizeService(name: string, s: ServiceFile, zones: readonly string[]): Service {
+function normalizeService(name: string, s: ServiceFile, topologyZones: readonly string[], nodes: readonly Node[]): Service {
+  const zones = s.zones ?? topologyZones;
   return {
     name,
+    nodes: s.nodes !== undefined ? [...s.nodes] : interleaveByZone(nodes, zones),
+    ioTime: normalizeDist(s.ioTime ?? 0),
+    l7: s.l7 ?? false,
     replicas: s.replicas ?? 1,
     workers: s.workers ?? 1,
     queue: s.queue === undefined || s.queue === 'unbounded' ? Infinity : s.queue,
     serviceTime: normalizeDist(s.serviceTime),
     holdWorkerDuringCalls: s.holdWorkerDuringCalls ?? false,
     loadBalancer: s.loadBalancer ?? 'round_robin',
-    zones: [...(s.zones ?? zones)],
+    zones: [...zones],
     responseSize: bytes(s.responseSize),
     calls: (s.calls ?? []).map(normalizeStep),
   };
@@ -68,12 +100,16 @@ function normalizeStep(step: StepFile): Step {
   return { kind: 'sequence', steps: step.sequence.map(normalizeStep), probability };
 }
 
-function normalizeEntryPoint(name: string, e: EntryPointFile, zones: readonly string[]): EntryPoint {
+function normalizeEntryPoint(name: string, e: EntryPointFile, zones: readonly string[], nodes: readonly Node[]): EntryPoint {
+  const pinned = e.node === undefined ? undefined : nodes.find((n) => n.name === e.node);
+  const zone = e.zone ?? pinned?.zone ?? zones[0];
   return {
     name,
     target: e.target,
     arrivals: normalizeArrivals(e),
-    zone: e.zone ?? zones[0],
+    zone,
+    node: e.node ?? (nodes.find((n) => n.zone === zone) as Node).name,
+    via: e.via ?? 'gateway',
     requestSize: bytes(e.requestSize),
   };
 }
@@ -116,11 +152,11 @@ export function normalizeDist(d: DistributionFile): Dist {
   }
 }
 
-function seconds(value: string | number): number {
+export function seconds(value: string | number): number {
   return must(parseDuration(value));
 }
 
-function bytes(value: string | number | undefined): number {
+export function bytes(value: string | number | undefined): number {
   return value === undefined ? 0 : must(parseSize(value));
 }
 

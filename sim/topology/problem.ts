@@ -8,6 +8,8 @@ import type { Anchor, Path } from './locate.js';
 export interface Problem extends Omit<Diagnostic, 'location'> {
   /** Point at the key rather than its value (an unknown key, say). */
   anchor?: Anchor;
+  /** Point at this path instead of `path` (a key that a mode demands: at the mode). */
+  at?: Path;
 }
 
 export function error(code: string, path: Path, message: string, hint?: string, anchor?: Anchor): Problem {

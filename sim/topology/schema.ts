@@ -12,117 +12,29 @@
  * editor flags most mistakes while typing.
  */
 import * as z from 'zod';
-import { UNIT_PATTERNS } from '../units/parse.js';
+import {
+  bandwidthSchema,
+  distributionSchema,
+  durationSchema,
+  integer,
+  labels,
+  probabilitySchema,
+  rateSchema,
+  sizeSchema,
+} from './valueSchemas.js';
+import { meshSettingSchema } from '../mesh/profileSchema.js';
 
-/**
- * How a value is named in "expected …" messages, for schemas whose zod type
- * (a union, say) does not say it well. Kept out of the global registry so it
- * does not leak into the JSON Schema.
- */
-export const labels = z.registry<{ expected: string }>();
-
-/** JSON Schema that replaces the generated one (see jsonSchema.ts). */
-export const jsonOverride = z.registry<{ json: Record<string, unknown> }>();
-
-/** A scalar with a unit. At runtime any string or number passes; checkValues parses it. */
-function unitScalar(id: string, description: string, expected: string, json: Record<string, unknown>) {
-  return z
-    .union([z.string(), z.number()])
-    .meta({ id, description })
-    .register(labels, { expected })
-    .register(jsonOverride, { json });
-}
-
-export const durationSchema = unitScalar(
-  'duration',
-  'A duration with a unit: ns, us (or µs), ms, s, m, h; e.g. 250us, 2ms, 1.5s. A bare number is allowed only for 0.',
-  'a duration like 2ms',
-  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.duration }, { const: 0 }] },
-);
-
-export const rateSchema = unitScalar(
-  'rate',
-  'Events per unit of time: 500/s, 30000/m, 10/h or 500rps.',
-  'a rate like 100/s',
-  { type: 'string', pattern: UNIT_PATTERNS.rate },
-);
-
-export const sizeSchema = unitScalar(
-  'size',
-  'A size in bytes: 512B, 1KB (1000 B), 1KiB (1024 B), 2MB, 2MiB, 1GB, 1GiB; a bare integer is bytes.',
-  'a size like 1KB',
-  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.size }, { type: 'integer', minimum: 0 }] },
-);
-
-export const bandwidthSchema = unitScalar(
-  'bandwidth',
-  'Throughput of a link: bits per second (100Mbps, 10Gbps, 10Gbit/s) or bytes per second (125MB/s, 1GB/s).',
-  'a bandwidth like 10Gbps',
-  { type: 'string', pattern: UNIT_PATTERNS.bandwidth },
-);
-
-/** Plain numbers whose range checkValues enforces; the JSON Schema states it for editors. */
-function integer(minimum: number, description: string) {
-  return z.number().meta({ type: 'integer', minimum, description }).register(labels, { expected: 'an integer' });
-}
-
-const probabilitySchema = z
-  .number()
-  .meta({ minimum: 0, maximum: 1, description: 'Chance that the step runs, from 0 to 1 (default 1).' });
-
-const distributionObjectSchema = z
-  .discriminatedUnion('dist', [
-    z.strictObject({
-      dist: z.literal('constant'),
-      value: durationSchema.meta({ description: 'The one value every draw returns.' }),
-    }),
-    z.strictObject({
-      dist: z.literal('exponential'),
-      mean: durationSchema.meta({ description: 'Mean of the exponential distribution (> 0).' }),
-    }),
-    z
-      .strictObject({
-        dist: z.literal('lognormal'),
-        median: durationSchema.optional().meta({ description: 'Median (50th percentile); give it with p99.' }),
-        p99: durationSchema.optional().meta({ description: '99th percentile, greater than the median.' }),
-        mu: z.number().optional().meta({ description: 'Mean of ln(seconds); give it with sigma instead of median/p99.' }),
-        sigma: z.number().optional().meta({ minimum: 0, description: 'Standard deviation of ln(seconds), ≥ 0.' }),
-      })
-      .meta({ oneOf: [{ required: ['median', 'p99'] }, { required: ['mu', 'sigma'] }] }),
-    z.strictObject({
-      dist: z.literal('normal'),
-      mean: durationSchema.meta({ description: 'Mean; draws below 0 are redrawn.' }),
-      stddev: durationSchema.meta({ description: 'Standard deviation (≥ 0).' }),
-    }),
-    z.strictObject({
-      dist: z.literal('uniform'),
-      min: durationSchema.meta({ description: 'Smallest value.' }),
-      max: durationSchema.meta({ description: 'Largest value, ≥ min.' }),
-    }),
-    z
-      .strictObject({
-        dist: z.literal('empirical'),
-        samples: z
-          .array(durationSchema)
-          .optional()
-          .meta({ minItems: 1, description: 'Observed values; each draw picks one uniformly.' }),
-        percentiles: z
-          .record(z.string().meta({ pattern: String.raw`^p\d+(\.\d+)?$` }), durationSchema)
-          .optional()
-          .meta({ description: 'Percentile points such as {p0: 1ms, p50: 2ms, p99: 10ms, p100: 20ms}; must include p0 and p100.' }),
-      })
-      .meta({ oneOf: [{ required: ['samples'] }, { required: ['percentiles'] }] }),
-  ])
-  .register(labels, { expected: 'a distribution' });
-
-export const distributionSchema = z
-  .union([durationSchema, distributionObjectSchema])
-  .meta({
-    id: 'distribution',
-    description:
-      'A duration (a constant) or a distribution: {dist: constant, value}, {dist: exponential, mean}, {dist: lognormal, median, p99} or {dist: lognormal, mu, sigma}, {dist: normal, mean, stddev}, {dist: uniform, min, max}, {dist: empirical, samples} or {dist: empirical, percentiles}.',
-  })
-  .register(labels, { expected: 'a duration like 2ms or a distribution like {dist: exponential, mean: 2ms}' });
+export {
+  bandwidthSchema,
+  distributionSchema,
+  durationSchema,
+  jsonOverride,
+  labels,
+  rateSchema,
+  sizeSchema,
+  type DistributionFile,
+  type DistributionObjectFile,
+} from './valueSchemas.js';
 
 export type StepFile = string | CallStepFile | ParallelStepFile | SequenceStepFile;
 export interface CallStepFile {
@@ -167,6 +79,19 @@ export const stepSchema: z.ZodType<StepFile, StepFile> = z
 
 export const LOAD_BALANCERS = ['round_robin', 'least_request', 'random'] as const;
 export const ARRIVAL_KINDS = ['poisson', 'constant', 'closed'] as const;
+export const CPU_KINDS = ['dedicated', 'shared'] as const;
+export const ENTRY_VIAS = ['gateway', 'direct', 'mesh'] as const;
+
+const nodeSchema = z
+  .strictObject({
+    zone: z.string().meta({ description: 'The zone the node is in.' }),
+    cores: integer(1, 'CPU cores (default 8).').optional(),
+    cpu: z.enum(CPU_KINDS).optional().meta({
+      description:
+        'dedicated (default): every pod and proxy has CPU of its own; shared: all work placed on the node (apps, proxies, handshakes) competes for its cores.',
+    }),
+  })
+  .meta({ description: 'A machine in a zone.' });
 
 const serviceSchema = z
   .strictObject({
@@ -180,6 +105,9 @@ const serviceSchema = z
     serviceTime: distributionSchema.meta({
       description: "Time a worker spends on one request, not counting its calls: a duration (2ms) or a distribution.",
     }),
+    ioTime: distributionSchema
+      .optional()
+      .meta({ description: 'Off-CPU time per request after its CPU work (sleep, disk, a database): holds a worker, not a core. Default 0.' }),
     holdWorkerDuringCalls: z
       .boolean()
       .optional()
@@ -192,6 +120,14 @@ const serviceSchema = z
       .array(z.string())
       .optional()
       .meta({ description: 'Zones the replicas are spread over, round robin (default: all topology zones).' }),
+    nodes: z
+      .array(z.string())
+      .optional()
+      .meta({ minItems: 1, uniqueItems: true, description: "Nodes the replicas are placed on, round robin (default: every node of the service's zones, alternating zones)." }),
+    l7: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy, if the profile has one. Default false.' }),
     responseSize: sizeSchema.optional().meta({ description: 'Bytes in each response (default 0).' }),
     calls: z
       .array(stepSchema)
@@ -221,7 +157,12 @@ const entryPointSchema = z
     thinkTime: distributionSchema
       .optional()
       .meta({ description: 'Closed loop: pause between a response and the next request (default 0).' }),
-    zone: z.string().optional().meta({ description: 'Zone the clients are in (default: the first zone).' }),
+    zone: z.string().optional().meta({ description: "Zone the clients are in (default: the node's zone, or else the first zone)." }),
+    node: z.string().optional().meta({ description: 'Node the clients run on; it must be in the zone (default: the first node of the zone).' }),
+    via: z.enum(ENTRY_VIAS).optional().meta({
+      description:
+        "gateway (default): through the mesh's ingress gateway, if it has one; direct: straight to the target's pod; mesh: the clients are a workload in the mesh, calling out through their own proxy.",
+    }),
     requestSize: sizeSchema.optional().meta({ description: 'Bytes in each request (default 0).' }),
   })
   .meta({ description: 'Where load enters: an open-loop arrival process or closed-loop users.' });
@@ -235,8 +176,24 @@ export const topologyFileSchema = z
       .array(z.string())
       .optional()
       .meta({ minItems: 1, uniqueItems: true, description: 'Zone names (default ["default"]).' }),
+    nodes: z
+      .record(z.string(), nodeSchema)
+      .optional()
+      .meta({ minProperties: 1, description: 'Machines, by name (default: one per zone, named <zone>-node, 8 dedicated cores).' }),
+    mesh: meshSettingSchema.optional(),
+    costs: z
+      .strictObject({
+        vcpuHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per vCPU-hour (default 0.0416, about an on-demand general-purpose vCPU).' }),
+        gbHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per GB-hour of memory (default 0.0056).' }),
+        projectPods: integer(1, 'Pod count the resource invoice is projected to (default 1000).').optional(),
+      })
+      .optional()
+      .meta({ description: 'Prices for the resource invoice.' }),
     network: z
       .strictObject({
+        sameNode: distributionSchema
+          .optional()
+          .meta({ description: 'One-way latency between pods on one node, e.g. into a node proxy (default: as sameZone).' }),
         sameZone: distributionSchema.optional().meta({ description: 'One-way latency of a hop within a zone (default 0).' }),
         crossZone: distributionSchema.optional().meta({ description: 'One-way latency of a hop between zones (default 0).' }),
         bandwidth: bandwidthSchema
@@ -272,5 +229,4 @@ export const topologyFileSchema = z
 export type TopologyFile = z.input<typeof topologyFileSchema>;
 export type ServiceFile = z.input<typeof serviceSchema>;
 export type EntryPointFile = z.input<typeof entryPointSchema>;
-export type DistributionFile = z.input<typeof distributionSchema>;
-export type DistributionObjectFile = z.input<typeof distributionObjectSchema>;
+export type NodeFile = z.input<typeof nodeSchema>;

@@ -86,6 +86,8 @@ export interface EntryPoint {
 }
 
 export interface Network {
+  /** Between pods on one node (veth, loopback); the model uses sameZone when absent. */
+  sameNode?: Dist;
   sameZone: Dist;
   crossZone: Dist;
   /** Bytes per second; Infinity means payloads cost no time. */

@@ -44,7 +44,7 @@ describe('structure', () => {
       "test/fixtures/bad/unknown-key.yaml:4:5: error[unknown-key]: services.api.replics: unknown key "replics"
           4 |     replics: 2
             |     ^
-        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, holdWorkerDuringCalls, loadBalancer, zones, responseSize, calls
+        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, calls
 
       1 error, 0 warnings"
     `);
@@ -109,7 +109,7 @@ describe('structure', () => {
       test/fixtures/bad/bad.json:7:7: error[unknown-key]: services.api.loadbalancer: unknown key "loadbalancer"
           7 |       "loadbalancer": "random"
             |       ^
-        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, holdWorkerDuringCalls, loadBalancer, zones, responseSize, calls
+        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, calls
 
       2 errors, 0 warnings"
     `);
@@ -305,6 +305,186 @@ describe('references', () => {
         hint: it will get no traffic: call it from another service, add an entry point that targets it, or remove it
 
       0 errors, 1 warning"
+    `);
+  });
+});
+
+describe('nodes, mesh and costs', () => {
+  it('suggests the closest node for an unknown one', () => {
+    expect(report('unknown-node.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-node.yaml:9:22: error[unknown-node]: services.api.nodes[1]: unknown node "node-c1"
+          9 |     nodes: [node-a1, node-c1]
+            |                      ^
+        hint: did you mean "node-a1"? known nodes: node-a1, node-b1
+
+      test/fixtures/bad/unknown-node.yaml:11:40: error[unknown-node]: entrypoints.web.node: unknown node "nod-b1"
+         11 |   web: {target: api, rate: 10/s, node: nod-b1}
+            |                                        ^
+        hint: did you mean "node-b1"? known nodes: node-a1, node-b1
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks that pinned nodes and entry-point nodes lie in the right zones', () => {
+    expect(report('node-wrong-zone.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/node-wrong-zone.yaml:11:22: error[node-not-in-zone]: services.api.nodes[1]: node "node-b1" is in zone "zone-b", which is not one of the service's zones (zone-a)
+         11 |     nodes: [node-a1, node-b1]
+            |                      ^
+        hint: pin the service to nodes of its zones, or add "zone-b" to its zones
+
+      test/fixtures/bad/node-wrong-zone.yaml:17:11: error[node-not-in-zone]: entrypoints.load.node: node "node-b1" is in zone "zone-b", not in the entry point's zone "zone-a"
+         17 |     node: node-b1
+            |           ^
+        hint: pick a node of the entry point's zone (node-a1, node-a2), or set zone: zone-b
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('requires a node in every zone once nodes are declared', () => {
+    expect(report('zone-without-nodes.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/zone-without-nodes.yaml:2:25: error[zone-without-nodes]: zones[2]: zone "zone-c" has no nodes
+          2 | zones: [zone-a, zone-b, zone-c]
+            |                         ^
+        hint: once nodes are declared every zone needs one: add e.g. zone-c-node: {zone: zone-c}, or remove the zone
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks a node\'s cpu kind and suggests the one meant', () => {
+    expect(report('bad-cpu.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bad-cpu.yaml:3:29: error[invalid-value]: nodes.big.cpu: "shard" is not allowed here; expected one of dedicated, shared
+          3 |   big: {zone: default, cpu: shard}
+            |                             ^
+        hint: did you mean "shared"?
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks a node\'s cores', () => {
+    const src = 'name: n\nnodes:\n  big: {zone: default, cores: 0}\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  in: {target: a, rate: 1/s}\n';
+    expect(formatDiagnostics(loadTopologySource(src, 'cores.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "cores.yaml:3:31: error[out-of-range]: nodes.big.cores: cores must be an integer ≥ 1, got 0
+          3 |   big: {zone: default, cores: 0}
+            |                               ^
+        hint: cores is the number of CPU cores of the node, at least 1
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks prices and the projected pod count', () => {
+    expect(report('bad-cost.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/bad-cost.yaml:3:13: error[out-of-range]: costs.vcpuHour: vcpuHour must not be negative, got -0.04
+          3 |   vcpuHour: -0.04
+            |             ^
+        hint: a price in dollars per vCPU-hour, 0 or more, e.g. 0.0416
+
+      test/fixtures/bad/bad-cost.yaml:5:16: error[out-of-range]: costs.projectPods: projectPods must be an integer ≥ 1, got 0
+          5 |   projectPods: 0
+            |                ^
+        hint: projectPods is the pod count the resource invoice is projected to, at least 1
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('suggests the bundled mesh profile that was probably meant', () => {
+    expect(report('unknown-mesh-profile.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unknown-mesh-profile.yaml:2:7: error[unknown-mesh-profile]: mesh: unknown mesh profile "istio-sidcar"
+          2 | mesh: istio-sidcar
+            |       ^
+        hint: did you mean "istio-sidecar"? bundled profiles: cilium, istio-ambient, istio-ambient-waypoint, istio-sidecar, linkerd, none; or give the path of a profile file ending in .yaml, .yml or .json
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('points at unknown override keys and suggests the closest', () => {
+    expect(report('override-key.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/override-key.yaml:5:5: error[unknown-key]: mesh.sidecar.worker: unknown key "worker"
+          5 |     worker: 4
+            |     ^
+        hint: did you mean "workers"? allowed keys here: workers, requestCost, responseCost, perKB, telemetryCost, idleCpu, memory
+
+      test/fixtures/bad/override-key.yaml:6:14: error[unknown-key]: mesh.sidecar.memory.bse: unknown key "bse"
+          6 |     memory: {bse: 30MB}
+            |              ^
+        hint: did you mean "base"? allowed keys here: base, perConnection, perEndpoint
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks the units and ranges of override values in the topology file', () => {
+    expect(report('override-value.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/override-value.yaml:5:14: error[out-of-range]: mesh.sidecar.workers: workers must be an integer ≥ 1, got 0
+          5 |     workers: 0
+            |              ^
+        hint: workers is the number of the proxy's worker threads, at least 1
+
+      test/fixtures/bad/override-value.yaml:6:18: error[bad-duration]: mesh.sidecar.requestCost: unknown duration unit "sec" in "80sec"
+          6 |     requestCost: 80sec
+            |                  ^
+        hint: use one of the units: ns, us (or µs), ms, s, m, h, e.g. 2ms, 250us or 1.5s
+
+      test/fixtures/bad/override-value.yaml:8:18: error[out-of-range]: mesh.mtls.idleTimeout: idleTimeout must be greater than 0, got 0s
+          8 |     idleTimeout: 0s
+            |                  ^
+        hint: use a duration greater than 0, e.g. 1ms
+
+      3 errors, 0 warnings"
+    `);
+  });
+
+  it('rejects overrides of proxies the profile does not have', () => {
+    expect(report('override-not-applicable.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/override-not-applicable.yaml:4:3: error[not-applicable]: mesh.sidecar: sidecar does not apply to profile "istio-ambient" (mode ambient)
+          4 |   sidecar: {workers: 4}
+            |   ^
+        hint: overrides change what the profile has ("istio-ambient" has nodeProxy, gateway, mtls); for another data plane name another profile, or write a profile file of your own
+
+      test/fixtures/bad/override-not-applicable.yaml:5:3: error[not-applicable]: mesh.waypoint: waypoint does not apply to profile "istio-ambient" (mode ambient)
+          5 |   waypoint: {replicas: 2}
+            |   ^
+        hint: overrides change what the profile has ("istio-ambient" has nodeProxy, gateway, mtls); for another data plane name another profile, or write a profile file of your own
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('reports a missing profile file at the key that names it', () => {
+    expect(report('missing-profile-path.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/missing-profile-path.yaml:2:17: error[file-not-found]: mesh.profile: cannot read "test/fixtures/bad/meshes/nope.yaml": no such file
+          2 | mesh: {profile: meshes/nope.yaml, mtls: {enabled: false}}
+            |                 ^
+        hint: check the path; it is relative to "test/fixtures/bad", the directory of the file that names it
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports the errors of a profile file referenced by path in that file', () => {
+    expect(report('broken-profile-path.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/broken.yaml:8:16: error[bad-duration]: sidecar.requestCost: unknown duration unit "usec" in "45usec"
+          8 |   requestCost: 45usec
+            |                ^
+        hint: use one of the units: ns, us (or µs), ms, s, m, h, e.g. 2ms, 250us or 1.5s
+
+      test/fixtures/bad/meshes/broken.yaml:12:12: error[out-of-range]: sidecar.idleCpu: idleCpu must not be negative, got -0.1
+         12 |   idleCpu: -0.1
+            |            ^
+        hint: idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003
+
+      test/fixtures/bad/meshes/broken.yaml:23:25: error[out-of-range]: mtls.streamsPerConnection: streamsPerConnection must be an integer ≥ 1, got 0
+         23 |   streamsPerConnection: 0
+            |                         ^
+        hint: requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2
+
+      3 errors, 0 warnings"
     `);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { listMeshProfiles } from '../../sim/mesh/loadProfile.js';
 import { JSON_SCHEMA_FILE, topologyJsonSchema, topologyJsonSchemaText } from '../../sim/topology/jsonSchema.js';
 
 type Json = Record<string, unknown>;
@@ -23,7 +24,7 @@ describe('topology JSON Schema', () => {
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(['name', 'services', 'entrypoints']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(properties)).toEqual(['$schema', 'name', 'description', 'zones', 'network', 'simulation', 'services', 'entrypoints']);
+    expect(Object.keys(properties)).toEqual(['$schema', 'name', 'description', 'zones', 'nodes', 'mesh', 'costs', 'network', 'simulation', 'services', 'entrypoints']);
   });
 
   it('describes services, with serviceTime required and unknown keys rejected', () => {
@@ -44,9 +45,40 @@ describe('topology JSON Schema', () => {
   });
 
   it('defines the shared pieces once', () => {
-    expect(Object.keys(defs).sort()).toEqual(['bandwidth', 'distribution', 'duration', 'rate', 'size', 'step']);
+    expect(Object.keys(defs).sort()).toEqual([
+      'bandwidth',
+      'distribution',
+      'duration',
+      'meshProfileRef',
+      'mtlsOverride',
+      'proxyOverride',
+      'rate',
+      'replicatedProxyOverride',
+      'size',
+      'step',
+    ]);
     expect(defs.step.anyOf).toHaveLength(4);
     const distributions = ((defs.distribution.anyOf as Json[])[1].oneOf as Json[]).map((d) => ((d.properties as Json).dist as Json).const);
     expect(distributions).toEqual(['constant', 'exponential', 'lognormal', 'normal', 'uniform', 'empirical']);
+  });
+
+  it('offers the bundled mesh profiles, or a path, for `mesh`', () => {
+    expect(properties.mesh.anyOf).toEqual([{ $ref: '#/$defs/meshProfileRef' }, expect.objectContaining({ type: 'object', required: ['profile'] })]);
+    const ref = defs.meshProfileRef.anyOf as Json[];
+    expect(ref[0]).toEqual({ enum: listMeshProfiles() });
+    expect(new RegExp(ref[1].pattern as string).test('meshes/mine.yaml')).toBe(true);
+    expect(new RegExp(ref[1].pattern as string).test('istio-sidecar')).toBe(false);
+  });
+
+  it('describes nodes, costs and the new service and entry-point keys', () => {
+    const node = (properties.nodes as Json).additionalProperties as Json;
+    expect(node.required).toEqual(['zone']);
+    expect((node.properties as Json).cpu).toMatchObject({ enum: ['dedicated', 'shared'] });
+    expect(((properties.costs as Json).properties as Json).projectPods).toMatchObject({ type: 'integer', minimum: 1 });
+    const service = ((properties.services as Json).additionalProperties as Json).properties as Json;
+    expect(service.ioTime).toMatchObject({ $ref: '#/$defs/distribution' });
+    expect(service.l7).toMatchObject({ type: 'boolean' });
+    const entry = ((properties.entrypoints as Json).additionalProperties as Json).properties as Json;
+    expect(entry.via).toMatchObject({ enum: ['gateway', 'direct', 'mesh'] });
   });
 });

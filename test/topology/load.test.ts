@@ -2,16 +2,37 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
+import { listMeshProfiles, loadMeshProfile } from '../../sim/mesh/loadProfile.js';
 import type { Topology } from '../../sim/topology/types.js';
+import { ISTIO_SIDECAR, lognormal } from '../mesh/expected.js';
 
-const Z99 = 2.3263478740408408;
-const lognormal = (median: number, p99: number) => ({ kind: 'lognormal' as const, mu: Math.log(median), sigma: Math.log(p99 / median) / Z99 });
+/** The `none` profile every topology without a `mesh:` key runs under. */
+const NONE = loadMeshProfile('none', '.').profile;
 
 const full: Topology = {
   name: 'fullshop',
   description: 'Every key of the format',
   zones: ['zone-a', 'zone-b'],
+  nodes: [
+    { name: 'node-a1', zone: 'zone-a', cores: 16, cpu: 'shared' },
+    { name: 'node-b1', zone: 'zone-b', cores: 4, cpu: 'dedicated' },
+    { name: 'node-a2', zone: 'zone-a', cores: 8, cpu: 'dedicated' },
+  ],
+  // istio-sidecar with the file's overrides merged in, field by field.
+  mesh: {
+    ...ISTIO_SIDECAR,
+    sidecar: {
+      ...(ISTIO_SIDECAR.sidecar as NonNullable<typeof ISTIO_SIDECAR.sidecar>),
+      workers: 4,
+      requestCost: { kind: 'constant', value: 0.00008 },
+      memory: { base: 50e6, perConnection: 40e3, perEndpoint: 12e3 },
+    },
+    gateway: { ...(ISTIO_SIDECAR.gateway as NonNullable<typeof ISTIO_SIDECAR.gateway>), replicas: 3 },
+    mtls: { ...ISTIO_SIDECAR.mtls, enabled: false, idleTimeout: 600 },
+  },
+  costs: { vcpuHour: 0.05, gbHour: 0.006, projectPods: 500 },
   network: {
+    sameNode: { kind: 'constant', value: 0.00001 },
     sameZone: { kind: 'constant', value: 0.00005 },
     crossZone: lognormal(0.0005, 0.002),
     bandwidth: 1.25e9,
@@ -19,6 +40,9 @@ const full: Topology = {
   services: [
     {
       name: 'frontend',
+      nodes: ['node-a2'],
+      ioTime: { kind: 'exponential', mean: 0.005 },
+      l7: true,
       replicas: 2,
       workers: 4,
       queue: 100,
@@ -53,7 +77,12 @@ const full: Topology = {
       serviceTime: { kind: 'normal', mean: 0.01, stddev: 0.002 },
       calls: [{ kind: 'sequence', probability: 1, steps: [{ kind: 'call', service: 'ratings', probability: 1, requestSize: 0 }] }],
     }),
-    service('ratings', { loadBalancer: 'random', serviceTime: { kind: 'uniform', min: 0.001, max: 0.003 } }),
+    service('ratings', {
+      nodes: ['node-b1', 'node-a1', 'node-a2'],
+      zones: ['zone-b', 'zone-a'],
+      loadBalancer: 'random',
+      serviceTime: { kind: 'uniform', min: 0.001, max: 0.003 },
+    }),
     service('search', { serviceTime: { kind: 'empirical', samples: [0.001, 0.002, 0.005] } }),
     service('legacy', {
       serviceTime: { kind: 'percentiles', points: [[0, 0.001], [0.5, 0.002], [0.999, 0.01], [1, 0.02]] },
@@ -62,17 +91,51 @@ const full: Topology = {
     service('tuned', { serviceTime: { kind: 'lognormal', mu: -6.2, sigma: 0.7 } }),
   ],
   entrypoints: [
-    { name: 'web', target: 'frontend', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 100 }] }, zone: 'zone-b', requestSize: 2048 },
+    {
+      name: 'web',
+      target: 'frontend',
+      arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 100 }] },
+      zone: 'zone-b',
+      node: 'node-b1',
+      via: 'gateway',
+      requestSize: 2048,
+    },
     {
       name: 'batch',
       target: 'search',
       arrivals: { kind: 'constant', schedule: [{ at: 0, rate: 500 }, { at: 30, rate: 500 }] },
       zone: 'zone-a',
+      node: 'node-a2',
+      via: 'direct',
       requestSize: 0,
     },
-    { name: 'mobile', target: 'legacy', arrivals: { kind: 'closed', users: 50, thinkTime: { kind: 'exponential', mean: 1 } }, zone: 'zone-a', requestSize: 0 },
-    { name: 'admin', target: 'fixed', arrivals: { kind: 'closed', users: 1, thinkTime: { kind: 'constant', value: 0 } }, zone: 'zone-a', requestSize: 0 },
-    { name: 'tuner', target: 'tuned', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 1 }] }, zone: 'zone-a', requestSize: 0 },
+    {
+      name: 'mobile',
+      target: 'legacy',
+      arrivals: { kind: 'closed', users: 50, thinkTime: { kind: 'exponential', mean: 1 } },
+      zone: 'zone-b',
+      node: 'node-b1',
+      via: 'mesh',
+      requestSize: 0,
+    },
+    {
+      name: 'admin',
+      target: 'fixed',
+      arrivals: { kind: 'closed', users: 1, thinkTime: { kind: 'constant', value: 0 } },
+      zone: 'zone-a',
+      node: 'node-a1',
+      via: 'gateway',
+      requestSize: 0,
+    },
+    {
+      name: 'tuner',
+      target: 'tuned',
+      arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 1 }] },
+      zone: 'zone-a',
+      node: 'node-a1',
+      via: 'gateway',
+      requestSize: 0,
+    },
   ],
   simulation: { seed: 7, duration: 120, requests: 100000, warmup: 5 },
 };
@@ -81,6 +144,9 @@ const full: Topology = {
 function service(name: string, overrides: Partial<Topology['services'][number]>): Topology['services'][number] {
   return {
     name,
+    nodes: ['node-a1', 'node-b1', 'node-a2'],
+    ioTime: { kind: 'constant', value: 0 },
+    l7: false,
     replicas: 1,
     workers: 1,
     queue: Infinity,
@@ -108,10 +174,16 @@ describe('loadTopologyFile', () => {
       name: 'small',
       description: '',
       zones: ['default'],
+      nodes: [{ name: 'default-node', zone: 'default', cores: 8, cpu: 'dedicated' }],
+      mesh: NONE,
+      costs: { vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 },
       network: { sameZone: { kind: 'constant', value: 0 }, crossZone: { kind: 'constant', value: 0 }, bandwidth: Infinity },
       services: [
         {
           name: 'api',
+          nodes: ['default-node'],
+          ioTime: { kind: 'constant', value: 0 },
+          l7: false,
           replicas: 3,
           workers: 1,
           queue: Infinity,
@@ -124,6 +196,9 @@ describe('loadTopologyFile', () => {
         },
         {
           name: 'db',
+          nodes: ['default-node'],
+          ioTime: { kind: 'constant', value: 0 },
+          l7: false,
           replicas: 1,
           workers: 1,
           queue: Infinity,
@@ -135,7 +210,17 @@ describe('loadTopologyFile', () => {
           calls: [],
         },
       ],
-      entrypoints: [{ name: 'web', target: 'api', arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 50 }] }, zone: 'default', requestSize: 0 }],
+      entrypoints: [
+        {
+          name: 'web',
+          target: 'api',
+          arrivals: { kind: 'poisson', schedule: [{ at: 0, rate: 50 }] },
+          zone: 'default',
+          node: 'default-node',
+          via: 'gateway',
+          requestSize: 0,
+        },
+      ],
       simulation: { seed: 1, duration: 60, requests: undefined, warmup: 0 },
     });
   });

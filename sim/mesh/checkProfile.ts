@@ -1,0 +1,100 @@
+/**
+ * Checks on a structurally valid profile file: what its mode requires and
+ * forbids, and the value of every field (units, ranges). The value checks
+ * also serve the topology's overrides, where any field may be left out.
+ */
+import {
+  checkDistribution,
+  checkDuration,
+  checkInteger,
+  checkNonNegative,
+  checkSize,
+} from '../topology/checkScalars.js';
+import type { Path } from '../topology/locate.js';
+import * as msg from '../topology/messages.js';
+import { error, type Problem } from '../topology/problem.js';
+import type { MtlsOverrideFile, ProfileFile, ProxyOverrideFile } from './profileSchema.js';
+
+/** The proxy blocks of a profile, in file order. */
+export const PROXY_KEYS = ['sidecar', 'nodeProxy', 'waypoint', 'gateway'] as const;
+export type ProxyKey = (typeof PROXY_KEYS)[number];
+
+/** Which blocks each mode needs and which it cannot have. */
+const MODE_RULES: Record<ProfileFile['mode'], { required: ReadonlyArray<ProxyKey | 'mtls'>; forbidden: readonly ProxyKey[] }> = {
+  none: { required: [], forbidden: ['sidecar', 'nodeProxy', 'waypoint', 'gateway'] },
+  sidecar: { required: ['sidecar', 'mtls'], forbidden: ['nodeProxy', 'waypoint'] },
+  ambient: { required: ['nodeProxy', 'mtls'], forbidden: ['sidecar'] },
+};
+
+/** Whether a profile of this mode may have the block at all (overrides of it are otherwise pointless). */
+export function modeAllows(mode: ProfileFile['mode'], key: ProxyKey): boolean {
+  return !MODE_RULES[mode].forbidden.includes(key);
+}
+
+export function checkProfile(file: ProfileFile): Problem[] {
+  const out: Problem[] = [];
+  if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyProfileNameHint()));
+  const rules = MODE_RULES[file.mode];
+  for (const key of rules.required) {
+    if (file[key] === undefined) out.push(atMode(error('missing-key', [key], msg.modeNeeds(file.mode, key), msg.modeNeedsHint(key))));
+  }
+  for (const key of rules.forbidden) {
+    if (file[key] !== undefined) out.push(error('not-applicable', [key], msg.blockNotApplicable(key, file.mode), msg.blockNotApplicableHint(key, file.mode), 'key'));
+  }
+  checkSources(out, file);
+  for (const key of PROXY_KEYS) {
+    const proxy = file[key];
+    if (proxy !== undefined) checkProxyValues(out, proxy, [key]);
+  }
+  if (file.mtls !== undefined) checkMtlsValues(out, file.mtls, ['mtls']);
+  return out;
+}
+
+/** A key the mode demands is missing: point at the mode, which says why. */
+function atMode(problem: Problem): Problem {
+  return { ...problem, at: ['mode'] };
+}
+
+function checkSources(out: Problem[], file: ProfileFile): void {
+  if (file.mode === 'none') return;
+  if (file.sources === undefined) {
+    out.push(atMode(error('missing-key', ['sources'], msg.modeNeeds(file.mode, 'sources'), msg.sourcesHint())));
+  } else if (file.sources.length === 0) {
+    out.push(error('empty', ['sources'], msg.emptyCollection('sources'), msg.sourcesHint()));
+  }
+  file.sources?.forEach((source, i) => {
+    if (source.trim() === '') out.push(error('empty', ['sources', i], msg.emptySource(), msg.sourcesHint()));
+  });
+}
+
+/** The fields of a proxy block that are present: complete in a profile, partial in an override. */
+export function checkProxyValues(out: Problem[], proxy: ProxyOverrideFile, path: Path): void {
+  const at = (key: string): Path => [...path, key];
+  if (proxy.replicas !== undefined) checkInteger(out, proxy.replicas, at('replicas'), 'replicas', 1, msg.proxyReplicasHint());
+  if (proxy.workers !== undefined) checkInteger(out, proxy.workers, at('workers'), 'workers', 1, msg.proxyWorkersHint());
+  if (proxy.requestCost !== undefined) checkDistribution(out, proxy.requestCost, at('requestCost'), 'requestCost');
+  if (proxy.responseCost !== undefined) checkDistribution(out, proxy.responseCost, at('responseCost'), 'responseCost');
+  if (proxy.perKB !== undefined) checkDuration(out, proxy.perKB, at('perKB'), 'perKB', 'nonnegative');
+  if (proxy.telemetryCost !== undefined) checkDistribution(out, proxy.telemetryCost, at('telemetryCost'), 'telemetryCost');
+  if (proxy.idleCpu !== undefined) checkNonNegative(out, proxy.idleCpu, at('idleCpu'), 'idleCpu', msg.idleCpuHint());
+  const memory = proxy.memory;
+  if (memory !== undefined) {
+    for (const key of ['base', 'perConnection', 'perEndpoint'] as const) {
+      const value = memory[key];
+      if (value !== undefined) checkSize(out, value, [...path, 'memory', key], key);
+    }
+  }
+}
+
+export function checkMtlsValues(out: Problem[], mtls: MtlsOverrideFile, path: Path): void {
+  const at = (key: string): Path => [...path, key];
+  if (mtls.handshakeCpu !== undefined) checkDistribution(out, mtls.handshakeCpu, at('handshakeCpu'), 'handshakeCpu');
+  if (mtls.resumeCpu !== undefined) checkDistribution(out, mtls.resumeCpu, at('resumeCpu'), 'resumeCpu');
+  if (mtls.handshakeRoundTrips !== undefined) checkInteger(out, mtls.handshakeRoundTrips, at('handshakeRoundTrips'), 'handshakeRoundTrips', 0, msg.roundTripsHint());
+  if (mtls.resumeRoundTrips !== undefined) checkInteger(out, mtls.resumeRoundTrips, at('resumeRoundTrips'), 'resumeRoundTrips', 0, msg.roundTripsHint());
+  if (mtls.perKB !== undefined) checkDuration(out, mtls.perKB, at('perKB'), 'perKB', 'nonnegative');
+  if (mtls.idleTimeout !== undefined) checkDuration(out, mtls.idleTimeout, at('idleTimeout'), 'idleTimeout', 'positive');
+  if (mtls.streamsPerConnection !== undefined) {
+    checkInteger(out, mtls.streamsPerConnection, at('streamsPerConnection'), 'streamsPerConnection', 1, msg.streamsHint());
+  }
+}

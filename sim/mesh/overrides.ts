@@ -1,0 +1,96 @@
+/**
+ * A topology's changes to its mesh profile: `mesh: {profile: …, sidecar:
+ * {workers: 4}, mtls: {enabled: false}}`. Each block merges into the
+ * profile's block of the same name field by field (memory key by key); a
+ * block the profile does not have cannot be overridden, since an override is
+ * partial and could not make a complete proxy.
+ *
+ * Problems here are about the topology file, so their paths start at `mesh`.
+ */
+import type { Path } from '../topology/locate.js';
+import * as msg from '../topology/messages.js';
+import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
+import { error, type Problem } from '../topology/problem.js';
+import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
+import { checkMtlsValues, checkProxyValues, PROXY_KEYS } from './checkProfile.js';
+import type { MeshOverridesFile, MeshSettingFile, MtlsOverrideFile, ProxyOverrideFile } from './profileSchema.js';
+
+const MESH: Path = ['mesh'];
+
+/** The overrides of a `mesh:` setting, or undefined for a bare profile reference. */
+export function meshOverrides(setting: MeshSettingFile | undefined): MeshOverridesFile | undefined {
+  return setting !== undefined && typeof setting === 'object' ? setting : undefined;
+}
+
+/** Units and ranges of the override values; needs no profile. */
+export function checkOverrideValues(overrides: MeshOverridesFile): Problem[] {
+  const out: Problem[] = [];
+  for (const key of PROXY_KEYS) {
+    const block = overrides[key];
+    if (block !== undefined) checkProxyValues(out, block, [...MESH, key]);
+  }
+  if (overrides.mtls !== undefined) checkMtlsValues(out, overrides.mtls, [...MESH, 'mtls']);
+  return out;
+}
+
+/** Overrides of blocks the profile does not have. */
+export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshProfile): Problem[] {
+  const present = [...PROXY_KEYS.filter((key) => profile[key] !== null), 'mtls'];
+  return PROXY_KEYS.filter((key) => overrides[key] !== undefined && profile[key] === null).map((key) =>
+    error(
+      'not-applicable',
+      [...MESH, key],
+      msg.overrideNotApplicable(key, profile.name, profile.mode),
+      msg.overrideNotApplicableHint(profile.name, present),
+      'key',
+    ),
+  );
+}
+
+/** The profile with the overrides merged in; call only when checkOverrideValues and checkOverridesFit found nothing. */
+export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFile): MeshProfile {
+  const merged: MeshProfile = { ...profile };
+  const { sidecar, nodeProxy, waypoint, gateway, mtls } = overrides;
+  if (sidecar !== undefined && profile.sidecar !== null) merged.sidecar = mergeProxy(profile.sidecar, sidecar);
+  if (nodeProxy !== undefined && profile.nodeProxy !== null) merged.nodeProxy = mergeProxy(profile.nodeProxy, nodeProxy);
+  if (waypoint !== undefined && profile.waypoint !== null) {
+    merged.waypoint = { ...mergeProxy(profile.waypoint, waypoint), replicas: waypoint.replicas ?? profile.waypoint.replicas };
+  }
+  if (gateway !== undefined && profile.gateway !== null) {
+    merged.gateway = { ...mergeProxy(profile.gateway, gateway), replicas: gateway.replicas ?? profile.gateway.replicas };
+  }
+  if (mtls !== undefined) merged.mtls = mergeMtls(profile.mtls, mtls);
+  return merged;
+}
+
+/** Keeps the base's key order (and any keys beyond ProxySpec's, such as replicas). */
+function mergeProxy<T extends ProxySpec>(base: T, o: ProxyOverrideFile): T {
+  return {
+    ...base,
+    workers: o.workers ?? base.workers,
+    requestCost: o.requestCost === undefined ? base.requestCost : normalizeDist(o.requestCost),
+    responseCost: o.responseCost === undefined ? base.responseCost : normalizeDist(o.responseCost),
+    perKB: o.perKB === undefined ? base.perKB : seconds(o.perKB),
+    telemetryCost: o.telemetryCost === undefined ? base.telemetryCost : normalizeDist(o.telemetryCost),
+    idleCpu: o.idleCpu ?? base.idleCpu,
+    memory: {
+      base: o.memory?.base === undefined ? base.memory.base : bytes(o.memory.base),
+      perConnection: o.memory?.perConnection === undefined ? base.memory.perConnection : bytes(o.memory.perConnection),
+      perEndpoint: o.memory?.perEndpoint === undefined ? base.memory.perEndpoint : bytes(o.memory.perEndpoint),
+    },
+  };
+}
+
+function mergeMtls(base: MtlsSpec, o: MtlsOverrideFile): MtlsSpec {
+  return {
+    enabled: o.enabled ?? base.enabled,
+    handshakeCpu: o.handshakeCpu === undefined ? base.handshakeCpu : normalizeDist(o.handshakeCpu),
+    resumeCpu: o.resumeCpu === undefined ? base.resumeCpu : normalizeDist(o.resumeCpu),
+    handshakeRoundTrips: o.handshakeRoundTrips ?? base.handshakeRoundTrips,
+    resumeRoundTrips: o.resumeRoundTrips ?? base.resumeRoundTrips,
+    resumption: o.resumption ?? base.resumption,
+    perKB: o.perKB === undefined ? base.perKB : seconds(o.perKB),
+    idleTimeout: o.idleTimeout === undefined ? base.idleTimeout : seconds(o.idleTimeout),
+    streamsPerConnection: o.streamsPerConnection ?? base.streamsPerConnection,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The mesh a topology runs under: the profile it names (or "none"), or the
+ * one a caller substitutes (`meshtax compare --mesh a,b,c`), with the
+ * topology's overrides merged in when they are meant for that profile, and
+ * mTLS forced on or off when asked.
+ */
+import { dirname } from 'node:path';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { Path } from '../topology/locate.js';
+import type { Problem } from '../topology/problem.js';
+import type { MeshProfile } from '../topology/types.js';
+import { findMeshProfile, loadMeshProfileFile, profileIdentity } from './loadProfile.js';
+import { applyOverrides, checkOverridesFit, meshOverrides } from './overrides.js';
+import type { MeshSettingFile } from './profileSchema.js';
+
+export const DEFAULT_MESH = 'none';
+
+export interface MeshOptions {
+  /**
+   * Run under this profile instead of the topology's: a bundled name, or a
+   * path relative to the current directory. The topology's overrides apply
+   * only if it is the profile the topology names.
+   */
+  mesh?: string;
+  /** Force mTLS on or off, whatever the profile and overrides say. */
+  mtls?: boolean;
+}
+
+export interface ResolvedMesh {
+  /** Absent when the profile could not be loaded, or its overrides do not fit it. */
+  profile?: MeshProfile;
+  /** Problems of the topology's `mesh` key, for the caller to place in the topology file. */
+  problems: Problem[];
+  /** Diagnostics of the profile file, placed in it; or, for `options.mesh`, without a location. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * `setting` is the topology's `mesh` value (already structurally valid);
+ * `applyTopologyOverrides` is false when the override values had errors, so
+ * they are not merged (their problems are already reported).
+ */
+export function resolveMesh(
+  setting: MeshSettingFile | undefined,
+  topologyFile: string,
+  options: MeshOptions = {},
+  applyTopologyOverrides = true,
+): ResolvedMesh {
+  const baseDir = dirname(topologyFile);
+  const named = setting === undefined ? DEFAULT_MESH : typeof setting === 'string' ? setting : setting.profile;
+  const namedAt: Path = setting === undefined ? [] : typeof setting === 'string' ? ['mesh'] : ['mesh', 'profile'];
+  const substituted = options.mesh !== undefined;
+  const ref = options.mesh ?? named;
+  const refDir = substituted ? '.' : baseDir;
+
+  const found = findMeshProfile(ref, refDir);
+  if (!found.ok) {
+    if (substituted) {
+      const { anchor, at, ...diagnostic } = found.problem;
+      return { problems: [], diagnostics: [diagnostic] };
+    }
+    return { problems: [{ ...found.problem, path: namedAt }], diagnostics: [] };
+  }
+  const loaded = loadMeshProfileFile(found.file);
+  if (loaded.profile === undefined) return { problems: [], diagnostics: loaded.diagnostics };
+
+  let profile = loaded.profile;
+  const overrides = meshOverrides(setting);
+  const sameProfile = !substituted || profileIdentity(ref, refDir) === profileIdentity(named, baseDir);
+  if (overrides !== undefined && sameProfile) {
+    const problems = checkOverridesFit(overrides, profile);
+    if (problems.length > 0) return { problems, diagnostics: loaded.diagnostics };
+    if (applyTopologyOverrides) profile = applyOverrides(profile, overrides);
+  }
+  if (options.mtls !== undefined) profile = { ...profile, mtls: { ...profile.mtls, enabled: options.mtls } };
+  return { profile, problems: [], diagnostics: loaded.diagnostics };
+}

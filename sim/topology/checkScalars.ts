@@ -1,0 +1,181 @@
+/**
+ * Checks of single values shared by every file format: unit-bearing scalars
+ * (durations, sizes, …) parse and have the right sign, integers and plain
+ * numbers are in range, distributions make sense. Each pushes problems onto
+ * `out` and returns the parsed value when it is usable, so a caller can go on
+ * to compare values (a warm-up shorter than the duration, say).
+ */
+import { parseDuration, parseSize, type UnitResult } from '../units/parse.js';
+import type { Path } from './locate.js';
+import * as msg from './messages.js';
+import { error, type Problem } from './problem.js';
+import type { DistributionFile } from './valueSchemas.js';
+
+export type Scalar = string | number;
+export type Sign = 'positive' | 'nonnegative';
+
+// ---- distributions ------------------------------------------------------------------------
+
+export function checkDistribution(out: Problem[], d: DistributionFile, path: Path, what: string): void {
+  if (typeof d === 'string' || typeof d === 'number') {
+    checkDuration(out, d, path, what, 'nonnegative');
+    return;
+  }
+  const at = (key: string): Path => [...path, key];
+  switch (d.dist) {
+    case 'constant':
+      checkDuration(out, d.value, at('value'), 'value', 'nonnegative');
+      return;
+    case 'exponential':
+      checkDuration(out, d.mean, at('mean'), 'exponential mean', 'positive', msg.exponentialMeanHint());
+      return;
+    case 'lognormal':
+      lognormal(out, d, path);
+      return;
+    case 'normal':
+      checkDuration(out, d.mean, at('mean'), 'normal mean', 'nonnegative');
+      checkDuration(out, d.stddev, at('stddev'), 'normal stddev', 'nonnegative');
+      return;
+    case 'uniform': {
+      const min = checkDuration(out, d.min, at('min'), 'uniform min', 'nonnegative');
+      const max = checkDuration(out, d.max, at('max'), 'uniform max', 'nonnegative');
+      if (min !== undefined && max !== undefined && max < min) {
+        out.push(error('bad-distribution', at('max'), msg.uniformBounds(show(d.min), show(d.max)), msg.uniformBoundsHint()));
+      }
+      return;
+    }
+    case 'empirical':
+      empirical(out, d, path);
+      return;
+  }
+}
+
+function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognormal' }>, path: Path): void {
+  const quantiles = d.median !== undefined && d.p99 !== undefined;
+  const logParams = d.mu !== undefined && d.sigma !== undefined;
+  const anyQuantile = d.median !== undefined || d.p99 !== undefined;
+  const anyLogParam = d.mu !== undefined || d.sigma !== undefined;
+  if (quantiles === logParams || (quantiles && anyLogParam) || (logParams && anyQuantile)) {
+    out.push(error('bad-distribution', path, msg.lognormalForm(), msg.lognormalFormHint()));
+    return;
+  }
+  if (d.median !== undefined && d.p99 !== undefined) {
+    const median = checkDuration(out, d.median, [...path, 'median'], 'lognormal median', 'positive');
+    const p99 = checkDuration(out, d.p99, [...path, 'p99'], 'lognormal p99', 'positive');
+    if (median !== undefined && p99 !== undefined && p99 <= median) {
+      out.push(error('bad-distribution', [...path, 'p99'], msg.lognormalP99(show(d.p99), show(d.median)), msg.lognormalP99Hint()));
+    }
+    return;
+  }
+  if (d.mu !== undefined && !Number.isFinite(d.mu)) {
+    out.push(error('out-of-range', [...path, 'mu'], msg.wrongType('a finite number', String(d.mu)), msg.lognormalFormHint()));
+  }
+  if (d.sigma !== undefined && !(d.sigma >= 0 && Number.isFinite(d.sigma))) {
+    out.push(error('out-of-range', [...path, 'sigma'], msg.mustNotBeNegative('lognormal sigma', String(d.sigma)), msg.sigmaHint()));
+  }
+}
+
+function empirical(out: Problem[], d: Extract<DistributionFile, { dist: 'empirical' }>, path: Path): void {
+  if ((d.samples === undefined) === (d.percentiles === undefined)) {
+    out.push(error('bad-distribution', path, msg.empiricalForm(), msg.empiricalFormHint()));
+    return;
+  }
+  if (d.samples !== undefined) {
+    if (d.samples.length === 0) out.push(error('bad-distribution', [...path, 'samples'], msg.noSamples(), msg.noSamplesHint()));
+    d.samples.forEach((sample, i) => checkDuration(out, sample, [...path, 'samples', i], 'a sample', 'nonnegative'));
+    return;
+  }
+  const points: Array<{ key: string; p: number; value: number | undefined; text: string }> = [];
+  for (const [key, raw] of Object.entries(d.percentiles ?? {})) {
+    const at: Path = [...path, 'percentiles', key];
+    const value = checkDuration(out, raw, at, key, 'nonnegative');
+    const p = percentileOf(key);
+    if (p === undefined) {
+      out.push(error('bad-distribution', at, msg.badPercentileKey(key), msg.badPercentileKeyHint(), 'key'));
+      continue;
+    }
+    const twin = points.find((point) => point.p === p);
+    if (twin !== undefined) {
+      out.push(error('bad-distribution', at, msg.duplicatePercentile(key, twin.key), msg.badPercentileKeyHint(), 'key'));
+      continue;
+    }
+    points.push({ key, p, value, text: show(raw) });
+  }
+  const missing = [0, 1].filter((p) => !points.some((point) => point.p === p)).map((p) => `p${p * 100}`);
+  if (missing.length > 0) {
+    out.push(error('bad-distribution', [...path, 'percentiles'], msg.missingPercentileEnds(missing), msg.missingPercentileEndsHint()));
+  }
+  points.sort((a, b) => a.p - b.p);
+  for (let i = 1; i < points.length; i++) {
+    const [prev, cur] = [points[i - 1], points[i]];
+    if (prev.value !== undefined && cur.value !== undefined && cur.value < prev.value) {
+      out.push(error('bad-distribution', [...path, 'percentiles', cur.key], msg.decreasingPercentile(cur.key, cur.text, prev.key, prev.text), msg.decreasingPercentileHint()));
+    }
+  }
+}
+
+/**
+ * `p99.9` → 0.999, computed by moving the decimal point in the text so the
+ * result is the double nearest the written fraction (99.9 / 100 is not).
+ */
+export function percentileOf(key: string): number | undefined {
+  const m = /^p(\d+)(?:\.(\d+))?$/.exec(key);
+  if (!m) return undefined;
+  const whole = m[1].replace(/^0+(?=\d)/, '');
+  const padded = whole.padStart(3, '0');
+  const p = Number(`${padded.slice(0, -2)}.${padded.slice(-2)}${m[2] ?? ''}`);
+  return p >= 0 && p <= 1 ? p : undefined;
+}
+
+// ---- scalars --------------------------------------------------------------------------------
+
+export function checkDuration(out: Problem[], value: Scalar, path: Path, what: string, sign: Sign, hint?: string): number | undefined {
+  const signHint = hint ?? (sign === 'positive' ? msg.positiveDurationHint() : msg.negativeDurationHint(show(value)));
+  return checkUnit(out, parseDuration, 'bad-duration', value, path, what, sign, signHint);
+}
+
+export function checkSize(out: Problem[], value: Scalar, path: Path, what: string): number | undefined {
+  return checkUnit(out, parseSize, 'bad-size', value, path, what, 'nonnegative', msg.sizeNegativeHint());
+}
+
+/** Parse a unit-bearing scalar and check its sign; the value when it is usable. */
+export function checkUnit(
+  out: Problem[],
+  parse: (input: Scalar) => UnitResult,
+  code: string,
+  value: Scalar,
+  path: Path,
+  what: string,
+  sign: Sign,
+  signHint?: string,
+): number | undefined {
+  const result = parse(value);
+  if (!result.ok) {
+    out.push(error(code, path, result.message, result.hint));
+    return undefined;
+  }
+  const bad = sign === 'positive' ? !(result.value > 0) : !(result.value >= 0);
+  if (bad) {
+    const message = sign === 'positive' ? msg.mustBePositive(what, show(value)) : msg.mustNotBeNegative(what, show(value));
+    out.push(error('out-of-range', path, message, signHint));
+    return undefined;
+  }
+  return result.value;
+}
+
+export function checkInteger(out: Problem[], value: number, path: Path, key: string, min: number, hint: string): void {
+  if (!Number.isSafeInteger(value) || value < min) out.push(error('out-of-range', path, msg.mustBeInteger(key, min, value), hint));
+}
+
+export function show(value: Scalar): string {
+  return String(value);
+}
+
+/** A plain number (a price, a CPU fraction) that must not be negative; the schema has already refused .inf and .nan. */
+export function checkNonNegative(out: Problem[], value: number, path: Path, key: string, hint: string): number | undefined {
+  if (value < 0) {
+    out.push(error('out-of-range', path, msg.mustNotBeNegative(key, String(value)), hint));
+    return undefined;
+  }
+  return value;
+}

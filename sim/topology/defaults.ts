@@ -1,0 +1,15 @@
+/** Defaults of the topology format that both the checks and the normalizer need to know. */
+import type { Costs } from './types.js';
+
+/** The one zone of a topology that declares none. */
+export const DEFAULT_ZONE = 'default';
+
+export const DEFAULT_CORES = 8;
+
+/** With no `nodes:` declared, each zone has one node of this name. */
+export function defaultNodeName(zone: string): string {
+  return `${zone}-node`;
+}
+
+/** Roughly the on-demand list price of a general-purpose vCPU and of a GB of memory; a starting point, not a quote. */
+export const DEFAULT_COSTS: Readonly<Costs> = Object.freeze({ vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 });

@@ -1,0 +1,111 @@
+/**
+ * The first phase of loading any meshtax file — a topology or a mesh
+ * profile: read the text, parse it as YAML (JSON is YAML 1.2) keeping
+ * positions, report syntax errors and duplicate keys, and check that the top
+ * level is a mapping. Later phases work on the plain value and report key
+ * paths; `located` turns those back into file:line:column.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { createSourceIndex, locate, locationAtOffset, pathAtOffset, type SourceIndex } from './locate.js';
+import * as msg from './messages.js';
+import { error, type Problem } from './problem.js';
+
+/** What the file is meant to hold; it changes the hints for an empty or shapeless file. */
+export type DocumentKind = 'topology' | 'profile';
+
+export type ReadResult = { ok: true; source: string } | { ok: false; diagnostic: Diagnostic };
+
+/** The file's text, or a diagnostic (without a location) saying why it cannot be read. */
+export function readSource(path: string, notFoundHint: string = msg.fileNotFoundHint()): ReadResult {
+  try {
+    return { ok: true, source: readFileSync(path, 'utf8') };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const diagnostic: Diagnostic =
+      err.code === 'ENOENT'
+        ? { severity: 'error', code: 'file-not-found', path: [], message: msg.fileNotFound(path), hint: notFoundHint }
+        : { severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, err.message) };
+    return { ok: false, diagnostic };
+  }
+}
+
+export interface ParsedSource {
+  index: SourceIndex;
+  /** The document as a plain value; absent when the file has syntax errors or is not a mapping. */
+  value?: Record<string, unknown>;
+  /** Syntax errors and warnings, or the reason there is no value. */
+  diagnostics: Diagnostic[];
+}
+
+/** `file` names the source in diagnostics; it is not read. */
+export function parseSource(source: string, file: string, kind: DocumentKind): ParsedSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const index = createSourceIndex(file, source, doc, lineCounter);
+
+  const syntax = firstAtEachPosition([
+    ...doc.errors.map((e) => yamlDiagnostic(index, e, 'error')),
+    ...doc.warnings.map((w) => yamlDiagnostic(index, w, 'warning')),
+  ]);
+  if (hasErrors(syntax)) return { index, diagnostics: sortByPosition(syntax) };
+
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // yaml refuses documents whose aliases expand exponentially ("billion laughs").
+    const problem = error('yaml-syntax', [], msg.yamlMessage((e as Error).message), msg.aliasHint());
+    return { index, diagnostics: [...syntax, located(index, problem)] };
+  }
+  const shapeless = checkRoot(value, kind);
+  if (shapeless) return { index, diagnostics: [...syntax, located(index, shapeless)] };
+  return { index, value: value as Record<string, unknown>, diagnostics: syntax };
+}
+
+function checkRoot(value: unknown, kind: DocumentKind): Problem | undefined {
+  if (value === null || value === undefined) return error('empty-file', [], msg.emptyFile(), msg.emptyFileHint(kind));
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return error('not-a-mapping', [], msg.notAMapping(msg.describeValue(value)), msg.notAMappingHint(kind));
+  }
+  return undefined;
+}
+
+function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['severity']): Diagnostic {
+  const location = locationAtOffset(index, e.pos[0]);
+  if (e.code === 'DUPLICATE_KEY') {
+    const path = pathAtOffset(index.doc, e.pos[0]);
+    const key = String(path[path.length - 1] ?? '');
+    return { severity, code: 'duplicate-key', path, message: msg.duplicateKey(key), hint: msg.duplicateKeyHint(), location };
+  }
+  const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
+  return { severity, code, path: [], message: msg.yamlMessage(e.message), hint: msg.yamlSyntaxHint(e.code), location };
+}
+
+/** One mistake often trips several parser rules at the same spot; the first says it best. */
+function firstAtEachPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const at = `${d.location?.line}:${d.location?.column}`;
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  });
+}
+
+/** A problem with the position of its path (or anchor) in the file. */
+export function located(index: SourceIndex, problem: Problem): Diagnostic {
+  const { anchor, at, ...rest } = problem;
+  return { ...rest, location: locate(index, at ?? problem.path, anchor) };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Stable, so problems at one position keep the order the checks found them in. */
+export function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => (d.location ? d.location.line * 1e6 + d.location.column : 0);
+  return [...diagnostics].sort((a, b) => key(a) - key(b));
+}

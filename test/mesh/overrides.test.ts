@@ -1,0 +1,194 @@
+/**
+ * A topology's mesh: the profile it names, its field-by-field overrides, and
+ * the substitutions a caller makes (`options.mesh`, `options.mtls`).
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { loadMeshProfile } from '../../sim/mesh/loadProfile.js';
+import { applyOverrides } from '../../sim/mesh/overrides.js';
+import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
+import { ISTIO_SIDECAR, constant, lognormal } from './expected.js';
+
+const body = 'services:\n  api: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 10/s}\n';
+const topology = (mesh: string, options = {}) => topologyOrThrow(loadTopologySource(`name: t\n${mesh}\n${body}`, 'topologies/t.yaml', options));
+
+const OVERRIDDEN = `mesh:
+  profile: istio-sidecar
+  sidecar:
+    workers: 4
+    telemetryCost: {dist: lognormal, median: 50us, p99: 400us}
+    memory: {perEndpoint: 20KB}
+  gateway: {replicas: 1, perKB: 3us}
+  mtls: {enabled: false, streamsPerConnection: 10}`;
+
+describe('overrides', () => {
+  it('merge into the profile field by field, memory key by key', () => {
+    expect(topology(OVERRIDDEN).mesh).toEqual({
+      name: 'istio-sidecar',
+      description: 'Istio 1.24 with Envoy sidecars, STRICT mTLS',
+      sources: ISTIO_SIDECAR.sources,
+      mode: 'sidecar',
+      sidecar: {
+        workers: 4,
+        requestCost: lognormal(0.000045, 0.00018),
+        responseCost: constant(0.000025),
+        perKB: 0.000002,
+        telemetryCost: lognormal(0.00005, 0.0004),
+        idleCpu: 0.003,
+        memory: { base: 45e6, perConnection: 40e3, perEndpoint: 20e3 },
+      },
+      nodeProxy: null,
+      waypoint: null,
+      gateway: {
+        replicas: 1,
+        workers: 2,
+        requestCost: lognormal(0.000045, 0.00018),
+        responseCost: constant(0.000025),
+        perKB: 0.000003,
+        telemetryCost: constant(0.00006),
+        idleCpu: 0.003,
+        memory: { base: 45e6, perConnection: 40e3, perEndpoint: 12e3 },
+      },
+      mtls: {
+        enabled: false,
+        handshakeCpu: constant(0.001),
+        resumeCpu: constant(0.00015),
+        handshakeRoundTrips: 2,
+        resumeRoundTrips: 1,
+        resumption: true,
+        perKB: 5e-7,
+        idleTimeout: 3600,
+        streamsPerConnection: 10,
+      },
+    });
+  });
+
+  it('leave the loaded profile itself alone', () => {
+    const profile = loadMeshProfile('istio-sidecar', '.').profile!;
+    applyOverrides(profile, { profile: 'istio-sidecar', sidecar: { workers: 9, memory: { base: 1 } }, mtls: { enabled: false } });
+    expect(profile).toEqual(ISTIO_SIDECAR);
+  });
+
+  it('may be empty: {profile} alone is the profile', () => {
+    expect(topology('mesh: {profile: istio-sidecar}').mesh).toEqual(ISTIO_SIDECAR);
+    expect(topology('mesh: istio-sidecar').mesh).toEqual(ISTIO_SIDECAR);
+  });
+
+  it('apply to a profile file named by path, relative to the topology file', () => {
+    const t = topologyOrThrow(
+      loadTopologySource(`name: t\nmesh: {profile: meshes/custom.yaml, sidecar: {workers: 5}}\n${body}`, 'test/fixtures/good/t.yaml'),
+    );
+    expect(t.mesh).toMatchObject({ name: 'custom', sidecar: { workers: 5, idleCpu: 0.002 } });
+  });
+});
+
+describe('options.mesh', () => {
+  it('runs the topology under another profile, without the overrides meant for its own', () => {
+    const t = topology(OVERRIDDEN, { mesh: 'linkerd' });
+    expect(t.mesh).toEqual(loadMeshProfile('linkerd', '.').profile);
+  });
+
+  it('keeps the overrides when it names the topology\'s own profile', () => {
+    expect(topology(OVERRIDDEN, { mesh: 'istio-sidecar' }).mesh).toEqual(topology(OVERRIDDEN).mesh);
+  });
+
+  it('replaces the default none', () => {
+    expect(topology('', { mesh: 'istio-ambient' }).mesh.mode).toBe('ambient');
+    expect(topology('').mesh.name).toBe('none');
+  });
+
+  it('takes a profile path relative to the current directory', () => {
+    expect(topology('', { mesh: 'test/fixtures/good/meshes/custom.yaml' }).mesh.name).toBe('custom');
+  });
+
+  it('recognizes the topology\'s own profile file under another spelling of its path', () => {
+    const src = `name: t\nmesh: {profile: meshes/custom.yaml, sidecar: {workers: 5}}\n${body}`;
+    const t = topologyOrThrow(loadTopologySource(src, 'test/fixtures/good/t.yaml', { mesh: './test/fixtures/good/meshes/custom.yaml' }));
+    expect(t.mesh.sidecar?.workers).toBe(5);
+  });
+
+  it('reports an unknown profile without a position, with a suggestion', () => {
+    const result = loadTopologySource(`name: t\n${body}`, 't.yaml', { mesh: 'linkerd2' });
+    expect(result.topology).toBeUndefined();
+    expect(formatDiagnostics(result.diagnostics)).toMatchInlineSnapshot(`
+      "error[unknown-mesh-profile]: unknown mesh profile "linkerd2"
+        hint: did you mean "linkerd"? bundled profiles: cilium, istio-ambient, istio-ambient-waypoint, istio-sidecar, linkerd, none; or give the path of a profile file ending in .yaml, .yml or .json
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('does not report the topology\'s own profile when it is replaced', () => {
+    const result = loadTopologySource(`name: t\nmesh: istio-sidcar\n${body}`, 't.yaml', { mesh: 'none' });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.topology?.mesh.name).toBe('none');
+  });
+});
+
+describe('options.mtls', () => {
+  it('forces mTLS off or on, over the profile and the overrides', () => {
+    expect(topology('mesh: istio-sidecar', { mtls: false }).mesh.mtls).toEqual({ ...ISTIO_SIDECAR.mtls, enabled: false });
+    expect(topology(OVERRIDDEN, { mtls: true }).mesh.mtls).toMatchObject({ enabled: true, streamsPerConnection: 10 });
+    expect(topology('', { mtls: true }).mesh.mtls.enabled).toBe(true);
+  });
+
+  it('combines with options.mesh', () => {
+    const t = topology('mesh: istio-sidecar', { mesh: 'cilium', mtls: false });
+    expect(t.mesh).toEqual({ ...loadMeshProfile('cilium', '.').profile, mtls: { ...loadMeshProfile('cilium', '.').profile!.mtls, enabled: false } });
+  });
+
+  it('leaves the profile as it is when not given', () => {
+    expect(topology('mesh: istio-sidecar').mesh.mtls.enabled).toBe(true);
+  });
+});
+
+describe('placement and entry routing', () => {
+  it('interleaves a service\'s default nodes across its zones', () => {
+    const src = `name: p
+zones: [a, b, c]
+nodes:
+  a1: {zone: a}
+  a2: {zone: a}
+  a3: {zone: a}
+  b1: {zone: b}
+  c1: {zone: c}
+  c2: {zone: c}
+services:
+  all: {serviceTime: 1ms}
+  two: {serviceTime: 1ms, zones: [c, a]}
+  pinned: {serviceTime: 1ms, nodes: [a3, a1]}
+entrypoints:
+  web: {target: all, rate: 1/s}
+  job: {target: two, rate: 1/s, zone: c}
+  near: {target: pinned, rate: 1/s, node: b1, via: mesh}
+`;
+    const t = topologyOrThrow(loadTopologySource(src, 'p.yaml'));
+    expect(t.services.map((s) => [s.name, s.nodes])).toEqual([
+      ['all', ['a1', 'b1', 'c1', 'a2', 'c2', 'a3']],
+      ['two', ['c1', 'a1', 'c2', 'a2', 'a3']],
+      ['pinned', ['a3', 'a1']],
+    ]);
+    expect(t.entrypoints.map((e) => [e.name, e.zone, e.node, e.via])).toEqual([
+      ['web', 'a', 'a1', 'gateway'],
+      ['job', 'c', 'c1', 'gateway'],
+      // No zone given: the node's zone.
+      ['near', 'b', 'b1', 'mesh'],
+    ]);
+  });
+
+  it('accepts l7 services under a profile without a waypoint, silently', () => {
+    const result = loadTopologySource(`name: t\nmesh: istio-ambient\nservices:\n  api: {serviceTime: 1ms, l7: true}\nentrypoints:\n  web: {target: api, rate: 1/s}\n`, 't.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.topology?.services[0].l7).toBe(true);
+  });
+
+  it('loads every bundled topology under every bundled profile', () => {
+    for (const file of ['bookinfo', 'chain5', 'checkout', 'mm1', 'mmc']) {
+      for (const mesh of ['none', 'istio-sidecar', 'istio-ambient', 'istio-ambient-waypoint', 'linkerd', 'cilium']) {
+        const { topology: t, diagnostics } = loadTopologyFile(`topologies/${file}.yaml`, { mesh });
+        expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        expect(t?.mesh.name).toBe(mesh);
+      }
+    }
+  });
+});

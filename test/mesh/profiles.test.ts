@@ -1,0 +1,292 @@
+/**
+ * Mesh profile files: the bundled ones load cleanly and say what they should;
+ * broken ones get diagnostics positioned in the profile file.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import {
+  isProfilePath,
+  listMeshProfiles,
+  loadMeshProfile,
+  loadMeshProfileFile,
+  loadMeshProfileSource,
+  meshProfilesDir,
+} from '../../sim/mesh/loadProfile.js';
+import { ISTIO_SIDECAR, constant, lognormal } from './expected.js';
+
+const BUNDLED = ['cilium', 'istio-ambient', 'istio-ambient-waypoint', 'istio-sidecar', 'linkerd', 'none'];
+
+/** Load a broken profile from test/fixtures/bad/meshes and print its diagnostics; it must not load. */
+function report(name: string): string {
+  const result = loadMeshProfileFile(`test/fixtures/bad/meshes/${name}`);
+  expect(result.profile).toBeUndefined();
+  return formatDiagnostics(result.diagnostics);
+}
+
+describe('bundled profiles', () => {
+  it('are listed by name, sorted', () => {
+    expect(listMeshProfiles()).toEqual(BUNDLED);
+  });
+
+  it('are found next to the package, from the source tree as from dist/', () => {
+    expect(meshProfilesDir()).toBe(join(process.cwd(), 'topologies', 'meshes'));
+  });
+
+  it.each(BUNDLED)('%s loads with no diagnostics, is named after its file and starts with the schema line', (name) => {
+    const { profile, diagnostics } = loadMeshProfile(name, '.');
+    expect(diagnostics).toEqual([]);
+    expect(profile?.name).toBe(name);
+    if (name !== 'none') expect(profile?.sources.length).toBeGreaterThan(0);
+    const text = readFileSync(`topologies/meshes/${name}.yaml`, 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./profile.schema.json');
+  });
+
+  it('istio-sidecar normalizes to exactly the expected profile', () => {
+    expect(loadMeshProfile('istio-sidecar', '.').profile).toEqual(ISTIO_SIDECAR);
+  });
+
+  it('give each mode its proxies', () => {
+    const load = (name: string) => loadMeshProfile(name, '.').profile!;
+    const shape = (name: string) => {
+      const p = load(name);
+      return [p.mode, p.sidecar !== null, p.nodeProxy !== null, p.waypoint !== null, p.gateway !== null, p.mtls.enabled];
+    };
+    expect(shape('none')).toEqual(['none', false, false, false, false, false]);
+    expect(shape('istio-sidecar')).toEqual(['sidecar', true, false, false, true, true]);
+    expect(shape('istio-ambient')).toEqual(['ambient', false, true, false, true, true]);
+    expect(shape('istio-ambient-waypoint')).toEqual(['ambient', false, true, true, true, true]);
+    expect(shape('linkerd')).toEqual(['sidecar', true, false, false, false, true]);
+    expect(shape('cilium')).toEqual(['ambient', false, true, false, false, true]);
+  });
+
+  it('order the proxies by weight as the published figures do', () => {
+    const meanRequestCost = (name: string) => {
+      const p = loadMeshProfile(name, '.').profile!;
+      const d = (p.sidecar ?? p.nodeProxy)!.requestCost;
+      return d.kind === 'lognormal' ? Math.exp(d.mu + d.sigma ** 2 / 2) : NaN;
+    };
+    // ztunnel < Linkerd's proxy < Cilium's node Envoy < an Envoy sidecar
+    expect(meanRequestCost('istio-ambient')).toBeLessThan(meanRequestCost('linkerd'));
+    expect(meanRequestCost('linkerd')).toBeLessThan(meanRequestCost('cilium'));
+    expect(meanRequestCost('cilium')).toBeLessThan(meanRequestCost('istio-sidecar'));
+    const istio = loadMeshProfile('istio-sidecar', '.').profile!;
+    const linkerd = loadMeshProfile('linkerd', '.').profile!;
+    expect(linkerd.sidecar!.memory.base).toBeLessThan(istio.sidecar!.memory.base);
+  });
+
+  it('the waypoint profile adds an Envoy waypoint to istio-ambient and keeps its ztunnel', () => {
+    const ambient = loadMeshProfile('istio-ambient', '.').profile!;
+    const waypoint = loadMeshProfile('istio-ambient-waypoint', '.').profile!;
+    expect(waypoint.nodeProxy).toEqual(ambient.nodeProxy);
+    expect(waypoint.mtls).toEqual(ambient.mtls);
+    expect(waypoint.waypoint).toEqual({ replicas: 1, ...ISTIO_SIDECAR.sidecar! });
+  });
+
+  it('none has mTLS off, with the costs of TLS done by the application', () => {
+    expect(loadMeshProfile('none', '.').profile!.mtls).toEqual({
+      enabled: false,
+      handshakeCpu: constant(0.001),
+      resumeCpu: constant(0.00015),
+      handshakeRoundTrips: 2,
+      resumeRoundTrips: 1,
+      resumption: true,
+      perKB: 5e-7,
+      idleTimeout: 90,
+      streamsPerConnection: 1,
+    });
+  });
+
+  it('ztunnel is L4 only: cheap per request, small in memory', () => {
+    expect(loadMeshProfile('istio-ambient', '.').profile!.nodeProxy).toEqual({
+      workers: 2,
+      requestCost: lognormal(0.000015, 0.00006),
+      responseCost: constant(0.000008),
+      perKB: 0.000001,
+      telemetryCost: constant(0.000012),
+      idleCpu: 0.001,
+      memory: { base: 10e6, perConnection: 16e3, perEndpoint: 1e3 },
+    });
+  });
+});
+
+describe('profile references', () => {
+  it('tells paths from names by their extension', () => {
+    expect(isProfilePath('meshes/mine.yaml')).toBe(true);
+    expect(isProfilePath('mine.yml')).toBe(true);
+    expect(isProfilePath('mine.json')).toBe(true);
+    expect(isProfilePath('istio-sidecar')).toBe(false);
+    expect(isProfilePath('../../etc/passwd')).toBe(false);
+  });
+
+  it('loads a profile file by path, relative to the base directory', () => {
+    const { profile, diagnostics } = loadMeshProfile('meshes/custom.yaml', 'test/fixtures/good');
+    expect(diagnostics).toEqual([]);
+    expect(profile).toMatchObject({ name: 'custom', mode: 'sidecar', sidecar: { workers: 3 }, mtls: { streamsPerConnection: 10 } });
+  });
+
+  it('suggests the bundled profile that was probably meant', () => {
+    expect(formatDiagnostics(loadMeshProfile('Istio-Sidecar', '.').diagnostics)).toMatchInlineSnapshot(`
+      "error[unknown-mesh-profile]: unknown mesh profile "Istio-Sidecar"
+        hint: did you mean "istio-sidecar"? bundled profiles: cilium, istio-ambient, istio-ambient-waypoint, istio-sidecar, linkerd, none; or give the path of a profile file ending in .yaml, .yml or .json
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('does not read files outside the bundled directory for a name', () => {
+    const { profile, diagnostics } = loadMeshProfile('../meshtax.schema', '.');
+    expect(profile).toBeUndefined();
+    expect(diagnostics.map((d) => d.code)).toEqual(['unknown-mesh-profile']);
+  });
+
+  it('reports a missing profile file', () => {
+    expect(formatDiagnostics(loadMeshProfile('nope.yaml', 'test/fixtures/bad').diagnostics)).toMatchInlineSnapshot(`
+      "error[file-not-found]: cannot read "test/fixtures/bad/nope.yaml": no such file
+        hint: check the path; it is relative to "test/fixtures/bad", the directory of the file that names it
+
+      1 error, 0 warnings"
+    `);
+  });
+});
+
+describe('profile diagnostics', () => {
+  it('rejects a sidecar block in an ambient profile', () => {
+    expect(report('sidecar-in-ambient.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/sidecar-in-ambient.yaml:4:7: error[missing-key]: nodeProxy: mode ambient needs nodeProxy
+          4 | mode: ambient
+            |       ^
+        hint: add nodeProxy: the proxy on every node, with workers, requestCost, responseCost, perKB, telemetryCost, idleCpu and memory
+
+      test/fixtures/bad/meshes/sidecar-in-ambient.yaml:5:1: error[not-applicable]: sidecar: sidecar does not apply to mode ambient
+          5 | sidecar:
+            | ^
+        hint: a sidecar is the proxy in every pod of mode sidecar; an ambient profile describes its per-node proxy under nodeProxy
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('requires mtls and sources in a sidecar profile, pointing at the mode', () => {
+    expect(report('missing-mtls.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/missing-mtls.yaml:4:7: error[missing-key]: mtls: mode sidecar needs mtls
+          4 | mode: sidecar
+            |       ^
+        hint: add mtls: {enabled, handshakeCpu, resumeCpu, handshakeRoundTrips, resumeRoundTrips, resumption, perKB, idleTimeout, streamsPerConnection}; enabled: false runs without it
+
+      test/fixtures/bad/meshes/missing-mtls.yaml:4:7: error[missing-key]: sources: mode sidecar needs sources
+          4 | mode: sidecar
+            |       ^
+        hint: cite where the numbers come from, one string each, e.g. "Istio 1.24 docs, Performance and scalability: 0.20 vCPU and 60 MB per sidecar at 1000 RPS"
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks units and ranges of proxy and mTLS values', () => {
+    expect(report('broken.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/broken.yaml:8:16: error[bad-duration]: sidecar.requestCost: unknown duration unit "usec" in "45usec"
+          8 |   requestCost: 45usec
+            |                ^
+        hint: use one of the units: ns, us (or µs), ms, s, m, h, e.g. 2ms, 250us or 1.5s
+
+      test/fixtures/bad/meshes/broken.yaml:12:12: error[out-of-range]: sidecar.idleCpu: idleCpu must not be negative, got -0.1
+         12 |   idleCpu: -0.1
+            |            ^
+        hint: idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003
+
+      test/fixtures/bad/meshes/broken.yaml:23:25: error[out-of-range]: mtls.streamsPerConnection: streamsPerConnection must be an integer ≥ 1, got 0
+         23 |   streamsPerConnection: 0
+            |                         ^
+        hint: requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2
+
+      3 errors, 0 warnings"
+    `);
+  });
+
+  it('requires every proxy key and suggests the mode that was meant', () => {
+    expect(report('incomplete-proxy.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/incomplete-proxy.yaml:4:7: error[invalid-value]: mode: "sidecars" is not allowed here; expected one of none, sidecar, ambient
+          4 | mode: sidecars
+            |       ^
+        hint: did you mean "sidecar"?
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:5:1: error[missing-key]: sidecar.responseCost: missing required key "responseCost"
+          5 | sidecar:
+            | ^
+        hint: add responseCost: CPU to process the response on its way back: a duration or a distribution
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:5:1: error[missing-key]: sidecar.perKB: missing required key "perKB"
+          5 | sidecar:
+            | ^
+        hint: add perKB: CPU per 1000 bytes of payload passing through, in either direction
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:5:1: error[missing-key]: sidecar.telemetryCost: missing required key "telemetryCost"
+          5 | sidecar:
+            | ^
+        hint: add telemetryCost: CPU after the response is sent (access log, metrics, traces): keeps the worker busy and delays the next request
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:5:1: error[missing-key]: sidecar.idleCpu: missing required key "idleCpu"
+          5 | sidecar:
+            | ^
+        hint: add idleCpu: background CPU of an idle proxy (stats flush, xDS keep-alive), in vCPU
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:8:11: error[missing-key]: sidecar.memory.perConnection: missing required key "perConnection"
+          8 |   memory: {base: 45MB}
+            |           ^
+        hint: add perConnection: memory per open connection (buffers, TLS state)
+
+      test/fixtures/bad/meshes/incomplete-proxy.yaml:8:11: error[missing-key]: sidecar.memory.perEndpoint: missing required key "perEndpoint"
+          8 |   memory: {base: 45MB}
+            |           ^
+        hint: add perEndpoint: memory per endpoint in the proxy's configuration: grows with the mesh, not with the load
+
+      7 errors, 0 warnings"
+    `);
+  });
+
+  it('reports an empty profile with a hint for profiles', () => {
+    expect(formatDiagnostics(loadMeshProfileSource('', 'empty.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "empty.yaml:1:1: error[empty-file]: the file is empty
+        hint: a mesh profile needs at least name, description and mode, and for a data plane its proxies, mtls and sources
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('lets a mode none profile leave out mtls (then off), sources and proxies', () => {
+    const { profile, diagnostics } = loadMeshProfileSource('name: bare\ndescription: nothing\nmode: none\n', 'bare.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(profile).toMatchObject({ name: 'bare', sources: [], sidecar: null, nodeProxy: null, waypoint: null, gateway: null, mtls: { enabled: false } });
+  });
+
+  it('rejects a gateway in mode none and a waypoint in mode sidecar', () => {
+    const gateway = '{replicas: 1, workers: 1, requestCost: 1us, responseCost: 1us, perKB: 0, telemetryCost: 0, idleCpu: 0, memory: {base: 1MB, perConnection: 0, perEndpoint: 0}}';
+    const none = loadMeshProfileSource(`name: n\ndescription: d\nmode: none\ngateway: ${gateway}\n`, 'n.yaml');
+    expect(none.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['not-applicable gateway']);
+    const istio = readFileSync('topologies/meshes/istio-ambient-waypoint.yaml', 'utf8').replace('mode: ambient', 'mode: sidecar');
+    const sidecar = loadMeshProfileSource(istio, 'w.yaml');
+    expect(sidecar.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual([
+      'missing-key sidecar',
+      'not-applicable nodeProxy',
+      'not-applicable waypoint',
+    ]);
+  });
+});
+
+describe('the bundled directory', () => {
+  it('holds only profiles and the profile schema', () => {
+    const files = readdirSync('topologies/meshes').sort();
+    expect(files).toEqual([...BUNDLED.map((n) => `${n}.yaml`), 'profile.schema.json'].sort());
+  });
+});
+
+describe('the compiled package', () => {
+  it('finds the bundled profiles from dist/sim/mesh (built by the test setup)', async () => {
+    const compiled = (await import(new URL('../../dist/sim/mesh/loadProfile.js', import.meta.url).href)) as typeof import('../../sim/mesh/loadProfile.js');
+    expect(compiled.meshProfilesDir()).toBe(join(process.cwd(), 'topologies', 'meshes'));
+    expect(compiled.listMeshProfiles()).toEqual(BUNDLED);
+    expect(compiled.loadMeshProfile('istio-sidecar', '.').profile).toEqual(ISTIO_SIDECAR);
+  });
+});
