@@ -33,3 +33,19 @@ export function runCsv(result: RunResult): string {
   ];
   return csvLines(header, rows);
 }
+
+/** One row per entry point and mesh, with the change against the baseline. */
+export function compareCsv(c: import('../sim/compare.js').CompareResult): string {
+  const header = [
+    'entrypoint', 'mesh', 'mean_s', 'p50_s', 'p90_s', 'p99_s', 'p999_s',
+    'p50_delta_s', 'p50_delta_rel', 'p50_significant', 'p99_delta_s', 'p99_delta_rel', 'p99_significant',
+    'error_rate', 'proxy_vcpu', 'proxy_memory_gb', 'proxy_cost_per_month',
+  ];
+  const rows = c.invoice.flatMap((ep) => ep.rows.map((r, i) => {
+    const res = c.runs[i].resources;
+    return [ep.entrypoint, r.mesh, r.mean.value, r.p50.value, r.p90.value, r.p99.value, r.p999.value,
+      r.p50.delta, r.p50.relative, r.p50.significant, r.p99.delta, r.p99.relative, r.p99.significant,
+      r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth];
+  }));
+  return csvLines(header, rows);
+}

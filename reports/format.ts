@@ -4,7 +4,8 @@
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return s > 0 ? '∞' : '–';
   const a = Math.abs(s);
-  if (a === 0) return '0';
+  // Below a nanosecond is floating-point dust, not a latency.
+  if (a < 1e-9) return '0';
   if (a < 1e-6) return `${sig(s * 1e9)}ns`;
   if (a < 1e-3) return `${sig(s * 1e6)}µs`;
   if (a < 1) return `${sig(s * 1e3)}ms`;

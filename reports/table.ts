@@ -1,6 +1,6 @@
-import type { RunResult, LatencySummary } from '../sim/results/types.js';
+import type { RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
-import { formatCount, formatPercent, formatRate, formatSeconds, textTable } from './format.js';
+import { formatCount, formatPercent, formatRate, formatSeconds, sig, textTable } from './format.js';
 
 function withCi(value: number, ci: [number, number] | null): string {
   if (!ci) return formatSeconds(value);
@@ -11,12 +11,37 @@ function latencyCells(l: LatencySummary): string[] {
   return [withCi(l.mean, l.ci.mean), withCi(l.p50, l.ci.p50), formatSeconds(l.p90), withCi(l.p99, l.ci.p99), formatSeconds(l.p999), formatSeconds(l.max)];
 }
 
-/** The readable summary `meshtax run` prints: entry points, decomposition, services. */
+export function formatDollars(x: number): string {
+  return `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+}
+
+/** The proxies' share of the bill: per kind, then totals and the projection. */
+export function resourceLines(r: ResourceTax): string[] {
+  if (r.proxies.length === 0) return [];
+  const table = textTable(
+    ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'conns each', 'handshakes', 'busy'],
+    r.proxies.map((p) => [
+      p.kind, formatCount(p.count), sig(p.vcpuPerProxy), sig(p.memoryMBPerProxy), sig(p.vcpu), sig(p.memoryGB),
+      sig(p.meanConnectionsPerProxy), formatCount(p.handshakes + p.resumptions), formatPercent(p.workerUtilization),
+    ]),
+  );
+  const p = r.projection;
+  return [
+    table,
+    `Proxy tax: ${sig(r.proxyVcpu)} vCPU and ${sig(r.proxyMemoryGB)} GB (${formatDollars(r.proxyCostPerMonth)}/month at ` +
+      `$${r.prices.vcpuHour}/vCPU-h, $${r.prices.gbHour}/GB-h); the applications' own work used ${sig(r.appVcpu)} vCPU.`,
+    `At ${formatCount(p.pods)} pods: ${sig(p.proxyVcpu)} vCPU and ${sig(p.proxyMemoryGB)} GB of proxies, ${formatDollars(p.proxyCostPerMonth)}/month.`,
+    ...r.sharedNodes.map((n) => `Shared node ${n.name}: ${n.cores} cores, ${formatPercent(n.utilization)} busy.`),
+  ];
+}
+
+/** The readable summary `meshtax run` prints: entry points, decomposition, services, proxies. */
 export function runTable(result: RunResult): string {
   const s = result.settings;
   const limit = s.requests !== null ? `${formatCount(s.requests)} requests` : `${formatSeconds(s.duration ?? 0)}`;
+  const mesh = result.mesh.mode === 'none' ? 'no mesh' : `mesh ${result.mesh.profile} (${result.mesh.mode}, mTLS ${result.mesh.mtls ? 'on' : 'off'})`;
   const head = [
-    `${result.topology.name} — seed ${s.seed}, ${limit}, warm-up ${formatSeconds(s.warmup)}` +
+    `${result.topology.name} — ${mesh}, seed ${s.seed}, ${limit}, warm-up ${formatSeconds(s.warmup)}` +
       (s.replications > 1 ? `, ${s.replications} replications` : '') +
       `; ${formatSeconds(result.run.measuredTime)} measured, ${formatCount(result.run.events)} events`,
   ];
@@ -27,8 +52,12 @@ export function runTable(result: RunResult): string {
     ]),
   );
   const decomposition = textTable(
-    ['entry point', ...COMPONENTS],
-    result.entrypoints.map((e) => [e.name, ...COMPONENTS.map((c) => formatSeconds(e.decomposition[c]))]),
+    ['entry point', '', ...COMPONENTS],
+    result.entrypoints.flatMap((e) => [
+      [e.name, 'mean', ...COMPONENTS.map((c) => formatSeconds(e.decomposition[c]))],
+      ['', 'at p50', ...COMPONENTS.map((c) => formatSeconds(e.composition.p50[c]))],
+      ['', 'at p99', ...COMPONENTS.map((c) => formatSeconds(e.composition.p99[c]))],
+    ]),
   );
   const services = textTable(
     ['service', 'replicas', 'arrivals', 'rejected', 'util', 'P(wait)', 'queue wait', 'p50', 'p99'],
@@ -41,11 +70,13 @@ export function runTable(result: RunResult): string {
   const failures = result.entrypoints.flatMap((e) =>
     e.failures.map((f) => `  ${e.name}: ${formatCount(f.count)} × ${f.cause} at ${f.service} (${f.component}${f.flag !== '-' ? `, ${f.flag}` : ''})`),
   );
+  const resources = resourceLines(result.resources);
   return [
     ...head, '',
     'Latency of successful requests (± = 95 % confidence half-width)', entries, '',
-    'Where the time goes (mean per request, critical path)', decomposition, '',
+    'Where the time goes (critical path: mean request, and requests near p50 and p99)', decomposition, '',
     'Services (server side)', services,
+    ...(resources.length ? ['', ...resources] : []),
     ...(failures.length ? ['', 'Failures by root cause', ...failures] : []),
     ...(result.warnings.length ? ['', 'Warnings', ...result.warnings.map((w) => `  ${w.message}`)] : []),
     '',

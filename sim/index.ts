@@ -1,6 +1,7 @@
 /** meshtax's library API: everything the CLI does, callable from TypeScript. */
-export { loadTopologyFile, loadTopologySource, type LoadResult } from './topology/load.js';
-export type { Topology, Service, EntryPoint, Dist, Step } from './topology/types.js';
+export { loadTopologyFile, loadTopologySource, type LoadResult, type LoadOptions } from './topology/load.js';
+export type { Topology, Service, EntryPoint, Dist, Step, Node, MeshProfile, ProxySpec, MtlsSpec, Costs } from './topology/types.js';
+export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';
 export { DiagnosticError, type Diagnostic, type SourceLocation } from './diagnostics/types.js';
 export { runTopology, resolveLimits, type RunOptions } from './run.js';

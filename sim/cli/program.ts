@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { loadTopologyFile } from '../topology/load.js';
+import { loadTopologyFile, type LoadOptions } from '../topology/load.js';
+import { compareMeshes, type CompareResult } from '../compare.js';
+import { compareTable } from '../../reports/compareTable.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import type { Topology } from '../topology/types.js';
@@ -9,7 +11,7 @@ import { runTopology } from '../run.js';
 import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
-import { runCsv } from '../../reports/csv.js';
+import { runCsv, compareCsv } from '../../reports/csv.js';
 import { VERSION } from '../version.js';
 import { OptionParser } from './options.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
@@ -21,8 +23,8 @@ class Exit extends Error {
   }
 }
 
-function loadOrExit(file: string, io: CliIo): Topology {
-  const { topology, diagnostics } = loadTopologyFile(file);
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions): Topology {
+  const { topology, diagnostics } = loadTopologyFile(file, options);
   if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
   if (!topology) throw new Exit(EXIT_BAD_INPUT);
   return topology;
@@ -36,6 +38,8 @@ function reportBadOptions(diagnostics: Diagnostic[], io: CliIo): void {
 
 type Format = 'table' | 'json' | 'csv';
 
+const DEFAULT_COMPARE = 'none,istio-sidecar,istio-ambient,linkerd,cilium';
+
 function chooseFormat(opts: { json?: boolean; csv?: boolean; output?: string }): Format {
   if (opts.json) return 'json';
   if (opts.csv) return 'csv';
@@ -44,7 +48,7 @@ function chooseFormat(opts: { json?: boolean; csv?: boolean; output?: string }):
 }
 
 /** The results document as written to disk: stable key order, 2-space JSON, final newline. */
-export function resultJson(result: RunResult): string {
+export function resultJson(result: RunResult | CompareResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
 
@@ -52,6 +56,24 @@ function render(result: RunResult, format: Format): string {
   if (format === 'json') return resultJson(result);
   if (format === 'csv') return runCsv(result);
   return runTable(result);
+}
+
+/** Parses --mtls on|off into a forced setting, or undefined to keep each profile's own. */
+function mtlsOption(raw: string | undefined, p: OptionParser): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mtls'], message: `--mtls ${JSON.stringify(raw)}: expected on or off`, hint: 'for example --mtls off, to measure what mTLS itself costs' });
+  return undefined;
+}
+
+function runOptions(opts: Record<string, string | boolean | undefined>, p: OptionParser) {
+  return {
+    seed: p.integer('--seed', opts.seed as string | undefined, 0),
+    duration: p.duration('--duration', opts.duration as string | undefined),
+    requests: p.integer('--requests', opts.requests as string | undefined, 1),
+    warmup: p.duration('--warmup', opts.warmup as string | undefined),
+    replications: p.integer('--replications', opts.replications as string | undefined, 1),
+  };
 }
 
 function writeOutput(path: string, text: string): void {
@@ -85,6 +107,8 @@ Examples:
     .option('--requests <n>', 'stop after this many measured requests complete')
     .option('--warmup <d>', 'initial simulated time left out of the statistics, e.g. 10s')
     .option('--replications <n>', 'independent runs with seeds seed..seed+n-1; intervals from their spread', '1')
+    .option('--mesh <profile>', 'run under this mesh profile instead of the topology\'s (e.g. istio-sidecar)')
+    .option('--mtls <on|off>', 'force mTLS on or off in the mesh profile')
     .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per entry point and service')
     .option('-o, --output <file>', 'write the results to a file (format from --json/--csv or the extension)')
@@ -97,15 +121,10 @@ Examples:
   $ meshtax run topologies/mmc.yaml --replications 10`)
     .action((file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
-      const options = {
-        seed: p.integer('--seed', opts.seed as string | undefined, 0),
-        duration: p.duration('--duration', opts.duration as string | undefined),
-        requests: p.integer('--requests', opts.requests as string | undefined, 1),
-        warmup: p.duration('--warmup', opts.warmup as string | undefined),
-        replications: p.integer('--replications', opts.replications as string | undefined, 1),
-      };
+      const options = runOptions(opts, p);
+      const mtls = mtlsOption(opts.mtls as string | undefined, p);
       reportBadOptions(p.diagnostics, io);
-      const topology = loadOrExit(file, io);
+      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls });
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
@@ -114,6 +133,48 @@ Examples:
         if (!opts.quiet) io.out(runTable(result) + `\nwrote ${output}\n`);
       } else if (!opts.quiet || format !== 'table') {
         io.out(render(result, format));
+      }
+    });
+
+  program
+    .command('compare')
+    .description('run one topology under several meshes with the same seed and arrivals; print the side-by-side invoice')
+    .argument('<file>', 'topology file (.yaml, .yml or .json)')
+    .option('--mesh <profiles>', 'comma-separated mesh profiles; the first "none" is the baseline', DEFAULT_COMPARE)
+    .option('--mtls <on|off>', 'force mTLS on or off in every profile')
+    .option('--seed <n>', 'random seed (overrides simulation.seed)')
+    .option('--duration <d>', 'simulated time to offer load, with unit: 60s, 5m')
+    .option('--requests <n>', 'stop each mode after this many measured requests complete')
+    .option('--warmup <d>', 'initial simulated time left out of the statistics')
+    .option('--replications <n>', 'independent runs per mode; intervals from their spread', '1')
+    .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
+    .option('--csv', 'print one CSV row per entry point and mesh')
+    .option('-o, --output <file>', 'write the results to a file (format from --json/--csv or the extension)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', `
+Examples:
+  $ meshtax compare topologies/bookinfo.yaml
+  $ meshtax compare topologies/checkout.yaml --mesh none,istio-sidecar,istio-ambient -o out/checkout-compare.json
+  $ meshtax compare topologies/calibration/mtls-comparison.yaml --mtls off`)
+    .action((file: string, opts: Record<string, string | boolean | undefined>) => {
+      const p = new OptionParser();
+      const options = runOptions(opts, p);
+      const mtls = mtlsOption(opts.mtls as string | undefined, p);
+      const meshes = String(opts.mesh).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
+      if (meshes.length === 0) {
+        p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: '--mesh names no profile', hint: `for example --mesh ${DEFAULT_COMPARE}` });
+      }
+      reportBadOptions(p.diagnostics, io);
+      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }));
+      const result = compareMeshes(topologies, options);
+      const output = opts.output as string | undefined;
+      const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
+      const text = format === 'json' ? resultJson(result) : format === 'csv' ? compareCsv(result) : compareTable(result);
+      if (output) {
+        writeOutput(output, text);
+        if (!opts.quiet) io.out(compareTable(result) + `wrote ${output}\n`);
+      } else if (!opts.quiet || format !== 'table') {
+        io.out(text);
       }
     });
 

@@ -1,11 +1,12 @@
-import type { LoadBalancer, Step, Topology, Arrivals } from '../topology/types.js';
+import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile } from '../topology/types.js';
 import { compileSampler, type Sampler } from './sampler.js';
 
 /**
  * The runtime model: the topology turned into indexed arrays the simulation
- * walks without looking anything up by name. Services are indexed in file
- * order; nothing here depends on object-key or Map iteration order beyond
- * that, which the file fixes.
+ * walks without looking anything up by name. Services, nodes and entry
+ * points are indexed in file order; replicas and proxies in the order they
+ * are placed here. Nothing depends on object-key or Map iteration order
+ * beyond that, which the file fixes.
  */
 
 export const STEP_CALL = 0;
@@ -27,12 +28,23 @@ export interface RuntimeService {
   workers: number;
   queueCapacity: number;
   serviceTime: Sampler;
+  /** null when the service does no off-CPU waiting. */
+  ioTime: Sampler | null;
   holdWorkerDuringCalls: boolean;
   loadBalancer: LoadBalancer;
   responseSize: number;
+  l7: boolean;
   calls: CompiledStep[];
   /** Global replica ids of this service's replicas, in replica order. */
   replicas: number[];
+}
+
+export interface RuntimeNode {
+  index: number;
+  name: string;
+  zone: number;
+  cores: number;
+  shared: boolean;
 }
 
 export interface RuntimeReplica {
@@ -40,7 +52,35 @@ export interface RuntimeReplica {
   service: number;
   /** Index within its service. */
   ordinal: number;
+  node: number;
   zone: number;
+  /** Its sidecar proxy in sidecar mode, else -1. */
+  sidecar: number;
+}
+
+export type ProxyKind = 'sidecar' | 'node-proxy' | 'waypoint' | 'gateway';
+export const PROXY_KINDS: readonly ProxyKind[] = ['sidecar', 'node-proxy', 'waypoint', 'gateway'];
+
+export interface CompiledProxySpec {
+  workers: number;
+  requestCost: Sampler;
+  responseCost: Sampler;
+  /** CPU seconds per byte passing through, including mTLS encryption when on. */
+  cpuPerByte: number;
+  telemetryCost: Sampler;
+  idleCpu: number;
+  memory: ProxySpec['memory'];
+}
+
+export interface RuntimeProxy {
+  index: number;
+  kind: ProxyKind;
+  /** What it serves, for reports: the pod's service, the node, the entry point. */
+  label: string;
+  /** Service of the pod a sidecar sits in, else -1. */
+  service: number;
+  node: number;
+  spec: CompiledProxySpec;
 }
 
 export interface RuntimeEntry {
@@ -50,33 +90,70 @@ export interface RuntimeEntry {
   arrivals: Arrivals;
   thinkTime: Sampler | null;
   zone: number;
+  node: number;
+  via: EntryVia;
+  /** Proxy the entry's requests leave through: the client's sidecar or node proxy (`via: mesh`), a gateway, or -1. */
+  clientProxies: number[];
   requestSize: number;
+}
+
+export interface RuntimeMtls {
+  enabled: boolean;
+  handshakeCpu: Sampler;
+  resumeCpu: Sampler;
+  handshakeRoundTrips: number;
+  resumeRoundTrips: number;
+  resumption: boolean;
+  idleTimeout: number;
+  streamsPerConnection: number;
 }
 
 export interface RuntimeModel {
   topology: Topology;
+  mesh: MeshProfile;
   zones: string[];
+  nodes: RuntimeNode[];
   services: RuntimeService[];
   replicas: RuntimeReplica[];
+  proxies: RuntimeProxy[];
+  /** Per node, its node proxy (ambient), else -1. */
+  nodeProxy: number[];
+  /** Waypoint proxies (ambient, services with l7). */
+  waypoints: number[];
   entries: RuntimeEntry[];
+  mtls: RuntimeMtls;
+  sameNode: Sampler;
   sameZone: Sampler;
   crossZone: Sampler;
-  /** Seconds per byte; 0 when bandwidth is unlimited. */
+  /** Seconds per byte on the wire; 0 when bandwidth is unlimited. */
   secondsPerByte: number;
+}
+
+function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
+  return {
+    workers: spec.workers,
+    requestCost: compileSampler(spec.requestCost),
+    responseCost: compileSampler(spec.responseCost),
+    cpuPerByte: (spec.perKB + mtlsPerKB) / 1000,
+    telemetryCost: compileSampler(spec.telemetryCost),
+    idleCpu: spec.idleCpu,
+    memory: spec.memory,
+  };
 }
 
 export function buildModel(topology: Topology): RuntimeModel {
   const zoneIndex = new Map(topology.zones.map((z, i) => [z, i]));
+  const nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
   const serviceIndex = new Map(topology.services.map((s, i) => [s.name, i]));
-  const lookup = (name: string): number => {
-    const i = serviceIndex.get(name);
-    if (i === undefined) throw new Error(`unknown service "${name}" reached the model builder`);
+  const lookup = <T>(map: Map<string, T>, what: string, name: string): T => {
+    const i = map.get(name);
+    if (i === undefined) throw new Error(`unknown ${what} "${name}" reached the model builder`);
     return i;
   };
   const compileSteps = (steps: Step[]): CompiledStep[] =>
     steps.map((s) =>
       s.kind === 'call'
-        ? { kind: STEP_CALL, probability: s.probability, service: lookup(s.service), requestSize: s.requestSize, steps: [] }
+        ? { kind: STEP_CALL, probability: s.probability, service: lookup(serviceIndex, 'service', s.service), requestSize: s.requestSize, steps: [] }
         : {
             kind: s.kind === 'sequence' ? STEP_SEQUENCE : STEP_PARALLEL,
             probability: s.probability,
@@ -86,48 +163,110 @@ export function buildModel(topology: Topology): RuntimeModel {
           },
     );
 
+  const mesh = topology.mesh;
+  const mtlsPerKB = mesh.mtls.enabled ? mesh.mtls.perKB : 0;
+  const nodes: RuntimeNode[] = topology.nodes.map((n, index) => ({
+    index,
+    name: n.name,
+    zone: lookup(zoneIndex, 'zone', n.zone),
+    cores: n.cores,
+    shared: n.cpu === 'shared',
+  }));
+
+  const proxies: RuntimeProxy[] = [];
+  const addProxy = (kind: ProxyKind, label: string, service: number, node: number, spec: ProxySpec): number => {
+    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, mtlsPerKB) });
+    return proxies.length - 1;
+  };
+
+  // Node proxies first, so their indices follow node order.
+  const nodeProxy = nodes.map((n) =>
+    mesh.mode === 'ambient' && mesh.nodeProxy ? addProxy('node-proxy', n.name, -1, n.index, mesh.nodeProxy) : -1,
+  );
+
   const replicas: RuntimeReplica[] = [];
   const services: RuntimeService[] = topology.services.map((s, index) => {
-    const zones = s.zones.map((z) => zoneIndex.get(z) ?? 0);
+    const allowed = s.nodes.map((n) => lookup(nodeIndex, 'node', n));
     const ids: number[] = [];
     for (let ordinal = 0; ordinal < s.replicas; ordinal++) {
       const id = replicas.length;
-      // Spread replicas over the service's zones in order, as a zone-aware
-      // scheduler with topology spread constraints would.
-      replicas.push({ id, service: index, ordinal, zone: zones[ordinal % zones.length] });
+      // Round robin over the allowed nodes, which the loader interleaves
+      // across zones, as a scheduler with topology spread constraints would.
+      const node = allowed[ordinal % allowed.length];
+      const sidecar = mesh.mode === 'sidecar' && mesh.sidecar
+        ? addProxy('sidecar', `${s.name}-${ordinal}`, index, node, mesh.sidecar)
+        : -1;
+      replicas.push({ id, service: index, ordinal, node, zone: nodes[node].zone, sidecar });
       ids.push(id);
     }
+    const io = s.ioTime;
     return {
       index,
       name: s.name,
       workers: s.workers,
       queueCapacity: s.queue,
       serviceTime: compileSampler(s.serviceTime),
+      ioTime: io.kind === 'constant' && io.value === 0 ? null : compileSampler(io),
       holdWorkerDuringCalls: s.holdWorkerDuringCalls,
       loadBalancer: s.loadBalancer,
       responseSize: s.responseSize,
+      l7: s.l7,
       calls: compileSteps(s.calls),
       replicas: ids,
     };
   });
 
-  const entries: RuntimeEntry[] = topology.entrypoints.map((e, index) => ({
-    index,
-    name: e.name,
-    target: lookup(e.target),
-    arrivals: e.arrivals,
-    thinkTime: e.arrivals.kind === 'closed' ? compileSampler(e.arrivals.thinkTime) : null,
-    zone: zoneIndex.get(e.zone) ?? 0,
-    requestSize: e.requestSize,
-  }));
+  // Shared proxies are spread over all nodes in order, first node first.
+  const spread = (kind: ProxyKind, spec: ProxySpec & { replicas: number }): number[] =>
+    Array.from({ length: spec.replicas }, (_, i) => addProxy(kind, `${kind}-${i}`, -1, i % nodes.length, spec));
+  const waypoints = mesh.mode === 'ambient' && mesh.waypoint ? spread('waypoint', mesh.waypoint) : [];
+  const gateways = mesh.mode !== 'none' && mesh.gateway ? spread('gateway', mesh.gateway) : [];
 
+  const entries: RuntimeEntry[] = topology.entrypoints.map((e, index) => {
+    const node = lookup(nodeIndex, 'node', e.node);
+    let clientProxies: number[] = [];
+    if (e.via === 'gateway') clientProxies = gateways;
+    else if (e.via === 'mesh' && mesh.mode === 'sidecar' && mesh.sidecar) {
+      clientProxies = [addProxy('sidecar', `${e.name}-client`, -1, node, mesh.sidecar)];
+    } else if (e.via === 'mesh' && mesh.mode === 'ambient') clientProxies = [nodeProxy[node]];
+    return {
+      index,
+      name: e.name,
+      target: lookup(serviceIndex, 'service', e.target),
+      arrivals: e.arrivals,
+      thinkTime: e.arrivals.kind === 'closed' ? compileSampler(e.arrivals.thinkTime) : null,
+      zone: lookup(zoneIndex, 'zone', e.zone),
+      node,
+      via: e.via,
+      clientProxies,
+      requestSize: e.requestSize,
+    };
+  });
+
+  const m = mesh.mtls;
   const bw = topology.network.bandwidth;
   return {
     topology,
+    mesh,
     zones: topology.zones,
+    nodes,
     services,
     replicas,
+    proxies,
+    nodeProxy,
+    waypoints,
     entries,
+    mtls: {
+      enabled: m.enabled && mesh.mode !== 'none',
+      handshakeCpu: compileSampler(m.handshakeCpu),
+      resumeCpu: compileSampler(m.resumeCpu),
+      handshakeRoundTrips: m.handshakeRoundTrips,
+      resumeRoundTrips: m.resumeRoundTrips,
+      resumption: m.resumption,
+      idleTimeout: m.idleTimeout,
+      streamsPerConnection: m.streamsPerConnection,
+    },
+    sameNode: compileSampler(topology.network.sameNode ?? topology.network.sameZone),
     sameZone: compileSampler(topology.network.sameZone),
     crossZone: compileSampler(topology.network.crossZone),
     secondsPerByte: Number.isFinite(bw) && bw > 0 ? 1 / bw : 0,

@@ -1,13 +1,21 @@
 /**
  * Where a request's time goes on its critical path. Each frame of the call
  * tree carries one slot per component; a sequence adds its children's, a
- * parallel group keeps its slowest branch's. The mesh issue adds proxy,
- * mTLS and retry components here.
+ * parallel group keeps its slowest branch's. Together they add up to the
+ * request's latency.
  */
-export const COMPONENTS = ['appWork', 'appQueue', 'network'] as const;
+export const COMPONENTS = ['appWork', 'appQueue', 'proxyWork', 'proxyQueue', 'mtls', 'network'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
+/** The application's own work: CPU (stretched when cores are contended) and off-CPU time. */
 export const APP_WORK = 0;
+/** Waiting for one of the application's workers. */
 export const APP_QUEUE = 1;
-export const NETWORK = 2;
+/** Proxies processing the request and response (stretched when cores are contended). */
+export const PROXY_WORK = 2;
+/** Waiting for a proxy worker thread, including behind other requests' telemetry. */
+export const PROXY_QUEUE = 3;
+/** New mTLS connections: handshake CPU on both ends, its queueing, and its round trips. */
+export const MTLS = 4;
+export const NETWORK = 5;
 export const COMPONENT_COUNT = COMPONENTS.length;

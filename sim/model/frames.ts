@@ -1,5 +1,6 @@
 import { COMPONENT_COUNT } from './components.js';
 import type { CompiledStep } from './build.js';
+import type { Connection } from './connections.js';
 
 export const FRAME_ROOT = 0;
 export const FRAME_CALL = 1;
@@ -25,13 +26,34 @@ export class Frame {
   entry = 0;
   /** Service whose code runs this frame (-1 at the entry point's client). */
   owner = -1;
-  /** Zone the frame's code runs in (the caller's, for calls). */
-  zone = 0;
+  /** Node the frame's code runs on (the caller's, for calls). */
+  node = 0;
+  /** Proxy the frame's outgoing calls leave through (its pod's sidecar, node proxy or gateway), or -1. */
+  egress = -1;
   /** Callee service (calls), or the service handling it (invokes). */
   service = -1;
   /** Chosen replica id (calls, invokes). */
   replica = -1;
   requestSize = 0;
+  /** Bytes of the response coming back (0 for an error). */
+  responseSize = 0;
+  /** Call frames: where on the hop's path the call is, and its proxies (-1 when absent). */
+  phase = 0;
+  cp = -1;
+  wp = -1;
+  sp = -1;
+  /** Streams held on mTLS connections, client proxy → next, and waypoint → server proxy. */
+  conn1: Connection | null = null;
+  conn2: Connection | null = null;
+  /** A handshake this call is doing: its step, ends, whether resumed, and the connection. */
+  hs = 0;
+  hsFrom = -1;
+  hsTo = -1;
+  hsResumed = false;
+  hsConn: Connection | null = null;
+  waitStart = 0;
+  /** Invoke frames: when the current piece of work started on the CPU. */
+  workStart = 0;
   steps: CompiledStep[] = NO_STEPS;
   next = 0;
   pending = 0;
@@ -67,6 +89,15 @@ export class FramePool {
     f.service = -1;
     f.replica = -1;
     f.requestSize = 0;
+    f.responseSize = 0;
+    f.phase = 0;
+    f.cp = -1;
+    f.wp = -1;
+    f.sp = -1;
+    f.conn1 = null;
+    f.conn2 = null;
+    f.hs = 0;
+    f.hsConn = null;
     f.steps = NO_STEPS;
     f.next = 0;
     f.pending = 0;
@@ -81,7 +112,8 @@ export class FramePool {
       const p = this.frames[parent];
       f.entry = p.entry;
       f.owner = p.owner;
-      f.zone = p.zone;
+      f.node = p.node;
+      f.egress = p.egress;
       f.measured = p.measured;
       f.start = p.start;
     }

@@ -5,6 +5,8 @@ import type { SimulationOutcome } from '../model/simulation.js';
 import { summarizeParts, type BatchedLatency, type LatencySummary } from '../stats/batched.js';
 import { LogHistogram } from '../stats/histogram.js';
 import { RESULTS_FORMAT, VERSION } from '../version.js';
+import { CompositionByLatency } from '../model/composition.js';
+import { summarizeResources } from './resources.js';
 import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceResult } from './types.js';
 
 /** Utilisation from which a service counts as saturated: its latency then depends on the run's length. */
@@ -46,6 +48,14 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     COMPONENTS.forEach((name, k) => {
       decomposition[name] = ratio(sum(cs.map((c) => c.decomposition[k])), succeeded);
     });
+    const byLatency = new CompositionByLatency();
+    for (const c of cs) byLatency.merge(c.composition);
+    const compositionAt = (latency: number): Record<Component, number> => {
+      const v = byLatency.at(latency);
+      const out = {} as Record<Component, number>;
+      COMPONENTS.forEach((name, k) => { out[name] = v[k]; });
+      return out;
+    };
     const tally = new Map<number, number>();
     for (const c of cs) for (const [key, n] of c.failures) tally.set(key, (tally.get(key) ?? 0) + n);
     const nServices = model.services.length;
@@ -73,6 +83,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       latency: lat.summary,
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),
       decomposition,
+      composition: { p50: compositionAt(lat.summary.p50), p99: compositionAt(lat.summary.p99) },
       failures,
       histogram: lat.histogram.toJSON(),
     };
@@ -112,6 +123,13 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
   return {
     meshtax: { version: VERSION, format: RESULTS_FORMAT },
     topology: { name: model.topology.name, description: model.topology.description },
+    mesh: {
+      profile: model.mesh.name,
+      mode: model.mesh.mode,
+      mtls: model.mtls.enabled,
+      description: model.mesh.description,
+      sources: model.mesh.sources,
+    },
     settings: {
       seed: limits.seed,
       duration: limits.duration ?? null,
@@ -127,6 +145,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     },
     entrypoints,
     services,
+    resources: summarizeResources(model, outcomes),
     warnings,
   };
 }

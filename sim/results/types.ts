@@ -1,6 +1,8 @@
 import type { LogHistogramJSON } from '../stats/histogram.js';
 import type { LatencySummary } from '../stats/batched.js';
 import type { Component } from '../model/components.js';
+import type { ProxyKind } from '../model/build.js';
+import type { MeshMode } from '../topology/types.js';
 
 export type { Interval, LatencySummary } from '../stats/batched.js';
 
@@ -31,6 +33,8 @@ export interface EntryPointResult {
   meanInSystem: number;
   /** Mean seconds per successful request spent in each component on the critical path. */
   decomposition: Record<Component, number>;
+  /** The same for requests near the median and near the p99 latency: what typical and tail requests spend time on. */
+  composition: { p50: Record<Component, number>; p99: Record<Component, number> };
   failures: FailureCount[];
   histogram: LogHistogramJSON;
 }
@@ -54,6 +58,38 @@ export interface ServiceResult {
   latency: LatencySummary;
 }
 
+/** The proxies of one kind across the fleet. vCPU are time-averaged over the measurement window. */
+export interface ProxyFleet {
+  kind: ProxyKind;
+  count: number;
+  vcpu: number;
+  vcpuPerProxy: number;
+  memoryGB: number;
+  memoryMBPerProxy: number;
+  meanConnectionsPerProxy: number;
+  requestsPerSecondPerProxy: number;
+  /** New mTLS connections opened with a full handshake, and with session resumption. */
+  handshakes: number;
+  resumptions: number;
+  /** Busy worker threads over all worker threads. */
+  workerUtilization: number;
+}
+
+export interface ResourceTax {
+  prices: { vcpuHour: number; gbHour: number };
+  proxies: ProxyFleet[];
+  /** CPU the applications' own work used, for scale. */
+  appVcpu: number;
+  proxyVcpu: number;
+  proxyMemoryGB: number;
+  /** Dollars a month (730 h) for the proxies' vCPU and memory at the topology's prices. */
+  proxyCostPerMonth: number;
+  /** Nodes whose cores apps and proxies share, and how busy those cores were. */
+  sharedNodes: Array<{ name: string; cores: number; utilization: number }>;
+  /** The same mesh at `pods` pods with today's traffic per pod (sidecars learn every endpoint). */
+  projection: { pods: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
+}
+
 /** Something about the run a reader should know before trusting its numbers. */
 export interface RunWarning {
   code: 'saturated';
@@ -65,6 +101,7 @@ export interface RunWarning {
 export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
+  mesh: { profile: string; mode: MeshMode; mtls: boolean; description: string; sources: string[] };
   settings: {
     seed: number;
     duration: number | null;
@@ -83,5 +120,6 @@ export interface RunResult {
   };
   entrypoints: EntryPointResult[];
   services: ServiceResult[];
+  resources: ResourceTax;
   warnings: RunWarning[];
 }

@@ -18,17 +18,19 @@ describe('compiled CLI, end to end', () => {
     expect(r.code).toBe(0);
     // Golden output for a fixed seed: any change to the model or the table shows here.
     expect(r.stdout).toMatchInlineSnapshot(`
-      "mm1 — seed 1, 200s, warm-up 50.0s; 150s measured, 64,390 events
+      "mm1 — no mesh, seed 1, 200s, warm-up 50.0s; 150s measured, 64,390 events
 
       Latency of successful requests (± = 95 % confidence half-width)
       entry point  completed  errors  throughput            mean             p50    p90            p99  p99.9    max
       ───────────  ─────────  ──────  ──────────  ──────────────  ──────────────  ─────  ─────────────  ─────  ─────
       clients         12,053      0%      80.4/s  51.2ms ±5.90ms  35.6ms ±5.21ms  122ms  211ms ±20.5ms  268ms  315ms
 
-      Where the time goes (mean per request, critical path)
-      entry point  appWork  appQueue  network
-      ───────────  ───────  ────────  ───────
-      clients       9.96ms    41.2ms        0
+      Where the time goes (critical path: mean request, and requests near p50 and p99)
+      entry point          appWork  appQueue  proxyWork  proxyQueue  mtls  network
+      ───────────  ──────  ───────  ────────  ─────────  ──────────  ────  ───────
+      clients        mean   9.96ms    41.2ms          0           0     0        0
+                   at p50   11.7ms    24.8ms          0           0     0        0
+                   at p99   11.9ms     199ms          0           0     0        0
 
       Services (server side)
       service  replicas  arrivals  rejected   util  P(wait)  queue wait     p50    p99

@@ -15,7 +15,7 @@ describe('request paths with constant times', () => {
     expect(e.latency.min).toBeCloseTo(0.005, 12);
     expect(e.latency.max).toBeCloseTo(0.005, 12);
     expect(e.latency.mean).toBeCloseTo(0.005, 12);
-    expect(e.decomposition).toEqual({ appWork: expect.closeTo(0.005, 12), appQueue: 0, network: 0 });
+    expect(e.decomposition).toEqual({ appWork: expect.closeTo(0.005, 12), appQueue: 0, proxyWork: 0, proxyQueue: 0, mtls: 0, network: 0 });
     // The run stops at the 20,000th completion; a request or two may be on its way in.
     for (const s of r.services) expect(s.arrivals - 20000).toBeGreaterThanOrEqual(0);
     for (const s of r.services) expect(s.arrivals - 20000).toBeLessThanOrEqual(2);

@@ -1,0 +1,45 @@
+import type { CompareResult, Delta } from '../sim/compare.js';
+import { formatPercent, formatSeconds, sig, textTable } from './format.js';
+import { formatDollars } from './table.js';
+
+function cell(d: Delta, isBase: boolean): string {
+  if (isBase) return formatSeconds(d.value);
+  const sign = d.delta >= 0 ? '+' : '−';
+  const mark = d.significant ? '' : ' ~';
+  return `${formatSeconds(d.value)} ${sign}${formatPercent(Math.abs(d.relative))}${mark}`;
+}
+
+/** The side-by-side invoice `meshtax compare` prints. */
+export function compareTable(c: CompareResult): string {
+  const lines: string[] = [
+    `${c.topology.name} — ${c.meshes.length} meshes against ${c.baseline}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
+    '',
+  ];
+  for (const ep of c.invoice) {
+    lines.push(`Latency at ${ep.entrypoint} (change against ${c.baseline}; ~ = within the noise of the 95 % intervals)`);
+    lines.push(textTable(
+      ['mesh', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'errors', 'mesh-caused'],
+      ep.rows.map((r) => {
+        const base = r.mesh === c.baseline;
+        return [r.mesh, cell(r.mean, base), cell(r.p50, base), cell(r.p90, base), cell(r.p99, base), cell(r.p999, base),
+          formatPercent(r.errorRate), r.errorRate > 0 ? formatPercent(r.meshCausedShare) : '–'];
+      }),
+    ));
+    lines.push('');
+    lines.push(`Where the time goes at ${ep.entrypoint} (mean per request)`);
+    const comps = Object.keys(ep.rows[0].decomposition) as Array<keyof typeof ep.rows[0]['decomposition']>;
+    lines.push(textTable(['mesh', ...comps], ep.rows.map((r) => [r.mesh, ...comps.map((k) => formatSeconds(r.decomposition[k]))])));
+    lines.push('');
+  }
+  lines.push('Resource tax');
+  lines.push(textTable(
+    ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${c.runs[0].resources.projection.pods} pods: vCPU`, 'GB', '$/month'],
+    c.runs.map((r) => {
+      const t = r.resources;
+      return [r.mesh.profile, String(t.proxies.reduce((a, p) => a + p.count, 0)), sig(t.proxyVcpu), sig(t.proxyMemoryGB),
+        formatDollars(t.proxyCostPerMonth), sig(t.projection.proxyVcpu), sig(t.projection.proxyMemoryGB), formatDollars(t.projection.proxyCostPerMonth)];
+    }),
+  ));
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,96 @@
+import type { Topology } from './topology/types.js';
+import { runTopology, type RunOptions } from './run.js';
+import type { Interval, RunResult } from './results/types.js';
+import { RESULTS_FORMAT, VERSION } from './version.js';
+import type { Component } from './model/components.js';
+
+/** One percentile of one mode against the baseline. */
+export interface Delta {
+  value: number;
+  /** value − baseline (seconds). */
+  delta: number;
+  /** delta / baseline. */
+  relative: number;
+  /** The two 95 % intervals do not overlap: the difference is larger than the noise. */
+  significant: boolean;
+}
+
+export interface ModeRow {
+  mesh: string;
+  mean: Delta;
+  p50: Delta;
+  p90: Delta;
+  p99: Delta;
+  p999: Delta;
+  errorRate: number;
+  /** Share of failed requests the mesh caused. */
+  meshCausedShare: number;
+  decomposition: Record<Component, number>;
+}
+
+export interface CompareResult {
+  meshtax: { version: string; format: number };
+  kind: 'compare';
+  topology: { name: string; description: string };
+  baseline: string;
+  meshes: string[];
+  /** Per entry point, one row per mesh in the order given. */
+  invoice: Array<{ entrypoint: string; rows: ModeRow[] }>;
+  /** Each mode's full results. */
+  runs: RunResult[];
+}
+
+function overlap(a: Interval, b: Interval): boolean {
+  if (!a || !b) return true;
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+function delta(value: number, base: number, ci: Interval, baseCi: Interval): Delta {
+  return {
+    value,
+    delta: value - base,
+    relative: base > 0 ? (value - base) / base : 0,
+    significant: !overlap(ci, baseCi),
+  };
+}
+
+/**
+ * Runs the same topology under several meshes with the same seed. Every
+ * component draws from its own named stream, so arrivals, service times and
+ * routing choices are the same in every mode (common random numbers): the
+ * differences are the mesh's, not the dice's.
+ */
+export function compareMeshes(topologies: Topology[], options: RunOptions = {}): CompareResult {
+  if (topologies.length === 0) throw new Error('compareMeshes needs at least one topology');
+  const runs = topologies.map((t) => runTopology(t, options));
+  const baseIndex = Math.max(0, runs.findIndex((r) => r.mesh.mode === 'none'));
+  const base = runs[baseIndex];
+  const invoice = base.entrypoints.map((be, i) => ({
+    entrypoint: be.name,
+    rows: runs.map((r): ModeRow => {
+      const e = r.entrypoints[i];
+      const l = e.latency, bl = be.latency;
+      const meshFailed = e.failures.filter((f) => f.mesh).reduce((a, f) => a + f.count, 0);
+      return {
+        mesh: r.mesh.profile,
+        mean: delta(l.mean, bl.mean, l.ci.mean, bl.ci.mean),
+        p50: delta(l.p50, bl.p50, l.ci.p50, bl.ci.p50),
+        p90: delta(l.p90, bl.p90, l.ci.p90, bl.ci.p90),
+        p99: delta(l.p99, bl.p99, l.ci.p99, bl.ci.p99),
+        p999: delta(l.p999, bl.p999, l.ci.p999, bl.ci.p999),
+        errorRate: e.errorRate,
+        meshCausedShare: e.failed > 0 ? meshFailed / e.failed : 0,
+        decomposition: e.decomposition,
+      };
+    }),
+  }));
+  return {
+    meshtax: { version: VERSION, format: RESULTS_FORMAT },
+    kind: 'compare',
+    topology: base.topology,
+    baseline: base.mesh.profile,
+    meshes: runs.map((r) => r.mesh.profile),
+    invoice,
+    runs,
+  };
+}

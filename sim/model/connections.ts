@@ -1,0 +1,93 @@
+/**
+ * mTLS connection pools between pairs of proxies. A request needs a stream
+ * on a connection from its client-side proxy to the next proxy; a
+ * connection carries `streams` requests at once. With none free a new
+ * connection is opened and pays a handshake (or a cheaper resumption when
+ * the pair has talked before); connections idle for `idleTimeout` close.
+ * Pools are looked up by a numeric pair key and scanned in creation order,
+ * so nothing depends on Map iteration order.
+ */
+export class Connection {
+  active = 0;
+  lastUsed = 0;
+  ready = false;
+  /** Frames (index, generation) waiting for this connection's handshake. */
+  readonly waiters: number[] = [];
+  constructor(readonly from: number, readonly to: number) {}
+}
+
+export interface PoolStats {
+  handshakes: number;
+  resumptions: number;
+}
+
+export class ConnectionPools {
+  private readonly pools = new Map<number, Connection[]>();
+  private readonly talked = new Set<number>();
+  /** Open connections per proxy (both ends count), for the memory model. */
+  readonly open: Int32Array;
+
+  constructor(
+    private readonly proxyCount: number,
+    private readonly streams: number,
+    private readonly idleTimeout: number,
+    private readonly resumption: boolean,
+    private readonly onOpenChange: (proxy: number, now: number, delta: number) => void,
+  ) {
+    this.open = new Int32Array(proxyCount);
+  }
+
+  /**
+   * A stream from `from` to `to` at `now`: an existing connection with room
+   * (possibly still handshaking), or null when a new one must be opened.
+   */
+  acquire(from: number, to: number, now: number): Connection | null {
+    const key = from * this.proxyCount + to;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = [];
+      this.pools.set(key, pool);
+    }
+    for (let i = 0; i < pool.length; i++) {
+      const c = pool[i];
+      if (c.ready && c.active === 0 && now - c.lastUsed >= this.idleTimeout) {
+        pool.splice(i--, 1);
+        this.close(c, now);
+        continue;
+      }
+      if (c.active < this.streams) {
+        c.active++;
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Opens a connection carrying one stream; returns it and whether it may resume a session. */
+  openNew(from: number, to: number, now: number): { conn: Connection; resumed: boolean } {
+    const key = from * this.proxyCount + to;
+    const conn = new Connection(from, to);
+    conn.active = 1;
+    conn.lastUsed = now;
+    (this.pools.get(key) as Connection[]).push(conn);
+    const resumed = this.resumption && this.talked.has(key);
+    this.talked.add(key);
+    this.open[from]++;
+    this.open[to]++;
+    this.onOpenChange(from, now, 1);
+    this.onOpenChange(to, now, 1);
+    return { conn, resumed };
+  }
+
+  release(conn: Connection, now: number): void {
+    conn.active--;
+    conn.lastUsed = now;
+  }
+
+  private close(conn: Connection, now: number): void {
+    this.open[conn.from]--;
+    this.open[conn.to]--;
+    this.onOpenChange(conn.from, now, -1);
+    this.onOpenChange(conn.to, now, -1);
+  }
+}
