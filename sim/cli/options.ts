@@ -16,6 +16,20 @@ export class OptionParser {
     return undefined;
   }
 
+  /** A non-negative decimal, e.g. a price; a leading $ is allowed. */
+  price(flag: string, raw: string | undefined): number | undefined {
+    if (raw === undefined) return undefined;
+    const text = raw.trim().replace(/^\$/, '');
+    const v = Number(text);
+    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(v)) return v;
+    this.diagnostics.push({
+      severity: 'error', code: 'bad-option', path: [flag],
+      message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number ≥ 0`,
+      hint: `for example ${flag} 0.0416`,
+    });
+    return undefined;
+  }
+
   integer(flag: string, raw: string | undefined, min: number): number | undefined {
     if (raw === undefined) return undefined;
     const v = Number(raw);

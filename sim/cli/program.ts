@@ -23,11 +23,38 @@ class Exit extends Error {
   }
 }
 
-function loadOrExit(file: string, io: CliIo, options?: LoadOptions): Topology {
+interface CostOverrides {
+  vcpuHour?: number;
+  gbHour?: number;
+  projectPods?: number;
+}
+
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}): Topology {
   const { topology, diagnostics } = loadTopologyFile(file, options);
   if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
   if (!topology) throw new Exit(EXIT_BAD_INPUT);
+  topology.costs = {
+    vcpuHour: costs.vcpuHour ?? topology.costs.vcpuHour,
+    gbHour: costs.gbHour ?? topology.costs.gbHour,
+    projectPods: costs.projectPods ?? topology.costs.projectPods,
+  };
   return topology;
+}
+
+function costOptions(opts: Record<string, string | boolean | undefined>, p: OptionParser): CostOverrides {
+  return {
+    vcpuHour: p.price('--vcpu-hour', opts.vcpuHour as string | undefined),
+    gbHour: p.price('--gb-hour', opts.gbHour as string | undefined),
+    projectPods: p.integer('--pods', opts.pods as string | undefined, 1),
+  };
+}
+
+/** Options shared by run and compare for the resource invoice. */
+function addCostOptions(cmd: Command): Command {
+  return cmd
+    .option('--vcpu-hour <dollars>', 'price of a vCPU-hour for the resource tax (overrides costs.vcpuHour)')
+    .option('--gb-hour <dollars>', 'price of a GB-hour of memory (overrides costs.gbHour)')
+    .option('--pods <n>', 'pod count for the fleet projection (overrides costs.projectPods)');
 }
 
 function reportBadOptions(diagnostics: Diagnostic[], io: CliIo): void {
@@ -98,8 +125,8 @@ Examples:
   $ meshtax run topologies/checkout.yaml --duration 10m --json -o out/checkout.json
   $ meshtax help run`);
 
-  program
-    .command('run')
+  addCostOptions(program
+    .command('run'))
     .description('simulate one topology and print its latency, throughput and failures')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
     .option('--seed <n>', 'random seed (overrides simulation.seed)')
@@ -123,8 +150,9 @@ Examples:
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
+      const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
-      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls });
+      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs);
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
@@ -136,8 +164,8 @@ Examples:
       }
     });
 
-  program
-    .command('compare')
+  addCostOptions(program
+    .command('compare'))
     .description('run one topology under several meshes with the same seed and arrivals; print the side-by-side invoice')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
     .option('--mesh <profiles>', 'comma-separated mesh profiles; the first "none" is the baseline', DEFAULT_COMPARE)
@@ -164,8 +192,9 @@ Examples:
       if (meshes.length === 0) {
         p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: '--mesh names no profile', hint: `for example --mesh ${DEFAULT_COMPARE}` });
       }
+      const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
-      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }));
+      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
       const result = compareMeshes(topologies, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });

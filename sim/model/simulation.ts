@@ -178,6 +178,7 @@ class Simulation {
   /** Per node: its shared CPU, or null when each pod and proxy has its own. */
   private readonly cpus: Array<SharedCpu | null>;
   private readonly finished: number[] = [];
+  private nodeStats: NodeCollector[] = [];
   private readonly conns: ConnectionPools;
 
   private readonly entries: EntryCollector[];
@@ -313,7 +314,7 @@ class Simulation {
       entries: this.entries,
       services: this.services,
       proxies: this.proxies,
-      nodes: this.cpus.map((c) => ({ meanBusyCores: c ? c.busyCores.mean(this.windowEnd) : NaN })),
+      nodes: this.nodeStats,
       peakFramesInUse: this.peakFrames,
     };
   }
@@ -349,6 +350,7 @@ class Simulation {
       c.meanBusyWorkers = c.busyWorkers.mean(t);
       c.meanOpenConnections = c.openConnections.mean(t);
     }
+    this.nodeStats = this.cpus.map((c) => ({ meanBusyCores: c ? c.busyCores.mean(t) : NaN }));
   }
 
   /** Batch of the current moment: by completions when counting requests, else by time. */

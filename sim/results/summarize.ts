@@ -119,6 +119,18 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
         `its queue ${s.rejected > 0 ? 'overflows' : 'keeps growing'}, so its latency depends on how long the run is, not on a steady state`,
     }));
 
+  const resources = summarizeResources(model, outcomes);
+  for (const f of resources.proxies) {
+    if (f.workerUtilization < SATURATION) continue;
+    warnings.push({
+      code: 'saturated',
+      subject: f.kind,
+      message:
+        `the ${f.kind} proxies are saturated (worker threads busy ${(f.workerUtilization * 100).toFixed(1)} % of the time on average): ` +
+        `requests queue in the mesh itself, so latency depends on how long the run is; give the proxy more workers or lower the load`,
+    });
+  }
+
   const limits = first.limits;
   return {
     meshtax: { version: VERSION, format: RESULTS_FORMAT },
@@ -145,7 +157,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     },
     entrypoints,
     services,
-    resources: summarizeResources(model, outcomes),
+    resources,
     warnings,
   };
 }

@@ -93,7 +93,7 @@ export interface ResourceTax {
 /** Something about the run a reader should know before trusting its numbers. */
 export interface RunWarning {
   code: 'saturated';
-  /** The service it is about. */
+  /** The service (or proxy kind) it is about. */
   subject: string;
   message: string;
 }

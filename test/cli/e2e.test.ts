@@ -96,4 +96,36 @@ describe('compiled CLI, end to end', () => {
     expect(lines).toHaveLength(1 + 1 + 5);
     expect(lines[1]).toMatch(/^entrypoint,api,2000,0,0,/);
   });
+
+  it('compare prints the side-by-side invoice and writes byte-identical JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-'));
+    const a = join(dir, 'a.json'), b = join(dir, 'b.json');
+    const r = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '-o', a);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bookinfo — 3 meshes against none, seed 42, same arrivals in every mode/);
+    expect(r.stdout).toMatch(/istio-sidecar +\d+\.\d+ms \+\d/);
+    expect(r.stdout).toContain('Resource tax');
+    expect(r.stdout).toContain(`wrote ${a}`);
+    expect(meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '--json', '-q', '-o', b).code).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    const doc = JSON.parse(readFileSync(a, 'utf8'));
+    expect(doc.kind).toBe('compare');
+    expect(doc.meshes).toEqual(['none', 'istio-sidecar', 'linkerd']);
+    expect(doc.runs[1].resources.proxies[0].kind).toBe('sidecar');
+  });
+
+  it('run --mesh, --mtls and prices change the run; bad values exit 2', () => {
+    const r = meshtax('run', 'topologies/bookinfo.yaml', '--duration', '10s', '--mesh', 'istio-ambient', '--mtls', 'off', '--vcpu-hour', '0.1', '--pods', '200');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bookinfo — mesh istio-ambient \(ambient, mTLS off\)/);
+    expect(r.stdout).toMatch(/at \$0\.1\/vCPU-h/);
+    expect(r.stdout).toMatch(/At 200 pods:/);
+    const bad = meshtax('run', 'topologies/bookinfo.yaml', '--mesh', 'istio-sidecars', '--mtls', 'maybe');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--mtls "maybe": expected on or off');
+    const badMesh = meshtax('compare', 'topologies/bookinfo.yaml', '--mesh', 'none,istio-sidecars');
+    expect(badMesh.code).toBe(2);
+    expect(badMesh.stderr).toContain('unknown-mesh-profile');
+    expect(badMesh.stderr).toContain('did you mean "istio-sidecar"?');
+  });
 });

@@ -5,15 +5,25 @@ const Z99 = 2.3263478740408408;
 export const lognormal = (median: number, p99: number): Dist => ({ kind: 'lognormal', mu: Math.log(median), sigma: Math.log(p99 / median) / Z99 });
 export const constant = (value: number): Dist => ({ kind: 'constant', value });
 
-/** Envoy as topologies/meshes/istio-sidecar.yaml describes it (sidecar and gateway alike). */
-const envoy: ProxySpec = {
+const exponential = (mean: number): Dist => ({ kind: 'exponential', mean });
+
+/** Envoy as topologies/meshes/istio-sidecar.yaml describes it, as a sidecar … */
+export const envoy: ProxySpec = {
   workers: 2,
+  requestCost: lognormal(0.00003, 0.00012),
+  responseCost: constant(0.000018),
+  perKB: 0.000002,
+  telemetryCost: exponential(0.00014),
+  idleCpu: 0.003,
+  memory: { base: 56e6, perConnection: 40e3, perEndpoint: 12e3 },
+};
+
+/** … and as the ingress gateway. */
+const gateway: ProxySpec = {
+  ...envoy,
   requestCost: lognormal(0.000045, 0.00018),
   responseCost: constant(0.000025),
-  perKB: 0.000002,
-  telemetryCost: constant(0.00006),
-  idleCpu: 0.003,
-  memory: { base: 45e6, perConnection: 40e3, perEndpoint: 12e3 },
+  telemetryCost: exponential(0.00011),
 };
 
 export const ISTIO_SIDECAR: MeshProfile = {
@@ -28,7 +38,7 @@ export const ISTIO_SIDECAR: MeshProfile = {
   sidecar: envoy,
   nodeProxy: null,
   waypoint: null,
-  gateway: { replicas: 2, ...envoy },
+  gateway: { replicas: 2, ...gateway },
   mtls: {
     enabled: true,
     handshakeCpu: constant(0.001),

@@ -23,43 +23,18 @@ const OVERRIDDEN = `mesh:
 
 describe('overrides', () => {
   it('merge into the profile field by field, memory key by key', () => {
+    // Only the named fields change; everything else is the bundled profile's.
+    const base = ISTIO_SIDECAR;
     expect(topology(OVERRIDDEN).mesh).toEqual({
-      name: 'istio-sidecar',
-      description: 'Istio 1.24 with Envoy sidecars, STRICT mTLS',
-      sources: ISTIO_SIDECAR.sources,
-      mode: 'sidecar',
+      ...base,
       sidecar: {
+        ...base.sidecar!,
         workers: 4,
-        requestCost: lognormal(0.000045, 0.00018),
-        responseCost: constant(0.000025),
-        perKB: 0.000002,
         telemetryCost: lognormal(0.00005, 0.0004),
-        idleCpu: 0.003,
-        memory: { base: 45e6, perConnection: 40e3, perEndpoint: 20e3 },
+        memory: { ...base.sidecar!.memory, perEndpoint: 20e3 },
       },
-      nodeProxy: null,
-      waypoint: null,
-      gateway: {
-        replicas: 1,
-        workers: 2,
-        requestCost: lognormal(0.000045, 0.00018),
-        responseCost: constant(0.000025),
-        perKB: 0.000003,
-        telemetryCost: constant(0.00006),
-        idleCpu: 0.003,
-        memory: { base: 45e6, perConnection: 40e3, perEndpoint: 12e3 },
-      },
-      mtls: {
-        enabled: false,
-        handshakeCpu: constant(0.001),
-        resumeCpu: constant(0.00015),
-        handshakeRoundTrips: 2,
-        resumeRoundTrips: 1,
-        resumption: true,
-        perKB: 5e-7,
-        idleTimeout: 3600,
-        streamsPerConnection: 10,
-      },
+      gateway: { ...base.gateway!, replicas: 1, perKB: 0.000003 },
+      mtls: { ...base.mtls, enabled: false, streamsPerConnection: 10 },
     });
   });
 

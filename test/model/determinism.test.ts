@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
 import { resultJson } from '../../sim/cli/program.js';
 import { topoFile } from './helpers.js';
+import { loadTopologyFile } from '../../sim/topology/load.js';
 
 describe('determinism', () => {
   const checkout = topoFile('topologies/checkout.yaml');
@@ -36,8 +37,29 @@ describe('determinism', () => {
       {
         "completed": 3897,
         "events": 70268,
-        "mean": 0.00851325253517129,
+        "mean": 0.008380391080815718,
         "p99": 0.02117265844564136,
+      }
+    `);
+  });
+
+  it('golden numbers for bookinfo under istio-sidecar, seed 42, 30 s', () => {
+    const { topology } = loadTopologyFile('topologies/bookinfo.yaml', { mesh: 'istio-sidecar' });
+    const r = runTopology(topology as NonNullable<typeof topology>, { duration: 30 });
+    const e = r.entrypoints[0];
+    const s = r.resources.proxies[0];
+    expect({
+      completed: e.completed, mean: e.latency.mean, p99: e.latency.p99, events: r.run.events,
+      proxyWork: e.decomposition.proxyWork, sidecarVcpu: s.vcpuPerProxy, handshakes: s.handshakes,
+    }).toMatchInlineSnapshot(`
+      {
+        "completed": 3897,
+        "events": 285130,
+        "handshakes": 0,
+        "mean": 0.009040909085950585,
+        "p99": 0.021600378118288844,
+        "proxyWork": 0.0003662331810368919,
+        "sidecarVcpu": 0.030484834582483467,
       }
     `);
   });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { load } from './helpers.js';
+
+describe("the essays' arithmetic", () => {
+  const file = 'topologies/calibration/essay-chain.yaml';
+
+  it('5 hops of 1 ms: exactly 5 ms without a mesh, exactly 10 ms with two 0.5 ms proxies per hop', () => {
+    const none = runTopology(load(file, 'none')).entrypoints[0];
+    const mesh = runTopology(load(file)).entrypoints[0];
+    for (const [e, ms] of [[none, 5], [mesh, 10]] as const) {
+      expect(e.completed).toBe(1000);
+      expect(e.latency.min).toBeCloseTo(ms / 1000, 12);
+      expect(e.latency.max).toBeCloseTo(ms / 1000, 12);
+    }
+    expect(mesh.decomposition.proxyWork).toBeCloseTo(0.005, 12);
+    expect(mesh.decomposition.appWork).toBeCloseTo(0.005, 12);
+  });
+
+  it('1,000 pods × 60 MB: the projection scales the sidecar fleet', () => {
+    const r = runTopology(load('topologies/calibration/istio-benchmark.yaml'));
+    const p = r.resources.projection;
+    expect(p.pods).toBe(1000);
+    const perSidecar = r.resources.proxies.find((f) => f.kind === 'sidecar');
+    expect(perSidecar).toBeDefined();
+    // Each of 1,000 sidecars learns 1,000 endpoints: more than today's per-sidecar memory.
+    expect(p.proxyMemoryGB).toBeGreaterThan(1000 * (perSidecar?.memoryMBPerProxy ?? 0) / 1000);
+    expect(p.proxyMemoryGB).toBeGreaterThan(60);
+    expect(p.proxyMemoryGB).toBeLessThan(80);
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { compareMeshes } from '../../sim/compare.js';
+import { resultJson } from '../../sim/cli/program.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import type { Topology } from '../../sim/topology/types.js';
+import type { RunResult } from '../../sim/results/types.js';
+
+function topo(yaml: string, options: { mesh?: string; mtls?: boolean } = {}): Topology {
+  const { topology, diagnostics } = loadTopologySource(yaml, 'inline.yaml', options);
+  if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  return topology;
+}
+
+const fleet = (r: RunResult, kind: string) => r.resources.proxies.find((p) => p.kind === kind);
+const rel = (x: number, y: number): number => Math.abs(x - y) / y;
+
+describe('mTLS', () => {
+  // Connections idle for 1 ms close, so at 20/s every request opens a new one.
+  const yaml = `
+name: handshakes
+simulation: {duration: 60s, warmup: 1s}
+network: {sameZone: 100us}
+mesh:
+  profile: istio-sidecar
+  mtls: {idleTimeout: 1ms, resumption: false}
+services:
+  api: {serviceTime: 1ms}
+entrypoints:
+  in: {target: api, via: mesh, arrivals: constant, rate: 20/s}
+`;
+
+  it('a new connection pays a handshake on the critical path: CPU on both ends plus two round trips', () => {
+    const r = runTopology(topo(yaml));
+    const e = r.entrypoints[0];
+    const s = fleet(r, 'sidecar');
+    expect(s?.handshakes).toBe(e.completed);
+    // 1 ms of CPU at each end (istio-sidecar's handshakeCpu) + 2 round trips of 2 × 100 µs.
+    expect(e.decomposition.mtls).toBeCloseTo(0.001 + 0.001 + 4 * 0.0001, 9);
+  });
+
+  it('switching mTLS off removes handshake time from the decomposition', () => {
+    const r = runTopology(topo(yaml, { mtls: false }));
+    expect(r.mesh.mtls).toBe(false);
+    expect(r.entrypoints[0].decomposition.mtls).toBe(0);
+    expect(fleet(r, 'sidecar')?.handshakes).toBe(0);
+    expect(r.entrypoints[0].latency.mean).toBeLessThan(runTopology(topo(yaml)).entrypoints[0].latency.mean - 0.002);
+  });
+
+  it('pooled connections are reused: handshakes only while the pool grows', () => {
+    const r = runTopology(topo(yaml.replace('idleTimeout: 1ms', 'idleTimeout: 1h')));
+    expect(fleet(r, 'sidecar')?.handshakes).toBe(0); // the one handshake happened in the warm-up
+    expect(r.entrypoints[0].decomposition.mtls).toBe(0);
+  });
+});
+
+describe('proxies are queueing resources', () => {
+  const at = (rate: number) => runTopology(topo(`
+name: saturate
+simulation: {duration: 40s, warmup: 5s}
+mesh:
+  profile: istio-sidecar
+  mtls: {enabled: false}
+  sidecar: {workers: 1, requestCost: {dist: exponential, mean: 400us}, responseCost: 0, telemetryCost: 0, perKB: 0}
+services:
+  api: {workers: 1000, serviceTime: 100us}
+entrypoints:
+  in: {target: api, via: direct, rate: ${rate}/s}
+`));
+
+  it('a sidecar with one thread and 400 µs per request queues like M/M/1, responses waiting their turn too', () => {
+    const r = at(2000);
+    const s = fleet(r, 'sidecar');
+    expect(rel(s?.workerUtilization ?? 0, 0.8)).toBeLessThan(0.03);
+    const d = r.entrypoints[0].decomposition;
+    expect(rel(d.proxyWork, 0.0004)).toBeLessThan(0.03);
+    // Requests arrive by Poisson, so they wait the M/M/1 Wq = ρ/(μ−λ) = 1.6 ms
+    // (PASTA). The response traversal costs nothing but queues on the same
+    // thread, behind the work present when it comes back: between nothing
+    // and about as long again. So the time in the proxy is 2.0–3.6 ms.
+    const inProxy = d.proxyQueue + d.proxyWork;
+    expect(inProxy).toBeGreaterThan(0.002);
+    expect(inProxy).toBeLessThan(0.0036 * 1.05);
+  });
+
+  it('beyond what its workers can serve, it saturates and the run says so', () => {
+    const r = at(2600);
+    expect(fleet(r, 'sidecar')?.workerUtilization).toBeGreaterThan(0.98);
+    expect(r.warnings.map((w) => w.subject)).toContain('sidecar');
+    expect(r.entrypoints[0].decomposition.proxyQueue).toBeGreaterThan(0.1);
+  });
+});
+
+describe('shared cores', () => {
+  it('an app on one shared core is processor sharing: M/M/1-PS has W = 1/(μ−λ), as FCFS does', () => {
+    const r = runTopology(topo(`
+name: ps
+nodes: {only: {zone: default, cores: 1, cpu: shared}}
+simulation: {duration: 3000s, warmup: 50s}
+services:
+  api: {workers: 100000, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  in: {target: api, rate: 60/s}
+`));
+    const e = r.entrypoints[0];
+    expect(rel(e.latency.mean, 1 / (100 - 60))).toBeLessThan(0.03);
+    expect(r.services[0].waitProbability).toBe(0); // nobody waits for a worker: they share the core
+    expect(rel(r.resources.sharedNodes[0].utilization, 0.6)).toBeLessThan(0.02);
+  });
+
+  it('proxies and apps on one node slow each other down', () => {
+    const mk = (cpu: string) => runTopology(topo(`
+name: contention
+nodes: {n: {zone: default, cores: 2, cpu: ${cpu}}}
+simulation: {duration: 60s, warmup: 5s}
+mesh: {profile: istio-sidecar, mtls: {enabled: false}}
+services:
+  api: {workers: 64, serviceTime: {dist: exponential, mean: 1ms}}
+entrypoints:
+  in: {target: api, via: mesh, rate: 1200/s}
+`));
+    const dedicated = mk('dedicated').entrypoints[0];
+    const shared = mk('shared').entrypoints[0];
+    expect(shared.decomposition.appWork).toBeGreaterThan(dedicated.decomposition.appWork * 1.3);
+    expect(shared.decomposition.proxyWork).toBeGreaterThan(dedicated.decomposition.proxyWork * 1.3);
+  });
+});
+
+describe('paths through the mesh', () => {
+  const chain = `
+name: paths
+zones: [a, b]
+nodes:
+  a1: {zone: a}
+  b1: {zone: b}
+simulation: {requests: 500}
+services:
+  front: {replicas: 2, workers: 8, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 8, serviceTime: 1ms, l7: true}
+entrypoints:
+  web: {target: front, arrivals: constant, rate: 50/s}
+`;
+  const requests = (r: RunResult, kind: string) => (fleet(r, kind)?.requestsPerSecondPerProxy ?? 0) * (fleet(r, kind)?.count ?? 0) * r.run.measuredTime;
+
+  it('sidecar: every call crosses the caller’s and the callee’s sidecar; entry traffic crosses the gateway', () => {
+    const r = runTopology(topo(chain, { mesh: 'istio-sidecar' }));
+    const n = r.entrypoints[0].completed;
+    expect(requests(r, 'gateway')).toBeCloseTo(n, 6);
+    // web → front: gateway + front's sidecar; front → back: two sidecars.
+    expect(requests(r, 'sidecar')).toBeCloseTo(3 * n, 6);
+    expect(fleet(r, 'sidecar')?.count).toBe(4);
+  });
+
+  it('ambient: node proxies on both ends, and a waypoint for the L7 service', () => {
+    const r = runTopology(topo(chain, { mesh: 'istio-ambient-waypoint' }));
+    const n = r.entrypoints[0].completed;
+    expect(fleet(r, 'node-proxy')?.count).toBe(2);
+    expect(requests(r, 'node-proxy')).toBeCloseTo(3 * n, 6);
+    expect(requests(r, 'waypoint')).toBeCloseTo(n, 6);
+    const plain = runTopology(topo(chain, { mesh: 'istio-ambient' }));
+    expect(fleet(plain, 'waypoint')).toBeUndefined();
+  });
+
+  it('no mesh: no proxies, no proxy time', () => {
+    const r = runTopology(topo(chain));
+    expect(r.resources.proxies).toEqual([]);
+    expect(r.resources.proxyCostPerMonth).toBe(0);
+    expect(r.entrypoints[0].decomposition.proxyWork).toBe(0);
+  });
+});
+
+describe('compare', () => {
+  const t = (mesh: string) => topo(`
+name: cmp
+simulation: {duration: 20s, warmup: 2s}
+services:
+  a: {replicas: 2, workers: 4, serviceTime: {dist: exponential, mean: 2ms}, calls: [{call: b, probability: 0.5}]}
+  b: {workers: 4, serviceTime: {dist: exponential, mean: 1ms}}
+entrypoints:
+  in: {target: a, rate: 300/s}
+`, { mesh });
+  const meshes = ['none', 'istio-sidecar', 'istio-ambient', 'linkerd', 'cilium'];
+
+  it('every mode sees the same arrivals and the same branch choices', () => {
+    const c = compareMeshes(meshes.map(t));
+    expect(new Set(c.runs.map((r) => r.entrypoints[0].completed)).size).toBe(1);
+    expect(new Set(c.runs.map((r) => r.services[1].arrivals)).size).toBe(1);
+    expect(c.baseline).toBe('none');
+    expect(c.invoice[0].rows.map((r) => r.mesh)).toEqual(meshes);
+    expect(c.invoice[0].rows[0].p50.delta).toBe(0);
+    expect(c.invoice[0].rows[1].mean.significant).toBe(true);
+  });
+
+  it('is byte-identical across runs', () => {
+    expect(resultJson(compareMeshes(meshes.map(t)))).toBe(resultJson(compareMeshes(meshes.map(t))));
+  });
+
+  it('prices the proxies: (vCPU × $/vCPU-h + GB × $/GB-h) × 730 h', () => {
+    const r = runTopology(t('istio-sidecar'));
+    const x = r.resources;
+    expect(x.proxyCostPerMonth).toBeCloseTo((x.proxyVcpu * x.prices.vcpuHour + x.proxyMemoryGB * x.prices.gbHour) * 730, 9);
+  });
+});
