@@ -19,8 +19,9 @@ interface Measurement {
   peakRssMiB: number;
 }
 
-function measure(file: string, requests: number): Measurement {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests)], { encoding: 'utf8' });
+function measure(file: string, requests: number, mesh?: string): Measurement {
+  const args = ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests), ...(mesh ? [mesh] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
   return JSON.parse(out) as Measurement;
 }
 
@@ -31,10 +32,12 @@ function median(ms: Measurement[]): Measurement {
 
 const quick = process.argv.includes('--quick');
 const repeats = quick ? 1 : 3;
-const throughput = [
+const throughput: Array<{ name: string; file: string; requests: number; mesh?: string }> = [
   { name: 'M/M/1', file: 'topologies/mm1.yaml', requests: 1_000_000 },
   { name: 'chain5 (5 hops, no mesh)', file: 'topologies/chain5.yaml', requests: 1_000_000 },
-  { name: 'checkout (10 services)', file: 'topologies/checkout.yaml', requests: 1_000_000 },
+  { name: 'chain5, istio-sidecar, mTLS', file: 'topologies/chain5.yaml', requests: 1_000_000, mesh: 'istio-sidecar' },
+  { name: 'checkout (11 services)', file: 'topologies/checkout.yaml', requests: 1_000_000 },
+  { name: 'checkout, istio-ambient', file: 'topologies/checkout.yaml', requests: 1_000_000, mesh: 'istio-ambient' },
 ];
 const rows: Array<Record<string, string | number>> = [];
 const results: Record<string, unknown> = {
@@ -44,7 +47,7 @@ const results: Record<string, unknown> = {
 };
 
 for (const w of throughput) {
-  const runs = Array.from({ length: repeats }, () => measure(w.file, quick ? w.requests / 10 : w.requests));
+  const runs = Array.from({ length: repeats }, () => measure(w.file, quick ? w.requests / 10 : w.requests, w.mesh));
   const m = median(runs);
   (results.throughput as unknown[]).push({ name: w.name, ...m });
   rows.push({
@@ -65,7 +68,7 @@ for (const n of quick ? [100_000, 500_000] : [1_000_000, 5_000_000]) {
   memRows.push({ workload: 'checkout', requests: n, 'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`, seconds: m.seconds.toFixed(1) });
 }
 console.table(memRows);
-// What an idle process of the same kind (node + tsx loader + meshtax modules) holds, for scale.
+// What an idle process of the same kind (node + tsx loader + meshtax's compiled modules) holds, for scale.
 const idle = measure('topologies/mm1.yaml', 1);
 results.idleRssMiB = idle.peakRssMiB;
 console.log(`idle process (same loader, 1 request): ${idle.peakRssMiB.toFixed(0)} MiB peak RSS`);

@@ -1,13 +1,18 @@
 /**
  * One benchmark measurement in a fresh process, so peak RSS belongs to this
  * workload alone: loads a topology, runs it to a request count, prints JSON.
- * Usage: tsx test/bench/workload.ts <topology> <requests>
+ * It runs the compiled dist/ (what the `meshtax` command runs), which
+ * `npm run bench` builds first.
+ * Usage: tsx test/bench/workload.ts <topology> <requests> [mesh]
  */
-import { loadTopologyFile } from '../../sim/topology/load.js';
-import { runTopology } from '../../sim/run.js';
+import type * as Api from '../../sim/index.js';
 
-const [file, requestsArg] = process.argv.slice(2);
-const { topology, diagnostics } = loadTopologyFile(file);
+// A computed path keeps the typecheck independent of whether dist/ exists.
+const dist = '../../dist/sim/index.js';
+const { loadTopologyFile, runTopology } = (await import(dist)) as typeof Api;
+
+const [file, requestsArg, mesh] = process.argv.slice(2);
+const { topology, diagnostics } = loadTopologyFile(file, mesh ? { mesh } : {});
 if (!topology) {
   console.error(diagnostics.map((d) => d.message).join('\n'));
   process.exit(2);
