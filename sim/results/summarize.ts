@@ -7,7 +7,8 @@ import { LogHistogram } from '../stats/histogram.js';
 import { RESULTS_FORMAT, VERSION } from '../version.js';
 import { CompositionByLatency } from '../model/composition.js';
 import { summarizeResources } from './resources.js';
-import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceResult } from './types.js';
+import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceGraph, ServiceResult } from './types.js';
+import { STEP_CALL, STEP_PARALLEL, type CompiledStep } from '../model/build.js';
 
 /** Utilisation from which a service counts as saturated: its latency then depends on the run's length. */
 const SATURATION = 0.98;
@@ -15,6 +16,24 @@ const SATURATION = 0.98;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+/** The call graph as data: each call site once, with the chance it is taken. */
+export function serviceGraph(model: RuntimeModel): ServiceGraph {
+  const calls: ServiceGraph['calls'] = [];
+  const walk = (from: string, steps: CompiledStep[], probability: number, parallel: boolean): void => {
+    for (const step of steps) {
+      const p = probability * step.probability;
+      if (step.kind === STEP_CALL) calls.push({ from, to: model.services[step.service].name, probability: p, parallel });
+      else walk(from, step.steps, p, parallel || step.kind === STEP_PARALLEL);
+    }
+  };
+  for (const s of model.services) walk(s.name, s.calls, 1, false);
+  return {
+    services: model.services.map((s) => ({ name: s.name, replicas: s.replicas.length, workers: s.workers, l7: s.l7 })),
+    calls,
+    entrypoints: model.entries.map((e) => ({ name: e.name, target: model.services[e.target].name, via: e.via })),
+  };
+}
 
 /**
  * Turns one or more replications of a run into the versioned results
@@ -142,6 +161,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       description: model.mesh.description,
       sources: model.mesh.sources,
     },
+    graph: serviceGraph(model),
     settings: {
       seed: limits.seed,
       duration: limits.duration ?? null,

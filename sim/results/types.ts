@@ -90,6 +90,14 @@ export interface ResourceTax {
   projection: { pods: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
 }
 
+/** What was simulated, for a diagram: services, who calls whom, where load enters. */
+export interface ServiceGraph {
+  services: Array<{ name: string; replicas: number; workers: number; l7: boolean }>;
+  /** One edge per call site; `probability` multiplies the probabilities of the steps around it. */
+  calls: Array<{ from: string; to: string; probability: number; parallel: boolean }>;
+  entrypoints: Array<{ name: string; target: string; via: string }>;
+}
+
 /** Something about the run a reader should know before trusting its numbers. */
 export interface RunWarning {
   code: 'saturated';
@@ -102,6 +110,7 @@ export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
   mesh: { profile: string; mode: MeshMode; mtls: boolean; description: string; sources: string[] };
+  graph: ServiceGraph;
   settings: {
     seed: number;
     duration: number | null;
