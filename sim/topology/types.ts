@@ -37,6 +37,12 @@ export interface Service {
   ioTime: Dist;
   /** Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy. */
   l7: boolean;
+  /**
+   * How callers call this service: timeouts, retries, circuit breaking,
+   * outlier detection — the profile's defaults merged with the service's
+   * own `resilience:` (like a VirtualService + DestinationRule for its host).
+   */
+  resilience: ResiliencePolicy;
   replicas: number;
   /** Requests a replica works on at once. */
   workers: number;
@@ -170,6 +176,89 @@ export interface MeshProfile {
   /** The ingress gateway that entry-point traffic passes through, or null. */
   gateway: (ProxySpec & { replicas: number }) | null;
   mtls: MtlsSpec;
+  controlPlane: ControlPlane;
+  /** The product's default resilience policy for every call (services may override it). */
+  resilience: ResiliencePolicy;
+}
+
+/** What a failed attempt was, for `retryOn` (Envoy's names where they exist). */
+export type RetryCondition =
+  | 'connect-failure'   // could not connect: refused, partitioned, handshake failed
+  | 'refused-stream'    // the upstream refused the request before processing (overflow)
+  | 'unavailable'       // 503 from the upstream
+  | 'retriable-status'  // a status in retryOn's statuses (Istio's default: 503)
+  | '5xx'               // any 5xx, including timeouts of the attempt
+  | 'reset'             // the connection was reset mid-request (crash)
+  | 'timeout';          // the per-try timeout fired
+
+export interface RetryPolicy {
+  /** Tries in all, including the first (Istio's default 2 retries = 3). */
+  attempts: number;
+  /** Deadline of each try; Infinity for none. */
+  perTryTimeout: number;
+  /** Back-off before retry n: uniform in [0, min(max, base × 2^(n−1))] (Envoy's full jitter). */
+  backoffBase: number;
+  backoffMax: number;
+  retryOn: RetryCondition[];
+  /** Try a host the call has not tried yet when one is left (Istio: previous_hosts). */
+  differentHost: boolean;
+  /** Linkerd's budget: retries may add `ratio` of the calls plus `minPerSecond`, over `window` seconds; null for none. */
+  budget: { ratio: number; minPerSecond: number; window: number } | null;
+  /** Envoy's retry circuit breaker: concurrent retries per upstream cluster from one router; beyond it no retry (UO). */
+  maxConcurrentRetries: number;
+}
+
+export interface CircuitBreaker {
+  /** Open connections from one router to the service's hosts; beyond it requests wait (pending). */
+  maxConnections: number;
+  /** Requests waiting for a connection; beyond it the call fails at once (UO). */
+  maxPending: number;
+  /** Requests in flight from one router to the service; beyond it the call fails at once (UO). */
+  maxRequests: number;
+}
+
+export interface OutlierDetection {
+  /** Consecutive 5xx from a host before it is ejected. */
+  consecutive5xx: number;
+  /** First ejection lasts this long, the n-th n times as long. */
+  baseEjectionTime: number;
+  /** At most this share of the service's hosts ejected at once. */
+  maxEjectionPercent: number;
+}
+
+export interface ResiliencePolicy {
+  /** Where the policy runs: in the caller's mesh proxy, or in the caller's client library. */
+  placement: 'mesh' | 'client';
+  /** Deadline of the whole call including retries; Infinity for none. */
+  timeout: number;
+  retries: RetryPolicy | null;
+  circuitBreaker: CircuitBreaker | null;
+  outlierDetection: OutlierDetection | null;
+  /** A connection attempt to an unreachable host gives up after this long (Envoy's connect_timeout). */
+  connectTimeout: number;
+}
+
+/**
+ * The mesh's control plane (istiod or its equivalent); with no mesh, the
+ * client libraries' service discovery (DNS, Kubernetes endpoint watches).
+ */
+export interface ControlPlane {
+  /** A push starts this long after the last config change … */
+  debounce: number;
+  /** … but no later than this after the first unpushed change. */
+  debounceMax: number;
+  /** How long a push takes to reach one proxy (or client): a draw per proxy per push. */
+  pushDelay: Dist;
+  /** Added to every proxy's push delay per proxy in the mesh: pushes fan out to all of them. */
+  pushDelayPerProxy: number;
+  /** Workload certificate lifetime. */
+  certificateTtl: number;
+  /** Renewal starts at this fraction of the lifetime … */
+  renewAt: number;
+  /** … plus up to this fraction of the lifetime at random. */
+  renewJitter: number;
+  /** A renewal that fails (control plane down) is retried after this long. */
+  renewRetry: number;
 }
 
 /** Prices for the resource invoice. */
@@ -182,6 +271,43 @@ export interface Costs {
   projectPods: number;
 }
 
+/** Where a fault or event applies. Exactly one of these is set. */
+export interface Target {
+  /** Every replica of a service (or its pods' sidecars, for proxy faults). */
+  service?: string;
+  /** One replica: service and ordinal (`reviews-1` in the file). */
+  replica?: { service: string; ordinal: number };
+}
+
+/**
+ * Things that happen at given simulated times. Windows run from `at` to
+ * `until` (Infinity when open-ended).
+ */
+export type TimelineEvent =
+  /** Replace every replica, one at a time (maxSurge 1, maxUnavailable 0). */
+  | { kind: 'rollout'; at: number; service: string; startup: number; minReadySeconds: number; preStop: number }
+  | { kind: 'scale'; at: number; service: string; replicas: number; startup: number; preStop: number }
+  /** A config change that touches every proxy (an AuthorizationPolicy, a VirtualService). */
+  | { kind: 'policy-change'; at: number }
+  /** The application returns `status` with `probability` instead of doing its work. */
+  | { kind: 'abort'; at: number; until: number; target: Target; status: number; probability: number }
+  /** The application takes `delay` longer with `probability`. */
+  | { kind: 'delay'; at: number; until: number; target: Target; delay: Dist; probability: number }
+  /** Replicas are down: requests in flight are reset, new ones refused; they restart at `until`. */
+  | { kind: 'crash'; at: number; until: number; target: Target; readinessDelay: number }
+  /** The pods' sidecars (or their node's proxy) crash and restart at `until`: the pod is unreachable. */
+  | { kind: 'proxy-crash'; at: number; until: number; target: Target }
+  /** CPU work of the target takes `factor` times as long. */
+  | { kind: 'cpu-slowdown'; at: number; until: number; target: Target; factor: number }
+  /** No packets between the two zones, or between the two services. */
+  | { kind: 'partition'; at: number; until: number; zones: [string, string] | null; services: [string, string] | null }
+  /** New connections to the target fail with `probability`. */
+  | { kind: 'connect-failure'; at: number; until: number; target: Target; probability: number }
+  /** The control plane is down: no pushes, no certificate renewals. */
+  | { kind: 'control-plane-outage'; at: number; until: number }
+  /** The target's workload certificates expire at `at` (a failed rotation); root: the mesh's root CA expires, until `until` when it is replaced. */
+  | { kind: 'certificate-expiry'; at: number; until: number; target: Target | null; root: boolean };
+
 export interface Topology {
   name: string;
   description: string;
@@ -189,6 +315,8 @@ export interface Topology {
   nodes: Node[];
   mesh: MeshProfile;
   costs: Costs;
+  /** Sorted by `at`, ties in file order. */
+  timeline: TimelineEvent[];
   network: Network;
   services: Service[];
   entrypoints: EntryPoint[];
