@@ -1,6 +1,8 @@
 /**
  * Checks on a structurally valid profile file: what its mode requires and
- * forbids, and the value of every field (units, ranges). The value checks
+ * forbids, and the value of every field (units, ranges), the control plane's
+ * and the resilience policy's included (their checks are in controlPlane.ts
+ * and resilience.ts). The value checks
  * also serve the topology's overrides, where any field may be left out.
  */
 import {
@@ -13,7 +15,9 @@ import {
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { error, type Problem } from '../topology/problem.js';
+import { checkControlPlaneValues } from './controlPlane.js';
 import type { MtlsOverrideFile, ProfileFile, ProxyOverrideFile } from './profileSchema.js';
+import { checkResilienceValues } from './resilience.js';
 
 /** The proxy blocks of a profile, in file order. */
 export const PROXY_KEYS = ['sidecar', 'nodeProxy', 'waypoint', 'gateway'] as const;
@@ -47,6 +51,11 @@ export function checkProfile(file: ProfileFile): Problem[] {
     if (proxy !== undefined) checkProxyValues(out, proxy, [key]);
   }
   if (file.mtls !== undefined) checkMtlsValues(out, file.mtls, ['mtls']);
+  checkControlPlaneValues(out, file.controlPlane, ['controlPlane']);
+  checkResilienceValues(out, file.resilience, ['resilience']);
+  if (file.mode === 'none' && file.resilience.placement === 'mesh') {
+    out.push(error('not-applicable', ['resilience', 'placement'], msg.placementWithoutProxy(file.mode), msg.placementWithoutProxyHint()));
+  }
   return out;
 }
 

@@ -1,10 +1,12 @@
 /**
  * Profile file → MeshProfile: units to seconds and bytes, absent blocks to
- * null. Runs only on a file that passed checkProfile.
+ * null, `none` to null or Infinity. Runs only on a file that passed checkProfile.
  */
 import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
 import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
+import { normalizeControlPlane } from './controlPlane.js';
 import type { MtlsFile, ProfileFile, ProxyFile, ReplicatedProxyFile } from './profileSchema.js';
+import { normalizeResilience } from './resilience.js';
 
 /**
  * mTLS of a profile without an `mtls` block (mode none only): off, and
@@ -36,6 +38,8 @@ export function normalizeProfile(file: ProfileFile): MeshProfile {
     waypoint: file.waypoint === undefined ? null : normalizeReplicated(file.waypoint),
     gateway: file.gateway === undefined ? null : normalizeReplicated(file.gateway),
     mtls: file.mtls === undefined ? noMtls() : normalizeMtls(file.mtls),
+    controlPlane: normalizeControlPlane(file.controlPlane),
+    resilience: normalizeResilience(file.resilience),
   };
 }
 

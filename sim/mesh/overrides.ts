@@ -1,9 +1,11 @@
 /**
  * A topology's changes to its mesh profile: `mesh: {profile: …, sidecar:
- * {workers: 4}, mtls: {enabled: false}}`. Each block merges into the
- * profile's block of the same name field by field (memory key by key); a
- * block the profile does not have cannot be overridden, since an override is
- * partial and could not make a complete proxy.
+ * {workers: 4}, mtls: {enabled: false}, resilience: {retries: none}}`. Each
+ * block merges into the profile's block of the same name field by field
+ * (memory key by key); a proxy the profile does not have cannot be
+ * overridden, since an override is partial and could not make a complete
+ * proxy. (Resilience blocks the profile turns off are completed from the
+ * products' defaults instead: see resilience.ts.)
  *
  * Problems here are about the topology file, so their paths start at `mesh`.
  */
@@ -13,6 +15,8 @@ import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
 import { error, type Problem } from '../topology/problem.js';
 import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
 import { checkMtlsValues, checkProxyValues, PROXY_KEYS } from './checkProfile.js';
+import { checkControlPlaneValues, checkMergedControlPlane, mergeControlPlane } from './controlPlane.js';
+import { checkMergedResilience, checkResilienceValues, mergeResilience } from './resilience.js';
 import type { MeshOverridesFile, MeshSettingFile, MtlsOverrideFile, ProxyOverrideFile } from './profileSchema.js';
 
 const MESH: Path = ['mesh'];
@@ -30,13 +34,19 @@ export function checkOverrideValues(overrides: MeshOverridesFile): Problem[] {
     if (block !== undefined) checkProxyValues(out, block, [...MESH, key]);
   }
   if (overrides.mtls !== undefined) checkMtlsValues(out, overrides.mtls, [...MESH, 'mtls']);
+  if (overrides.controlPlane !== undefined) checkControlPlaneValues(out, overrides.controlPlane, [...MESH, 'controlPlane']);
+  if (overrides.resilience !== undefined) checkResilienceValues(out, overrides.resilience, [...MESH, 'resilience']);
   return out;
 }
 
-/** Overrides of blocks the profile does not have. */
+/**
+ * Overrides that do not fit the profile: of proxies it does not have, a
+ * mesh placement under mode none, and values that clash with the profile's
+ * (a renewal window past the lifetime, back-off bounds in the wrong order).
+ */
 export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshProfile): Problem[] {
   const present = [...PROXY_KEYS.filter((key) => profile[key] !== null), 'mtls'];
-  return PROXY_KEYS.filter((key) => overrides[key] !== undefined && profile[key] === null).map((key) =>
+  const out = PROXY_KEYS.filter((key) => overrides[key] !== undefined && profile[key] === null).map((key) =>
     error(
       'not-applicable',
       [...MESH, key],
@@ -45,6 +55,15 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
       'key',
     ),
   );
+  const { controlPlane, resilience } = overrides;
+  if (controlPlane !== undefined) out.push(...checkMergedControlPlane(mergeControlPlane(profile.controlPlane, controlPlane), controlPlane, [...MESH, 'controlPlane']));
+  if (resilience !== undefined) {
+    if (profile.mode === 'none' && resilience.placement === 'mesh') {
+      out.push(error('not-applicable', [...MESH, 'resilience', 'placement'], msg.placementOverrideWithoutProxy(profile.name), msg.placementWithoutProxyHint()));
+    }
+    out.push(...checkMergedResilience(mergeResilience(profile.resilience, resilience), resilience, [...MESH, 'resilience']));
+  }
+  return out;
 }
 
 /** The profile with the overrides merged in; call only when checkOverrideValues and checkOverridesFit found nothing. */
@@ -60,6 +79,8 @@ export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFil
     merged.gateway = { ...mergeProxy(profile.gateway, gateway), replicas: gateway.replicas ?? profile.gateway.replicas };
   }
   if (mtls !== undefined) merged.mtls = mergeMtls(profile.mtls, mtls);
+  if (overrides.controlPlane !== undefined) merged.controlPlane = mergeControlPlane(profile.controlPlane, overrides.controlPlane);
+  if (overrides.resilience !== undefined) merged.resilience = mergeResilience(profile.resilience, overrides.resilience);
   return merged;
 }
 

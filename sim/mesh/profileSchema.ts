@@ -3,9 +3,10 @@
  * topology, as zod schemas: one source for their TypeScript types, their
  * structural validation and their JSON Schemas.
  *
- * A profile is complete: every key of every proxy it has is written down, so
- * the file is the readable record of what the numbers are and where they come
- * from. A topology names a profile and may override it field by field, so the
+ * A profile is complete: every key of every proxy it has, of its control
+ * plane and of its default resilience policy is written down, so the file is
+ * the readable record of what the numbers are and where they come from. A
+ * topology names a profile and may override it field by field, so the
  * override schemas are the same shapes with every key optional.
  *
  * As in the topology schema, shape is checked here; units, ranges and what
@@ -68,6 +69,176 @@ export const mtlsSchema = z
   })
   .meta({ id: 'mtls', description: 'Mutual TLS between proxies: handshakes, resumption, encryption cost, connection pooling.' });
 
+// ---- control plane ------------------------------------------------------------------------
+
+const controlPlaneShape = {
+  debounce: durationSchema.meta({ description: 'A push starts this long after the last config change (Istio: PILOT_DEBOUNCE_AFTER, 100ms).' }),
+  debounceMax: durationSchema.meta({
+    description: 'A push starts at most this long after the first change not yet pushed, however busy (Istio: PILOT_DEBOUNCE_MAX, 10s).',
+  }),
+  pushDelay: distributionSchema.meta({
+    description: 'How long a push takes to reach one proxy, drawn per proxy per push: a duration or a distribution.',
+  }),
+  pushDelayPerProxy: durationSchema.meta({
+    description: "Added to every proxy's push delay per proxy in the mesh: a push fans out to all of them.",
+  }),
+  certificateTtl: durationSchema.meta({ description: 'Lifetime of a workload certificate (Istio: SECRET_TTL, 24h).' }),
+  renewAt: z.number().meta({ exclusiveMinimum: 0, maximum: 1, description: 'Renewal starts at this fraction of the lifetime, e.g. 0.5.' }),
+  renewJitter: z.number().meta({
+    minimum: 0,
+    exclusiveMaximum: 1,
+    description: 'Plus a random fraction of the lifetime up to this, e.g. 0.1; renewAt + renewJitter is at most 1.',
+  }),
+  renewRetry: durationSchema.meta({ description: 'A renewal that fails (the control plane is down) is retried after this long.' }),
+};
+
+export const controlPlaneSchema = z.strictObject(controlPlaneShape).meta({
+  id: 'controlPlane',
+  description:
+    "The control plane (istiod or its equivalent; with no mesh, the clients' service discovery): how config changes reach the proxies, and how workload certificates are renewed.",
+});
+
+export const controlPlaneOverrideSchema = controlPlaneSchema
+  .partial()
+  .meta({ id: 'controlPlaneOverride', description: "Changes to the profile's control plane: any of its keys, e.g. {pushDelay: 10s}." });
+
+// ---- resilience policies ------------------------------------------------------------------
+
+/** Envoy's names where they exist; `retriable-status` is Istio's retriable 503. */
+export const RETRY_CONDITIONS = ['connect-failure', 'refused-stream', 'unavailable', 'retriable-status', '5xx', 'reset', 'timeout'] as const;
+export const PLACEMENTS = ['mesh', 'client'] as const;
+
+/** `none` turns a policy block off (or a limit: no timeout); at runtime any string passes the duration branch, so the checks see it. */
+const none = () => z.literal('none');
+
+export const durationOrNoneSchema = z
+  .union([durationSchema, none()])
+  .meta({ id: 'durationOrNone', description: 'A duration, or none for no limit.' })
+  .register(labels, { expected: 'a duration like 2s, or none' });
+
+function orNone<T extends z.ZodType>(schema: T, expected: string) {
+  const union = z.union([none(), schema]);
+  labels.add(union as z.ZodType, { expected });
+  return union;
+}
+
+const backoffShape = {
+  base: durationSchema.meta({ description: 'Back-off before the first retry is drawn uniformly up to this (Envoy: 25ms).' }),
+  max: durationSchema.meta({ description: 'The bound doubles per retry up to this (Envoy: 10 × base).' }),
+};
+const backoffSchema = z
+  .strictObject(backoffShape)
+  .meta({ description: "Back-off before retry n: uniform in [0, min(max, base × 2^(n−1))] (Envoy's full jitter)." });
+
+const budgetShape = {
+  ratio: z.number().meta({ minimum: 0, description: 'Retries may add this fraction of the calls: 0.2 is 20 % (Linkerd).' }),
+  minPerSecond: z.number().meta({ minimum: 0, description: 'Plus this many retries per second whatever the load (Linkerd: 10).' }),
+  window: durationSchema.meta({ description: 'Calls and retries are counted over this window (Linkerd: 10s).' }),
+};
+const budgetSchema = z
+  .strictObject(budgetShape)
+  .meta({ description: "A retry budget as Linkerd's: retries may add ratio of the calls plus minPerSecond, over window." });
+
+const retryConditionSchema = z.enum(RETRY_CONDITIONS).meta({
+  description:
+    'connect-failure (could not connect), refused-stream (refused before processing: overflow), unavailable (503), retriable-status (the retriable 503 of Istio), 5xx (any 5xx, timeouts of a try included), reset (reset mid-request), timeout (the per-try timeout fired).',
+});
+
+const retriesShape = {
+  attempts: integer(1, "Tries in all, including the first (Istio's 2 retries are 3 attempts)."),
+  perTryTimeout: durationOrNoneSchema.meta({ description: 'Deadline of each try, or none.' }),
+  backoff: backoffSchema,
+  retryOn: z.array(retryConditionSchema).meta({ minItems: 1, description: 'Which failures of a try are retried.' }),
+  differentHost: z.boolean().meta({ description: 'Retry on a host the call has not tried yet, when one is left (Istio: previous_hosts).' }),
+  budget: orNone(budgetSchema, 'none, or a mapping like {ratio: 0.2, minPerSecond: 10, window: 10s}').meta({
+    description: "A retry budget as Linkerd's, or none.",
+  }),
+  maxConcurrentRetries: orNone(integer(1, 'Retries in flight at once.'), 'an integer ≥ 1, or none').meta({
+    description:
+      "Retries in flight at once from one router to the service, beyond which a failure is not retried (UO: Envoy's retry circuit breaker); or none (Envoy: 3; Istio: none).",
+  }),
+};
+const retriesSchema = z.strictObject(retriesShape).meta({ description: 'Retries: how many, on which failures, with what back-off and limits.' });
+
+const circuitBreakerShape = {
+  maxConnections: integer(1, "Open connections from one router to the service's hosts; beyond it requests wait."),
+  maxPending: integer(0, 'Requests waiting for a connection; beyond it a call fails at once (UO).'),
+  maxRequests: integer(1, 'Requests in flight from one router to the service; beyond it a call fails at once (UO).'),
+};
+const circuitBreakerSchema = z
+  .strictObject(circuitBreakerShape)
+  .meta({ description: "Circuit breaker thresholds, per calling proxy or client (Envoy's are 1024 each; Istio lifts them to 2^32−1: none)." });
+
+const outlierDetectionShape = {
+  consecutive5xx: integer(1, 'Consecutive 5xx from a host before it is ejected (Envoy: 5).'),
+  baseEjectionTime: durationSchema.meta({ description: 'The first ejection lasts this long, the n-th n times as long (Envoy: 30s).' }),
+  maxEjectionPercent: z.number().meta({ minimum: 0, maximum: 100, description: "At most this percentage of the service's hosts ejected at once (Envoy: 10)." }),
+};
+const outlierDetectionSchema = z
+  .strictObject(outlierDetectionShape)
+  .meta({ description: 'Outlier detection: eject a host after consecutive 5xx, for a while.' });
+
+const placementSchema = z.enum(PLACEMENTS).meta({
+  description: "Where the policy runs: mesh (in the caller's proxy) or client (in the caller's client library).",
+});
+const timeoutSchema = durationOrNoneSchema.meta({ description: 'Deadline of the whole call, retries included, or none (Istio: none).' });
+const connectTimeoutSchema = durationSchema.meta({
+  description: "A connection attempt to an unreachable host gives up after this long (Envoy's connect_timeout: 10s).",
+});
+
+export const resilienceSchema = z
+  .strictObject({
+    placement: placementSchema,
+    timeout: timeoutSchema,
+    connectTimeout: connectTimeoutSchema,
+    retries: orNone(retriesSchema, 'none, or a mapping like {attempts: 3, retryOn: [connect-failure], …}').meta({ description: 'Retries, or none.' }),
+    circuitBreaker: orNone(circuitBreakerSchema, 'none, or a mapping like {maxConnections: 1024, maxPending: 1024, maxRequests: 1024}').meta({
+      description: 'Circuit breaking, or none.',
+    }),
+    outlierDetection: orNone(outlierDetectionSchema, 'none, or a mapping like {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 10}').meta({
+      description: 'Outlier detection, or none.',
+    }),
+  })
+  .meta({
+    id: 'resilience',
+    description: "Resilience policy of every call: where it runs, timeouts, retries, circuit breaking, outlier detection.",
+  });
+
+/** Every key optional, block by block; a block given over a profile's `none` is completed from Envoy's and Istio's defaults. */
+export const resilienceOverrideSchema = z
+  .strictObject({
+    placement: placementSchema.optional(),
+    timeout: timeoutSchema.optional(),
+    connectTimeout: connectTimeoutSchema.optional(),
+    retries: orNone(
+      z
+        .strictObject({
+          ...retriesShape,
+          backoff: z.strictObject(backoffShape).partial().meta({ description: 'Changes to the back-off: base, max.' }),
+          budget: orNone(z.strictObject(budgetShape).partial(), 'none, or a mapping like {ratio: 0.2}').meta({
+            description: 'A retry budget, or none; given over none, the keys left out are Linkerd\'s (0.2, 10 per second, 10s).',
+          }),
+        })
+        .partial(),
+      'none, or a mapping like {attempts: 3, perTryTimeout: 300ms}',
+    )
+      .optional()
+      .meta({ description: 'Retries off (none), or changes to them key by key; given where the profile has none, the keys left out are Istio\'s defaults.' }),
+    circuitBreaker: orNone(z.strictObject(circuitBreakerShape).partial(), 'none, or a mapping like {maxRequests: 100}')
+      .optional()
+      .meta({ description: 'Circuit breaking off (none), or changes to it; given where the profile has none, the thresholds left out are no limit.' }),
+    outlierDetection: orNone(z.strictObject(outlierDetectionShape).partial(), 'none, or a mapping like {consecutive5xx: 5}')
+      .optional()
+      .meta({
+        description: "Outlier detection off (none), or changes to it; given where the profile has none, the keys left out are Envoy's defaults (5, 30s, 10 %).",
+      }),
+  })
+  .meta({
+    id: 'resilienceOverride',
+    description:
+      "Changes to the resilience policy, key by key: e.g. {timeout: 2s, retries: {attempts: 2}} or {retries: none}. `none` turns a block off.",
+  });
+
 /** What each mode requires and forbids, for editors; checkProfile.ts says the same with hints. */
 const modeRules = [
   { mode: 'none', required: [], forbidden: ['sidecar', 'nodeProxy', 'waypoint', 'gateway'] },
@@ -95,10 +266,13 @@ export const profileFileSchema = z
     waypoint: replicatedProxySchema.optional().meta({ description: 'Mode ambient, optional: the L7 proxy for services with `l7: true`.' }),
     gateway: replicatedProxySchema.optional().meta({ description: 'Optional, any mode but none: the ingress gateway entry-point traffic passes through.' }),
     mtls: mtlsSchema.optional().meta({ description: 'Mutual TLS between proxies; required unless the mode is none (then disabled by default).' }),
+    controlPlane: controlPlaneSchema,
+    resilience: resilienceSchema.meta({ description: "The product's default resilience policy for every call; services may change it." }),
   })
   .meta({
     title: 'meshtax mesh profile',
-    description: "A service mesh's data plane for the meshtax simulator: its proxies, their costs, mTLS, and where the numbers come from.",
+    description:
+      "A service mesh for the meshtax simulator: its data plane (proxies, their costs, mTLS), its control plane, its default resilience policy, and where the numbers come from.",
     allOf: modeRules,
   });
 
@@ -139,13 +313,17 @@ export const meshOverridesSchema = z.strictObject({
   waypoint: replicatedProxyOverrideSchema.optional(),
   gateway: replicatedProxyOverrideSchema.optional(),
   mtls: mtlsOverrideSchema.optional(),
+  controlPlane: controlPlaneOverrideSchema.optional(),
+  resilience: resilienceOverrideSchema
+    .optional()
+    .meta({ description: "Changes to the profile's default resilience policy, for every call; a service's own `resilience:` applies over it." }),
 });
 
 export const meshSettingSchema = z
   .union([profileRefSchema, meshOverridesSchema])
   .meta({
     description:
-      'The mesh: a profile name or path (default "none"), or {profile, …} with field-by-field changes to its sidecar, nodeProxy, waypoint, gateway or mtls.',
+      'The mesh: a profile name or path (default "none"), or {profile, …} with field-by-field changes to its sidecar, nodeProxy, waypoint, gateway, mtls, controlPlane or resilience.',
   })
   .register(labels, { expected: 'a profile name like istio-sidecar, or a mapping like {profile: istio-sidecar, mtls: {enabled: false}}' });
 
@@ -157,3 +335,8 @@ export type ProxyOverrideFile = z.input<typeof replicatedProxyOverrideSchema>;
 export type MtlsOverrideFile = z.input<typeof mtlsOverrideSchema>;
 export type MeshOverridesFile = z.input<typeof meshOverridesSchema>;
 export type MeshSettingFile = z.input<typeof meshSettingSchema>;
+export type ControlPlaneFile = z.input<typeof controlPlaneSchema>;
+export type ControlPlaneOverrideFile = z.input<typeof controlPlaneOverrideSchema>;
+export type ResilienceFile = z.input<typeof resilienceSchema>;
+export type ResilienceOverrideFile = z.input<typeof resilienceOverrideSchema>;
+export type RetriesOverrideFile = Exclude<NonNullable<ResilienceOverrideFile['retries']>, 'none'>;

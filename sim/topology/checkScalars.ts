@@ -179,3 +179,35 @@ export function checkNonNegative(out: Problem[], value: number, path: Path, key:
   }
   return value;
 }
+
+/** A duration or `none` (no limit); a duration must be positive. Infinity for none. */
+export function checkDurationOrNone(out: Problem[], value: Scalar, path: Path, what: string, hint?: string): number | undefined {
+  if (value === 'none') return Infinity;
+  const parsed = parseDuration(value);
+  if (!parsed.ok) {
+    out.push(error('bad-duration', path, parsed.message, msg.orNoneHint(parsed.hint)));
+    return undefined;
+  }
+  return checkDuration(out, value, path, what, 'positive', hint);
+}
+
+export interface Range {
+  min?: number;
+  max?: number;
+  /** The bound itself is outside the range. */
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+/** A plain number within bounds, e.g. a fraction in (0, 1]; the value when it is. */
+export function checkRange(out: Problem[], value: number, path: Path, key: string, range: Range, hint: string): number | undefined {
+  const { min, max, minExclusive = false, maxExclusive = false } = range;
+  const low = min === undefined || (minExclusive ? value > min : value >= min);
+  const high = max === undefined || (maxExclusive ? value < max : value <= max);
+  if (low && high) return value;
+  let message: string;
+  if (max === undefined && min === 0) message = minExclusive ? msg.mustBePositive(key, String(value)) : msg.mustNotBeNegative(key, String(value));
+  else message = msg.outsideRange(key, value, `${minExclusive ? '(' : '['}${min ?? '−∞'}, ${max ?? '∞'}${maxExclusive || max === undefined ? ')' : ']'}`);
+  out.push(error('out-of-range', path, message, hint));
+  return undefined;
+}

@@ -3,6 +3,7 @@
  * range, distributions make sense, arrivals have what their kind needs.
  * Each check looks at one entity; cross references are in checks.ts.
  */
+import { checkResilienceValues } from '../mesh/resilience.js';
 import { parseBandwidth, parseRate } from '../units/parse.js';
 import {
   checkDistribution as distribution,
@@ -78,6 +79,7 @@ function checkService(out: Problem[], s: ServiceFile, path: Path): void {
   if (s.zones !== undefined) checkZoneList(out, s.zones, [...path, 'zones'], msg.emptyZonesHint());
   if (s.nodes !== undefined) checkNodeList(out, s.nodes, [...path, 'nodes']);
   if (s.responseSize !== undefined) size(out, s.responseSize, [...path, 'responseSize'], 'responseSize');
+  if (s.resilience !== undefined) checkResilienceValues(out, s.resilience, [...path, 'resilience']);
   s.calls?.forEach((step, i) => checkStep(out, step, [...path, 'calls', i]));
 }
 

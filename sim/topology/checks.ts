@@ -2,9 +2,13 @@
  * Checks that run once the file has the right shape: the per-value checks of
  * checkValues.ts, then what relates entities to each other — calls and entry
  * points name existing services, zones exist, every service gets traffic, and
- * calls form no cycle (a request would never finish).
+ * calls form no cycle (a request would never finish) — and the timeline
+ * (timeline.ts). Last, once the mesh profile is known, what depends on it
+ * (checkAgainstProfile).
  */
 import { checkOverrideValues, meshOverrides } from '../mesh/overrides.js';
+import { checkMergedResilience, mergeResilience } from '../mesh/resilience.js';
+import { show } from './checkScalars.js';
 import { checkValues } from './checkValues.js';
 import { DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { Path } from './locate.js';
@@ -12,6 +16,8 @@ import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { StepFile, TopologyFile } from './schema.js';
 import { closest } from './suggest.js';
+import { checkTimeline } from './timeline.js';
+import type { MeshProfile } from './types.js';
 
 /**
  * Everything that can be checked from the topology file alone. The mesh
@@ -20,7 +26,40 @@ import { closest } from './suggest.js';
  */
 export function checkTopology(file: TopologyFile): Problem[] {
   const overrides = meshOverrides(file.mesh);
-  return [...checkValues(file), ...(overrides === undefined ? [] : checkOverrideValues(overrides)), ...checkReferences(file)];
+  return [
+    ...checkValues(file),
+    ...(overrides === undefined ? [] : checkOverrideValues(overrides)),
+    ...checkReferences(file),
+    ...checkTimeline(file),
+  ];
+}
+
+/**
+ * What depends on the profile the topology runs under (the one it names, or
+ * a substitute): services' resilience merged over the profile's, and timeline
+ * events that the profile gives nothing to act on (warnings, since the same
+ * timeline runs under every profile of a comparison). Run it only on a file
+ * checkTopology passed.
+ */
+export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): Problem[] {
+  const out: Problem[] = [];
+  for (const [name, service] of Object.entries(file.services)) {
+    if (service.resilience === undefined) continue;
+    const merged = mergeResilience(profile.resilience, service.resilience);
+    out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience']));
+  }
+  (file.timeline ?? []).forEach((entry, i) => {
+    const why =
+      entry.proxyCrash !== undefined && profile.mode === 'none'
+        ? msg.noProxies()
+        : entry.certificateExpiry !== undefined && !profile.mtls.enabled
+          ? msg.noMtls()
+          : undefined;
+    if (why === undefined) return;
+    const key = entry.proxyCrash !== undefined ? 'proxyCrash' : 'certificateExpiry';
+    out.push(warning('no-effect', ['timeline', i, key], msg.noEffect(key, show(entry.at), profile.name, why), msg.noEffectHint(), 'key'));
+  });
+  return out;
 }
 
 /** A call as the graph sees it: caller → callee, and where it is written. */

@@ -13,3 +13,20 @@ export function defaultNodeName(zone: string): string {
 
 /** Roughly the on-demand list price of a general-purpose vCPU and of a GB of memory; a starting point, not a quote. */
 export const DEFAULT_COSTS: Readonly<Costs> = Object.freeze({ vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 });
+
+/** Simulated seconds a topology runs when it sets neither `duration` nor `requests`. */
+export const DEFAULT_DURATION_S = 60;
+
+/** Defaults of the timeline's events; times in seconds. */
+export const EVENT_DEFAULTS = Object.freeze({
+  /** A new pod is ready this long after it is created. */
+  startup: 5,
+  minReadySeconds: 0,
+  preStop: 0,
+  /** An abort returns 503 Service Unavailable … */
+  status: 503,
+  /** … to every request, unless told otherwise (also delays and connection failures). */
+  probability: 1,
+  /** A crashed replica gets traffic again this long after it restarts. */
+  readinessDelay: 10,
+});

@@ -2,7 +2,8 @@
 export { loadTopologyFile, loadTopologySource, topologyOrThrow, type LoadResult, type LoadOptions } from './load.js';
 export { normalizeTopology } from './normalize.js';
 export { checkTopology } from './checks.js';
-export { topologyFileSchema, type TopologyFile } from './schema.js';
+export { topologyFileSchema, EVENT_KEYS, type TopologyFile } from './schema.js';
+export { parseReplica } from './timeline.js';
 export {
   topologyJsonSchema,
   topologyJsonSchemaText,

@@ -2,7 +2,8 @@
  * Loading a topology, as a pipeline with visible phases:
  *
  *   read → parse YAML (syntax, duplicate keys) → schema (shape)
- *        → checks (units, ranges, references) → mesh profile → normalize
+ *        → checks (units, ranges, references, timeline) → mesh profile
+ *        → checks against the profile → normalize
  *
  * Each phase runs only when the one before it found no errors, because its
  * input would not be trustworthy (a file with the wrong shape cannot be
@@ -15,7 +16,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { DiagnosticError } from '../diagnostics/types.js';
 import { resolveMesh, type MeshOptions } from '../mesh/resolve.js';
-import { checkTopology } from './checks.js';
+import { checkAgainstProfile, checkTopology } from './checks.js';
 import { hasErrors, located, parseSource, readSource, sortByPosition } from './document.js';
 import { normalizeTopology } from './normalize.js';
 import { topologyFileSchema } from './schema.js';
@@ -54,9 +55,11 @@ export function loadTopologySource(source: string, file: string, options: LoadOp
   }
 
   const problems = checkTopology(result.data);
-  const mesh = resolveMesh(result.data.mesh, file, options, !problems.some((p) => p.severity === 'error'));
+  const checked = !problems.some((p) => p.severity === 'error');
+  const mesh = resolveMesh(result.data.mesh, file, options, checked);
+  const fit = checked && mesh.profile !== undefined ? checkAgainstProfile(result.data, mesh.profile) : [];
   const diagnostics = [
-    ...sortByPosition([...parsed.diagnostics, ...[...problems, ...mesh.problems].map((p) => located(index, p))]),
+    ...sortByPosition([...parsed.diagnostics, ...[...problems, ...mesh.problems, ...fit].map((p) => located(index, p))]),
     ...mesh.diagnostics,
   ];
   if (hasErrors(diagnostics) || mesh.profile === undefined) return { diagnostics };

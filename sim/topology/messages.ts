@@ -267,6 +267,106 @@ export const overrideNotApplicable = (key: string, profile: string, mode: string
 export const overrideNotApplicableHint = (profile: string, present: readonly string[]) =>
   `overrides change what the profile has (${q(profile)} has ${present.length > 0 ? list(present) : 'no proxies and no mtls'}); for another data plane name another profile, or write a profile file of your own`;
 
+export const placementWithoutProxy = (mode: string) => `placement mesh does not apply to mode ${mode}`;
+export const placementWithoutProxyHint = () =>
+  'mode none has no proxy to run the policy in: write placement: client (the client library of each application)';
+export const placementOverrideWithoutProxy = (profile: string) => `placement mesh does not apply to profile ${q(profile)} (mode none)`;
+
+// ---- control plane ---------------------------------------------------------------------------
+
+export const certificateTtlHint = () => 'the lifetime of a workload certificate, greater than 0; Istio issues them for 24h';
+export const renewRetryHint = () => 'how long a failed renewal waits before it tries again, greater than 0, e.g. 10s';
+export const renewHint = () =>
+  'renewal starts at renewAt × the lifetime plus up to renewJitter × the lifetime at random (Istio: 0.5 and a little jitter); renewAt is in (0, 1], renewJitter in [0, 1), and together at most 1';
+export const renewalTooLate = (renewAt: number, jitter: number) =>
+  `renewAt + renewJitter is ${+(renewAt + jitter).toFixed(6)} (${renewAt} + ${jitter}), more than 1: a certificate could expire before its renewal starts`;
+
+// ---- resilience -----------------------------------------------------------------------------
+
+export const timeoutHint = (key: string) =>
+  key === 'timeout'
+    ? 'a deadline for the whole call, retries included, greater than 0 (e.g. 2s), or none for no deadline'
+    : 'a deadline for each try, greater than 0 (e.g. 300ms), or none for no deadline';
+export const connectTimeoutHint = () => "how long a connection attempt may take before it fails, greater than 0 (Envoy's default is 10s)";
+export const attemptsHint = () => 'attempts counts every try, the first included: 3 is the first try and 2 retries; for no retries write retries: none';
+export const backoffOrder = (max: string, base: string) => `backoff max (${max}) is less than base (${base})`;
+export const backoffOrderHint = () => 'the back-off bound starts at base and doubles per retry up to max, so max must be at least base (Envoy: 25ms and 250ms)';
+export const emptyRetryOnHint = () => 'list the failures that are retried, e.g. [connect-failure, 5xx]; to turn retries off write retries: none';
+export const budgetRatioHint = () => 'ratio is a fraction of the calls that retries may add: 0.2 lets them add 20 % (Linkerd\'s default)';
+export const largeBudgetRatio = (ratio: number) => `a budget ratio of ${ratio} lets retries add ${+(ratio * 100).toFixed(2)} % to the calls`;
+export const minPerSecondHint = () => 'retries allowed per second whatever the ratio, 0 or more (Linkerd: 10)';
+export const maxConcurrentRetriesHint = () => "retries in flight at once to the service, at least 1 (Envoy's default is 3), or none for no limit (Istio's)";
+export const circuitBreakerHint = () => "circuit breaker thresholds are counts: maxConnections and maxRequests at least 1, maxPending 0 or more (Envoy's defaults are 1024)";
+export const consecutive5xxHint = () => 'consecutive 5xx responses from a host before it is ejected, at least 1 (Envoy: 5)';
+export const maxEjectionPercentHint = () => "a percentage of the service's hosts, from 0 to 100 (Envoy: 10)";
+export const orNoneHint = (unitHint: string) => `${unitHint}; or none for no limit`;
+/** A value the file did not set, as the merged policy has it. */
+export const inherited = (text: string) => `${text}, not set here`;
+
+// ---- the timeline -----------------------------------------------------------------------------
+
+const eventList = (keys: readonly string[]) => list(keys);
+export const noEvent = () => 'this timeline entry has no event';
+export const noEventHint = (keys: readonly string[]) => `add one event to it: ${eventList(keys)}`;
+export const severalEvents = (keys: readonly string[]) => `a timeline entry holds one event, this one has ${keys.length}: ${keys.join(', ')}`;
+export const severalEventsHint = (keys: readonly string[]) =>
+  `give each event an entry of its own; entries may share \`at\` and \`until\`. Events: ${eventList(keys)}`;
+const eventNoun = (key: string) =>
+  ({ rollout: 'a rollout', scale: 'a scale', policyChange: 'a policy change' } as Record<string, string>)[key] ?? key;
+export const untilNotApplicable = (key: string) => `until does not apply to ${eventNoun(key)}`;
+export const untilNotApplicableHint = (key: string) =>
+  key === 'policyChange'
+    ? 'a policy change happens once, at `at`, and is pushed like any change; remove until'
+    : `${eventNoun(key)} happens once, at \`at\`, and takes as long as its pods need; remove until`;
+export const untilNotAfterAt = (until: string, at: string) => `until (${until}) must come after at (${at})`;
+export const untilNotAfterAtHint = () => 'a fault lasts from at to until; leave until out for one that lasts to the end of the run';
+export const eventAfterRun = (key: string, at: string, run: string) => `${key} at ${at} comes after the end of the run (${run})`;
+export const eventAfterRunHint = () => 'it will not happen; make simulation.duration longer, or move the event earlier';
+export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 or more';
+export const statusRange = (status: number) => `status ${status} is not an HTTP status from 200 to 599`;
+export const statusHint = () => 'an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500';
+export const faultProbabilityHint = () => 'a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)';
+export const slowdownFactorHint = () => 'factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long';
+export const serviceAndReplica = () => 'service and replica are both given';
+export const serviceAndReplicaHint = () => 'keep one: service for every replica of a service, replica for one of them (e.g. reviews-0)';
+export const missingTarget = (key: string) => `${key} needs a target: service or replica`;
+export const missingTargetHint = (example: string) =>
+  `add service: <name> for every replica of a service, or replica: <service>-<ordinal> for one, e.g. replica: ${example}`;
+export const notAReplica = (name: string) => `${q(name)} is not a replica name`;
+export const notAReplicaHint = (name: string, isService: boolean) =>
+  isService
+    ? `for every replica of ${name} write service: ${name}; for one of them, replica: ${name}-0`
+    : 'name a replica <service>-<ordinal>, counting from 0, e.g. reviews-0';
+export const unknownReplicaService = (service: string, replica: string) => `unknown service ${q(service)} in replica ${q(replica)}`;
+export const noSuchReplica = (replica: string, service: string, count: number, scaled: { at: string } | undefined) => {
+  const names = count === 0 ? 'none' : count === 1 ? `${service}-0` : `${service}-0 to ${service}-${count - 1}`;
+  const replicas = count === 1 ? '1 replica' : `${count} replicas`;
+  const when = scaled === undefined ? '' : `, after the scale at ${scaled.at}`;
+  return `replica ${q(replica)} does not exist: ${service} has ${replicas}${when} (${names})`;
+};
+export const noSuchReplicaHint = (service: string, count: number) =>
+  count === 0
+    ? `${service} has been scaled to 0; target the replica before that, or after a scale up`
+    : `replicas are numbered from 0 to replicas − 1; pick one of them, or give ${service} more replicas (or scale it up earlier on the timeline)`;
+export const zonesAndServices = () => 'zones and services are both given';
+export const zonesAndServicesHint = () => 'a partition cuts two zones apart, or two services: keep one, and add another entry for the other';
+export const missingPartition = () => 'partition needs zones or services';
+export const missingPartitionHint = () => 'add zones: [zone-a, zone-b] to cut two zones apart, or services: [a, b] to cut two services apart';
+export const partitionCount = (kind: string, count: number) => `a partition is between two ${kind}, got ${count}`;
+export const partitionCountHint = (kind: string) =>
+  `list two different ${kind}; to cut one off from several, add an entry per pair (they may share at and until)`;
+export const partitionSelf = (kind: string, name: string) => `a partition between ${q(name)} and itself`;
+export const rootAndTarget = (key: string) => `root and ${key} are both given`;
+export const rootAndTargetHint = (key: string) =>
+  `root: true expires the mesh's root CA, which every workload certificate chains to; for the certificates of one ${key === 'service' ? 'service' : 'replica'}, remove root`;
+export const missingExpiryTarget = () => 'certificateExpiry needs root: true, a service or a replica';
+export const missingExpiryTargetHint = (example: string) =>
+  `add root: true for the mesh's root CA, service: <name> for a service's certificates, or replica: <service>-<ordinal> for one pod's, e.g. replica: ${example}`;
+export const noEffect = (key: string, at: string, profile: string, why: string) => `${key} at ${at} has no effect under profile ${q(profile)}: ${why}`;
+export const noProxies = () => 'it has no proxies';
+export const noMtls = () => 'mTLS is off';
+export const noEffectHint = () => 'the event is kept for the profiles where it applies (compare runs the same timeline under each)';
+
 /** `Number of pods` → `number of pods`; an acronym (`CPU per request`) stays as it is. */
 function lowerFirst(text: string): string {
   if (/^[A-Z]{2}/.test(text)) return text;
@@ -287,3 +387,12 @@ export const bandwidthHint = () => 'bandwidth must be positive; leave it out for
 export const scheduleRateHint = () => 'a schedule rate may be 0 (a pause) but not negative';
 export const sigmaHint = () => 'sigma is the spread of ln(seconds), 0 or more';
 export const wrongValue = (got: string, expected: string) => `${got} is not allowed here; expected ${expected}`;
+export const outsideRange = (key: string, got: number, range: string) => `${key} ${got} is outside ${range}`;
+
+/** Seconds as a user would write them: 0.025 → 25ms, Infinity → none. */
+export function formatSeconds(value: number): string {
+  if (value === Infinity) return 'none';
+  if (value === 0) return '0s';
+  const [scale, unit] = value < 1e-3 ? [1e6, 'us'] : value < 1 ? [1e3, 'ms'] : [1, 's'];
+  return `${+(value * scale).toPrecision(6)}${unit}`;
+}

@@ -1,18 +1,19 @@
 /**
  * File format → normalized Topology: units to base units, defaults filled
- * in, shorthands expanded. Runs only on a file that passed checkTopology, so
+ * in, shorthands expanded, each service's resilience merged over the mesh's,
+ * the timeline sorted (timeline.ts). Runs only on a file that passed checkTopology, so
  * a unit that fails to parse here is a bug in the checks, not bad input.
  */
+import { mergeResilience } from '../mesh/resilience.js';
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
 import { percentileOf } from './checkScalars.js';
-import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
+import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_DURATION_S, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
-import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, Service, SimulationSettings, Step, Topology } from './types.js';
+import { normalizeTimeline } from './timeline.js';
+import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, ResiliencePolicy, Service, SimulationSettings, Step, Topology } from './types.js';
 
 /** z(0.99), the standard normal quantile: p99 = exp(mu + Z99 · sigma). */
 const Z99 = 2.3263478740408408;
-
-const DEFAULT_DURATION_S = 60;
 
 /** `mesh` is the resolved profile (sim/mesh), overrides already merged in. */
 export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topology {
@@ -25,8 +26,9 @@ export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topolo
     nodes,
     mesh,
     costs: { ...DEFAULT_COSTS, ...definedOnly(file.costs ?? {}) },
+    timeline: normalizeTimeline(file.timeline),
     network: normalizeNetwork(file.network),
-    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes)),
+    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes, mesh.resilience)),
     entrypoints: Object.entries(file.entrypoints).map(([name, e]) => normalizeEntryPoint(name, e, zones, nodes)),
     simulation: normalizeSimulation(file.simulation),
   };
@@ -73,13 +75,21 @@ function normalizeSimulation(sim: TopologyFile['simulation']): SimulationSetting
   };
 }
 
-function normalizeService(name: string, s: ServiceFile, topologyZones: readonly string[], nodes: readonly Node[]): Service {
+/** `meshPolicy`: the profile's resilience (with the topology's `mesh:` overrides), which the service's own merges over. */
+function normalizeService(
+  name: string,
+  s: ServiceFile,
+  topologyZones: readonly string[],
+  nodes: readonly Node[],
+  meshPolicy: ResiliencePolicy,
+): Service {
   const zones = s.zones ?? topologyZones;
   return {
     name,
     nodes: s.nodes !== undefined ? [...s.nodes] : interleaveByZone(nodes, zones),
     ioTime: normalizeDist(s.ioTime ?? 0),
     l7: s.l7 ?? false,
+    resilience: mergeResilience(meshPolicy, s.resilience ?? {}),
     replicas: s.replicas ?? 1,
     workers: s.workers ?? 1,
     queue: s.queue === undefined || s.queue === 'unbounded' ? Infinity : s.queue,

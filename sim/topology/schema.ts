@@ -22,7 +22,7 @@ import {
   rateSchema,
   sizeSchema,
 } from './valueSchemas.js';
-import { meshSettingSchema } from '../mesh/profileSchema.js';
+import { meshSettingSchema, resilienceOverrideSchema } from '../mesh/profileSchema.js';
 
 export {
   bandwidthSchema,
@@ -129,6 +129,10 @@ const serviceSchema = z
       .optional()
       .meta({ description: 'Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy, if the profile has one. Default false.' }),
     responseSize: sizeSchema.optional().meta({ description: 'Bytes in each response (default 0).' }),
+    resilience: resilienceOverrideSchema.optional().meta({
+      description:
+        "How callers call this service: timeouts, retries, circuit breaking, outlier detection, merged key by key over the mesh profile's resilience (`retries: none` turns them off).",
+    }),
     calls: z
       .array(stepSchema)
       .optional()
@@ -166,6 +170,147 @@ const entryPointSchema = z
     requestSize: sizeSchema.optional().meta({ description: 'Bytes in each request (default 0).' }),
   })
   .meta({ description: 'Where load enters: an open-loop arrival process or closed-loop users.' });
+
+// ---- the timeline ---------------------------------------------------------------------------
+
+/** The event keys of a timeline entry, in the order the docs list them. */
+export const EVENT_KEYS = [
+  'rollout',
+  'scale',
+  'policyChange',
+  'abort',
+  'delay',
+  'crash',
+  'proxyCrash',
+  'cpuSlowdown',
+  'partition',
+  'connectFailure',
+  'controlPlaneOutage',
+  'certificateExpiry',
+] as const;
+export type EventKey = (typeof EVENT_KEYS)[number];
+
+/** Events that happen once, at `at`; the others are windows from `at` to `until`. */
+export const ONE_SHOT_EVENTS: readonly EventKey[] = ['rollout', 'scale', 'policyChange'];
+
+const targetShape = {
+  service: z.string().optional().meta({ description: 'Every replica of this service; give service or replica.' }),
+  replica: z.string().optional().meta({ description: 'One replica, <service>-<ordinal> counting from 0, e.g. reviews-1; give service or replica.' }),
+};
+const oneTarget = { oneOf: [{ required: ['service'] }, { required: ['replica'] }] };
+
+const faultProbability = z
+  .number()
+  .meta({ minimum: 0, maximum: 1, description: 'Chance that a request (a connection, for connectFailure) is affected, from 0 to 1 (default 1).' });
+
+/** An event with nothing to say but that it happens: `{}`, or the key with no value. */
+function bareEvent(description: string) {
+  return z
+    .union([z.strictObject({}), z.null()])
+    .meta({ description })
+    .register(labels, { expected: 'an empty mapping {}' });
+}
+
+const podLifecycle = {
+  startup: durationSchema.optional().meta({ description: 'A new pod is ready this long after it is created (default 5s).' }),
+  preStop: durationSchema
+    .optional()
+    .meta({ description: 'An old pod keeps serving this long after it is told to stop (a preStop sleep), then goes (default 0s).' }),
+};
+
+const eventSchemas = {
+  rollout: z
+    .strictObject({
+      service: z.string().meta({ description: 'The service whose pods are replaced.' }),
+      startup: podLifecycle.startup,
+      minReadySeconds: durationSchema
+        .optional()
+        .meta({ description: 'A ready pod counts as available only after this long, before the next is replaced (default 0s).' }),
+      preStop: podLifecycle.preStop,
+    })
+    .meta({ description: "Replace every replica of a service, one at a time (maxSurge 1, maxUnavailable 0); a config change for the control plane." }),
+  scale: z
+    .strictObject({
+      service: z.string().meta({ description: 'The service to scale.' }),
+      replicas: integer(0, 'The new number of replicas.'),
+      ...podLifecycle,
+    })
+    .meta({ description: 'Scale a service up or down; a config change for the control plane.' }),
+  policyChange: bareEvent('A config change that touches every proxy (an AuthorizationPolicy, a VirtualService): {}.'),
+  abort: z
+    .strictObject({
+      ...targetShape,
+      status: integer(200, 'HTTP status returned instead of the work (default 503).').meta({ maximum: 599 }).optional(),
+      probability: faultProbability.optional(),
+    })
+    .meta({ description: 'The application returns a status instead of doing its work.', ...oneTarget }),
+  delay: z
+    .strictObject({
+      ...targetShape,
+      delay: distributionSchema.meta({ description: 'Time added to the work: a duration or a distribution.' }),
+      probability: faultProbability.optional(),
+    })
+    .meta({ description: 'The application takes longer.', ...oneTarget }),
+  crash: z
+    .strictObject({
+      ...targetShape,
+      readinessDelay: durationSchema
+        .optional()
+        .meta({ description: 'After the restart at `until`, the pod gets traffic again only after this long (default 10s).' }),
+    })
+    .meta({ description: 'Replicas are down: requests in flight are reset, new ones refused; they restart at `until`.', ...oneTarget }),
+  proxyCrash: z
+    .strictObject(targetShape)
+    .meta({ description: "The pods' sidecars (or their node's proxy) crash and restart at `until`: the pods are unreachable meanwhile.", ...oneTarget }),
+  cpuSlowdown: z
+    .strictObject({
+      ...targetShape,
+      factor: z.number().meta({ exclusiveMinimum: 0, description: 'CPU work takes this many times as long: 2 is twice as slow.' }),
+    })
+    .meta({ description: "The target's CPU work is slower (a noisy neighbour, throttling).", ...oneTarget }),
+  partition: z
+    .strictObject({
+      zones: z.array(z.string()).optional().meta({ minItems: 2, maxItems: 2, description: 'The two zones cut off from each other.' }),
+      services: z.array(z.string()).optional().meta({ minItems: 2, maxItems: 2, description: 'The two services cut off from each other.' }),
+    })
+    .meta({ description: 'No packets between two zones, or between two services.', oneOf: [{ required: ['zones'] }, { required: ['services'] }] }),
+  connectFailure: z
+    .strictObject({ ...targetShape, probability: faultProbability.optional() })
+    .meta({ description: 'New connections to the target fail.', ...oneTarget }),
+  controlPlaneOutage: bareEvent('The control plane is down: no pushes, no certificate renewals: {}.'),
+  certificateExpiry: z
+    .strictObject({
+      root: z.boolean().optional().meta({ description: "true: the mesh's root CA expires, until `until` when it is replaced (default false)." }),
+      ...targetShape,
+    })
+    .meta({ description: "Workload certificates expire (a failed rotation): the target's, or with root: true everyone's." }),
+};
+
+const timelineEntrySchema = z
+  .strictObject({
+    at: durationSchema.meta({ description: 'When the event happens, or its window starts.' }),
+    until: durationSchema
+      .optional()
+      .meta({ description: 'When a fault window ends, after `at` (default: never). Rollouts, scales and policy changes happen once and take none.' }),
+    rollout: eventSchemas.rollout.optional(),
+    scale: eventSchemas.scale.optional(),
+    policyChange: eventSchemas.policyChange.optional(),
+    abort: eventSchemas.abort.optional(),
+    delay: eventSchemas.delay.optional(),
+    crash: eventSchemas.crash.optional(),
+    proxyCrash: eventSchemas.proxyCrash.optional(),
+    cpuSlowdown: eventSchemas.cpuSlowdown.optional(),
+    partition: eventSchemas.partition.optional(),
+    connectFailure: eventSchemas.connectFailure.optional(),
+    controlPlaneOutage: eventSchemas.controlPlaneOutage.optional(),
+    certificateExpiry: eventSchemas.certificateExpiry.optional(),
+  })
+  .meta({
+    id: 'timelineEntry',
+    description: 'One event at `at` (a fault: from `at` until `until`): an entry holds exactly one of the event keys.',
+    oneOf: EVENT_KEYS.map((key) => ({ required: [key] })),
+    allOf: [{ if: { anyOf: ONE_SHOT_EVENTS.map((key) => ({ required: [key] })) }, then: { not: { required: ['until'] } } }],
+  });
 
 export const topologyFileSchema = z
   .strictObject({
@@ -219,6 +364,10 @@ export const topologyFileSchema = z
     entrypoints: z
       .record(z.string(), entryPointSchema)
       .meta({ minProperties: 1, description: 'Where load enters, by name.' }),
+    timeline: z
+      .array(timelineEntrySchema)
+      .optional()
+      .meta({ description: 'Things that happen during the run: rollouts, scaling, policy changes and faults, each at a simulated time (any order).' }),
   })
   .meta({
     title: 'meshtax topology',
@@ -230,3 +379,4 @@ export type TopologyFile = z.input<typeof topologyFileSchema>;
 export type ServiceFile = z.input<typeof serviceSchema>;
 export type EntryPointFile = z.input<typeof entryPointSchema>;
 export type NodeFile = z.input<typeof nodeSchema>;
+export type TimelineEntryFile = z.input<typeof timelineEntrySchema>;

@@ -37,7 +37,7 @@ function translate(issue: Issue, base: Path, schema: z.ZodType, root: unknown, o
         return;
       }
       const options = unionOptions(here);
-      const branch = pickBranch(issue.errors);
+      const branch = pickBranch(issue.errors, value);
       if (branch === undefined || options[branch] === undefined) {
         out.push(wrongType(path, here, value));
         return;
@@ -111,20 +111,31 @@ function showValue(value: unknown): string {
  * matched (an object for an object branch, …), the one with fewest
  * complaints, the first on a tie. None matched: a plain type error.
  */
-function pickBranch(branches: readonly (readonly Issue[])[]): number | undefined {
+function pickBranch(branches: readonly (readonly Issue[])[], value: unknown): number | undefined {
   let best: number | undefined;
   for (let i = 0; i < branches.length; i++) {
-    if (isTypeMismatch(branches[i])) continue;
+    if (isTypeMismatch(branches[i], value)) continue;
     if (best === undefined || branches[i].length < branches[best].length) best = i;
   }
   return best;
 }
 
-function isTypeMismatch(issues: readonly Issue[]): boolean {
+/**
+ * A branch of another type than the value: a type error, or a literal
+ * (`none`) offered a mapping or a list — a literal is never one, so
+ * `retries: {attemps: 3}` is a mistake in the mapping, not a wrong `none`.
+ */
+function isTypeMismatch(issues: readonly Issue[], value: unknown): boolean {
   if (issues.length !== 1 || issues[0].path.length !== 0) return false;
   const issue = issues[0];
   if (issue.code === 'invalid_type') return true;
-  return issue.code === 'invalid_union' && issue.discriminator === undefined && issue.errors.length > 0 && issue.errors.every(isTypeMismatch);
+  if (issue.code === 'invalid_value') return value !== null && typeof value === 'object';
+  return (
+    issue.code === 'invalid_union' &&
+    issue.discriminator === undefined &&
+    issue.errors.length > 0 &&
+    issue.errors.every((branch) => isTypeMismatch(branch, value))
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { loadMeshProfile } from '../../sim/mesh/loadProfile.js';
 import { applyOverrides } from '../../sim/mesh/overrides.js';
 import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
-import { ISTIO_SIDECAR, constant, lognormal } from './expected.js';
+import { ISTIO_RESILIENCE, ISTIO_SIDECAR, constant, lognormal } from './expected.js';
 
 const body = 'services:\n  api: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 10/s}\n';
 const topology = (mesh: string, options = {}) => topologyOrThrow(loadTopologySource(`name: t\n${mesh}\n${body}`, 'topologies/t.yaml', options));
@@ -38,10 +38,40 @@ describe('overrides', () => {
     });
   });
 
+  it('change the control plane and the default policy key by key', () => {
+    const mesh = topology(`mesh:
+  profile: istio-sidecar
+  controlPlane: {pushDelay: {dist: lognormal, median: 2s, p99: 10s}, debounceMax: 1s}
+  resilience:
+    timeout: 3s
+    retries: {attempts: 2, backoff: {base: 50ms}, budget: {minPerSecond: 5}}
+    circuitBreaker: {maxRequests: 100}`).mesh;
+    expect(mesh.controlPlane).toEqual({ ...ISTIO_SIDECAR.controlPlane, pushDelay: lognormal(2, 10), debounceMax: 1 });
+    expect(mesh.resilience).toEqual({
+      ...ISTIO_RESILIENCE,
+      timeout: 3,
+      retries: { ...ISTIO_RESILIENCE.retries!, attempts: 2, backoffBase: 0.05, budget: { ratio: 0.2, minPerSecond: 5, window: 10 } },
+      circuitBreaker: { maxConnections: Infinity, maxPending: Infinity, maxRequests: 100 },
+    });
+  });
+
+  it('turn policy blocks off with none', () => {
+    const mesh = topology('mesh: {profile: cilium, resilience: {retries: none, circuitBreaker: none, timeout: none}}').mesh;
+    expect(mesh.resilience).toMatchObject({ retries: null, circuitBreaker: null, timeout: Infinity, connectTimeout: 2 });
+  });
+
   it('leave the loaded profile itself alone', () => {
     const profile = loadMeshProfile('istio-sidecar', '.').profile!;
-    applyOverrides(profile, { profile: 'istio-sidecar', sidecar: { workers: 9, memory: { base: 1 } }, mtls: { enabled: false } });
+    const merged = applyOverrides(profile, {
+      profile: 'istio-sidecar',
+      sidecar: { workers: 9, memory: { base: 1 } },
+      mtls: { enabled: false },
+      controlPlane: { debounce: '1s' },
+      resilience: { retries: { attempts: 9, retryOn: ['5xx'] } },
+    });
     expect(profile).toEqual(ISTIO_SIDECAR);
+    expect(merged.resilience.retries).not.toBe(profile.resilience.retries);
+    expect(merged.resilience.retries?.retryOn).toEqual(['5xx']);
   });
 
   it('may be empty: {profile} alone is the profile', () => {

@@ -14,9 +14,14 @@ import {
   loadMeshProfileSource,
   meshProfilesDir,
 } from '../../sim/mesh/loadProfile.js';
-import { ISTIO_SIDECAR, constant, lognormal } from './expected.js';
+import { ISTIOD, ISTIO_RESILIENCE, ISTIO_SIDECAR, constant, lognormal } from './expected.js';
 
 const BUNDLED = ['cilium', 'istio-ambient', 'istio-ambient-waypoint', 'istio-sidecar', 'linkerd', 'none'];
+
+/** The two blocks every profile needs, for profiles written inline. */
+const CONTROL_AND_POLICY = `controlPlane: {debounce: 0s, debounceMax: 0s, pushDelay: 1s, pushDelayPerProxy: 0, certificateTtl: 24h, renewAt: 0.5, renewJitter: 0.1, renewRetry: 10s}
+resilience: {placement: client, timeout: none, connectTimeout: 1s, retries: none, circuitBreaker: none, outlierDetection: none}
+`;
 
 /** Load a broken profile from test/fixtures/bad/meshes and print its diagnostics; it must not load. */
 function report(name: string): string {
@@ -100,6 +105,81 @@ describe('bundled profiles', () => {
       perKB: 5e-7,
       idleTimeout: 90,
       streamsPerConnection: 1,
+    });
+  });
+
+  it('give every product its control plane and its default policy', () => {
+    const load = (name: string) => loadMeshProfile(name, '.').profile!;
+    for (const name of ['istio-sidecar', 'istio-ambient', 'istio-ambient-waypoint']) expect(load(name).controlPlane).toEqual(ISTIOD);
+    // The waypoint is an Envoy with a sidecar's defaults; ztunnel is L4 and applies none of them.
+    expect(load('istio-ambient-waypoint').resilience).toEqual(ISTIO_RESILIENCE);
+    expect(load('istio-ambient').resilience).toEqual({ ...ISTIO_RESILIENCE, retries: null });
+    expect(load('linkerd').controlPlane).toEqual({
+      debounce: 0,
+      debounceMax: 0,
+      pushDelay: lognormal(0.2, 2),
+      pushDelayPerProxy: 0.001,
+      certificateTtl: 86400,
+      renewAt: 0.7,
+      renewJitter: 0,
+      renewRetry: 10,
+    });
+    expect(load('linkerd').resilience).toEqual({
+      placement: 'mesh',
+      timeout: Infinity,
+      retries: {
+        attempts: 3,
+        perTryTimeout: Infinity,
+        backoffBase: 0,
+        backoffMax: 0,
+        retryOn: ['connect-failure'],
+        differentHost: true,
+        budget: { ratio: 0.2, minPerSecond: 10, window: 10 },
+        maxConcurrentRetries: Infinity,
+      },
+      circuitBreaker: null,
+      outlierDetection: null,
+      connectTimeout: 1,
+    });
+    expect(load('cilium').resilience).toEqual({
+      placement: 'mesh',
+      timeout: 3600,
+      retries: {
+        attempts: 4,
+        perTryTimeout: Infinity,
+        backoffBase: 0.025,
+        backoffMax: 0.25,
+        retryOn: ['5xx', 'connect-failure', 'refused-stream', 'reset'],
+        differentHost: false,
+        budget: null,
+        maxConcurrentRetries: 128,
+      },
+      circuitBreaker: { maxConnections: 1024, maxPending: 1024, maxRequests: 1024 },
+      outlierDetection: null,
+      connectTimeout: 2,
+    });
+    expect(load('cilium').controlPlane.pushDelay).toEqual(lognormal(0.5, 5));
+  });
+
+  it('none leaves the policy to the client library and discovery to Kubernetes', () => {
+    const none = loadMeshProfile('none', '.').profile!;
+    expect(none.resilience).toEqual({
+      placement: 'client',
+      timeout: Infinity,
+      retries: null,
+      circuitBreaker: null,
+      outlierDetection: null,
+      connectTimeout: 30,
+    });
+    expect(none.controlPlane).toEqual({
+      debounce: 0,
+      debounceMax: 0,
+      pushDelay: lognormal(1, 5),
+      pushDelayPerProxy: 0,
+      certificateTtl: 86400,
+      renewAt: 0.5,
+      renewJitter: 0.1,
+      renewRetry: 10,
     });
   });
 
@@ -251,6 +331,53 @@ describe('profile diagnostics', () => {
     `);
   });
 
+  it('requires a control plane and a resilience policy in every profile', () => {
+    expect(report('no-policy.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/no-policy.yaml:2:1: error[missing-key]: controlPlane: missing required key "controlPlane"
+          2 | name: old
+            | ^
+        hint: add controlPlane: the control plane (istiod or its equivalent; with no mesh, the clients' service discovery): how config changes reach the proxies, and how workload certificates are renewed
+
+      test/fixtures/bad/meshes/no-policy.yaml:2:1: error[missing-key]: resilience: missing required key "resilience"
+          2 | name: old
+            | ^
+        hint: add resilience: the product's default resilience policy for every call; services may change it
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks the control plane and the policy: values, renewal window, back-off order, placement', () => {
+    expect(report('bad-policy.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/meshes/bad-policy.yaml:8:49: error[bad-distribution]: controlPlane.pushDelay.p99: lognormal p99 (500ms) must be greater than the median (1s)
+          8 |   pushDelay: {dist: lognormal, median: 1s, p99: 500ms}
+            |                                                 ^
+        hint: p99 is the value 99 % of draws stay under, so it exceeds the median; for a fixed value write the duration alone
+
+      test/fixtures/bad/meshes/bad-policy.yaml:10:19: error[out-of-range]: controlPlane.certificateTtl: certificateTtl must be greater than 0, got 0s
+         10 |   certificateTtl: 0s
+            |                   ^
+        hint: the lifetime of a workload certificate, greater than 0; Istio issues them for 24h
+
+      test/fixtures/bad/meshes/bad-policy.yaml:12:16: error[out-of-range]: controlPlane.renewJitter: renewAt + renewJitter is 1.1 (0.8 + 0.3), more than 1: a certificate could expire before its renewal starts
+         12 |   renewJitter: 0.3
+            |                ^
+        hint: renewal starts at renewAt × the lifetime plus up to renewJitter × the lifetime at random (Istio: 0.5 and a little jitter); renewAt is in (0, 1], renewJitter in [0, 1), and together at most 1
+
+      test/fixtures/bad/meshes/bad-policy.yaml:15:14: error[not-applicable]: resilience.placement: placement mesh does not apply to mode none
+         15 |   placement: mesh
+            |              ^
+        hint: mode none has no proxy to run the policy in: write placement: client (the client library of each application)
+
+      test/fixtures/bad/meshes/bad-policy.yaml:21:33: error[out-of-range]: resilience.retries.backoff.max: backoff max (25ms) is less than base (250ms)
+         21 |     backoff: {base: 250ms, max: 25ms}
+            |                                 ^
+        hint: the back-off bound starts at base and doubles per retry up to max, so max must be at least base (Envoy: 25ms and 250ms)
+
+      5 errors, 0 warnings"
+    `);
+  });
+
   it('reports an empty profile with a hint for profiles', () => {
     expect(formatDiagnostics(loadMeshProfileSource('', 'empty.yaml').diagnostics)).toMatchInlineSnapshot(`
       "empty.yaml:1:1: error[empty-file]: the file is empty
@@ -261,14 +388,14 @@ describe('profile diagnostics', () => {
   });
 
   it('lets a mode none profile leave out mtls (then off), sources and proxies', () => {
-    const { profile, diagnostics } = loadMeshProfileSource('name: bare\ndescription: nothing\nmode: none\n', 'bare.yaml');
+    const { profile, diagnostics } = loadMeshProfileSource(`name: bare\ndescription: nothing\nmode: none\n${CONTROL_AND_POLICY}`, 'bare.yaml');
     expect(diagnostics).toEqual([]);
     expect(profile).toMatchObject({ name: 'bare', sources: [], sidecar: null, nodeProxy: null, waypoint: null, gateway: null, mtls: { enabled: false } });
   });
 
   it('rejects a gateway in mode none and a waypoint in mode sidecar', () => {
     const gateway = '{replicas: 1, workers: 1, requestCost: 1us, responseCost: 1us, perKB: 0, telemetryCost: 0, idleCpu: 0, memory: {base: 1MB, perConnection: 0, perEndpoint: 0}}';
-    const none = loadMeshProfileSource(`name: n\ndescription: d\nmode: none\ngateway: ${gateway}\n`, 'n.yaml');
+    const none = loadMeshProfileSource(`name: n\ndescription: d\nmode: none\ngateway: ${gateway}\n${CONTROL_AND_POLICY}`, 'n.yaml');
     expect(none.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['not-applicable gateway']);
     const istio = readFileSync('topologies/meshes/istio-ambient-waypoint.yaml', 'utf8').replace('mode: ambient', 'mode: sidecar');
     const sidecar = loadMeshProfileSource(istio, 'w.yaml');

@@ -44,7 +44,7 @@ describe('structure', () => {
       "test/fixtures/bad/unknown-key.yaml:4:5: error[unknown-key]: services.api.replics: unknown key "replics"
           4 |     replics: 2
             |     ^
-        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, calls
+        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, resilience, calls
 
       1 error, 0 warnings"
     `);
@@ -109,7 +109,7 @@ describe('structure', () => {
       test/fixtures/bad/bad.json:7:7: error[unknown-key]: services.api.loadbalancer: unknown key "loadbalancer"
           7 |       "loadbalancer": "random"
             |       ^
-        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, calls
+        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, resilience, calls
 
       2 errors, 0 warnings"
     `);
@@ -485,6 +485,282 @@ describe('nodes, mesh and costs', () => {
         hint: requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2
 
       3 errors, 0 warnings"
+    `);
+  });
+});
+
+describe('timeline', () => {
+  it('holds one event per timeline entry, and lists the events', () => {
+    expect(report('timeline-two-events.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-two-events.yaml:12:5: error[conflicting-keys]: timeline[0].delay: a timeline entry holds one event, this one has 2: abort, delay
+         12 |     delay: {service: ratings, delay: 100ms}
+            |     ^
+        hint: give each event an entry of its own; entries may share \`at\` and \`until\`. Events: rollout, scale, policyChange, abort, delay, crash, proxyCrash, cpuSlowdown, partition, connectFailure, controlPlaneOutage, certificateExpiry
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('reports a timeline entry with no event', () => {
+    expect(report('timeline-no-event.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-no-event.yaml:9:5: error[missing-key]: timeline[0]: this timeline entry has no event
+          9 |   - {at: 10s, until: 20s}
+            |     ^
+        hint: add one event to it: rollout, scale, policyChange, abort, delay, crash, proxyCrash, cpuSlowdown, partition, connectFailure, controlPlaneOutage, certificateExpiry
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('suggests the event that was probably meant', () => {
+    expect(report('timeline-unknown-event.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-unknown-event.yaml:9:27: error[unknown-key]: timeline[0].abrot: unknown key "abrot"
+          9 |   - {at: 10s, until: 20s, abrot: {service: ratings}}
+            |                           ^
+        hint: did you mean "abort"? allowed keys here: at, until, rollout, scale, policyChange, abort, delay, crash, proxyCrash, cpuSlowdown, partition, connectFailure, controlPlaneOutage, certificateExpiry
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('requires until to come after at', () => {
+    expect(report('timeline-window.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-window.yaml:9:22: error[bad-window]: timeline[0].until: until (10s) must come after at (20s)
+          9 |   - {at: 20s, until: 10s, crash: {service: ratings}}
+            |                      ^
+        hint: a fault lasts from at to until; leave until out for one that lasts to the end of the run
+
+      test/fixtures/bad/timeline-window.yaml:10:22: error[bad-window]: timeline[1].until: until (30s) must come after at (30s)
+         10 |   - {at: 30s, until: 30s, proxyCrash: {service: ratings}}
+            |                      ^
+        hint: a fault lasts from at to until; leave until out for one that lasts to the end of the run
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('rejects until on a one-shot event', () => {
+    expect(report('timeline-until-rollout.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-until-rollout.yaml:10:5: error[not-applicable]: timeline[0].until: until does not apply to a rollout
+         10 |     until: 60s
+            |     ^
+        hint: a rollout happens once, at \`at\`, and takes as long as its pods need; remove until
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('names the replicas a service has', () => {
+    expect(report('timeline-replica.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-replica.yaml:9:44: error[unknown-replica]: timeline[0].crash.replica: replica "reviews-9" does not exist: reviews has 3 replicas (reviews-0 to reviews-2)
+          9 |   - {at: 40s, until: 45s, crash: {replica: reviews-9}}
+            |                                            ^
+        hint: replicas are numbered from 0 to replicas − 1; pick one of them, or give reviews more replicas (or scale it up earlier on the timeline)
+
+      1 error, 0 warnings"
+    `);
+  });
+
+  it('checks partitions: zones or services, two of them, known ones', () => {
+    expect(report('timeline-partition.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-partition.yaml:9:64: error[conflicting-keys]: timeline[0].partition.services: zones and services are both given
+          9 |   - {at: 40s, until: 50s, partition: {zones: [zone-a, zone-b], services: [reviews, ratings]}}
+            |                                                                ^
+        hint: a partition cuts two zones apart, or two services: keep one, and add another entry for the other
+
+      test/fixtures/bad/timeline-partition.yaml:10:55: error[unknown-zone]: timeline[1].partition.zones[1]: unknown zone "zone-c"
+         10 |   - {at: 40s, until: 50s, partition: {zones: [zone-a, zone-c]}}
+            |                                                       ^
+        hint: did you mean "zone-a"? known zones: zone-a, zone-b
+
+      test/fixtures/bad/timeline-partition.yaml:11:49: error[bad-partition]: timeline[2].partition.services: a partition is between two services, got 1
+         11 |   - {at: 40s, until: 50s, partition: {services: [reviews]}}
+            |                                                 ^
+        hint: list two different services; to cut one off from several, add an entry per pair (they may share at and until)
+
+      3 errors, 0 warnings"
+    `);
+  });
+
+  it('checks statuses, probabilities and factors of faults', () => {
+    expect(report('timeline-values.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-values.yaml:9:61: error[out-of-range]: timeline[0].abort.status: status 700 is not an HTTP status from 200 to 599
+          9 |   - {at: 10s, until: 20s, abort: {service: ratings, status: 700, probability: -0.5}}
+            |                                                             ^
+        hint: an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500
+
+      test/fixtures/bad/timeline-values.yaml:9:79: error[out-of-range]: timeline[0].abort.probability: probability -0.5 is outside [0, 1]
+          9 |   - {at: 10s, until: 20s, abort: {service: ratings, status: 700, probability: -0.5}}
+            |                                                                               ^
+        hint: a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)
+
+      test/fixtures/bad/timeline-values.yaml:10:75: error[out-of-range]: timeline[1].connectFailure.probability: probability 1.5 is outside [0, 1]
+         10 |   - {at: 10s, until: 20s, connectFailure: {service: ratings, probability: 1.5}}
+            |                                                                           ^
+        hint: a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)
+
+      test/fixtures/bad/timeline-values.yaml:11:67: error[out-of-range]: timeline[2].cpuSlowdown.factor: factor must be greater than 0, got 0
+         11 |   - {at: 10s, until: 20s, cpuSlowdown: {service: ratings, factor: 0}}
+            |                                                                   ^
+        hint: factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long
+
+      4 errors, 0 warnings"
+    `);
+  });
+
+  it('checks the targets of faults', () => {
+    expect(report('timeline-target.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/timeline-target.yaml:9:34: error[missing-key]: timeline[0].abort: abort needs a target: service or replica
+          9 |   - {at: 10s, until: 20s, abort: {status: 500}}
+            |                                  ^
+        hint: add service: <name> for every replica of a service, or replica: <service>-<ordinal> for one, e.g. replica: ratings-0
+
+      test/fixtures/bad/timeline-target.yaml:10:53: error[conflicting-keys]: timeline[1].crash.replica: service and replica are both given
+         10 |   - {at: 10s, until: 20s, crash: {service: ratings, replica: ratings-0}}
+            |                                                     ^
+        hint: keep one: service for every replica of a service, replica for one of them (e.g. reviews-0)
+
+      test/fixtures/bad/timeline-target.yaml:11:44: error[unknown-service]: timeline[2].delay.service: unknown service "ratigns"
+         11 |   - {at: 10s, until: 20s, delay: {service: ratigns, delay: 5ms}}
+            |                                            ^
+        hint: did you mean "ratings"? known services: ratings, reviews
+
+      test/fixtures/bad/timeline-target.yaml:12:47: error[conflicting-keys]: timeline[3].certificateExpiry.service: root and service are both given
+         12 |   - {at: 10s, certificateExpiry: {root: true, service: ratings}}
+            |                                               ^
+        hint: root: true expires the mesh's root CA, which every workload certificate chains to; for the certificates of one service, remove root
+
+      test/fixtures/bad/timeline-target.yaml:13:34: error[missing-key]: timeline[4].certificateExpiry: certificateExpiry needs root: true, a service or a replica
+         13 |   - {at: 10s, certificateExpiry: {}}
+            |                                  ^
+        hint: add root: true for the mesh's root CA, service: <name> for a service's certificates, or replica: <service>-<ordinal> for one pod's, e.g. replica: ratings-0
+
+      5 errors, 0 warnings"
+    `);
+  });
+});
+
+describe('resilience', () => {
+  it('suggests the retry condition that was probably meant', () => {
+    expect(report('retry-condition.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/retry-condition.yaml:9:24: error[invalid-value]: services.reviews.resilience.retries.retryOn[1]: "retriable-status-codes" is not allowed here; expected one of connect-failure, refused-stream, unavailable, retriable-status, 5xx, reset, timeout
+          9 |         retryOn: [5xx, retriable-status-codes, gateway-error]
+            |                        ^
+        hint: did you mean "retriable-status"?
+
+      test/fixtures/bad/retry-condition.yaml:9:48: error[invalid-value]: services.reviews.resilience.retries.retryOn[2]: "gateway-error" is not allowed here; expected one of connect-failure, refused-stream, unavailable, retriable-status, 5xx, reset, timeout
+          9 |         retryOn: [5xx, retriable-status-codes, gateway-error]
+            |                                                ^
+
+      2 errors, 0 warnings"
+    `);
+  });
+
+  it('checks a retry budget, and warns about a ratio that looks like a percentage', () => {
+    expect(report('budget-ratio.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/budget-ratio.yaml:8:33: error[out-of-range]: services.reviews.resilience.retries.budget.ratio: ratio must not be negative, got -0.2
+          8 |       retries: {budget: {ratio: -0.2, window: 0s}}
+            |                                 ^
+        hint: ratio is a fraction of the calls that retries may add: 0.2 lets them add 20 % (Linkerd's default)
+
+      test/fixtures/bad/budget-ratio.yaml:8:47: error[out-of-range]: services.reviews.resilience.retries.budget.window: budget window must be greater than 0, got 0s
+          8 |       retries: {budget: {ratio: -0.2, window: 0s}}
+            |                                               ^
+        hint: use a duration greater than 0, e.g. 1ms
+
+      test/fixtures/bad/budget-ratio.yaml:12:33: warning[unlikely-value]: services.ratings.resilience.retries.budget.ratio: a budget ratio of 20 lets retries add 2000 % to the calls
+         12 |       retries: {budget: {ratio: 20}}
+            |                                 ^
+        hint: ratio is a fraction of the calls that retries may add: 0.2 lets them add 20 % (Linkerd's default)
+
+      2 errors, 1 warning"
+    `);
+  });
+
+  it('points at unknown keys of a resilience override and at values that are not none', () => {
+    expect(report('resilience-key.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/resilience-key.yaml:7:7: error[unknown-key]: services.reviews.resilience.timout: unknown key "timout"
+          7 |       timout: 2s
+            |       ^
+        hint: did you mean "timeout"? allowed keys here: placement, timeout, connectTimeout, retries, circuitBreaker, outlierDetection
+
+      test/fixtures/bad/resilience-key.yaml:8:30: error[unknown-key]: services.reviews.resilience.retries.perTryTimout: unknown key "perTryTimout"
+          8 |       retries: {attempts: 3, perTryTimout: 300ms}
+            |                              ^
+        hint: did you mean "perTryTimeout"? allowed keys here: attempts, perTryTimeout, backoff, retryOn, differentHost, budget, maxConcurrentRetries
+
+      test/fixtures/bad/resilience-key.yaml:11:27: error[invalid-value]: services.ratings.resilience.retries: "off" is not allowed here; expected none, or a mapping like {attempts: 3, perTryTimeout: 300ms}
+         11 |     resilience: {retries: off, placement: proxy, circuitBreaker: {maxRequests: 10, maxRetries: 3}}
+            |                           ^
+        hint: retries: retries off (none), or changes to them key by key; given where the profile has none, the keys left out are Istio's defaults
+
+      test/fixtures/bad/resilience-key.yaml:11:43: error[invalid-value]: services.ratings.resilience.placement: "proxy" is not allowed here; expected one of mesh, client
+         11 |     resilience: {retries: off, placement: proxy, circuitBreaker: {maxRequests: 10, maxRetries: 3}}
+            |                                           ^
+
+      test/fixtures/bad/resilience-key.yaml:11:84: error[unknown-key]: services.ratings.resilience.circuitBreaker.maxRetries: unknown key "maxRetries"
+         11 |     resilience: {retries: off, placement: proxy, circuitBreaker: {maxRequests: 10, maxRetries: 3}}
+            |                                                                                    ^
+        hint: allowed keys here: maxConnections, maxPending, maxRequests
+
+      5 errors, 0 warnings"
+    `);
+  });
+
+  it('checks the units and ranges of a resilience override', () => {
+    expect(report('resilience-values.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/resilience-values.yaml:7:16: error[out-of-range]: services.reviews.resilience.timeout: timeout must be greater than 0, got 0s
+          7 |       timeout: 0s
+            |                ^
+        hint: a deadline for the whole call, retries included, greater than 0 (e.g. 2s), or none for no deadline
+
+      test/fixtures/bad/resilience-values.yaml:8:27: error[out-of-range]: services.reviews.resilience.retries.attempts: attempts must be an integer ≥ 1, got 0
+          8 |       retries: {attempts: 0, perTryTimeout: -300ms, retryOn: [], maxConcurrentRetries: 0}
+            |                           ^
+        hint: attempts counts every try, the first included: 3 is the first try and 2 retries; for no retries write retries: none
+
+      test/fixtures/bad/resilience-values.yaml:8:45: error[out-of-range]: services.reviews.resilience.retries.perTryTimeout: perTryTimeout must be greater than 0, got -300ms
+          8 |       retries: {attempts: 0, perTryTimeout: -300ms, retryOn: [], maxConcurrentRetries: 0}
+            |                                             ^
+        hint: a deadline for each try, greater than 0 (e.g. 300ms), or none for no deadline
+
+      test/fixtures/bad/resilience-values.yaml:8:62: error[empty]: services.reviews.resilience.retries.retryOn: retryOn is empty
+          8 |       retries: {attempts: 0, perTryTimeout: -300ms, retryOn: [], maxConcurrentRetries: 0}
+            |                                                              ^
+        hint: list the failures that are retried, e.g. [connect-failure, 5xx]; to turn retries off write retries: none
+
+      test/fixtures/bad/resilience-values.yaml:8:88: error[out-of-range]: services.reviews.resilience.retries.maxConcurrentRetries: maxConcurrentRetries must be an integer ≥ 1, got 0
+          8 |       retries: {attempts: 0, perTryTimeout: -300ms, retryOn: [], maxConcurrentRetries: 0}
+            |                                                                                        ^
+        hint: retries in flight at once to the service, at least 1 (Envoy's default is 3), or none for no limit (Istio's)
+
+      test/fixtures/bad/resilience-values.yaml:9:37: error[out-of-range]: services.reviews.resilience.circuitBreaker.maxRequests: maxRequests must be an integer ≥ 1, got 0
+          9 |       circuitBreaker: {maxRequests: 0}
+            |                                     ^
+        hint: circuit breaker thresholds are counts: maxConnections and maxRequests at least 1, maxPending 0 or more (Envoy's defaults are 1024)
+
+      test/fixtures/bad/resilience-values.yaml:10:65: error[out-of-range]: services.reviews.resilience.outlierDetection.maxEjectionPercent: maxEjectionPercent 150 is outside [0, 100]
+         10 |       outlierDetection: {consecutive5xx: 5, maxEjectionPercent: 150}
+            |                                                                 ^
+        hint: a percentage of the service's hosts, from 0 to 100 (Envoy: 10)
+
+      7 errors, 0 warnings"
+    `);
+  });
+
+  it('checks control plane and policy overrides against the profile they change', () => {
+    expect(report('mesh-policy-override.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/mesh-policy-override.yaml:4:27: error[out-of-range]: mesh.controlPlane.renewAt: renewAt + renewJitter is 1.05 (0.95 + 0.1), more than 1: a certificate could expire before its renewal starts
+          4 |   controlPlane: {renewAt: 0.95}
+            |                           ^
+        hint: renewal starts at renewAt × the lifetime plus up to renewJitter × the lifetime at random (Istio: 0.5 and a little jitter); renewAt is in (0, 1], renewJitter in [0, 1), and together at most 1
+
+      test/fixtures/bad/mesh-policy-override.yaml:5:27: error[not-applicable]: mesh.resilience.placement: placement mesh does not apply to profile "none" (mode none)
+          5 |   resilience: {placement: mesh}
+            |                           ^
+        hint: mode none has no proxy to run the policy in: write placement: client (the client library of each application)
+
+      2 errors, 0 warnings"
     `);
   });
 });

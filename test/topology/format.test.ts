@@ -73,4 +73,10 @@ describe('closest', () => {
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('same', 'same')).toBe(0);
   });
+
+  it('counts a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('abrot', 'abort')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(closest('abrot', ['rollout', 'abort', 'delay'])).toBe('abort');
+  });
 });

@@ -24,7 +24,20 @@ describe('topology JSON Schema', () => {
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(['name', 'services', 'entrypoints']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(properties)).toEqual(['$schema', 'name', 'description', 'zones', 'nodes', 'mesh', 'costs', 'network', 'simulation', 'services', 'entrypoints']);
+    expect(Object.keys(properties)).toEqual([
+      '$schema',
+      'name',
+      'description',
+      'zones',
+      'nodes',
+      'mesh',
+      'costs',
+      'network',
+      'simulation',
+      'services',
+      'entrypoints',
+      'timeline',
+    ]);
   });
 
   it('describes services, with serviceTime required and unknown keys rejected', () => {
@@ -47,15 +60,19 @@ describe('topology JSON Schema', () => {
   it('defines the shared pieces once', () => {
     expect(Object.keys(defs).sort()).toEqual([
       'bandwidth',
+      'controlPlaneOverride',
       'distribution',
       'duration',
+      'durationOrNone',
       'meshProfileRef',
       'mtlsOverride',
       'proxyOverride',
       'rate',
       'replicatedProxyOverride',
+      'resilienceOverride',
       'size',
       'step',
+      'timelineEntry',
     ]);
     expect(defs.step.anyOf).toHaveLength(4);
     const distributions = ((defs.distribution.anyOf as Json[])[1].oneOf as Json[]).map((d) => ((d.properties as Json).dist as Json).const);
@@ -80,5 +97,43 @@ describe('topology JSON Schema', () => {
     expect(service.l7).toMatchObject({ type: 'boolean' });
     const entry = ((properties.entrypoints as Json).additionalProperties as Json).properties as Json;
     expect(entry.via).toMatchObject({ enum: ['gateway', 'direct', 'mesh'] });
+  });
+
+  it('gives services and the mesh the same resilience overrides', () => {
+    const service = ((properties.services as Json).additionalProperties as Json).properties as Record<string, Json>;
+    expect(service.resilience).toMatchObject({ $ref: '#/$defs/resilienceOverride' });
+    const overrides = (properties.mesh.anyOf as Json[])[1].properties as Record<string, Json>;
+    expect(overrides.resilience).toMatchObject({ $ref: '#/$defs/resilienceOverride' });
+    expect(overrides.controlPlane).toMatchObject({ $ref: '#/$defs/controlPlaneOverride' });
+    expect(defs.resilienceOverride.required).toBeUndefined();
+    expect(defs.resilienceOverride.additionalProperties).toBe(false);
+  });
+
+  it('describes timeline entries: one event each, one-shot events without until, targets by service or replica', () => {
+    expect(properties.timeline).toMatchObject({ type: 'array', items: { $ref: '#/$defs/timelineEntry' } });
+    const entry = defs.timelineEntry;
+    expect(entry.required).toEqual(['at']);
+    const events = (entry.oneOf as Json[]).map((rule) => (rule.required as string[])[0]);
+    expect(events).toEqual([
+      'rollout',
+      'scale',
+      'policyChange',
+      'abort',
+      'delay',
+      'crash',
+      'proxyCrash',
+      'cpuSlowdown',
+      'partition',
+      'connectFailure',
+      'controlPlaneOutage',
+      'certificateExpiry',
+    ]);
+    expect(Object.keys(entry.properties as Json)).toEqual(['at', 'until', ...events]);
+    expect(entry.allOf).toEqual([
+      { if: { anyOf: [{ required: ['rollout'] }, { required: ['scale'] }, { required: ['policyChange'] }] }, then: { not: { required: ['until'] } } },
+    ]);
+    const abort = (entry.properties as Record<string, Json>).abort;
+    expect(abort.oneOf).toEqual([{ required: ['service'] }, { required: ['replica'] }]);
+    expect((abort.properties as Record<string, Json>).status).toMatchObject({ type: 'integer', minimum: 200, maximum: 599 });
   });
 });

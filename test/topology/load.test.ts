@@ -4,10 +4,13 @@ import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
 import { listMeshProfiles, loadMeshProfile } from '../../sim/mesh/loadProfile.js';
 import type { Topology } from '../../sim/topology/types.js';
-import { ISTIO_SIDECAR, lognormal } from '../mesh/expected.js';
+import { ISTIO_RESILIENCE, ISTIO_SIDECAR, lognormal } from '../mesh/expected.js';
 
 /** The `none` profile every topology without a `mesh:` key runs under. */
-const NONE = loadMeshProfile('none', '.').profile;
+const NONE = loadMeshProfile('none', '.').profile!;
+
+/** full.yaml's `mesh: {resilience: …}` over Istio's defaults: what its services get unless they say otherwise. */
+const FULL_RESILIENCE = { ...ISTIO_RESILIENCE, timeout: 5, retries: { ...ISTIO_RESILIENCE.retries!, perTryTimeout: 1 } };
 
 const full: Topology = {
   name: 'fullshop',
@@ -29,8 +32,11 @@ const full: Topology = {
     },
     gateway: { ...(ISTIO_SIDECAR.gateway as NonNullable<typeof ISTIO_SIDECAR.gateway>), replicas: 3 },
     mtls: { ...ISTIO_SIDECAR.mtls, enabled: false, idleTimeout: 600 },
+    controlPlane: { ...ISTIO_SIDECAR.controlPlane, pushDelay: { kind: 'constant', value: 1 } },
+    resilience: FULL_RESILIENCE,
   },
   costs: { vcpuHour: 0.05, gbHour: 0.006, projectPods: 500 },
+  timeline: [{ kind: 'crash', at: 30, until: 40, target: { replica: { service: 'ratings', ordinal: 0 } }, readinessDelay: 10 }],
   network: {
     sameNode: { kind: 'constant', value: 0.00001 },
     sameZone: { kind: 'constant', value: 0.00005 },
@@ -43,6 +49,8 @@ const full: Topology = {
       nodes: ['node-a2'],
       ioTime: { kind: 'exponential', mean: 0.005 },
       l7: true,
+      // The service's own over the mesh's: placement and attempts changed, the rest as the mesh has it.
+      resilience: { ...FULL_RESILIENCE, placement: 'client', retries: { ...FULL_RESILIENCE.retries, attempts: 2 } },
       replicas: 2,
       workers: 4,
       queue: 100,
@@ -147,6 +155,7 @@ function service(name: string, overrides: Partial<Topology['services'][number]>)
     nodes: ['node-a1', 'node-b1', 'node-a2'],
     ioTime: { kind: 'constant', value: 0 },
     l7: false,
+    resilience: FULL_RESILIENCE,
     replicas: 1,
     workers: 1,
     queue: Infinity,
@@ -177,6 +186,7 @@ describe('loadTopologyFile', () => {
       nodes: [{ name: 'default-node', zone: 'default', cores: 8, cpu: 'dedicated' }],
       mesh: NONE,
       costs: { vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 },
+      timeline: [],
       network: { sameZone: { kind: 'constant', value: 0 }, crossZone: { kind: 'constant', value: 0 }, bandwidth: Infinity },
       services: [
         {
@@ -184,6 +194,7 @@ describe('loadTopologyFile', () => {
           nodes: ['default-node'],
           ioTime: { kind: 'constant', value: 0 },
           l7: false,
+          resilience: NONE.resilience,
           replicas: 3,
           workers: 1,
           queue: Infinity,
@@ -199,6 +210,7 @@ describe('loadTopologyFile', () => {
           nodes: ['default-node'],
           ioTime: { kind: 'constant', value: 0 },
           l7: false,
+          resilience: NONE.resilience,
           replicas: 1,
           workers: 1,
           queue: Infinity,

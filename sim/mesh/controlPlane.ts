@@ -1,0 +1,72 @@
+/**
+ * The control plane block of a profile — push debouncing and delay,
+ * certificate lifetime and renewal — and a topology's changes to it.
+ */
+import { checkDistribution, checkDuration, checkRange, type Scalar } from '../topology/checkScalars.js';
+import type { Path } from '../topology/locate.js';
+import * as msg from '../topology/messages.js';
+import { normalizeDist, seconds } from '../topology/normalize.js';
+import { error, type Problem } from '../topology/problem.js';
+import type { ControlPlane } from '../topology/types.js';
+import type { ControlPlaneFile, ControlPlaneOverrideFile } from './profileSchema.js';
+
+export function normalizeControlPlane(c: ControlPlaneFile): ControlPlane {
+  return {
+    debounce: seconds(c.debounce),
+    debounceMax: seconds(c.debounceMax),
+    pushDelay: normalizeDist(c.pushDelay),
+    pushDelayPerProxy: seconds(c.pushDelayPerProxy),
+    certificateTtl: seconds(c.certificateTtl),
+    renewAt: c.renewAt,
+    renewJitter: c.renewJitter,
+    renewRetry: seconds(c.renewRetry),
+  };
+}
+
+export function mergeControlPlane(base: ControlPlane, o: ControlPlaneOverrideFile): ControlPlane {
+  const time = (value: Scalar | undefined, fallback: number) => (value === undefined ? fallback : seconds(value));
+  return {
+    debounce: time(o.debounce, base.debounce),
+    debounceMax: time(o.debounceMax, base.debounceMax),
+    pushDelay: o.pushDelay === undefined ? base.pushDelay : normalizeDist(o.pushDelay),
+    pushDelayPerProxy: time(o.pushDelayPerProxy, base.pushDelayPerProxy),
+    certificateTtl: time(o.certificateTtl, base.certificateTtl),
+    renewAt: o.renewAt ?? base.renewAt,
+    renewJitter: o.renewJitter ?? base.renewJitter,
+    renewRetry: time(o.renewRetry, base.renewRetry),
+  };
+}
+
+/** The values present, complete in a profile or partial in an override; the renewal window when both ends are given here. */
+export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideFile, path: Path): void {
+  const at = (key: string): Path => [...path, key];
+  if (c.debounce !== undefined) checkDuration(out, c.debounce, at('debounce'), 'debounce', 'nonnegative');
+  if (c.debounceMax !== undefined) checkDuration(out, c.debounceMax, at('debounceMax'), 'debounceMax', 'nonnegative');
+  if (c.pushDelay !== undefined) checkDistribution(out, c.pushDelay, at('pushDelay'), 'pushDelay');
+  if (c.pushDelayPerProxy !== undefined) checkDuration(out, c.pushDelayPerProxy, at('pushDelayPerProxy'), 'pushDelayPerProxy', 'nonnegative');
+  if (c.certificateTtl !== undefined) checkDuration(out, c.certificateTtl, at('certificateTtl'), 'certificateTtl', 'positive', msg.certificateTtlHint());
+  if (c.renewRetry !== undefined) checkDuration(out, c.renewRetry, at('renewRetry'), 'renewRetry', 'positive', msg.renewRetryHint());
+  const renewAt = c.renewAt === undefined ? undefined : checkRange(out, c.renewAt, at('renewAt'), 'renewAt', { min: 0, minExclusive: true, max: 1 }, msg.renewHint());
+  const jitter =
+    c.renewJitter === undefined ? undefined : checkRange(out, c.renewJitter, at('renewJitter'), 'renewJitter', { min: 0, max: 1, maxExclusive: true }, msg.renewHint());
+  if (renewAt !== undefined && jitter !== undefined) out.push(...renewalWindow(renewAt, jitter, at('renewJitter')));
+}
+
+/**
+ * Renewal must be able to start before the certificate expires: renewAt +
+ * renewJitter ≤ 1. For an override, on the merged values, at the key it set
+ * (when it set one of them and both are in range).
+ */
+export function checkMergedControlPlane(merged: ControlPlane, o: ControlPlaneOverrideFile, path: Path): Problem[] {
+  if (o.renewAt === undefined && o.renewJitter === undefined) return [];
+  if (o.renewAt !== undefined && o.renewJitter !== undefined) return []; // checked with the values
+  const inRange = merged.renewAt > 0 && merged.renewAt <= 1 && merged.renewJitter >= 0 && merged.renewJitter < 1;
+  if (!inRange) return [];
+  return renewalWindow(merged.renewAt, merged.renewJitter, [...path, o.renewAt !== undefined ? 'renewAt' : 'renewJitter']);
+}
+
+function renewalWindow(renewAt: number, jitter: number, path: Path): Problem[] {
+  // Compared in millionths, so that 0.7 + 0.3 (0.9999999999999999 or 1.0000000000000002 in doubles) is 1.
+  if (Math.round((renewAt + jitter) * 1e6) <= 1e6) return [];
+  return [error('out-of-range', path, msg.renewalTooLate(renewAt, jitter), msg.renewHint())];
+}
