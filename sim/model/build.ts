@@ -1,5 +1,6 @@
-import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile } from '../topology/types.js';
+import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent } from '../topology/types.js';
 import { compileSampler, type Sampler } from './sampler.js';
+import { planLifecycle, type LifecycleAction } from './lifecycle.js';
 
 /**
  * The runtime model: the topology turned into indexed arrays the simulation
@@ -35,8 +36,12 @@ export interface RuntimeService {
   responseSize: number;
   l7: boolean;
   calls: CompiledStep[];
-  /** Global replica ids of this service's replicas, in replica order. */
+  /** Global replica ids of every pod the service will have (initial ones first), in slot order. */
   replicas: number[];
+  /** How many of those exist at the start. */
+  initialReplicas: number;
+  /** How calls to it behave; placement is 'client' when there is no mesh proxy to run it. */
+  resilience: ResiliencePolicy;
 }
 
 export interface RuntimeNode {
@@ -56,6 +61,8 @@ export interface RuntimeReplica {
   zone: number;
   /** Its sidecar proxy in sidecar mode, else -1. */
   sidecar: number;
+  /** Exists at the start (later pods come from rollouts and scaling). */
+  initial: boolean;
 }
 
 export type ProxyKind = 'sidecar' | 'node-proxy' | 'waypoint' | 'gateway';
@@ -122,6 +129,15 @@ export interface RuntimeModel {
   waypoints: number[];
   entries: RuntimeEntry[];
   mtls: RuntimeMtls;
+  /** Pod starts, readiness and stops that rollouts and scaling cause, in time order (global replica ids). */
+  lifecycle: Array<LifecycleAction & { replica: number }>;
+  timeline: TimelineEvent[];
+  /**
+   * Routers: whatever picks an endpoint and holds a view of the endpoints —
+   * proxies (0…P−1), then pods calling with no proxy (P…P+R−1, client
+   * libraries), then entry points' clients (P+R…).
+   */
+  routerCount: number;
   sameNode: Sampler;
   sameZone: Sampler;
   crossZone: Sampler;
@@ -184,11 +200,12 @@ export function buildModel(topology: Topology): RuntimeModel {
     mesh.mode === 'ambient' && mesh.nodeProxy ? addProxy('node-proxy', n.name, -1, n.index, mesh.nodeProxy) : -1,
   );
 
+  const plan = planLifecycle(topology);
   const replicas: RuntimeReplica[] = [];
   const services: RuntimeService[] = topology.services.map((s, index) => {
     const allowed = s.nodes.map((n) => lookup(nodeIndex, 'node', n));
     const ids: number[] = [];
-    for (let ordinal = 0; ordinal < s.replicas; ordinal++) {
+    for (let ordinal = 0; ordinal < plan.slots[index]; ordinal++) {
       const id = replicas.length;
       // Round robin over the allowed nodes, which the loader interleaves
       // across zones, as a scheduler with topology spread constraints would.
@@ -196,7 +213,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       const sidecar = mesh.mode === 'sidecar' && mesh.sidecar
         ? addProxy('sidecar', `${s.name}-${ordinal}`, index, node, mesh.sidecar)
         : -1;
-      replicas.push({ id, service: index, ordinal, node, zone: nodes[node].zone, sidecar });
+      replicas.push({ id, service: index, ordinal, node, zone: nodes[node].zone, sidecar, initial: ordinal < s.replicas });
       ids.push(id);
     }
     const io = s.ioTime;
@@ -213,6 +230,8 @@ export function buildModel(topology: Topology): RuntimeModel {
       l7: s.l7,
       calls: compileSteps(s.calls),
       replicas: ids,
+      initialReplicas: s.replicas,
+      resilience: mesh.mode === 'none' ? { ...s.resilience, placement: 'client' } : s.resilience,
     };
   });
 
@@ -256,6 +275,9 @@ export function buildModel(topology: Topology): RuntimeModel {
     nodeProxy,
     waypoints,
     entries,
+    lifecycle: plan.actions.map((a) => ({ ...a, replica: services[a.service].replicas[a.slot] })),
+    timeline: topology.timeline,
+    routerCount: proxies.length + replicas.length + entries.length,
     mtls: {
       enabled: m.enabled && mesh.mode !== 'none',
       handshakeCpu: compileSampler(m.handshakeCpu),

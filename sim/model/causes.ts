@@ -1,28 +1,97 @@
+import type { RetryCondition } from '../topology/types.js';
+
 /**
- * Root causes of failed requests. A failure keeps its origin as it travels
- * up the call tree, so the entry point reports where it began. Later issues
- * add mesh and policy causes (proxy, mTLS, stale config, timeouts, …).
+ * Root causes of failed attempts and requests. A failure keeps its origin
+ * as it travels up the call tree and through retries, so the entry point
+ * reports where it began; the response flag says how it ended (UT, URX, …).
  */
 export interface CauseInfo {
   /** Stable id used in results. */
   id: string;
   /** Which part of the system failed. */
   component: string;
-  /** Envoy-style response flag where one fits, else '-'. */
-  flag: string;
-  /** Whether the mesh (true) or the application (false) caused it. */
-  mesh: boolean;
+  /** Envoy-style response flag of the failure where it began. */
+  flag: Flag;
+  /**
+   * Whether the mesh caused it: true/false, or 'placement' for policy
+   * failures, which are the mesh's when the policy ran in the mesh proxy.
+   */
+  mesh: boolean | 'placement' | 'mode';
+  /** HTTP status the caller sees. */
+  status: number;
+  /** Which retryOn conditions cover it. */
+  retryOn: readonly RetryCondition[];
   description: string;
 }
 
+export const FLAGS = ['-', 'UF', 'UH', 'NR', 'UO', 'UT', 'URX', 'UC', 'DC', 'FI', 'DI'] as const;
+export type Flag = (typeof FLAGS)[number];
+export const flagIndex = (f: Flag): number => FLAGS.indexOf(f);
+
+const CONNECT: readonly RetryCondition[] = ['connect-failure', '5xx'];
+
 export const CAUSES: readonly CauseInfo[] = [
-  {
-    id: 'queue-full',
-    component: 'overload',
-    flag: '-',
-    mesh: false,
-    description: 'the replica queue was full; the application rejected the request (503)',
-  },
+  { id: 'queue-full', component: 'overload: queue full', flag: '-', mesh: false, status: 503,
+    retryOn: ['unavailable', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
+  { id: 'injected-abort', component: 'injected fault', flag: 'FI', mesh: false, status: 503,
+    retryOn: ['unavailable', 'retriable-status', '5xx'], description: 'an injected fault made the application answer with an error status' },
+  { id: 'replica-crash', component: 'application (crash)', flag: 'UC', mesh: false, status: 503,
+    retryOn: ['reset', '5xx'], description: 'the replica crashed with the request in flight; the connection was reset' },
+  { id: 'replica-down', component: 'application (crash)', flag: 'UF', mesh: false, status: 503,
+    retryOn: CONNECT, description: 'the replica was down (crashed, not yet marked unready): connection refused' },
+  { id: 'stale-endpoint', component: 'control plane (stale config)', flag: 'UF', mesh: 'mode', status: 503,
+    retryOn: CONNECT, description: 'the router still had an endpoint whose pod was gone: connection refused' },
+  { id: 'no-healthy-upstream', component: 'control plane (stale config)', flag: 'UH', mesh: 'mode', status: 503,
+    retryOn: ['5xx'], description: 'the router knew no ready endpoint of the service, though the service had some' },
+  { id: 'no-endpoints', component: 'application (no ready replicas)', flag: 'UH', mesh: false, status: 503,
+    retryOn: ['5xx'], description: 'the service had no ready replica' },
+  { id: 'inbound-proxy-down', component: 'inbound proxy', flag: 'UF', mesh: true, status: 503,
+    retryOn: CONNECT, description: "the callee's proxy was down: connection refused" },
+  { id: 'outbound-proxy-down', component: 'outbound proxy', flag: 'UF', mesh: true, status: 503,
+    retryOn: [], description: "the caller's own proxy was down: the app could not send" },
+  { id: 'certificate', component: 'mTLS (certificate)', flag: 'UF', mesh: true, status: 503,
+    retryOn: CONNECT, description: 'the mTLS handshake failed: a certificate had expired' },
+  { id: 'partition', component: 'network (partition)', flag: 'UF', mesh: false, status: 503,
+    retryOn: CONNECT, description: 'no route between the two ends: the connection attempt timed out' },
+  { id: 'connect-failure', component: 'network (connect failure)', flag: 'UF', mesh: false, status: 503,
+    retryOn: CONNECT, description: 'an injected connection failure' },
+  { id: 'timeout', component: 'policy: timeout', flag: 'UT', mesh: 'placement', status: 504,
+    retryOn: ['timeout', '5xx'], description: 'the call or the try ran past its timeout' },
+  { id: 'circuit-open', component: 'policy: circuit breaker', flag: 'UO', mesh: 'placement', status: 503,
+    retryOn: [], description: 'too many requests in flight to the service: the circuit breaker failed it at once' },
 ];
 
-export const CAUSE_QUEUE_FULL = 0;
+const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
+function id(name: string): number {
+  const i = byId.get(name);
+  if (i === undefined) throw new Error(`unknown cause ${name}`);
+  return i;
+}
+
+export const CAUSE_QUEUE_FULL = id('queue-full');
+export const CAUSE_INJECTED_ABORT = id('injected-abort');
+export const CAUSE_REPLICA_CRASH = id('replica-crash');
+export const CAUSE_REPLICA_DOWN = id('replica-down');
+export const CAUSE_STALE_ENDPOINT = id('stale-endpoint');
+export const CAUSE_NO_HEALTHY_UPSTREAM = id('no-healthy-upstream');
+export const CAUSE_NO_ENDPOINTS = id('no-endpoints');
+export const CAUSE_INBOUND_PROXY_DOWN = id('inbound-proxy-down');
+export const CAUSE_OUTBOUND_PROXY_DOWN = id('outbound-proxy-down');
+export const CAUSE_CERTIFICATE = id('certificate');
+export const CAUSE_PARTITION = id('partition');
+export const CAUSE_CONNECT_FAILURE = id('connect-failure');
+export const CAUSE_TIMEOUT = id('timeout');
+export const CAUSE_CIRCUIT_OPEN = id('circuit-open');
+
+/** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
+export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503): boolean {
+  const c = CAUSES[cause];
+  for (const r of retryOn) {
+    if (r === 'retriable-status' && status === retriableStatus) return true;
+    if (r === 'unavailable' && status === 503 && c.retryOn.includes('unavailable')) return true;
+    if (r === '5xx' && status >= 500 && c.retryOn.includes('5xx')) return true;
+    if (r === '5xx' && status >= 500 && cause === CAUSE_INJECTED_ABORT) return true;
+    if (r !== '5xx' && r !== 'retriable-status' && r !== 'unavailable' && c.retryOn.includes(r)) return true;
+  }
+  return false;
+}

@@ -4,7 +4,7 @@
  * parallel group keeps its slowest branch's. Together they add up to the
  * request's latency.
  */
-export const COMPONENTS = ['appWork', 'appQueue', 'proxyWork', 'proxyQueue', 'mtls', 'network'] as const;
+export const COMPONENTS = ['appWork', 'appQueue', 'proxyWork', 'proxyQueue', 'mtls', 'network', 'retryBackoff'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** The application's own work: CPU (stretched when cores are contended) and off-CPU time. */
@@ -18,4 +18,6 @@ export const PROXY_QUEUE = 3;
 /** New mTLS connections: handshake CPU on both ends, its queueing, and its round trips. */
 export const MTLS = 4;
 export const NETWORK = 5;
+/** Waiting between a failed try and the next one. */
+export const RETRY_BACKOFF = 6;
 export const COMPONENT_COUNT = COMPONENTS.length;

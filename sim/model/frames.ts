@@ -7,6 +7,8 @@ export const FRAME_CALL = 1;
 export const FRAME_INVOKE = 2;
 export const FRAME_SEQUENCE = 3;
 export const FRAME_PARALLEL = 4;
+/** One try of a call: the part of the hop a retry repeats. */
+export const FRAME_ATTEMPT = 5;
 
 const NO_STEPS: CompiledStep[] = [];
 
@@ -66,6 +68,36 @@ export class Frame {
   cause = -1;
   causeService = -1;
   causeReplica = -1;
+  /** HTTP status of the failure, its response flag (index into FLAGS), and whether the mesh caused it. */
+  status = 0;
+  flag = 0;
+  meshCaused = false;
+  /** Calls: the phases attempts run [attemptStart, attemptEnd); the router picking endpoints; retry state. */
+  attemptStart = 0;
+  attemptEnd = 0;
+  router = -1;
+  /** The router a call made from this frame's code uses when it has no proxy (its pod or its entry client). */
+  clientRouter = -1;
+  attempts = 0;
+  retries = 0;
+  tried: number[] = [];
+  current = -1;
+  currentGen = 0;
+  /** Token of the live timer of this call (overall timeout, per-try timeout, back-off); others are stale. */
+  timeoutToken = 0;
+  tryToken = 0;
+  backoffToken = 0;
+  /** When the current try started, and when the current back-off ends. */
+  tryStart = 0;
+  backoffEnd = 0;
+  /** Attempts: a retry (counts against the retry limits); released its policy counters already. */
+  isRetry = false;
+  countersReleased = false;
+  /** No longer awaited by its parent (timed out, or its replica crashed): its result is dropped. */
+  detached = false;
+  /** The invoke frame whose code this frame runs (for a crashed replica's calls), and its generation. */
+  invoke = -1;
+  invokeGen = 0;
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }
 
@@ -107,6 +139,16 @@ export class FramePool {
     f.cause = -1;
     f.causeService = -1;
     f.causeReplica = -1;
+    f.status = 0;
+    f.flag = 0;
+    f.meshCaused = false;
+    f.attempts = 0;
+    f.retries = 0;
+    f.tried.length = 0;
+    f.current = -1;
+    f.isRetry = false;
+    f.countersReleased = false;
+    f.detached = false;
     f.comp.fill(0);
     if (parent >= 0) {
       const p = this.frames[parent];
@@ -114,6 +156,9 @@ export class FramePool {
       f.owner = p.owner;
       f.node = p.node;
       f.egress = p.egress;
+      f.clientRouter = p.clientRouter;
+      f.invoke = p.invoke;
+      f.invokeGen = p.invokeGen;
       f.measured = p.measured;
       f.start = p.start;
     }

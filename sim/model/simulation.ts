@@ -4,13 +4,24 @@ import { BatchedLatency } from '../stats/batched.js';
 import { TimeAverage } from '../stats/timeAverage.js';
 import type { RuntimeModel, RuntimeService, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
-import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK } from './components.js';
-import { CAUSE_QUEUE_FULL } from './causes.js';
+import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
+import {
+  CAUSES, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
+  CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
+  CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, FLAGS, flagIndex, retryable,
+} from './causes.js';
+import { EndpointVersions } from './endpoints.js';
+import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
+import { PolicyState, RetryBudget } from './policies.js';
+import { TimeSeries } from './series.js';
+import { compileSampler, type Sampler } from './sampler.js';
+import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
+import type { ResiliencePolicy, Target, TimelineEvent } from '../topology/types.js';
 import { ConnectionPools, type Connection } from './connections.js';
 import { SharedCpu } from './cpu.js';
 import { CompositionByLatency } from './composition.js';
 import {
-  FramePool, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_ROOT, FRAME_SEQUENCE, type Frame,
+  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_ROOT, FRAME_SEQUENCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
@@ -47,7 +58,7 @@ export interface SimulationLimits {
 export interface EntryCollector {
   latency: BatchedLatency;
   failed: number;
-  /** Failed measured requests by (cause × services + service where it began). */
+  /** Failed measured requests by failureKey(cause, flag, mesh, service where it began). */
   failures: Map<number, number>;
   /** Sums of each component over measured successful requests. */
   decomposition: Float64Array;
@@ -59,8 +70,12 @@ export interface EntryCollector {
 }
 
 export interface ServiceCollector {
-  /** Measured arrivals at the service's replicas. */
+  /** Measured arrivals at the service's replicas (every try counts). */
   arrivals: number;
+  /** Of those, tries that were retries. */
+  retries: number;
+  /** Measured calls to the service (first tries only). */
+  calls: number;
   rejected: number;
   /** Server-side latency: arrival at the replica to response sent. */
   latency: BatchedLatency;
@@ -92,6 +107,19 @@ export interface NodeCollector {
   meanBusyCores: number;
 }
 
+/** Key of a failure tally: which cause, which final flag, mesh or not, which service it began at. */
+export function failureKey(cause: number, flag: number, mesh: boolean, service: number, services: number): number {
+  return ((cause * FLAGS.length + flag) * 2 + (mesh ? 1 : 0)) * services + service;
+}
+
+export function decodeFailureKey(key: number, services: number): { cause: number; flag: number; mesh: boolean; service: number } {
+  const service = key % services;
+  let rest = Math.floor(key / services);
+  const mesh = rest % 2 === 1;
+  rest = Math.floor(rest / 2);
+  return { cause: Math.floor(rest / FLAGS.length), flag: rest % FLAGS.length, mesh, service };
+}
+
 export interface SimulationOutcome {
   limits: SimulationLimits;
   /** Length of the measurement window, seconds. */
@@ -102,6 +130,11 @@ export interface SimulationOutcome {
   services: ServiceCollector[];
   proxies: ProxyCollector[];
   nodes: NodeCollector[];
+  /** Failed tries (measured), by failureKey with the try's own flag. */
+  attemptFailures: Map<number, number>;
+  series: TimeSeries;
+  markers: Marker[];
+  pushes: number;
   peakFramesInUse: number;
 }
 
@@ -120,9 +153,14 @@ export function simulate(model: RuntimeModel, limits: SimulationLimits): Simulat
   return new Simulation(model, limits).run();
 }
 
+
 // Phases of a call frame, in path order. The LOCAL legs are the
 // redirection between a pod and its own sidecar or node proxy (loopback,
 // veth): real kernel network traversals, costed as same-node latency.
+// A call runs the phases before `attemptStart` and from `attemptEnd` on;
+// each try (attempt frame) runs those in between, so a retry repeats just
+// that part: from the client proxy on when the policy is the mesh's, the
+// whole hop when it is the client library's.
 const P_PRE_NET = 0;
 const P_LOCAL_OUT = 1;
 const P_CP_REQ = 2;
@@ -149,6 +187,20 @@ const HS_CLIENT = 1;
 const HS_TRIPS = 2;
 const HS_SERVER = 3;
 
+const FLAG_NONE = flagIndex('-');
+const FLAG_URX = flagIndex('URX');
+const FLAG_UO = flagIndex('UO');
+
+/** Faults in force on one replica, set and cleared by the timeline. */
+interface ReplicaFaults {
+  abortProbability: Float64Array;
+  abortStatus: Int32Array;
+  delayProbability: Float64Array;
+  delay: Array<Sampler | null>;
+  slowdown: Float64Array;
+  connectFailure: Float64Array;
+}
+
 class Simulation {
   private readonly engine = new Engine();
   private readonly pool = new FramePool();
@@ -162,28 +214,50 @@ class Simulation {
   private readonly networkRng: Rng[];
   private readonly lbRng: Rng[];
   private readonly proxyRng: Rng[];
+  private readonly retryRng: Rng;
+  private readonly faultRng: Rng;
   private readonly arrivals: ArrivalProcess[];
 
-  /** Per replica: busy workers, waiting invokes, requests present. */
+  /** Per replica: busy workers, waiting invokes, requests present, invokes in progress. */
   private readonly busy: Int32Array;
   private readonly waiting: IntQueue[];
   private readonly present: Int32Array;
+  private readonly inProgress: Array<Set<number>>;
   private readonly rrNext: Int32Array;
-  /** Per proxy: busy worker threads and waiting tasks. */
+  /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
+  private readonly podUp: Uint8Array;
+  private readonly appUp: Uint8Array;
+  /** Per replica: outlier detection's consecutive 5xx, ejections so far, ejected until. */
+  private readonly consecutive5xx: Int32Array;
+  private readonly ejections: Int32Array;
+  private readonly ejectedUntil: Float64Array;
+  private readonly faults: ReplicaFaults;
+  /** Per proxy: busy worker threads, waiting tasks, crashed. */
   private readonly proxyBusy: Int32Array;
   private readonly proxyWaiting: IntQueue[];
+  private readonly proxyDown: Uint8Array;
+  private readonly partitions: Array<{ zones: [number, number] | null; services: [number, number] | null }> = [];
   /** Round-robin cursors over an entry's client proxies (gateways) and over waypoints. */
   private readonly entryProxyNext: Int32Array;
   private waypointNext = 0;
   /** Per node: its shared CPU, or null when each pod and proxy has its own. */
   private readonly cpus: Array<SharedCpu | null>;
   private readonly finished: number[] = [];
-  private nodeStats: NodeCollector[] = [];
   private readonly conns: ConnectionPools;
+  private readonly endpoints: EndpointVersions;
+  private readonly controlPlane: ControlPlaneRuntime;
+  private readonly policy: PolicyState;
+  private readonly proxyCount: number;
+  private readonly replicaCount: number;
+  private tokens = 0;
 
   private readonly entries: EntryCollector[];
   private readonly services: ServiceCollector[];
   private readonly proxies: ProxyCollector[];
+  private readonly attemptFailures = new Map<number, number>();
+  private readonly series: TimeSeries;
+  private readonly markers: Marker[] = [];
+  private nodeStats: NodeCollector[] = [];
 
   private measuredDone = 0;
   private peakFrames = 0;
@@ -204,6 +278,13 @@ class Simulation {
   private readonly hConnReady: number;
   private readonly hWarmupEnd: number;
   private readonly hWindowEnd: number;
+  private readonly hCallTimeout: number;
+  private readonly hTryTimeout: number;
+  private readonly hRetry: number;
+  private readonly hPartitionFail: number;
+  private readonly hLifecycle: number;
+  private readonly hTimeline: number;
+  private readonly hUnready: number;
 
   constructor(model: RuntimeModel, limits: SimulationLimits) {
     this.model = model;
@@ -219,16 +300,39 @@ class Simulation {
     this.networkRng = model.services.map((s) => streams.stream(`network/${s.name}`));
     this.lbRng = model.services.map((s) => streams.stream(`lb/${s.name}`));
     this.proxyRng = model.proxies.map((p) => streams.stream(`proxy/${p.kind}/${p.label}`));
+    this.retryRng = streams.stream('retries');
+    this.faultRng = streams.stream('faults');
     this.arrivals = model.entries.map((e) => new ArrivalProcess(e.arrivals, streams.stream(`arrivals/${e.name}`)));
 
     const nReplicas = model.replicas.length;
+    this.proxyCount = model.proxies.length;
+    this.replicaCount = nReplicas;
     this.busy = new Int32Array(nReplicas);
     this.present = new Int32Array(nReplicas);
     this.waiting = model.replicas.map(() => new IntQueue());
+    this.inProgress = model.replicas.map(() => new Set<number>());
     this.rrNext = new Int32Array(model.services.length);
+    this.podUp = new Uint8Array(nReplicas);
+    this.appUp = new Uint8Array(nReplicas);
+    for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = 1;
+    this.consecutive5xx = new Int32Array(nReplicas);
+    this.ejections = new Int32Array(nReplicas);
+    this.ejectedUntil = new Float64Array(nReplicas);
+    this.faults = {
+      abortProbability: new Float64Array(nReplicas),
+      abortStatus: new Int32Array(nReplicas),
+      delayProbability: new Float64Array(nReplicas),
+      delay: model.replicas.map(() => null),
+      slowdown: new Float64Array(nReplicas).fill(1),
+      connectFailure: new Float64Array(nReplicas),
+    };
     this.proxyBusy = new Int32Array(model.proxies.length);
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
+    this.proxyDown = new Uint8Array(model.proxies.length);
     this.entryProxyNext = new Int32Array(model.entries.length);
+    this.policy = new PolicyState(model.services.length);
+    const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
+    this.series = new TimeSeries(horizon);
 
     const e = this.engine;
     this.hArrival = e.register((entry) => this.onArrival(entry));
@@ -243,6 +347,19 @@ class Simulation {
     this.hConnReady = e.register((f, gen) => this.onConnReady(f, gen));
     this.hWarmupEnd = e.register(() => this.onWarmupEnd());
     this.hWindowEnd = e.register(() => this.onWindowEnd());
+    this.hCallTimeout = e.register((f, tok) => this.onCallTimeout(f, tok));
+    this.hTryTimeout = e.register((f, tok) => this.onTryTimeout(f, tok));
+    this.hRetry = e.register((f, tok) => {
+      if (this.frames[f].backoffToken === tok && this.frames[f].kind === FRAME_CALL) this.startAttempt(f);
+    });
+    this.hPartitionFail = e.register((f, gen) => {
+      const a = this.frames[f];
+      if (a.gen !== gen) return;
+      this.failAttempt(f, CAUSE_PARTITION, a.service, a.replica, a.attemptEnd);
+    });
+    this.hLifecycle = e.register((i) => this.onLifecycle(i));
+    this.hTimeline = e.register((i, end) => this.onTimeline(i, end === 1));
+    this.hUnready = e.register((rep, tok) => this.onUnready(rep, tok));
 
     this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, this.hSharedCpu, n.index) : null));
 
@@ -257,6 +374,8 @@ class Simulation {
     }));
     this.services = model.services.map(() => ({
       arrivals: 0,
+      retries: 0,
+      calls: 0,
       rejected: 0,
       latency: new BatchedLatency(BATCHES),
       waited: 0,
@@ -284,6 +403,22 @@ class Simulation {
       model.mtls.resumption,
       (proxy, now, delta) => this.proxies[proxy].openConnections.add(now, delta),
     );
+
+    this.endpoints = new EndpointVersions(
+      model.services.map((s) => Int32Array.from(s.replicas.slice(0, s.initialReplicas))),
+      model.routerCount,
+    );
+    // A push reaches every proxy and every entry point's clients; with no
+    // mesh, every pod's client library too.
+    const routers: number[] = [];
+    for (let p = 0; p < this.proxyCount; p++) routers.push(p);
+    if (model.mesh.mode === 'none') for (let r = 0; r < nReplicas; r++) routers.push(this.proxyCount + r);
+    for (let i = 0; i < model.entries.length; i++) routers.push(this.proxyCount + nReplicas + i);
+    const certHolders = model.mtls.enabled ? model.proxies.map((p) => p.index) : [];
+    this.controlPlane = new ControlPlaneRuntime(
+      e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount, certHolders,
+      streams.stream('control-plane'), (m) => this.markers.push(m),
+    );
   }
 
   run(): SimulationOutcome {
@@ -291,32 +426,52 @@ class Simulation {
     if (this.warmup > 0) e.scheduleAt(this.warmup, this.hWarmupEnd);
     else this.onWarmupEnd();
     if (Number.isFinite(this.offerUntil)) e.scheduleAt(Math.max(this.offerUntil, this.warmup), this.hWindowEnd);
+    this.model.lifecycle.forEach((a, i) => e.scheduleAt(a.at, this.hLifecycle, i));
+    this.model.timeline.forEach((ev, i) => {
+      e.scheduleAt(ev.at, this.hTimeline, i, 0);
+      if ('until' in ev && Number.isFinite(ev.until)) e.scheduleAt(ev.until, this.hTimeline, i, 1);
+    });
     for (const entry of this.model.entries) {
       const arr = this.arrivals[entry.index];
       if (entry.arrivals.kind === 'closed') {
         const think = entry.thinkTime as NonNullable<typeof entry.thinkTime>;
         for (let u = 0; u < entry.arrivals.users; u++) {
           // Users start staggered by one think time, as after a long idle period.
-          e.scheduleAt(think(arr.rng), this.hThinkDone, entry.index, u);
+          this.scheduleSource(think(arr.rng), this.hThinkDone, entry.index, u);
         }
       } else {
         const t = arr.next(0);
-        if (t < this.offerUntil) e.scheduleAt(t, this.hArrival, entry.index);
+        if (t < this.offerUntil) this.scheduleSource(t, this.hArrival, entry.index, 0);
       }
     }
+    // Certificate renewals would keep the clock going for ever: the run ends
+    // when no load is left to come and none is in flight (see maybeStop).
     e.run();
     if (Number.isNaN(this.windowEnd)) this.onWindowEnd();
     return {
       limits: this.limits,
       measuredTime: Math.max(0, this.windowEnd - this.warmup),
-      endTime: e.now,
+      endTime: this.lastCompletion,
       events: e.eventsProcessed,
       entries: this.entries,
       services: this.services,
       proxies: this.proxies,
       nodes: this.nodeStats,
+      attemptFailures: this.attemptFailures,
+      series: this.series,
+      markers: this.markers,
+      pushes: this.controlPlane.pushes,
       peakFramesInUse: this.peakFrames,
     };
+  }
+
+  private lastCompletion = 0;
+  /** Requests in flight, and arrival or think events still to fire. */
+  private roots = 0;
+  private pendingSources = 0;
+
+  private maybeStop(): void {
+    if (this.roots === 0 && this.pendingSources === 0) this.engine.stop();
   }
 
   private onWarmupEnd(): void {
@@ -351,6 +506,7 @@ class Simulation {
       c.meanOpenConnections = c.openConnections.mean(t);
     }
     this.nodeStats = this.cpus.map((c) => ({ meanBusyCores: c ? c.busyCores.mean(t) : NaN }));
+    this.maybeStop();
   }
 
   /** Batch of the current moment: by completions when counting requests, else by time. */
@@ -389,17 +545,31 @@ class Simulation {
     );
   }
 
+  private token(): number {
+    this.tokens = (this.tokens + 1) | 0;
+    return this.tokens;
+  }
+
   // ---- load ----------------------------------------------------------------
 
+  private scheduleSource(at: number, handler: number, a: number, b: number): void {
+    this.pendingSources++;
+    this.engine.scheduleAt(at, handler, a, b);
+  }
+
   private onArrival(entry: number): void {
+    this.pendingSources--;
     const next = this.arrivals[entry].next(this.engine.now);
-    if (next < this.offerUntil) this.engine.scheduleAt(next, this.hArrival, entry);
+    if (next < this.offerUntil) this.scheduleSource(next, this.hArrival, entry, 0);
     this.startRequest(entry, -1);
   }
 
   private startRequest(entryIndex: number, user: number): void {
     const now = this.engine.now;
-    if (user >= 0 && now >= this.offerUntil) return;
+    if (user >= 0) {
+      this.pendingSources--;
+      if (now >= this.offerUntil) return this.maybeStop();
+    }
     const entry = this.model.entries[entryIndex];
     const r = this.pool.alloc(FRAME_ROOT, -1);
     const root = this.frames[r];
@@ -408,6 +578,8 @@ class Simulation {
     root.node = entry.node;
     root.start = now;
     root.user = user;
+    root.invoke = -1;
+    root.clientRouter = this.proxyCount + this.replicaCount + entryIndex;
     root.measured = now >= this.warmup;
     const cps = entry.clientProxies;
     if (cps.length === 0) root.egress = -1;
@@ -416,6 +588,7 @@ class Simulation {
       this.entryProxyNext[entryIndex] = (i + 1) % cps.length;
       root.egress = cps[i];
     }
+    this.roots++;
     this.entries[entryIndex].inSystem.add(now, 1);
     this.startCall(r, entry.target, entry.requestSize);
   }
@@ -425,13 +598,16 @@ class Simulation {
     const now = this.engine.now;
     const c = this.entries[root.entry];
     c.inSystem.add(now, -1);
+    this.roots--;
+    this.lastCompletion = now;
+    const latency = now - root.start;
+    this.series.record(now, latency, root.failed, root.meshCaused);
     if (root.measured) {
       if (root.failed) {
         c.failed++;
-        const key = root.cause * this.model.services.length + root.causeService;
+        const key = failureKey(root.cause, root.flag, root.meshCaused, root.causeService, this.model.services.length);
         c.failures.set(key, (c.failures.get(key) ?? 0) + 1);
       } else {
-        const latency = now - root.start;
         c.latency.record(latency, this.batch());
         for (let k = 0; k < COMPONENT_COUNT; k++) c.decomposition[k] += root.comp[k];
         c.composition.record(latency, root.comp);
@@ -445,8 +621,9 @@ class Simulation {
     if (user >= 0) {
       const entry = this.model.entries[entryIndex];
       const think = entry.thinkTime as NonNullable<typeof entry.thinkTime>;
-      this.engine.schedule(think(this.arrivals[entryIndex].rng), this.hThinkDone, entryIndex, user);
+      this.scheduleSource(now + think(this.arrivals[entryIndex].rng), this.hThinkDone, entryIndex, user);
     }
+    if (now >= this.offerUntil) this.maybeStop();
   }
 
   // ---- the hop -------------------------------------------------------------
@@ -460,122 +637,298 @@ class Simulation {
     return latency + bytes * m.secondsPerByte;
   }
 
-  private pickReplica(service: RuntimeService): number {
-    const reps = service.replicas;
-    const n = reps.length;
-    if (n === 1) return reps[0];
-    switch (service.loadBalancer) {
-      case 'round_robin': {
-        const i = this.rrNext[service.index];
-        this.rrNext[service.index] = (i + 1) % n;
-        return reps[i];
+  private ejected(rep: number): boolean {
+    return this.ejectedUntil[rep] > this.engine.now;
+  }
+
+  /**
+   * Picks a replica from the router's view of the service's endpoints,
+   * avoiding ejected hosts and (when the policy says so) hosts this call
+   * already tried, unless nothing else is left. -1 when the view is empty.
+   */
+  private pickReplica(service: RuntimeService, router: number, call: Frame): number {
+    const view = this.endpoints.view(router, service.index);
+    const n = view.length;
+    if (n === 0) return -1;
+    if (n === 1) return view[0];
+    const differentHost = service.resilience.retries?.differentHost === true && call.tried.length > 0;
+    const ok = (rep: number, strict: boolean): boolean =>
+      !this.ejected(rep) && (!strict || !differentHost || !call.tried.includes(rep));
+    const pick = (strict: boolean): number => {
+      switch (service.loadBalancer) {
+        case 'round_robin': {
+          for (let k = 0; k < n; k++) {
+            const i = this.rrNext[service.index] % n;
+            this.rrNext[service.index] = (i + 1) % n;
+            if (ok(view[i], strict)) return view[i];
+          }
+          return -1;
+        }
+        case 'random': {
+          const rng = this.lbRng[service.index];
+          for (let k = 0; k < 2 * n; k++) {
+            const r = view[Math.floor(rng() * n)];
+            if (ok(r, strict)) return r;
+          }
+          return -1;
+        }
+        case 'least_request': {
+          // Envoy's least-request: the better of two random choices (P2C).
+          const rng = this.lbRng[service.index];
+          for (let k = 0; k < 2 * n; k++) {
+            const a = view[Math.floor(rng() * n)];
+            const b = view[Math.floor(rng() * n)];
+            const best = this.present[b] < this.present[a] ? b : a;
+            if (ok(best, strict)) return best;
+            if (ok(a, strict)) return a;
+            if (ok(b, strict)) return b;
+          }
+          return -1;
+        }
       }
-      case 'random':
-        return reps[Math.floor(this.lbRng[service.index]() * n)];
-      case 'least_request': {
-        // Envoy's least-request: the better of two random choices (P2C).
-        const rng = this.lbRng[service.index];
-        const a = reps[Math.floor(rng() * n)];
-        const b = reps[Math.floor(rng() * n)];
-        return this.present[b] < this.present[a] ? b : a;
-      }
+    };
+    let r = pick(true);
+    if (r < 0) r = pick(false);
+    // Every host ejected: Envoy's panic mode routes to all of them.
+    return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
+  }
+
+  private checkFrames(): void {
+    if (this.pool.inUse > this.peakFrames) {
+      this.peakFrames = this.pool.inUse;
+      if (this.peakFrames > this.maxFrames) this.abortOverloaded();
     }
   }
 
   private startCall(parent: number, service: number, requestSize: number): void {
     const f = this.pool.alloc(FRAME_CALL, parent);
-    if (this.pool.inUse > this.peakFrames) {
-      this.peakFrames = this.pool.inUse;
-      if (this.peakFrames > this.maxFrames) this.abortOverloaded();
-    }
+    this.checkFrames();
     const call = this.frames[f];
     const m = this.model;
     const svc = m.services[service];
     call.service = service;
     call.requestSize = requestSize;
-    call.replica = this.pickReplica(svc);
-    const rep = m.replicas[call.replica];
     // The caller's side of the hop: its own sidecar or node proxy, or the gateway for entry traffic.
     call.cp = call.egress;
-    call.sp = m.mesh.mode === 'sidecar' ? rep.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[rep.node] : -1;
     call.wp = -1;
     if (svc.l7 && m.waypoints.length > 0) {
       call.wp = m.waypoints[this.waypointNext];
       this.waypointNext = (this.waypointNext + 1) % m.waypoints.length;
     }
+    call.router = call.cp >= 0 ? call.cp : call.clientRouter;
+    const meshPolicy = svc.resilience.placement === 'mesh' && call.cp >= 0;
+    call.attemptStart = meshPolicy ? P_CONNECT1 : P_PRE_NET;
+    call.attemptEnd = meshPolicy ? P_CP_RESP : P_DONE;
+    if (call.measured) this.services[service].calls++;
+    const budget = svc.resilience.retries?.budget;
+    if (budget) this.budgetFor(call.router, service, budget).noteCall(this.engine.now);
     call.phase = P_PRE_NET;
     this.advance(f);
   }
 
-  /** An event resumed a call frame (network leg done, connection ready). */
-  private onAdvance(f: number, gen: number): void {
+  private budgetFor(router: number, service: number, b: { ratio: number; minPerSecond: number; window: number }): RetryBudget {
+    const key = this.policy.key(router, service);
+    let budget = this.policy.budgets.get(key);
+    if (!budget) {
+      budget = new RetryBudget(b.ratio, b.minPerSecond, b.window);
+      this.policy.budgets.set(key, budget);
+    }
+    return budget;
+  }
+
+  /** Starts the call's next try: circuit breaking, endpoint choice, per-try timeout. */
+  private startAttempt(f: number): void {
     const call = this.frames[f];
-    if (call.gen !== gen) return;
-    call.phase++;
+    const m = this.model;
+    const svc = m.services[call.service];
+    const pol = svc.resilience;
+    const now = this.engine.now;
+    if (call.attempts === 0 && Number.isFinite(pol.timeout)) {
+      call.timeoutToken = this.token();
+      this.engine.schedule(pol.timeout, this.hCallTimeout, f, call.timeoutToken);
+    }
+    const a = this.pool.alloc(FRAME_ATTEMPT, f);
+    this.checkFrames();
+    const att = this.frames[a];
+    att.service = call.service;
+    att.requestSize = call.requestSize;
+    att.cp = call.cp;
+    att.wp = call.wp;
+    att.router = call.router;
+    att.attemptEnd = call.attemptEnd;
+    att.isRetry = call.attempts > 0;
+    att.start = now;
+    call.attempts++;
+    call.current = a;
+    call.currentGen = att.gen;
+    call.tryStart = now;
+    const key = this.policy.key(call.router, call.service);
+    this.policy.add(this.policy.active, key, 1);
+    if (att.isRetry) this.policy.add(this.policy.activeRetries, key, 1);
+    const retries = pol.retries;
+    if (retries && Number.isFinite(retries.perTryTimeout)) {
+      call.tryToken = this.token();
+      this.engine.schedule(retries.perTryTimeout, this.hTryTimeout, f, call.tryToken);
+    }
+    att.phase = call.attemptStart;
+    if (pol.circuitBreaker && (this.policy.active.get(key) ?? 0) > pol.circuitBreaker.maxRequests) {
+      return this.failAttempt(a, CAUSE_CIRCUIT_OPEN, call.service, -1, att.attemptEnd);
+    }
+    const rep = this.pickReplica(svc, call.router, call);
+    if (rep < 0) {
+      const cause = this.endpoints.truth(call.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+      return this.failAttempt(a, cause, call.service, -1, att.attemptEnd);
+    }
+    att.replica = rep;
+    call.tried.push(rep);
+    const r = m.replicas[rep];
+    att.sp = m.mesh.mode === 'sidecar' ? r.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[r.node] : -1;
+    this.advance(a);
+  }
+
+  /** An event resumed a frame (network leg done, connection ready). */
+  private onAdvance(f: number, gen: number): void {
+    const frame = this.frames[f];
+    if (frame.gen !== gen) return;
+    frame.phase++;
     this.advance(f);
   }
 
   /** Delays the frame by `d` (attributed to `component`), then moves it to its next phase. */
   private wait(f: number, d: number, component: number): void {
-    const call = this.frames[f];
-    call.comp[component] += d;
-    this.engine.schedule(d, this.hAdvance, f, call.gen);
+    const frame = this.frames[f];
+    frame.comp[component] += d;
+    this.engine.schedule(d, this.hAdvance, f, frame.gen);
   }
 
-  /** Walks a call's phases until one has to wait; phases without their proxy are skipped. */
+  /** Marks a try (or a call, for its own phases) failed where it began and sends it on to `resume`. */
+  private failAttempt(f: number, cause: number, service: number, replica: number, resume: number): void {
+    const frame = this.frames[f];
+    this.fail(frame, cause, service, replica, flagIndex(CAUSES[cause].flag), this.meshCaused(cause, frame));
+    frame.phase = resume;
+    this.advance(f);
+  }
+
+  private meshCaused(cause: number, frame: Frame): boolean {
+    const m = CAUSES[cause].mesh;
+    if (m === 'mode') return this.model.mesh.mode !== 'none';
+    if (m === 'placement') {
+      const svc = this.model.services[frame.service >= 0 ? frame.service : 0];
+      return svc.resilience.placement === 'mesh' && frame.cp >= 0;
+    }
+    return m;
+  }
+
+  private partitioned(from: Frame, toReplica: number): boolean {
+    if (this.partitions.length === 0) return false;
+    const m = this.model;
+    const za = m.nodes[from.node].zone, zb = m.replicas[toReplica].zone;
+    const sa = from.owner, sb = m.replicas[toReplica].service;
+    for (const p of this.partitions) {
+      if (p.zones && ((p.zones[0] === za && p.zones[1] === zb) || (p.zones[0] === zb && p.zones[1] === za))) return true;
+      if (p.services && ((p.services[0] === sa && p.services[1] === sb) || (p.services[0] === sb && p.services[1] === sa))) return true;
+    }
+    return false;
+  }
+
+  /** Walks a frame's phases until one has to wait; phases without their proxy are skipped. */
   private advance(f: number): void {
     const m = this.model;
-    const call = this.frames[f];
+    const c = this.frames[f];
     for (;;) {
-      const cp = call.cp, wp = call.wp, sp = call.sp;
-      switch (call.phase) {
+      if (c.kind === FRAME_CALL && c.phase === c.attemptStart) return this.startAttempt(f);
+      if (c.kind === FRAME_ATTEMPT && c.phase === c.attemptEnd) return this.attemptDone(f);
+      const cp = c.cp, wp = c.wp, sp = c.sp;
+      switch (c.phase) {
         case P_PRE_NET:
           if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            return this.wait(f, this.networkDelay(call.node, m.proxies[cp].node, call.service, call.requestSize), NETWORK);
+            return this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, c.requestSize), NETWORK);
           }
           break;
         case P_LOCAL_OUT:
           if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
-            return this.wait(f, this.networkDelay(call.node, m.proxies[cp].node, call.service, 0), NETWORK);
+            if (this.proxyDown[cp]) {
+              // The app cannot reach its own proxy: it fails at once.
+              this.fail(c, CAUSE_OUTBOUND_PROXY_DOWN, c.service, -1, flagIndex('UF'), true);
+              c.phase = c.kind === FRAME_ATTEMPT ? c.attemptEnd : P_DONE;
+              continue;
+            }
+            return this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, 0), NETWORK);
           }
           break;
         case P_CP_REQ:
-          if (cp >= 0) return this.proxyRequest(f, cp, call.requestSize);
+          if (cp >= 0) return this.proxyRequest(f, cp, c.requestSize);
           break;
         case P_CONNECT1: {
           const next = wp >= 0 ? wp : sp;
-          if (m.mtls.enabled && cp >= 0 && next >= 0 && this.connect(f, cp, next, 1)) return;
+          if (m.mtls.enabled && cp >= 0 && next >= 0) {
+            if (this.connect(f, cp, next, 1)) return;
+            if (c.phase !== P_CONNECT1) continue;
+          }
           break;
         }
         case P_NET1: {
-          const from = cp >= 0 ? m.proxies[cp].node : call.node;
-          const to = wp >= 0 ? m.proxies[wp].node : m.replicas[call.replica].node;
-          return this.wait(f, this.networkDelay(from, to, call.service, call.requestSize), NETWORK);
+          const from = cp >= 0 ? m.proxies[cp].node : c.node;
+          const to = wp >= 0 ? m.proxies[wp].node : m.replicas[c.replica].node;
+          if (this.partitioned(c, c.replica)) {
+            // Packets go nowhere: the connection attempt times out.
+            const ct = m.services[c.service].resilience.connectTimeout;
+            c.comp[NETWORK] += ct;
+            this.engine.schedule(ct, this.hPartitionFail, f, c.gen);
+            return;
+          }
+          const pFail = this.faults.connectFailure[c.replica];
+          if (pFail > 0 && this.faultRng() < pFail) {
+            this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);
+            c.phase = P_NET1_BACK;
+            continue;
+          }
+          return this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK);
         }
         case P_WP_REQ:
-          if (wp >= 0) return this.proxyRequest(f, wp, call.requestSize);
+          if (wp >= 0) return this.proxyRequest(f, wp, c.requestSize);
           break;
         case P_CONNECT2:
-          if (wp >= 0 && m.mtls.enabled && sp >= 0 && this.connect(f, wp, sp, 2)) return;
+          if (wp >= 0 && m.mtls.enabled && sp >= 0) {
+            if (this.connect(f, wp, sp, 2)) return;
+            if (c.phase !== P_CONNECT2) continue;
+          }
           break;
         case P_NET2:
           if (wp >= 0) {
-            return this.wait(f, this.networkDelay(m.proxies[wp].node, m.replicas[call.replica].node, call.service, call.requestSize), NETWORK);
+            return this.wait(f, this.networkDelay(m.proxies[wp].node, m.replicas[c.replica].node, c.service, c.requestSize), NETWORK);
           }
           break;
         case P_SP_REQ:
-          if (sp >= 0) return this.proxyRequest(f, sp, call.requestSize);
+          if (sp >= 0) {
+            if (this.proxyDown[sp]) {
+              this.fail(c, CAUSE_INBOUND_PROXY_DOWN, c.service, c.replica, flagIndex('UF'), true);
+              c.phase = wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
+              continue;
+            }
+            if (!this.podUp[c.replica]) {
+              this.refused(c);
+              c.phase = wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
+              continue;
+            }
+            return this.proxyRequest(f, sp, c.requestSize);
+          }
           break;
         case P_LOCAL_IN:
           if (sp >= 0) {
-            return this.wait(f, this.networkDelay(m.proxies[sp].node, m.replicas[call.replica].node, call.service, 0), NETWORK);
+            return this.wait(f, this.networkDelay(m.proxies[sp].node, m.replicas[c.replica].node, c.service, 0), NETWORK);
           }
           break;
         case P_APP:
+          if (!this.podUp[c.replica] || !this.appUp[c.replica]) {
+            this.refused(c);
+            c.phase = sp >= 0 ? P_LOCAL_IN_BACK : wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
+            continue;
+          }
           return this.arriveAtReplica(f);
         case P_LOCAL_IN_BACK:
           if (sp >= 0) {
-            return this.wait(f, this.networkDelay(m.replicas[call.replica].node, m.proxies[sp].node, call.service, 0), NETWORK);
+            return this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[sp].node, c.service, 0), NETWORK);
           }
           break;
         case P_SP_RESP:
@@ -583,46 +936,214 @@ class Simulation {
           break;
         case P_NET2_BACK:
           if (wp >= 0) {
-            return this.wait(f, this.networkDelay(m.replicas[call.replica].node, m.proxies[wp].node, call.service, call.responseSize), NETWORK);
+            return this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[wp].node, c.service, c.responseSize), NETWORK);
           }
           break;
         case P_WP_RESP:
-          if (call.conn2) {
-            this.conns.release(call.conn2, this.engine.now);
-            call.conn2 = null;
+          if (c.conn2) {
+            this.conns.release(c.conn2, this.engine.now);
+            c.conn2 = null;
           }
           if (wp >= 0) return this.proxyResponse(f, wp);
           break;
         case P_NET1_BACK: {
-          const from = wp >= 0 ? m.proxies[wp].node : m.replicas[call.replica].node;
-          const to = cp >= 0 ? m.proxies[cp].node : call.node;
-          return this.wait(f, this.networkDelay(from, to, call.service, call.responseSize), NETWORK);
+          if (c.replica < 0) break;
+          const from = wp >= 0 ? m.proxies[wp].node : m.replicas[c.replica].node;
+          const to = cp >= 0 ? m.proxies[cp].node : c.node;
+          return this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK);
         }
         case P_CP_RESP:
-          if (call.conn1) {
-            this.conns.release(call.conn1, this.engine.now);
-            call.conn1 = null;
+          if (c.conn1) {
+            this.conns.release(c.conn1, this.engine.now);
+            c.conn1 = null;
           }
           if (cp >= 0) return this.proxyResponse(f, cp);
           break;
         case P_LOCAL_OUT_BACK:
           if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
-            return this.wait(f, this.networkDelay(m.proxies[cp].node, call.node, call.service, 0), NETWORK);
+            return this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, 0), NETWORK);
           }
           break;
         case P_POST_NET:
           if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            return this.wait(f, this.networkDelay(m.proxies[cp].node, call.node, call.service, call.responseSize), NETWORK);
+            return this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, c.responseSize), NETWORK);
           }
           break;
         case P_DONE:
           this.childDone(f);
           return;
         default:
-          throw new Error(`call frame in unknown phase ${call.phase}`);
+          throw new Error(`frame in unknown phase ${c.phase}`);
       }
-      call.phase++;
+      c.phase++;
     }
+  }
+
+  /** Connection refused by a pod that is gone or down: whose fault depends on whether its endpoint should still be listed. */
+  private refused(c: Frame): void {
+    const listed = this.endpoints.truth(c.service).includes(c.replica);
+    const cause = listed ? CAUSE_REPLICA_DOWN : CAUSE_STALE_ENDPOINT;
+    this.fail(c, cause, c.service, c.replica, flagIndex('UF'), this.meshCaused(cause, c));
+    c.responseSize = 0;
+  }
+
+  // ---- tries, retries, timeouts --------------------------------------------
+
+  private releaseAttemptCounters(att: Frame): void {
+    if (att.countersReleased) return;
+    att.countersReleased = true;
+    const key = this.policy.key(att.router, att.service);
+    this.policy.add(this.policy.active, key, -1);
+    if (att.isRetry) this.policy.add(this.policy.activeRetries, key, -1);
+  }
+
+  private noteOutlier(att: Frame): void {
+    const rep = att.replica;
+    if (rep < 0) return;
+    const od = this.model.services[att.service].resilience.outlierDetection;
+    if (!od) return;
+    const fromHost = att.failed && att.status >= 500 && att.causeReplica === rep;
+    if (!fromHost) {
+      if (!att.failed) this.consecutive5xx[rep] = 0;
+      return;
+    }
+    if (++this.consecutive5xx[rep] < od.consecutive5xx) return;
+    const svc = this.model.services[att.service];
+    let ejected = 0;
+    for (const r of svc.replicas) if (this.ejected(r)) ejected++;
+    const ready = this.endpoints.truth(att.service).length;
+    // At least one host may always be ejected, as in Envoy.
+    if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
+    this.ejections[rep]++;
+    this.consecutive5xx[rep] = 0;
+    this.ejectedUntil[rep] = this.engine.now + od.baseEjectionTime * this.ejections[rep];
+    this.markers.push({ at: this.engine.now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
+  }
+
+  /** A try came back (success or failure) to the call. */
+  private attemptDone(a: number): void {
+    const att = this.frames[a];
+    this.releaseAttemptCounters(att);
+    // The try's streams end here (with a mesh policy the try ends before the client proxy's response phase).
+    const now = this.engine.now;
+    if (att.conn1) this.conns.release(att.conn1, now);
+    if (att.conn2) this.conns.release(att.conn2, now);
+    att.conn1 = att.conn2 = null;
+    if (att.failed && att.measured) this.countAttemptFailure(att);
+    if (att.detached) {
+      this.pool.release(a);
+      return;
+    }
+    this.noteOutlier(att);
+    const f = att.parent;
+    const call = this.frames[f];
+    call.tryToken = 0;
+    call.current = -1;
+    for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += att.comp[k];
+    if (!att.failed) {
+      this.pool.release(a);
+      this.finishAttempts(f);
+      return;
+    }
+    const cause = att.cause, status = att.status;
+    this.copyFailure(call, att);
+    this.pool.release(a);
+    this.afterFailedTry(f, cause, status);
+  }
+
+  private countAttemptFailure(att: Frame): void {
+    const key = failureKey(att.cause, att.flag, att.meshCaused, att.causeService >= 0 ? att.causeService : att.service, this.model.services.length);
+    this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
+  }
+
+  /** Decides whether a failed try is retried: attempts left, a matching condition, the deadline, the budget, the retry breaker. */
+  private afterFailedTry(f: number, cause: number, status: number): void {
+    const call = this.frames[f];
+    const svc = this.model.services[call.service];
+    const pol = svc.resilience.retries;
+    const now = this.engine.now;
+    if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn)) {
+      const key = this.policy.key(call.router, call.service);
+      if ((this.policy.activeRetries.get(key) ?? 0) >= pol.maxConcurrentRetries) {
+        call.flag = FLAG_UO;
+        return this.finishAttempts(f);
+      }
+      if (pol.budget && !this.budgetFor(call.router, call.service, pol.budget).tryRetry(now)) {
+        return this.finishAttempts(f);
+      }
+      call.retries++;
+      if (call.measured) this.services[call.service].retries++;
+      const cap = Math.min(pol.backoffMax, pol.backoffBase * 2 ** (call.retries - 1));
+      const backoff = this.retryRng() * cap;
+      call.comp[RETRY_BACKOFF] += backoff;
+      call.backoffEnd = now + backoff;
+      call.failed = false;
+      call.backoffToken = this.token();
+      this.engine.schedule(backoff, this.hRetry, f, call.backoffToken);
+      return;
+    }
+    if (call.retries > 0 && call.flag !== FLAG_UO) call.flag = FLAG_URX;
+    this.finishAttempts(f);
+  }
+
+  /** No more tries: the call goes on with what the last one left (success or failure). */
+  private finishAttempts(f: number): void {
+    const call = this.frames[f];
+    call.timeoutToken = 0;
+    call.backoffToken = 0;
+    call.phase = call.attemptEnd;
+    this.advance(f);
+  }
+
+  /**
+   * Adds the time a try in flight has spent to the call, spread over the
+   * components it had recorded so far, so the call's parts still add up
+   * to its latency when the try is abandoned.
+   */
+  private chargeAbandoned(call: Frame, att: Frame): void {
+    const elapsed = this.engine.now - call.tryStart;
+    let sum = 0;
+    for (let k = 0; k < COMPONENT_COUNT; k++) sum += att.comp[k];
+    if (sum > 0) for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (att.comp[k] / sum) * elapsed;
+    else call.comp[NETWORK] += elapsed;
+  }
+
+  /** Detaches the call's try in flight, if any: it runs on, but nobody waits for it. */
+  private abandonCurrent(call: Frame): void {
+    if (call.current < 0) return;
+    const att = this.frames[call.current];
+    if (att.gen !== call.currentGen) return;
+    this.chargeAbandoned(call, att);
+    att.detached = true;
+    this.releaseAttemptCounters(att);
+    call.current = -1;
+  }
+
+  private onTryTimeout(f: number, tok: number): void {
+    const call = this.frames[f];
+    if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
+    call.tryToken = 0;
+    this.abandonCurrent(call);
+    this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    if (call.measured) {
+      const key = failureKey(CAUSE_TIMEOUT, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
+      this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
+    }
+    this.afterFailedTry(f, CAUSE_TIMEOUT, 504);
+  }
+
+  private onCallTimeout(f: number, tok: number): void {
+    const call = this.frames[f];
+    if (call.kind !== FRAME_CALL || call.timeoutToken !== tok || tok === 0) return;
+    this.abandonCurrent(call);
+    call.tryToken = 0;
+    if (call.backoffToken !== 0) {
+      // Timed out during a back-off: that wait ends now, not when it was due.
+      call.comp[RETRY_BACKOFF] -= call.backoffEnd - this.engine.now;
+      call.backoffToken = 0;
+    }
+    this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    this.finishAttempts(f);
   }
 
   // ---- proxies -------------------------------------------------------------
@@ -664,7 +1185,7 @@ class Simulation {
     this.proxyBusy[p]++;
     this.proxies[p].busyWorkers.add(now, 1);
     const frame = this.frames[task.frame];
-    frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE] += now - task.enqueued;
+    if (frame.gen === task.frameGen) frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE] += now - task.enqueued;
     task.started = now;
     this.runCpu(t, this.model.proxies[p].node, task.work);
   }
@@ -742,34 +1263,42 @@ class Simulation {
 
   /**
    * Gets the frame a stream from proxy `from` to proxy `to`. Returns false
-   * when one was free (the frame goes straight on), true when the frame now
-   * waits for a handshake (its own, or one in progress it joined).
+   * when one was free (the frame goes straight on) or the handshake failed
+   * (the frame is marked failed and moved to its way back), true when the
+   * frame now waits for a handshake (its own, or one in progress it joined).
    */
   private connect(f: number, from: number, to: number, slot: 1 | 2): boolean {
     const now = this.engine.now;
-    const call = this.frames[f];
+    const c = this.frames[f];
     const existing = this.conns.acquire(from, to, now);
     if (existing) {
-      if (slot === 1) call.conn1 = existing;
-      else call.conn2 = existing;
+      if (slot === 1) c.conn1 = existing;
+      else c.conn2 = existing;
       if (existing.ready) return false;
       // Joins a connection still handshaking: waits for it, as HTTP/2 streams do.
-      call.waitStart = now;
-      existing.waiters.push(f, call.gen);
+      c.waitStart = now;
+      existing.waiters.push(f, c.gen);
       return true;
     }
+    if (!this.controlPlane.certValid(from) || !this.controlPlane.certValid(to)) {
+      // No new connection can be set up: an expired certificate on either end.
+      this.fail(c, CAUSE_CERTIFICATE, c.service, c.replica, flagIndex('UF'), true);
+      c.responseSize = 0;
+      c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
+      return false;
+    }
     const { conn, resumed } = this.conns.openNew(from, to, now);
-    if (slot === 1) call.conn1 = conn;
-    else call.conn2 = conn;
-    if (call.measured) {
+    if (slot === 1) c.conn1 = conn;
+    else c.conn2 = conn;
+    if (c.measured) {
       if (resumed) this.proxies[from].resumptions++;
       else this.proxies[from].handshakes++;
     }
-    call.hsResumed = resumed;
-    call.hsFrom = from;
-    call.hsTo = to;
-    call.hsConn = conn;
-    call.hs = HS_CLIENT;
+    c.hsResumed = resumed;
+    c.hsFrom = from;
+    c.hsTo = to;
+    c.hsConn = conn;
+    c.hs = HS_CLIENT;
     const mtls = this.model.mtls;
     const cpu = resumed ? mtls.resumeCpu : mtls.handshakeCpu;
     this.submitProxyTask(TASK_HANDSHAKE, f, from, cpu(this.proxyRng[from]), 0);
@@ -778,74 +1307,86 @@ class Simulation {
 
   /** The next step of a handshake this frame is doing, after its previous step finished. */
   private handshakeStep(f: number): void {
-    const call = this.frames[f];
+    const c = this.frames[f];
     const m = this.model;
-    if (call.hs === HS_CLIENT) {
-      call.hs = HS_TRIPS;
-      const trips = call.hsResumed ? m.mtls.resumeRoundTrips : m.mtls.handshakeRoundTrips;
-      const a = m.proxies[call.hsFrom].node, b = m.proxies[call.hsTo].node;
+    if (c.hs === HS_CLIENT) {
+      c.hs = HS_TRIPS;
+      const trips = c.hsResumed ? m.mtls.resumeRoundTrips : m.mtls.handshakeRoundTrips;
+      const a = m.proxies[c.hsFrom].node, b = m.proxies[c.hsTo].node;
       let d = 0;
-      for (let i = 0; i < trips; i++) d += this.networkDelay(a, b, call.service, 0) + this.networkDelay(b, a, call.service, 0);
-      call.comp[MTLS] += d;
-      this.engine.schedule(d, this.hHandshake, f, call.gen);
+      for (let i = 0; i < trips; i++) d += this.networkDelay(a, b, c.service, 0) + this.networkDelay(b, a, c.service, 0);
+      c.comp[MTLS] += d;
+      this.engine.schedule(d, this.hHandshake, f, c.gen);
       return;
     }
-    if (call.hs === HS_TRIPS) {
-      call.hs = HS_SERVER;
-      const cpu = call.hsResumed ? m.mtls.resumeCpu : m.mtls.handshakeCpu;
-      this.submitProxyTask(TASK_HANDSHAKE, f, call.hsTo, cpu(this.proxyRng[call.hsTo]), 0);
+    if (c.hs === HS_TRIPS) {
+      c.hs = HS_SERVER;
+      const cpu = c.hsResumed ? m.mtls.resumeCpu : m.mtls.handshakeCpu;
+      this.submitProxyTask(TASK_HANDSHAKE, f, c.hsTo, cpu(this.proxyRng[c.hsTo]), 0);
       return;
     }
     // HS_SERVER done: the connection is up; wake whoever joined it meanwhile.
-    call.hs = HS_NONE;
-    const conn = call.hsConn as Connection;
-    call.hsConn = null;
+    c.hs = HS_NONE;
+    const conn = c.hsConn as Connection;
+    c.hsConn = null;
     conn.ready = true;
     const w = conn.waiters;
     for (let i = 0; i < w.length; i += 2) this.engine.schedule(0, this.hConnReady, w[i], w[i + 1]);
     w.length = 0;
-    call.phase++;
+    c.phase++;
     this.advance(f);
   }
 
   /** A connection this frame joined while it was handshaking is ready. */
   private onConnReady(f: number, gen: number): void {
-    const call = this.frames[f];
-    if (call.gen !== gen) return;
-    call.comp[MTLS] += this.engine.now - call.waitStart;
-    call.phase++;
+    const c = this.frames[f];
+    if (c.gen !== gen) return;
+    c.comp[MTLS] += this.engine.now - c.waitStart;
+    c.phase++;
     this.advance(f);
   }
 
   // ---- the application -----------------------------------------------------
 
   private arriveAtReplica(f: number): void {
-    const call = this.frames[f];
+    const att = this.frames[f];
     const now = this.engine.now;
-    const rep = call.replica;
-    const svc = this.model.services[call.service];
-    const sc = this.services[call.service];
+    const rep = att.replica;
+    const svc = this.model.services[att.service];
+    const sc = this.services[att.service];
     const measured = now >= this.warmup;
     if (measured) sc.arrivals++;
+    const pAbort = this.faults.abortProbability[rep];
+    if (pAbort > 0 && this.faultRng() < pAbort) {
+      this.fail(att, CAUSE_INJECTED_ABORT, att.service, rep, flagIndex('FI'), false);
+      att.status = this.faults.abortStatus[rep];
+      att.responseSize = 0;
+      att.phase++;
+      return this.advance(f);
+    }
     if (this.busy[rep] >= svc.workers && this.waiting[rep].length >= svc.queueCapacity) {
       if (measured) sc.rejected++;
-      this.fail(call, CAUSE_QUEUE_FULL, call.service, rep);
-      call.responseSize = 0;
-      call.phase++;
-      this.advance(f);
-      return;
+      this.fail(att, CAUSE_QUEUE_FULL, att.service, rep, FLAG_NONE, false);
+      att.responseSize = 0;
+      att.phase++;
+      return this.advance(f);
     }
     const i = this.pool.alloc(FRAME_INVOKE, f);
     const inv = this.frames[i];
     const replica = this.model.replicas[rep];
-    inv.service = call.service;
+    inv.service = att.service;
     inv.replica = rep;
-    inv.owner = call.service;
+    inv.owner = att.service;
     inv.node = replica.node;
     inv.egress = replica.sidecar >= 0 ? replica.sidecar : this.model.nodeProxy[replica.node];
+    inv.clientRouter = this.proxyCount + rep;
+    inv.invoke = i;
+    inv.invokeGen = inv.gen;
     inv.start = now;
+    inv.workStart = -1;
     inv.measured = measured;
     this.present[rep]++;
+    this.inProgress[rep].add(i);
     sc.inSystem.add(now, 1);
     if (this.busy[rep] < svc.workers) this.beginWork(i);
     else this.waiting[rep].push(i);
@@ -861,11 +1402,16 @@ class Simulation {
     sc.busyWorkers.add(now, 1);
     const wait = now - inv.start;
     inv.comp[APP_QUEUE] += wait;
+    if (inv.detached) {
+      // Its replica crashed while it waited: nothing left to do.
+      this.engine.schedule(0, this.hWorkDone, i);
+      return;
+    }
     if (inv.measured) {
       if (wait > 0) sc.waited++;
       sc.queueWaitSum += wait;
     }
-    const work = svc.serviceTime(this.serviceRng[svc.index]);
+    const work = svc.serviceTime(this.serviceRng[svc.index]) * this.faults.slowdown[rep];
     inv.workStart = now;
     const cpu = this.cpus[inv.node];
     if (cpu) {
@@ -880,16 +1426,26 @@ class Simulation {
     }
     if (this.measuring) sc.cpuSeconds += work;
     // On a dedicated CPU the work and the off-CPU wait are both plain delays.
-    const io = svc.ioTime ? svc.ioTime(this.serviceRng[svc.index]) : 0;
+    const io = this.offCpu(inv);
     inv.comp[APP_WORK] += work + io;
     this.engine.schedule(work + io, this.hWorkDone, i);
+  }
+
+  /** Off-CPU time of one request: the service's ioTime plus an injected delay, when one fires. */
+  private offCpu(inv: Frame): number {
+    const svc = this.model.services[inv.service];
+    let io = svc.ioTime ? svc.ioTime(this.serviceRng[svc.index]) : 0;
+    const rep = inv.replica;
+    const p = this.faults.delayProbability[rep];
+    const d = this.faults.delay[rep];
+    if (d && p > 0 && this.faultRng() < p) io += d(this.faultRng);
+    return io;
   }
 
   /** CPU work on a shared node finished; the off-CPU part (if any) follows. */
   private afterAppCpu(i: number): void {
     const inv = this.frames[i];
-    const svc = this.model.services[inv.service];
-    const io = svc.ioTime ? svc.ioTime(this.serviceRng[svc.index]) : 0;
+    const io = this.offCpu(inv);
     inv.comp[APP_WORK] += this.engine.now - inv.workStart + io;
     if (io > 0) this.engine.schedule(io, this.hWorkDone, i);
     else this.onWorkDone(i);
@@ -906,7 +1462,7 @@ class Simulation {
     const inv = this.frames[i];
     const svc = this.model.services[inv.service];
     if (!svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
-    if (svc.calls.length > 0) {
+    if (svc.calls.length > 0 && !inv.detached) {
       const s = this.pool.alloc(FRAME_SEQUENCE, i);
       this.frames[s].steps = svc.calls;
       if (this.advanceSequence(s, true)) return;
@@ -922,18 +1478,30 @@ class Simulation {
     const sc = this.services[inv.service];
     if (svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
     this.present[inv.replica]--;
+    this.inProgress[inv.replica].delete(i);
     sc.inSystem.add(now, -1);
+    if (inv.detached) {
+      this.pool.release(i);
+      return;
+    }
     if (inv.measured && !inv.failed) sc.latency.record(now - inv.start, this.batch());
     const f = inv.parent;
-    const call = this.frames[f];
-    this.absorb(call, inv);
+    const att = this.frames[f];
+    this.absorb(att, inv);
     this.pool.release(i);
-    call.responseSize = svc.responseSize;
-    call.phase++;
+    att.responseSize = inv.failed ? 0 : svc.responseSize;
+    att.phase++;
     this.advance(f);
   }
 
   // ---- steps ---------------------------------------------------------------
+
+  /** Whether the code running this frame belongs to a replica that has crashed since. */
+  private doomed(frame: Frame): boolean {
+    if (frame.invoke < 0) return false;
+    const inv = this.frames[frame.invoke];
+    return inv.gen === frame.invokeGen && inv.detached;
+  }
 
   /**
    * Starts the remaining steps of a sequence until one is in flight. Returns
@@ -942,7 +1510,7 @@ class Simulation {
    */
   private advanceSequence(s: number, first: boolean): boolean {
     const seq = this.frames[s];
-    while (seq.next < seq.steps.length) {
+    while (seq.next < seq.steps.length && !this.doomed(seq)) {
       const step = seq.steps[seq.next++];
       if (this.startStep(s, step)) return true;
     }
@@ -1001,7 +1569,7 @@ class Simulation {
         // Branches started together, so the last to finish is the critical
         // path: its components replace what earlier branches left.
         parent.comp.set(child.comp);
-        if (child.failed && !parent.failed) this.fail(parent, child.cause, child.causeService, child.causeReplica);
+        if (child.failed && !parent.failed) this.copyFailure(parent, child);
         this.pool.release(c);
         if (--parent.pending === 0) this.childDone(p);
         return;
@@ -1018,13 +1586,186 @@ class Simulation {
   /** Adds a finished child's time components and failure to its parent. */
   private absorb(parent: Frame, child: Frame): void {
     for (let k = 0; k < COMPONENT_COUNT; k++) parent.comp[k] += child.comp[k];
-    if (child.failed && !parent.failed) this.fail(parent, child.cause, child.causeService, child.causeReplica);
+    if (child.failed && !parent.failed) this.copyFailure(parent, child);
   }
 
-  private fail(frame: Frame, cause: number, service: number, replica: number): void {
+  private copyFailure(to: Frame, from: Frame): void {
+    this.fail(to, from.cause, from.causeService, from.causeReplica, from.flag, from.meshCaused);
+    to.status = from.status;
+  }
+
+  private fail(frame: Frame, cause: number, service: number, replica: number, flag: number, mesh: boolean): void {
     frame.failed = true;
     frame.cause = cause;
     frame.causeService = service;
     frame.causeReplica = replica;
+    frame.flag = flag;
+    frame.meshCaused = mesh;
+    frame.status = CAUSES[cause].status;
+  }
+
+  // ---- rollouts, scaling and the fault timeline ----------------------------
+
+  private onLifecycle(i: number): void {
+    const a = this.model.lifecycle[i];
+    const r = a.replica;
+    switch (a.kind) {
+      case LC_UP:
+        this.podUp[r] = this.appUp[r] = 1;
+        return;
+      case LC_ADD:
+      case LC_REMOVE:
+        this.endpoints.change(a.service, r, a.kind === LC_ADD);
+        this.controlPlane.noteChange();
+        return;
+      case LC_STOP:
+        this.podUp[r] = 0;
+        return;
+    }
+  }
+
+  /** Replica ids a target names: one replica, or every pod the service will have. */
+  private targetReplicas(t: Target | null): number[] {
+    if (!t) return [];
+    const m = this.model;
+    if (t.replica) {
+      const svc = m.services.find((s) => s.name === t.replica?.service);
+      return svc ? [svc.replicas[t.replica.ordinal]] : [];
+    }
+    const svc = m.services.find((s) => s.name === t.service);
+    return svc ? svc.replicas : [];
+  }
+
+  /** The proxies serving the target's pods: their sidecars, or their nodes' proxies. */
+  private targetProxies(t: Target | null): number[] {
+    const out: number[] = [];
+    for (const r of this.targetReplicas(t)) {
+      const rep = this.model.replicas[r];
+      const p = rep.sidecar >= 0 ? rep.sidecar : this.model.nodeProxy[rep.node];
+      if (p >= 0 && !out.includes(p)) out.push(p);
+    }
+    return out;
+  }
+
+  private describe(ev: TimelineEvent): string {
+    const t = 'target' in ev ? ev.target : null;
+    if (t?.replica) return `${t.replica.service}-${t.replica.ordinal}`;
+    if (t?.service) return t.service;
+    if ('service' in ev) return ev.service;
+    if (ev.kind === 'partition') return (ev.zones ?? ev.services ?? []).join(' | ');
+    if (ev.kind === 'certificate-expiry' && ev.root) return 'root CA';
+    return '';
+  }
+
+  private onTimeline(i: number, end: boolean): void {
+    const ev = this.model.timeline[i];
+    const now = this.engine.now;
+    this.markers.push({ at: now, kind: end ? `${ev.kind}-end` : ev.kind, subject: this.describe(ev) });
+    const f = this.faults;
+    switch (ev.kind) {
+      case 'rollout':
+      case 'scale':
+        return; // their pods' lifecycle is planned up front (model.lifecycle)
+      case 'policy-change':
+        this.controlPlane.noteChange();
+        return;
+      case 'abort':
+        for (const r of this.targetReplicas(ev.target)) {
+          f.abortProbability[r] = end ? 0 : ev.probability;
+          f.abortStatus[r] = ev.status;
+        }
+        return;
+      case 'delay': {
+        const sampler = end ? null : compileSampler(ev.delay);
+        for (const r of this.targetReplicas(ev.target)) {
+          f.delayProbability[r] = end ? 0 : ev.probability;
+          f.delay[r] = sampler;
+        }
+        return;
+      }
+      case 'cpu-slowdown':
+        for (const r of this.targetReplicas(ev.target)) f.slowdown[r] = end ? 1 : ev.factor;
+        return;
+      case 'connect-failure':
+        for (const r of this.targetReplicas(ev.target)) f.connectFailure[r] = end ? 0 : ev.probability;
+        return;
+      case 'crash':
+        for (const r of this.targetReplicas(ev.target)) {
+          if (end) this.restart(r);
+          else this.crash(r, ev.readinessDelay);
+        }
+        return;
+      case 'proxy-crash':
+        for (const p of this.targetProxies(ev.target)) this.proxyDown[p] = end ? 0 : 1;
+        return;
+      case 'partition': {
+        if (end) {
+          this.partitions.shift();
+          return;
+        }
+        const zi = (z: string) => this.model.zones.indexOf(z);
+        const si = (s: string) => this.model.services.findIndex((x) => x.name === s);
+        this.partitions.push({
+          zones: ev.zones ? [zi(ev.zones[0]), zi(ev.zones[1])] : null,
+          services: ev.services ? [si(ev.services[0]), si(ev.services[1])] : null,
+        });
+        return;
+      }
+      case 'control-plane-outage':
+        this.controlPlane.setDown(!end);
+        return;
+      case 'certificate-expiry':
+        if (ev.root) this.controlPlane.rootExpired = !end;
+        else if (!end) this.controlPlane.expire(this.targetProxies(ev.target), ev.until);
+        return;
+    }
+  }
+
+  private readonly unreadyToken = new Map<number, number>();
+
+  /** A replica's process dies: requests in it are reset now, new ones refused; readiness notices later. */
+  private crash(r: number, readinessDelay: number): void {
+    if (!this.appUp[r]) return;
+    this.appUp[r] = 0;
+    for (const i of [...this.inProgress[r]]) {
+      const inv = this.frames[i];
+      if (inv.detached) continue;
+      inv.detached = true;
+      const a = inv.parent;
+      const att = this.frames[a];
+      // Until now it waited for a worker, then worked (and called out).
+      const now = this.engine.now;
+      if (inv.workStart < 0) att.comp[APP_QUEUE] += now - inv.start;
+      else {
+        att.comp[APP_QUEUE] += inv.workStart - inv.start;
+        att.comp[APP_WORK] += now - inv.workStart;
+      }
+      this.fail(att, CAUSE_REPLICA_CRASH, att.service, r, flagIndex('UC'), false);
+      att.responseSize = 0;
+      att.phase = P_LOCAL_IN_BACK;
+      this.advance(a);
+    }
+    const tok = this.token();
+    this.unreadyToken.set(r, tok);
+    this.engine.schedule(readinessDelay, this.hUnready, r, tok);
+  }
+
+  /** Readiness probes have failed long enough: the endpoint is removed (if the replica is still down). */
+  private onUnready(r: number, tok: number): void {
+    if (this.unreadyToken.get(r) !== tok || this.appUp[r]) return;
+    const service = this.model.replicas[r].service;
+    this.endpoints.change(service, r, false);
+    this.controlPlane.noteChange();
+  }
+
+  private restart(r: number): void {
+    this.unreadyToken.delete(r);
+    if (!this.podUp[r]) return;
+    this.appUp[r] = 1;
+    const service = this.model.replicas[r].service;
+    if (!this.endpoints.truth(service).includes(r)) {
+      this.endpoints.change(service, r, true);
+      this.controlPlane.noteChange();
+    }
   }
 }

@@ -1,13 +1,14 @@
 import type { RuntimeModel } from '../model/build.js';
 import { CAUSES } from '../model/causes.js';
 import { COMPONENTS, type Component } from '../model/components.js';
-import type { SimulationOutcome } from '../model/simulation.js';
+import { decodeFailureKey, type SimulationOutcome } from '../model/simulation.js';
+import { FLAGS } from '../model/causes.js';
 import { summarizeParts, type BatchedLatency, type LatencySummary } from '../stats/batched.js';
 import { LogHistogram } from '../stats/histogram.js';
 import { RESULTS_FORMAT, VERSION } from '../version.js';
 import { CompositionByLatency } from '../model/composition.js';
 import { summarizeResources } from './resources.js';
-import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceGraph, ServiceResult } from './types.js';
+import type { EntryPointResult, FailureCount, RunResult, RunWarning, ServiceGraph, ServiceResult, Timeline } from './types.js';
 import { STEP_CALL, STEP_PARALLEL, type CompiledStep } from '../model/build.js';
 
 /** Utilisation from which a service counts as saturated: its latency then depends on the run's length. */
@@ -16,6 +17,40 @@ const SATURATION = 0.98;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+/** Failure tallies (by failure key) as rows, most frequent first, ties by key. */
+export function failureCounts(model: RuntimeModel, tally: Map<number, number>): FailureCount[] {
+  const n = model.services.length;
+  return [...tally.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([key, count]) => {
+      const k = decodeFailureKey(key, n);
+      const cause = CAUSES[k.cause];
+      return {
+        cause: cause.id,
+        component: cause.component,
+        flag: FLAGS[k.flag],
+        mesh: k.mesh,
+        service: model.services[k.service].name,
+        count,
+      };
+    });
+}
+
+/** The first replication's time series and markers (replications differ only by seed). */
+function timelineOf(o: SimulationOutcome): Timeline {
+  const s = o.series;
+  const points: Timeline['points'] = [];
+  for (let i = 0; i < s.length; i++) {
+    const p99 = s.p99(i);
+    points.push({ t: i * s.width, completed: s.completed[i], failed: s.failed[i], meshFailed: s.meshFailed[i], p99: Number.isNaN(p99) ? null : p99 });
+  }
+  const markers = o.markers
+    .map((m, i) => [m, i] as const)
+    .sort((a, b) => a[0].at - b[0].at || a[1] - b[1])
+    .map(([m]) => m);
+  return { interval: s.width, points, markers };
+}
 
 /** The call graph as data: each call site once, with the chance it is taken. */
 export function serviceGraph(model: RuntimeModel): ServiceGraph {
@@ -77,20 +112,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     };
     const tally = new Map<number, number>();
     for (const c of cs) for (const [key, n] of c.failures) tally.set(key, (tally.get(key) ?? 0) + n);
-    const nServices = model.services.length;
-    const failures: FailureCount[] = [...tally.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .map(([key, count]) => {
-        const cause = CAUSES[Math.floor(key / nServices)];
-        return {
-          cause: cause.id,
-          component: cause.component,
-          flag: cause.flag,
-          mesh: cause.mesh,
-          service: model.services[key % nServices].name,
-          count,
-        };
-      });
+    const failures = failureCounts(model, tally);
+    const meshCaused = failures.filter((x) => x.mesh).reduce((a, x) => a + x.count, 0);
     return {
       name: entry.name,
       target: model.services[entry.target].name,
@@ -104,6 +127,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       decomposition,
       composition: { p50: compositionAt(lat.summary.p50), p99: compositionAt(lat.summary.p99) },
       failures,
+      meshCaused,
+      appCaused: failed - meshCaused,
       histogram: lat.histogram.toJSON(),
     };
   });
@@ -119,6 +144,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       workersPerReplica: svc.workers,
       arrivals,
       rejected,
+      calls: sum(cs.map((c) => c.calls)),
+      retries: sum(cs.map((c) => c.retries)),
       throughput: ratio(arrivals, measuredTime),
       utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.replicas.length * svc.workers),
       waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
@@ -150,6 +177,9 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     });
   }
 
+  const attemptTally = new Map<number, number>();
+  for (const o of outcomes) for (const [key, n] of o.attemptFailures) attemptTally.set(key, (attemptTally.get(key) ?? 0) + n);
+
   const limits = first.limits;
   return {
     meshtax: { version: VERSION, format: RESULTS_FORMAT },
@@ -178,6 +208,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     entrypoints,
     services,
     resources,
+    attemptFailures: failureCounts(model, attemptTally),
+    timeline: timelineOf(first),
     warnings,
   };
 }

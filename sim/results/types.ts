@@ -9,8 +9,11 @@ export type { Interval, LatencySummary } from '../stats/batched.js';
 export interface FailureCount {
   /** Root-cause id (see CAUSES). */
   cause: string;
+  /** The part of the system where the failure began. */
   component: string;
+  /** Envoy-style response flag of the outcome: where it began (UF, UH, UC, FI…), or how it ended (UT, URX, UO). */
   flag: string;
+  /** The mesh caused it (its proxies, certificates, stale config, or a policy that ran in the mesh). */
   mesh: boolean;
   /** Service where the failure began. */
   service: string;
@@ -36,6 +39,9 @@ export interface EntryPointResult {
   /** The same for requests near the median and near the p99 latency: what typical and tail requests spend time on. */
   composition: { p50: Record<Component, number>; p99: Record<Component, number> };
   failures: FailureCount[];
+  /** Failed requests the mesh caused, and the application (failed = meshCaused + appCaused). */
+  meshCaused: number;
+  appCaused: number;
   histogram: LogHistogramJSON;
 }
 
@@ -47,6 +53,9 @@ export interface ServiceResult {
   arrivals: number;
   /** Turned away because the replica's queue was full. */
   rejected: number;
+  /** Calls made to it (first tries), and the tries that were retries: the extra load retries created. */
+  calls: number;
+  retries: number;
   throughput: number;
   /** Busy workers over all workers, time-averaged. */
   utilization: number;
@@ -106,6 +115,16 @@ export interface RunWarning {
   message: string;
 }
 
+/** The run over time, for the timeline chart. */
+export interface Timeline {
+  /** Seconds per point (1, or more for long runs: at most 2,000 points). */
+  interval: number;
+  /** Per interval: requests completed (all entry points, warm-up included), failed, failed by the mesh, and the p99 of the successes (±25 %). */
+  points: Array<{ t: number; completed: number; failed: number; meshFailed: number; p99: number | null }>;
+  /** What happened when: timeline events (start and `-end`), pushes and their convergence, ejections. */
+  markers: Array<{ at: number; kind: string; subject: string }>;
+}
+
 export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
@@ -130,5 +149,8 @@ export interface RunResult {
   entrypoints: EntryPointResult[];
   services: ServiceResult[];
   resources: ResourceTax;
+  /** Every failed try (measured), by root cause and the try's own flag. */
+  attemptFailures: FailureCount[];
+  timeline: Timeline;
   warnings: RunWarning[];
 }

@@ -26,11 +26,11 @@ describe('compiled CLI, end to end', () => {
       clients         12,053      0%      80.4/s  51.2ms ±5.90ms  35.6ms ±5.21ms  122ms  211ms ±20.5ms  268ms  315ms
 
       Where the time goes (critical path: mean request, and requests near p50 and p99)
-      entry point          appWork  appQueue  proxyWork  proxyQueue  mtls  network
-      ───────────  ──────  ───────  ────────  ─────────  ──────────  ────  ───────
-      clients        mean   9.96ms    41.2ms          0           0     0        0
-                   at p50   11.7ms    24.8ms          0           0     0        0
-                   at p99   11.9ms     199ms          0           0     0        0
+      entry point          appWork  appQueue  proxyWork  proxyQueue  mtls  network  retryBackoff
+      ───────────  ──────  ───────  ────────  ─────────  ──────────  ────  ───────  ────────────
+      clients        mean   9.96ms    41.2ms          0           0     0        0             0
+                   at p50   11.7ms    24.8ms          0           0     0        0             0
+                   at p99   11.9ms     199ms          0           0     0        0             0
 
       Services (server side)
       service  replicas  arrivals  rejected   util  P(wait)  queue wait     p50    p99

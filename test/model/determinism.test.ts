@@ -54,12 +54,12 @@ describe('determinism', () => {
     }).toMatchInlineSnapshot(`
       {
         "completed": 3897,
-        "events": 285130,
+        "events": 285144,
         "handshakes": 0,
-        "mean": 0.009040909085950585,
+        "mean": 0.009028579250360083,
         "p99": 0.021600378118288844,
-        "proxyWork": 0.0003662331810368919,
-        "sidecarVcpu": 0.030484834582483467,
+        "proxyWork": 0.0003392815705453503,
+        "sidecarVcpu": 0.030414115984854176,
       }
     `);
   });

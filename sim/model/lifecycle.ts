@@ -1,0 +1,73 @@
+import type { Topology } from '../topology/types.js';
+
+/** What happens to one pod at one moment of a rollout or scaling. */
+export const LC_UP = 0;        // the process starts accepting connections
+export const LC_ADD = 1;       // its endpoint is added to the service (ready)
+export const LC_REMOVE = 2;    // its endpoint is removed (terminating, or scaled away)
+export const LC_STOP = 3;      // the process stops: connections are refused
+
+export interface LifecycleAction {
+  at: number;
+  kind: typeof LC_UP | typeof LC_ADD | typeof LC_REMOVE | typeof LC_STOP;
+  /** Index into the service's slots. */
+  slot: number;
+  service: number;
+}
+
+export interface LifecyclePlan {
+  /** Pods each service will ever have: the initial replicas first, then those rollouts and scaling add. */
+  slots: number[];
+  /** Sorted by time; ties in the order the timeline makes them. */
+  actions: LifecycleAction[];
+}
+
+/**
+ * Works out, before the run, every pod a rollout or scaling will create or
+ * retire and when: Kubernetes' default strategy (maxSurge 1, maxUnavailable
+ * 0) replaces pods one at a time — a new pod starts, becomes ready after its
+ * startup and minReadySeconds, and only then is an old one's endpoint removed
+ * and its process stopped after its preStop sleep. Knowing all pods up front
+ * lets the simulation size its arrays once.
+ */
+export function planLifecycle(topology: Topology): LifecyclePlan {
+  const index = new Map(topology.services.map((s, i) => [s.name, i]));
+  const slots = topology.services.map((s) => s.replicas);
+  const current = topology.services.map((s) => Array.from({ length: s.replicas }, (_, i) => i));
+  const actions: LifecycleAction[] = [];
+  for (const ev of topology.timeline) {
+    if (ev.kind === 'rollout') {
+      const s = index.get(ev.service) as number;
+      const step = ev.startup + ev.minReadySeconds;
+      const next: number[] = [];
+      current[s].forEach((old, i) => {
+        const fresh = slots[s]++;
+        const start = ev.at + i * step;
+        actions.push({ at: start + ev.startup, kind: LC_UP, slot: fresh, service: s });
+        actions.push({ at: start + step, kind: LC_ADD, slot: fresh, service: s });
+        actions.push({ at: start + step, kind: LC_REMOVE, slot: old, service: s });
+        actions.push({ at: start + step + ev.preStop, kind: LC_STOP, slot: old, service: s });
+        next.push(fresh);
+      });
+      current[s] = next;
+    } else if (ev.kind === 'scale') {
+      const s = index.get(ev.service) as number;
+      const have = current[s];
+      if (ev.replicas > have.length) {
+        for (let k = have.length; k < ev.replicas; k++) {
+          const fresh = slots[s]++;
+          actions.push({ at: ev.at + ev.startup, kind: LC_UP, slot: fresh, service: s });
+          actions.push({ at: ev.at + ev.startup, kind: LC_ADD, slot: fresh, service: s });
+          have.push(fresh);
+        }
+      } else {
+        for (const old of have.splice(ev.replicas)) {
+          actions.push({ at: ev.at, kind: LC_REMOVE, slot: old, service: s });
+          actions.push({ at: ev.at + ev.preStop, kind: LC_STOP, slot: old, service: s });
+        }
+      }
+    }
+  }
+  // Stable: equal times keep the order above (add before remove within a step).
+  const order = actions.map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]);
+  return { slots, actions: order.map(([a]) => a) };
+}

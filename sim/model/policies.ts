@@ -1,0 +1,76 @@
+/**
+ * Linkerd's retry budget for one router and one service: retries may add
+ * `ratio` of the calls plus `minPerSecond`, counted over a sliding window
+ * of one-second slots.
+ */
+export class RetryBudget {
+  private readonly calls: Float64Array;
+  private readonly retries: Float64Array;
+  private readonly stamp: Float64Array;
+
+  constructor(
+    private readonly ratio: number,
+    private readonly minPerSecond: number,
+    private readonly window: number,
+  ) {
+    const n = Math.max(1, Math.ceil(window));
+    this.calls = new Float64Array(n);
+    this.retries = new Float64Array(n);
+    this.stamp = new Float64Array(n).fill(-1);
+  }
+
+  /** The slot of second `sec`, emptied if it last held an older second. */
+  private slot(now: number): number {
+    const sec = Math.floor(now);
+    const i = sec % this.calls.length;
+    if (this.stamp[i] !== sec) {
+      this.stamp[i] = sec;
+      this.calls[i] = 0;
+      this.retries[i] = 0;
+    }
+    return i;
+  }
+
+  private sum(now: number, of: Float64Array): number {
+    const sec = Math.floor(now);
+    let s = 0;
+    for (let i = 0; i < of.length; i++) if (this.stamp[i] > sec - of.length) s += of[i];
+    return s;
+  }
+
+  noteCall(now: number): void {
+    this.calls[this.slot(now)]++;
+  }
+
+  /** Takes a retry from the budget if one is left. */
+  tryRetry(now: number): boolean {
+    this.slot(now);
+    const allowed = this.ratio * this.sum(now, this.calls) + this.minPerSecond * this.window;
+    if (this.sum(now, this.retries) + 1 > allowed) return false;
+    this.retries[this.slot(now)]++;
+    return true;
+  }
+}
+
+/**
+ * Per (router, service) state of the resilience policies: requests and
+ * retries in flight for circuit breaking, and the retry budget. Created on
+ * first use, looked up by a numeric key, never iterated.
+ */
+export class PolicyState {
+  readonly active = new Map<number, number>();
+  readonly activeRetries = new Map<number, number>();
+  readonly budgets = new Map<number, RetryBudget>();
+
+  constructor(private readonly services: number) {}
+
+  key(router: number, service: number): number {
+    return router * this.services + service;
+  }
+
+  add(map: Map<number, number>, key: number, delta: number): number {
+    const v = (map.get(key) ?? 0) + delta;
+    map.set(key, v);
+    return v;
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { attributionAddsUp, failureWindow, runScenario } from './helpers.js';
+
+// topologies/scenarios/rollout-*.yaml: reviews' 3 pods replaced one at a
+// time from 30 s, a step every 2 s, pushes reaching every proxy 10 s after
+// they start (plus Istio's 100 ms debounce).
+describe('a rollout with a 10 s push delay', () => {
+  const push = runScenario('rollout-push');
+  const e = push.entrypoints[0];
+
+  it('fails a burst of requests, all UF from the control plane’s stale config, for about the push delay', () => {
+    expect(e.failed).toBeGreaterThan(100);
+    expect(e.failures).toEqual([
+      { cause: 'stale-endpoint', component: 'control plane (stale config)', flag: 'UF', mesh: true, service: 'reviews', count: e.failed },
+    ]);
+    // Old pods stop at 34, 38 and 42 s (a new pod is ready every 4 s); each
+    // stays in the proxies' view until 10.1 s after its removal: failures
+    // from 34 s to about 52 s.
+    const [from, to] = failureWindow(push) as [number, number];
+    expect(from).toBeGreaterThanOrEqual(34);
+    expect(from).toBeLessThanOrEqual(35);
+    expect(to).toBeGreaterThanOrEqual(51);
+    expect(to).toBeLessThanOrEqual(54);
+    expect(attributionAddsUp(push)).toBe(true);
+    expect(e.meshCaused).toBe(e.failed);
+  });
+
+  it('with a preStop sleep longer than the push, none fail', () => {
+    const r = runScenario('rollout-prestop');
+    expect(r.entrypoints[0].failed).toBe(0);
+    expect(r.timeline.markers.filter((m) => m.kind === 'push').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("with Istio's default retries most are absorbed, and the rest are flagged URX", () => {
+    const r = runScenario('rollout-retries');
+    const f = r.entrypoints[0];
+    expect(f.failed).toBeLessThan(e.failed * 0.2);
+    for (const row of f.failures) expect(row).toMatchObject({ cause: 'stale-endpoint', flag: 'URX', mesh: true });
+    // The retries are the extra load they cost reviews.
+    expect(r.services[1].retries).toBeGreaterThan(e.failed * 0.8);
+    expect(attributionAddsUp(r)).toBe(true);
+  });
+
+  it('a control-plane outage during a rollout makes the failures last until pushes resume', () => {
+    const r = runScenario('cp-outage-rollout');
+    const [from, to] = failureWindow(r) as [number, number];
+    expect(from).toBeGreaterThanOrEqual(34);
+    expect(from).toBeLessThanOrEqual(35);
+    // Pushes resume at 60 s and reach every proxy 1 s later.
+    expect(to).toBeGreaterThanOrEqual(60);
+    expect(to).toBeLessThanOrEqual(63);
+    expect(r.entrypoints[0].failures.every((x) => x.cause === 'stale-endpoint')).toBe(true);
+    expect(r.timeline.markers.map((m) => m.kind)).toContain('control-plane-outage-end');
+  });
+});

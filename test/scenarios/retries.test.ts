@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { attributionAddsUp, runScenario } from './helpers.js';
+
+describe('retry amplification', () => {
+  it('a failing leaf behind three layers that each try 3 times gets 27× the offered load', () => {
+    const r = runScenario('retry-amplification');
+    const e = r.entrypoints[0];
+    const [a, b, c, leaf] = r.services;
+    expect(e.failed).toBe(e.completed);
+    // Exact: every request to a makes 3 tries at b, each 3 at c, each 3 at the leaf.
+    expect(a.arrivals).toBe(e.completed);
+    expect(b.arrivals).toBe(3 * a.arrivals);
+    expect(c.arrivals).toBe(9 * a.arrivals);
+    expect(leaf.arrivals).toBe(27 * a.arrivals);
+    expect(leaf.retries).toBe(leaf.arrivals - leaf.calls);
+    // The failure keeps its origin (the leaf's injected 503) and ends as URX.
+    expect(e.failures).toEqual([
+      { cause: 'injected-abort', component: 'injected fault', flag: 'URX', mesh: false, service: 'leaf', count: e.failed },
+    ]);
+    expect(attributionAddsUp(r)).toBe(true);
+  });
+
+  it('with a Linkerd-style budget each layer adds at most 20 % plus 10 retries a second', () => {
+    const r = runScenario('retry-budget');
+    const [a, b, c, leaf] = r.services;
+    const allowance = 10 * (r.run.measuredTime + 10); // 10/s over the run, plus one window's worth
+    for (const [caller, callee] of [[a, b], [b, c], [c, leaf]] as const) {
+      expect(callee.calls).toBe(caller.arrivals);
+      expect(callee.retries).toBeLessThanOrEqual(0.2 * callee.calls + allowance);
+    }
+    expect(leaf.arrivals).toBeLessThan(1.25 ** 3 * a.arrivals + 3 * allowance);
+    expect(leaf.arrivals).toBeLessThan(2 * a.arrivals);
+  });
+});
+
+describe('outlier detection', () => {
+  it('ejects the replica returning 5xx, and the error rate falls', () => {
+    const r = runScenario('outlier-ejection');
+    const pts = r.timeline.points;
+    const failed = (from: number, to: number) => pts.filter((p) => p.t >= from && p.t < to).reduce((s, p) => s + p.failed, 0);
+    expect(failed(2, 10)).toBe(0);
+    expect(failed(10, 11)).toBeGreaterThan(0);
+    expect(failed(11, 40)).toBe(0); // ejected for 30 s
+    expect(failed(40, 42)).toBeGreaterThan(0); // back in, fails again, ejected again
+    expect(r.timeline.markers.filter((m) => m.kind === 'ejection').map((m) => m.subject)).toEqual(['reviews-1', 'reviews-1']);
+    expect(r.entrypoints[0].failures.every((f) => f.cause === 'injected-abort' && !f.mesh)).toBe(true);
+  });
+});
