@@ -60,6 +60,8 @@ export interface EntryCollector {
   failed: number;
   /** Failed measured requests by failureKey(cause, flag, mesh, service where it began). */
   failures: Map<number, number>;
+  /** The same by the replica where they began (failures that began at one). */
+  failuresByReplica: Map<number, number>;
   /** Sums of each component over measured successful requests. */
   decomposition: Float64Array;
   /** The same sums by latency, to read the composition at p50 and p99. */
@@ -367,6 +369,7 @@ class Simulation {
       latency: new BatchedLatency(BATCHES),
       failed: 0,
       failures: new Map<number, number>(),
+      failuresByReplica: new Map<number, number>(),
       decomposition: new Float64Array(COMPONENT_COUNT),
       composition: new CompositionByLatency(),
       inSystem: new TimeAverage(),
@@ -607,6 +610,7 @@ class Simulation {
         c.failed++;
         const key = failureKey(root.cause, root.flag, root.meshCaused, root.causeService, this.model.services.length);
         c.failures.set(key, (c.failures.get(key) ?? 0) + 1);
+        if (root.causeReplica >= 0) c.failuresByReplica.set(root.causeReplica, (c.failuresByReplica.get(root.causeReplica) ?? 0) + 1);
       } else {
         c.latency.record(latency, this.batch());
         for (let k = 0; k < COMPONENT_COUNT; k++) c.decomposition[k] += root.comp[k];

@@ -114,6 +114,15 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     for (const c of cs) for (const [key, n] of c.failures) tally.set(key, (tally.get(key) ?? 0) + n);
     const failures = failureCounts(model, tally);
     const meshCaused = failures.filter((x) => x.mesh).reduce((a, x) => a + x.count, 0);
+    const byReplica = new Map<number, number>();
+    for (const c of cs) for (const [r, n] of c.failuresByReplica) byReplica.set(r, (byReplica.get(r) ?? 0) + n);
+    const failuresByReplica = [...byReplica.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .map(([r, count]) => {
+        const rep = model.replicas[r];
+        const service = model.services[rep.service].name;
+        return { service, replica: `${service}-${rep.ordinal}`, count };
+      });
     return {
       name: entry.name,
       target: model.services[entry.target].name,
@@ -127,6 +136,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       decomposition,
       composition: { p50: compositionAt(lat.summary.p50), p99: compositionAt(lat.summary.p99) },
       failures,
+      failuresByReplica,
       meshCaused,
       appCaused: failed - meshCaused,
       histogram: lat.histogram.toJSON(),

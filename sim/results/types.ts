@@ -39,6 +39,8 @@ export interface EntryPointResult {
   /** The same for requests near the median and near the p99 latency: what typical and tail requests spend time on. */
   composition: { p50: Record<Component, number>; p99: Record<Component, number> };
   failures: FailureCount[];
+  /** Failed requests by the pod where they began (those that began at one), most first. */
+  failuresByReplica: Array<{ service: string; replica: string; count: number }>;
   /** Failed requests the mesh caused, and the application (failed = meshCaused + appCaused). */
   meshCaused: number;
   appCaused: number;

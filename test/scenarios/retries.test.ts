@@ -44,5 +44,7 @@ describe('outlier detection', () => {
     expect(failed(40, 42)).toBeGreaterThan(0); // back in, fails again, ejected again
     expect(r.timeline.markers.filter((m) => m.kind === 'ejection').map((m) => m.subject)).toEqual(['reviews-1', 'reviews-1']);
     expect(r.entrypoints[0].failures.every((f) => f.cause === 'injected-abort' && !f.mesh)).toBe(true);
+    // Attributed to the pod where they began.
+    expect(r.entrypoints[0].failuresByReplica).toEqual([{ service: 'reviews', replica: 'reviews-1', count: r.entrypoints[0].failed }]);
   });
 });
