@@ -1,6 +1,6 @@
 import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent } from '../topology/types.js';
 import { compileSampler, type Sampler } from './sampler.js';
-import { planLifecycle, type LifecycleAction } from './lifecycle.js';
+import { planLifecycle, LC_STOP, LC_UP, type LifecycleAction } from './lifecycle.js';
 
 /**
  * The runtime model: the topology turned into indexed arrays the simulation
@@ -88,6 +88,9 @@ export interface RuntimeProxy {
   service: number;
   node: number;
   spec: CompiledProxySpec;
+  /** When it exists: a sidecar lives as long as its pod (rollouts and scaling start and stop pods). */
+  from: number;
+  until: number;
 }
 
 export interface RuntimeEntry {
@@ -191,7 +194,7 @@ export function buildModel(topology: Topology): RuntimeModel {
 
   const proxies: RuntimeProxy[] = [];
   const addProxy = (kind: ProxyKind, label: string, service: number, node: number, spec: ProxySpec): number => {
-    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, mtlsPerKB) });
+    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, mtlsPerKB), from: 0, until: Infinity });
     return proxies.length - 1;
   };
 
@@ -262,6 +265,14 @@ export function buildModel(topology: Topology): RuntimeModel {
     };
   });
 
+  const lifecycle = plan.actions.map((a) => ({ ...a, replica: services[a.service].replicas[a.slot] }));
+  for (const a of lifecycle) {
+    const sidecar = replicas[a.replica].sidecar;
+    if (sidecar < 0) continue;
+    if (a.kind === LC_UP) proxies[sidecar].from = a.at;
+    if (a.kind === LC_STOP) proxies[sidecar].until = a.at;
+  }
+
   const m = mesh.mtls;
   const bw = topology.network.bandwidth;
   return {
@@ -275,7 +286,7 @@ export function buildModel(topology: Topology): RuntimeModel {
     nodeProxy,
     waypoints,
     entries,
-    lifecycle: plan.actions.map((a) => ({ ...a, replica: services[a.service].replicas[a.slot] })),
+    lifecycle,
     timeline: topology.timeline,
     routerCount: proxies.length + replicas.length + entries.length,
     mtls: {

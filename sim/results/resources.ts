@@ -19,17 +19,22 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const reps = outcomes.length;
   const costs = model.topology.costs;
   // Every proxy is configured with every workload endpoint (no scoping), as Istio and Linkerd do by default.
-  const endpoints = model.replicas.length;
+  const endpoints = sum(model.services.map((s) => s.initialReplicas));
+  // The measurement window of one replication, to weigh proxies that exist for part of it (rollouts, scaling).
+  const from = outcomes[0].limits.warmup;
+  const span = measuredTime / reps;
 
   const perProxy = model.proxies.map((p) => {
     const cs = outcomes.map((o) => o.proxies[p.index]);
-    const vcpu = (measuredTime > 0 ? sum(cs.map((c) => c.cpuSeconds)) / measuredTime : 0) + p.spec.idleCpu;
+    const present = span > 0 ? Math.max(0, Math.min(from + span, p.until) - Math.max(from, p.from)) / span : 1;
+    const vcpu = (measuredTime > 0 ? sum(cs.map((c) => c.cpuSeconds)) / measuredTime : 0) + p.spec.idleCpu * present;
     const conns = sum(cs.map((c) => c.meanOpenConnections)) / reps;
     const mem = p.spec.memory;
     return {
       kind: p.kind,
+      present,
       vcpu,
-      memory: mem.base + mem.perConnection * conns + mem.perEndpoint * endpoints,
+      memory: (mem.base + mem.perEndpoint * endpoints) * present + mem.perConnection * conns,
       connections: conns,
       requests: sum(cs.map((c) => c.requests)),
       handshakes: sum(cs.map((c) => c.handshakes)),
@@ -39,22 +44,24 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   });
 
   const fleets: ProxyFleet[] = PROXY_KINDS.flatMap((kind: ProxyKind) => {
-    const ps = perProxy.filter((p) => p.kind === kind);
+    const ps = perProxy.filter((p) => p.kind === kind && p.present > 0);
     if (ps.length === 0) return [];
     const vcpu = sum(ps.map((p) => p.vcpu));
     const memory = sum(ps.map((p) => p.memory));
+    // Proxies present for part of the window count for that part.
+    const count = sum(ps.map((p) => p.present));
     return [{
       kind,
-      count: ps.length,
+      count,
       vcpu,
-      vcpuPerProxy: vcpu / ps.length,
+      vcpuPerProxy: vcpu / count,
       memoryGB: memory / GB,
-      memoryMBPerProxy: memory / ps.length / 1e6,
-      meanConnectionsPerProxy: sum(ps.map((p) => p.connections)) / ps.length,
-      requestsPerSecondPerProxy: measuredTime > 0 ? sum(ps.map((p) => p.requests)) / measuredTime / ps.length : 0,
+      memoryMBPerProxy: memory / count / 1e6,
+      meanConnectionsPerProxy: sum(ps.map((p) => p.connections)) / count,
+      requestsPerSecondPerProxy: measuredTime > 0 ? sum(ps.map((p) => p.requests)) / measuredTime / count : 0,
       handshakes: sum(ps.map((p) => p.handshakes)),
       resumptions: sum(ps.map((p) => p.resumptions)),
-      workerUtilization: sum(ps.map((p) => p.busy)) / ps.length,
+      workerUtilization: sum(ps.map((p) => p.busy)) / count,
     }];
   });
 
@@ -67,7 +74,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
 
   // Projection: sidecars scale with pods and each one learns every endpoint;
   // node proxies scale with the nodes those pods need at today's density.
-  const pods = model.replicas.length;
+  const pods = endpoints;
   const N = costs.projectPods;
   let projVcpu = 0;
   let projMemory = 0;

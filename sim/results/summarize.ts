@@ -64,7 +64,7 @@ export function serviceGraph(model: RuntimeModel): ServiceGraph {
   };
   for (const s of model.services) walk(s.name, s.calls, 1, false);
   return {
-    services: model.services.map((s) => ({ name: s.name, replicas: s.replicas.length, workers: s.workers, l7: s.l7 })),
+    services: model.services.map((s) => ({ name: s.name, replicas: s.initialReplicas, workers: s.workers, l7: s.l7 })),
     calls,
     entrypoints: model.entries.map((e) => ({ name: e.name, target: model.services[e.target].name, via: e.via })),
   };
@@ -150,14 +150,14 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     const admitted = arrivals - rejected;
     return {
       name: svc.name,
-      replicas: svc.replicas.length,
+      replicas: svc.initialReplicas,
       workersPerReplica: svc.workers,
       arrivals,
       rejected,
       calls: sum(cs.map((c) => c.calls)),
       retries: sum(cs.map((c) => c.retries)),
       throughput: ratio(arrivals, measuredTime),
-      utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.replicas.length * svc.workers),
+      utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.initialReplicas * svc.workers),
       waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
       meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),

@@ -72,6 +72,7 @@ export interface ServiceResult {
 /** The proxies of one kind across the fleet. vCPU are time-averaged over the measurement window. */
 export interface ProxyFleet {
   kind: ProxyKind;
+  /** Proxies of this kind, time-weighted: a sidecar whose pod lived half the window counts ½. */
   count: number;
   vcpu: number;
   vcpuPerProxy: number;
