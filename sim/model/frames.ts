@@ -95,6 +95,9 @@ export class Frame {
   countersReleased = false;
   /** No longer awaited by its parent (timed out, or its replica crashed): its result is dropped. */
   detached = false;
+  /** Invokes: neighbours in their replica's list of invokes in progress. */
+  nextAtReplica = -1;
+  prevAtReplica = -1;
   /** The invoke frame whose code this frame runs (for a crashed replica's calls), and its generation. */
   invoke = -1;
   invokeGen = 0;
@@ -144,7 +147,7 @@ export class FramePool {
     f.meshCaused = false;
     f.attempts = 0;
     f.retries = 0;
-    f.tried.length = 0;
+    if (f.tried.length > 0) f.tried.length = 0;
     f.current = -1;
     f.isRetry = false;
     f.countersReleased = false;

@@ -53,24 +53,22 @@ export class RetryBudget {
 }
 
 /**
- * Per (router, service) state of the resilience policies: requests and
- * retries in flight for circuit breaking, and the retry budget. Created on
- * first use, looked up by a numeric key, never iterated.
+ * Per (router, service) state of the resilience policies: tries and
+ * retries in flight, for circuit breaking and the retry breaker (typed
+ * arrays: touched on every try), and retry budgets (created on first use,
+ * looked up by a numeric key, never iterated).
  */
 export class PolicyState {
-  readonly active = new Map<number, number>();
-  readonly activeRetries = new Map<number, number>();
+  readonly active: Int32Array;
+  readonly activeRetries: Int32Array;
   readonly budgets = new Map<number, RetryBudget>();
 
-  constructor(private readonly services: number) {}
+  constructor(routers: number, private readonly services: number) {
+    this.active = new Int32Array(routers * services);
+    this.activeRetries = new Int32Array(routers * services);
+  }
 
   key(router: number, service: number): number {
     return router * this.services + service;
-  }
-
-  add(map: Map<number, number>, key: number, delta: number): number {
-    const v = (map.get(key) ?? 0) + delta;
-    map.set(key, v);
-    return v;
   }
 }

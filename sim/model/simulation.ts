@@ -224,7 +224,8 @@ class Simulation {
   private readonly busy: Int32Array;
   private readonly waiting: IntQueue[];
   private readonly present: Int32Array;
-  private readonly inProgress: Array<Set<number>>;
+  /** Per replica: the first invoke in progress there, linked through frames' nextAtReplica/prevAtReplica. */
+  private readonly inProgressHead: Int32Array;
   private readonly rrNext: Int32Array;
   /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
   private readonly podUp: Uint8Array;
@@ -312,7 +313,7 @@ class Simulation {
     this.busy = new Int32Array(nReplicas);
     this.present = new Int32Array(nReplicas);
     this.waiting = model.replicas.map(() => new IntQueue());
-    this.inProgress = model.replicas.map(() => new Set<number>());
+    this.inProgressHead = new Int32Array(nReplicas).fill(-1);
     this.rrNext = new Int32Array(model.services.length);
     this.podUp = new Uint8Array(nReplicas);
     this.appUp = new Uint8Array(nReplicas);
@@ -332,7 +333,7 @@ class Simulation {
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
     this.proxyDown = new Uint8Array(model.proxies.length);
     this.entryProxyNext = new Int32Array(model.entries.length);
-    this.policy = new PolicyState(model.services.length);
+    this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
     this.series = new TimeSeries(horizon);
 
@@ -767,15 +768,15 @@ class Simulation {
     call.currentGen = att.gen;
     call.tryStart = now;
     const key = this.policy.key(call.router, call.service);
-    this.policy.add(this.policy.active, key, 1);
-    if (att.isRetry) this.policy.add(this.policy.activeRetries, key, 1);
+    this.policy.active[key]++;
+    if (att.isRetry) this.policy.activeRetries[key]++;
     const retries = pol.retries;
     if (retries && Number.isFinite(retries.perTryTimeout)) {
       call.tryToken = this.token();
       this.engine.schedule(retries.perTryTimeout, this.hTryTimeout, f, call.tryToken);
     }
     att.phase = call.attemptStart;
-    if (pol.circuitBreaker && (this.policy.active.get(key) ?? 0) > pol.circuitBreaker.maxRequests) {
+    if (pol.circuitBreaker && this.policy.active[key] > pol.circuitBreaker.maxRequests) {
       return this.failAttempt(a, CAUSE_CIRCUIT_OPEN, call.service, -1, att.attemptEnd);
     }
     const rep = this.pickReplica(svc, call.router, call);
@@ -997,8 +998,8 @@ class Simulation {
     if (att.countersReleased) return;
     att.countersReleased = true;
     const key = this.policy.key(att.router, att.service);
-    this.policy.add(this.policy.active, key, -1);
-    if (att.isRetry) this.policy.add(this.policy.activeRetries, key, -1);
+    this.policy.active[key]--;
+    if (att.isRetry) this.policy.activeRetries[key]--;
   }
 
   private noteOutlier(att: Frame): void {
@@ -1068,7 +1069,7 @@ class Simulation {
     const now = this.engine.now;
     if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn)) {
       const key = this.policy.key(call.router, call.service);
-      if ((this.policy.activeRetries.get(key) ?? 0) >= pol.maxConcurrentRetries) {
+      if (this.policy.activeRetries[key] >= pol.maxConcurrentRetries) {
         call.flag = FLAG_UO;
         return this.finishAttempts(f);
       }
@@ -1390,7 +1391,12 @@ class Simulation {
     inv.workStart = -1;
     inv.measured = measured;
     this.present[rep]++;
-    this.inProgress[rep].add(i);
+    // Link it in, so a crash can find everything in progress at the replica.
+    const head = this.inProgressHead[rep];
+    inv.prevAtReplica = -1;
+    inv.nextAtReplica = head;
+    if (head >= 0) this.frames[head].prevAtReplica = i;
+    this.inProgressHead[rep] = i;
     sc.inSystem.add(now, 1);
     if (this.busy[rep] < svc.workers) this.beginWork(i);
     else this.waiting[rep].push(i);
@@ -1482,7 +1488,9 @@ class Simulation {
     const sc = this.services[inv.service];
     if (svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
     this.present[inv.replica]--;
-    this.inProgress[inv.replica].delete(i);
+    if (inv.prevAtReplica >= 0) this.frames[inv.prevAtReplica].nextAtReplica = inv.nextAtReplica;
+    else this.inProgressHead[inv.replica] = inv.nextAtReplica;
+    if (inv.nextAtReplica >= 0) this.frames[inv.nextAtReplica].prevAtReplica = inv.prevAtReplica;
     sc.inSystem.add(now, -1);
     if (inv.detached) {
       this.pool.release(i);
@@ -1731,7 +1739,9 @@ class Simulation {
   private crash(r: number, readinessDelay: number): void {
     if (!this.appUp[r]) return;
     this.appUp[r] = 0;
-    for (const i of [...this.inProgress[r]]) {
+    const inProgress: number[] = [];
+    for (let i = this.inProgressHead[r]; i >= 0; i = this.frames[i].nextAtReplica) inProgress.push(i);
+    for (const i of inProgress) {
       const inv = this.frames[i];
       if (inv.detached) continue;
       inv.detached = true;
