@@ -43,3 +43,15 @@ export function textTable(header: string[], rows: string[][]): string {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** A change in seconds with its sign: +720µs, −1.20ms (a true minus sign, as in the tables). */
+export function formatSignedSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  return `${s >= 0 ? '+' : '−'}${formatSeconds(Math.abs(s))}`;
+}
+
+/** A relative change with its sign: +9.42%, −3.10%. */
+export function formatSignedPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return `${fraction >= 0 ? '+' : '−'}${formatPercent(Math.abs(fraction))}`;
+}

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { loadTopologyFile, type LoadOptions } from '../topology/load.js';
 import { compareMeshes, type CompareResult } from '../compare.js';
@@ -12,6 +13,10 @@ import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
 import { runCsv, compareCsv } from '../../reports/csv.js';
+import { renderHtmlReport } from '../../reports/html/document.js';
+import { writeChartFiles } from '../../reports/chartFiles.js';
+import { readResultsFile } from '../../reports/readResults.js';
+import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
 import { OptionParser } from './options.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
@@ -108,6 +113,43 @@ function writeOutput(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** --report and --charts, shared by run, compare and report. */
+function addReportOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--report <file.html>', `write ${what} as a self-contained HTML report (opens offline)`)
+    .option('--charts <dir>', 'write each chart as a Vega-Lite spec (.vl.json) and an SVG into this directory');
+}
+
+/**
+ * Writes the HTML report and chart files that were asked for; returns the
+ * lines saying where they are, for the caller to print wherever its other
+ * output is not.
+ */
+async function writeReports(result: ReportInput, report: string | undefined, charts: string | undefined): Promise<string[]> {
+  const notes: string[] = [];
+  if (report) {
+    writeOutput(report, renderHtmlReport(result));
+    notes.push(`wrote ${report} — open it in a browser: ${pathToFileURL(resolve(report)).href}`);
+  }
+  if (charts) {
+    const files = await writeChartFiles(charts, result);
+    notes.push(`wrote ${files.length} chart files to ${charts}`);
+  }
+  return notes;
+}
+
+function reportTargets(opts: Record<string, string | boolean | undefined>): { report?: string; charts?: string } {
+  return { report: opts.report as string | undefined, charts: opts.charts as string | undefined };
+}
+
+/** Where-files-went lines: on stdout beside a table, on stderr when stdout carries JSON or CSV, nowhere with -q. */
+function printNotes(io: CliIo, notes: string[], quiet: boolean, stdoutIsData: boolean): void {
+  if (quiet || notes.length === 0) return;
+  const text = notes.join('\n') + '\n';
+  if (stdoutIsData) io.err(text);
+  else io.out(text);
+}
+
 export function buildProgram(io: CliIo): Command {
   const program = new Command();
   program
@@ -123,10 +165,11 @@ Examples:
   $ meshtax validate topologies/bookinfo.yaml
   $ meshtax run topologies/bookinfo.yaml
   $ meshtax run topologies/checkout.yaml --duration 10m --json -o out/checkout.json
+  $ meshtax compare topologies/bookinfo.yaml --report out/bookinfo.html
   $ meshtax help run`);
 
-  addCostOptions(program
-    .command('run'))
+  addReportOptions(addCostOptions(program
+    .command('run')), 'the results')
     .description('simulate one topology and print its latency, throughput and failures')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
     .option('--seed <n>', 'random seed (overrides simulation.seed)')
@@ -145,8 +188,9 @@ Examples:
   $ meshtax run topologies/mm1.yaml
   $ meshtax run topologies/bookinfo.yaml --seed 7 --duration 5m --json > bookinfo.json
   $ meshtax run topologies/checkout.yaml --requests 1000000 -o out/checkout.csv
-  $ meshtax run topologies/mmc.yaml --replications 10`)
-    .action((file: string, opts: Record<string, string | boolean | undefined>) => {
+  $ meshtax run topologies/mmc.yaml --replications 10
+  $ meshtax run topologies/bookinfo.yaml --mesh istio-sidecar --report out/bookinfo-sidecar.html`)
+    .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
@@ -156,16 +200,18 @@ Examples:
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
+      const { report, charts } = reportTargets(opts);
       if (output) {
         writeOutput(output, render(result, format));
         if (!opts.quiet) io.out(runTable(result) + `\nwrote ${output}\n`);
       } else if (!opts.quiet || format !== 'table') {
         io.out(render(result, format));
       }
+      printNotes(io, await writeReports(result, report, charts), opts.quiet === true, !output && format !== 'table');
     });
 
-  addCostOptions(program
-    .command('compare'))
+  addReportOptions(addCostOptions(program
+    .command('compare')), 'the comparison')
     .description('run one topology under several meshes with the same seed and arrivals; print the side-by-side invoice')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
     .option('--mesh <profiles>', 'comma-separated mesh profiles; the first "none" is the baseline', DEFAULT_COMPARE)
@@ -183,8 +229,9 @@ Examples:
 Examples:
   $ meshtax compare topologies/bookinfo.yaml
   $ meshtax compare topologies/checkout.yaml --mesh none,istio-sidecar,istio-ambient -o out/checkout-compare.json
-  $ meshtax compare topologies/calibration/mtls-comparison.yaml --mtls off`)
-    .action((file: string, opts: Record<string, string | boolean | undefined>) => {
+  $ meshtax compare topologies/calibration/mtls-comparison.yaml --mtls off
+  $ meshtax compare topologies/bookinfo.yaml -o out/bookinfo.json --report out/bookinfo.html --charts out/charts`)
+    .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
@@ -199,12 +246,36 @@ Examples:
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
       const text = format === 'json' ? resultJson(result) : format === 'csv' ? compareCsv(result) : compareTable(result);
+      const { report, charts } = reportTargets(opts);
       if (output) {
         writeOutput(output, text);
         if (!opts.quiet) io.out(compareTable(result) + `wrote ${output}\n`);
       } else if (!opts.quiet || format !== 'table') {
         io.out(text);
       }
+      printNotes(io, await writeReports(result, report, charts), opts.quiet === true, !output && format !== 'table');
+    });
+
+  program
+    .command('report')
+    .description('render saved run or compare results (JSON) as a self-contained HTML report, without simulating again')
+    .argument('<results>', 'results JSON written by `meshtax run|compare … -o FILE.json`')
+    .option('-o, --output <file.html>', 'where to write the report (default: the results file with .html)')
+    .option('--charts <dir>', 'also write each chart as a Vega-Lite spec (.vl.json) and an SVG into this directory')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', `
+Examples:
+  $ meshtax compare topologies/bookinfo.yaml -o out/bookinfo.json
+  $ meshtax report out/bookinfo.json -o out/bookinfo.html
+  $ meshtax report out/bookinfo.json -o out/bookinfo.html --charts out/charts`)
+    .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
+      const { input, diagnostics } = readResultsFile(file);
+      if (!input) {
+        io.err(formatDiagnostics(diagnostics) + '\n');
+        throw new Exit(EXIT_BAD_INPUT);
+      }
+      const output = (opts.output as string | undefined) ?? file.replace(/(\.json)?$/i, '.html');
+      printNotes(io, await writeReports(input, output, opts.charts as string | undefined), opts.quiet === true, false);
     });
 
   program

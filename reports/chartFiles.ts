@@ -1,0 +1,30 @@
+/**
+ * `--charts DIR`: each chart as its Vega-Lite spec with the data inlined
+ * (`NAME.vl.json`, opens in the Vega editor or any Vega-Lite tool) and as an
+ * SVG drawn headless in Node (`NAME.svg`, for slides and design documents),
+ * plus the service graph as `service-graph.svg`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCharts, chartList } from './charts/index.js';
+import { renderChartSvg } from './charts/render.js';
+import { serviceGraphSvg } from './graph/svg.js';
+import { reportModel, type ReportInput } from './model.js';
+
+/** Writes the files and returns their paths, in a stable order. */
+export async function writeChartFiles(dir: string, input: ReportInput): Promise<string[]> {
+  const model = reportModel(input);
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, text: string): void => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    written.push(path);
+  };
+  for (const chart of chartList(buildCharts(model))) {
+    write(`${chart.id}.vl.json`, JSON.stringify(chart.spec, null, 2) + '\n');
+    write(`${chart.id}.svg`, (await renderChartSvg(chart.spec)) + '\n');
+  }
+  write('service-graph.svg', `<?xml version="1.0" encoding="UTF-8"?>\n${serviceGraphSvg(model.runs[0].graph)}\n`);
+  return written;
+}

@@ -1,0 +1,96 @@
+/**
+ * What every chart builder shares: the spec type, the colours that stay the
+ * same for a mesh or a component across the whole page, the base config, and
+ * number rounding that keeps the inlined data small and stable.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Component } from '../../sim/model/components.js';
+import type { ReportModel } from '../model.js';
+
+export type ChartSpec = TopLevelSpec;
+
+/** A chart of the report: its spec plus the words around it. */
+export interface ReportChart {
+  /** Stable id: the element id in the page and the file stem with `--charts`. Never derived from user input. */
+  id: string;
+  title: string;
+  /** How to read it, in one or two sentences. */
+  caption: string;
+  spec: ChartSpec;
+}
+
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** The baseline is grey so that every coloured line or bar is "a mesh". */
+const BASELINE_COLOR = '#8c8c8c';
+const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];
+
+/** One colour per mode, the same in every chart of a report. */
+export function meshScale(model: ReportModel): { domain: string[]; range: string[] } {
+  let next = 0;
+  const range = model.modes.map((_, i) =>
+    i === model.baseline || (model.baseline === null && model.runs[i].mesh.mode === 'none')
+      ? BASELINE_COLOR
+      : MESH_COLORS[next++ % MESH_COLORS.length],
+  );
+  return { domain: model.modes, range };
+}
+
+/** Readable names for the decomposition's components, in stacking order (the app's first, then the mesh's). */
+export const COMPONENT_LABELS: Record<Component, string> = {
+  appWork: 'app work',
+  appQueue: 'app queue',
+  network: 'network',
+  proxyWork: 'proxy work',
+  proxyQueue: 'proxy queue',
+  mtls: 'mTLS handshakes',
+  retryBackoff: 'retry back-off',
+};
+
+/** Application in blues, network in grey, the mesh's parts in warm colours: the tax is what is warm. */
+export const COMPONENT_COLORS: Record<Component, string> = {
+  appWork: '#4c78a8',
+  appQueue: '#9ecae9',
+  network: '#bab0ac',
+  proxyWork: '#f58518',
+  proxyQueue: '#ffbf79',
+  mtls: '#e45756',
+  retryBackoff: '#b279a2',
+};
+
+export const COMPONENT_ORDER: Component[] = ['appWork', 'appQueue', 'network', 'proxyWork', 'proxyQueue', 'mtls', 'retryBackoff'];
+
+/**
+ * Four significant digits: far finer than a chart can show, and it roughly
+ * halves the inlined data. Non-finite numbers become null (JSON has no NaN).
+ */
+export function round(x: number): number | null {
+  if (!Number.isFinite(x)) return null;
+  return x === 0 ? 0 : Number(x.toPrecision(4));
+}
+
+/** Seconds to milliseconds for axes: readers think in ms. */
+export function ms(seconds: number): number | null {
+  return round(seconds * 1000);
+}
+
+/** The page's look, shared so that SVG exports match the page. */
+export const BASE_CONFIG = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, labelLimit: 260 },
+  title: { fontSize: 13, anchor: 'start' as const, fontWeight: 'bold' as const },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  concat: { spacing: 28 },
+};
+
+/** Shown on hover; a chart is for shapes, the tooltip for exact numbers. */
+export function tip(field: string, title: string): { field: string; type: 'nominal'; title: string } {
+  return { field, type: 'nominal', title };
+}
+
+/** Headers above each entry point's block, when a topology has several. */
+export function entryTitle(model: ReportModel, entry: string): { text: string; fontSize: number } | undefined {
+  return model.runs[0].entrypoints.length > 1 ? { text: `Entry point ${entry}`, fontSize: 15 } : undefined;
+}

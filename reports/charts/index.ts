@@ -1,0 +1,45 @@
+/** Every Vega-Lite chart of a report, in page order. */
+import type { ReportModel } from '../model.js';
+import type { ReportChart } from './common.js';
+import { latencyCdfChart } from './latencyCdf.js';
+import { latencyHistogramChart } from './latencyHistogram.js';
+import { percentilesChart } from './percentiles.js';
+import { decompositionChart } from './decomposition.js';
+import { resourceTaxChart } from './resourceTax.js';
+import { projectionChart } from './projection.js';
+import { failuresChart } from './failures.js';
+import { timelineChart } from './timeline.js';
+
+export type { ReportChart, ChartSpec } from './common.js';
+
+export interface ReportCharts {
+  latencyCdf: ReportChart;
+  latencyHistogram: ReportChart;
+  percentiles: ReportChart;
+  decomposition: ReportChart;
+  resourceTax: ReportChart;
+  projection: ReportChart;
+  /** Null when no request failed in any mode. */
+  failures: ReportChart | null;
+  /** Null for results without a timeline. */
+  timeline: ReportChart | null;
+}
+
+export function buildCharts(model: ReportModel): ReportCharts {
+  return {
+    latencyCdf: latencyCdfChart(model),
+    latencyHistogram: latencyHistogramChart(model),
+    percentiles: percentilesChart(model),
+    decomposition: decompositionChart(model),
+    resourceTax: resourceTaxChart(model),
+    projection: projectionChart(model),
+    failures: failuresChart(model),
+    timeline: timelineChart(model),
+  };
+}
+
+/** The charts that exist, in page order. */
+export function chartList(charts: ReportCharts): ReportChart[] {
+  return [charts.latencyCdf, charts.latencyHistogram, charts.percentiles, charts.decomposition,
+    charts.resourceTax, charts.projection, ...(charts.failures ? [charts.failures] : []), ...(charts.timeline ? [charts.timeline] : [])];
+}

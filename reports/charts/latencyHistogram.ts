@@ -1,0 +1,88 @@
+/**
+ * Latency histogram per mesh, rebinned onto one log-spaced grid per entry
+ * point so that the modes' curves line up bin for bin. Heights are shares of
+ * each mode's requests, so modes with different request counts compare.
+ */
+import { LogHistogram } from '../../sim/stats/histogram.js';
+import { formatPercent, formatSeconds } from '../format.js';
+import { entrypointNames, type ReportModel } from '../model.js';
+import { BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
+
+export interface HistogramRow {
+  entrypoint: string;
+  mesh: string;
+  /** Geometric middle of the bin, milliseconds. */
+  ms: number;
+  share: number;
+  range: string;
+  shareLabel: string;
+}
+
+/** Bins across the range of all modes: fine enough for shape, coarse enough that each holds many requests. */
+const BINS = 50;
+
+/** Smallest value a log axis is asked to show: the zero bucket (below a nanosecond) is drawn at this. */
+const FLOOR = 1e-9;
+
+export function histogramRows(model: ReportModel): HistogramRow[] {
+  const rows: HistogramRow[] = [];
+  for (const entry of entrypointNames(model)) {
+    const hists = model.runs.map((r) => {
+      const e = r.entrypoints.find((x) => x.name === entry);
+      return e && e.histogram.count > 0 ? LogHistogram.fromJSON(e.histogram) : null;
+    });
+    const present = hists.filter((h): h is LogHistogram => h !== null);
+    if (present.length === 0) continue;
+    const lo = Math.max(FLOOR, Math.min(...present.map((h) => h.min)));
+    const hi = Math.max(lo * 1.01, ...present.map((h) => h.max));
+    const span = Math.log(hi / lo);
+    const edge = (i: number): number => lo * Math.exp((span * i) / BINS);
+    for (const [m, h] of hists.entries()) {
+      if (h === null) continue;
+      const counts = new Array<number>(BINS).fill(0);
+      for (const b of h.buckets()) {
+        const mid = b.lower > 0 ? Math.sqrt(b.lower * b.upper) : FLOOR;
+        const i = Math.min(BINS - 1, Math.max(0, Math.floor((Math.log(mid / lo) / span) * BINS)));
+        counts[i] += b.count;
+      }
+      for (let i = 0; i < BINS; i++) {
+        const a = edge(i), z = edge(i + 1);
+        rows.push({
+          entrypoint: entry,
+          mesh: model.modes[m],
+          ms: ms(Math.sqrt(a * z)) ?? 0,
+          share: round(counts[i] / h.count) ?? 0,
+          range: `${formatSeconds(a)} – ${formatSeconds(z)}`,
+          shareLabel: formatPercent(counts[i] / h.count),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+export function latencyHistogramChart(model: ReportModel): ReportChart {
+  return {
+    id: 'latency-histogram',
+    title: 'Latency histogram',
+    caption: 'How requests spread over latencies: each point is the share of a mode\'s successful requests in one latency bin (bins are equally wide on the log axis). A mesh shifts the hump right and can fatten the right-hand tail.',
+    spec: {
+      $schema: SCHEMA,
+      data: { values: histogramRows(model) },
+      vconcat: entrypointNames(model).map((entry) => ({
+        title: entryTitle(model, entry),
+        width: 800,
+        height: 200,
+        transform: [{ filter: { field: 'entrypoint', equal: entry } }],
+        mark: { type: 'line' as const, interpolate: 'monotone' as const, point: 'transparent' as const, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+          y: { field: 'share', type: 'quantitative' as const, axis: { format: '.0%' }, title: 'share of requests in the bin' },
+          color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
+          tooltip: [tip('mesh', 'mesh'), tip('range', 'latency'), tip('shareLabel', 'share of requests')],
+        },
+      })),
+      config: BASE_CONFIG,
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Draws the laid-out service graph as a standalone SVG: boxes for entry
+ * points and services, arrows for calls, a legend. Static markup, so it shows
+ * without script (in the page, in a design document, on a slide); every name
+ * is escaped, and hovering a box or an arrow shows its details (SVG <title>).
+ */
+import type { ServiceGraph } from '../../sim/results/types.js';
+import { escapeHtml as esc } from '../html/escape.js';
+import { CHAR_WIDTH, layoutGraph, type LaidEdge, type LaidNode } from './layout.js';
+
+const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
+const CALL = '#8a8a8a';
+const PARALLEL = '#7b4fa0';
+const LEGEND_HEIGHT = 30;
+
+const VIA: Record<string, string> = {
+  gateway: 'through the ingress gateway',
+  direct: 'straight to the pods',
+  mesh: 'clients inside the mesh',
+};
+
+/** Shortens a name to what fits in the box; the full name is in the tooltip. */
+function fit(text: string, width: number): string {
+  const room = Math.max(4, Math.floor((width - 20) / CHAR_WIDTH));
+  return text.length <= room ? text : `${text.slice(0, room - 1)}…`;
+}
+
+function nodeSvg(n: LaidNode, graph: ServiceGraph): string {
+  const cx = n.x + n.width / 2;
+  if (n.kind === 'entry') {
+    const e = graph.entrypoints.find((x) => x.name === n.name);
+    const via = e ? VIA[e.via] ?? e.via : '';
+    return `<g class="node entry"><title>${esc(`Entry point ${n.name}: load enters here${via ? `, ${via}` : ''}, at ${e?.target ?? '?'}`)}</title>` +
+      `<rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="${n.height / 2}" fill="#fff4d6" stroke="#d9a520"/>` +
+      `<text x="${cx}" y="${n.y + 22}" text-anchor="middle" font-size="13" font-weight="bold">${esc(fit(n.name, n.width))}</text>` +
+      `<text x="${cx}" y="${n.y + 39}" text-anchor="middle" font-size="11" fill="#6b5a2a">entry point</text></g>`;
+  }
+  const s = graph.services.find((x) => x.name === n.name);
+  const size = s ? `${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'} × ${s.workers} ${s.workers === 1 ? 'worker' : 'workers'}` : '';
+  const tip = s
+    ? `${n.name}: ${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'}, ${s.workers} concurrent ${s.workers === 1 ? 'request' : 'requests'} each${s.l7 ? '; needs L7 policy (a waypoint proxy in ambient mode)' : ''}`
+    : n.name;
+  return `<g class="node service"><title>${esc(tip)}</title>` +
+    `<rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="6" fill="#eef4fb" stroke="#4c78a8"/>` +
+    `<text x="${cx}" y="${n.y + 22}" text-anchor="middle" font-size="13" font-weight="bold">${esc(fit(n.name, n.width))}</text>` +
+    `<text x="${cx}" y="${n.y + 39}" text-anchor="middle" font-size="11" fill="#555">${esc(size)}${s?.l7 ? ' · L7' : ''}</text></g>`;
+}
+
+/** A call's probability as a reader writes it: 30%, 66.7%, 99.9%. */
+function share(p: number): string {
+  return `${Number((p * 100).toFixed(1))}%`;
+}
+
+function edgeSvg(e: LaidEdge, names: Map<string, string>): string {
+  const mx = (e.x1 + e.x2) / 2;
+  const color = e.parallel ? PARALLEL : CALL;
+  const optional = e.probability < 1;
+  const from = names.get(e.from) ?? e.from, to = names.get(e.to) ?? e.to;
+  const how = [
+    optional ? `on ${share(e.probability)} of its requests` : 'on every request',
+    ...(e.parallel ? ['in parallel with other calls'] : []),
+    ...(e.sites > 1 ? [`at ${e.sites} steps`] : []),
+  ].join(', ');
+  const tip = e.from.startsWith('entry:') ? `Requests at ${from} go to ${to}` : `${from} calls ${to} ${how}`;
+  // Beside the arrowhead, where the curve runs level into its box: the middle of a curve is where curves cross.
+  const label = optional
+    ? `<text x="${e.x2 - 8}" y="${e.y2 - 6}" text-anchor="end" font-size="11" fill="${color}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(share(e.probability))}</text>`
+    : '';
+  return `<g class="edge"><title>${esc(tip)}</title>` +
+    `<path d="M${e.x1},${e.y1} C${mx},${e.y1} ${mx},${e.y2} ${e.x2 - 2},${e.y2}" fill="none" stroke="${color}" stroke-width="${e.parallel ? 2 : 1.5}"` +
+    `${optional ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#meshtax-arrow-${e.parallel ? 'parallel' : 'call'})"/>${label}</g>`;
+}
+
+function legendSvg(y: number): string {
+  const item = (x: number, color: string, dash: boolean, text: string): string =>
+    `<path d="M${x},${y} h28" stroke="${color}" stroke-width="1.5"${dash ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#meshtax-arrow-${color === PARALLEL ? 'parallel' : 'call'})"/>` +
+    `<text x="${x + 36}" y="${y + 4}" font-size="11" fill="#444">${text}</text>`;
+  return `<g class="legend">${item(12, CALL, false, 'call on every request')}${item(190, CALL, true, 'optional call (share of requests)')}` +
+    `${item(420, PARALLEL, false, 'parallel calls: the slowest sets the latency')}</g>`;
+}
+
+function marker(id: string, color: string): string {
+  return `<marker id="meshtax-arrow-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">` +
+    `<path d="M0,0L10,5L0,10z" fill="${color}"/></marker>`;
+}
+
+/** The service graph as an SVG document fragment (also valid as a standalone .svg file). */
+export function serviceGraphSvg(graph: ServiceGraph): string {
+  const layout = layoutGraph(graph);
+  const width = Math.max(layout.width, 720);
+  const height = layout.height + LEGEND_HEIGHT;
+  const names = new Map(layout.nodes.map((n) => [n.key, n.name]));
+  const services = graph.services.length;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="service-graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+    `font-family="${FONT}" role="img" aria-label="${esc(`Service graph: ${graph.entrypoints.length} entry points, ${services} services`)}">` +
+    `<defs>${marker('call', CALL)}${marker('parallel', PARALLEL)}</defs>` +
+    `<g class="edges">${layout.edges.map((e) => edgeSvg(e, names)).join('')}</g>` +
+    `<g class="nodes">${layout.nodes.map((n) => nodeSvg(n, graph)).join('')}</g>` +
+    `${legendSvg(layout.height + 12)}</svg>`;
+}

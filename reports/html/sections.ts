@@ -1,0 +1,99 @@
+/**
+ * The page's prose sections: the header, warnings, the invoice, the mesh
+ * profiles and the footer. Each function returns escaped HTML.
+ */
+import type { RunResult } from '../../sim/results/types.js';
+import { meshScale } from '../charts/common.js';
+import { formatCount, formatSeconds } from '../format.js';
+import { buildInvoice, meshInWords, type Sentence } from '../invoice.js';
+import type { ReportModel } from '../model.js';
+import { escapeHtml as esc } from './escape.js';
+
+function sentenceHtml(s: Sentence): string {
+  return s.map((x) => (typeof x === 'string' ? esc(x) : `<strong>${esc(x.strong)}</strong>`)).join('');
+}
+
+/** How long and how the runs were simulated, from the first run (every mode shares the settings). */
+function simulatedInWords(run: RunResult): string {
+  const s = run.settings;
+  const limit = s.requests !== null ? `until ${formatCount(s.requests)} measured requests completed` : `${formatSeconds(s.duration ?? 0)} of offered load`;
+  const warm = s.warmup > 0 ? `, the first ${formatSeconds(s.warmup)} a warm-up left out` : '';
+  return `${limit}${warm}; ${formatSeconds(run.run.measuredTime)} measured`;
+}
+
+function intervalsInWords(run: RunResult): string {
+  const s = run.settings;
+  if (s.intervals === 'replications') return `${s.replications} replications (seeds ${s.seed}–${s.seed + s.replications - 1}); 95 % intervals from their spread`;
+  const parts = run.entrypoints[0]?.latency.ciParts ?? 0;
+  return `one run; 95 % intervals from ${parts} batch means`;
+}
+
+export function headerHtml(model: ReportModel): string {
+  const run = model.runs[0];
+  const colors = meshScale(model);
+  const chips = model.modes.map((m, i) => `<span class="chip"><i style="background:${colors.range[i]}"></i>${esc(m)}</span>`).join('');
+  const prices = run.resources.prices;
+  return `<header class="report"><div class="kicker">meshtax ${model.kind === 'compare' ? 'comparison' : 'run'} report</div>` +
+    `<h1>${esc(model.topology.name)}</h1>` +
+    (model.topology.description ? `<p class="description">${esc(model.topology.description)}</p>` : '') +
+    '<dl class="meta">' +
+    `<dt>${model.modes.length > 1 ? 'meshes' : 'mesh'}</dt><dd>${chips}</dd>` +
+    `<dt>simulated</dt><dd>${esc(simulatedInWords(run))}</dd>` +
+    `<dt>seed</dt><dd>${run.settings.seed} — ${esc(intervalsInWords(run))}</dd>` +
+    `<dt>prices</dt><dd>$${prices.vcpuHour} per vCPU-hour, $${prices.gbHour} per GB-hour</dd>` +
+    `<dt>meshtax</dt><dd>${esc(model.version)}</dd>` +
+    '</dl></header>';
+}
+
+export function tocHtml(hasFailures: boolean, hasTimeline: boolean): string {
+  const failures = `${hasFailures ? 'Failures' : 'Failures (none)'}${hasTimeline ? ' and timeline' : ''}`;
+  const links: Array<[string, string]> = [
+    ['invoice', 'The invoice'], ['graph', 'What was simulated'], ['latency', 'Latency'], ['time', 'Where the time goes'],
+    ['resources', 'Resource tax'], ['failures', failures], ['services', 'Services'], ['profiles', 'Mesh profiles'],
+  ];
+  return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join('')}</nav>`;
+}
+
+/** Saturation warnings from the results, and runs in which nothing was measured. */
+export function warningsHtml(model: ReportModel): string {
+  const items: string[] = [];
+  model.runs.forEach((run, m) => {
+    const who = model.runs.length > 1 ? `<strong>${esc(model.modes[m])}</strong>: ` : '';
+    for (const w of run.warnings) items.push(`<li>${who}${esc(w.message)}</li>`);
+    for (const e of run.entrypoints) {
+      if (e.completed === 0) items.push(`<li>${who}no request was measured at ${esc(e.name)}: the run may be no longer than its warm-up.</li>`);
+    }
+  });
+  if (items.length === 0) return '';
+  return `<div class="warnings"><strong>Read these numbers with care</strong><ul>${items.join('')}</ul></div>`;
+}
+
+export function invoiceHtml(model: ReportModel): string {
+  const inv = buildInvoice(model);
+  return '<section class="invoice" id="invoice"><h2>The invoice</h2>' +
+    `<p>${sentenceHtml(inv.intro)}</p>` +
+    `<ul>${inv.items.map((i) => `<li>${sentenceHtml(i.sentence)}</li>`).join('')}</ul>` +
+    inv.bottomLine.map((s) => `<p class="bottom">${sentenceHtml(s)}</p>`).join('') +
+    '</section>';
+}
+
+/** Each distinct profile once: what it is and the published sources its numbers come from. */
+export function profilesHtml(model: ReportModel): string {
+  const seen = new Set<string>();
+  const items: string[] = [];
+  for (const run of model.runs) {
+    const p = run.mesh;
+    const key = `${p.profile}\u0000${p.mtls}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const sources = p.sources.length ? `<ul>${p.sources.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>` : '<p class="note">No sources given.</p>';
+    items.push(`<details class="profile" open><summary>${esc(p.profile)} — ${esc(meshInWords(run))}</summary>` +
+      (p.description ? `<p>${esc(p.description)}</p>` : '') + sources + '</details>');
+  }
+  return items.join('');
+}
+
+export function footerHtml(model: ReportModel): string {
+  return `<footer>Made by meshtax ${esc(model.version)} from its results JSON (re-render with <code>meshtax report RESULTS.json -o FILE.html</code>). ` +
+    'Self-contained: the charts are drawn by vega, vega-lite and vega-embed inlined in this file; it makes no network request.</footer>';
+}

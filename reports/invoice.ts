@@ -1,0 +1,178 @@
+/**
+ * "The invoice": what each mesh costs, in sentences a reviewer reads before
+ * any chart. Built as data (segments, some emphasised) so the page can
+ * escape every piece and tests can read the words without HTML.
+ */
+import type { Delta } from '../sim/compare.js';
+import type { EntryPointResult, RunResult } from '../sim/results/types.js';
+import { PROXY_LABELS } from './charts/resourceTax.js';
+import { formatCount, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
+import { num, type ReportModel } from './model.js';
+import { formatDollars } from './table.js';
+
+/** A run of text; `strong` is what the eye should land on. */
+export type Segment = string | { strong: string };
+export type Sentence = Segment[];
+
+export interface Invoice {
+  /** One line of context before the items. */
+  intro: Sentence;
+  /** One item per mode, the baseline first. */
+  items: Array<{ mode: string; sentence: Sentence }>;
+  /** Which mesh is cheapest in latency and in resources; empty with fewer than two meshes. */
+  bottomLine: Sentence[];
+}
+
+/** What kind of data plane a run had, in words. */
+export function meshInWords(run: RunResult): string {
+  const m = run.mesh;
+  if (m.mode === 'none') return 'no mesh';
+  const kinds = run.resources.proxies.map((p) => p.kind);
+  const plane = m.mode === 'sidecar' ? 'a sidecar proxy in every pod'
+    : kinds.includes('waypoint') ? 'a node proxy on every node, waypoints for L7' : 'a node proxy on every node';
+  return `${plane}, mTLS ${m.mtls ? 'on' : 'off'}`;
+}
+
+const PROXY_SINGULAR: Record<keyof typeof PROXY_LABELS, string> = {
+  sidecar: 'sidecar proxy', 'node-proxy': 'node proxy', waypoint: 'waypoint proxy', gateway: 'ingress gateway',
+};
+
+function entry(run: RunResult, name: string): EntryPointResult | undefined {
+  return run.entrypoints.find((e) => e.name === name);
+}
+
+/** "from 7.63ms to 8.35ms (+720µs, +9.42%)", emphasised only when the change is larger than the noise. */
+function change(label: string, d: Delta, base: number): Segment[] {
+  const amount = `${formatSignedSeconds(num(d.delta))}, ${formatSignedPercent(num(d.relative))}`;
+  return [
+    `the ${label} goes from ${formatSeconds(base)} to ${formatSeconds(num(d.value))} (`,
+    d.significant ? { strong: amount } : `${amount}, within the noise`,
+    ')',
+  ];
+}
+
+function failuresInWords(e: EntryPointResult, base: EntryPointResult | undefined, baseMode: string | null): string {
+  if (e.failed === 0) return '';
+  const meshShare = e.failures.filter((f) => f.mesh).reduce((a, f) => a + f.count, 0) / e.failed;
+  const vsBase = base && baseMode !== null ? ` (${baseMode}: ${formatPercent(base.errorRate)})` : '';
+  return `, and ${formatPercent(e.errorRate)} of requests failed${vsBase}, ${formatPercent(meshShare)} of them caused by the mesh`;
+}
+
+function resourcesInWords(run: RunResult): Sentence {
+  const r = run.resources;
+  const count = r.proxies.reduce((a, p) => a + p.count, 0);
+  if (count === 0) return [` No proxies; the applications' own work uses ${sig(r.appVcpu)} vCPU.`];
+  // Counts are time-weighted (a pod that lived half the window counts ½): whole numbers read better, and lose nothing here.
+  const kinds = r.proxies.map((p) => `${formatCount(p.count)} ${Math.round(p.count) === 1 ? PROXY_SINGULAR[p.kind] : PROXY_LABELS[p.kind]}`);
+  const fleet = kinds.length === 1 ? kinds[0] : `${formatCount(count)} proxies (${kinds.join(', ')})`;
+  const onTop = r.appVcpu > 0 ? ` (${formatPercent(r.proxyVcpu / r.appVcpu)} on top of the applications' ${sig(r.appVcpu)} vCPU)` : '';
+  return [
+    ` Its ${fleet} use `,
+    { strong: `${sig(r.proxyVcpu)} vCPU` }, `${onTop} and `, { strong: `${sig(r.proxyMemoryGB)} GB` }, ': ',
+    { strong: `${formatDollars(r.proxyCostPerMonth)} a month` },
+    `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatCount(r.projection.pods)} pods.`,
+  ];
+}
+
+/** Per-entry clauses joined into one sentence: "at web …; at api …." */
+function clauses(parts: Sentence[]): Sentence {
+  return parts.flatMap((p, i) => [i === 0 ? ' ' : '; ', ...p]).concat(parts.length ? ['.'] : []);
+}
+
+function baselineSentence(model: ReportModel, m: number): Sentence {
+  const run = model.runs[m];
+  const parts = run.entrypoints.map((e): Sentence => [
+    `at ${e.name} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))}${failuresInWords(e, undefined, null)}`,
+  ]);
+  return [
+    { strong: model.modes[m] }, ` (${meshInWords(run)}, the baseline):`, ...clauses(parts),
+    ...(run.mesh.mode !== 'none' ? resourcesInWords(run) : [` The applications' own work uses ${sig(run.resources.appVcpu)} vCPU.`]),
+  ];
+}
+
+function comparedSentence(model: ReportModel, m: number): Sentence {
+  const run = model.runs[m];
+  const b = model.baseline ?? 0;
+  const base = model.runs[b];
+  const parts: Sentence[] = [];
+  for (const ep of model.invoice ?? []) {
+    const row = ep.rows[m];
+    const e = entry(run, ep.entrypoint), be = entry(base, ep.entrypoint);
+    if (!row || !e || !be) continue;
+    if (e.succeeded === 0) {
+      parts.push([`at ${ep.entrypoint} no request succeeded`]);
+      continue;
+    }
+    parts.push([
+      `at ${ep.entrypoint} `, ...change('median', row.p50, num(be.latency.p50)), ' and ', ...change('p99', row.p99, num(be.latency.p99)),
+      failuresInWords(e, be, model.modes[b]),
+    ]);
+  }
+  return [{ strong: model.modes[m] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
+}
+
+function singleSentence(model: ReportModel): Sentence {
+  const run = model.runs[0];
+  const parts = run.entrypoints.map((e): Sentence => [
+    `at ${e.name} the median is `, { strong: formatSeconds(num(e.latency.p50)) }, ' and the p99 ', { strong: formatSeconds(num(e.latency.p99)) },
+    ` over ${formatCount(e.completed)} requests${failuresInWords(e, undefined, null)}`,
+  ]);
+  return [{ strong: model.modes[0] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
+}
+
+/** Which mesh adds the least median latency at each entry point, and which costs least. */
+function bottomLine(model: ReportModel): Sentence[] {
+  const b = model.baseline;
+  if (b === null || model.invoice === null) return [];
+  const meshed = model.runs.map((_, i) => i).filter((i) => i !== b);
+  if (meshed.length < 2) return [];
+  const lines: Sentence[] = [];
+  for (const ep of model.invoice) {
+    const best = meshed.reduce((x, y) => (num(ep.rows[y]?.p50.delta) < num(ep.rows[x]?.p50.delta) ? y : x));
+    const worst = meshed.reduce((x, y) => (num(ep.rows[y]?.p50.delta) > num(ep.rows[x]?.p50.delta) ? y : x));
+    if (!ep.rows[best] || !ep.rows[worst]) continue;
+    lines.push([
+      `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` adds the least to the median (${formatSignedSeconds(num(ep.rows[best].p50.delta))})`,
+      ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the most (${formatSignedSeconds(num(ep.rows[worst].p50.delta))}).`] : ['.']),
+    ]);
+  }
+  const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;
+  const cheap = meshed.reduce((x, y) => (cost(y) < cost(x) ? y : x));
+  const dear = meshed.reduce((x, y) => (cost(y) > cost(x) ? y : x));
+  const pods = formatCount(model.runs[0].resources.projection.pods);
+  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(model.runs[i].resources.projection.proxyCostPerMonth)} at ${pods} pods`;
+  lines.push([
+    'The cheapest data plane is ', { strong: model.modes[cheap] }, ` (${at(cheap)})`,
+    ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${at(dear)}).`] : ['.']),
+  ]);
+  return lines;
+}
+
+export function buildInvoice(model: ReportModel): Invoice {
+  const name = model.topology.name;
+  if (model.baseline === null) {
+    return {
+      intro: model.runs[0].mesh.mode === 'none'
+        ? [`${name} without a mesh; `, { strong: 'meshtax compare' }, ' shows what each mesh would add to it.']
+        : [`${name} under one mesh; `, { strong: 'meshtax compare' }, ' shows it against no mesh and the other meshes.'],
+      items: [{ mode: model.modes[0], sentence: singleSentence(model) }],
+      bottomLine: [],
+    };
+  }
+  const b = model.baseline;
+  const order = [b, ...model.runs.map((_, i) => i).filter((i) => i !== b)];
+  return {
+    intro: [
+      `${name} was simulated under ${model.runs.length} data planes with the same seed and the same arrivals, so the differences are the meshes', not chance. Against `,
+      { strong: model.modes[b] }, ':',
+    ],
+    items: order.map((i) => ({ mode: model.modes[i], sentence: i === b ? baselineSentence(model, i) : comparedSentence(model, i) })),
+    bottomLine: bottomLine(model),
+  };
+}
+
+/** The invoice as plain text (tests, and anyone who wants the words without the page). */
+export function invoiceText(inv: Invoice): string {
+  const text = (s: Sentence): string => s.map((x) => (typeof x === 'string' ? x : x.strong)).join('');
+  return [text(inv.intro), ...inv.items.map((i) => `- ${text(i.sentence)}`), ...inv.bottomLine.map(text)].join('\n');
+}

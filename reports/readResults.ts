@@ -1,0 +1,67 @@
+/**
+ * Reading a saved results document back for `meshtax report`: a `run` or a
+ * `compare` JSON written by `-o FILE.json`. Checks what the renderer relies
+ * on and says what is wrong in a diagnostic, instead of failing later with a
+ * TypeError deep in a chart.
+ */
+import { readFileSync } from 'node:fs';
+import type { CompareResult } from '../sim/compare.js';
+import type { Diagnostic } from '../sim/diagnostics/types.js';
+import type { RunResult } from '../sim/results/types.js';
+import { RESULTS_FORMAT } from '../sim/version.js';
+import type { ReportInput } from './model.js';
+
+export type ReadResults = { input: ReportInput; diagnostics: [] } | { input?: undefined; diagnostics: Diagnostic[] };
+
+function problem(code: string, message: string, hint: string): ReadResults {
+  return { diagnostics: [{ severity: 'error', code, path: [], message, hint }] };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The parts of a run's results that every section of a report reads. */
+function looksLikeRun(x: unknown): x is RunResult {
+  return isObject(x) && Array.isArray(x.entrypoints) && Array.isArray(x.services) && isObject(x.graph) &&
+    isObject(x.resources) && isObject(x.mesh) && isObject(x.settings) && isObject(x.topology);
+}
+
+export function parseResults(text: string, file: string): ReadResults {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return problem('bad-results', `${file}: not valid JSON (${(e as Error).message})`,
+      'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
+  }
+  if (!isObject(doc) || !isObject(doc.meshtax)) {
+    return problem('bad-results', `${file}: not a meshtax results document (no "meshtax" version block)`,
+      'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
+  }
+  const format = doc.meshtax.format;
+  if (format !== RESULTS_FORMAT) {
+    return problem('results-format', `${file}: results format ${JSON.stringify(format)}, but this meshtax reads format ${RESULTS_FORMAT}`,
+      'run the simulation again with this version of meshtax, or render with the version that wrote the file');
+  }
+  if (doc.kind === 'compare') {
+    const runs = doc.runs;
+    if (!Array.isArray(runs) || runs.length === 0 || !runs.every(looksLikeRun) || !Array.isArray(doc.invoice)) {
+      return problem('bad-results', `${file}: a compare document without complete "runs" and "invoice"`, 'was the file cut short or edited?');
+    }
+    return { input: doc as unknown as CompareResult, diagnostics: [] };
+  }
+  if (!looksLikeRun(doc)) {
+    return problem('bad-results', `${file}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
+  }
+  return { input: doc, diagnostics: [] };
+}
+
+export function readResultsFile(file: string): ReadResults {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'give the path of a results JSON file');
+  }
+  return parseResults(text, file);
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { buildCharts, chartList } from '../../reports/charts/index.js';
+import { renderChart } from '../../reports/charts/render.js';
+import { reportModel } from '../../reports/model.js';
+import { fixtureCompare, fixtureRun } from './fixture.js';
+
+const compare = buildCharts(reportModel(fixtureCompare()));
+const single = buildCharts(reportModel(fixtureRun()));
+
+describe('chart builders', () => {
+  it('build every chart for a comparison, failures and timeline included', () => {
+    expect(chartList(compare).map((c) => c.id)).toEqual([
+      'latency-cdf', 'latency-histogram', 'latency-percentiles', 'decomposition', 'resource-tax', 'projection', 'failures', 'timeline',
+    ]);
+    expect(compare.failures).not.toBeNull();
+    expect(compare.timeline).not.toBeNull();
+  });
+
+  // The specs, data included, as files: a change to a chart shows as a diff of its Vega-Lite.
+  for (const chart of chartList(compare)) {
+    it(`${chart.id}: matches its snapshot`, async () => {
+      await expect(JSON.stringify(chart.spec, null, 2) + '\n').toMatchFileSnapshot(`__snapshots__/${chart.id}.vl.json`);
+    });
+  }
+
+  for (const [kind, charts] of [['compare', compare], ['run', single]] as const) {
+    for (const chart of chartList(charts)) {
+      it(`${chart.id} (${kind}): compiles with vega-lite and renders with vega, without a warning`, async () => {
+        const { svg, warnings } = await renderChart(chart.spec);
+        expect(warnings).toEqual([]);
+        expect(svg).toMatch(/^<svg/);
+        // Marks were drawn, not just axes.
+        expect(svg).toMatch(/class="mark-(line|rect|symbol)[^"]*role-mark/);
+      });
+    }
+  }
+
+  it('a single run has no delta panels; a comparison without failures has no failures chart', () => {
+    const calm = fixtureCompare();
+    for (const r of calm.runs) for (const e of r.entrypoints) e.failures = [];
+    expect(buildCharts(reportModel(calm)).failures).toBeNull();
+    expect(JSON.stringify(single.percentiles.spec)).not.toContain('Change against');
+    expect(JSON.stringify(single.decomposition.spec)).not.toContain('Added to the mean request');
+  });
+
+  it('renders the same SVG twice (usable as a golden)', async () => {
+    const a = await renderChart(compare.decomposition.spec);
+    const b = await renderChart(compare.decomposition.spec);
+    expect(a.svg).toBe(b.svg);
+  });
+
+  it('results without a timeline (older files) simply have no timeline chart', () => {
+    const c = fixtureCompare();
+    for (const r of c.runs) delete (r as { timeline?: unknown }).timeline;
+    expect(buildCharts(reportModel(c)).timeline).toBeNull();
+  });
+});

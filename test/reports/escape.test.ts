@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, jsonForScript } from '../../reports/html/escape.js';
+
+describe('escaping user strings', () => {
+  it('escapes the five HTML specials, in text and attributes alike', () => {
+    expect(escapeHtml(`<script>alert(1)</script> & "q" 'a'`)).toBe('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;a&#39;');
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+  });
+
+  it('makes JSON that cannot end its <script> and parses back to the same value', () => {
+    const value = { name: '</script><!-- <script>alert(1)</script>', amp: 'a&b', sep: 'x\u2028y\u2029z', gt: '-->' };
+    const text = jsonForScript(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});

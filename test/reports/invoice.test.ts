@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { buildInvoice, invoiceText } from '../../reports/invoice.js';
+import { reportModel } from '../../reports/model.js';
+import { fixtureCompare, fixtureRun } from './fixture.js';
+
+describe('the invoice in words', () => {
+  it('says what each mesh adds against the baseline, what it costs, and which is cheapest', () => {
+    expect(invoiceText(buildInvoice(reportModel(fixtureCompare())))).toMatchInlineSnapshot(`
+      "shop was simulated under 3 data planes with the same seed and the same arrivals, so the differences are the meshes', not chance. Against none:
+      - none (no mesh, the baseline): at web the median is 6.01ms and the p99 12.0ms; at api the median is 2.49ms and the p99 3.99ms. The applications' own work uses 1.20 vCPU.
+      - istio-sidecar (a sidecar proxy in every pod, mTLS on): at web the median goes from 6.01ms to 6.77ms (+766µs, +12.7%) and the p99 goes from 12.0ms to 12.8ms (+868µs, +7.25%), and 1.19% of requests failed (none: 0%), 33.3% of them caused by the mesh; at api the median goes from 2.49ms to 3.30ms (+805µs, +32.3%) and the p99 goes from 3.99ms to 4.82ms (+834µs, +20.9%). Its 5 sidecar proxies use 0.250 vCPU (20.8% on top of the applications' 1.20 vCPU) and 0.300 GB: $8.82 a month, or $882 a month at 1,000 pods.
+      - istio-ambient (a node proxy on every node, mTLS on): at web the median goes from 6.01ms to 6.31ms (+308µs, +5.13%, within the noise) and the p99 goes from 12.0ms to 12.3ms (+365µs, +3.05%, within the noise); at api the median goes from 2.49ms to 2.81ms (+318µs, +12.7%, within the noise) and the p99 goes from 3.99ms to 4.32ms (+332µs, +8.33%, within the noise). Its 2 node proxies use 0.100 vCPU (8.33% on top of the applications' 1.20 vCPU) and 0.0240 GB: $3.13 a month, or $313 a month at 1,000 pods.
+      At web, istio-ambient adds the least to the median (+308µs), istio-sidecar the most (+766µs).
+      At api, istio-ambient adds the least to the median (+318µs), istio-sidecar the most (+805µs).
+      The cheapest data plane is istio-ambient ($3.13 a month here, $313 at 1,000 pods); the dearest istio-sidecar ($8.82 a month here, $882 at 1,000 pods)."
+    `);
+  });
+
+  it('describes a single run without a baseline', () => {
+    expect(invoiceText(buildInvoice(reportModel(fixtureRun())))).toMatchInlineSnapshot(`
+      "shop under one mesh; meshtax compare shows it against no mesh and the other meshes.
+      - istio-sidecar (a sidecar proxy in every pod, mTLS on): at web the median is 6.77ms and the p99 12.8ms over 1,012 requests, and 1.19% of requests failed, 33.3% of them caused by the mesh; at api the median is 3.30ms and the p99 4.82ms over 800 requests. Its 5 sidecar proxies use 0.250 vCPU (20.8% on top of the applications' 1.20 vCPU) and 0.300 GB: $8.82 a month, or $882 a month at 1,000 pods."
+    `);
+  });
+});
