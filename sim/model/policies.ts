@@ -71,4 +71,32 @@ export class PolicyState {
   key(router: number, service: number): number {
     return router * this.services + service;
   }
+
+  /** Tries waiting for a connection, per key: (frame, generation) pairs in arrival order. */
+  private readonly pending = new Map<number, number[]>();
+
+  pendingCount(key: number): number {
+    const q = this.pending.get(key);
+    return q ? q.length / 2 : 0;
+  }
+
+  enqueuePending(key: number, frame: number, gen: number): void {
+    let q = this.pending.get(key);
+    if (!q) {
+      q = [];
+      this.pending.set(key, q);
+    }
+    q.push(frame, gen);
+  }
+
+  /** The first waiting try still `alive`, removed from the queue; -1 when none. */
+  dequeuePending(key: number, alive: (frame: number, gen: number) => boolean): number {
+    const q = this.pending.get(key);
+    while (q && q.length > 0) {
+      const frame = q.shift() as number;
+      const gen = q.shift() as number;
+      if (alive(frame, gen)) return frame;
+    }
+    return -1;
+  }
 }

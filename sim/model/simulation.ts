@@ -288,6 +288,7 @@ class Simulation {
   private readonly hLifecycle: number;
   private readonly hTimeline: number;
   private readonly hUnready: number;
+  private readonly hDispatchPending: number;
 
   constructor(model: RuntimeModel, limits: SimulationLimits) {
     this.model = model;
@@ -363,6 +364,7 @@ class Simulation {
     this.hLifecycle = e.register((i) => this.onLifecycle(i));
     this.hTimeline = e.register((i, end) => this.onTimeline(i, end === 1));
     this.hUnready = e.register((rep, tok) => this.onUnready(rep, tok));
+    this.hDispatchPending = e.register((a, gen) => this.onDispatchPending(a, gen));
 
     this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, this.hSharedCpu, n.index) : null));
 
@@ -767,28 +769,63 @@ class Simulation {
     call.current = a;
     call.currentGen = att.gen;
     call.tryStart = now;
-    const key = this.policy.key(call.router, call.service);
-    this.policy.active[key]++;
-    if (att.isRetry) this.policy.activeRetries[key]++;
     const retries = pol.retries;
     if (retries && Number.isFinite(retries.perTryTimeout)) {
       call.tryToken = this.token();
       this.engine.schedule(retries.perTryTimeout, this.hTryTimeout, f, call.tryToken);
     }
     att.phase = call.attemptStart;
-    if (pol.circuitBreaker && this.policy.active[key] > pol.circuitBreaker.maxRequests) {
-      return this.failAttempt(a, CAUSE_CIRCUIT_OPEN, call.service, -1, att.attemptEnd);
+    const key = this.policy.key(call.router, call.service);
+    const cb = pol.circuitBreaker;
+    if (cb) {
+      // Envoy's circuit breaker for the service's cluster at this router:
+      // too many requests in flight fails at once; with every connection
+      // busy a request waits for one, unless too many already wait.
+      const active = this.policy.active[key];
+      const overflow = active >= cb.maxRequests
+        || (active >= cb.maxConnections * m.mtls.streamsPerConnection && this.policy.pendingCount(key) >= cb.maxPending);
+      if (overflow) {
+        att.countersReleased = true;
+        return this.failAttempt(a, CAUSE_CIRCUIT_OPEN, call.service, -1, att.attemptEnd);
+      }
+      if (active >= cb.maxConnections * m.mtls.streamsPerConnection) {
+        att.countersReleased = true; // counted when it leaves the queue
+        att.waitStart = now;
+        this.policy.enqueuePending(key, a, att.gen);
+        return;
+      }
     }
-    const rep = this.pickReplica(svc, call.router, call);
+    this.dispatchAttempt(a);
+  }
+
+  /** The try is on its way: counted in flight, an endpoint picked, the hop walked. */
+  private dispatchAttempt(a: number): void {
+    const att = this.frames[a];
+    const call = this.frames[att.parent];
+    const m = this.model;
+    const svc = m.services[att.service];
+    const key = this.policy.key(att.router, att.service);
+    att.countersReleased = false;
+    this.policy.active[key]++;
+    if (att.isRetry) this.policy.activeRetries[key]++;
+    const rep = this.pickReplica(svc, att.router, call);
     if (rep < 0) {
-      const cause = this.endpoints.truth(call.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
-      return this.failAttempt(a, cause, call.service, -1, att.attemptEnd);
+      const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+      return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
     }
     att.replica = rep;
     call.tried.push(rep);
     const r = m.replicas[rep];
     att.sp = m.mesh.mode === 'sidecar' ? r.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[r.node] : -1;
     this.advance(a);
+  }
+
+  /** A try waiting for a connection gets one (the one a finished try left). */
+  private onDispatchPending(a: number, gen: number): void {
+    const att = this.frames[a];
+    if (att.gen !== gen || att.detached) return;
+    att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
+    this.dispatchAttempt(a);
   }
 
   /** An event resumed a frame (network leg done, connection ready). */
@@ -1000,6 +1037,9 @@ class Simulation {
     const key = this.policy.key(att.router, att.service);
     this.policy.active[key]--;
     if (att.isRetry) this.policy.activeRetries[key]--;
+    // A connection's worth of room: the longest-waiting live try takes it.
+    const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
+    if (next >= 0) this.engine.schedule(0, this.hDispatchPending, next, this.frames[next].gen);
   }
 
   private noteOutlier(att: Frame): void {

@@ -201,3 +201,44 @@ entrypoints:
     expect(x.proxyCostPerMonth).toBeCloseTo((x.proxyVcpu * x.prices.vcpuHour + x.proxyMemoryGB * x.prices.gbHour) * 730, 9);
   });
 });
+
+describe('circuit breaking', () => {
+  const at = (cb: string) => runTopology(topo(`
+name: breaker
+simulation: {duration: 30s, warmup: 2s}
+mesh: {profile: istio-sidecar, resilience: {retries: none}}
+services:
+  front: {workers: 1000, serviceTime: 100us, calls: [api]}
+  api:
+    workers: 100
+    serviceTime: 10ms
+    resilience: {circuitBreaker: ${cb}}
+entrypoints:
+  in: {target: front, rate: 400/s}
+`));
+
+  it('with every connection busy, requests wait for one; beyond maxPending they fail at once (UO, the mesh)', () => {
+    // HTTP/1.1 between sidecars: 2 connections carry 2 requests; ~4 are wanted at once.
+    const r = at('{maxConnections: 2, maxPending: 3, maxRequests: 1000}');
+    const e = r.entrypoints[0];
+    expect(e.failed).toBeGreaterThan(0);
+    expect(e.failures).toEqual([
+      { cause: 'circuit-open', component: 'policy: circuit breaker', flag: 'UO', mesh: true, service: 'api', count: e.failed },
+    ]);
+    expect(e.decomposition.proxyQueue).toBeGreaterThan(0.002);
+  });
+
+  it('a long enough pending queue fails nothing but makes requests wait', () => {
+    const r = at('{maxConnections: 2, maxPending: 100000, maxRequests: 1000}');
+    expect(r.entrypoints[0].failed).toBe(0);
+    expect(r.entrypoints[0].decomposition.proxyQueue).toBeGreaterThan(0.002);
+    // The api sees at most 2 requests at once.
+    expect(r.services[1].waitProbability).toBe(0);
+  });
+
+  it('maxRequests caps requests in flight whatever the connections', () => {
+    const r = at('{maxConnections: 1000, maxPending: 1000, maxRequests: 2}');
+    expect(r.entrypoints[0].failed).toBeGreaterThan(0);
+    expect(r.entrypoints[0].decomposition.proxyQueue).toBeLessThan(0.0005);
+  });
+});
