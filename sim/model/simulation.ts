@@ -239,7 +239,8 @@ class Simulation {
   private readonly proxyBusy: Int32Array;
   private readonly proxyWaiting: IntQueue[];
   private readonly proxyDown: Uint8Array;
-  private readonly partitions: Array<{ zones: [number, number] | null; services: [number, number] | null }> = [];
+  /** Partitions in force, each tagged with the timeline entry that made it. */
+  private readonly partitions: Array<{ event: number; zones: [number, number] | null; services: [number, number] | null }> = [];
   /** Round-robin cursors over an entry's client proxies (gateways) and over waypoints. */
   private readonly entryProxyNext: Int32Array;
   private waypointNext = 0;
@@ -1752,12 +1753,14 @@ class Simulation {
         return;
       case 'partition': {
         if (end) {
-          this.partitions.shift();
+          const k = this.partitions.findIndex((p) => p.event === i);
+          if (k >= 0) this.partitions.splice(k, 1);
           return;
         }
         const zi = (z: string) => this.model.zones.indexOf(z);
         const si = (s: string) => this.model.services.findIndex((x) => x.name === s);
         this.partitions.push({
+          event: i,
           zones: ev.zones ? [zi(ev.zones[0]), zi(ev.zones[1])] : null,
           services: ev.services ? [si(ev.services[0]), si(ev.services[1])] : null,
         });

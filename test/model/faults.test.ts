@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import type { RunResult } from '../../sim/results/types.js';
+
+function run(timeline: string, extra = '', mesh = 'istio-sidecar'): RunResult {
+  const yaml = `
+name: faults
+zones: [a, b]
+simulation: {duration: 40s, warmup: 2s}
+mesh: {profile: ${mesh}, resilience: {retries: none}}
+services:
+  front: {replicas: 2, zones: [a], workers: 64, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, zones: [b], workers: 64, serviceTime: {dist: exponential, mean: 5ms}${extra}}
+entrypoints:
+  web: {target: front, zone: a, rate: 100/s}
+timeline:
+${timeline}
+`;
+  const { topology, diagnostics } = loadTopologySource(yaml, 'faults.yaml');
+  if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  return runTopology(topology);
+}
+
+const causes = (r: RunResult) => r.entrypoints[0].failures.map((f) => `${f.cause}/${f.flag}/${f.mesh ? 'mesh' : 'app'}`);
+const failedBetween = (r: RunResult, from: number, to: number) =>
+  r.timeline.points.filter((p) => p.t >= from && p.t < to).reduce((s, p) => s + p.failed, 0);
+
+describe('faults on the timeline', () => {
+  it('a replica crash resets requests in flight (UC) and refuses new ones until readiness removes it', () => {
+    const r = run('  - {at: 10s, until: 20s, crash: {replica: back-0, readinessDelay: 3s}}');
+    // In flight: reset. Then refused by the crashed app while its endpoint is
+    // still listed (the app's fault), then briefly by proxies that have not yet
+    // heard it was removed (the control plane's).
+    expect(new Set(causes(r))).toEqual(new Set(['replica-crash/UC/app', 'replica-down/UF/app', 'stale-endpoint/UF/mesh']));
+    // Refusals stop once the endpoint is removed (3 s) and the push has reached the proxies.
+    expect(failedBetween(r, 10, 11)).toBeGreaterThan(0);
+    expect(failedBetween(r, 16, 40)).toBe(0);
+    expect(r.timeline.markers.map((m) => m.kind)).toEqual(expect.arrayContaining(['crash', 'crash-end', 'push']));
+  });
+
+  it('a proxy crash makes its pod unreachable: UF, caused by the mesh', () => {
+    const r = run('  - {at: 10s, until: 12s, proxyCrash: {replica: back-1}}');
+    expect(causes(r)).toEqual(['inbound-proxy-down/UF/mesh']);
+    expect(failedBetween(r, 0, 10) + failedBetween(r, 12, 40)).toBe(0);
+  });
+
+  it('a partition between zones makes connection attempts time out after connectTimeout', () => {
+    const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
+    expect(causes(r)).toEqual(['partition/UF/app']);
+    const e = r.entrypoints[0];
+    // Every request in the window, ~2 s × 100/s.
+    expect(e.failed).toBeGreaterThan(150);
+    expect(e.failed).toBeLessThan(250);
+  });
+
+  it('injected delay and CPU slowdown make the service slower; connect failures fail with their probability', () => {
+    const base = run('  - {at: 39s, policyChange: {}}').services[1].latency.mean;
+    const delayed = run('  - {at: 0s, delay: {service: back, delay: 20ms, probability: 0.5}}').services[1].latency.mean;
+    expect(delayed - base).toBeGreaterThan(0.009);
+    expect(delayed - base).toBeLessThan(0.011);
+    const slow = run('  - {at: 0s, cpuSlowdown: {service: back, factor: 3}}').services[1].latency.mean;
+    expect(slow / base).toBeGreaterThan(2.5);
+    const flaky = run('  - {at: 0s, connectFailure: {service: back, probability: 0.1}}');
+    expect(causes(flaky)).toEqual(['connect-failure/UF/app']);
+    expect(Math.abs(flaky.entrypoints[0].errorRate - 0.1)).toBeLessThan(0.02);
+  });
+});
+
+describe('timeouts', () => {
+  it('a per-try timeout abandons slow tries and retries them; the overall timeout fails the call (UT)', () => {
+    // A normal try takes ~5 ms (exponential), a delayed one 100 ms more: a 30 ms
+    // per-try timeout catches the delayed ones (and 0.3 % of normal ones).
+    const retry = `, resilience: {timeout: 200ms, retries: {attempts: 3, perTryTimeout: 30ms, retryOn: [timeout], backoff: {base: 1ms, max: 1ms}}}`;
+    const r = run('  - {at: 0s, delay: {service: back, delay: 100ms, probability: 0.3}}', retry);
+    const e = r.entrypoints[0];
+    // A try is slow with probability 0.3; three slow tries in a row: 2.7 %.
+    expect(Math.abs(e.errorRate - 0.027)).toBeLessThan(0.01);
+    expect(causes(r)).toEqual(['timeout/URX/mesh']);
+    expect(r.services[1].retries / r.services[1].calls).toBeGreaterThan(0.35);
+    expect(r.services[1].retries / r.services[1].calls).toBeLessThan(0.43);
+    // The tries abandoned still ran to the end at the replica.
+    expect(r.services[1].latency.max).toBeGreaterThan(0.1);
+    const only = run('  - {at: 0s, delay: {service: back, delay: 100ms, probability: 1}}', ', resilience: {timeout: 50ms}');
+    expect(causes(only)).toEqual(['timeout/UT/mesh']);
+    expect(only.entrypoints[0].latency.count).toBe(0);
+  });
+
+  it('with the policy in the client library, its failures are the application’s', () => {
+    const r = run('  - {at: 0s, delay: {service: back, delay: 100ms, probability: 1}}', ', resilience: {placement: client, timeout: 50ms}');
+    expect(causes(r)).toEqual(['timeout/UT/app']);
+  });
+});
