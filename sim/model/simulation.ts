@@ -837,11 +837,17 @@ class Simulation {
     this.advance(f);
   }
 
-  /** Delays the frame by `d` (attributed to `component`), then moves it to its next phase. */
-  private wait(f: number, d: number, component: number): void {
+  /**
+   * Delays the frame by `d` (attributed to `component`), then moves it to its
+   * next phase; false when there is nothing to wait for, so the caller goes
+   * straight on without an event.
+   */
+  private wait(f: number, d: number, component: number): boolean {
+    if (d <= 0) return false;
     const frame = this.frames[f];
     frame.comp[component] += d;
     this.engine.schedule(d, this.hAdvance, f, frame.gen);
+    return true;
   }
 
   /** Marks a try (or a call, for its own phases) failed where it began and sends it on to `resume`. */
@@ -885,7 +891,7 @@ class Simulation {
       switch (c.phase) {
         case P_PRE_NET:
           if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            return this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, c.requestSize), NETWORK);
+            if (this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, c.requestSize), NETWORK)) return;
           }
           break;
         case P_LOCAL_OUT:
@@ -896,7 +902,7 @@ class Simulation {
               c.phase = c.kind === FRAME_ATTEMPT ? c.attemptEnd : P_DONE;
               continue;
             }
-            return this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, 0), NETWORK);
+            if (this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, 0), NETWORK)) return;
           }
           break;
         case P_CP_REQ:
@@ -926,7 +932,8 @@ class Simulation {
             c.phase = P_NET1_BACK;
             continue;
           }
-          return this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK);
+          if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
+          break;
         }
         case P_WP_REQ:
           if (wp >= 0) return this.proxyRequest(f, wp, c.requestSize);
@@ -939,7 +946,7 @@ class Simulation {
           break;
         case P_NET2:
           if (wp >= 0) {
-            return this.wait(f, this.networkDelay(m.proxies[wp].node, m.replicas[c.replica].node, c.service, c.requestSize), NETWORK);
+            if (this.wait(f, this.networkDelay(m.proxies[wp].node, m.replicas[c.replica].node, c.service, c.requestSize), NETWORK)) return;
           }
           break;
         case P_SP_REQ:
@@ -959,7 +966,7 @@ class Simulation {
           break;
         case P_LOCAL_IN:
           if (sp >= 0) {
-            return this.wait(f, this.networkDelay(m.proxies[sp].node, m.replicas[c.replica].node, c.service, 0), NETWORK);
+            if (this.wait(f, this.networkDelay(m.proxies[sp].node, m.replicas[c.replica].node, c.service, 0), NETWORK)) return;
           }
           break;
         case P_APP:
@@ -971,7 +978,7 @@ class Simulation {
           return this.arriveAtReplica(f);
         case P_LOCAL_IN_BACK:
           if (sp >= 0) {
-            return this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[sp].node, c.service, 0), NETWORK);
+            if (this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[sp].node, c.service, 0), NETWORK)) return;
           }
           break;
         case P_SP_RESP:
@@ -979,7 +986,7 @@ class Simulation {
           break;
         case P_NET2_BACK:
           if (wp >= 0) {
-            return this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[wp].node, c.service, c.responseSize), NETWORK);
+            if (this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[wp].node, c.service, c.responseSize), NETWORK)) return;
           }
           break;
         case P_WP_RESP:
@@ -993,7 +1000,8 @@ class Simulation {
           if (c.replica < 0) break;
           const from = wp >= 0 ? m.proxies[wp].node : m.replicas[c.replica].node;
           const to = cp >= 0 ? m.proxies[cp].node : c.node;
-          return this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK);
+          if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
+          break;
         }
         case P_CP_RESP:
           if (c.conn1) {
@@ -1004,12 +1012,12 @@ class Simulation {
           break;
         case P_LOCAL_OUT_BACK:
           if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
-            return this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, 0), NETWORK);
+            if (this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, 0), NETWORK)) return;
           }
           break;
         case P_POST_NET:
           if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            return this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, c.responseSize), NETWORK);
+            if (this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, c.responseSize), NETWORK)) return;
           }
           break;
         case P_DONE:

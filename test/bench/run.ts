@@ -4,8 +4,8 @@
  * figure is the median of several runs. Writes test/bench/results.json.
  * Not a test: nothing here passes or fails on speed.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 interface Measurement {
@@ -17,6 +17,8 @@ interface Measurement {
   requestsPerSecond: number;
   nsPerEvent: number;
   peakRssMiB: number;
+  meanLatency?: number | null;
+  meanLatencyCi?: [number, number] | null;
 }
 
 function measure(file: string, requests: number, mesh?: string): Measurement {
@@ -68,6 +70,35 @@ for (const n of quick ? [100_000, 500_000] : [1_000_000, 5_000_000]) {
   memRows.push({ workload: 'checkout', requests: n, 'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`, seconds: m.seconds.toFixed(1) });
 }
 console.table(memRows);
+// Peers side by side, in this same run: the reference chain5 (5 hops of
+// delay proxies, network and an M/M/4 station; analytic mean 9.047 s) in
+// meshtax, in SimPy 3 and as a hand-written typed-array loop (the floor).
+const peerN = quick ? 100_000 : 1_000_000;
+const ours = median(Array.from({ length: repeats }, () => measure('topologies/bench/chain5-reference.yaml', peerN)));
+interface PeerRun { requests: number; seconds: number; meanLatency: number }
+const floorRuns: PeerRun[] = Array.from({ length: repeats }, () =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(peerN)], { encoding: 'utf8' })) as PeerRun);
+const floor = floorRuns.sort((a, b) => a.seconds - b.seconds)[Math.floor(floorRuns.length / 2)];
+// SimPy is ~20x slower: a tenth of the requests keeps the bench short.
+const python = '/usr/bin/python3';
+const hasSimpy = existsSync(python) && spawnSync(python, ['-c', 'import simpy']).status === 0;
+const simpy = hasSimpy
+  ? (JSON.parse(execFileSync(python, ['test/bench/peers/chain5_simpy.py', String(peerN / 10)], { encoding: 'utf8' })) as PeerRun)
+  : null;
+const rate = (r: { requests: number; seconds: number }) => r.requests / r.seconds;
+const peerRows = [
+  { engine: 'meshtax (all statistics on)', 'requests/s': `${(ours.requestsPerSecond / 1e3).toFixed(0)} k`, 'mean latency': `${ours.meanLatency?.toFixed(3)} s`, ratio: '1' },
+  { engine: 'floor: hand-written loop', 'requests/s': `${(rate(floor) / 1e3).toFixed(0)} k`, 'mean latency': `${floor.meanLatency.toFixed(3)} s`, ratio: `meshtax = ${(ours.requestsPerSecond / rate(floor)).toFixed(2)}× the floor` },
+  simpy
+    ? { engine: 'SimPy 3', 'requests/s': `${(rate(simpy) / 1e3).toFixed(1)} k`, 'mean latency': `${simpy.meanLatency.toFixed(3)} s`, ratio: `meshtax = ${(ours.requestsPerSecond / rate(simpy)).toFixed(1)}× SimPy` }
+    : { engine: 'SimPy 3', 'requests/s': 'skipped', 'mean latency': '', ratio: 'install it: apt-get install python3-simpy3' },
+];
+console.table(peerRows);
+const ci = ours.meanLatencyCi;
+console.log(`chain5 mean latency: meshtax ${ours.meanLatency?.toFixed(3)} s, 95 % interval ${ci ? `[${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : 'n/a'}; analytic 9.047 s` +
+  (ci && ci[0] <= 9.047 && 9.047 <= ci[1] ? ' — inside the interval' : ' — OUTSIDE the interval'));
+results.peers = { requests: peerN, meshtax: ours, floor, simpy, analyticMeanLatency: 9.047 };
+
 // What an idle process of the same kind (node + tsx loader + meshtax's compiled modules) holds, for scale.
 const idle = measure('topologies/mm1.yaml', 1);
 results.idleRssMiB = idle.peakRssMiB;

@@ -31,4 +31,6 @@ process.stdout.write(JSON.stringify({
   requestsPerSecond: completed / seconds,
   nsPerEvent: (seconds * 1e9) / result.run.events,
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  meanLatency: result.entrypoints[0]?.latency.mean ?? null,
+  meanLatencyCi: result.entrypoints[0]?.latency.ci.mean ?? null,
 }) + '\n');

@@ -18,7 +18,7 @@ describe('compiled CLI, end to end', () => {
     expect(r.code).toBe(0);
     // Golden output for a fixed seed: any change to the model or the table shows here.
     expect(r.stdout).toMatchInlineSnapshot(`
-      "mm1 — no mesh, seed 1, 200s, warm-up 50.0s; 150s measured, 64,390 events
+      "mm1 — no mesh, seed 1, 200s, warm-up 50.0s; 150s measured, 32,196 events
 
       Latency of successful requests (± = 95 % confidence half-width)
       entry point  completed  errors  throughput            mean             p50    p90            p99  p99.9    max
