@@ -906,7 +906,7 @@ class Simulation {
           }
           break;
         case P_CP_REQ:
-          if (cp >= 0) return this.proxyRequest(f, cp, c.requestSize);
+          if (cp >= 0 && this.proxyRequest(f, cp, c.requestSize)) return;
           break;
         case P_CONNECT1: {
           const next = wp >= 0 ? wp : sp;
@@ -936,7 +936,7 @@ class Simulation {
           break;
         }
         case P_WP_REQ:
-          if (wp >= 0) return this.proxyRequest(f, wp, c.requestSize);
+          if (wp >= 0 && this.proxyRequest(f, wp, c.requestSize)) return;
           break;
         case P_CONNECT2:
           if (wp >= 0 && m.mtls.enabled && sp >= 0) {
@@ -961,7 +961,7 @@ class Simulation {
               c.phase = wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
               continue;
             }
-            return this.proxyRequest(f, sp, c.requestSize);
+            if (this.proxyRequest(f, sp, c.requestSize)) return;
           }
           break;
         case P_LOCAL_IN:
@@ -982,7 +982,7 @@ class Simulation {
           }
           break;
         case P_SP_RESP:
-          if (sp >= 0) return this.proxyResponse(f, sp);
+          if (sp >= 0 && this.proxyResponse(f, sp)) return;
           break;
         case P_NET2_BACK:
           if (wp >= 0) {
@@ -994,7 +994,7 @@ class Simulation {
             this.conns.release(c.conn2, this.engine.now);
             c.conn2 = null;
           }
-          if (wp >= 0) return this.proxyResponse(f, wp);
+          if (wp >= 0 && this.proxyResponse(f, wp)) return;
           break;
         case P_NET1_BACK: {
           if (c.replica < 0) break;
@@ -1008,7 +1008,7 @@ class Simulation {
             this.conns.release(c.conn1, this.engine.now);
             c.conn1 = null;
           }
-          if (cp >= 0) return this.proxyResponse(f, cp);
+          if (cp >= 0 && this.proxyResponse(f, cp)) return;
           break;
         case P_LOCAL_OUT_BACK:
           if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
@@ -1202,23 +1202,31 @@ class Simulation {
 
   // ---- proxies -------------------------------------------------------------
 
-  private proxyRequest(f: number, proxy: number, bytes: number): void {
+  /** A traversal of the proxy on the way in; false when it costs nothing and a thread is free (no event needed). */
+  private proxyRequest(f: number, proxy: number, bytes: number): boolean {
     const spec = this.model.proxies[proxy].spec;
     const rng = this.proxyRng[proxy];
     const work = spec.requestCost(rng) + bytes * spec.cpuPerByte;
-    this.submitProxyTask(TASK_PROXY, f, proxy, work, 0);
+    return this.submitProxyTask(TASK_PROXY, f, proxy, work, 0);
   }
 
-  private proxyResponse(f: number, proxy: number): void {
+  private proxyResponse(f: number, proxy: number): boolean {
     const spec = this.model.proxies[proxy].spec;
     const rng = this.proxyRng[proxy];
     const work = spec.responseCost(rng) + this.frames[f].responseSize * spec.cpuPerByte;
     if (this.frames[f].measured) this.proxies[proxy].requests++;
-    this.submitProxyTask(TASK_PROXY, f, proxy, work, spec.telemetryCost(rng));
+    return this.submitProxyTask(TASK_PROXY, f, proxy, work, spec.telemetryCost(rng));
   }
 
-  /** Queues work for one of the proxy's worker threads; `telemetry` runs after it on the same thread. */
-  private submitProxyTask(kind: number, f: number, proxy: number, work: number, telemetry: number): void {
+  /**
+   * Queues work for one of the proxy's worker threads; `telemetry` runs
+   * after it on the same thread. Returns false (and does nothing) when the
+   * work is nil and a thread is free: passing through then takes no time.
+   */
+  private submitProxyTask(kind: number, f: number, proxy: number, work: number, telemetry: number): boolean {
+    if (work <= 0 && telemetry <= 0 && kind === TASK_PROXY && this.proxyBusy[proxy] < this.model.proxies[proxy].spec.workers) {
+      return false;
+    }
     const t = this.tasks.alloc();
     const task = this.tasks.items[t];
     task.kind = kind;
@@ -1230,6 +1238,7 @@ class Simulation {
     task.enqueued = this.engine.now;
     if (this.proxyBusy[proxy] < this.model.proxies[proxy].spec.workers) this.startProxyTask(t);
     else this.proxyWaiting[proxy].push(t);
+    return true;
   }
 
   private startProxyTask(t: number): void {
