@@ -80,7 +80,9 @@ export class Frame {
   clientRouter = -1;
   attempts = 0;
   retries = 0;
+  /** Hosts this call has tried, the first `triedCount` of `tried` (reused, never shrunk). */
   tried: number[] = [];
+  triedCount = 0;
   current = -1;
   currentGen = 0;
   /** Token of the live timer of this call (overall timeout, per-try timeout, back-off); others are stale. */
@@ -147,7 +149,7 @@ export class FramePool {
     f.meshCaused = false;
     f.attempts = 0;
     f.retries = 0;
-    if (f.tried.length > 0) f.tried.length = 0;
+    f.triedCount = 0;
     f.current = -1;
     f.isRetry = false;
     f.countersReleased = false;

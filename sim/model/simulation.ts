@@ -659,9 +659,9 @@ class Simulation {
     const n = view.length;
     if (n === 0) return -1;
     if (n === 1) return view[0];
-    const differentHost = service.resilience.retries?.differentHost === true && call.tried.length > 0;
+    const differentHost = service.resilience.retries?.differentHost === true && call.triedCount > 0;
     const ok = (rep: number, strict: boolean): boolean =>
-      !this.ejected(rep) && (!strict || !differentHost || !call.tried.includes(rep));
+      !this.ejected(rep) && (!strict || !differentHost || !this.hasTried(call, rep));
     const pick = (strict: boolean): number => {
       switch (service.loadBalancer) {
         case 'round_robin': {
@@ -699,6 +699,11 @@ class Simulation {
     if (r < 0) r = pick(false);
     // Every host ejected: Envoy's panic mode routes to all of them.
     return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
+  }
+
+  private hasTried(call: Frame, rep: number): boolean {
+    for (let i = 0; i < call.triedCount; i++) if (call.tried[i] === rep) return true;
+    return false;
   }
 
   private checkFrames(): void {
@@ -815,7 +820,7 @@ class Simulation {
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
     }
     att.replica = rep;
-    call.tried.push(rep);
+    call.tried[call.triedCount++] = rep;
     const r = m.replicas[rep];
     att.sp = m.mesh.mode === 'sidecar' ? r.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[r.node] : -1;
     this.advance(a);
