@@ -19,6 +19,7 @@ import { readResultsFile } from '../../reports/readResults.js';
 import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
 import { OptionParser } from './options.js';
+import { addSweepCommands } from './sweepCommand.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
@@ -290,6 +291,8 @@ Examples:
       const topology = loadOrExit(file, io);
       io.out(`${file}: ok — ${topology.services.length} services, ${topology.entrypoints.length} entry points\n`);
     });
+
+  addSweepCommands(program, io, (code) => new Exit(code));
 
   return program;
 }

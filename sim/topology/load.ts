@@ -17,8 +17,10 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { DiagnosticError } from '../diagnostics/types.js';
 import { resolveMesh, type MeshOptions } from '../mesh/resolve.js';
 import { checkAgainstProfile, checkTopology } from './checks.js';
-import { hasErrors, located, parseSource, readSource, sortByPosition } from './document.js';
+import { hasErrors, located, parseSource, readSource, sortByPosition, type ParsedSource } from './document.js';
 import { normalizeTopology } from './normalize.js';
+import { applyPatches, patchFor, type Patch } from './patch.js';
+import type { Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
 import { schemaProblems } from './schemaIssues.js';
 import type { Topology } from './types.js';
@@ -32,9 +34,13 @@ export interface LoadResult {
 
 /**
  * `mesh`: run under this profile instead of the topology's (a bundled name,
- * or a path relative to the current directory); `mtls`: force mTLS on or off.
+ * or a path relative to the current directory); `mtls`: force mTLS on or off;
+ * `patches`: values set on the file before it is validated (see patch.ts),
+ * whose problems point at where each value was written.
  */
-export type LoadOptions = MeshOptions;
+export interface LoadOptions extends MeshOptions {
+  patches?: readonly Patch[];
+}
 
 export function loadTopologyFile(path: string, options: LoadOptions = {}): LoadResult {
   const read = readSource(path);
@@ -46,20 +52,47 @@ export function loadTopologyFile(path: string, options: LoadOptions = {}): LoadR
 export function loadTopologySource(source: string, file: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseSource(source, file, 'topology');
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
-  const { index, value } = parsed;
+  return loadParsedTopology(parsed, file, options);
+}
+
+/**
+ * The phases after parsing, for a caller that parses a file once and loads it
+ * many times with different patches (a sweep).
+ */
+export function loadParsedTopology(parsed: ParsedSource, file: string, options: LoadOptions = {}): LoadResult {
+  if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
+  const { index } = parsed;
+  const patches = options.patches ?? [];
+  let value = parsed.value;
+  let locate = (p: Problem): Diagnostic => located(index, p);
+  let patchProblems: Diagnostic[] = [];
+  if (patches.length > 0) {
+    const patched = applyPatches(parsed.value, patches);
+    patchProblems = patched.diagnostics;
+    const original = parsed.value;
+    value = patched.value;
+    locate = (p) => {
+      const patch = patchFor(p.path, patches, original);
+      const origin = p.anchor === 'key' ? (patch?.pathOrigin ?? patch?.origin) : patch?.origin;
+      if (origin === undefined) return located(index, p);
+      const { anchor, at, ...rest } = p;
+      return { ...rest, location: origin };
+    };
+  }
 
   const result = topologyFileSchema.safeParse(value);
   if (!result.success) {
     const problems = schemaProblems(result.error.issues, topologyFileSchema, value);
-    return { diagnostics: sortByPosition([...parsed.diagnostics, ...problems.map((p) => located(index, p))]) };
+    return { diagnostics: [...patchProblems, ...sortByPosition([...parsed.diagnostics, ...problems.map(locate)])] };
   }
 
   const problems = checkTopology(result.data);
   const checked = !problems.some((p) => p.severity === 'error');
-  const mesh = resolveMesh(result.data.mesh, file, options, checked);
+  const mesh = resolveMesh(result.data.mesh, file, { mesh: options.mesh, mtls: options.mtls }, checked);
   const fit = checked && mesh.profile !== undefined ? checkAgainstProfile(result.data, mesh.profile) : [];
   const diagnostics = [
-    ...sortByPosition([...parsed.diagnostics, ...[...problems, ...mesh.problems, ...fit].map((p) => located(index, p))]),
+    ...patchProblems,
+    ...sortByPosition([...parsed.diagnostics, ...[...problems, ...mesh.problems, ...fit].map(locate)]),
     ...mesh.diagnostics,
   ];
   if (hasErrors(diagnostics) || mesh.profile === undefined) return { diagnostics };

@@ -5,8 +5,9 @@
  * Not a test: nothing here passes or fails on speed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, tmpdir, totalmem } from 'node:os';
 
 interface Measurement {
   file: string;
@@ -98,6 +99,30 @@ const ci = ours.meanLatencyCi;
 console.log(`chain5 mean latency: meshtax ${ours.meanLatency?.toFixed(3)} s, 95 % interval ${ci ? `[${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : 'n/a'}; analytic 9.047 s` +
   (ci && ci[0] <= 9.047 && 9.047 <= ci[1] ? ' — inside the interval' : ' — OUTSIDE the interval'));
 results.peers = { requests: peerN, meshtax: ours, floor, simpy, analyticMeanLatency: 9.047 };
+
+// Sweep throughput: one 16-point sweep (chain5 under 2 meshes × 8 rates) on
+// 1 and 2 worker threads; the whole compiled CLI process is timed (start-up,
+// checking every point, the runs, the final canonical rewrite). 1 and 2
+// alternate so that noise from the shared machine falls on both.
+function measureSweep(workers: number, duration: string): { workers: number; runs: number; seconds: number; runsPerSecond: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'meshtax-bench-'));
+  const out = join(dir, 'sweep.ndjson');
+  const start = performance.now();
+  execFileSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', 'topologies/chain5.yaml', '--set', 'mesh=none,istio-sidecar',
+    '--set', 'entrypoints.api.rate=100/s..800/s:100/s', '--duration', duration, '--workers', String(workers), '-o', out, '-q']);
+  const seconds = (performance.now() - start) / 1000;
+  const runs = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '').length;
+  rmSync(dir, { recursive: true });
+  return { workers, runs, seconds, runsPerSecond: runs / seconds };
+}
+const sweepDuration = quick ? '30s' : '120s';
+const sweepRuns: Array<ReturnType<typeof measureSweep>> = [];
+for (let i = 0; i < repeats; i++) for (const w of [1, 2]) sweepRuns.push(measureSweep(w, sweepDuration));
+const sweepMedian = (w: number) => sweepRuns.filter((r) => r.workers === w).sort((a, b) => a.seconds - b.seconds)[Math.floor(repeats / 2)];
+const sweep1 = sweepMedian(1), sweep2 = sweepMedian(2);
+console.table([sweep1, sweep2].map((r) => ({ workers: r.workers, runs: r.runs, seconds: r.seconds.toFixed(2), 'points/s': r.runsPerSecond.toFixed(2) })));
+console.log(`sweep speed-up with 2 workers: ${(sweep2.runsPerSecond / sweep1.runsPerSecond).toFixed(2)}x`);
+results.sweep = { topology: 'topologies/chain5.yaml', duration: sweepDuration, oneWorker: sweep1, twoWorkers: sweep2, speedup: sweep2.runsPerSecond / sweep1.runsPerSecond, all: sweepRuns };
 
 // What an idle process of the same kind (node + tsx loader + meshtax's compiled modules) holds, for scale.
 const idle = measure('topologies/mm1.yaml', 1);

@@ -1,0 +1,139 @@
+/**
+ * The sweep report's charts: each metric against the swept parameter, a
+ * line per series (mesh), a band for the 95 % interval (across repeats, or
+ * from batch means for a single run), and the knee of each p99 curve marked.
+ * Built like the run and compare charts (reports/charts/): plain Vega-Lite
+ * specs with their data inlined, the page's base config, rounded numbers.
+ */
+import { BASE_CONFIG, SCHEMA, round, tip, type ChartSpec, type ReportChart } from '../charts/common.js';
+import type { Estimate, SweepReportModel, SweepRow } from './model.js';
+
+/** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
+const BASELINE_COLOR = '#8c8c8c';
+const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];
+
+export function seriesScale(model: SweepReportModel): { domain: string[]; range: string[] } {
+  let next = 0;
+  const range = model.series.map((s) => {
+    const row = model.rows.find((r) => r.series === s);
+    return row?.meshMode === 'none' ? BASELINE_COLOR : MESH_COLORS[next++ % MESH_COLORS.length];
+  });
+  return { domain: model.series, range };
+}
+
+interface Metric {
+  id: string;
+  title: string;
+  caption: string;
+  axis: string;
+  /** Scales seconds to milliseconds, fractions to percent. */
+  scale: number;
+  format: string;
+  get: (row: SweepRow) => Estimate;
+}
+
+const METRICS: Metric[] = [
+  { id: 'p99', title: 'p99 latency', axis: 'p99 latency (ms)', scale: 1000, format: '.3~f', get: (r) => r.p99,
+    caption: 'The 99th percentile of successful requests at each point; the diamond marks the knee of each curve, where the tail turns up.' },
+  { id: 'p50', title: 'Median latency', axis: 'p50 latency (ms)', scale: 1000, format: '.3~f', get: (r) => r.p50,
+    caption: 'The median of successful requests at each point.' },
+  { id: 'error-rate', title: 'Error rate', axis: 'failed requests (%)', scale: 100, format: '.3~f', get: (r) => r.errorRate,
+    caption: 'Share of measured requests that failed, whatever the cause.' },
+  { id: 'throughput', title: 'Throughput', axis: 'completed requests per second', scale: 1, format: '.4~s', get: (r) => r.throughput,
+    caption: 'Measured requests completed per simulated second: it follows the offered load until something saturates.' },
+  { id: 'proxy-vcpu', title: 'Proxy vCPU', axis: 'proxy vCPU', scale: 1, format: '.3~f', get: (r) => r.proxyVcpu,
+    caption: 'vCPU the mesh\'s proxies used at each point, time-averaged: the resource tax.' },
+];
+
+function scaled(v: number | null, k: number): number | null {
+  return v === null ? null : round(v * k);
+}
+
+function chartData(model: SweepReportModel, rows: SweepRow[], metric: Metric): Array<Record<string, unknown>> {
+  return rows.map((r) => {
+    const e = metric.get(r);
+    return {
+      series: r.series, x: r.x, xLabel: r.xLabel, order: r.order,
+      y: scaled(e.value, metric.scale), lo: scaled(e.lo, metric.scale), hi: scaled(e.hi, metric.scale),
+      repeats: r.repeats, band: e.lo === null ? 'none' : r.repeats > 1 ? `95 % over ${r.repeats} repeats` : '95 % from batch means',
+      saturated: r.saturated ? 'yes — a queue kept growing' : 'no',
+    };
+  }).filter((d) => d.y !== null && (model.x.numeric ? typeof d.x === 'number' : true));
+}
+
+function xEncoding(model: SweepReportModel): Record<string, unknown> {
+  if (model.x.numeric) return { field: 'x', type: 'quantitative', title: model.x.title, scale: { zero: false } };
+  const order = [...new Set(model.rows.slice().sort((a, b) => a.order - b.order).map((r) => r.xLabel))];
+  return { field: 'x', type: 'ordinal', title: model.x.title, sort: order };
+}
+
+function metricChart(model: SweepReportModel, metric: Metric, entry: string, index: number): ReportChart {
+  // Resources are the whole mesh's, the same for every entry point: draw them once.
+  const rows = model.rows.filter((r) => r.entrypoint === entry);
+  const data = chartData(model, rows, metric);
+  const color = { field: 'series', type: 'nominal', title: 'mesh', scale: seriesScale(model), legend: { orient: 'bottom', columns: 2 } };
+  const tooltip = [
+    tip('series', 'mesh'), tip('xLabel', model.x.key ?? 'point'),
+    { field: 'y', type: 'quantitative', title: metric.axis, format: metric.format },
+    { field: 'lo', type: 'quantitative', title: '95 % low', format: metric.format },
+    { field: 'hi', type: 'quantitative', title: '95 % high', format: metric.format },
+    tip('band', 'interval'), tip('saturated', 'saturated'),
+  ];
+  const x = xEncoding(model);
+  const layers: unknown[] = [
+    {
+      mark: { type: 'errorband', opacity: 0.18 },
+      transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+    },
+    {
+      mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },
+      encoding: { x, y: { field: 'y', type: 'quantitative', title: metric.axis }, color, tooltip },
+    },
+  ];
+  if (metric.id === 'p99') {
+    const knees = model.knees.filter((k) => k.entrypoint === entry).map((k) => ({
+      series: k.series, x: k.x, xLabel: k.xLabel, y: round(k.p99 * metric.scale), label: `knee ${k.xLabel}`,
+    }));
+    if (knees.length > 0) {
+      layers.push({
+        data: { values: knees },
+        mark: { type: 'point', shape: 'diamond', size: 170, filled: true, stroke: '#1f2328', strokeWidth: 1 },
+        encoding: {
+          x, y: { field: 'y', type: 'quantitative' }, color: { ...color, legend: null },
+          tooltip: [tip('series', 'mesh'), tip('label', 'knee'), { field: 'y', type: 'quantitative', title: 'p99 at the knee (ms)', format: metric.format }],
+        },
+      });
+      layers.push({
+        data: { values: knees },
+        mark: { type: 'text', dy: -14, fontSize: 10, fontWeight: 'bold' },
+        encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' }, color: { ...color, legend: null } },
+      });
+    }
+  }
+  const many = model.entrypoints.length > 1 && !metric.id.startsWith('proxy');
+  const spec = {
+    $schema: SCHEMA,
+    width: 520,
+    height: 260,
+    data: { values: data },
+    layer: layers,
+    config: BASE_CONFIG,
+  } as unknown as ChartSpec;
+  return {
+    id: `sweep-${metric.id}${many ? `-${index}` : ''}`,
+    title: many ? `${metric.title} — entry point ${entry}` : metric.title,
+    caption: metric.caption,
+    spec,
+  };
+}
+
+/** The report's charts in page order: per entry point its latency, errors and throughput, then the proxies' vCPU. */
+export function sweepCharts(model: SweepReportModel): ReportChart[] {
+  const charts: ReportChart[] = [];
+  model.entrypoints.forEach((entry, i) => {
+    for (const metric of METRICS.filter((m) => m.id !== 'proxy-vcpu')) charts.push(metricChart(model, metric, entry, i));
+  });
+  if (model.entrypoints.length > 0) charts.push(metricChart(model, METRICS.find((m) => m.id === 'proxy-vcpu')!, model.entrypoints[0], 0));
+  return charts;
+}

@@ -1,0 +1,127 @@
+/**
+ * The sweep report as one self-contained HTML page, with the same
+ * guarantees as the run and compare report (reports/html/document.ts): no
+ * network (inlined libraries, a Content-Security-Policy that allows only the
+ * page's own scripts by hash), every user string escaped, no clock — the
+ * same records give the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import type { ReportChart } from '../charts/common.js';
+import { formatPercent, formatSeconds, sig } from '../format.js';
+import { BOOT_SCRIPT } from '../html/boot.js';
+import { escapeHtml as esc, jsonForScript } from '../html/escape.js';
+import { STYLE } from '../html/style.js';
+import { vendorScripts } from '../html/vendor.js';
+import { sweepCharts, seriesScale } from './charts.js';
+import { sweepModelCsv } from './csv.js';
+import { showValue, type Estimate, type SweepReportModel } from './model.js';
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+function figure(chart: ReportChart): string {
+  return `<figure><h3>${esc(chart.title)}</h3><div class="chart" id="chart-${chart.id}"></div><figcaption>${esc(chart.caption)}</figcaption></figure>`;
+}
+
+function withBand(e: Estimate, show: (v: number) => string): string {
+  if (e.value === null) return '–';
+  const band = e.lo !== null && e.hi !== null ? ` title="95 %: ${esc(show(e.lo))} – ${esc(show(e.hi))}"` : '';
+  return `<span${band}>${esc(show(e.value))}</span>`;
+}
+
+function headerHtml(model: SweepReportModel): string {
+  const s = model.sweep;
+  const colors = seriesScale(model);
+  const chips = model.series.map((m, i) => `<span class="chip"><i style="background:${colors.range[i]}"></i>${esc(m)}</span>`).join('');
+  const swept = model.swept.map((p) => `<code>${esc(p.key)}</code>: ${esc(p.values.map(showValue).join(', '))}`).join('<br>');
+  const fixed = model.fixed.map((p) => `<code>${esc(p.key)}</code> = ${esc(showValue(p.value))}`).join(', ');
+  return '<header class="report"><div class="kicker">meshtax sweep report</div>' +
+    `<h1>${esc(s.name)}</h1><dl class="meta">` +
+    `<dt>sweep</dt><dd>${esc(s.id)} — ${model.runs} of ${s.runs} runs, ${model.points} points` +
+    (s.repeat > 1 ? `, ${s.repeat} repeats each (bands: 95 % intervals over the repeats)` : ' (bands: 95 % intervals from batch means within each run)') + '</dd>' +
+    `<dt>swept</dt><dd>${swept || 'nothing: one point'}</dd>` +
+    (fixed ? `<dt>set</dt><dd>${fixed}</dd>` : '') +
+    `<dt>x axis</dt><dd>${esc(model.x.title)}</dd>` +
+    `<dt>series</dt><dd>${chips}</dd>` +
+    `<dt>meshtax</dt><dd>${esc(s.meshtax)}</dd></dl></header>`;
+}
+
+function warningsHtml(model: SweepReportModel): string {
+  const items: string[] = [];
+  if (model.runs < model.sweep.runs) items.push(`<li>Only ${model.runs} of the sweep's ${model.sweep.runs} runs are in these results (a shard, or an unfinished sweep).</li>`);
+  if (model.aborted > 0) items.push(`<li>${model.aborted} runs stopped themselves (queues grew without bound); their points have no values.</li>`);
+  const saturated = model.rows.filter((r) => r.saturated).length;
+  if (saturated > 0) items.push(`<li>At ${saturated} points a service or proxy was saturated: its queue kept growing, so latencies there describe how long the run lasted.</li>`);
+  return items.length ? `<div class="warnings"><strong>Read these numbers with care</strong><ul>${items.join('')}</ul></div>` : '';
+}
+
+function kneesHtml(model: SweepReportModel): string {
+  if (!model.x.numeric) return '<p class="note">The x parameter is not numeric, so no knee is marked.</p>';
+  const items = model.series.flatMap((s) => model.entrypoints.map((ep) => {
+    const k = model.knees.find((n) => n.series === s && n.entrypoint === ep);
+    const where = model.entrypoints.length > 1 ? ` at ${esc(ep)}` : '';
+    return k
+      ? `<li><strong>${esc(s)}</strong>${where}: p99 turns up past <strong>${esc(k.xLabel)}</strong> (p99 ${esc(formatSeconds(k.p99))} there).</li>`
+      : `<li><strong>${esc(s)}</strong>${where}: no knee — p99 stays within 1.5× of its start, or rises evenly.</li>`;
+  }));
+  return `<section class="invoice" id="knees"><h2>Where the tax bites</h2><p>The knee of each p99 curve: the last point before the tail turns up (the point farthest below the line from the curve's first point to its last, with both axes scaled).</p><ul>${items.join('')}</ul></section>`;
+}
+
+function tableHtml(model: SweepReportModel): string {
+  const head = ['point', model.x.title, 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
+  const rows = [...model.rows].sort((a, b) => a.order - b.order).map((r) => {
+    const knee = model.knees.some((k) => k.series === r.series && k.entrypoint === r.entrypoint && k.x === r.x);
+    const cells = [
+      String(r.order), esc(r.xLabel), esc(r.series), ...(model.entrypoints.length > 1 ? [esc(r.entrypoint)] : []), String(r.repeats),
+      withBand(r.p50, formatSeconds), withBand(r.p99, formatSeconds), withBand(r.errorRate, formatPercent),
+      withBand(r.throughput, (v) => `${sig(v)}/s`), withBand(r.proxyVcpu, sig), withBand(r.proxyMemoryGB, (v) => `${sig(v)} GB`),
+      knee ? '◆' : '',
+    ];
+    return `<tr${r.saturated ? ' class="baseline" title="saturated"' : ''}>${cells.map((c, i) => (i === 2 ? `<td class="name">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`;
+  });
+  return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+function csvHtml(model: SweepReportModel, csv: string): string {
+  const href = `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
+  const name = `${model.sweep.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-sweep.csv`;
+  return `<p><a download="${esc(name)}" href="${esc(href)}">Download the table as CSV</a> (also: <code>meshtax sweep-report RESULTS.ndjson --csv FILE.csv</code>).</p>` +
+    `<details><summary>CSV</summary><pre>${esc(csv)}</pre></details>`;
+}
+
+export function renderSweepHtml(model: SweepReportModel): string {
+  const charts = sweepCharts(model);
+  const csv = sweepModelCsv(model);
+  const vendors = vendorScripts();
+  const scripts = [...vendors.map((v) => v.code), BOOT_SCRIPT];
+  const csp = `default-src 'none'; script-src ${scripts.map(sha256).join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const body = [
+    headerHtml(model),
+    warningsHtml(model),
+    kneesHtml(model),
+    `<h2 id="curves">Against ${esc(model.x.title)}</h2>`,
+    '<p class="lead">One line per mesh; the shaded band is the 95 % interval. Hover a point for its numbers.</p>',
+    ...charts.map(figure),
+    '<h2 id="table">Every point</h2>',
+    '<p class="lead">Means over the repeats; hover a value for its 95 % interval. Shaded rows: a queue kept growing.</p>',
+    tableHtml(model),
+    csvHtml(model, csv),
+    `<footer>Made by meshtax ${esc(model.sweep.meshtax)} from the sweep's NDJSON results (re-render with <code>meshtax sweep-report RESULTS.ndjson -o FILE.html</code>). ` +
+      'Self-contained: the charts are drawn by vega, vega-lite and vega-embed inlined in this file; it makes no network request.</footer>',
+  ].join('\n');
+  const specs = charts.map((c) => ({ id: `chart-${c.id}`, spec: c.spec }));
+  return [
+    '<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="meshtax ${esc(model.sweep.meshtax)}">`,
+    `<title>${esc(model.sweep.name)} — meshtax sweep report</title>`,
+    `<style>${STYLE}</style>`, '</head>', '<body>',
+    `<main>\n${body}\n</main>`,
+    `<script type="application/json" id="meshtax-charts">${jsonForScript(specs)}</script>`,
+    ...vendors.map((v) => `<script data-library="${esc(v.name)}@${esc(v.version)}">${v.code}</script>`),
+    `<script>${BOOT_SCRIPT}</script>`,
+    '</body>', '</html>', '',
+  ].join('\n');
+}

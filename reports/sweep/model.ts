@@ -1,0 +1,230 @@
+/**
+ * What a sweep report shows, from the sweep's NDJSON records: the swept
+ * parameters, the one on the x axis, one series per mesh (and per value of
+ * any other swept parameter), each point's metrics averaged over its
+ * repeats with a 95 % band, and the knee of each series' p99 curve.
+ */
+import { DiagnosticError } from '../../sim/diagnostics/types.js';
+import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
+import type { Interval } from '../../sim/results/types.js';
+import type { SweepIdentity, SweepRecord } from '../../sim/sweep/record.js';
+
+export interface SweepReportOptions {
+  /** The parameter on the x axis; default: the swept one with the most values, other than the mesh. */
+  x?: string;
+}
+
+/** A metric at one point: the mean over repeats and its 95 % interval (null when there is none). */
+export interface Estimate {
+  value: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+export interface SweepRow {
+  series: string;
+  /** The mesh profile the point ran under. */
+  mesh: string;
+  meshMode: string;
+  /** The x value as a number (numeric axis) or as written. */
+  x: number | string;
+  /** The x value as written. */
+  xLabel: string;
+  /** Canonical order of the point, for stable tables. */
+  order: number;
+  entrypoint: string;
+  repeats: number;
+  /** Repeats the simulation stopped itself (queues grew without bound). */
+  aborted: number;
+  p50: Estimate;
+  p99: Estimate;
+  mean: Estimate;
+  errorRate: Estimate;
+  throughput: Estimate;
+  proxyVcpu: Estimate;
+  proxyMemoryGB: Estimate;
+  proxyCostPerMonth: Estimate;
+  meshCaused: Estimate;
+  saturated: boolean;
+  params: Record<string, unknown>;
+}
+
+export interface Knee {
+  series: string;
+  entrypoint: string;
+  x: number;
+  xLabel: string;
+  p99: number;
+}
+
+export interface SweepReportModel {
+  sweep: SweepIdentity;
+  /** Runs in the records (a partial sweep has fewer than sweep.runs). */
+  runs: number;
+  points: number;
+  /** Swept parameters (more than one value), with their values in canonical order. */
+  swept: Array<{ key: string; values: unknown[] }>;
+  /** Parameters with one value: the same at every point. */
+  fixed: Array<{ key: string; value: unknown }>;
+  x: { key: string | null; numeric: boolean; unit: string; title: string };
+  series: string[];
+  entrypoints: string[];
+  rows: SweepRow[];
+  knees: Knee[];
+  aborted: number;
+}
+
+const NUMBER_WITH_UNIT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)\s*$/;
+
+/** The values as numbers when all are numbers, or all numbers in one unit; else null. */
+function numericValues(values: unknown[]): { numbers: number[]; unit: string } | null {
+  if (values.every((v) => typeof v === 'number')) return { numbers: values as number[], unit: '' };
+  const parts = values.map((v) => (typeof v === 'string' ? NUMBER_WITH_UNIT.exec(v) : null));
+  if (parts.some((p) => p === null)) return null;
+  const unit = parts[0]![2];
+  if (parts.some((p) => p![2] !== unit)) return null;
+  return { numbers: parts.map((p) => Number(p![1])), unit };
+}
+
+export function showValue(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function estimate(values: number[], own: Interval | undefined): Estimate {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return { value: null, lo: null, hi: null };
+  if (finite.length === 1) {
+    return { value: finite[0], lo: own ? own[0] : null, hi: own ? own[1] : null };
+  }
+  const ci = meanConfidenceInterval(finite);
+  // Every metric here is ≥ 0: an interval from few repeats can reach below, the metric cannot.
+  return { value: ci.mean, lo: Number.isFinite(ci.lower) ? Math.max(0, ci.lower) : null, hi: Number.isFinite(ci.upper) ? ci.upper : null };
+}
+
+/**
+ * The knee of an increasing curve (Kneedle, for a convex curve): with x and
+ * y scaled to [0, 1], the point farthest below the diagonal — where the
+ * curve stops being flat and turns up. None when the curve hardly rises
+ * (its end is less than 1.5× its start) or bends too little.
+ */
+export function findKnee(points: ReadonlyArray<{ x: number; y: number }>): number | null {
+  const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
+  if (pts.length < 3) return null;
+  const x0 = pts[0].x, x1 = pts[pts.length - 1].x;
+  const ys = pts.map((p) => p.y);
+  const yMin = Math.min(...ys), yMax = Math.max(...ys);
+  if (x1 <= x0 || yMax <= yMin || !(pts[pts.length - 1].y >= 1.5 * pts[0].y)) return null;
+  let best = -1, bestDiff = 0.1;
+  for (let i = 1; i < pts.length - 1; i++) {
+    const diff = (pts[i].x - x0) / (x1 - x0) - (pts[i].y - yMin) / (yMax - yMin);
+    if (diff > bestDiff) {
+      bestDiff = diff;
+      best = i;
+    }
+  }
+  return best < 0 ? null : pts[best].x;
+}
+
+function distinct(values: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const v of values) {
+    const k = JSON.stringify(v);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+export function sweepReportModel(records: readonly SweepRecord[], options: SweepReportOptions = {}): SweepReportModel {
+  if (records.length === 0) throw new Error('a sweep report needs at least one record');
+  const sorted = [...records].sort((a, b) => a.run - b.run);
+  const keys = [...new Set(sorted.flatMap((r) => Object.keys(r.params)))].sort();
+  const all = keys.map((key) => ({ key, values: distinct(sorted.map((r) => r.params[key])) }));
+  const swept = all.filter((p) => p.values.length > 1);
+  const fixed = all.filter((p) => p.values.length === 1).map((p) => ({ key: p.key, value: p.values[0] }));
+
+  if (options.x !== undefined && !keys.includes(options.x)) {
+    throw new DiagnosticError([{
+      severity: 'error', code: 'bad-option', path: ['--x'], message: `--x ${JSON.stringify(options.x)}: not a parameter of this sweep`,
+      hint: `the parameters are: ${keys.join(', ')}`,
+    }]);
+  }
+  const candidates = swept.filter((p) => p.key !== 'mesh');
+  const byCount = [...candidates].sort((a, b) =>
+    (numericValues(b.values) ? 1 : 0) - (numericValues(a.values) ? 1 : 0) || b.values.length - a.values.length);
+  const xKey = options.x ?? byCount[0]?.key ?? swept[0]?.key ?? null;
+  const xValues = xKey === null ? [] : all.find((p) => p.key === xKey)!.values;
+  const numeric = xKey === null ? null : numericValues(xValues);
+  const unit = numeric?.unit ?? '';
+  const title = xKey === null ? 'point' : unit ? `${xKey} (${unit})` : xKey;
+  const others = swept.filter((p) => p.key !== xKey && p.key !== 'mesh').map((p) => p.key);
+
+  const seriesOf = (r: SweepRecord): string => {
+    const mesh = r.summary?.mesh.profile ?? showValue(r.params.mesh ?? 'aborted');
+    return [mesh, ...others.map((k) => `${k}=${showValue(r.params[k])}`)].join(', ');
+  };
+  const xOf = (r: SweepRecord): { x: number | string; label: string } => {
+    if (xKey === null) return { x: 'all', label: 'all' };
+    const v = r.params[xKey];
+    if (numeric) return { x: numericValues([v])!.numbers[0], label: showValue(v) };
+    return { x: showValue(v), label: showValue(v) };
+  };
+
+  // Group repeats of a point.
+  const groups = new Map<number, SweepRecord[]>();
+  for (const r of sorted) {
+    const g = groups.get(r.point);
+    if (g) g.push(r);
+    else groups.set(r.point, [r]);
+  }
+  const entrypoints = distinct(sorted.flatMap((r) => r.summary?.entrypoints.map((e) => e.name) ?? [])) as string[];
+  const rows: SweepRow[] = [];
+  for (const [point, group] of groups) {
+    const done = group.filter((r) => r.summary !== undefined);
+    const first = group[0];
+    const { x, label } = xOf(first);
+    const series = seriesOf(done[0] ?? first);
+    const one = done.length === 1 ? done[0] : undefined;
+    for (const ep of entrypoints) {
+      const eps = done.map((r) => r.summary!.entrypoints.find((e) => e.name === ep)).filter((e) => e !== undefined);
+      const own = one?.summary!.entrypoints.find((e) => e.name === ep);
+      const lat = (f: 'p50' | 'p99' | 'mean') => estimate(eps.map((e) => (e.completed > e.failed ? e[f] : NaN)), own?.ci[f] ?? undefined);
+      const res = (f: 'proxyVcpu' | 'proxyMemoryGB' | 'proxyCostPerMonth') => estimate(done.map((r) => r.summary!.resources[f]), undefined);
+      rows.push({
+        series, mesh: done[0]?.summary?.mesh.profile ?? series, meshMode: done[0]?.summary?.mesh.mode ?? '',
+        x, xLabel: label, order: point, entrypoint: ep, repeats: group.length, aborted: group.length - done.length,
+        p50: lat('p50'), p99: lat('p99'), mean: lat('mean'),
+        errorRate: estimate(eps.map((e) => e.errorRate), undefined),
+        throughput: estimate(eps.map((e) => e.throughput), undefined),
+        proxyVcpu: res('proxyVcpu'), proxyMemoryGB: res('proxyMemoryGB'), proxyCostPerMonth: res('proxyCostPerMonth'),
+        meshCaused: estimate(eps.map((e) => e.meshCaused), undefined),
+        saturated: done.some((r) => r.summary!.saturated.length > 0),
+        params: first.params,
+      });
+    }
+  }
+  const series = distinct(rows.map((r) => r.series)) as string[];
+  const knees: Knee[] = [];
+  if (numeric) {
+    for (const s of series) {
+      for (const ep of entrypoints) {
+        const curve = rows.filter((r) => r.series === s && r.entrypoint === ep && r.p99.value !== null);
+        const kx = findKnee(curve.map((r) => ({ x: r.x as number, y: r.p99.value as number })));
+        const at = kx === null ? undefined : curve.find((r) => r.x === kx);
+        if (at) knees.push({ series: s, entrypoint: ep, x: kx as number, xLabel: at.xLabel, p99: at.p99.value as number });
+      }
+    }
+  }
+  return {
+    sweep: sorted[0].sweep,
+    runs: sorted.length,
+    points: groups.size,
+    swept, fixed,
+    x: { key: xKey, numeric: numeric !== null, unit, title },
+    series, entrypoints, rows, knees,
+    aborted: sorted.filter((r) => r.aborted !== undefined).length,
+  };
+}

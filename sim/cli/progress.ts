@@ -1,0 +1,93 @@
+/**
+ * Progress of long work on stderr: on a terminal, one bar redrawn in place
+ * (runs done, rate, ETA); in a log, a plain line now and then. The clock is
+ * read here only, for the display: it never reaches results.
+ */
+
+export interface ProgressState {
+  done: number;
+  todo: number;
+  /** Runs that were already done before this session (--resume). */
+  resumed: number;
+}
+
+export interface ProgressOptions {
+  write: (text: string) => void;
+  tty: boolean;
+  /** Columns of the terminal, for the bar. */
+  columns?: number;
+  /** Milliseconds between plain lines (default 10 s). */
+  every?: number;
+  now?: () => number;
+}
+
+/** 0:09, 3:25, 1:02:03. */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
+}
+
+function rateText(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '–';
+  return perSecond >= 10 ? perSecond.toFixed(0) : perSecond >= 1 ? perSecond.toFixed(1) : perSecond.toFixed(2);
+}
+
+/** The numbers after the bar: `12/40 runs  3.1/s  ETA 0:09`. */
+export function progressText(state: ProgressState, elapsedSeconds: number): string {
+  const rate = elapsedSeconds > 0 ? state.done / elapsedSeconds : 0;
+  const left = state.todo - state.done;
+  const eta = rate > 0 ? left / rate : NaN;
+  const resumed = state.resumed > 0 ? ` (+${state.resumed} resumed)` : '';
+  return `${state.done}/${state.todo} runs${resumed}  ${rateText(rate)}/s  ETA ${state.done === state.todo ? '0:00' : formatEta(eta)}`;
+}
+
+export function progressBar(fraction: number, width: number): string {
+  const full = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+}
+
+export class ProgressReporter {
+  private readonly start: number;
+  private lastDraw = -Infinity;
+  private last: ProgressState = { done: 0, todo: 0, resumed: 0 };
+  private drawn = false;
+  private drawnDone = -1;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProgressOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.start = this.now();
+  }
+
+  update(state: ProgressState): void {
+    this.last = state;
+    const t = this.now();
+    const every = this.options.tty ? 100 : (this.options.every ?? 10_000);
+    if (t - this.lastDraw < every && state.done < state.todo) return;
+    this.lastDraw = t;
+    this.draw(state, t);
+  }
+
+  /** Draws the final state and ends the bar's line. */
+  finish(): void {
+    if (!this.options.tty && this.drawnDone === this.last.done) return;
+    this.draw(this.last, this.now(), true);
+    if (this.options.tty && this.drawn) this.options.write('\n');
+  }
+
+  private draw(state: ProgressState, t: number, force = false): void {
+    const elapsed = (t - this.start) / 1000;
+    const text = progressText(state, elapsed);
+    if (this.options.tty) {
+      const width = Math.max(10, Math.min(40, (this.options.columns ?? 80) - text.length - 4));
+      this.options.write(`\r${progressBar(state.todo > 0 ? state.done / state.todo : 1, width)} ${text}\x1b[K`);
+      this.drawn = true;
+    } else if (force || state.done > 0 || state.todo === 0) {
+      this.options.write(`sweep: ${text}\n`);
+      this.drawnDone = state.done;
+    }
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * The batch commands: `sweep` (a parameter grid over a topology, on worker
+ * threads, resumable and shardable), `merge` (shards into one results file)
+ * and `sweep-report` (an HTML report and CSV from sweep results). They are
+ * added to the program by `addSweepCommands`; the program's own error
+ * handling prints diagnostics (exit 2) and internal errors (exit 1).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
+import { readSource } from '../topology/document.js';
+import { buildDefinition, readSweepFile, type SweepDefinition } from '../sweep/definition.js';
+import { defaultWorkers, runSweep, type SweepOutcome } from '../sweep/engine.js';
+import { mergeResults } from '../sweep/merge.js';
+import * as msg from '../sweep/messages.js';
+import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/plan.js';
+import type { SweepRecord } from '../sweep/record.js';
+import { readResultsFile } from '../sweep/store.js';
+import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
+import { EXIT_BAD_INPUT, processIo, type CliIo } from './io.js';
+import { OptionParser } from './options.js';
+import { ProgressReporter } from './progress.js';
+
+/** Exit code of a sweep stopped by Ctrl-C or SIGTERM, after its results were saved: 128 + SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+type Opts = Record<string, string | string[] | boolean | undefined>;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function str(opts: Opts, key: string): string | undefined {
+  const v = opts[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Prints the diagnostics; stops with exit 2 if any is an error. */
+function check(diagnostics: Diagnostic[], io: CliIo, exit: (code: number) => Error): void {
+  if (diagnostics.length === 0) return;
+  io.err(formatDiagnostics(diagnostics) + '\n');
+  if (diagnostics.some((d) => d.severity === 'error')) throw exit(EXIT_BAD_INPUT);
+}
+
+function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
+  const options: SweepOptions = {};
+  const seed = p.integer('--seed', str(opts, 'seed'), 0);
+  const duration = p.duration('--duration', str(opts, 'duration'));
+  const requests = p.integer('--requests', str(opts, 'requests'), 1);
+  const warmup = p.duration('--warmup', str(opts, 'warmup'));
+  if (seed !== undefined) options.seed = seed;
+  if (duration !== undefined) options.duration = duration;
+  if (requests !== undefined) options.requests = requests;
+  if (warmup !== undefined) options.warmup = warmup;
+  const mtls = str(opts, 'mtls');
+  if (mtls === 'on' || mtls === 'off') options.mtls = mtls === 'on';
+  else if (mtls !== undefined) {
+    p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mtls'], message: `--mtls ${JSON.stringify(mtls)}: expected on or off`, hint: 'for example --mtls off' });
+  }
+  const costs = {
+    vcpuHour: p.price('--vcpu-hour', str(opts, 'vcpuHour')),
+    gbHour: p.price('--gb-hour', str(opts, 'gbHour')),
+    projectPods: p.integer('--pods', str(opts, 'pods'), 1),
+  };
+  const given = Object.fromEntries(Object.entries(costs).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length > 0) options.costs = given;
+  return options;
+}
+
+function shardOption(raw: string | undefined, p: OptionParser): Shard | undefined {
+  if (raw === undefined) return undefined;
+  const shard = parseShard(raw);
+  if (!shard) p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--shard'], message: msg.badShard(raw), hint: msg.badShardHint() });
+  return shard;
+}
+
+/** Reads a sweep results file; every line must be whole and of one sweep. */
+function readRecords(file: string, io: CliIo, exit: (code: number) => Error): SweepRecord[] {
+  const read = readResultsFile(file);
+  const diagnostics = [...read.diagnostics];
+  if (read.lines.length === 0 && diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
+  const first = read.lines[0];
+  const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
+  if (other) {
+    diagnostics.push({
+      severity: 'error', code: 'mixed-sweeps', path: [], location: { file, line: other.line, column: 1, lineText: '' },
+      message: msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id), hint: msg.mixedSweepsHint(),
+    });
+  }
+  check(diagnostics, io, exit);
+  return read.lines.map((l) => l.record).sort((a, b) => a.run - b.run);
+}
+
+/** Writes the HTML report and the CSV that were asked for; returns where they went. */
+function writeSweepReports(records: SweepRecord[], report: string | undefined, csv: string | undefined, x: string | undefined): string[] {
+  const notes: string[] = [];
+  const options = x === undefined ? {} : { x };
+  if (report) {
+    writeFile(report, renderSweepReport(records, options));
+    notes.push(`wrote ${report} — open it in a browser: ${pathToFileURL(resolve(report)).href}`);
+  }
+  if (csv) {
+    writeFile(csv, sweepCsv(records, options));
+    notes.push(`wrote ${csv}`);
+  }
+  return notes;
+}
+
+function describeSweep(definition: SweepDefinition, points: number, runs: number): string {
+  const repeats = definition.repeat > 1 ? ` × ${definition.repeat} repeats` : '';
+  return `${runs} runs (${points} points${repeats})`;
+}
+
+/**
+ * Adds `sweep`, `merge` and `sweep-report` to the program. `exit(code)`
+ * makes the error that ends a command with that exit code.
+ */
+export function addSweepCommands(program: Command, io: CliIo, exit: (code: number) => Error): void {
+  program
+    .command('sweep')
+    .description('run a topology over a grid of parameters, in parallel; results as NDJSON, resumable and shardable')
+    .argument('<file>', 'topology file (.yaml, .yml or .json)')
+    .option('--set <path=values>', 'sweep a field of the topology file over values: a,b,c or a range FROM..TO:STEP (repeatable)', collect, [])
+    .option('--sweep <file.yaml>', 'a sweep file: grid (path: values or a range), points (list of {path: value}), repeat, seed')
+    .option('--repeat <n>', 'runs per point, each with its own seed (confidence bands in the report)')
+    .requiredOption('-o, --output <file.ndjson>', 'results file: one JSON line per finished run')
+    .option('--workers <n>', `worker threads (default: the number of cores, here ${defaultWorkers()})`)
+    .option('--resume', 'keep the results already in the output file and run only the missing ones')
+    .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n): every n-th run, for a batch scheduler; then merge')
+    .option('--seed <n>', 'base seed (overrides the sweep file and simulation.seed); each run derives its own')
+    .option('--duration <d>', 'simulated time to offer load at every point, e.g. 30s')
+    .option('--requests <n>', 'stop every run after this many measured requests')
+    .option('--warmup <d>', 'initial simulated time left out of the statistics')
+    .option('--mtls <on|off>', 'force mTLS on or off in every point\'s mesh profile')
+    .option('--vcpu-hour <dollars>', 'price of a vCPU-hour (overrides costs.vcpuHour)')
+    .option('--gb-hour <dollars>', 'price of a GB-hour of memory (overrides costs.gbHour)')
+    .option('--pods <n>', 'pod count for the fleet projection (overrides costs.projectPods)')
+    .option('--report <file.html>', 'when the sweep is complete, write the sweep report (self-contained HTML)')
+    .option('--csv <file.csv>', 'when the sweep is complete, write one CSV row per point, entry point and mode')
+    .option('--dry-run', 'check everything and print the points, without running anything')
+    .option('-q, --quiet', 'no progress and no summary; errors only')
+    .addHelpText('after', `
+Paths address the topology file: mesh, services.NAME.replicas, entrypoints.NAME.rate,
+simulation.duration, mesh.sidecar.workers (turns "mesh: NAME" into {profile: NAME, sidecar: …}).
+Values are written as in the file; a range is FROM..TO:STEP in the value's unit.
+
+Examples:
+  $ meshtax sweep topologies/bookinfo.yaml --set mesh=none,istio-sidecar --set entrypoints.web.rate=100/s..1000/s:100/s -o out/bookinfo.ndjson --report out/bookinfo-sweep.html
+  $ meshtax sweep topologies/bookinfo.yaml --set services.reviews.replicas=1,2,3 --repeat 5 --duration 30s -o out/replicas.ndjson
+  $ meshtax sweep topologies/bookinfo.yaml --sweep my-sweep.yaml -o out/s.ndjson --resume
+  $ meshtax sweep topologies/bookinfo.yaml --sweep my-sweep.yaml -o out/shard-2.ndjson --shard 2/8`)
+    .action(async (file: string, opts: Opts) => {
+      const p = new OptionParser();
+      const options = sweepOptions(opts, p);
+      const repeat = p.integer('--repeat', str(opts, 'repeat'), 1);
+      const workers = p.integer('--workers', str(opts, 'workers'), 1);
+      const shard = shardOption(str(opts, 'shard'), p);
+      check(p.diagnostics, io, exit);
+
+      const sweepFile = str(opts, 'sweep');
+      let fileDefinition: SweepDefinition | undefined;
+      if (sweepFile !== undefined) {
+        const read = readSweepFile(sweepFile);
+        check(read.diagnostics, io, exit);
+        fileDefinition = read.definition;
+      }
+      const built = buildDefinition((opts.set as string[] | undefined) ?? [], fileDefinition, repeat);
+      check(built.diagnostics, io, exit);
+      const definition = built.definition!;
+      const source = readSource(file);
+      if (!source.ok) check([source.diagnostic], io, exit);
+      const planned = planSweep(file, (source as { source: string }).source, definition, options);
+      check(planned.diagnostics, io, exit);
+      const plan = planned.plan!;
+      const quiet = opts.quiet === true;
+      const output = str(opts, 'output')!;
+      const what = describeSweep(definition, plan.points.length, plan.runs);
+
+      if (opts.dryRun) {
+        const lines = plan.points.map((pt) => `${String(pt.index).padStart(5)}  ${Object.entries(pt.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}`);
+        io.out(`sweep ${plan.id}: ${what}; nothing was run (--dry-run)\n${lines.join('\n')}\n`);
+        return;
+      }
+
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const tty = io === processIo && process.stderr.isTTY === true;
+      const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: process.stderr.columns });
+      const n = workers ?? defaultWorkers();
+      if (!quiet) {
+        const part = shard ? `, shard ${shard.index}/${shard.count}` : '';
+        io.err(`sweep ${plan.id}: ${what}${part} on ${n} worker${n === 1 ? '' : 's'} → ${output}\n`);
+      }
+      let outcome: SweepOutcome;
+      try {
+        outcome = await runSweep(plan, {
+          output, workers: n, resume: opts.resume === true, shard, signal: controller.signal,
+          onProgress: (s) => progress?.update(s),
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        progress?.finish();
+      }
+      if (outcome.droppedTornLine && !quiet) io.err(`${output}: ${msg.tornLine()}; ${msg.tornLineHint(true)}\n`);
+      if (outcome.status === 'interrupted') {
+        io.err(`${msg.interrupted(outcome.saved, outcome.total, output, outcome.dropped)}\n  hint: ${msg.interruptedHint()}\n`);
+        throw exit(EXIT_INTERRUPTED);
+      }
+      const notes = [`sweep ${plan.id}: ${outcome.saved} of ${outcome.total} runs saved in ${output}` + (outcome.resumed > 0 ? ` (${outcome.resumed} were already there)` : '')];
+      const report = str(opts, 'report'), csv = str(opts, 'csv');
+      if (report || csv) notes.push(...writeSweepReports(readRecords(output, io, exit), report, csv, undefined));
+      if (!quiet) io.out(notes.join('\n') + '\n');
+    });
+
+  program
+    .command('merge')
+    .description('merge the shards of one sweep into one results file, in canonical order; checks for gaps, duplicates and mixed sweeps')
+    .argument('<files...>', 'NDJSON results of `meshtax sweep … --shard i/n`')
+    .requiredOption('-o, --output <file.ndjson>', 'where to write the merged results')
+    .option('--report <file.html>', 'also write the sweep report')
+    .option('--csv <file.csv>', 'also write the results as CSV')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', `
+Examples:
+  $ meshtax merge out/shard-*.ndjson -o out/all.ndjson
+  $ meshtax merge a.ndjson b.ndjson -o all.ndjson --report all.html`)
+    .action((files: string[], opts: Opts) => {
+      const merged = mergeResults(files);
+      if (merged.text === undefined) throw new DiagnosticError(merged.diagnostics);
+      const output = str(opts, 'output')!;
+      writeFile(output, merged.text);
+      const notes = [`merged ${files.length} file${files.length === 1 ? '' : 's'}: ${merged.runs} runs of sweep ${merged.sweep} in ${output}`];
+      const report = str(opts, 'report'), csv = str(opts, 'csv');
+      if (report || csv) notes.push(...writeSweepReports(readRecords(output, io, exit), report, csv, undefined));
+      if (opts.quiet !== true) io.out(notes.join('\n') + '\n');
+    });
+
+  program
+    .command('sweep-report')
+    .description('render sweep results (NDJSON) as a self-contained HTML report, and optionally CSV')
+    .argument('<results>', 'NDJSON written by `meshtax sweep` or `meshtax merge`')
+    .option('-o, --output <file.html>', 'where to write the report (default: the results file with .html)')
+    .option('--csv <file.csv>', 'also write one CSV row per point, entry point and mode')
+    .option('--x <path>', 'the parameter on the x axis (default: the swept one with the most values, other than the mesh)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', `
+Examples:
+  $ meshtax sweep-report out/bookinfo.ndjson -o out/bookinfo-sweep.html --csv out/bookinfo-sweep.csv`)
+    .action((file: string, opts: Opts) => {
+      const records = readRecords(file, io, exit);
+      const output = str(opts, 'output') ?? file.replace(/(\.ndjson|\.jsonl)?$/i, '.html');
+      const notes = writeSweepReports(records, output, str(opts, 'csv'), str(opts, 'x'));
+      if (opts.quiet !== true) io.out(notes.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,70 @@
+/**
+ * `meshtax merge`: the shards of one sweep into one results file, in
+ * canonical order (by run). Refuses shards of different sweeps, a run that
+ * appears twice, a run that appears nowhere, and torn or foreign lines. The
+ * merged file is byte for byte the file one process would have written.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import * as msg from './messages.js';
+import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
+
+export interface MergeResult {
+  /** The merged NDJSON; absent when there are problems. */
+  text?: string;
+  runs: number;
+  sweep?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** `1, 2, 5–9, 12` for a sorted list; long lists are cut. */
+export function runList(runs: readonly number[], max = 12): string {
+  const parts: string[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    let j = i;
+    while (j + 1 < runs.length && runs[j + 1] === runs[j] + 1) j++;
+    parts.push(j > i ? `${runs[i]}–${runs[j]}` : String(runs[i]));
+    i = j;
+  }
+  return parts.length <= max ? parts.join(', ') : `${parts.slice(0, max).join(', ')}, … (${parts.length - max} more)`;
+}
+
+export function mergeResults(files: readonly string[]): MergeResult {
+  const diagnostics: Diagnostic[] = [];
+  const lines: StoredLine[] = [];
+  for (const file of files) {
+    const read = readResultsFile(file);
+    diagnostics.push(...read.diagnostics);
+    if (read.torn) diagnostics.push(lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLine(), msg.tornLineHint(false)));
+    if (read.lines.length === 0 && read.diagnostics.length === 0 && !read.torn) {
+      diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
+    }
+    lines.push(...read.lines);
+  }
+  if (lines.length === 0) return { runs: 0, diagnostics };
+
+  const first = lines[0];
+  const sweep = first.record.sweep;
+  const describe = (l: StoredLine) => `${l.record.sweep.id} (topology ${JSON.stringify(l.record.sweep.name)}, meshtax ${l.record.sweep.meshtax}) at ${l.file}:${l.line}`;
+  const foreign = lines.filter((l) => l.record.sweep.id !== sweep.id || l.record.sweep.runs !== sweep.runs);
+  const reported = new Set<string>();
+  for (const l of foreign) {
+    if (reported.has(l.file)) continue;
+    reported.add(l.file);
+    diagnostics.push(lineDiagnostic(l.file, l.line, 'mixed-sweeps', msg.mixedSweeps(describe(first), describe(l)), msg.mixedSweepsHint()));
+  }
+  if (foreign.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
+
+  const seen = new Map<number, StoredLine>();
+  for (const l of lines) {
+    const before = seen.get(l.record.run);
+    if (before) diagnostics.push(lineDiagnostic(l.file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${before.file}:${before.line}`), msg.duplicateRunHint()));
+    else seen.set(l.record.run, l);
+  }
+  const missing: number[] = [];
+  for (let r = 0; r < sweep.runs; r++) if (!seen.has(r)) missing.push(r);
+  if (missing.length > 0) {
+    diagnostics.push({ severity: 'error', code: 'missing-runs', path: [], message: msg.missingRuns(missing.length, sweep.runs, runList(missing)), hint: msg.missingRunsHint() });
+  }
+  if (diagnostics.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
+  return { text: canonicalText(lines), runs: sweep.runs, sweep: sweep.id, diagnostics };
+}

@@ -1,0 +1,87 @@
+/**
+ * Every text the sweep commands show a user (after the topology loader's
+ * messages.ts): functions that return strings. A message says what is
+ * wrong; its hint says what to do about it.
+ */
+
+const q = (text: string): string => JSON.stringify(text);
+
+// ---- --set and sweep files ----------------------------------------------------
+
+export const setWithoutEquals = (arg: string) => `--set ${q(arg)} has no "="`;
+export const setWithoutEqualsHint = () => 'write PATH=VALUES, e.g. --set services.api.replicas=1,2,3 or --set entrypoints.web.rate=100/s..1000/s:100/s';
+export const badPath = (path: string, why: string) => `bad path ${q(path)}: ${why}`;
+export const badPathHint = () => 'a path names keys of the topology file joined by dots, e.g. services.api.replicas, mesh.sidecar.workers or timeline[0].at';
+export const emptyValue = () => 'an empty value';
+export const emptyValueHint = () => 'remove the extra comma, or quote an empty string: ""';
+export const badValue = (text: string, why: string) => `cannot read the value ${q(text)}: ${why}`;
+export const badValueHint = () => 'values are written as in the topology file: 3, 100/s, 2ms, istio-sidecar, {dist: exponential, mean: 2ms}';
+
+export const rangeUnits = (text: string) => `the range ${q(text)} mixes units`;
+export const rangeUnitsHint = () => 'write every bound and the step in one unit, e.g. 100/s..2000/s:100/s';
+export const rangeNoStep = (text: string) => `the range ${q(text)} has no step`;
+export const rangeNoStepHint = (unit: string) => `add one after a colon, e.g. 100${unit}..1000${unit}:100${unit}`;
+export const rangeStep = (text: string) => `the step of the range ${q(text)} must be greater than 0`;
+export const rangeOrder = (text: string) => `the range ${q(text)} ends before it starts`;
+export const rangeOrderHint = () => 'write the smaller bound first: FROM..TO:STEP';
+export const rangeTooLong = (text: string, n: number, max: number) => `the range ${q(text)} has ${n} values, more than ${max}`;
+export const rangeTooLongHint = () => 'use a larger step';
+
+export const duplicateAxis = (path: string) => `${path} is swept twice`;
+export const duplicateAxisHint = () => 'give each path once, in --set or in the sweep file, with all its values';
+export const pathInGridAndPoints = (path: string) => `${path} is both in the grid and in points`;
+export const pathInGridAndPointsHint = () => 'a point is combined with every combination of the grid, so a path belongs to one of them';
+export const duplicatePoint = (params: string) => `the point ${params} is listed twice`;
+export const duplicatePointHint = () => 'each combination of values runs once; use --repeat for more seeds';
+export const nothingToSweep = () => 'nothing to sweep';
+export const nothingToSweepHint = () => 'give --set PATH=VALUES (e.g. --set mesh=none,istio-sidecar), or --sweep FILE.yaml with a grid or points';
+export const tooManyRuns = (n: number, max: number) => `the sweep has ${n} runs, more than ${max}`;
+export const tooManyRunsHint = () => 'split it in several sweeps, or use coarser ranges';
+
+export const sweepFileEmpty = () => 'the sweep file is empty';
+export const sweepFileHint = () => 'a sweep file holds grid: (path: values or a range), points: (a list of {path: value}) and repeat:';
+export const sweepFileKey = (key: string) => `unknown key ${q(key)} in a sweep file`;
+export const sweepFileGrid = () => 'grid must be a mapping of paths to values';
+export const sweepFileGridHint = () => 'for example grid: {mesh: [none, istio-sidecar], entrypoints.web.rate: 100/s..1000/s:100/s}';
+export const sweepFilePoints = () => 'points must be a list of mappings of paths to values';
+export const sweepFilePointsHint = () => 'for example points: [{mesh: istio-sidecar, mesh.sidecar.workers: 4}, {mesh: linkerd}]';
+export const sweepFileRepeat = () => 'repeat must be a whole number ≥ 1';
+export const sweepFileSeed = () => 'seed must be a whole number ≥ 0';
+export const emptyList = (path: string) => `${path} has no values`;
+export const emptyListHint = () => 'give at least one value';
+
+// ---- options ------------------------------------------------------------------
+
+export const badShard = (text: string) => `--shard ${q(text)}: expected i/n with 0 ≤ i < n`;
+export const badShardHint = () => 'for example --shard 0/4 … --shard 3/4; in a Kubernetes Indexed Job, --shard $JOB_COMPLETION_INDEX/N';
+export const setsDuration = (flag: string, path: string) => `${flag} and --set ${path} both set the run's length`;
+export const setsDurationHint = (flag: string) => `${flag} applies to every point; drop it, or drop the --set`;
+
+// ---- results files --------------------------------------------------------------
+
+export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} results`;
+export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
+export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;
+export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
+export const changedTopology = (name: string) => `the topology ${q(name)} changed since they were written`;
+export const changedDefinition = () => 'the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option) changed since they were written';
+export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;
+export const badLine = (why: string) => `not a sweep result: ${why}`;
+export const badLineHint = () => 'each line of a sweep results file is one JSON object written by meshtax sweep';
+export const tornLine = () => 'the last line is incomplete (the sweep was killed while writing it)';
+export const tornLineHint = (resume: boolean) =>
+  resume ? 'it is dropped; that run is done again' : 'resume that shard (meshtax sweep … --resume) so it finishes, then merge';
+
+export const mixedSweeps = (a: string, b: string) => `results of two different sweeps: ${a} and ${b}`;
+export const mixedSweepsHint = () => 'merge only the shards of one sweep: same topology, same sweep definition, same meshtax';
+export const duplicateRun = (run: number, where: string) => `run ${run} is also at ${where}`;
+export const duplicateRunHint = () => 'two shards overlap: check that each ran a different --shard i/n of the same n';
+export const missingRuns = (n: number, total: number, list: string) => `${n} of ${total} runs are missing: ${list}`;
+export const missingRunsHint = () => 'a shard is missing or did not finish: run it (with --resume if it started), then merge again';
+export const noResults = (file: string) => `${q(file)} holds no results`;
+
+// ---- progress and summaries -----------------------------------------------------
+
+export const interrupted = (saved: number, total: number, file: string, dropped: number) =>
+  `interrupted: ${saved} of ${total} runs are saved in ${file}` + (dropped > 0 ? ` (${dropped} in progress were dropped)` : '');
+export const interruptedHint = () => 'run the same command with --resume to finish the missing runs';

@@ -1,0 +1,216 @@
+/**
+ * From a definition to the runs of a sweep, checked before anything runs:
+ *
+ *   definition → points (explicit points × grid combinations, in canonical
+ *   order) → each point loaded with its patches (every bad path or value is a
+ *   diagnostic) → runs (point × repeat) with their seeds → the sweep's identity
+ *
+ * A run's seed is a hash of the base seed, the point's parameters and the
+ * repeat index — never of its position — so a point gives the same results
+ * whatever the worker count, the order, the shard, or the other points.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { parseSource } from '../topology/document.js';
+import { loadParsedTopology } from '../topology/load.js';
+import type { Patch } from '../topology/patch.js';
+import { VERSION } from '../version.js';
+import { canonicalDefinition, type PointSetting, type SweepDefinition } from './definition.js';
+import * as msg from './messages.js';
+
+/** What applies to every point, as on `meshtax run`. */
+export interface SweepOptions {
+  /** Base seed; overrides the sweep file's and the topology's. */
+  seed?: number;
+  duration?: number;
+  requests?: number;
+  warmup?: number;
+  mtls?: boolean;
+  costs?: { vcpuHour?: number; gbHour?: number; projectPods?: number };
+}
+
+export interface SweepPoint {
+  index: number;
+  /** path → value, keys sorted: the point's identity. */
+  params: Record<string, unknown>;
+  /** The settings as patches, shorter paths first (so `mesh` comes before `mesh.sidecar.workers`). */
+  patches: Patch[];
+  /** The seed the point's runs derive theirs from. */
+  baseSeed: number;
+}
+
+export interface SweepPlan {
+  /** Identity of the sweep: topology text + definition + options + meshtax version. */
+  id: string;
+  topologyHash: string;
+  definitionHash: string;
+  version: string;
+  /** The topology's name, for reports. */
+  name: string;
+  file: string;
+  source: string;
+  options: SweepOptions;
+  repeat: number;
+  points: SweepPoint[];
+  /** points × repeat. */
+  runs: number;
+}
+
+/** A unit of work: one point, one seed. */
+export interface SweepRun {
+  run: number;
+  point: number;
+  repeat: number;
+  seed: number;
+}
+
+/** No sweep beyond this many runs: a mistake in a range should not queue a week of work. */
+export const MAX_RUNS = 1_000_000;
+
+/** JSON with object keys sorted, so equal values give equal text. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The point's parameters as one line of text: `path=value` sorted by path. */
+export function canonicalParams(params: Record<string, unknown>): string {
+  return Object.keys(params).sort().map((k) => `${k}=${stableJson(params[k])}`).join('\n');
+}
+
+/** The seed of one run: a 31-bit hash of the base seed, the point's parameters and the repeat index. */
+export function runSeed(baseSeed: number, params: Record<string, unknown>, repeat: number): number {
+  const digest = createHash('sha256').update(`meshtax-sweep\n${baseSeed}\n${canonicalParams(params)}\n${repeat}`, 'utf8').digest();
+  return digest.readUInt32BE(0) >>> 1;
+}
+
+/** Explicit points × grid combinations, first point and first axis outermost. */
+function expand(definition: SweepDefinition): PointSetting[][] {
+  let combos: PointSetting[][] = [[]];
+  for (const axis of definition.axes) {
+    const next: PointSetting[][] = [];
+    for (const combo of combos) {
+      for (const v of axis.values) next.push([...combo, { key: axis.key, path: axis.path, value: v.value, origin: v.origin, pathOrigin: axis.origin }]);
+    }
+    combos = next;
+  }
+  const explicit = definition.points.length > 0 ? definition.points : [[]];
+  return explicit.flatMap((point) => combos.map((combo) => [...point, ...combo]));
+}
+
+function toPatches(settings: PointSetting[]): Patch[] {
+  return settings
+    .map((s): Patch => {
+      const patch: Patch = { path: s.path, value: s.value };
+      if (s.origin) patch.origin = s.origin;
+      if (s.pathOrigin) patch.pathOrigin = s.pathOrigin;
+      return patch;
+    })
+    .sort((a, b) => a.path.length - b.path.length);
+}
+
+export interface PlanResult {
+  plan?: SweepPlan;
+  /** Every problem of every point, each once; warnings too. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Checks every point (each is loaded as the topology it will run) and lays
+ * out the runs. `file` names the topology in diagnostics and resolves its
+ * profile paths; `source` is its text.
+ */
+export function planSweep(file: string, source: string, definition: SweepDefinition, options: SweepOptions = {}): PlanResult {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const add = (d: Diagnostic): void => {
+    const key = formatDiagnostic(d);
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push(d);
+  };
+
+  for (const axis of definition.axes) {
+    for (const [flag, field] of [['--duration', 'duration'], ['--requests', 'requests']] as const) {
+      if (options[field] !== undefined && (axis.key === `simulation.${field}` || axis.key === 'simulation')) {
+        add({ severity: 'error', code: 'bad-option', path: [flag], message: msg.setsDuration(flag, axis.key), hint: msg.setsDurationHint(flag) });
+      }
+    }
+  }
+  const settings = expand(definition);
+  const runs = settings.length * definition.repeat;
+  if (runs > MAX_RUNS) add({ severity: 'error', code: 'too-many-runs', path: [], message: msg.tooManyRuns(runs, MAX_RUNS), hint: msg.tooManyRunsHint() });
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const parsed = parseSource(source, file, 'topology');
+  if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
+  const points: SweepPoint[] = [];
+  const canonical = new Map<string, number>();
+  let name = '';
+  for (const point of settings) {
+    const params: Record<string, unknown> = {};
+    for (const s of [...point].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) params[s.key] = s.value;
+    const text = canonicalParams(params);
+    if (canonical.has(text)) {
+      const shown = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
+      add({ severity: 'error', code: 'duplicate-point', path: [], message: msg.duplicatePoint(shown || '(no settings)'), hint: msg.duplicatePointHint() });
+      continue;
+    }
+    canonical.set(text, points.length);
+    const patches = toPatches(point);
+    const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls });
+    for (const d of loaded.diagnostics) add(d);
+    if (!loaded.topology) continue;
+    name = loaded.topology.name;
+    const baseSeed = options.seed ?? definition.seed ?? loaded.topology.simulation.seed;
+    points.push({ index: points.length, params, patches, baseSeed });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const topologyHash = sha256(source).slice(0, 12);
+  const definitionHash = sha256(stableJson({ definition: canonicalDefinition(definition), options })).slice(0, 12);
+  const id = sha256(`meshtax ${VERSION}\n${topologyHash}\n${definitionHash}`).slice(0, 16);
+  return {
+    plan: {
+      id, topologyHash, definitionHash, version: VERSION, name, file, source, options,
+      repeat: definition.repeat, points, runs: points.length * definition.repeat,
+    },
+    diagnostics,
+  };
+}
+
+/** The run with this index: runs are numbered point by point, repeats together. */
+export function runAt(plan: SweepPlan, run: number): SweepRun {
+  const point = Math.floor(run / plan.repeat);
+  const repeat = run % plan.repeat;
+  const p = plan.points[point];
+  return { run, point, repeat, seed: runSeed(p.baseSeed, p.params, repeat) };
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** `i/n` with 0 ≤ i < n. */
+export function parseShard(text: string): Shard | undefined {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]), count = Number(m[2]);
+  return count >= 1 && index < count ? { index, count } : undefined;
+}
+
+/** The runs a shard owns, in canonical order: every n-th, so each shard gets a share of cheap and dear points. */
+export function shardRuns(plan: SweepPlan, shard: Shard = { index: 0, count: 1 }): number[] {
+  const out: number[] = [];
+  for (let r = shard.index; r < plan.runs; r += shard.count) out.push(r);
+  return out;
+}

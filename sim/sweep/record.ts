@@ -1,0 +1,111 @@
+/**
+ * One line of a sweep's NDJSON results: which sweep, which run (point and
+ * repeat), the point's parameters and seed, and a compact summary of the
+ * run. Everything in it follows from the sweep and the point — no time of
+ * day, no worker — so the same run gives the same line anywhere.
+ */
+import type { Interval, RunResult } from '../results/types.js';
+
+export interface SweepIdentity {
+  /** Hash of topology + definition + meshtax version: lines of one sweep share it. */
+  id: string;
+  /** The topology's name. */
+  name: string;
+  topologyHash: string;
+  definitionHash: string;
+  meshtax: string;
+  /** Runs in the whole sweep (points × repeat), so a merge can tell what is missing. */
+  runs: number;
+  repeat: number;
+}
+
+export interface EntryPointSummary {
+  name: string;
+  completed: number;
+  failed: number;
+  errorRate: number;
+  /** Completed requests per simulated second. */
+  throughput: number;
+  /** Latency of successful requests, seconds, with 95 % intervals (batch means within the run). */
+  mean: number;
+  p50: number;
+  p99: number;
+  ci: { mean: Interval; p50: Interval; p99: Interval };
+  /** Failed requests the mesh caused. */
+  meshCaused: number;
+}
+
+export interface RunSummary {
+  mesh: { profile: string; mode: string; mtls: boolean };
+  measuredTime: number;
+  entrypoints: EntryPointSummary[];
+  resources: { appVcpu: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
+  /** Subjects of saturation warnings: past the knee, the results describe a queue that keeps growing. */
+  saturated: string[];
+}
+
+export interface SweepRecord {
+  sweep: SweepIdentity;
+  run: number;
+  point: number;
+  repeat: number;
+  /** path → value, sorted by path. */
+  params: Record<string, unknown>;
+  seed: number;
+  /** Present when the run completed. */
+  summary?: RunSummary;
+  /** Present when the simulation stopped itself (e.g. queues grew without bound); deterministic like the rest. */
+  aborted?: { message: string };
+}
+
+export function summarizeRun(result: RunResult): RunSummary {
+  return {
+    mesh: { profile: result.mesh.profile, mode: result.mesh.mode, mtls: result.mesh.mtls },
+    measuredTime: result.run.measuredTime,
+    entrypoints: result.entrypoints.map((e) => ({
+      name: e.name,
+      completed: e.completed,
+      failed: e.failed,
+      errorRate: e.errorRate,
+      throughput: e.throughput,
+      mean: e.latency.mean,
+      p50: e.latency.p50,
+      p99: e.latency.p99,
+      ci: { mean: e.latency.ci.mean, p50: e.latency.ci.p50, p99: e.latency.ci.p99 },
+      meshCaused: e.meshCaused,
+    })),
+    resources: {
+      appVcpu: result.resources.appVcpu,
+      proxyVcpu: result.resources.proxyVcpu,
+      proxyMemoryGB: result.resources.proxyMemoryGB,
+      proxyCostPerMonth: result.resources.proxyCostPerMonth,
+    },
+    saturated: result.warnings.filter((w) => w.code === 'saturated').map((w) => w.subject),
+  };
+}
+
+/** The line as written: compact JSON, fixed key order, one newline. */
+export function recordLine(record: SweepRecord): string {
+  return JSON.stringify(record) + '\n';
+}
+
+/** A parsed line, or why it is not a sweep result. */
+export function parseRecord(line: string): { record?: SweepRecord; error?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { error: `invalid JSON (${(e as Error).message})` };
+  }
+  const r = value as Partial<SweepRecord>;
+  if (typeof r !== 'object' || r === null || typeof r.sweep !== 'object' || r.sweep === null || typeof r.sweep.id !== 'string') {
+    return { error: 'it has no sweep identity' };
+  }
+  if (!Number.isSafeInteger(r.run) || !Number.isSafeInteger(r.sweep.runs) || (r.run as number) < 0 || (r.run as number) >= r.sweep.runs) {
+    return { error: 'its run number is missing or out of range' };
+  }
+  if (typeof r.params !== 'object' || r.params === null || (r.summary === undefined && r.aborted === undefined)) {
+    return { error: 'it has no parameters or no results' };
+  }
+  return { record: r as SweepRecord };
+}

@@ -1,0 +1,81 @@
+/**
+ * Sweep results files (NDJSON): reading them back line by line with
+ * positions for diagnostics, and rewriting them in canonical order (by run)
+ * atomically, through a temporary file and a rename, so a kill during the
+ * rewrite leaves the old file whole.
+ */
+import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/types.js';
+import * as msg from './messages.js';
+import { parseRecord, type SweepRecord } from './record.js';
+
+export interface StoredLine {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The line with its newline, exactly as stored. */
+  text: string;
+  record: SweepRecord;
+}
+
+export interface ReadResults {
+  lines: StoredLine[];
+  /** Bytes of complete lines; past it is a torn last line (or nothing). */
+  completeBytes: number;
+  /** The file ends in a line without its newline: the writer was killed while writing it. */
+  torn: boolean;
+  /** The number the torn line has (or would have): one past the last complete line. */
+  tornLine: number;
+  diagnostics: Diagnostic[];
+}
+
+export function lineDiagnostic(file: string, line: number, code: string, message: string, hint?: string): Diagnostic {
+  const d: Diagnostic = { severity: 'error', code, path: [], message, location: { file, line, column: 1, lineText: '' } };
+  if (hint !== undefined) d.hint = hint;
+  return d;
+}
+
+/** Every complete line of the file; a missing file reads as empty. */
+export function readResultsFile(file: string): ReadResults {
+  if (!existsSync(file)) return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [] };
+  const buffer = readFileSync(file);
+  const lastNewline = buffer.lastIndexOf(0x0a);
+  const completeBytes = lastNewline + 1;
+  const torn = completeBytes < buffer.length;
+  const text = buffer.subarray(0, completeBytes).toString('utf8');
+  const lines: StoredLine[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let line = 0;
+  for (const raw of text.split('\n')) {
+    line++;
+    if (raw === '') continue;
+    const parsed = parseRecord(raw);
+    if (!parsed.record) diagnostics.push(lineDiagnostic(file, line, 'bad-line', msg.badLine(parsed.error ?? ''), msg.badLineHint()));
+    else lines.push({ file, line, text: raw + '\n', record: parsed.record });
+  }
+  return { lines, completeBytes, torn, tornLine: line, diagnostics };
+}
+
+/** The lines sorted by run, each run once; the caller has checked that duplicates are identical. */
+export function canonicalText(lines: readonly StoredLine[]): string {
+  const byRun = new Map<number, string>();
+  for (const l of lines) if (!byRun.has(l.record.run)) byRun.set(l.record.run, l.text);
+  return [...byRun.keys()].sort((a, b) => a - b).map((run) => byRun.get(run)).join('');
+}
+
+/** Replaces the file's contents at once: readers see the old file or the new one, never a mix. */
+export function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw e;
+  }
+}

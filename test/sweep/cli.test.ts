@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = 'dist/bin/meshtax.js';
+const TOPOLOGY = 'test/fixtures/sweep/small.yaml';
+/** 2 meshes × 6 rates = 12 points; 3 s each keeps a run in the tens of milliseconds. */
+const GRID = ['--set', 'mesh=none,istio-sidecar', '--set', 'entrypoints.web.rate=50/s..300/s:50/s', '--duration', '3s'];
+
+function meshtax(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'meshtax-sweep-'));
+}
+
+function lines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+function runs(file: string): number[] {
+  return lines(file).map((l) => (JSON.parse(l) as { run: number }).run);
+}
+
+describe('meshtax sweep, end to end (compiled CLI)', () => {
+  const dir = tmp();
+  const single = join(dir, 'single.ndjson');
+
+  it('runs a grid on 1 and 2 workers to byte-identical NDJSON, in canonical order', () => {
+    const two = join(dir, 'two.ndjson');
+    const a = meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '2', '--workers', '1', '-o', single);
+    expect(a.stderr).toContain('24 runs (12 points × 2 repeats) on 1 worker');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/^sweep [0-9a-f]{16}: 24 of 24 runs saved in /);
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '2', '--workers', '2', '-o', two, '-q')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(single, 'utf8'));
+    expect(runs(single)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    const first = JSON.parse(lines(single)[0]);
+    expect(first.params).toEqual({ 'entrypoints.web.rate': '50/s', mesh: 'none' });
+    expect(first.summary.entrypoints[0]).toMatchObject({ name: 'web' });
+    expect(first.summary.entrypoints[0].ci.p99).toHaveLength(2);
+    expect(Object.keys(first.summary.resources)).toEqual(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth']);
+    // Repeats of one point ran with different seeds.
+    expect(JSON.parse(lines(single)[1]).seed).not.toBe(first.seed);
+  });
+
+  it('4 shards merged equal the single-process run byte for byte', () => {
+    const shards = [0, 1, 2, 3].map((i) => join(dir, `shard-${i}.ndjson`));
+    shards.forEach((file, i) => {
+      expect(meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '2', '--shard', `${i}/4`, '--workers', '1', '-o', file, '-q').code).toBe(0);
+    });
+    expect(runs(shards[1])).toEqual([1, 5, 9, 13, 17, 21]);
+    const merged = join(dir, 'merged.ndjson');
+    const m = meshtax('merge', ...[...shards].reverse(), '-o', merged);
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    expect(m.stdout).toContain('merged 4 files: 24 runs of sweep');
+    expect(readFileSync(merged, 'utf8')).toBe(readFileSync(single, 'utf8'));
+
+    // Gaps, duplicates and mixed sweeps are refused, and nothing is written.
+    const out = join(dir, 'bad.ndjson');
+    const gap = meshtax('merge', shards[0], shards[1], shards[3], '-o', out);
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toContain('error[missing-runs]: 6 of 24 runs are missing: 2, 6, 10, 14, 18, 22');
+    const dup = meshtax('merge', ...shards, shards[2], '-o', out);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toMatch(/shard-2\.ndjson:1:1: error\[duplicate-run\]: run 2 is also at .*shard-2\.ndjson:1/);
+    const other = join(dir, 'other.ndjson');
+    expect(meshtax('sweep', TOPOLOGY, '--set', 'mesh=none,linkerd', '--duration', '3s', '-o', other, '-q').code).toBe(0);
+    const mixed = meshtax('merge', ...shards, other, '-o', out);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('error[mixed-sweeps]: results of two different sweeps');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('after a real SIGKILL mid-sweep, --resume runs exactly the missing runs', async () => {
+    const args = [CLI, 'sweep', TOPOLOGY, '--set', 'mesh=none,istio-sidecar', '--set', 'entrypoints.web.rate=20/s..400/s:20/s', '--duration', '20s', '--workers', '1'];
+    const whole = join(dir, 'whole.ndjson');
+    expect(spawnSync(process.execPath, [...args, '-o', whole, '-q']).status).toBe(0);
+    expect(lines(whole)).toHaveLength(40);
+
+    const killed = join(dir, 'killed.ndjson');
+    const child = spawn(process.execPath, [...args, '-o', killed, '-q'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    for (let i = 0; i < 600 && !(existsSync(killed) && lines(killed).length >= 4); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const before = runs(killed);
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    expect(before.length).toBeLessThan(40);
+    // A torn last line, as a kill in the middle of a write would leave, is dropped and run again.
+    appendFileSync(killed, '{"sweep":{"id":"');
+
+    const resumed = spawnSync(process.execPath, [...args, '-o', killed, '--resume'], { encoding: 'utf8' });
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toContain('the last line is incomplete');
+    expect(resumed.stdout).toContain(`(${before.length} were already there)`);
+    expect(readFileSync(killed, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+    expect(new Set(runs(killed)).size).toBe(40);
+  });
+
+  it('Ctrl-C stops cleanly and says what was saved', async () => {
+    const file = join(dir, 'interrupted.ndjson');
+    const child = spawn(process.execPath, [CLI, 'sweep', TOPOLOGY, '--set', 'entrypoints.web.rate=20/s..400/s:20/s', '--duration', '20s', '--workers', '1', '-o', file, '-q']);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 600 && !(existsSync(file) && lines(file).length >= 2); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const saved = lines(file).length;
+    expect(stderr).toContain(`interrupted: ${saved} of 20 runs are saved in ${file}`);
+    expect(stderr).toContain('hint: run the same command with --resume');
+  });
+
+  it('refuses to resume a sweep whose topology changed, and to overwrite results without --resume', () => {
+    const topology = join(dir, 'topology.yaml');
+    copyFileSync(TOPOLOGY, topology);
+    const file = join(dir, 'changing.ndjson');
+    expect(meshtax('sweep', topology, ...GRID, '--shard', '0/3', '-o', file, '-q').code).toBe(0);
+    const again = meshtax('sweep', topology, ...GRID, '-o', file);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already holds 4 results');
+    writeFileSync(topology, readFileSync(topology, 'utf8').replace('mean: 8ms', 'mean: 9ms'));
+    const r = meshtax('sweep', topology, ...GRID, '-o', file, '--resume');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('holds results of another sweep: the topology "sweep-small" changed since they were written');
+    expect(lines(file)).toHaveLength(4);
+  });
+
+  it('bad --set paths and values exit 2 with diagnostics and run nothing', () => {
+    const file = join(dir, 'never.ndjson');
+    const r = meshtax('sweep', TOPOLOGY, '--set', 'services.backnd.replicas=1,2', '--set', 'entrypoints.web.rate=100/s,0/s', '-o', file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "--set:1:1: error[unknown-path]: services.backnd.replicas: there is no service "backnd"
+          1 | services.backnd.replicas=1,2
+            | ^
+        hint: did you mean "backend"? services: frontend, backend
+
+      --set:1:28: error[out-of-range]: entrypoints.web.rate: rate must be greater than 0, got 0/s
+          1 | entrypoints.web.rate=100/s,0/s
+            |                            ^
+        hint: write how many requests per second arrive, e.g. 100/s
+
+      2 errors, 0 warnings
+      "
+    `);
+    expect(existsSync(file)).toBe(false);
+    const range = meshtax('sweep', TOPOLOGY, '--set', 'entrypoints.web.rate=100/s..1s:10/s', '--shard', '4/4', '-o', file);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toContain('--shard "4/4": expected i/n with 0 ≤ i < n');
+    const sweepFile = join(dir, 'bad-sweep.yaml');
+    writeFileSync(sweepFile, 'grid:\n  services.backend.workers: [2, -1]\nrepeats: 3\n');
+    const f = meshtax('sweep', TOPOLOGY, '--sweep', sweepFile, '-o', file);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain(`${sweepFile}:3:1: error[unknown-key]: repeats: unknown key "repeats" in a sweep file`);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('writes the sweep report and CSV, and re-renders them from the NDJSON byte for byte', () => {
+    const html = join(dir, 'report.html'), csv = join(dir, 'report.csv');
+    const r = meshtax('sweep-report', single, '-o', html, '--csv', csv);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('meshtax sweep report');
+    expect(page).toContain('Where the tax bites');
+    expect(page).toContain('chart-sweep-p99');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'point,entrypoints.web.rate,mesh,mesh_profile,entrypoint,repeats,aborted,p50_s,p50_ci_low_s,p50_ci_high_s,p99_s,p99_ci_low_s,p99_ci_high_s,mean_s,error_rate,throughput_per_s,mesh_caused_failures,proxy_vcpu,proxy_memory_gb,proxy_cost_per_month,saturated,knee');
+    expect(readFileSync(csv, 'utf8').split('\n')).toHaveLength(14);
+    const again = join(dir, 'again.html');
+    expect(meshtax('sweep-report', single, '-o', again, '-q').code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(page);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import { buildDefinition, readSweepFile } from '../../sim/sweep/definition.js';
+import { parseShard, planSweep, runAt, shardRuns, type SweepOptions } from '../../sim/sweep/plan.js';
+import { findKnee } from '../../reports/sweep/model.js';
+
+const FILE = 'test/fixtures/sweep/small.yaml';
+const SOURCE = readFileSync(FILE, 'utf8');
+
+function plan(sets: string[], options: SweepOptions = {}, repeat?: number) {
+  const built = buildDefinition(sets, undefined, repeat);
+  if (!built.definition) throw new Error(formatDiagnostics(built.diagnostics));
+  return planSweep(FILE, SOURCE, built.definition, options);
+}
+
+describe('planning a sweep', () => {
+  it('derives each run\'s seed from its parameters, not its position', () => {
+    const a = plan(['mesh=none,istio-sidecar', 'entrypoints.web.rate=50/s,100/s'], {}, 2).plan!;
+    const b = plan(['entrypoints.web.rate=100/s,50/s', 'mesh=istio-sidecar,none'], {}, 2).plan!;
+    const seeds = (p: typeof a) => new Map(Array.from({ length: p.runs }, (_, r) => {
+      const run = runAt(p, r);
+      return [`${JSON.stringify(p.points[run.point].params)}#${run.repeat}`, run.seed];
+    }));
+    expect(a.runs).toBe(8);
+    expect(seeds(b)).toEqual(seeds(a));
+    // Repeats of a point differ, and so do points.
+    expect(new Set(seeds(a).values()).size).toBe(8);
+    // Another base seed gives other seeds.
+    const c = plan(['mesh=none,istio-sidecar', 'entrypoints.web.rate=50/s,100/s'], { seed: 8 }, 2).plan!;
+    expect(runAt(c, 0).seed).not.toBe(runAt(a, 0).seed);
+  });
+
+  it('has an identity that follows the topology text, the definition and the options', () => {
+    const a = plan(['mesh=none,istio-sidecar']).plan!;
+    expect(plan(['mesh=none,istio-sidecar']).plan!.id).toBe(a.id);
+    expect(plan(['mesh=none,linkerd']).plan!.definitionHash).not.toBe(a.definitionHash);
+    expect(plan(['mesh=none,istio-sidecar'], { duration: 3 }).plan!.id).not.toBe(a.id);
+    const changed = buildDefinition(['mesh=none,istio-sidecar'], undefined, undefined).definition!;
+    const other = planSweep(FILE, SOURCE.replace('rate: 100/s', 'rate: 120/s'), changed).plan!;
+    expect(other.topologyHash).not.toBe(a.topologyHash);
+    expect(other.definitionHash).toBe(a.definitionHash);
+  });
+
+  it('shards every n-th run, together exactly all runs', () => {
+    const p = plan(['entrypoints.web.rate=10/s..100/s:10/s']).plan!;
+    const shards = [0, 1, 2, 3].map((i) => shardRuns(p, { index: i, count: 4 }));
+    expect(shards[1]).toEqual([1, 5, 9]);
+    expect(shards.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(parseShard('3/4')).toEqual({ index: 3, count: 4 });
+    expect(parseShard('4/4')).toBeUndefined();
+    expect(parseShard('1of4')).toBeUndefined();
+  });
+
+  it('reports bad paths and values of every point before anything runs, each once', () => {
+    const r = plan(['services.backnd.replicas=1,2', 'entrypoints.web.rate=100/s,fast']);
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.location?.file, d.location?.column])).toEqual([
+      ['unknown-path', '--set', 1],
+      ['bad-rate', '--set', 28],
+    ]);
+    expect(formatDiagnostics(plan(['services.backend.workers=2,0']).diagnostics)).toMatchInlineSnapshot(`
+      "--set:1:28: error[out-of-range]: services.backend.workers: workers must be an integer ≥ 1, got 0
+          1 | services.backend.workers=2,0
+            |                            ^
+        hint: workers is how many requests one replica serves at once, at least 1
+
+      1 error, 0 warnings"
+    `);
+    expect(plan(['mesh=none,istio-sidecar', 'mesh.sidecar.workers=2']).diagnostics.map((d) => d.code)).toEqual(['not-applicable']);
+    expect(plan(['mesh=none'], { duration: 2 }).plan).toBeDefined();
+    expect(plan(['simulation.duration=2s,3s'], { duration: 2 }).diagnostics.map((d) => d.code)).toEqual(['bad-option']);
+    expect(buildDefinition(['mesh=none', 'mesh=linkerd'], undefined, undefined).diagnostics.map((d) => d.code)).toEqual(['duplicate-path']);
+    expect(buildDefinition([], undefined, undefined).diagnostics.map((d) => d.code)).toEqual(['nothing-to-sweep']);
+    expect(plan(['services.backend.replicas=1,1']).diagnostics.map((d) => d.code)).toEqual(['duplicate-point']);
+  });
+
+  it('turns a mesh name into overrides for mesh.* paths', () => {
+    const source = SOURCE.replace('simulation:', 'mesh: istio-sidecar\nsimulation:');
+    const loaded = loadTopologySource(source, FILE, { patches: [{ path: ['mesh', 'sidecar', 'workers'], value: 4 }] });
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.topology?.mesh.name).toBe('istio-sidecar');
+    expect(loaded.topology?.mesh.sidecar?.workers).toBe(4);
+  });
+
+  it('reads a sweep file: grid, range mapping, points and repeat, combined', () => {
+    const read = readSweepFile('test/fixtures/sweep/grid.yaml');
+    expect(read.diagnostics).toEqual([]);
+    const r = planSweep(FILE, SOURCE, read.definition!);
+    expect(r.plan?.points.length).toBe(12);
+    expect(r.plan?.runs).toBe(24);
+    expect(r.plan?.points[0].params).toEqual({ 'entrypoints.web.rate': '50/s', mesh: 'none', 'services.backend.replicas': 1 });
+  });
+});
+
+describe('the knee', () => {
+  it('is the last flat point before a hockey stick turns up', () => {
+    const ys = [10, 10.5, 11, 11.5, 12, 40, 100];
+    expect(findKnee(ys.map((y, i) => ({ x: (i + 1) * 100, y })))).toBe(500);
+  });
+
+  it('is absent on a flat or a straight curve', () => {
+    expect(findKnee([1, 1.1, 1.2, 1.3].map((y, i) => ({ x: i, y })))).toBeNull();
+    expect(findKnee([1, 2, 3, 4, 5].map((y, i) => ({ x: i, y })))).toBeNull();
+  });
+});

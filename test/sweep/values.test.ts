@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { expandRange, looksLikeRange, parsePath, parseSetArgument, parseValue, splitItems } from '../../sim/sweep/values.js';
+
+describe('sweep paths', () => {
+  it('reads dotted paths, indices and quoted keys', () => {
+    expect(parsePath('services.reviews.replicas')).toEqual({ ok: true, value: ['services', 'reviews', 'replicas'] });
+    expect(parsePath('timeline[0].at')).toEqual({ ok: true, value: ['timeline', 0, 'at'] });
+    expect(parsePath('timeline.0.at')).toEqual({ ok: true, value: ['timeline', 0, 'at'] });
+    expect(parsePath('services["a.b"].replicas')).toEqual({ ok: true, value: ['services', 'a.b', 'replicas'] });
+  });
+
+  it('rejects malformed paths with the reason', () => {
+    expect(parsePath('services..replicas')).toMatchObject({ ok: false, message: 'bad path "services..replicas": two dots in a row' });
+    expect(parsePath('.mesh')).toMatchObject({ ok: false, message: 'bad path ".mesh": it starts with a dot' });
+    expect(parsePath('mesh.')).toMatchObject({ ok: false, message: 'bad path "mesh.": it ends with a dot' });
+    expect(parsePath('timeline[x]')).toMatchObject({ ok: false });
+    expect(parsePath('')).toMatchObject({ ok: false });
+  });
+});
+
+describe('sweep values', () => {
+  it('splits at commas outside brackets and quotes', () => {
+    expect(splitItems('none,istio-sidecar').map((i) => i.text)).toEqual(['none', 'istio-sidecar']);
+    expect(splitItems('{dist: exponential, mean: 2ms},5ms').map((i) => i.text)).toEqual(['{dist: exponential, mean: 2ms}', '5ms']);
+    expect(splitItems('"a,b",c').map((i) => i.text)).toEqual(['"a,b"', 'c']);
+    expect(splitItems('1,2,3').map((i) => i.offset)).toEqual([0, 2, 4]);
+  });
+
+  it('reads values as YAML, as in a topology file', () => {
+    expect(parseValue('3')).toEqual({ ok: true, value: 3 });
+    expect(parseValue('100/s')).toEqual({ ok: true, value: '100/s' });
+    expect(parseValue('true')).toEqual({ ok: true, value: true });
+    expect(parseValue('{dist: exponential, mean: 2ms}')).toEqual({ ok: true, value: { dist: 'exponential', mean: '2ms' } });
+    expect(parseValue(' ')).toMatchObject({ ok: false, message: 'an empty value' });
+    expect(parseValue('{a: 1')).toMatchObject({ ok: false });
+  });
+
+  it('expands ranges in the unit written, exactly', () => {
+    expect(expandRange('100/s..500/s:100/s')).toEqual({ ok: true, value: ['100/s', '200/s', '300/s', '400/s', '500/s'] });
+    expect(expandRange('1..4')).toEqual({ ok: true, value: [1, 2, 3, 4] });
+    expect(expandRange('0.1..0.3:0.1')).toEqual({ ok: true, value: [0.1, 0.2, 0.3] });
+    expect(expandRange('1ms..2ms:0.25ms')).toEqual({ ok: true, value: ['1ms', '1.25ms', '1.5ms', '1.75ms', '2ms'] });
+    // The last value does not pass the upper bound.
+    expect(expandRange('100/s..250/s:100/s')).toEqual({ ok: true, value: ['100/s', '200/s'] });
+    expect(expandRange('5..5:1')).toEqual({ ok: true, value: [5] });
+  });
+
+  it('rejects ranges that cannot mean what they say', () => {
+    expect(expandRange('100/s..2s:100/s')).toMatchObject({ ok: false, message: 'the range "100/s..2s:100/s" mixes units' });
+    expect(expandRange('100/s..500/s')).toMatchObject({ ok: false, message: 'the range "100/s..500/s" has no step' });
+    expect(expandRange('1..5:0')).toMatchObject({ ok: false, message: 'the step of the range "1..5:0" must be greater than 0' });
+    expect(expandRange('5..1:1')).toMatchObject({ ok: false, message: 'the range "5..1:1" ends before it starts' });
+    expect(expandRange('1..100000:1')).toMatchObject({ ok: false, message: 'the range "1..100000:1" has 100000 values, more than 10000' });
+  });
+
+  it('tells ranges from plain values', () => {
+    expect(looksLikeRange('100/s..2000/s:100/s')).toBe(true);
+    expect(looksLikeRange('1..3')).toBe(true);
+    expect(looksLikeRange('istio-sidecar')).toBe(false);
+    expect(looksLikeRange('../meshes/custom.yaml')).toBe(false);
+  });
+});
+
+describe('--set arguments', () => {
+  it('gives an axis with each value where it was written', () => {
+    const { axis, diagnostics } = parseSetArgument('services.reviews.replicas=1,2,3');
+    expect(diagnostics).toEqual([]);
+    expect(axis?.key).toBe('services.reviews.replicas');
+    expect(axis?.values.map((v) => [v.value, v.origin?.column])).toEqual([[1, 27], [2, 29], [3, 31]]);
+    expect(parseSetArgument('entrypoints.web.rate=100/s..300/s:100/s').axis?.values.map((v) => v.value)).toEqual(['100/s', '200/s', '300/s']);
+  });
+
+  it('points at the bad part of the argument', () => {
+    expect(formatDiagnostics(parseSetArgument('services.api.replicas').diagnostics)).toMatchInlineSnapshot(`
+      "--set:1:1: error[bad-set]: --set "services.api.replicas" has no "="
+          1 | services.api.replicas
+            | ^
+        hint: write PATH=VALUES, e.g. --set services.api.replicas=1,2,3 or --set entrypoints.web.rate=100/s..1000/s:100/s
+
+      1 error, 0 warnings"
+    `);
+    expect(formatDiagnostics(parseSetArgument('mesh=none,,linkerd').diagnostics)).toMatchInlineSnapshot(`
+      "--set:1:11: error[bad-value]: mesh: an empty value
+          1 | mesh=none,,linkerd
+            |           ^
+        hint: remove the extra comma, or quote an empty string: ""
+
+      1 error, 0 warnings"
+    `);
+    expect(parseSetArgument('entrypoints.web.rate=100/s..50/s:10/s').diagnostics[0]).toMatchObject({ code: 'bad-range', location: { column: 22 } });
+  });
+});
