@@ -154,7 +154,8 @@ export class FramePool {
     f.isRetry = false;
     f.countersReleased = false;
     f.detached = false;
-    f.comp.fill(0);
+    const comp = f.comp;
+    for (let k = 0; k < comp.length; k++) comp[k] = 0;
     if (parent >= 0) {
       const p = this.frames[parent];
       f.entry = p.entry;

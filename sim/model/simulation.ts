@@ -1643,7 +1643,7 @@ class Simulation {
       case FRAME_PARALLEL:
         // Branches started together, so the last to finish is the critical
         // path: its components replace what earlier branches left.
-        parent.comp.set(child.comp);
+        for (let k = 0; k < COMPONENT_COUNT; k++) parent.comp[k] = child.comp[k];
         if (child.failed && !parent.failed) this.copyFailure(parent, child);
         this.pool.release(c);
         if (--parent.pending === 0) this.childDone(p);
