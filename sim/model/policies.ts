@@ -75,6 +75,9 @@ export class PolicyState {
   /** Tries waiting for a connection, per key: (frame, generation) pairs in arrival order. */
   private readonly pending = new Map<number, number[]>();
 
+  /** Tries waiting over all keys: when none, a finished try has no queue to look at. */
+  pendingTotal = 0;
+
   pendingCount(key: number): number {
     const q = this.pending.get(key);
     return q ? q.length / 2 : 0;
@@ -87,6 +90,7 @@ export class PolicyState {
       this.pending.set(key, q);
     }
     q.push(frame, gen);
+    this.pendingTotal++;
   }
 
   /** The first waiting try still `alive`, removed from the queue; -1 when none. */
@@ -95,6 +99,7 @@ export class PolicyState {
     while (q && q.length > 0) {
       const frame = q.shift() as number;
       const gen = q.shift() as number;
+      this.pendingTotal--;
       if (alive(frame, gen)) return frame;
     }
     return -1;

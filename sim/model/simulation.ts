@@ -1052,6 +1052,7 @@ class Simulation {
     this.policy.active[key]--;
     if (att.isRetry) this.policy.activeRetries[key]--;
     // A connection's worth of room: the longest-waiting live try takes it.
+    if (this.policy.pendingTotal === 0) return;
     const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
     if (next >= 0) this.engine.schedule(0, this.hDispatchPending, next, this.frames[next].gen);
   }
@@ -1536,10 +1537,11 @@ class Simulation {
     const svc = this.model.services[inv.service];
     if (!svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
     if (svc.calls.length > 0 && !inv.detached) {
-      const s = this.pool.alloc(FRAME_SEQUENCE, i);
-      this.frames[s].steps = svc.calls;
-      if (this.advanceSequence(s, true)) return;
-      this.pool.release(s);
+      // The invoke runs the service's calls itself, as a sequence would:
+      // one frame fewer a hop.
+      inv.steps = svc.calls;
+      inv.next = 0;
+      if (this.advanceSequence(i, true)) return;
     }
     this.finishInvoke(i);
   }
@@ -1589,7 +1591,10 @@ class Simulation {
       const step = seq.steps[seq.next++];
       if (this.startStep(s, step)) return true;
     }
-    if (!first) this.childDone(s);
+    if (!first) {
+      if (seq.kind === FRAME_INVOKE) this.finishInvoke(s);
+      else this.childDone(s);
+    }
     return false;
   }
 
@@ -1649,9 +1654,11 @@ class Simulation {
         if (--parent.pending === 0) this.childDone(p);
         return;
       case FRAME_INVOKE:
+        // An invoke is the sequence of its service's calls (see onWorkDone).
         this.absorb(parent, child);
         this.pool.release(c);
-        this.finishInvoke(p);
+        if (parent.failed) this.finishInvoke(p);
+        else this.advanceSequence(p, false);
         return;
       default:
         throw new Error(`frame kind ${parent.kind} cannot have children`);
