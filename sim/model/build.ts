@@ -142,6 +142,8 @@ export interface RuntimeModel {
    */
   routerCount: number;
   sameNode: Sampler;
+  /** Same-node legs cost nothing (a constant 0, which draws no random number): they can be skipped. */
+  sameNodeFree: boolean;
   sameZone: Sampler;
   crossZone: Sampler;
   /** Seconds per byte on the wire; 0 when bandwidth is unlimited. */
@@ -275,6 +277,7 @@ export function buildModel(topology: Topology): RuntimeModel {
 
   const m = mesh.mtls;
   const bw = topology.network.bandwidth;
+  const sameNode = topology.network.sameNode ?? topology.network.sameZone;
   return {
     topology,
     mesh,
@@ -299,7 +302,8 @@ export function buildModel(topology: Topology): RuntimeModel {
       idleTimeout: m.idleTimeout,
       streamsPerConnection: m.streamsPerConnection,
     },
-    sameNode: compileSampler(topology.network.sameNode ?? topology.network.sameZone),
+    sameNode: compileSampler(sameNode),
+    sameNodeFree: sameNode.kind === 'constant' && sameNode.value === 0,
     sameZone: compileSampler(topology.network.sameZone),
     crossZone: compileSampler(topology.network.crossZone),
     secondsPerByte: Number.isFinite(bw) && bw > 0 ? 1 / bw : 0,

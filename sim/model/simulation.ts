@@ -252,6 +252,12 @@ class Simulation {
   private readonly controlPlane: ControlPlaneRuntime;
   private readonly policy: PolicyState;
   private readonly proxyCount: number;
+  /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
+  private readonly isGateway: Uint8Array;
+  private readonly proxyNode: Int32Array;
+  private readonly nodeZone: Int32Array;
+  private readonly replicaNode: Int32Array;
+  private readonly sameNodeFree: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
 
@@ -334,6 +340,11 @@ class Simulation {
     this.proxyBusy = new Int32Array(model.proxies.length);
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
     this.proxyDown = new Uint8Array(model.proxies.length);
+    this.isGateway = Uint8Array.from(model.proxies, (p) => (p.kind === 'gateway' ? 1 : 0));
+    this.proxyNode = Int32Array.from(model.proxies, (p) => p.node);
+    this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
+    this.replicaNode = Int32Array.from(model.replicas, (r) => r.node);
+    this.sameNodeFree = model.sameNodeFree;
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
@@ -638,10 +649,11 @@ class Simulation {
 
   private networkDelay(fromNode: number, toNode: number, service: number, bytes: number): number {
     const m = this.model;
+    if (fromNode === toNode) {
+      return (this.sameNodeFree ? 0 : m.sameNode(this.networkRng[service])) + bytes * m.secondsPerByte;
+    }
     const rng = this.networkRng[service];
-    const latency = fromNode === toNode
-      ? m.sameNode(rng)
-      : m.nodes[fromNode].zone === m.nodes[toNode].zone ? m.sameZone(rng) : m.crossZone(rng);
+    const latency = this.nodeZone[fromNode] === this.nodeZone[toNode] ? m.sameZone(rng) : m.crossZone(rng);
     return latency + bytes * m.secondsPerByte;
   }
 
@@ -895,19 +907,19 @@ class Simulation {
       const cp = c.cp, wp = c.wp, sp = c.sp;
       switch (c.phase) {
         case P_PRE_NET:
-          if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            if (this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, c.requestSize), NETWORK)) return;
+          if (cp >= 0 && this.isGateway[cp] === 1) {
+            if (this.wait(f, this.networkDelay(c.node, this.proxyNode[cp], c.service, c.requestSize), NETWORK)) return;
           }
           break;
         case P_LOCAL_OUT:
-          if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
+          if (cp >= 0 && this.isGateway[cp] === 0) {
             if (this.proxyDown[cp]) {
               // The app cannot reach its own proxy: it fails at once.
               this.fail(c, CAUSE_OUTBOUND_PROXY_DOWN, c.service, -1, flagIndex('UF'), true);
               c.phase = c.kind === FRAME_ATTEMPT ? c.attemptEnd : P_DONE;
               continue;
             }
-            if (this.wait(f, this.networkDelay(c.node, m.proxies[cp].node, c.service, 0), NETWORK)) return;
+            if (this.wait(f, this.networkDelay(c.node, this.proxyNode[cp], c.service, 0), NETWORK)) return;
           }
           break;
         case P_CP_REQ:
@@ -922,8 +934,8 @@ class Simulation {
           break;
         }
         case P_NET1: {
-          const from = cp >= 0 ? m.proxies[cp].node : c.node;
-          const to = wp >= 0 ? m.proxies[wp].node : m.replicas[c.replica].node;
+          const from = cp >= 0 ? this.proxyNode[cp] : c.node;
+          const to = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           if (this.partitioned(c, c.replica)) {
             // Packets go nowhere: the connection attempt times out.
             const ct = m.services[c.service].resilience.connectTimeout;
@@ -951,7 +963,7 @@ class Simulation {
           break;
         case P_NET2:
           if (wp >= 0) {
-            if (this.wait(f, this.networkDelay(m.proxies[wp].node, m.replicas[c.replica].node, c.service, c.requestSize), NETWORK)) return;
+            if (this.wait(f, this.networkDelay(this.proxyNode[wp], this.replicaNode[c.replica], c.service, c.requestSize), NETWORK)) return;
           }
           break;
         case P_SP_REQ:
@@ -971,7 +983,7 @@ class Simulation {
           break;
         case P_LOCAL_IN:
           if (sp >= 0) {
-            if (this.wait(f, this.networkDelay(m.proxies[sp].node, m.replicas[c.replica].node, c.service, 0), NETWORK)) return;
+            if (this.wait(f, this.networkDelay(this.proxyNode[sp], this.replicaNode[c.replica], c.service, 0), NETWORK)) return;
           }
           break;
         case P_APP:
@@ -983,7 +995,7 @@ class Simulation {
           return this.arriveAtReplica(f);
         case P_LOCAL_IN_BACK:
           if (sp >= 0) {
-            if (this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[sp].node, c.service, 0), NETWORK)) return;
+            if (this.wait(f, this.networkDelay(this.replicaNode[c.replica], this.proxyNode[sp], c.service, 0), NETWORK)) return;
           }
           break;
         case P_SP_RESP:
@@ -991,7 +1003,7 @@ class Simulation {
           break;
         case P_NET2_BACK:
           if (wp >= 0) {
-            if (this.wait(f, this.networkDelay(m.replicas[c.replica].node, m.proxies[wp].node, c.service, c.responseSize), NETWORK)) return;
+            if (this.wait(f, this.networkDelay(this.replicaNode[c.replica], this.proxyNode[wp], c.service, c.responseSize), NETWORK)) return;
           }
           break;
         case P_WP_RESP:
@@ -1003,8 +1015,8 @@ class Simulation {
           break;
         case P_NET1_BACK: {
           if (c.replica < 0) break;
-          const from = wp >= 0 ? m.proxies[wp].node : m.replicas[c.replica].node;
-          const to = cp >= 0 ? m.proxies[cp].node : c.node;
+          const from = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
+          const to = cp >= 0 ? this.proxyNode[cp] : c.node;
           if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
           break;
         }
@@ -1016,13 +1028,13 @@ class Simulation {
           if (cp >= 0 && this.proxyResponse(f, cp)) return;
           break;
         case P_LOCAL_OUT_BACK:
-          if (cp >= 0 && m.proxies[cp].kind !== 'gateway') {
-            if (this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, 0), NETWORK)) return;
+          if (cp >= 0 && this.isGateway[cp] === 0) {
+            if (this.wait(f, this.networkDelay(this.proxyNode[cp], c.node, c.service, 0), NETWORK)) return;
           }
           break;
         case P_POST_NET:
-          if (cp >= 0 && m.proxies[cp].kind === 'gateway') {
-            if (this.wait(f, this.networkDelay(m.proxies[cp].node, c.node, c.service, c.responseSize), NETWORK)) return;
+          if (cp >= 0 && this.isGateway[cp] === 1) {
+            if (this.wait(f, this.networkDelay(this.proxyNode[cp], c.node, c.service, c.responseSize), NETWORK)) return;
           }
           break;
         case P_DONE:
@@ -1100,6 +1112,8 @@ class Simulation {
     call.tryToken = 0;
     call.current = -1;
     for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += att.comp[k];
+    // The response the try brought back crosses the call's remaining phases (the client proxy's response pass, the gateway leg).
+    call.responseSize = att.responseSize;
     if (!att.failed) {
       this.pool.release(a);
       this.finishAttempts(f);

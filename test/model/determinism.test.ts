@@ -54,12 +54,12 @@ describe('determinism', () => {
     }).toMatchInlineSnapshot(`
       {
         "completed": 3897,
-        "events": 285144,
+        "events": 285141,
         "handshakes": 0,
-        "mean": 0.009028579250360083,
-        "p99": 0.021600378118288844,
-        "proxyWork": 0.0003392815705453503,
-        "sidecarVcpu": 0.030414115984854176,
+        "mean": 0.009046825593297485,
+        "p99": 0.02181746734560832,
+        "proxyWork": 0.0003652417654721232,
+        "sidecarVcpu": 0.030549499012004877,
       }
     `);
   });
