@@ -80,6 +80,9 @@ export class Frame {
   clientRouter = -1;
   attempts = 0;
   retries = 0;
+  /** Calls: runs its tries on its own frame (nothing can abandon them); is in one now. */
+  ownTries = false;
+  inTry = false;
   /** Hosts this call has tried, the first `triedCount` of `tried` (reused, never shrunk). */
   tried: number[] = [];
   triedCount = 0;
@@ -149,6 +152,7 @@ export class FramePool {
     f.meshCaused = false;
     f.attempts = 0;
     f.retries = 0;
+    f.inTry = false;
     f.triedCount = 0;
     f.current = -1;
     f.isRetry = false;

@@ -744,6 +744,10 @@ class Simulation {
     const meshPolicy = svc.resilience.placement === 'mesh' && call.cp >= 0;
     call.attemptStart = meshPolicy ? P_CONNECT1 : P_PRE_NET;
     call.attemptEnd = meshPolicy ? P_CP_RESP : P_DONE;
+    // Without timeouts no try is ever abandoned while it runs, so the call
+    // can run its tries itself, one after another, with no frame of their own.
+    const pol = svc.resilience;
+    call.ownTries = !Number.isFinite(pol.timeout) && !(pol.retries && Number.isFinite(pol.retries.perTryTimeout));
     if (call.measured) this.services[service].calls++;
     const budget = svc.resilience.retries?.budget;
     if (budget) this.budgetFor(call.router, service, budget).noteCall(this.engine.now);
@@ -772,20 +776,29 @@ class Simulation {
       call.timeoutToken = this.token();
       this.engine.schedule(pol.timeout, this.hCallTimeout, f, call.timeoutToken);
     }
-    const a = this.pool.alloc(FRAME_ATTEMPT, f);
-    this.checkFrames();
-    const att = this.frames[a];
-    att.service = call.service;
-    att.requestSize = call.requestSize;
-    att.cp = call.cp;
-    att.wp = call.wp;
-    att.router = call.router;
-    att.attemptEnd = call.attemptEnd;
+    let a = f;
+    let att = call;
+    if (call.ownTries) {
+      call.inTry = true;
+      call.replica = -1;
+      call.sp = -1;
+      call.responseSize = 0;
+    } else {
+      a = this.pool.alloc(FRAME_ATTEMPT, f);
+      this.checkFrames();
+      att = this.frames[a];
+      att.service = call.service;
+      att.requestSize = call.requestSize;
+      att.cp = call.cp;
+      att.wp = call.wp;
+      att.router = call.router;
+      att.attemptEnd = call.attemptEnd;
+      att.start = now;
+      call.current = a;
+      call.currentGen = att.gen;
+    }
     att.isRetry = call.attempts > 0;
-    att.start = now;
     call.attempts++;
-    call.current = a;
-    call.currentGen = att.gen;
     call.tryStart = now;
     const retries = pol.retries;
     if (retries && Number.isFinite(retries.perTryTimeout)) {
@@ -819,7 +832,7 @@ class Simulation {
   /** The try is on its way: counted in flight, an endpoint picked, the hop walked. */
   private dispatchAttempt(a: number): void {
     const att = this.frames[a];
-    const call = this.frames[att.parent];
+    const call = att.kind === FRAME_CALL ? att : this.frames[att.parent];
     const m = this.model;
     const svc = m.services[att.service];
     const key = this.policy.key(att.router, att.service);
@@ -902,8 +915,8 @@ class Simulation {
     const m = this.model;
     const c = this.frames[f];
     for (;;) {
-      if (c.kind === FRAME_CALL && c.phase === c.attemptStart) return this.startAttempt(f);
-      if (c.kind === FRAME_ATTEMPT && c.phase === c.attemptEnd) return this.attemptDone(f);
+      if (c.phase === c.attemptStart && c.kind === FRAME_CALL && !c.inTry) return this.startAttempt(f);
+      if (c.phase === c.attemptEnd && (c.kind === FRAME_ATTEMPT || c.inTry)) return this.attemptDone(f);
       const cp = c.cp, wp = c.wp, sp = c.sp;
       switch (c.phase) {
         case P_PRE_NET:
@@ -916,7 +929,7 @@ class Simulation {
             if (this.proxyDown[cp]) {
               // The app cannot reach its own proxy: it fails at once.
               this.fail(c, CAUSE_OUTBOUND_PROXY_DOWN, c.service, -1, flagIndex('UF'), true);
-              c.phase = c.kind === FRAME_ATTEMPT ? c.attemptEnd : P_DONE;
+              c.phase = c.kind === FRAME_ATTEMPT || c.inTry ? c.attemptEnd : P_DONE;
               continue;
             }
             if (this.wait(f, this.networkDelay(c.node, this.proxyNode[cp], c.service, 0), NETWORK)) return;
@@ -1102,6 +1115,13 @@ class Simulation {
     if (att.conn2) this.conns.release(att.conn2, now);
     att.conn1 = att.conn2 = null;
     if (att.failed && att.measured) this.countAttemptFailure(att);
+    if (att.kind === FRAME_CALL) {
+      // The call ran this try itself (see ownTries): its parts and failure are already the call's.
+      att.inTry = false;
+      this.noteOutlier(att);
+      if (!att.failed) return this.finishAttempts(a);
+      return this.afterFailedTry(a, att.cause, att.status);
+    }
     if (att.detached) {
       this.pool.release(a);
       return;
