@@ -1,144 +1,36 @@
 import { Engine } from '../engine/engine.js';
 import { RandomStreams, type Rng } from '../engine/rng.js';
-import { BatchedLatency } from '../stats/batched.js';
-import { TimeAverage } from '../stats/timeAverage.js';
-import type { RuntimeModel, RuntimeService, CompiledStep } from './build.js';
+import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
 import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
 import {
   CAUSES, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
-  CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, FLAGS, flagIndex, retryable,
+  CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
 } from './causes.js';
 import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
 import { PolicyState, RetryBudget } from './policies.js';
 import { TimeSeries } from './series.js';
-import { compileSampler, type Sampler } from './sampler.js';
 import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
-import type { ResiliencePolicy, Target, TimelineEvent } from '../topology/types.js';
 import { ConnectionPools, type Connection } from './connections.js';
 import { SharedCpu } from './cpu.js';
-import { CompositionByLatency } from './composition.js';
+import {
+  BATCHES, Collectors, MAX_FRAMES_IN_FLIGHT, SimulationAbort, failureKey,
+  type EntryCollector, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
+} from './outcome.js';
 import {
   FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_ROOT, FRAME_SEQUENCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
+import { FaultState, describeEvent, targetProxies, targetReplicas } from './faults.js';
+import { LoadBalancer } from './loadBalancing.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
-export const BATCHES = 20;
-
-/**
- * More call frames than this in flight means queues are growing without
- * bound; the run is stopped rather than left to eat memory for an answer
- * that only says "it is overloaded". ~200 bytes a frame: ~400 MB.
- */
-export const MAX_FRAMES_IN_FLIGHT = 2_000_000;
-
-/** The model reached a state where its results would mean nothing (e.g. unbounded overload). */
-export class SimulationAbort extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'SimulationAbort';
-  }
-}
-
-export interface SimulationLimits {
-  seed: number;
-  /** Simulated seconds (including warm-up) during which load is offered; in-flight requests then drain. */
-  duration: number | undefined;
-  /** Stop as soon as this many measured requests have completed. */
-  requests: number | undefined;
-  warmup: number;
-  /** Call frames in flight at which the run is stopped as unboundedly overloaded; default MAX_FRAMES_IN_FLIGHT. */
-  maxFramesInFlight?: number;
-}
-
-export interface EntryCollector {
-  latency: BatchedLatency;
-  failed: number;
-  /** Failed measured requests by failureKey(cause, flag, mesh, service where it began). */
-  failures: Map<number, number>;
-  /** The same by the replica where they began (failures that began at one). */
-  failuresByReplica: Map<number, number>;
-  /** Sums of each component over measured successful requests. */
-  decomposition: Float64Array;
-  /** The same sums by latency, to read the composition at p50 and p99. */
-  composition: CompositionByLatency;
-  inSystem: TimeAverage;
-  /** Time-average number of requests in the system over the measurement window. */
-  meanInSystem: number;
-}
-
-export interface ServiceCollector {
-  /** Measured arrivals at the service's replicas (every try counts). */
-  arrivals: number;
-  /** Of those, tries that were retries. */
-  retries: number;
-  /** Measured calls to the service (first tries only). */
-  calls: number;
-  rejected: number;
-  /** Server-side latency: arrival at the replica to response sent. */
-  latency: BatchedLatency;
-  waited: number;
-  queueWaitSum: number;
-  /** Application CPU-seconds spent by measured requests. */
-  cpuSeconds: number;
-  busyWorkers: TimeAverage;
-  inSystem: TimeAverage;
-  meanBusyWorkers: number;
-  meanInSystem: number;
-}
-
-export interface ProxyCollector {
-  /** Measured requests (each direction counts once per request). */
-  requests: number;
-  /** CPU-seconds of work for measured requests: traversals, telemetry, handshakes. */
-  cpuSeconds: number;
-  handshakes: number;
-  resumptions: number;
-  busyWorkers: TimeAverage;
-  openConnections: TimeAverage;
-  meanBusyWorkers: number;
-  meanOpenConnections: number;
-}
-
-export interface NodeCollector {
-  /** Mean busy cores of a shared node (NaN for dedicated ones). */
-  meanBusyCores: number;
-}
-
-/** Key of a failure tally: which cause, which final flag, mesh or not, which service it began at. */
-export function failureKey(cause: number, flag: number, mesh: boolean, service: number, services: number): number {
-  return ((cause * FLAGS.length + flag) * 2 + (mesh ? 1 : 0)) * services + service;
-}
-
-export function decodeFailureKey(key: number, services: number): { cause: number; flag: number; mesh: boolean; service: number } {
-  const service = key % services;
-  let rest = Math.floor(key / services);
-  const mesh = rest % 2 === 1;
-  rest = Math.floor(rest / 2);
-  return { cause: Math.floor(rest / FLAGS.length), flag: rest % FLAGS.length, mesh, service };
-}
-
-export interface SimulationOutcome {
-  limits: SimulationLimits;
-  /** Length of the measurement window, seconds. */
-  measuredTime: number;
-  endTime: number;
-  events: number;
-  entries: EntryCollector[];
-  services: ServiceCollector[];
-  proxies: ProxyCollector[];
-  nodes: NodeCollector[];
-  /** Failed tries (measured), by failureKey with the try's own flag. */
-  attemptFailures: Map<number, number>;
-  series: TimeSeries;
-  markers: Marker[];
-  pushes: number;
-  peakFramesInUse: number;
-}
+// The outcome's types live in outcome.ts; re-exported for the modules that import them from here.
+export { BATCHES, MAX_FRAMES_IN_FLIGHT, SimulationAbort, failureKey, decodeFailureKey } from './outcome.js';
+export type { EntryCollector, ServiceCollector, ProxyCollector, NodeCollector, SimulationLimits, SimulationOutcome } from './outcome.js';
 
 /**
  * Runs one replication of the model. Each call is a hop that walks the
@@ -193,16 +85,6 @@ const FLAG_NONE = flagIndex('-');
 const FLAG_URX = flagIndex('URX');
 const FLAG_UO = flagIndex('UO');
 
-/** Faults in force on one replica, set and cleared by the timeline. */
-interface ReplicaFaults {
-  abortProbability: Float64Array;
-  abortStatus: Int32Array;
-  delayProbability: Float64Array;
-  delay: Array<Sampler | null>;
-  slowdown: Float64Array;
-  connectFailure: Float64Array;
-}
-
 class Simulation {
   private readonly engine = new Engine();
   private readonly pool = new FramePool();
@@ -214,7 +96,6 @@ class Simulation {
   private readonly serviceRng: Rng[];
   private readonly branchRng: Rng[];
   private readonly networkRng: Rng[];
-  private readonly lbRng: Rng[];
   private readonly proxyRng: Rng[];
   private readonly retryRng: Rng;
   private readonly faultRng: Rng;
@@ -226,21 +107,14 @@ class Simulation {
   private readonly present: Int32Array;
   /** Per replica: the first invoke in progress there, linked through frames' nextAtReplica/prevAtReplica. */
   private readonly inProgressHead: Int32Array;
-  private readonly rrNext: Int32Array;
   /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
   private readonly podUp: Uint8Array;
   private readonly appUp: Uint8Array;
-  /** Per replica: outlier detection's consecutive 5xx, ejections so far, ejected until. */
-  private readonly consecutive5xx: Int32Array;
-  private readonly ejections: Int32Array;
-  private readonly ejectedUntil: Float64Array;
-  private readonly faults: ReplicaFaults;
-  /** Per proxy: busy worker threads, waiting tasks, crashed. */
+  private readonly balancer: LoadBalancer;
+  private readonly faults: FaultState;
+  /** Per proxy: busy worker threads, waiting tasks. */
   private readonly proxyBusy: Int32Array;
   private readonly proxyWaiting: IntQueue[];
-  private readonly proxyDown: Uint8Array;
-  /** Partitions in force, each tagged with the timeline entry that made it. */
-  private readonly partitions: Array<{ event: number; zones: [number, number] | null; services: [number, number] | null }> = [];
   /** Round-robin cursors over an entry's client proxies (gateways) and over waypoints. */
   private readonly entryProxyNext: Int32Array;
   private waypointNext = 0;
@@ -261,13 +135,13 @@ class Simulation {
   private readonly replicaCount: number;
   private tokens = 0;
 
+  private readonly collectors: Collectors;
   private readonly entries: EntryCollector[];
   private readonly services: ServiceCollector[];
   private readonly proxies: ProxyCollector[];
   private readonly attemptFailures = new Map<number, number>();
   private readonly series: TimeSeries;
   private readonly markers: Marker[] = [];
-  private nodeStats: NodeCollector[] = [];
 
   private measuredDone = 0;
   private peakFrames = 0;
@@ -309,7 +183,6 @@ class Simulation {
     this.serviceRng = model.services.map((s) => streams.stream(`service/${s.name}`));
     this.branchRng = model.services.map((s) => streams.stream(`branch/${s.name}`));
     this.networkRng = model.services.map((s) => streams.stream(`network/${s.name}`));
-    this.lbRng = model.services.map((s) => streams.stream(`lb/${s.name}`));
     this.proxyRng = model.proxies.map((p) => streams.stream(`proxy/${p.kind}/${p.label}`));
     this.retryRng = streams.stream('retries');
     this.faultRng = streams.stream('faults');
@@ -322,24 +195,12 @@ class Simulation {
     this.present = new Int32Array(nReplicas);
     this.waiting = model.replicas.map(() => new IntQueue());
     this.inProgressHead = new Int32Array(nReplicas).fill(-1);
-    this.rrNext = new Int32Array(model.services.length);
     this.podUp = new Uint8Array(nReplicas);
     this.appUp = new Uint8Array(nReplicas);
     for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = 1;
-    this.consecutive5xx = new Int32Array(nReplicas);
-    this.ejections = new Int32Array(nReplicas);
-    this.ejectedUntil = new Float64Array(nReplicas);
-    this.faults = {
-      abortProbability: new Float64Array(nReplicas),
-      abortStatus: new Int32Array(nReplicas),
-      delayProbability: new Float64Array(nReplicas),
-      delay: model.replicas.map(() => null),
-      slowdown: new Float64Array(nReplicas).fill(1),
-      connectFailure: new Float64Array(nReplicas),
-    };
+    this.faults = new FaultState(model);
     this.proxyBusy = new Int32Array(model.proxies.length);
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
-    this.proxyDown = new Uint8Array(model.proxies.length);
     this.isGateway = Uint8Array.from(model.proxies, (p) => (p.kind === 'gateway' ? 1 : 0));
     this.proxyNode = Int32Array.from(model.proxies, (p) => p.node);
     this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
@@ -380,40 +241,10 @@ class Simulation {
 
     this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, this.hSharedCpu, n.index) : null));
 
-    this.entries = model.entries.map(() => ({
-      latency: new BatchedLatency(BATCHES),
-      failed: 0,
-      failures: new Map<number, number>(),
-      failuresByReplica: new Map<number, number>(),
-      decomposition: new Float64Array(COMPONENT_COUNT),
-      composition: new CompositionByLatency(),
-      inSystem: new TimeAverage(),
-      meanInSystem: 0,
-    }));
-    this.services = model.services.map(() => ({
-      arrivals: 0,
-      retries: 0,
-      calls: 0,
-      rejected: 0,
-      latency: new BatchedLatency(BATCHES),
-      waited: 0,
-      queueWaitSum: 0,
-      cpuSeconds: 0,
-      busyWorkers: new TimeAverage(),
-      inSystem: new TimeAverage(),
-      meanBusyWorkers: 0,
-      meanInSystem: 0,
-    }));
-    this.proxies = model.proxies.map(() => ({
-      requests: 0,
-      cpuSeconds: 0,
-      handshakes: 0,
-      resumptions: 0,
-      busyWorkers: new TimeAverage(),
-      openConnections: new TimeAverage(),
-      meanBusyWorkers: 0,
-      meanOpenConnections: 0,
-    }));
+    this.collectors = new Collectors(model);
+    this.entries = this.collectors.entries;
+    this.services = this.collectors.services;
+    this.proxies = this.collectors.proxies;
     this.conns = new ConnectionPools(
       model.proxies.length,
       model.mtls.streamsPerConnection,
@@ -425,6 +256,9 @@ class Simulation {
     this.endpoints = new EndpointVersions(
       model.services.map((s) => Int32Array.from(s.replicas.slice(0, s.initialReplicas))),
       model.routerCount,
+    );
+    this.balancer = new LoadBalancer(
+      model, this.endpoints, this.present, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markers.push(m),
     );
     // A push reaches every proxy and every entry point's clients; with no
     // mesh, every pod's client library too.
@@ -474,7 +308,7 @@ class Simulation {
       entries: this.entries,
       services: this.services,
       proxies: this.proxies,
-      nodes: this.nodeStats,
+      nodes: this.collectors.nodes,
       attemptFailures: this.attemptFailures,
       series: this.series,
       markers: this.markers,
@@ -493,37 +327,13 @@ class Simulation {
   }
 
   private onWarmupEnd(): void {
-    const t = this.engine.now;
     this.measuring = true;
-    for (const c of this.entries) c.inSystem.start(t);
-    for (const c of this.services) {
-      c.busyWorkers.start(t);
-      c.inSystem.start(t);
-    }
-    for (const c of this.proxies) {
-      c.busyWorkers.start(t);
-      c.openConnections.start(t);
-    }
-    for (const c of this.cpus) c?.busyCores.start(t);
+    this.collectors.startMeasuring(this.engine.now, this.cpus);
   }
 
-  /**
-   * Closes the time averages when load stops being offered (or the request
-   * count is reached), so the drain that follows does not dilute them.
-   */
   private onWindowEnd(): void {
-    const t = this.engine.now;
-    this.windowEnd = t;
-    for (const c of this.entries) c.meanInSystem = c.inSystem.mean(t);
-    for (const c of this.services) {
-      c.meanBusyWorkers = c.busyWorkers.mean(t);
-      c.meanInSystem = c.inSystem.mean(t);
-    }
-    for (const c of this.proxies) {
-      c.meanBusyWorkers = c.busyWorkers.mean(t);
-      c.meanOpenConnections = c.openConnections.mean(t);
-    }
-    this.nodeStats = this.cpus.map((c) => ({ meanBusyCores: c ? c.busyCores.mean(t) : NaN }));
+    this.windowEnd = this.engine.now;
+    this.collectors.closeWindow(this.windowEnd, this.cpus);
     this.maybeStop();
   }
 
@@ -657,67 +467,6 @@ class Simulation {
     return latency + bytes * m.secondsPerByte;
   }
 
-  private ejected(rep: number): boolean {
-    return this.ejectedUntil[rep] > this.engine.now;
-  }
-
-  /**
-   * Picks a replica from the router's view of the service's endpoints,
-   * avoiding ejected hosts and (when the policy says so) hosts this call
-   * already tried, unless nothing else is left. -1 when the view is empty.
-   */
-  private pickReplica(service: RuntimeService, router: number, call: Frame): number {
-    const view = this.endpoints.view(router, service.index);
-    const n = view.length;
-    if (n === 0) return -1;
-    if (n === 1) return view[0];
-    const differentHost = service.resilience.retries?.differentHost === true && call.triedCount > 0;
-    const ok = (rep: number, strict: boolean): boolean =>
-      !this.ejected(rep) && (!strict || !differentHost || !this.hasTried(call, rep));
-    const pick = (strict: boolean): number => {
-      switch (service.loadBalancer) {
-        case 'round_robin': {
-          for (let k = 0; k < n; k++) {
-            const i = this.rrNext[service.index] % n;
-            this.rrNext[service.index] = (i + 1) % n;
-            if (ok(view[i], strict)) return view[i];
-          }
-          return -1;
-        }
-        case 'random': {
-          const rng = this.lbRng[service.index];
-          for (let k = 0; k < 2 * n; k++) {
-            const r = view[Math.floor(rng() * n)];
-            if (ok(r, strict)) return r;
-          }
-          return -1;
-        }
-        case 'least_request': {
-          // Envoy's least-request: the better of two random choices (P2C).
-          const rng = this.lbRng[service.index];
-          for (let k = 0; k < 2 * n; k++) {
-            const a = view[Math.floor(rng() * n)];
-            const b = view[Math.floor(rng() * n)];
-            const best = this.present[b] < this.present[a] ? b : a;
-            if (ok(best, strict)) return best;
-            if (ok(a, strict)) return a;
-            if (ok(b, strict)) return b;
-          }
-          return -1;
-        }
-      }
-    };
-    let r = pick(true);
-    if (r < 0) r = pick(false);
-    // Every host ejected: Envoy's panic mode routes to all of them.
-    return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
-  }
-
-  private hasTried(call: Frame, rep: number): boolean {
-    for (let i = 0; i < call.triedCount; i++) if (call.tried[i] === rep) return true;
-    return false;
-  }
-
   private checkFrames(): void {
     if (this.pool.inUse > this.peakFrames) {
       this.peakFrames = this.pool.inUse;
@@ -839,7 +588,7 @@ class Simulation {
     att.countersReleased = false;
     this.policy.active[key]++;
     if (att.isRetry) this.policy.activeRetries[key]++;
-    const rep = this.pickReplica(svc, att.router, call);
+    const rep = this.balancer.pick(svc, att.router, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
       const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
@@ -898,18 +647,6 @@ class Simulation {
     return m;
   }
 
-  private partitioned(from: Frame, toReplica: number): boolean {
-    if (this.partitions.length === 0) return false;
-    const m = this.model;
-    const za = m.nodes[from.node].zone, zb = m.replicas[toReplica].zone;
-    const sa = from.owner, sb = m.replicas[toReplica].service;
-    for (const p of this.partitions) {
-      if (p.zones && ((p.zones[0] === za && p.zones[1] === zb) || (p.zones[0] === zb && p.zones[1] === za))) return true;
-      if (p.services && ((p.services[0] === sa && p.services[1] === sb) || (p.services[0] === sb && p.services[1] === sa))) return true;
-    }
-    return false;
-  }
-
   /** Walks a frame's phases until one has to wait; phases without their proxy are skipped. */
   private advance(f: number): void {
     const m = this.model;
@@ -926,7 +663,7 @@ class Simulation {
           break;
         case P_LOCAL_OUT:
           if (cp >= 0 && this.isGateway[cp] === 0) {
-            if (this.proxyDown[cp]) {
+            if (this.faults.proxyDown[cp]) {
               // The app cannot reach its own proxy: it fails at once.
               this.fail(c, CAUSE_OUTBOUND_PROXY_DOWN, c.service, -1, flagIndex('UF'), true);
               c.phase = c.kind === FRAME_ATTEMPT || c.inTry ? c.attemptEnd : P_DONE;
@@ -949,7 +686,7 @@ class Simulation {
         case P_NET1: {
           const from = cp >= 0 ? this.proxyNode[cp] : c.node;
           const to = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
-          if (this.partitioned(c, c.replica)) {
+          if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
             // Packets go nowhere: the connection attempt times out.
             const ct = m.services[c.service].resilience.connectTimeout;
             c.comp[NETWORK] += ct;
@@ -981,7 +718,7 @@ class Simulation {
           break;
         case P_SP_REQ:
           if (sp >= 0) {
-            if (this.proxyDown[sp]) {
+            if (this.faults.proxyDown[sp]) {
               this.fail(c, CAUSE_INBOUND_PROXY_DOWN, c.service, c.replica, flagIndex('UF'), true);
               c.phase = wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
               continue;
@@ -1082,29 +819,6 @@ class Simulation {
     if (next >= 0) this.engine.schedule(0, this.hDispatchPending, next, this.frames[next].gen);
   }
 
-  private noteOutlier(att: Frame): void {
-    const rep = att.replica;
-    if (rep < 0) return;
-    const od = this.model.services[att.service].resilience.outlierDetection;
-    if (!od) return;
-    const fromHost = att.failed && att.status >= 500 && att.causeReplica === rep;
-    if (!fromHost) {
-      if (!att.failed) this.consecutive5xx[rep] = 0;
-      return;
-    }
-    if (++this.consecutive5xx[rep] < od.consecutive5xx) return;
-    const svc = this.model.services[att.service];
-    let ejected = 0;
-    for (const r of svc.replicas) if (this.ejected(r)) ejected++;
-    const ready = this.endpoints.truth(att.service).length;
-    // At least one host may always be ejected, as in Envoy.
-    if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
-    this.ejections[rep]++;
-    this.consecutive5xx[rep] = 0;
-    this.ejectedUntil[rep] = this.engine.now + od.baseEjectionTime * this.ejections[rep];
-    this.markers.push({ at: this.engine.now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
-  }
-
   /** A try came back (success or failure) to the call. */
   private attemptDone(a: number): void {
     const att = this.frames[a];
@@ -1118,7 +832,7 @@ class Simulation {
     if (att.kind === FRAME_CALL) {
       // The call ran this try itself (see ownTries): its parts and failure are already the call's.
       att.inTry = false;
-      this.noteOutlier(att);
+      this.balancer.noteOutcome(att, this.engine.now);
       if (!att.failed) return this.finishAttempts(a);
       return this.afterFailedTry(a, att.cause, att.status);
     }
@@ -1126,7 +840,7 @@ class Simulation {
       this.pool.release(a);
       return;
     }
-    this.noteOutlier(att);
+    this.balancer.noteOutcome(att, this.engine.now);
     const f = att.parent;
     const call = this.frames[f];
     call.tryToken = 0;
@@ -1740,44 +1454,11 @@ class Simulation {
     }
   }
 
-  /** Replica ids a target names: one replica, or every pod the service will have. */
-  private targetReplicas(t: Target | null): number[] {
-    if (!t) return [];
-    const m = this.model;
-    if (t.replica) {
-      const svc = m.services.find((s) => s.name === t.replica?.service);
-      return svc ? [svc.replicas[t.replica.ordinal]] : [];
-    }
-    const svc = m.services.find((s) => s.name === t.service);
-    return svc ? svc.replicas : [];
-  }
-
-  /** The proxies serving the target's pods: their sidecars, or their nodes' proxies. */
-  private targetProxies(t: Target | null): number[] {
-    const out: number[] = [];
-    for (const r of this.targetReplicas(t)) {
-      const rep = this.model.replicas[r];
-      const p = rep.sidecar >= 0 ? rep.sidecar : this.model.nodeProxy[rep.node];
-      if (p >= 0 && !out.includes(p)) out.push(p);
-    }
-    return out;
-  }
-
-  private describe(ev: TimelineEvent): string {
-    const t = 'target' in ev ? ev.target : null;
-    if (t?.replica) return `${t.replica.service}-${t.replica.ordinal}`;
-    if (t?.service) return t.service;
-    if ('service' in ev) return ev.service;
-    if (ev.kind === 'partition') return (ev.zones ?? ev.services ?? []).join(' | ');
-    if (ev.kind === 'certificate-expiry' && ev.root) return 'root CA';
-    return '';
-  }
-
   private onTimeline(i: number, end: boolean): void {
     const ev = this.model.timeline[i];
     const now = this.engine.now;
-    this.markers.push({ at: now, kind: end ? `${ev.kind}-end` : ev.kind, subject: this.describe(ev) });
-    const f = this.faults;
+    this.markers.push({ at: now, kind: end ? `${ev.kind}-end` : ev.kind, subject: describeEvent(ev) });
+    if (this.faults.apply(i, end)) return;
     switch (ev.kind) {
       case 'rollout':
       case 'scale':
@@ -1785,56 +1466,18 @@ class Simulation {
       case 'policy-change':
         this.controlPlane.noteChange();
         return;
-      case 'abort':
-        for (const r of this.targetReplicas(ev.target)) {
-          f.abortProbability[r] = end ? 0 : ev.probability;
-          f.abortStatus[r] = ev.status;
-        }
-        return;
-      case 'delay': {
-        const sampler = end ? null : compileSampler(ev.delay);
-        for (const r of this.targetReplicas(ev.target)) {
-          f.delayProbability[r] = end ? 0 : ev.probability;
-          f.delay[r] = sampler;
-        }
-        return;
-      }
-      case 'cpu-slowdown':
-        for (const r of this.targetReplicas(ev.target)) f.slowdown[r] = end ? 1 : ev.factor;
-        return;
-      case 'connect-failure':
-        for (const r of this.targetReplicas(ev.target)) f.connectFailure[r] = end ? 0 : ev.probability;
-        return;
       case 'crash':
-        for (const r of this.targetReplicas(ev.target)) {
+        for (const r of targetReplicas(this.model, ev.target)) {
           if (end) this.restart(r);
           else this.crash(r, ev.readinessDelay);
         }
         return;
-      case 'proxy-crash':
-        for (const p of this.targetProxies(ev.target)) this.proxyDown[p] = end ? 0 : 1;
-        return;
-      case 'partition': {
-        if (end) {
-          const k = this.partitions.findIndex((p) => p.event === i);
-          if (k >= 0) this.partitions.splice(k, 1);
-          return;
-        }
-        const zi = (z: string) => this.model.zones.indexOf(z);
-        const si = (s: string) => this.model.services.findIndex((x) => x.name === s);
-        this.partitions.push({
-          event: i,
-          zones: ev.zones ? [zi(ev.zones[0]), zi(ev.zones[1])] : null,
-          services: ev.services ? [si(ev.services[0]), si(ev.services[1])] : null,
-        });
-        return;
-      }
       case 'control-plane-outage':
         this.controlPlane.setDown(!end);
         return;
       case 'certificate-expiry':
         if (ev.root) this.controlPlane.rootExpired = !end;
-        else if (!end) this.controlPlane.expire(this.targetProxies(ev.target), ev.until);
+        else if (!end) this.controlPlane.expire(targetProxies(this.model, ev.target), ev.until);
         return;
     }
   }

@@ -1,0 +1,136 @@
+/**
+ * The faults in force at each moment, as the timeline sets and clears them:
+ * per replica (aborts, delays, CPU slowdown, connect failures), per proxy
+ * (crashed) and between zones or services (partitions). The hop reads these
+ * arrays on its hot path; the timeline writes them rarely.
+ */
+import type { Target, TimelineEvent } from '../topology/types.js';
+import type { RuntimeModel } from './build.js';
+import { compileSampler, type Sampler } from './sampler.js';
+
+/** Replica ids a target names: one replica, or every pod the service will have. */
+export function targetReplicas(model: RuntimeModel, t: Target | null): number[] {
+  if (!t) return [];
+  if (t.replica) {
+    const svc = model.services.find((s) => s.name === t.replica?.service);
+    return svc ? [svc.replicas[t.replica.ordinal]] : [];
+  }
+  const svc = model.services.find((s) => s.name === t.service);
+  return svc ? svc.replicas : [];
+}
+
+/** The proxies serving the target's pods: their sidecars, or their nodes' proxies. */
+export function targetProxies(model: RuntimeModel, t: Target | null): number[] {
+  const out: number[] = [];
+  for (const r of targetReplicas(model, t)) {
+    const rep = model.replicas[r];
+    const p = rep.sidecar >= 0 ? rep.sidecar : model.nodeProxy[rep.node];
+    if (p >= 0 && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** What a timeline marker names: a pod, a service, a partition's sides, the root CA. */
+export function describeEvent(ev: TimelineEvent): string {
+  const t = 'target' in ev ? ev.target : null;
+  if (t?.replica) return `${t.replica.service}-${t.replica.ordinal}`;
+  if (t?.service) return t.service;
+  if ('service' in ev) return ev.service;
+  if (ev.kind === 'partition') return (ev.zones ?? ev.services ?? []).join(' | ');
+  if (ev.kind === 'certificate-expiry' && ev.root) return 'root CA';
+  return '';
+}
+
+interface Partition {
+  /** The timeline entry that made it, so its end removes this one. */
+  event: number;
+  zones: [number, number] | null;
+  services: [number, number] | null;
+}
+
+export class FaultState {
+  readonly abortProbability: Float64Array;
+  readonly abortStatus: Int32Array;
+  readonly delayProbability: Float64Array;
+  readonly delay: Array<Sampler | null>;
+  /** Multiplies the replica's service times (1: no slowdown). */
+  readonly slowdown: Float64Array;
+  readonly connectFailure: Float64Array;
+  /** Per proxy: crashed (refuses connections). */
+  readonly proxyDown: Uint8Array;
+  private readonly partitions: Partition[] = [];
+
+  constructor(private readonly model: RuntimeModel) {
+    const n = model.replicas.length;
+    this.abortProbability = new Float64Array(n);
+    this.abortStatus = new Int32Array(n);
+    this.delayProbability = new Float64Array(n);
+    this.delay = model.replicas.map(() => null);
+    this.slowdown = new Float64Array(n).fill(1);
+    this.connectFailure = new Float64Array(n);
+    this.proxyDown = new Uint8Array(model.proxies.length);
+  }
+
+  /** Whether packets from code in `fromZone`/`fromService` to the replica are dropped. */
+  partitioned(fromZone: number, fromService: number, toReplica: number): boolean {
+    if (this.partitions.length === 0) return false;
+    const rep = this.model.replicas[toReplica];
+    const za = fromZone, zb = rep.zone, sa = fromService, sb = rep.service;
+    for (const p of this.partitions) {
+      if (p.zones && ((p.zones[0] === za && p.zones[1] === zb) || (p.zones[0] === zb && p.zones[1] === za))) return true;
+      if (p.services && ((p.services[0] === sa && p.services[1] === sb) || (p.services[0] === sb && p.services[1] === sa))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Applies the start (or end) of timeline entry i when it is a fault this
+   * state holds; false for the kinds the simulation handles itself.
+   */
+  apply(i: number, end: boolean): boolean {
+    const ev = this.model.timeline[i];
+    const m = this.model;
+    switch (ev.kind) {
+      case 'abort':
+        for (const r of targetReplicas(m, ev.target)) {
+          this.abortProbability[r] = end ? 0 : ev.probability;
+          this.abortStatus[r] = ev.status;
+        }
+        return true;
+      case 'delay': {
+        const sampler = end ? null : compileSampler(ev.delay);
+        for (const r of targetReplicas(m, ev.target)) {
+          this.delayProbability[r] = end ? 0 : ev.probability;
+          this.delay[r] = sampler;
+        }
+        return true;
+      }
+      case 'cpu-slowdown':
+        for (const r of targetReplicas(m, ev.target)) this.slowdown[r] = end ? 1 : ev.factor;
+        return true;
+      case 'connect-failure':
+        for (const r of targetReplicas(m, ev.target)) this.connectFailure[r] = end ? 0 : ev.probability;
+        return true;
+      case 'proxy-crash':
+        for (const p of targetProxies(m, ev.target)) this.proxyDown[p] = end ? 0 : 1;
+        return true;
+      case 'partition': {
+        if (end) {
+          const k = this.partitions.findIndex((p) => p.event === i);
+          if (k >= 0) this.partitions.splice(k, 1);
+          return true;
+        }
+        const zi = (z: string) => m.zones.indexOf(z);
+        const si = (s: string) => m.services.findIndex((x) => x.name === s);
+        this.partitions.push({
+          event: i,
+          zones: ev.zones ? [zi(ev.zones[0]), zi(ev.zones[1])] : null,
+          services: ev.services ? [si(ev.services[0]), si(ev.services[1])] : null,
+        });
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+}

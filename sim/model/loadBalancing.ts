@@ -1,0 +1,132 @@
+/**
+ * Choosing the replica a try goes to, and outlier detection, which takes
+ * replicas out of that choice for a while after consecutive 5xx. Envoy's
+ * algorithms: round robin, random, least request as the better of two random
+ * choices (P2C); ejection for baseEjectionTime × ejections so far, capped by
+ * maxEjectionPercent; panic routing when every host is ejected.
+ */
+import type { Rng } from '../engine/rng.js';
+import type { RuntimeModel, RuntimeService } from './build.js';
+import type { Marker } from './controlPlane.js';
+import type { EndpointVersions } from './endpoints.js';
+
+/** A try's outcome, as outlier detection sees it. */
+export interface TryOutcome {
+  service: number;
+  replica: number;
+  failed: boolean;
+  status: number;
+  /** The replica the failure began at (-1 when it did not begin at one). */
+  causeReplica: number;
+}
+
+export class LoadBalancer {
+  private readonly rrNext: Int32Array;
+  /** Per replica: consecutive 5xx, ejections so far, ejected until (simulated seconds). */
+  private readonly consecutive5xx: Int32Array;
+  private readonly ejections: Int32Array;
+  private readonly ejectedUntil: Float64Array;
+
+  constructor(
+    private readonly model: RuntimeModel,
+    private readonly endpoints: EndpointVersions,
+    /** Per replica: requests present (the least-request metric), kept by the simulation. */
+    private readonly present: Int32Array,
+    private readonly rngs: Rng[],
+    private readonly mark: (m: Marker) => void,
+  ) {
+    const n = model.replicas.length;
+    this.rrNext = new Int32Array(model.services.length);
+    this.consecutive5xx = new Int32Array(n);
+    this.ejections = new Int32Array(n);
+    this.ejectedUntil = new Float64Array(n);
+  }
+
+  ejected(rep: number, now: number): boolean {
+    return this.ejectedUntil[rep] > now;
+  }
+
+  /**
+   * Picks a replica from the router's view of the service's endpoints,
+   * avoiding ejected hosts and (when the policy says so) hosts the call
+   * already tried — the first `triedCount` of `tried` — unless nothing else
+   * is left. -1 when the view is empty.
+   */
+  pick(service: RuntimeService, router: number, tried: readonly number[], triedCount: number, now: number): number {
+    const view = this.endpoints.view(router, service.index);
+    const n = view.length;
+    if (n === 0) return -1;
+    if (n === 1) return view[0];
+    const avoidTried = service.resilience.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
+    let r = this.pickFrom(service, view, avoidTried, tried, now);
+    // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
+    if (r < 0) r = this.pickFrom(service, view, 0, tried, now);
+    // Every host ejected: Envoy's panic mode routes to all of them.
+    return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
+  }
+
+  /** Whether rep may take the try: not ejected, and not among the first `avoid` tried hosts. */
+  private ok(rep: number, avoid: number, tried: readonly number[], now: number): boolean {
+    if (this.ejected(rep, now)) return false;
+    for (let i = 0; i < avoid; i++) if (tried[i] === rep) return false;
+    return true;
+  }
+
+  private pickFrom(service: RuntimeService, view: Int32Array, avoid: number, tried: readonly number[], now: number): number {
+    const n = view.length;
+    switch (service.loadBalancer) {
+      case 'round_robin': {
+        for (let k = 0; k < n; k++) {
+          const i = this.rrNext[service.index] % n;
+          this.rrNext[service.index] = (i + 1) % n;
+          if (this.ok(view[i], avoid, tried, now)) return view[i];
+        }
+        return -1;
+      }
+      case 'random': {
+        const rng = this.rngs[service.index];
+        for (let k = 0; k < 2 * n; k++) {
+          const r = view[Math.floor(rng() * n)];
+          if (this.ok(r, avoid, tried, now)) return r;
+        }
+        return -1;
+      }
+      case 'least_request': {
+        const rng = this.rngs[service.index];
+        for (let k = 0; k < 2 * n; k++) {
+          const a = view[Math.floor(rng() * n)];
+          const b = view[Math.floor(rng() * n)];
+          const best = this.present[b] < this.present[a] ? b : a;
+          if (this.ok(best, avoid, tried, now)) return best;
+          if (this.ok(a, avoid, tried, now)) return a;
+          if (this.ok(b, avoid, tried, now)) return b;
+        }
+        return -1;
+      }
+    }
+  }
+
+  /** Outlier detection sees a try's outcome: counts consecutive 5xx from the host and ejects it at the threshold. */
+  noteOutcome(t: TryOutcome, now: number): void {
+    const rep = t.replica;
+    if (rep < 0) return;
+    const od = this.model.services[t.service].resilience.outlierDetection;
+    if (!od) return;
+    const fromHost = t.failed && t.status >= 500 && t.causeReplica === rep;
+    if (!fromHost) {
+      if (!t.failed) this.consecutive5xx[rep] = 0;
+      return;
+    }
+    if (++this.consecutive5xx[rep] < od.consecutive5xx) return;
+    const svc = this.model.services[t.service];
+    let ejected = 0;
+    for (const r of svc.replicas) if (this.ejected(r, now)) ejected++;
+    const ready = this.endpoints.truth(t.service).length;
+    // At least one host may always be ejected, as in Envoy.
+    if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
+    this.ejections[rep]++;
+    this.consecutive5xx[rep] = 0;
+    this.ejectedUntil[rep] = now + od.baseEjectionTime * this.ejections[rep];
+    this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
+  }
+}

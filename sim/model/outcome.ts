@@ -1,0 +1,204 @@
+/**
+ * What a run of the simulation measures and returns: the collectors each
+ * entry point, service, proxy and node fills while the run goes, and the
+ * outcome handed to summarize(). Kept apart from the event logic so the
+ * results side can read it without the simulation's internals.
+ */
+import { BatchedLatency } from '../stats/batched.js';
+import { TimeAverage } from '../stats/timeAverage.js';
+import type { RuntimeModel } from './build.js';
+import { FLAGS } from './causes.js';
+import { COMPONENT_COUNT } from './components.js';
+import { CompositionByLatency } from './composition.js';
+import type { Marker } from './controlPlane.js';
+import type { TimeSeries } from './series.js';
+import type { SharedCpu } from './cpu.js';
+
+export const BATCHES = 20;
+
+/**
+ * More call frames than this in flight means queues are growing without
+ * bound; the run is stopped rather than left to eat memory for an answer
+ * that only says "it is overloaded". ~200 bytes a frame: ~400 MB.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 2_000_000;
+
+/** The model reached a state where its results would mean nothing (e.g. unbounded overload). */
+export class SimulationAbort extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'SimulationAbort';
+  }
+}
+
+export interface SimulationLimits {
+  seed: number;
+  /** Simulated seconds (including warm-up) during which load is offered; in-flight requests then drain. */
+  duration: number | undefined;
+  /** Stop as soon as this many measured requests have completed. */
+  requests: number | undefined;
+  warmup: number;
+  /** Call frames in flight at which the run is stopped as unboundedly overloaded; default MAX_FRAMES_IN_FLIGHT. */
+  maxFramesInFlight?: number;
+}
+
+export interface EntryCollector {
+  latency: BatchedLatency;
+  failed: number;
+  /** Failed measured requests by failureKey(cause, flag, mesh, service where it began). */
+  failures: Map<number, number>;
+  /** The same by the replica where they began (failures that began at one). */
+  failuresByReplica: Map<number, number>;
+  /** Sums of each component over measured successful requests. */
+  decomposition: Float64Array;
+  /** The same sums by latency, to read the composition at p50 and p99. */
+  composition: CompositionByLatency;
+  inSystem: TimeAverage;
+  /** Time-average number of requests in the system over the measurement window. */
+  meanInSystem: number;
+}
+
+export interface ServiceCollector {
+  /** Measured arrivals at the service's replicas (every try counts). */
+  arrivals: number;
+  /** Of those, tries that were retries. */
+  retries: number;
+  /** Measured calls to the service (first tries only). */
+  calls: number;
+  rejected: number;
+  /** Server-side latency: arrival at the replica to response sent. */
+  latency: BatchedLatency;
+  waited: number;
+  queueWaitSum: number;
+  /** Application CPU-seconds spent by measured requests. */
+  cpuSeconds: number;
+  busyWorkers: TimeAverage;
+  inSystem: TimeAverage;
+  meanBusyWorkers: number;
+  meanInSystem: number;
+}
+
+export interface ProxyCollector {
+  /** Measured requests (each direction counts once per request). */
+  requests: number;
+  /** CPU-seconds of work for measured requests: traversals, telemetry, handshakes. */
+  cpuSeconds: number;
+  handshakes: number;
+  resumptions: number;
+  busyWorkers: TimeAverage;
+  openConnections: TimeAverage;
+  meanBusyWorkers: number;
+  meanOpenConnections: number;
+}
+
+export interface NodeCollector {
+  /** Mean busy cores of a shared node (NaN for dedicated ones). */
+  meanBusyCores: number;
+}
+
+/** Key of a failure tally: which cause, which final flag, mesh or not, which service it began at. */
+export function failureKey(cause: number, flag: number, mesh: boolean, service: number, services: number): number {
+  return ((cause * FLAGS.length + flag) * 2 + (mesh ? 1 : 0)) * services + service;
+}
+
+export function decodeFailureKey(key: number, services: number): { cause: number; flag: number; mesh: boolean; service: number } {
+  const service = key % services;
+  let rest = Math.floor(key / services);
+  const mesh = rest % 2 === 1;
+  rest = Math.floor(rest / 2);
+  return { cause: Math.floor(rest / FLAGS.length), flag: rest % FLAGS.length, mesh, service };
+}
+
+export interface SimulationOutcome {
+  limits: SimulationLimits;
+  /** Length of the measurement window, seconds. */
+  measuredTime: number;
+  endTime: number;
+  events: number;
+  entries: EntryCollector[];
+  services: ServiceCollector[];
+  proxies: ProxyCollector[];
+  nodes: NodeCollector[];
+  /** Failed tries (measured), by failureKey with the try's own flag. */
+  attemptFailures: Map<number, number>;
+  series: TimeSeries;
+  markers: Marker[];
+  pushes: number;
+  peakFramesInUse: number;
+}
+
+/** The collectors of one run, created empty. */
+export class Collectors {
+  readonly entries: EntryCollector[];
+  readonly services: ServiceCollector[];
+  readonly proxies: ProxyCollector[];
+  nodes: NodeCollector[] = [];
+
+  constructor(model: RuntimeModel) {
+    this.entries = model.entries.map(() => ({
+      latency: new BatchedLatency(BATCHES),
+      failed: 0,
+      failures: new Map<number, number>(),
+      failuresByReplica: new Map<number, number>(),
+      decomposition: new Float64Array(COMPONENT_COUNT),
+      composition: new CompositionByLatency(),
+      inSystem: new TimeAverage(),
+      meanInSystem: 0,
+    }));
+    this.services = model.services.map(() => ({
+      arrivals: 0,
+      retries: 0,
+      calls: 0,
+      rejected: 0,
+      latency: new BatchedLatency(BATCHES),
+      waited: 0,
+      queueWaitSum: 0,
+      cpuSeconds: 0,
+      busyWorkers: new TimeAverage(),
+      inSystem: new TimeAverage(),
+      meanBusyWorkers: 0,
+      meanInSystem: 0,
+    }));
+    this.proxies = model.proxies.map(() => ({
+      requests: 0,
+      cpuSeconds: 0,
+      handshakes: 0,
+      resumptions: 0,
+      busyWorkers: new TimeAverage(),
+      openConnections: new TimeAverage(),
+      meanBusyWorkers: 0,
+      meanOpenConnections: 0,
+    }));
+  }
+
+  /** The warm-up is over: time averages start from t. */
+  startMeasuring(t: number, cpus: ReadonlyArray<SharedCpu | null>): void {
+    for (const c of this.entries) c.inSystem.start(t);
+    for (const c of this.services) {
+      c.busyWorkers.start(t);
+      c.inSystem.start(t);
+    }
+    for (const c of this.proxies) {
+      c.busyWorkers.start(t);
+      c.openConnections.start(t);
+    }
+    for (const c of cpus) c?.busyCores.start(t);
+  }
+
+  /**
+   * Load stops being offered (or the request count is reached): the time
+   * averages close at t, so the drain that follows does not dilute them.
+   */
+  closeWindow(t: number, cpus: ReadonlyArray<SharedCpu | null>): void {
+    for (const c of this.entries) c.meanInSystem = c.inSystem.mean(t);
+    for (const c of this.services) {
+      c.meanBusyWorkers = c.busyWorkers.mean(t);
+      c.meanInSystem = c.inSystem.mean(t);
+    }
+    for (const c of this.proxies) {
+      c.meanBusyWorkers = c.busyWorkers.mean(t);
+      c.meanOpenConnections = c.openConnections.mean(t);
+    }
+    this.nodes = cpus.map((c) => ({ meanBusyCores: c ? c.busyCores.mean(t) : NaN }));
+  }
+}
