@@ -129,6 +129,7 @@ class Simulation {
   /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
   private readonly isGateway: Uint8Array;
   private readonly proxyNode: Int32Array;
+  private readonly proxyWorkers: Float64Array;
   private readonly nodeZone: Int32Array;
   private readonly replicaNode: Int32Array;
   private readonly sameNodeFree: boolean;
@@ -203,6 +204,7 @@ class Simulation {
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
     this.isGateway = Uint8Array.from(model.proxies, (p) => (p.kind === 'gateway' ? 1 : 0));
     this.proxyNode = Int32Array.from(model.proxies, (p) => p.node);
+    this.proxyWorkers = Float64Array.from(model.proxies, (p) => p.spec.workers);
     this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
     this.replicaNode = Int32Array.from(model.replicas, (r) => r.node);
     this.sameNodeFree = model.sameNodeFree;
@@ -978,7 +980,7 @@ class Simulation {
    * work is nil and a thread is free: passing through then takes no time.
    */
   private submitProxyTask(kind: number, f: number, proxy: number, work: number, telemetry: number): boolean {
-    if (work <= 0 && telemetry <= 0 && kind === TASK_PROXY && this.proxyBusy[proxy] < this.model.proxies[proxy].spec.workers) {
+    if (work <= 0 && telemetry <= 0 && kind === TASK_PROXY && this.proxyBusy[proxy] < this.proxyWorkers[proxy]) {
       return false;
     }
     const t = this.tasks.alloc();
@@ -990,7 +992,7 @@ class Simulation {
     task.work = work;
     task.telemetry = telemetry;
     task.enqueued = this.engine.now;
-    if (this.proxyBusy[proxy] < this.model.proxies[proxy].spec.workers) this.startProxyTask(t);
+    if (this.proxyBusy[proxy] < this.proxyWorkers[proxy]) this.startProxyTask(t);
     else this.proxyWaiting[proxy].push(t);
     return true;
   }
@@ -1004,7 +1006,7 @@ class Simulation {
     const frame = this.frames[task.frame];
     if (frame.gen === task.frameGen) frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE] += now - task.enqueued;
     task.started = now;
-    this.runCpu(t, this.model.proxies[p].node, task.work);
+    this.runCpu(t, this.proxyNode[p], task.work);
   }
 
   private releaseProxyWorker(p: number): void {
@@ -1058,7 +1060,7 @@ class Simulation {
           // Telemetry runs after the response has gone on, on the same
           // thread: it delays the proxy's next request, not this one.
           task.kind = TASK_TELEMETRY;
-          this.runCpu(t, this.model.proxies[task.proxy].node, task.telemetry);
+          this.runCpu(t, this.proxyNode[task.proxy], task.telemetry);
         } else {
           this.releaseProxyWorker(task.proxy);
           this.tasks.release(t);
@@ -1129,7 +1131,7 @@ class Simulation {
     if (c.hs === HS_CLIENT) {
       c.hs = HS_TRIPS;
       const trips = c.hsResumed ? m.mtls.resumeRoundTrips : m.mtls.handshakeRoundTrips;
-      const a = m.proxies[c.hsFrom].node, b = m.proxies[c.hsTo].node;
+      const a = this.proxyNode[c.hsFrom], b = this.proxyNode[c.hsTo];
       let d = 0;
       for (let i = 0; i < trips; i++) d += this.networkDelay(a, b, c.service, 0) + this.networkDelay(b, a, c.service, 0);
       c.comp[MTLS] += d;
