@@ -1,132 +1,364 @@
 /**
- * `npm run bench`: the performance figures quoted in the README. Each
- * workload runs in its own process (peak RSS is per process); each timed
- * figure is the median of several runs. Writes test/bench/results.json.
- * Not a test: nothing here passes or fails on speed.
+ * `npm run bench`: the performance figures quoted in the README, and the
+ * performance issue's targets checked against them. Each workload runs in
+ * its own process (peak RSS is per process); cheap timed figures are the
+ * median of 3 runs, the long ones (10M requests, compare) single runs.
+ * Every ratio compares figures measured in this same run. Writes
+ * test/bench/results.json. Not a test: nothing here fails on speed.
+ *
+ * `npm run bench -- --quick`: everything scaled down (mostly ÷10), one run
+ * each — for working on the bench, not for quoting; writes out/bench-quick.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cpus, tmpdir, totalmem } from 'node:os';
-
-interface Measurement {
-  file: string;
-  requests: number;
-  events: number;
-  seconds: number;
-  eventsPerSecond: number;
-  requestsPerSecond: number;
-  nsPerEvent: number;
-  peakRssMiB: number;
-  meanLatency?: number | null;
-  meanLatencyCi?: [number, number] | null;
-}
-
-function measure(file: string, requests: number, mesh?: string): Measurement {
-  const args = ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests), ...(mesh ? [mesh] : [])];
-  const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
-  return JSON.parse(out) as Measurement;
-}
-
-function median(ms: Measurement[]): Measurement {
-  const sorted = [...ms].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+import type * as Api from '../../sim/index.js';
+import {
+  count, hasSimpy, idealMakespan, insideInterval, interval, measure, medianBy, mib, millions, node, perSecond,
+  python, rate, repeat, runJson, runJsonAsync, runText, secs, timeProcess, times, type Measurement, type PeerRun,
+} from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const repeats = quick ? 1 : 3;
-const throughput: Array<{ name: string; file: string; requests: number; mesh?: string }> = [
-  { name: 'M/M/1', file: 'topologies/mm1.yaml', requests: 1_000_000 },
-  { name: 'chain5 (5 hops, no mesh)', file: 'topologies/chain5.yaml', requests: 1_000_000 },
-  { name: 'chain5, istio-sidecar, mTLS', file: 'topologies/chain5.yaml', requests: 1_000_000, mesh: 'istio-sidecar' },
-  { name: 'checkout (11 services)', file: 'topologies/checkout.yaml', requests: 1_000_000 },
-  { name: 'checkout, istio-ambient', file: 'topologies/checkout.yaml', requests: 1_000_000, mesh: 'istio-ambient' },
-];
-const rows: Array<Record<string, string | number>> = [];
-const results: Record<string, unknown> = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  throughput: [] as unknown[],
-  memory: [] as unknown[],
-};
+/** Request counts are the issue's; --quick divides them by 10. */
+const scaled = (n: number): number => (quick ? n / 10 : n);
+const simpy = hasSimpy();
+const SIMPY_MISSING = 'skipped: install Debian\'s python3-simpy3 (apt-get install python3-simpy3)';
 
-for (const w of throughput) {
-  const runs = Array.from({ length: repeats }, () => measure(w.file, quick ? w.requests / 10 : w.requests, w.mesh));
-  const m = median(runs);
-  (results.throughput as unknown[]).push({ name: w.name, ...m });
-  rows.push({
-    workload: w.name,
+// ---------------------------------------------------------------- throughput
+
+interface ThroughputRow extends Measurement { name: string }
+
+const THROUGHPUT: Array<{ name: string; file: string; mesh?: string }> = [
+  { name: 'M/M/1', file: 'topologies/mm1.yaml' },
+  { name: 'chain5 (5 hops, no mesh)', file: 'topologies/chain5.yaml' },
+  { name: 'chain5, istio-sidecar, mTLS', file: 'topologies/chain5.yaml', mesh: 'istio-sidecar' },
+  { name: 'checkout (11 services)', file: 'topologies/checkout.yaml' },
+  { name: 'checkout, istio-ambient', file: 'topologies/checkout.yaml', mesh: 'istio-ambient' },
+];
+
+function benchThroughput(requests: number): ThroughputRow[] {
+  const rows = THROUGHPUT.map((w) => ({ name: w.name, ...medianBy(repeat(repeats, () => measure(w.file, requests, w.mesh)), (m) => m.seconds) }));
+  console.log(`Throughput, ${count(requests)} requests each (median of ${repeats}):`);
+  console.table(rows.map((m) => ({
+    workload: m.name,
     requests: m.requests,
-    'events/s': `${(m.eventsPerSecond / 1e6).toFixed(2)} M`,
-    'requests/s': `${(m.requestsPerSecond / 1e3).toFixed(0)} k`,
+    'events/s': millions(m.eventsPerSecond),
+    'requests/s': perSecond(m.requestsPerSecond),
     'ns/event': m.nsPerEvent.toFixed(0),
-    'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`,
+    'peak RSS': mib(m.peakRssMiB),
+  })));
+  return rows;
+}
+
+// -------------------------------------------------------------------- memory
+
+/** Peak RSS of checkout at n and 10 n requests: does memory grow with the run's length? */
+function benchMemory(small: number, large: number) {
+  const file = 'topologies/checkout.yaml';
+  const runs = [small, large].map((n) => {
+    const m = measure(file, n);
+    return { requests: n, peakRssMiB: m.peakRssMiB, seconds: m.seconds };
   });
+  const ratio = runs[1].peakRssMiB / runs[0].peakRssMiB;
+  console.log('\nMemory: peak RSS of checkout, one run each:');
+  // The issue's "within 10 %", read both ways: a shrink of more than 10 % also fails.
+  const within10Percent = Math.abs(ratio - 1) <= 0.1;
+  console.table(runs.map((r) => ({ workload: 'checkout', requests: r.requests, 'peak RSS': mib(r.peakRssMiB), seconds: r.seconds.toFixed(1) })));
+  console.log(`peak RSS at ${count(large)} / at ${count(small)} requests: ${ratio.toFixed(3)} (${within10Percent ? 'within' : 'NOT within'} 10 %)`);
+  return { file, runs, ratio, within10Percent };
 }
-console.table(rows);
 
-const memRows: Array<Record<string, string | number>> = [];
-for (const n of quick ? [100_000, 500_000] : [1_000_000, 5_000_000]) {
-  const m = measure('topologies/checkout.yaml', n);
-  (results.memory as unknown[]).push({ requests: n, peakRssMiB: m.peakRssMiB, seconds: m.seconds });
-  memRows.push({ workload: 'checkout', requests: n, 'peak RSS': `${m.peakRssMiB.toFixed(0)} MiB`, seconds: m.seconds.toFixed(1) });
+// --------------------------------------------------------------------- peers
+
+/** The floor (test/bench/peers/floor.ts), median of `repeats` runs. */
+function runFloor(requests: number, workload: string[] = []): PeerRun {
+  return medianBy(repeat(repeats, () => runJson<PeerRun>(node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), ...workload])), (r) => r.seconds);
 }
-console.table(memRows);
-// Peers side by side, in this same run: the reference chain5 (5 hops of
-// delay proxies, network and an M/M/4 station; analytic mean 9.047 s) in
-// meshtax, in SimPy 3 and as a hand-written typed-array loop (the floor).
-const peerN = quick ? 100_000 : 1_000_000;
-const ours = median(Array.from({ length: repeats }, () => measure('topologies/bench/chain5-reference.yaml', peerN)));
-interface PeerRun { requests: number; seconds: number; meanLatency: number }
-const floorRuns: PeerRun[] = Array.from({ length: repeats }, () =>
-  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(peerN)], { encoding: 'utf8' })) as PeerRun);
-const floor = floorRuns.sort((a, b) => a.seconds - b.seconds)[Math.floor(floorRuns.length / 2)];
-// SimPy is ~20x slower: a tenth of the requests keeps the bench short.
-const python = '/usr/bin/python3';
-const hasSimpy = existsSync(python) && spawnSync(python, ['-c', 'import simpy']).status === 0;
-const simpy = hasSimpy
-  ? (JSON.parse(execFileSync(python, ['test/bench/peers/chain5_simpy.py', String(peerN / 10)], { encoding: 'utf8' })) as PeerRun)
-  : null;
-const rate = (r: { requests: number; seconds: number }) => r.requests / r.seconds;
-const peerRows = [
-  { engine: 'meshtax (all statistics on)', 'requests/s': `${(ours.requestsPerSecond / 1e3).toFixed(0)} k`, 'mean latency': `${ours.meanLatency?.toFixed(3)} s`, ratio: '1' },
-  { engine: 'floor: hand-written loop', 'requests/s': `${(rate(floor) / 1e3).toFixed(0)} k`, 'mean latency': `${floor.meanLatency.toFixed(3)} s`, ratio: `meshtax = ${(ours.requestsPerSecond / rate(floor)).toFixed(2)}× the floor` },
-  simpy
-    ? { engine: 'SimPy 3', 'requests/s': `${(rate(simpy) / 1e3).toFixed(1)} k`, 'mean latency': `${simpy.meanLatency.toFixed(3)} s`, ratio: `meshtax = ${(ours.requestsPerSecond / rate(simpy)).toFixed(1)}× SimPy` }
-    : { engine: 'SimPy 3', 'requests/s': 'skipped', 'mean latency': '', ratio: 'install it: apt-get install python3-simpy3' },
-];
-console.table(peerRows);
-const ci = ours.meanLatencyCi;
-console.log(`chain5 mean latency: meshtax ${ours.meanLatency?.toFixed(3)} s, 95 % interval ${ci ? `[${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]` : 'n/a'}; analytic 9.047 s` +
-  (ci && ci[0] <= 9.047 && 9.047 <= ci[1] ? ' — inside the interval' : ' — OUTSIDE the interval'));
-results.peers = { requests: peerN, meshtax: ours, floor, simpy, analyticMeanLatency: 9.047 };
 
-// Sweep throughput: one 16-point sweep (chain5 under 2 meshes × 8 rates) on
-// 1 and 2 worker threads; the whole compiled CLI process is timed (start-up,
-// checking every point, the runs, the final canonical rewrite). 1 and 2
-// alternate so that noise from the shared machine falls on both.
+function runSimpy(script: string, args: Array<string | number>): PeerRun | null {
+  return simpy ? runJson<PeerRun>(python, [script, ...args.map(String)]) : null;
+}
+
+/** The peers table: meshtax, the floor and SimPy, with meshtax's ratio to each. */
+function printPeers(ours: Measurement, floor: PeerRun, sim: PeerRun | null, latencyDigits: number): void {
+  const latency = (x: number | null | undefined, n?: number) => `${x?.toFixed(latencyDigits)} s${n === undefined ? '' : ` (${count(n)} requests)`}`;
+  console.table([
+    { engine: 'meshtax (all statistics on)', 'requests/s': perSecond(ours.requestsPerSecond), 'mean latency': latency(ours.meanLatency, ours.requests), ratio: '1' },
+    { engine: 'floor: hand-written loop', 'requests/s': perSecond(rate(floor)), 'mean latency': latency(floor.meanLatency, floor.requests), ratio: `meshtax = ${times(ours.requestsPerSecond / rate(floor))} the floor` },
+    sim
+      ? { engine: 'SimPy 3', 'requests/s': perSecond(rate(sim)), 'mean latency': latency(sim.meanLatency, sim.requests), ratio: `meshtax = ${times(ours.requestsPerSecond / rate(sim), 1)} SimPy` }
+      : { engine: 'SimPy 3', 'requests/s': '', 'mean latency': '', ratio: SIMPY_MISSING },
+  ]);
+}
+
+/** meshtax's mean latency against the analytic value: is it inside meshtax's 95 % interval? */
+function checkAnalytic(name: string, ours: Measurement, analytic: number, digits: number): boolean {
+  const inside = insideInterval(analytic, ours.meanLatencyCi);
+  console.log(`${name} mean latency: meshtax ${ours.meanLatency?.toFixed(digits)} s, 95 % interval ${interval(ours.meanLatencyCi, digits)}; ` +
+    `analytic ${analytic.toFixed(digits)} s — ${inside ? 'inside' : 'OUTSIDE'} the interval`);
+  return inside;
+}
+
+/**
+ * The reference chain5 (5 hops of delay proxies, network and an M/M/4
+ * station; analytic mean 9.047 s) in meshtax, SimPy 3 and the floor.
+ */
+function benchChain5Peers(requests: number) {
+  const file = 'topologies/bench/chain5-reference.yaml';
+  const analyticMeanLatency = 9.047; // Erlang C, derived in the topology's comments
+  const ours = medianBy(repeat(repeats, () => measure(file, requests)), (m) => m.seconds);
+  const floor = runFloor(requests);
+  // SimPy is ~20× slower: a tenth of the requests keeps the bench short.
+  const sim = runSimpy('test/bench/peers/chain5_simpy.py', [requests / 10]);
+  console.log(`\nPeers on the reference chain5 (${file}):`);
+  printPeers(ours, floor, sim, 3);
+  const analyticInsideCi = checkAnalytic('chain5', ours, analyticMeanLatency, 3);
+  return {
+    requests, meshtax: ours, floor, simpy: sim, analyticMeanLatency, analyticInsideCi,
+    vsFloor: ours.requestsPerSecond / rate(floor),
+    vsSimpy: sim ? ours.requestsPerSecond / rate(sim) : null,
+  };
+}
+
+/** λ and μ of topologies/mm1.yaml, read through meshtax's own loader so the peers cannot drift from it. */
+async function mm1Rates(file: string): Promise<{ lambda: number; mu: number }> {
+  const dist = '../../dist/sim/index.js'; // computed: the typecheck must not need dist/
+  const { loadTopologyFile } = (await import(dist)) as typeof Api;
+  const { topology } = loadTopologyFile(file);
+  const service = topology?.services[0];
+  const arrivals = topology?.entrypoints[0]?.arrivals;
+  if (!service || service.workers !== 1 || service.replicas !== 1 || service.serviceTime.kind !== 'exponential' ||
+      arrivals?.kind !== 'poisson' || arrivals.schedule.length !== 1) {
+    throw new Error(`${file} is no longer one M/M/1 server: update the M/M/1 peers`);
+  }
+  return { lambda: arrivals.schedule[0].rate, mu: 1 / service.serviceTime.mean };
+}
+
+/**
+ * M/M/1 in meshtax (the throughput table's row: topologies/mm1.yaml), SimPy 3
+ * and the floor, with the same λ and μ; analytic mean time in system 1/(μ−λ).
+ */
+async function benchMm1Peers(ours: ThroughputRow) {
+  const { lambda, mu } = await mm1Rates(ours.file);
+  const analyticMeanLatency = 1 / (mu - lambda);
+  // The floor does 1M requests in ~0.15 s: ten times as many make a steadier rate.
+  const floor = runFloor(ours.requests * 10, ['mm1', String(lambda), String(mu)]);
+  const sim = runSimpy('test/bench/peers/mm1_simpy.py', [ours.requests / 10, lambda, mu]);
+  console.log(`\nPeers on M/M/1 (${ours.file}: λ = ${lambda}/s, μ = ${mu}/s):`);
+  printPeers(ours, floor, sim, 4);
+  const analyticInsideCi = checkAnalytic('M/M/1', ours, analyticMeanLatency, 4);
+  return {
+    lambda, mu, meshtax: ours, floor, simpy: sim, analyticMeanLatency, analyticInsideCi,
+    vsFloor: ours.requestsPerSecond / rate(floor),
+    vsSimpy: sim ? ours.requestsPerSecond / rate(sim) : null,
+  };
+}
+
+// ------------------------------------------------------------------- compare
+
+const COMPARE_FILE = 'topologies/checkout.yaml';
+const COMPARE_MODES = ['none', 'istio-sidecar', 'istio-ambient', 'linkerd', 'cilium'];
+
+/** Whether this build's `compare` takes --workers (it is being added alongside this bench). */
+function compareTakesWorkers(): boolean {
+  const help = runText(node, ['dist/bin/meshtax.js', 'compare', '--help']);
+  return /--workers\b/.test(help);
+}
+
+/** The whole compiled CLI process, start-up and summaries included. */
+function timeCompare(requests: number, workers: number | null) {
+  const args = ['dist/bin/meshtax.js', 'compare', COMPARE_FILE, '--mesh', COMPARE_MODES.join(','),
+    '--requests', String(requests), ...(workers === null ? [] : ['--workers', String(workers)]), '-q'];
+  const seconds = timeProcess(node, args);
+  return { workers, seconds, requestsPerSecond: (COMPARE_MODES.length * requests) / seconds };
+}
+
+/**
+ * A 5-mode compare of checkout: the CLI's wall time (1 and 2 workers when it
+ * takes --workers) and, for the breakdown, each mode alone in its own process.
+ * The per-mode runs use no warm-up (workload.ts) while compare keeps the
+ * topology's 20 s: ~5k more requests per mode (~240/s), 0.5 % of 1M.
+ */
+function benchCompare(requests: number) {
+  const workersFlag = compareTakesWorkers();
+  const wall = workersFlag ? [timeCompare(requests, 1), timeCompare(requests, 2)] : [timeCompare(requests, null)];
+  const perMode = COMPARE_MODES.map((mesh) => measure(COMPARE_FILE, requests, mesh));
+  const sumOfModes = perMode.reduce((a, m) => a + m.seconds, 0);
+  const idealTwoCores = idealMakespan(perMode.map((m) => m.seconds), 2);
+  const speedup = workersFlag ? wall[0].seconds / wall[1].seconds : null;
+
+  console.log(`\n5-mode compare of ${COMPARE_FILE}, ${count(requests)} requests per mode (whole CLI process):`);
+  console.table(wall.map((w) => ({
+    run: w.workers === null ? 'compare (no --workers)' : `compare --workers ${w.workers}`,
+    'wall time': secs(w.seconds, 1),
+    'requests/s (all modes)': perSecond(w.requestsPerSecond),
+  })));
+  if (!workersFlag) console.log('compare takes no --workers in this build: its modes run one after another; no 2-worker figure.');
+  else console.log(`compare speed-up with 2 workers: ${times(speedup ?? 0)} (ideal from the per-mode times below: ${times(sumOfModes / idealTwoCores)})`);
+  console.log('Per mode, each alone in its own process:');
+  console.table(perMode.map((m) => ({
+    mode: m.mesh, seconds: m.seconds.toFixed(2), events: m.events, 'events/s': millions(m.eventsPerSecond),
+    'requests/s': perSecond(m.requestsPerSecond), 'peak RSS': mib(m.peakRssMiB),
+  })));
+  console.log(`sum of the modes alone: ${secs(sumOfModes, 1)}; longest-first on 2 cores: ${secs(idealTwoCores, 1)}`);
+  return { file: COMPARE_FILE, modes: COMPARE_MODES, requestsPerMode: requests, workersFlag, wall, speedup, perMode, sumOfModesSeconds: sumOfModes, idealTwoCoreSeconds: idealTwoCores };
+}
+
+// ------------------------------------------------------- the parallel ceiling
+
+const BUSY_CEILING = 1.5;
+const BUSY_WARNING = `warning: two processes got less than ${BUSY_CEILING}× the work of one: another process was using a core. ` +
+  'Figures that need both cores (compare --workers 2, the sweep\'s 2 workers) are not representative in this run.';
+
+/**
+ * What this machine gives two processes at once: the chain5 floor alone, then
+ * two copies at the same time. Ratio = 2 × one's loop time / the slower of
+ * the two's (2.0 on two idle cores). Loop times, not process wall times, so
+ * tsx's start-up does not count; the two copies start within milliseconds.
+ */
+async function benchParallelCeiling(requests: number) {
+  const args = ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests)];
+  const trials: Array<{ oneSeconds: number; twoSeconds: [number, number]; ratio: number }> = [];
+  for (let i = 0; i < repeats; i++) {
+    const one = runJson<PeerRun>(node, args);
+    const [a, b] = await Promise.all([runJsonAsync<PeerRun>(node, args), runJsonAsync<PeerRun>(node, args)]);
+    trials.push({ oneSeconds: one.seconds, twoSeconds: [a.seconds, b.seconds], ratio: (2 * one.seconds) / Math.max(a.seconds, b.seconds) });
+  }
+  const m = medianBy(trials, (t) => t.ratio);
+  console.log(`\nParallel ceiling: the chain5 floor (${count(requests)} requests) alone ${secs(m.oneSeconds)}, ` +
+    `two at once ${secs(m.twoSeconds[0])} and ${secs(m.twoSeconds[1])}: two processes get ${times(m.ratio)} the work of one`);
+  // Two pure loops on two idle cores get ~2×; far less means something else held a core.
+  const busy = m.ratio < BUSY_CEILING;
+  if (busy) console.log(BUSY_WARNING);
+  return { workload: 'floor chain5', requests, ratio: m.ratio, busy, median: m, trials };
+}
+
+// --------------------------------------------------------------------- sweep
+
+/**
+ * One 16-point sweep (chain5 under 2 meshes × 8 rates), the whole compiled
+ * CLI process timed (start-up, checking every point, the runs, the final
+ * canonical rewrite).
+ */
 function measureSweep(workers: number, duration: string): { workers: number; runs: number; seconds: number; runsPerSecond: number } {
   const dir = mkdtempSync(join(tmpdir(), 'meshtax-bench-'));
   const out = join(dir, 'sweep.ndjson');
-  const start = performance.now();
-  execFileSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', 'topologies/chain5.yaml', '--set', 'mesh=none,istio-sidecar',
+  const seconds = timeProcess(node, ['dist/bin/meshtax.js', 'sweep', 'topologies/chain5.yaml', '--set', 'mesh=none,istio-sidecar',
     '--set', 'entrypoints.api.rate=100/s..800/s:100/s', '--duration', duration, '--workers', String(workers), '-o', out, '-q']);
-  const seconds = (performance.now() - start) / 1000;
   const runs = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '').length;
   rmSync(dir, { recursive: true });
   return { workers, runs, seconds, runsPerSecond: runs / seconds };
 }
-const sweepDuration = quick ? '30s' : '120s';
-const sweepRuns: Array<ReturnType<typeof measureSweep>> = [];
-for (let i = 0; i < repeats; i++) for (const w of [1, 2]) sweepRuns.push(measureSweep(w, sweepDuration));
-const sweepMedian = (w: number) => sweepRuns.filter((r) => r.workers === w).sort((a, b) => a.seconds - b.seconds)[Math.floor(repeats / 2)];
-const sweep1 = sweepMedian(1), sweep2 = sweepMedian(2);
-console.table([sweep1, sweep2].map((r) => ({ workers: r.workers, runs: r.runs, seconds: r.seconds.toFixed(2), 'points/s': r.runsPerSecond.toFixed(2) })));
-console.log(`sweep speed-up with 2 workers: ${(sweep2.runsPerSecond / sweep1.runsPerSecond).toFixed(2)}x`);
-results.sweep = { topology: 'topologies/chain5.yaml', duration: sweepDuration, oneWorker: sweep1, twoWorkers: sweep2, speedup: sweep2.runsPerSecond / sweep1.runsPerSecond, all: sweepRuns };
 
+function benchSweep(duration: string, ceiling: number) {
+  const all: Array<ReturnType<typeof measureSweep>> = [];
+  // 1 and 2 workers alternate so that noise from the shared machine falls on both.
+  for (let i = 0; i < repeats; i++) for (const w of [1, 2]) all.push(measureSweep(w, duration));
+  const [one, two] = [1, 2].map((w) => medianBy(all.filter((r) => r.workers === w), (r) => r.seconds));
+  const speedup = two.runsPerSecond / one.runsPerSecond;
+  console.log(`\nSweep: chain5 × 2 meshes × 8 rates, ${duration} simulated each (whole CLI process):`);
+  console.table([one, two].map((r) => ({ workers: r.workers, runs: r.runs, seconds: r.seconds.toFixed(2), 'points/s': r.runsPerSecond.toFixed(2) })));
+  console.log(`sweep speed-up with 2 workers: ${times(speedup)}; this machine's parallel ceiling (above): ${times(ceiling)}, ` +
+    `so the sweep reaches ${((100 * speedup) / ceiling).toFixed(0)} % of what two processes get`);
+  return { topology: 'topologies/chain5.yaml', duration, oneWorker: one, twoWorkers: two, speedup, all };
+}
+
+// ------------------------------------------------------------------- targets
+
+interface Target {
+  target: string;
+  /** The condition on `value` for `met`. */
+  threshold: string;
+  measured: string;
+  value: number | null;
+  met: boolean | null; // null: not measured in this run
+}
+
+/** A ratio target: met when value ≥ threshold; null value = not measured. */
+function atLeast(target: string, value: number | null, threshold: number, what: string, missing: string): Target {
+  const condition = `≥ ${threshold}`;
+  return value === null
+    ? { target, threshold: condition, measured: missing, value, met: null }
+    : { target, threshold: condition, measured: `${times(value, value >= 10 ? 1 : 2)} ${what}`, value, met: value >= threshold };
+}
+
+/**
+ * The issue asks compare to run its modes "in parallel on both cores" without
+ * a figure; we call it met when 2 workers are at least this much faster than
+ * 1, beyond the run-to-run noise of this shared machine (up to ~30 %).
+ */
+const PARALLEL_SPEEDUP = 1.3;
+
+/** The performance issue's targets, each against this run's figures. */
+function evaluateTargets(r: {
+  throughput: ThroughputRow[];
+  chain5: ReturnType<typeof benchChain5Peers>;
+  mm1: Awaited<ReturnType<typeof benchMm1Peers>>;
+  memory: ReturnType<typeof benchMemory>;
+  compare: ReturnType<typeof benchCompare>;
+}): Target[] {
+  const floorRate = rate(r.chain5.floor);
+  const sidecar = r.throughput.find((t) => t.name === 'chain5, istio-sidecar, mTLS');
+  const [small, large] = r.memory.runs;
+  const c = r.compare;
+  const parallel = c.speedup !== null && c.speedup >= PARALLEL_SPEEDUP;
+  const wall = c.wall.map((w) => `${w.workers === null ? '' : `${w.workers}w `}${secs(w.seconds, 1)}`).join(', ');
+  return [
+    atLeast('chain5 (reference), all statistics on: ≥ 0.6× the floor', r.chain5.vsFloor, 0.6, 'the floor', ''),
+    atLeast('chain5 (reference): ≥ 12× SimPy', r.chain5.vsSimpy, 12, 'SimPy', 'SimPy absent'),
+    atLeast('M/M/1: ≥ 25× SimPy', r.mm1.vsSimpy, 25, 'SimPy', 'SimPy absent'),
+    // chain5.yaml under the real istio-sidecar profile (mTLS on) against the reference chain's floor, as the issue words it.
+    atLeast('chain5, istio-sidecar, mTLS: ≥ 0.35× the floor', sidecar ? sidecar.requestsPerSecond / floorRate : null, 0.35, 'the (reference chain5) floor', 'not measured'),
+    {
+      target: `peak RSS at ${count(large.requests)} requests within ±10 % of ${count(small.requests)}`,
+      threshold: '0.9 ≤ ratio ≤ 1.1',
+      measured: `${mib(large.peakRssMiB)} vs ${mib(small.peakRssMiB)}: ${r.memory.ratio.toFixed(3)}`,
+      value: r.memory.ratio,
+      met: r.memory.within10Percent,
+    },
+    {
+      target: `5-mode compare of checkout, ${count(c.requestsPerMode)} requests per mode, in parallel on both cores`,
+      threshold: `2-worker speed-up ≥ ${PARALLEL_SPEEDUP}`,
+      measured: c.workersFlag ? `${wall}: ${times(c.speedup ?? 0)} with 2 workers` : `${wall}; compare takes no --workers`,
+      value: c.speedup,
+      met: parallel,
+    },
+  ];
+}
+
+function printTargets(targets: Target[]): void {
+  console.log(`\nTargets (performance issue)${quick ? ' — --quick: scaled-down runs, not the issue\'s figures' : ''}:`);
+  console.table(targets.map((t) => ({ target: t.target, measured: t.measured, status: t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met' })));
+}
+
+// ---------------------------------------------------------------------- main
+
+const started = performance.now();
+const date = new Date().toISOString();
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+const throughput = benchThroughput(scaled(1_000_000));
+const memory = benchMemory(scaled(1_000_000), scaled(10_000_000));
+const chain5 = benchChain5Peers(scaled(1_000_000));
+const mm1Row = throughput.find((t) => t.file === 'topologies/mm1.yaml');
+if (!mm1Row) throw new Error('the throughput table lost its M/M/1 row');
+const mm1 = await benchMm1Peers(mm1Row);
+const compare = benchCompare(scaled(1_000_000));
+const ceiling = await benchParallelCeiling(scaled(1_000_000));
+const sweep = benchSweep(quick ? '30s' : '120s', ceiling.ratio);
 // What an idle process of the same kind (node + tsx loader + meshtax's compiled modules) holds, for scale.
 const idle = measure('topologies/mm1.yaml', 1);
-results.idleRssMiB = idle.peakRssMiB;
-console.log(`idle process (same loader, 1 request): ${idle.peakRssMiB.toFixed(0)} MiB peak RSS`);
-writeFileSync('test/bench/results.json', JSON.stringify(results, null, 2) + '\n');
-console.log('wrote test/bench/results.json');
+console.log(`\nidle process (same loader, 1 request): ${mib(idle.peakRssMiB)} peak RSS`);
+const targets = evaluateTargets({ throughput, chain5, mm1, memory, compare });
+printTargets(targets);
+if (ceiling.busy) console.log(BUSY_WARNING);
+
+const results = {
+  date, quick, machine, throughput, memory, peers: { chain5, mm1 }, compare, parallelCeiling: ceiling, sweep,
+  idleRssMiB: idle.peakRssMiB, targets, benchSeconds: (performance.now() - started) / 1000,
+};
+// --quick figures are not for quoting: they go to the git-ignored out/, leaving results.json alone.
+const resultsFile = quick ? 'out/bench-quick.json' : 'test/bench/results.json';
+mkdirSync(dirname(resultsFile), { recursive: true });
+writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+console.log(`wrote ${resultsFile} (the bench took ${secs((performance.now() - started) / 1000, 0)})`);

@@ -1,0 +1,114 @@
+/**
+ * Helpers for test/bench/run.ts: running one measurement in a fresh process,
+ * medians, and formatting. Nothing here knows which workloads the bench runs.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+
+/** What test/bench/workload.ts prints: one meshtax run in its own process. */
+export interface Measurement {
+  file: string;
+  mesh?: string;
+  requests: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  requestsPerSecond: number;
+  nsPerEvent: number;
+  peakRssMiB: number;
+  meanLatency?: number | null;
+  meanLatencyCi?: [number, number] | null;
+}
+
+/** What a peer (floor.ts, the SimPy scripts) prints. */
+export interface PeerRun {
+  requests: number;
+  seconds: number;
+  meanLatency: number;
+  events?: number;
+}
+
+export const node = process.execPath;
+export const python = '/usr/bin/python3';
+
+export function runText(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8' });
+}
+
+/** Runs a command that prints one JSON line and parses it. */
+export function runJson<T>(command: string, args: string[]): T {
+  return JSON.parse(runText(command, args)) as T;
+}
+
+/** As runJson, without blocking: for processes that must run at the same time. */
+export function runJsonAsync<T>(command: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as T);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}`));
+    });
+  });
+}
+
+/** Wall time of a whole process, start-up included, in seconds. */
+export function timeProcess(command: string, args: string[]): number {
+  const start = performance.now();
+  execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return (performance.now() - start) / 1000;
+}
+
+/** One meshtax run of `file` to `requests` completed requests, in a fresh process. */
+export function measure(file: string, requests: number, mesh?: string): Measurement {
+  const m = runJson<Measurement>(node, ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests), ...(mesh ? [mesh] : [])]);
+  return mesh ? { ...m, mesh } : m;
+}
+
+export function repeat<T>(times: number, run: () => T): T[] {
+  return Array.from({ length: times }, run);
+}
+
+/** The middle element by `key` (the upper middle for an even count). */
+export function medianBy<T>(xs: readonly T[], key: (x: T) => number): T {
+  if (xs.length === 0) throw new Error('median of nothing');
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
+}
+
+export const rate = (r: { requests: number; seconds: number }): number => r.requests / r.seconds;
+
+/** Is SimPy importable by Debian's python3 (package python3-simpy3)? */
+export function hasSimpy(): boolean {
+  try {
+    execFileSync(python, ['-c', 'import simpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function insideInterval(value: number, ci: readonly [number, number] | null | undefined): boolean {
+  return !!ci && ci[0] <= value && value <= ci[1];
+}
+
+// Formatting for the printed tables.
+export const perSecond = (x: number): string => (x >= 1e5 ? `${(x / 1e3).toFixed(0)} k` : `${(x / 1e3).toFixed(1)} k`);
+export const millions = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
+export const mib = (x: number): string => `${x.toFixed(0)} MiB`;
+export const secs = (x: number, digits = 2): string => `${x.toFixed(digits)} s`;
+export const times = (x: number, digits = 2): string => `${x.toFixed(digits)}×`;
+export const count = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+export function interval(ci: readonly [number, number] | null | undefined, digits: number): string {
+  return ci ? `[${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : 'n/a';
+}
+
+/** Longest-first onto `cores`: the wall time an ideal scheduler could reach running these jobs in parallel. */
+export function idealMakespan(jobSeconds: readonly number[], cores: number): number {
+  const load = new Array<number>(cores).fill(0);
+  for (const s of [...jobSeconds].sort((a, b) => b - a)) {
+    const i = load.indexOf(Math.min(...load));
+    load[i] += s;
+  }
+  return Math.max(...load);
+}
