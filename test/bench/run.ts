@@ -35,6 +35,7 @@ const THROUGHPUT: Array<{ name: string; file: string; mesh?: string }> = [
   { name: 'chain5, istio-sidecar, mTLS', file: 'topologies/chain5.yaml', mesh: 'istio-sidecar' },
   { name: 'checkout (11 services)', file: 'topologies/checkout.yaml' },
   { name: 'checkout, istio-ambient', file: 'topologies/checkout.yaml', mesh: 'istio-ambient' },
+  { name: 'checkout with failures, retries and timeouts', file: 'topologies/bench/checkout-failures.yaml' },
 ];
 
 function benchThroughput(requests: number): ThroughputRow[] {
