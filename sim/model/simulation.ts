@@ -75,6 +75,11 @@ const P_CP_RESP = 16;
 const P_LOCAL_OUT_BACK = 17;
 const P_POST_NET = 18;
 const P_DONE = 19;
+/** The component time spent in each phase belongs to (for a try abandoned in it). */
+const PHASE_COMPONENT: readonly number[] = [
+  NETWORK, NETWORK, PROXY_WORK, MTLS, NETWORK, PROXY_WORK, MTLS, NETWORK, PROXY_WORK, NETWORK,
+  APP_WORK, NETWORK, PROXY_WORK, NETWORK, PROXY_WORK, NETWORK, PROXY_WORK, NETWORK, NETWORK, NETWORK,
+];
 // Sub-phases of opening a connection (frame.hs): client CPU, round trips, server CPU.
 const HS_NONE = 0;
 const HS_CLIENT = 1;
@@ -906,16 +911,24 @@ class Simulation {
   }
 
   /**
-   * Adds the time a try in flight has spent to the call, spread over the
-   * components it had recorded so far, so the call's parts still add up
-   * to its latency when the try is abandoned.
+   * Adds the time a try in flight has spent to the call, so the call's parts
+   * still add up to its latency when the try is abandoned. What the try
+   * recorded is charged as it is; the time it has been in its current
+   * phase and not yet recorded (a slow application, typically, for a
+   * timeout) goes to that phase's component. A wait is recorded when it
+   * starts, so when the records already exceed the time spent they are
+   * scaled down to it instead.
    */
   private chargeAbandoned(call: Frame, att: Frame): void {
     const elapsed = this.engine.now - call.tryStart;
     let sum = 0;
     for (let k = 0; k < COMPONENT_COUNT; k++) sum += att.comp[k];
-    if (sum > 0) for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (att.comp[k] / sum) * elapsed;
-    else call.comp[NETWORK] += elapsed;
+    if (sum >= elapsed && sum > 0) {
+      for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (att.comp[k] / sum) * elapsed;
+      return;
+    }
+    for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += att.comp[k];
+    call.comp[PHASE_COMPONENT[att.phase]] += elapsed - sum;
   }
 
   /** Detaches the call's try in flight, if any: it runs on, but nobody waits for it. */
