@@ -3,6 +3,7 @@ import { runTopology, type RunOptions } from './run.js';
 import type { Interval, RunResult } from './results/types.js';
 import { RESULTS_FORMAT, VERSION } from './version.js';
 import type { Component } from './model/components.js';
+import { runModes, type ParallelOptions } from './parallel/modes.js';
 
 /** One percentile of one mode against the baseline. */
 export interface Delta {
@@ -61,8 +62,21 @@ function delta(value: number, base: number, ci: Interval, baseCi: Interval): Del
  * differences are the mesh's, not the dice's.
  */
 export function compareMeshes(topologies: Topology[], options: RunOptions = {}): CompareResult {
-  if (topologies.length === 0) throw new Error('compareMeshes needs at least one topology');
-  const runs = topologies.map((t) => runTopology(t, options));
+  return compareRuns(topologies.map((t) => runTopology(t, options)));
+}
+
+/**
+ * The same as compareMeshes, with the modes running on worker threads (see
+ * parallel/modes.ts). The result is byte for byte the same whatever the
+ * number of workers.
+ */
+export async function compareMeshesParallel(topologies: Topology[], options: RunOptions = {}, parallel: ParallelOptions = {}): Promise<CompareResult> {
+  return compareRuns(await runModes(topologies, options, parallel));
+}
+
+/** The comparison of finished runs, one per mode in the order given; the baseline is the first without a mesh. */
+export function compareRuns(runs: RunResult[]): CompareResult {
+  if (runs.length === 0) throw new Error('compareMeshes needs at least one topology');
   const baseIndex = Math.max(0, runs.findIndex((r) => r.mesh.mode === 'none'));
   const base = runs[baseIndex];
   const invoice = base.entrypoints.map((be, i) => ({

@@ -11,7 +11,8 @@ export { runTopology, resolveLimits, type RunOptions } from './run.js';
 export type {
   RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, RunWarning, Timeline,
 } from './results/types.js';
-export { compareMeshes, type CompareResult, type ModeRow, type Delta } from './compare.js';
+export { compareMeshes, compareMeshesParallel, compareRuns, type CompareResult, type ModeRow, type Delta } from './compare.js';
+export { runModes, type ParallelOptions, type ModeDone, type ModeOutcome } from './parallel/modes.js';
 export { runCli } from './cli/program.js';
 export type { CliIo } from './cli/io.js';
 export { VERSION } from './version.js';

@@ -14,6 +14,12 @@ export interface RunOptions {
   warmup?: number;
   /** Independent replications with seeds seed, seed+1, …; intervals then come from their spread. */
   replications?: number;
+  /**
+   * Call frames in flight at which a run stops itself as unboundedly
+   * overloaded (a SimulationAbort); default 2,000,000, about 2 GB. Lower it
+   * to fail sooner, or to bound memory.
+   */
+  maxFramesInFlight?: number;
 }
 
 /** Resolves the run's limits: command-line options over the topology's `simulation` block. */
@@ -21,7 +27,9 @@ export function resolveLimits(topology: Topology, options: RunOptions = {}): Sim
   const sim = topology.simulation;
   const requests = options.requests ?? (options.duration !== undefined ? undefined : sim.requests);
   const duration = options.duration ?? (requests !== undefined ? undefined : sim.duration ?? 60);
-  return { seed: options.seed ?? sim.seed, duration, requests, warmup: options.warmup ?? sim.warmup };
+  const limits: SimulationLimits = { seed: options.seed ?? sim.seed, duration, requests, warmup: options.warmup ?? sim.warmup };
+  if (options.maxFramesInFlight !== undefined) limits.maxFramesInFlight = options.maxFramesInFlight;
+  return limits;
 }
 
 /** Simulates a topology (no mesh) and returns the results document. */

@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { loadTopologyFile, type LoadOptions } from '../topology/load.js';
-import { compareMeshes, type CompareResult } from '../compare.js';
+import { compareMeshesParallel, type CompareResult } from '../compare.js';
 import { compareTable } from '../../reports/compareTable.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -19,7 +19,10 @@ import { readResultsFile } from '../../reports/readResults.js';
 import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
 import { OptionParser } from './options.js';
-import { addSweepCommands } from './sweepCommand.js';
+import { addSweepCommands, reportSweepFile } from './sweepCommand.js';
+import { isSweepResultsFile } from '../sweep/store.js';
+import { defaultWorkers } from '../parallel/pool.js';
+import { modeDoneLine } from './progress.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
@@ -61,6 +64,11 @@ function addCostOptions(cmd: Command): Command {
     .option('--vcpu-hour <dollars>', 'price of a vCPU-hour for the resource tax (overrides costs.vcpuHour)')
     .option('--gb-hour <dollars>', 'price of a GB-hour of memory (overrides costs.gbHour)')
     .option('--pods <n>', 'pod count for the fleet projection (overrides costs.projectPods)');
+}
+
+/** An option of `report` given for the other kind of results file. */
+function wrongKindOption(flag: string, kind: string, hint: string): Diagnostic {
+  return { severity: 'error', code: 'bad-option', path: [flag], message: `${flag} applies only to ${kind}`, hint };
 }
 
 function reportBadOptions(diagnostics: Diagnostic[], io: CliIo): void {
@@ -222,6 +230,7 @@ Examples:
     .option('--requests <n>', 'stop each mode after this many measured requests complete')
     .option('--warmup <d>', 'initial simulated time left out of the statistics')
     .option('--replications <n>', 'independent runs per mode; intervals from their spread', '1')
+    .option('--workers <n>', `worker threads running the modes side by side (default: the number of cores, here ${defaultWorkers()}); 1 runs them one after another; results are the same either way`)
     .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per entry point and mesh')
     .option('-o, --output <file>', 'write the results to a file (format from --json/--csv or the extension)')
@@ -231,6 +240,7 @@ Examples:
   $ meshtax compare topologies/bookinfo.yaml
   $ meshtax compare topologies/checkout.yaml --mesh none,istio-sidecar,istio-ambient -o out/checkout-compare.json
   $ meshtax compare topologies/calibration/mtls-comparison.yaml --mtls off
+  $ meshtax compare topologies/checkout.yaml --requests 1000000 --workers 2
   $ meshtax compare topologies/bookinfo.yaml -o out/bookinfo.json --report out/bookinfo.html --charts out/charts`)
     .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
@@ -241,9 +251,15 @@ Examples:
         p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: '--mesh names no profile', hint: `for example --mesh ${DEFAULT_COMPARE}` });
       }
       const costs = costOptions(opts, p);
+      const workers = p.integer('--workers', opts.workers as string | undefined, 1);
       reportBadOptions(p.diagnostics, io);
       const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
-      const result = compareMeshes(topologies, options);
+      // A line per finished mode, for a person watching: wall times stay out of the results.
+      const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;
+      const result = await compareMeshesParallel(topologies, options, {
+        workers: workers ?? defaultWorkers(),
+        onModeDone: watching ? (done) => io.err(modeDoneLine(done) + '\n') : undefined,
+      });
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
       const text = format === 'json' ? resultJson(result) : format === 'csv' ? compareCsv(result) : compareTable(result);
@@ -259,24 +275,39 @@ Examples:
 
   program
     .command('report')
-    .description('render saved run or compare results (JSON) as a self-contained HTML report, without simulating again')
-    .argument('<results>', 'results JSON written by `meshtax run|compare … -o FILE.json`')
+    .description('render saved results as a self-contained HTML report, without simulating again: run or compare JSON, or a sweep\'s NDJSON')
+    .argument('<results>', 'results JSON written by `meshtax run|compare … -o FILE.json`, or NDJSON written by `meshtax sweep|merge`')
     .option('-o, --output <file.html>', 'where to write the report (default: the results file with .html)')
-    .option('--charts <dir>', 'also write each chart as a Vega-Lite spec (.vl.json) and an SVG into this directory')
+    .option('--charts <dir>', 'run or compare results: also write each chart as a Vega-Lite spec (.vl.json) and an SVG into this directory')
+    .option('--csv <file.csv>', 'sweep results: also write one CSV row per point, entry point and mode')
+    .option('--x <path>', 'sweep results: the parameter on the x axis (default: the swept one with the most values, other than the mesh)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', `
 Examples:
   $ meshtax compare topologies/bookinfo.yaml -o out/bookinfo.json
   $ meshtax report out/bookinfo.json -o out/bookinfo.html
-  $ meshtax report out/bookinfo.json -o out/bookinfo.html --charts out/charts`)
+  $ meshtax report out/bookinfo.json -o out/bookinfo.html --charts out/charts
+  $ meshtax report out/sweep.ndjson -o out/sweep.html --csv out/sweep.csv`)
     .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
+      const output = opts.output as string | undefined;
+      const quiet = opts.quiet === true;
+      // Sweep results are told by their content (see isSweepResultsFile), whatever the file is called.
+      if (isSweepResultsFile(file)) {
+        if (opts.charts !== undefined) reportBadOptions([wrongKindOption('--charts', 'run and compare results', 'a sweep report holds its charts in the page; drop --charts')], io);
+        reportSweepFile(file, { output, csv: opts.csv as string | undefined, x: opts.x as string | undefined, quiet }, io, (code) => new Exit(code));
+        return;
+      }
       const { input, diagnostics } = readResultsFile(file);
       if (!input) {
         io.err(formatDiagnostics(diagnostics) + '\n');
         throw new Exit(EXIT_BAD_INPUT);
       }
-      const output = (opts.output as string | undefined) ?? file.replace(/(\.json)?$/i, '.html');
-      printNotes(io, await writeReports(input, output, opts.charts as string | undefined), opts.quiet === true, false);
+      const kind = 'kind' in input ? 'compare' : 'run';
+      const misplaced: Diagnostic[] = [];
+      if (opts.csv !== undefined) misplaced.push(wrongKindOption('--csv', 'sweep results', `${file} holds ${kind} results; for their CSV, run \`meshtax ${kind} … --csv\``));
+      if (opts.x !== undefined) misplaced.push(wrongKindOption('--x', 'sweep results', `${file} holds ${kind} results; drop --x`));
+      reportBadOptions(misplaced, io);
+      printNotes(io, await writeReports(input, output ?? file.replace(/(\.json)?$/i, '.html'), opts.charts as string | undefined), quiet, false);
     });
 
   program

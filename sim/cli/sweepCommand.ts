@@ -18,7 +18,7 @@ import { mergeResults } from '../sweep/merge.js';
 import * as msg from '../sweep/messages.js';
 import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/plan.js';
 import type { SweepRecord } from '../sweep/record.js';
-import { readResultsFile } from '../sweep/store.js';
+import { readSweepRecords } from '../sweep/store.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
 import { EXIT_BAD_INPUT, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
@@ -82,19 +82,9 @@ function shardOption(raw: string | undefined, p: OptionParser): Shard | undefine
 
 /** Reads a sweep results file; every line must be whole and of one sweep. */
 function readRecords(file: string, io: CliIo, exit: (code: number) => Error): SweepRecord[] {
-  const read = readResultsFile(file);
-  const diagnostics = [...read.diagnostics];
-  if (read.lines.length === 0 && diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
-  const first = read.lines[0];
-  const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
-  if (other) {
-    diagnostics.push({
-      severity: 'error', code: 'mixed-sweeps', path: [], location: { file, line: other.line, column: 1, lineText: '' },
-      message: msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id), hint: msg.mixedSweepsHint(),
-    });
-  }
-  check(diagnostics, io, exit);
-  return read.lines.map((l) => l.record).sort((a, b) => a.run - b.run);
+  const read = readSweepRecords(file);
+  check(read.diagnostics, io, exit);
+  return read.records;
 }
 
 /** Writes the HTML report and the CSV that were asked for; returns where they went. */
@@ -110,6 +100,22 @@ function writeSweepReports(records: SweepRecord[], report: string | undefined, c
     notes.push(`wrote ${csv}`);
   }
   return notes;
+}
+
+export interface SweepReportArgs {
+  /** The HTML report (default: the results file with .html). */
+  output?: string;
+  csv?: string;
+  x?: string;
+  quiet?: boolean;
+}
+
+/** `meshtax sweep-report`, and `meshtax report` given sweep results: the report (and CSV) of a results file. */
+export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, exit: (code: number) => Error): void {
+  const records = readRecords(file, io, exit);
+  const output = args.output ?? file.replace(/(\.ndjson|\.jsonl|\.json)?$/i, '.html');
+  const notes = writeSweepReports(records, output, args.csv, args.x);
+  if (args.quiet !== true) io.out(notes.join('\n') + '\n');
 }
 
 function describeSweep(definition: SweepDefinition, points: number, runs: number): string {
@@ -256,9 +262,6 @@ Examples:
 Examples:
   $ meshtax sweep-report out/bookinfo.ndjson -o out/bookinfo-sweep.html --csv out/bookinfo-sweep.csv`)
     .action((file: string, opts: Opts) => {
-      const records = readRecords(file, io, exit);
-      const output = str(opts, 'output') ?? file.replace(/(\.ndjson|\.jsonl)?$/i, '.html');
-      const notes = writeSweepReports(records, output, str(opts, 'csv'), str(opts, 'x'));
-      if (opts.quiet !== true) io.out(notes.join('\n') + '\n');
+      reportSweepFile(file, { output: str(opts, 'output'), csv: str(opts, 'csv'), x: str(opts, 'x'), quiet: opts.quiet === true }, io, exit);
     });
 }

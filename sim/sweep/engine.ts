@@ -15,15 +15,14 @@
 import { closeSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
-import { runContext, runTask, type RunContext } from './execute.js';
+import { defaultWorkers, runPool, type PoolOutcome } from '../parallel/pool.js';
+import { runContext, runTask, type RunTask } from './execute.js';
 import * as msg from './messages.js';
 import { runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
 import { canonicalText, lineDiagnostic, readResultsFile, writeAtomically, type StoredLine } from './store.js';
-import type { WorkerReply } from './worker.js';
+
+export { defaultWorkers } from '../parallel/pool.js';
 
 export interface SweepProgress {
   /** Runs finished in this session. */
@@ -84,27 +83,6 @@ function existingRuns(plan: SweepPlan, options: RunSweepOptions): { done: Set<nu
   return { done: new Set(read.lines.map((l) => l.record.run)), torn: read.torn };
 }
 
-/**
- * How to start a worker: the compiled worker next to this module under
- * node; under tsx (development), the TypeScript one, registering tsx in the
- * thread first (a worker's entry is loaded before the loader the parent was
- * started with applies to it).
- */
-function startWorker(context: RunContext): Worker {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const worker = new URL('./worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
-    return new Worker(boot, { eval: true, workerData: context });
-  }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: context });
-}
-
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
-
 /** Runs the shard's missing runs; resolves when all are saved or the signal stopped it. */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<SweepOutcome> {
   mkdirSync(dirname(options.output), { recursive: true });
@@ -122,75 +100,30 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
 
   if (options.signal?.aborted) return outcome('interrupted', 0);
   const fd = openSync(options.output, 'a');
-  let closed = false;
-  const close = (): void => {
-    if (!closed) closeSync(fd);
-    closed = true;
-  };
 
-  const status = await new Promise<{ status: SweepOutcome['status']; dropped: number }>((resolve, reject) => {
-    const context = runContext(plan);
-    const size = Math.min(Math.max(1, options.workers ?? defaultWorkers()), queue.length);
-    const busy = new Map<Worker, number>();
-    const workers: Worker[] = [];
-    let settled = false;
-
-    const stopAll = (): void => {
-      for (const w of workers) void w.terminate();
-    };
-    const finish = (result: { status: SweepOutcome['status']; dropped: number } | Error): void => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      stopAll();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const onAbort = (): void => finish({ status: 'interrupted', dropped: busy.size });
-    options.signal?.addEventListener('abort', onAbort);
-
-    const dispatch = (w: Worker): void => {
-      const run = queue.shift();
-      if (run === undefined) {
-        busy.delete(w);
-        if (busy.size === 0) finish({ status: 'complete', dropped: 0 });
-        return;
-      }
-      busy.set(w, run);
-      w.postMessage(runTask(plan, runAt(plan, run)));
-    };
-
-    if (queue.length === 0) {
-      finish({ status: 'complete', dropped: 0 });
-      return;
-    }
-    for (let i = 0; i < size; i++) {
-      const w = startWorker(context);
-      workers.push(w);
-      w.on('message', (reply: WorkerReply) => {
-        if (settled) return;
-        if (reply.type === 'failed') {
-          const err = new Error(`run ${reply.run} failed: ${reply.message}`);
-          if (reply.stack) err.stack = reply.stack;
-          finish(err);
-          return;
-        }
+  const tasks = queue.map((run) => runTask(plan, runAt(plan, run)));
+  let pool: PoolOutcome;
+  try {
+    pool = await runPool<RunTask, string>({
+      worker: new URL('./worker.js', import.meta.url),
+      workerData: runContext(plan),
+      tasks,
+      threads: options.workers ?? defaultWorkers(),
+      name: (i) => `run ${tasks[i].run}`,
+      signal: options.signal,
+      onResult: (line) => {
         // One write of one complete line: a kill leaves whole lines behind.
-        writeSync(fd, reply.line);
+        writeSync(fd, line);
         progress.done++;
         options.onProgress?.({ ...progress });
-        dispatch(w);
-      });
-      w.on('error', (e) => finish(e instanceof Error ? e : new Error(String(e))));
-      w.on('exit', (code) => {
-        if (!settled && busy.has(w)) finish(new Error(`a sweep worker stopped unexpectedly (exit code ${code})`));
-      });
-      dispatch(w);
-    }
-  }).finally(close);
+      },
+    });
+  } finally {
+    closeSync(fd);
+  }
 
-  if (status.status === 'complete') canonicalize(plan, options.output);
-  return outcome(status.status, status.dropped);
+  if (pool.status === 'complete') canonicalize(plan, options.output);
+  return outcome(pool.status, pool.inFlight);
 }
 
 /** Rewrites the file sorted by run; refuses if a run appears twice with different results. */

@@ -68,7 +68,10 @@ export const changedDefinition = () => 'the sweep definition (--set values, swee
 export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;
 export const badLine = (why: string) => `not a sweep result: ${why}`;
 export const badLineHint = () => 'each line of a sweep results file is one JSON object written by meshtax sweep';
+export const moreBadLines = (n: number, last: number) => `${n} more lines, up to line ${last}, are not sweep results either`;
+export const moreBadLinesHint = () => 'is this a sweep results file? `meshtax report` reads those (NDJSON) and the JSON of `meshtax run|compare … -o FILE.json`';
 export const tornLine = () => 'the last line is incomplete (the sweep was killed while writing it)';
+export const tornLineReport = () => 'the last line is incomplete (the sweep was killed while writing it); the report leaves that run out';
 export const tornLineHint = (resume: boolean) =>
   resume ? 'it is dropped; that run is done again' : 'resume that shard (meshtax sweep … --resume) so it finishes, then merge';
 

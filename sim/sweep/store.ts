@@ -29,6 +29,9 @@ export interface ReadResults {
   diagnostics: Diagnostic[];
 }
 
+/** Bad lines reported one by one; past these, one diagnostic counts the rest. */
+const MAX_BAD_LINES = 10;
+
 export function lineDiagnostic(file: string, line: number, code: string, message: string, hint?: string): Diagnostic {
   const d: Diagnostic = { severity: 'error', code, path: [], message, location: { file, line, column: 1, lineText: '' } };
   if (hint !== undefined) d.hint = hint;
@@ -46,14 +49,70 @@ export function readResultsFile(file: string): ReadResults {
   const lines: StoredLine[] = [];
   const diagnostics: Diagnostic[] = [];
   let line = 0;
+  let bad = 0, lastBad = 0;
   for (const raw of text.split('\n')) {
     line++;
     if (raw === '') continue;
     const parsed = parseRecord(raw);
-    if (!parsed.record) diagnostics.push(lineDiagnostic(file, line, 'bad-line', msg.badLine(parsed.error ?? ''), msg.badLineHint()));
-    else lines.push({ file, line, text: raw + '\n', record: parsed.record });
+    if (parsed.record) {
+      lines.push({ file, line, text: raw + '\n', record: parsed.record });
+      continue;
+    }
+    // A few say what is wrong; a file of another kind would otherwise give a diagnostic a line.
+    if (++bad <= MAX_BAD_LINES) diagnostics.push(lineDiagnostic(file, line, 'bad-line', msg.badLine(parsed.error ?? ''), msg.badLineHint()));
+    lastBad = line;
+  }
+  if (bad > MAX_BAD_LINES) {
+    diagnostics.push(lineDiagnostic(file, lastBad, 'bad-line', msg.moreBadLines(bad - MAX_BAD_LINES, lastBad), msg.moreBadLinesHint()));
   }
   return { lines, completeBytes, torn, tornLine: line, diagnostics };
+}
+
+/**
+ * The records of a results file, for a report: every line whole and of one
+ * sweep, sorted by run. A torn last line (an interrupted sweep) is only a
+ * warning: the report shows the runs that finished.
+ */
+export function readSweepRecords(file: string): { records: SweepRecord[]; diagnostics: Diagnostic[] } {
+  const read = readResultsFile(file);
+  const diagnostics = [...read.diagnostics];
+  if (read.torn) diagnostics.push({ ...lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLineReport(), msg.tornLineHint(false)), severity: 'warning' });
+  if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
+  const first = read.lines[0];
+  const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
+  if (other) {
+    diagnostics.push(lineDiagnostic(file, other.line, 'mixed-sweeps', msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id), msg.mixedSweepsHint()));
+  }
+  return { records: read.lines.map((l) => l.record).sort((a, b) => a.run - b.run), diagnostics };
+}
+
+/**
+ * Whether a file is meant as sweep results (NDJSON), by its content first:
+ * a line holding a sweep record says so, a whole JSON document (run or
+ * compare results) says not; failing both, a .ndjson or .jsonl name, or
+ * several lines of which the first is a JSON value, say NDJSON — of
+ * something else, which readSweepRecords then reports line by line.
+ */
+export function isSweepResultsFile(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.some((l) => parseRecord(l).record !== undefined)) return true;
+  if (isJson(text)) return false;
+  return /\.(ndjson|jsonl)$/i.test(file) || (lines.length > 1 && isJson(lines[0]));
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The lines sorted by run, each run once; the caller has checked that duplicates are identical. */

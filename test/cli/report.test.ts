@@ -57,6 +57,10 @@ describe('HTML reports from the CLI', () => {
     expect(meshtax('run', 'topologies/mm1.yaml', '--duration', '60s', '-q', '-o', json).code).toBe(0);
     expect(meshtax('report', json, '-q').code).toBe(0);
     expect(existsSync(join(dir, 'mm1.html'))).toBe(true);
+    const csv = meshtax('report', json, '--csv', join(dir, 'mm1.csv'));
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('--csv applies only to sweep results');
+    expect(csv.stderr).toContain('hint: ' + json + ' holds run results; for their CSV, run `meshtax run … --csv`');
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"meshtax": {"version": "0.0.1", "format": 99}}');

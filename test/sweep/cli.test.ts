@@ -178,4 +178,59 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(meshtax('sweep-report', single, '-o', again, '-q').code).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(page);
   });
+
+  it('meshtax report on a sweep\'s NDJSON writes what sweep-report writes, telling the file by its content', () => {
+    const expected = join(dir, 'expected.html'), expectedCsv = join(dir, 'expected.csv');
+    expect(meshtax('sweep-report', single, '-o', expected, '--csv', expectedCsv, '-q').code).toBe(0);
+    const html = join(dir, 'via-report.html'), csv = join(dir, 'via-report.csv');
+    const r = meshtax('report', single, '-o', html, '--csv', csv);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote ${html} — open it in a browser: file://${html}\nwrote ${csv}\n`);
+    expect(readFileSync(html, 'utf8')).toBe(readFileSync(expected, 'utf8'));
+    expect(readFileSync(csv, 'utf8')).toBe(readFileSync(expectedCsv, 'utf8'));
+    // Named like run or compare results, and with the default output name.
+    const renamed = join(dir, 'sweep-results.json');
+    copyFileSync(single, renamed);
+    expect(meshtax('report', renamed, '-q')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, 'sweep-results.html'), 'utf8')).toBe(readFileSync(expected, 'utf8'));
+    const charts = meshtax('report', single, '--charts', join(dir, 'charts'));
+    expect(charts.code).toBe(2);
+    expect(charts.stderr).toContain('--charts applies only to run and compare results');
+  });
+
+  it('meshtax report on garbage or mixed NDJSON: file:line diagnostics with hints, exit 2, nothing written', () => {
+    const garbage = join(dir, 'garbage.ndjson');
+    writeFileSync(garbage, 'hello\n{"a": 1}\n');
+    const g = meshtax('report', garbage);
+    expect(g.code).toBe(2);
+    expect(g.stdout).toBe('');
+    expect(g.stderr).toBe(
+      `${garbage}:1:1: error[bad-line]: not a sweep result: invalid JSON (Unexpected token 'h', "hello" is not valid JSON)\n` +
+      '  hint: each line of a sweep results file is one JSON object written by meshtax sweep\n\n' +
+      `${garbage}:2:1: error[bad-line]: not a sweep result: it has no sweep identity\n` +
+      '  hint: each line of a sweep results file is one JSON object written by meshtax sweep\n\n' +
+      '2 errors, 0 warnings\n');
+    expect(existsSync(join(dir, 'garbage.html'))).toBe(false);
+
+    // A file of another kind (CSV) named .ndjson: ten lines told, the rest counted.
+    const csv = join(dir, 'table.ndjson');
+    writeFileSync(csv, Array.from({ length: 30 }, (_, i) => `${i},a,b`).join('\n') + '\n');
+    const c = meshtax('report', csv);
+    expect(c.code).toBe(2);
+    expect(c.stderr.match(/error\[bad-line\]/g)).toHaveLength(11);
+    expect(c.stderr).toContain(`${csv}:30:1: error[bad-line]: 20 more lines, up to line 30, are not sweep results either`);
+
+    // Results of two sweeps in one file, and a line that is not a result among them.
+    const other = join(dir, 'other-sweep.ndjson');
+    expect(meshtax('sweep', TOPOLOGY, '--set', 'mesh=none,linkerd', '--duration', '3s', '-o', other, '-q').code).toBe(0);
+    const mixed = join(dir, 'mixed.ndjson');
+    writeFileSync(mixed, lines(single).slice(0, 3).join('\n') + '\nnot json\n' + lines(other)[0] + '\n');
+    const m = meshtax('report', mixed);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`${mixed}:4:1: error[bad-line]: not a sweep result: invalid JSON`);
+    expect(m.stderr).toMatch(new RegExp(`${mixed}:5:1: error\\[mixed-sweeps\\]: results of two different sweeps: [0-9a-f]{16} and [0-9a-f]{16}\\n  hint: merge only the shards of one sweep`));
+    expect(m.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(existsSync(join(dir, 'mixed.html'))).toBe(false);
+  });
 });
