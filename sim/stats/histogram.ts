@@ -58,6 +58,11 @@ const SLOTS = KEY_HI - KEY_LO + 1;
 /** Slot that out-of-range (> MAX_VALUE) values are clamped into. */
 const TOP_SLOT = MAX_KEY - KEY_LO;
 
+/** Out of line, so the message's number formatting never lands on the recording path (see TimeAverage). */
+function badValue(v: number): never {
+  throw new RangeError(`LogHistogram: value must be finite and non-negative, got ${v}`);
+}
+
 /** Lower/upper edge of key i: (γ^(i-1), γ^i]. */
 function upperOfKey(key: number): number {
   return Math.exp(key * LN_GAMMA);
@@ -157,9 +162,7 @@ export class LogHistogram {
 
   /** Slow path kept out of `record` so the hot path stays small enough to inline. */
   private recordOther(v: number, times: number): void {
-    if (!(v >= 0) || v === Infinity) {
-      throw new RangeError(`LogHistogram: value must be finite and non-negative, got ${v}`);
-    }
+    if (!(v >= 0) || v === Infinity) badValue(v);
     if (v < MIN_VALUE) {
       this.zeroCount += times;
     } else {
