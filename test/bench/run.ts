@@ -215,48 +215,47 @@ const BUSY_CEILING = 1.5;
 const BUSY_WARNING = `warning: two processes got less than ${BUSY_CEILING}× the work of one: another process was using a core. ` +
   'Figures that need both cores (compare --workers 2, the sweep\'s 2 workers) are not representative in this run.';
 
+interface PairTrial { oneSeconds: number; twoSeconds: [number, number]; ratio: number }
+
 /**
- * What this machine gives two processes at once: the chain5 floor alone, then
- * two copies at the same time. Ratio = 2 × one's loop time / the slower of
- * the two's (2.0 on two idle cores). Loop times, not process wall times, so
- * tsx's start-up does not count; the two copies start within milliseconds.
+ * One process alone, then two copies at the same time, `repeats` times:
+ * ratio = 2 × one's time / the slower of the two's (2.0 on two idle cores).
+ * The processes report their own loop time, so start-up does not count;
+ * the two copies start within milliseconds. The median trial by ratio.
  */
-async function benchParallelCeiling(requests: number) {
-  const args = ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests)];
-  const trials: Array<{ oneSeconds: number; twoSeconds: [number, number]; ratio: number }> = [];
+async function pairTrial(args: string[]): Promise<{ median: PairTrial; trials: PairTrial[] }> {
+  const trials: PairTrial[] = [];
   for (let i = 0; i < repeats; i++) {
-    const one = runJson<PeerRun>(node, args);
-    const [a, b] = await Promise.all([runJsonAsync<PeerRun>(node, args), runJsonAsync<PeerRun>(node, args)]);
+    const one = runJson<{ seconds: number }>(node, args);
+    const [a, b] = await Promise.all([runJsonAsync<{ seconds: number }>(node, args), runJsonAsync<{ seconds: number }>(node, args)]);
     trials.push({ oneSeconds: one.seconds, twoSeconds: [a.seconds, b.seconds], ratio: (2 * one.seconds) / Math.max(a.seconds, b.seconds) });
   }
-  const m = medianBy(trials, (t) => t.ratio);
-  console.log(`\nParallel ceiling: the chain5 floor (${count(requests)} requests) alone ${secs(m.oneSeconds)}, ` +
-    `two at once ${secs(m.twoSeconds[0])} and ${secs(m.twoSeconds[1])}: two processes get ${times(m.ratio)} the work of one`);
+  return { median: medianBy(trials, (t) => t.ratio), trials };
+}
+
+const pairLine = (m: PairTrial): string =>
+  `alone ${secs(m.oneSeconds)}, two at once ${secs(m.twoSeconds[0])} and ${secs(m.twoSeconds[1])}: two processes get ${times(m.ratio)} the work of one`;
+
+/**
+ * What this machine gives two processes at once: for the chain5 floor (a
+ * tight loop over little memory) and for two meshtax runs (chain5 under
+ * istio-sidecar, as a sweep point is). A simulation holds far more memory
+ * than the floor's loop, and on this virtual machine two of them at once can
+ * slow each other more than two floors do: the meshtax figure, not the
+ * floor's, bounds what 2 sweep workers get.
+ */
+async function benchParallelCeiling(requests: number) {
+  const floor = await pairTrial(['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests)]);
+  const m = floor.median;
+  console.log(`\nParallel ceiling: the chain5 floor (${count(requests)} requests) ${pairLine(m)}`);
   // Two pure loops on two idle cores get ~2×; far less means something else held a core.
   const busy = m.ratio < BUSY_CEILING;
   if (busy) console.log(BUSY_WARNING);
-  const meshtax = await meshtaxPairCeiling(requests / 5);
-  return { workload: 'floor chain5', requests, ratio: m.ratio, busy, median: m, trials, meshtax };
-}
-
-/**
- * The same with two meshtax runs (chain5 under istio-sidecar, as a sweep
- * point is): a simulation holds far more memory than the floor's loop, and
- * on this virtual machine two of them at once slow each other more than two
- * floors do. This, not the floor's ratio, bounds what 2 sweep workers get.
- */
-async function meshtaxPairCeiling(requests: number) {
-  const args = ['--import', 'tsx', 'test/bench/workload.ts', 'topologies/chain5.yaml', String(requests), 'istio-sidecar'];
-  const trials: Array<{ oneSeconds: number; twoSeconds: [number, number]; ratio: number }> = [];
-  for (let i = 0; i < repeats; i++) {
-    const one = runJson<Measurement>(node, args);
-    const [a, b] = await Promise.all([runJsonAsync<Measurement>(node, args), runJsonAsync<Measurement>(node, args)]);
-    trials.push({ oneSeconds: one.seconds, twoSeconds: [a.seconds, b.seconds], ratio: (2 * one.seconds) / Math.max(a.seconds, b.seconds) });
-  }
-  const m = medianBy(trials, (t) => t.ratio);
-  console.log(`Two meshtax runs (chain5, istio-sidecar, ${count(requests)} requests) alone ${secs(m.oneSeconds)}, ` +
-    `two at once ${secs(m.twoSeconds[0])} and ${secs(m.twoSeconds[1])}: two processes get ${times(m.ratio)} the work of one`);
-  return { requests, ratio: m.ratio, median: m, trials };
+  const meshtaxRequests = requests / 5;
+  const pair = await pairTrial(['--import', 'tsx', 'test/bench/workload.ts', 'topologies/chain5.yaml', String(meshtaxRequests), 'istio-sidecar']);
+  console.log(`Two meshtax runs (chain5, istio-sidecar, ${count(meshtaxRequests)} requests) ${pairLine(pair.median)}`);
+  const meshtax = { requests: meshtaxRequests, ratio: pair.median.ratio, median: pair.median, trials: pair.trials };
+  return { workload: 'floor chain5', requests, ratio: m.ratio, busy, median: m, trials: floor.trials, meshtax };
 }
 
 // --------------------------------------------------------------------- sweep
