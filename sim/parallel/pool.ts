@@ -22,8 +22,12 @@ export interface PoolOptions<T, R> {
   worker: URL;
   /** Given to every thread once, as its `workerData`. */
   workerData?: unknown;
-  /** Handed out in this order. */
   tasks: readonly T[];
+  /**
+   * The order to hand the tasks out in, as indices into `tasks` (default:
+   * list order). Dearest first keeps one long task from running alone at the end.
+   */
+  order?: readonly number[];
   /** Threads to start (at most one a task). */
   threads: number;
   /** Each result, as it arrives. */
@@ -70,7 +74,9 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
     const workers: Worker[] = [];
     /** Thread → the index of the task it is working on. */
     const running = new Map<Worker, number>();
-    let next = 0;
+    const order = options.order ?? tasks.map((_, i) => i);
+    /** Tasks not handed out yet, in `order`. */
+    const waiting = [...order];
     let failure: { index: number; error: Error } | undefined;
     let settled = false;
 
@@ -87,9 +93,11 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
 
     const settleIfDone = (): void => {
       if (failure) {
-        for (const index of running.values()) if (index < failure.index) return;
+        const before = failure.index;
+        for (const index of running.values()) if (index < before) return;
+        if (waiting.some((index) => index < before)) return;
         settle(failure.error);
-      } else if (running.size === 0 && next >= tasks.length) {
+      } else if (running.size === 0 && waiting.length === 0) {
         settle({ status: 'complete', inFlight: 0 });
       }
     };
@@ -104,8 +112,10 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
       }
     };
     const dispatch = (w: Worker): void => {
-      if (failure || next >= tasks.length) return;
-      const index = next++;
+      // After a failure only tasks earlier in the list still matter: one of them may fail too.
+      const at = failure ? waiting.findIndex((i) => i < (failure as { index: number }).index) : 0;
+      if (at < 0 || waiting.length === 0) return;
+      const index = waiting.splice(at, 1)[0];
       running.set(w, index);
       const message: TaskMessage<T> = { index, task: tasks[index] };
       w.postMessage(message);
@@ -126,6 +136,7 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
         const error = reviveError(reply.error);
         if (reply.error.kind === 'error' && options.name) error.message = `${options.name(reply.index)} failed: ${error.message}`;
         fail(reply.index, error);
+        dispatch(w);
       }
       settleIfDone();
     };
