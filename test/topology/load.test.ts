@@ -5,6 +5,7 @@ import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim
 import { listMeshProfiles, loadMeshProfile } from '../../sim/mesh/loadProfile.js';
 import type { Topology } from '../../sim/topology/types.js';
 import { ISTIO_RESILIENCE, ISTIO_SIDECAR, lognormal } from '../mesh/expected.js';
+import { expectedService } from './serviceDefaults.js';
 
 /** The `none` profile every topology without a `mesh:` key runs under. */
 const NONE = loadMeshProfile('none', '.').profile!;
@@ -150,23 +151,7 @@ const full: Topology = {
 
 /** A service of the full example with the defaults a file gets when it leaves keys out. */
 function service(name: string, overrides: Partial<Topology['services'][number]>): Topology['services'][number] {
-  return {
-    name,
-    nodes: ['node-a1', 'node-b1', 'node-a2'],
-    ioTime: { kind: 'constant', value: 0 },
-    l7: false,
-    resilience: FULL_RESILIENCE,
-    replicas: 1,
-    workers: 1,
-    queue: Infinity,
-    serviceTime: { kind: 'constant', value: 0 },
-    holdWorkerDuringCalls: false,
-    loadBalancer: 'round_robin',
-    zones: ['zone-a', 'zone-b'],
-    responseSize: 0,
-    calls: [],
-    ...overrides,
-  };
+  return expectedService(name, { nodes: ['node-a1', 'node-b1', 'node-a2'], resilience: FULL_RESILIENCE, ...overrides });
 }
 
 describe('loadTopologyFile', () => {

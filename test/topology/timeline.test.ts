@@ -11,6 +11,7 @@ import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim
 import { parseReplica } from '../../sim/topology/timeline.js';
 import type { ResiliencePolicy, Service, Topology } from '../../sim/topology/types.js';
 import { ISTIO_RESILIENCE, ISTIO_SIDECAR } from '../mesh/expected.js';
+import { expectedService } from './serviceDefaults.js';
 
 const retries = ISTIO_RESILIENCE.retries!;
 
@@ -22,23 +23,7 @@ const MESH: ResiliencePolicy = {
 };
 
 function service(name: string, resilience: ResiliencePolicy, overrides: Partial<Service> = {}): Service {
-  return {
-    name,
-    nodes: ['zone-a-node', 'zone-b-node'],
-    ioTime: { kind: 'constant', value: 0 },
-    l7: false,
-    resilience,
-    replicas: 1,
-    workers: 1,
-    queue: Infinity,
-    serviceTime: { kind: 'constant', value: 0.001 },
-    holdWorkerDuringCalls: false,
-    loadBalancer: 'round_robin',
-    zones: ['zone-a', 'zone-b'],
-    responseSize: 0,
-    calls: [],
-    ...overrides,
-  };
+  return expectedService(name, { nodes: ['zone-a-node', 'zone-b-node'], resilience, serviceTime: { kind: 'constant', value: 0.001 }, ...overrides });
 }
 
 const call = (name: string) => ({ kind: 'call' as const, service: name, probability: 1, requestSize: 0 });
