@@ -4,6 +4,15 @@ import { EventQueue } from './eventQueue.js';
 export type EventHandler = (a: number, b: number) => void;
 
 /**
+ * A table of handlers in one object: `dispatch(kind, a, b)` switches on the
+ * kind. The engine calls it directly, one monomorphic call, where a
+ * registered closure costs an indirect call through a megamorphic site.
+ */
+export interface EventDispatcher {
+  dispatch(kind: number, a: number, b: number): void;
+}
+
+/**
  * The discrete-event loop: a simulated clock and a table of handlers. It
  * knows nothing about services or meshes; the model registers its handlers
  * once and schedules events by handler id.
@@ -13,8 +22,22 @@ export class Engine {
   now = 0;
   private readonly queue = new EventQueue();
   private readonly handlers: EventHandler[] = [];
+  private dispatcher: EventDispatcher | null = null;
+  /** Handler ids below this go to the dispatcher. */
+  private dispatched = 0;
   private stopped = false;
   private processed = 0;
+
+  /**
+   * Hands handler ids 0 … kinds-1 to `dispatcher` (the model's hot events).
+   * Must come before any register(), so those ids are free.
+   */
+  attach(dispatcher: EventDispatcher, kinds: number): void {
+    if (this.handlers.length > 0 || this.dispatcher) throw new Error('Engine.attach must come first, and once');
+    this.dispatcher = dispatcher;
+    this.dispatched = kinds;
+    for (let k = 0; k < kinds; k++) this.handlers.push((a, b) => dispatcher.dispatch(k, a, b));
+  }
 
   /** Registers a handler for the life of the engine; returns its id. */
   register(handler: EventHandler): number {
@@ -52,6 +75,8 @@ export class Engine {
     this.stopped = false;
     const q = this.queue;
     const handlers = this.handlers;
+    const dispatcher = this.dispatcher;
+    const dispatched = this.dispatched;
     let processed = 0;
     while (q.size > 0 && !this.stopped) {
       if (q.peekTime() > until) {
@@ -61,7 +86,9 @@ export class Engine {
       q.pop();
       this.now = q.poppedTime;
       processed++;
-      handlers[q.poppedHandler](q.poppedA, q.poppedB);
+      const h = q.poppedHandler;
+      if (h < dispatched) (dispatcher as EventDispatcher).dispatch(h, q.poppedA, q.poppedB);
+      else handlers[h](q.poppedA, q.poppedB);
     }
     this.processed += processed;
   }

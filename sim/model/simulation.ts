@@ -1,4 +1,4 @@
-import { Engine } from '../engine/engine.js';
+import { Engine, type EventDispatcher } from '../engine/engine.js';
 import { RandomStreams, type Rng } from '../engine/rng.js';
 import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
@@ -95,11 +95,32 @@ function modelBug(what: string, value: number): never {
   throw new Error(`${what} ${value}`);
 }
 
+// The model's events, dispatched by Simulation.dispatch.
+const H_ARRIVAL = 0;
+const H_THINK_DONE = 1;
+const H_ADVANCE = 2;
+const H_WORK_DONE = 3;
+const H_TASK_CPU_DONE = 4;
+const H_SHARED_CPU = 5;
+const H_HANDSHAKE = 6;
+const H_CONN_READY = 7;
+const H_WARMUP_END = 8;
+const H_WINDOW_END = 9;
+const H_CALL_TIMEOUT = 10;
+const H_TRY_TIMEOUT = 11;
+const H_RETRY = 12;
+const H_PARTITION_FAIL = 13;
+const H_LIFECYCLE = 14;
+const H_TIMELINE = 15;
+const H_UNREADY = 16;
+const H_DISPATCH_PENDING = 17;
+const HANDLER_KINDS = 18;
+
 const FLAG_NONE = flagIndex('-');
 const FLAG_URX = flagIndex('URX');
 const FLAG_UO = flagIndex('UO');
 
-class Simulation {
+class Simulation implements EventDispatcher {
   private readonly engine = new Engine();
   private readonly pool = new FramePool();
   private readonly tasks = new TaskPool();
@@ -167,24 +188,6 @@ class Simulation {
   private windowEnd = NaN;
   private measuring = false;
 
-  private readonly hArrival: number;
-  private readonly hThinkDone: number;
-  private readonly hAdvance: number;
-  private readonly hWorkDone: number;
-  private readonly hTaskCpuDone: number;
-  private readonly hSharedCpu: number;
-  private readonly hHandshake: number;
-  private readonly hConnReady: number;
-  private readonly hWarmupEnd: number;
-  private readonly hWindowEnd: number;
-  private readonly hCallTimeout: number;
-  private readonly hTryTimeout: number;
-  private readonly hRetry: number;
-  private readonly hPartitionFail: number;
-  private readonly hLifecycle: number;
-  private readonly hTimeline: number;
-  private readonly hUnready: number;
-  private readonly hDispatchPending: number;
 
   constructor(model: RuntimeModel, limits: SimulationLimits) {
     this.model = model;
@@ -228,34 +231,9 @@ class Simulation {
     this.series = new TimeSeries(horizon);
 
     const e = this.engine;
-    this.hArrival = e.register((entry) => this.onArrival(entry));
-    this.hThinkDone = e.register((entry, user) => this.startRequest(entry, user));
-    this.hAdvance = e.register((f, gen) => this.onAdvance(f, gen));
-    this.hWorkDone = e.register((f) => this.onWorkDone(f));
-    this.hTaskCpuDone = e.register((t) => this.onTaskCpuDone(t));
-    this.hSharedCpu = e.register((node, gen) => this.onSharedCpu(node, gen));
-    this.hHandshake = e.register((f, gen) => {
-      if (this.frames[f].gen === gen) this.handshakeStep(f);
-    });
-    this.hConnReady = e.register((f, gen) => this.onConnReady(f, gen));
-    this.hWarmupEnd = e.register(() => this.onWarmupEnd());
-    this.hWindowEnd = e.register(() => this.onWindowEnd());
-    this.hCallTimeout = e.register((f, tok) => this.onCallTimeout(f, tok));
-    this.hTryTimeout = e.register((f, tok) => this.onTryTimeout(f, tok));
-    this.hRetry = e.register((f, tok) => {
-      if (this.frames[f].backoffToken === tok && this.frames[f].kind === FRAME_CALL) this.startAttempt(f);
-    });
-    this.hPartitionFail = e.register((f, gen) => {
-      const a = this.frames[f];
-      if (a.gen !== gen) return;
-      this.failAttempt(f, CAUSE_PARTITION, a.service, a.replica, a.attemptEnd);
-    });
-    this.hLifecycle = e.register((i) => this.onLifecycle(i));
-    this.hTimeline = e.register((i, end) => this.onTimeline(i, end === 1));
-    this.hUnready = e.register((rep, tok) => this.onUnready(rep, tok));
-    this.hDispatchPending = e.register((a, gen) => this.onDispatchPending(a, gen));
+    e.attach(this, HANDLER_KINDS);
 
-    this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, this.hSharedCpu, n.index) : null));
+    this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, H_SHARED_CPU, n.index) : null));
 
     this.collectors = new Collectors(model);
     this.entries = this.collectors.entries;
@@ -289,15 +267,48 @@ class Simulation {
     );
   }
 
+  /** The model's events: one switch, called directly by the engine's loop. */
+  dispatch(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case H_ADVANCE: return this.onAdvance(a, b);
+      case H_TASK_CPU_DONE: return this.onTaskCpuDone(a);
+      case H_WORK_DONE: return this.onWorkDone(a);
+      case H_ARRIVAL: return this.onArrival(a);
+      case H_THINK_DONE: return this.startRequest(a, b);
+      case H_SHARED_CPU: return this.onSharedCpu(a, b);
+      case H_HANDSHAKE:
+        if (this.frames[a].gen === b) this.handshakeStep(a);
+        return;
+      case H_CONN_READY: return this.onConnReady(a, b);
+      case H_WARMUP_END: return this.onWarmupEnd();
+      case H_WINDOW_END: return this.onWindowEnd();
+      case H_CALL_TIMEOUT: return this.onCallTimeout(a, b);
+      case H_TRY_TIMEOUT: return this.onTryTimeout(a, b);
+      case H_RETRY:
+        if (this.frames[a].backoffToken === b && this.frames[a].kind === FRAME_CALL) this.startAttempt(a);
+        return;
+      case H_PARTITION_FAIL: {
+        const att = this.frames[a];
+        if (att.gen === b) this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, att.attemptEnd);
+        return;
+      }
+      case H_LIFECYCLE: return this.onLifecycle(a);
+      case H_TIMELINE: return this.onTimeline(a, b === 1);
+      case H_UNREADY: return this.onUnready(a, b);
+      case H_DISPATCH_PENDING: return this.onDispatchPending(a, b);
+      default: return modelBug('event of unknown kind', kind);
+    }
+  }
+
   run(): SimulationOutcome {
     const e = this.engine;
-    if (this.warmup > 0) e.scheduleAt(this.warmup, this.hWarmupEnd);
+    if (this.warmup > 0) e.scheduleAt(this.warmup, H_WARMUP_END);
     else this.onWarmupEnd();
-    if (Number.isFinite(this.offerUntil)) e.scheduleAt(Math.max(this.offerUntil, this.warmup), this.hWindowEnd);
-    this.model.lifecycle.forEach((a, i) => e.scheduleAt(a.at, this.hLifecycle, i));
+    if (Number.isFinite(this.offerUntil)) e.scheduleAt(Math.max(this.offerUntil, this.warmup), H_WINDOW_END);
+    this.model.lifecycle.forEach((a, i) => e.scheduleAt(a.at, H_LIFECYCLE, i));
     this.model.timeline.forEach((ev, i) => {
-      e.scheduleAt(ev.at, this.hTimeline, i, 0);
-      if ('until' in ev && Number.isFinite(ev.until)) e.scheduleAt(ev.until, this.hTimeline, i, 1);
+      e.scheduleAt(ev.at, H_TIMELINE, i, 0);
+      if ('until' in ev && Number.isFinite(ev.until)) e.scheduleAt(ev.until, H_TIMELINE, i, 1);
     });
     for (const entry of this.model.entries) {
       const arr = this.arrivals[entry.index];
@@ -305,11 +316,11 @@ class Simulation {
         const think = entry.thinkTime as NonNullable<typeof entry.thinkTime>;
         for (let u = 0; u < entry.arrivals.users; u++) {
           // Users start staggered by one think time, as after a long idle period.
-          this.scheduleSource(think(arr.rng), this.hThinkDone, entry.index, u);
+          this.scheduleSource(think(arr.rng), H_THINK_DONE, entry.index, u);
         }
       } else {
         const t = arr.next(0);
-        if (t < this.offerUntil) this.scheduleSource(t, this.hArrival, entry.index, 0);
+        if (t < this.offerUntil) this.scheduleSource(t, H_ARRIVAL, entry.index, 0);
       }
     }
     // Certificate renewals would keep the clock going for ever: the run ends
@@ -404,7 +415,7 @@ class Simulation {
   private onArrival(entry: number): void {
     this.pendingSources--;
     const next = this.arrivals[entry].next(this.engine.now);
-    if (next < this.offerUntil) this.scheduleSource(next, this.hArrival, entry, 0);
+    if (next < this.offerUntil) this.scheduleSource(next, H_ARRIVAL, entry, 0);
     this.startRequest(entry, -1);
   }
 
@@ -466,7 +477,7 @@ class Simulation {
     if (user >= 0) {
       const entry = this.model.entries[entryIndex];
       const think = entry.thinkTime as NonNullable<typeof entry.thinkTime>;
-      this.scheduleSource(now + think(this.arrivals[entryIndex].rng), this.hThinkDone, entryIndex, user);
+      this.scheduleSource(now + think(this.arrivals[entryIndex].rng), H_THINK_DONE, entryIndex, user);
     }
     if (now >= this.offerUntil) this.maybeStop();
   }
@@ -539,7 +550,7 @@ class Simulation {
     const now = this.engine.now;
     if (call.attempts === 0 && Number.isFinite(pol.timeout)) {
       call.timeoutToken = this.token();
-      this.engine.schedule(pol.timeout, this.hCallTimeout, f, call.timeoutToken);
+      this.engine.schedule(pol.timeout, H_CALL_TIMEOUT, f, call.timeoutToken);
     }
     let a = f;
     let att = call;
@@ -568,7 +579,7 @@ class Simulation {
     const retries = pol.retries;
     if (retries && Number.isFinite(retries.perTryTimeout)) {
       call.tryToken = this.token();
-      this.engine.schedule(retries.perTryTimeout, this.hTryTimeout, f, call.tryToken);
+      this.engine.schedule(retries.perTryTimeout, H_TRY_TIMEOUT, f, call.tryToken);
     }
     att.phase = call.attemptStart;
     const key = this.policy.key(call.router, call.service);
@@ -641,7 +652,7 @@ class Simulation {
     if (d <= 0) return false;
     const frame = this.frames[f];
     frame.comp[component] += d;
-    this.engine.schedule(d, this.hAdvance, f, frame.gen);
+    this.engine.schedule(d, H_ADVANCE, f, frame.gen);
     return true;
   }
 
@@ -706,7 +717,7 @@ class Simulation {
             // Packets go nowhere: the connection attempt times out.
             const ct = m.services[c.service].resilience.connectTimeout;
             c.comp[NETWORK] += ct;
-            this.engine.schedule(ct, this.hPartitionFail, f, c.gen);
+            this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
             return;
           }
           const pFail = this.faults.connectFailure[c.replica];
@@ -832,7 +843,7 @@ class Simulation {
     // A connection's worth of room: the longest-waiting live try takes it.
     if (this.policy.pendingTotal === 0) return;
     const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
-    if (next >= 0) this.engine.schedule(0, this.hDispatchPending, next, this.frames[next].gen);
+    if (next >= 0) this.engine.schedule(0, H_DISPATCH_PENDING, next, this.frames[next].gen);
   }
 
   /** A try came back (success or failure) to the call. */
@@ -903,7 +914,7 @@ class Simulation {
       call.backoffEnd = now + backoff;
       call.failed = false;
       call.backoffToken = this.token();
-      this.engine.schedule(backoff, this.hRetry, f, call.backoffToken);
+      this.engine.schedule(backoff, H_RETRY, f, call.backoffToken);
       return;
     }
     if (call.retries > 0 && call.flag !== FLAG_UO) call.flag = FLAG_URX;
@@ -1047,7 +1058,7 @@ class Simulation {
     }
     const cpu = this.cpus[node];
     if (cpu) cpu.add(t, work);
-    else this.engine.schedule(work, this.hTaskCpuDone, t);
+    else this.engine.schedule(work, H_TASK_CPU_DONE, t);
   }
 
   private onSharedCpu(node: number, gen: number): void {
@@ -1157,7 +1168,7 @@ class Simulation {
       let d = 0;
       for (let i = 0; i < trips; i++) d += this.networkDelay(a, b, c.service, 0) + this.networkDelay(b, a, c.service, 0);
       c.comp[MTLS] += d;
-      this.engine.schedule(d, this.hHandshake, f, c.gen);
+      this.engine.schedule(d, H_HANDSHAKE, f, c.gen);
       return;
     }
     if (c.hs === HS_TRIPS) {
@@ -1172,7 +1183,7 @@ class Simulation {
     c.hsConn = null;
     conn.ready = true;
     const w = conn.waiters;
-    for (let i = 0; i < w.length; i += 2) this.engine.schedule(0, this.hConnReady, w[i], w[i + 1]);
+    for (let i = 0; i < w.length; i += 2) this.engine.schedule(0, H_CONN_READY, w[i], w[i + 1]);
     w.length = 0;
     c.phase++;
     this.advance(f);
@@ -1250,7 +1261,7 @@ class Simulation {
     inv.comp[APP_QUEUE] += wait;
     if (inv.detached) {
       // Its replica crashed while it waited: nothing left to do.
-      this.engine.schedule(0, this.hWorkDone, i);
+      this.engine.schedule(0, H_WORK_DONE, i);
       return;
     }
     if (inv.measured) {
@@ -1274,7 +1285,7 @@ class Simulation {
     // On a dedicated CPU the work and the off-CPU wait are both plain delays.
     const io = this.offCpu(inv);
     inv.comp[APP_WORK] += work + io;
-    this.engine.schedule(work + io, this.hWorkDone, i);
+    this.engine.schedule(work + io, H_WORK_DONE, i);
   }
 
   /** Off-CPU time of one request: the service's ioTime plus an injected delay, when one fires. */
@@ -1293,7 +1304,7 @@ class Simulation {
     const inv = this.frames[i];
     const io = this.offCpu(inv);
     inv.comp[APP_WORK] += this.engine.now - inv.workStart + io;
-    if (io > 0) this.engine.schedule(io, this.hWorkDone, i);
+    if (io > 0) this.engine.schedule(io, H_WORK_DONE, i);
     else this.onWorkDone(i);
   }
 
@@ -1534,7 +1545,7 @@ class Simulation {
     }
     const tok = this.token();
     this.unreadyToken.set(r, tok);
-    this.engine.schedule(readinessDelay, this.hUnready, r, tok);
+    this.engine.schedule(readinessDelay, H_UNREADY, r, tok);
   }
 
   /** Readiness probes have failed long enough: the endpoint is removed (if the replica is still down). */
