@@ -26,6 +26,7 @@ import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
 import { FaultState, describeEvent, targetProxies, targetReplicas } from './faults.js';
 import { LoadBalancer } from './loadBalancing.js';
+import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
 // The outcome's types live in outcome.ts; re-exported for the modules that import them from here.
@@ -147,7 +148,7 @@ class Simulation implements EventDispatcher {
   private readonly appUp: Uint8Array;
   private readonly balancer: LoadBalancer;
   private readonly faults: FaultState;
-  /** Per proxy: busy worker threads, waiting tasks. */
+  /** Per proxy: busy worker threads, waiting tasks (proxies on a shared CPU; see `threads` for the others). */
   private readonly proxyBusy: Int32Array;
   private readonly proxyWaiting: IntQueue[];
   /** Round-robin cursors over an entry's client proxies (gateways) and over waypoints. */
@@ -155,6 +156,9 @@ class Simulation implements EventDispatcher {
   private waypointNext = 0;
   /** Per node: its shared CPU, or null when each pod and proxy has its own. */
   private readonly cpus: Array<SharedCpu | null>;
+  /** Per proxy: it has a CPU of its own, so its threads are solved ahead by `threads`. */
+  private readonly proxyDedicated: Uint8Array;
+  private readonly threads: ProxyThreads;
   private readonly finished: number[] = [];
   private readonly conns: ConnectionPools;
   private readonly endpoints: EndpointVersions;
@@ -234,6 +238,8 @@ class Simulation implements EventDispatcher {
     e.attach(this, HANDLER_KINDS);
 
     this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, H_SHARED_CPU, n.index) : null));
+    this.proxyDedicated = Uint8Array.from(model.proxies, (p) => (this.cpus[p.node] === null ? 1 : 0));
+    this.threads = new ProxyThreads(this.proxyWorkers);
 
     this.collectors = new Collectors(model);
     this.entries = this.collectors.entries;
@@ -356,11 +362,15 @@ class Simulation implements EventDispatcher {
   private onWarmupEnd(): void {
     this.measuring = true;
     this.collectors.startMeasuring(this.engine.now, this.cpus);
+    this.threads.startMeasuring(this.engine.now);
   }
 
   private onWindowEnd(): void {
     this.windowEnd = this.engine.now;
     this.collectors.closeWindow(this.windowEnd, this.cpus);
+    for (let p = 0; p < this.proxyCount; p++) {
+      if (this.proxyDedicated[p] === 1) this.proxies[p].meanBusyWorkers = this.threads.meanBusy(p, this.windowEnd);
+    }
     this.maybeStop();
   }
 
@@ -380,13 +390,13 @@ class Simulation implements EventDispatcher {
     let worst = 0;
     for (let r = 1; r < this.waiting.length; r++) if (this.waiting[r].length > this.waiting[worst].length) worst = r;
     let worstProxy = -1;
-    for (let p = 0; p < this.proxyWaiting.length; p++) {
-      if (this.proxyWaiting[p].length > (worstProxy < 0 ? this.waiting[worst].length : this.proxyWaiting[worstProxy].length)) worstProxy = p;
+    for (let p = 0; p < this.proxyCount; p++) {
+      if (this.proxyQueue(p) > (worstProxy < 0 ? this.waiting[worst].length : this.proxyQueue(worstProxy))) worstProxy = p;
     }
     if (worstProxy >= 0) {
       const p = this.model.proxies[worstProxy];
       throw new SimulationAbort(
-        `stopped at t=${this.engine.now.toFixed(1)}s with ${this.proxyWaiting[worstProxy].length.toLocaleString('en-US')} requests ` +
+        `stopped at t=${this.engine.now.toFixed(1)}s with ${this.proxyQueue(worstProxy).toLocaleString('en-US')} requests ` +
           `waiting at the ${p.kind} proxy "${p.label}": its worker threads cannot keep up and its queue keeps growing`,
         `the offered load exceeds what the mesh's proxies can process; give the proxy more workers in the mesh profile, add replicas, or lower the rate`,
       );
@@ -398,6 +408,11 @@ class Simulation implements EventDispatcher {
         `waiting at one replica of "${svc.name}": its queue is unbounded and keeps growing`,
       `the offered load exceeds what "${svc.name}" can serve; add replicas or workers, lower the rate, or set a queue limit (queue: 100) so excess requests are rejected`,
     );
+  }
+
+  /** Tasks waiting for one of the proxy's threads now. */
+  private proxyQueue(p: number): number {
+    return this.proxyDedicated[p] === 1 ? this.threads.waiting(p, this.engine.now) : this.proxyWaiting[p].length;
   }
 
   private token(): number {
@@ -1013,6 +1028,7 @@ class Simulation implements EventDispatcher {
    * work is nil and a thread is free: passing through then takes no time.
    */
   private submitProxyTask(kind: number, f: number, proxy: number, work: number, telemetry: number): boolean {
+    if (this.proxyDedicated[proxy] === 1) return this.runOnThread(kind, f, proxy, work, telemetry);
     if (work <= 0 && telemetry <= 0 && kind === TASK_PROXY && this.proxyBusy[proxy] < this.proxyWorkers[proxy]) {
       return false;
     }
@@ -1027,6 +1043,30 @@ class Simulation implements EventDispatcher {
     task.enqueued = this.engine.now;
     if (this.proxyBusy[proxy] < this.proxyWorkers[proxy]) this.startProxyTask(t);
     else this.proxyWaiting[proxy].push(t);
+    return true;
+  }
+
+  /** submitProxyTask for a proxy with a CPU of its own: the task's start is known now, one event ends it. */
+  private runOnThread(kind: number, f: number, proxy: number, work: number, telemetry: number): boolean {
+    const now = this.engine.now;
+    const handshake = kind === TASK_HANDSHAKE;
+    if (!handshake && work <= 0 && telemetry <= 0 && this.threads.hasFree(proxy, now)) return false;
+    const start = this.threads.assign(proxy, now, work, telemetry);
+    const end = start + work;
+    const pc = this.proxies[proxy];
+    if (this.measuring || start >= this.warmup) pc.cpuSeconds += work;
+    if (this.measuring || end >= this.warmup) pc.cpuSeconds += telemetry;
+    const frame = this.frames[f];
+    if (handshake) {
+      frame.comp[MTLS] += (start - now) + work;
+      this.engine.scheduleAt(end, H_HANDSHAKE, f, frame.gen);
+      return true;
+    }
+    // Telemetry follows on the thread after the response has gone on: it delays the proxy's next task, not this one.
+    if (end === now) return false;
+    frame.comp[PROXY_QUEUE] += start - now;
+    frame.comp[PROXY_WORK] += work;
+    this.engine.scheduleAt(end, H_ADVANCE, f, frame.gen);
     return true;
   }
 

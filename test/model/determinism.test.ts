@@ -54,11 +54,11 @@ describe('determinism', () => {
     }).toMatchInlineSnapshot(`
       {
         "completed": 3897,
-        "events": 285141,
+        "events": 242196,
         "handshakes": 0,
         "mean": 0.009046825593297485,
         "p99": 0.02181746734560832,
-        "proxyWork": 0.0003652417654721232,
+        "proxyWork": 0.0003652417654738017,
         "sidecarVcpu": 0.030549499012004877,
       }
     `);
