@@ -74,6 +74,8 @@ export class Frame {
   meshCaused = false;
   /** Calls: the phases attempts run [attemptStart, attemptEnd); the router picking endpoints; retry state. */
   attemptStart = 0;
+  /** Calls and tries: bit p set when phase p may do anything on this hop (see Simulation.phaseMask). */
+  phases = 0;
   attemptEnd = 0;
   router = -1;
   /** The router a call made from this frame's code uses when it has no proxy (its pod or its entry client). */

@@ -81,6 +81,20 @@ const PHASE_COMPONENT: readonly number[] = [
   NETWORK, NETWORK, PROXY_WORK, MTLS, NETWORK, PROXY_WORK, MTLS, NETWORK, PROXY_WORK, NETWORK,
   APP_WORK, NETWORK, PROXY_WORK, NETWORK, PROXY_WORK, NETWORK, PROXY_WORK, NETWORK, NETWORK, NETWORK,
 ];
+/** Phases every hop visits, whatever its proxies. */
+const ALWAYS = (1 << P_NET1) | (1 << P_APP) | (1 << P_NET1_BACK) | (1 << P_DONE);
+const WITH_CLIENT_PROXY = (1 << P_CP_REQ) | (1 << P_CP_RESP);
+const WITH_SIDECAR_EGRESS = (1 << P_LOCAL_OUT) | (1 << P_LOCAL_OUT_BACK);
+const WITH_GATEWAY = (1 << P_PRE_NET) | (1 << P_POST_NET);
+const WITH_WAYPOINT = (1 << P_WP_REQ) | (1 << P_CONNECT2) | (1 << P_NET2) | (1 << P_NET2_BACK) | (1 << P_WP_RESP);
+const WITH_SERVER_PROXY = (1 << P_SP_REQ) | (1 << P_LOCAL_IN) | (1 << P_LOCAL_IN_BACK) | (1 << P_SP_RESP);
+
+/** The phase after `phase` that `mask` has (P_DONE is always there). */
+function nextPhase(mask: number, phase: number): number {
+  const later = mask & ~((2 << phase) - 1);
+  return 31 - Math.clz32(later & -later);
+}
+
 // Sub-phases of opening a connection (frame.hs): client CPU, round trips, server CPU.
 const HS_NONE = 0;
 const HS_CLIENT = 1;
@@ -172,6 +186,8 @@ class Simulation implements EventDispatcher {
   private readonly nodeZone: Int32Array;
   private readonly replicaNode: Int32Array;
   private readonly sameNodeFree: boolean;
+  /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
+  private readonly serverProxies: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
 
@@ -229,6 +245,7 @@ class Simulation implements EventDispatcher {
     this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
     this.replicaNode = Int32Array.from(model.replicas, (r) => r.node);
     this.sameNodeFree = model.sameNodeFree;
+    this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
@@ -535,6 +552,7 @@ class Simulation implements EventDispatcher {
     const meshPolicy = svc.resilience.placement === 'mesh' && call.cp >= 0;
     call.attemptStart = meshPolicy ? P_CONNECT1 : P_PRE_NET;
     call.attemptEnd = meshPolicy ? P_CP_RESP : P_DONE;
+    call.phases = this.phaseMask(call);
     // Without timeouts no try is ever abandoned while it runs, so the call
     // can run its tries itself, one after another, with no frame of their own.
     const pol = svc.resilience;
@@ -544,6 +562,23 @@ class Simulation implements EventDispatcher {
     if (budget) this.budgetFor(call.router, service, budget).noteCall(this.engine.now);
     call.phase = P_PRE_NET;
     this.advance(f);
+  }
+
+  /**
+   * The phases a call's walk may stop at: those whose proxy exists here,
+   * and where its tries start and end. Skipping the others changes nothing
+   * but the walk's length (each of them checks for its proxy and passes).
+   */
+  private phaseMask(call: Frame): number {
+    let mask = ALWAYS | (1 << call.attemptStart) | (1 << call.attemptEnd);
+    const cp = call.cp;
+    if (cp >= 0) {
+      mask |= WITH_CLIENT_PROXY | (this.isGateway[cp] === 1 ? WITH_GATEWAY : WITH_SIDECAR_EGRESS);
+      if (this.model.mtls.enabled) mask |= 1 << P_CONNECT1;
+    }
+    if (call.wp >= 0) mask |= WITH_WAYPOINT;
+    if (this.serverProxies) mask |= WITH_SERVER_PROXY;
+    return mask;
   }
 
   private budgetFor(router: number, service: number, b: { ratio: number; minPerSecond: number; window: number }): RetryBudget {
@@ -584,6 +619,7 @@ class Simulation implements EventDispatcher {
       att.wp = call.wp;
       att.router = call.router;
       att.attemptEnd = call.attemptEnd;
+      att.phases = call.phases;
       att.start = now;
       call.current = a;
       call.currentGen = att.gen;
@@ -835,7 +871,7 @@ class Simulation implements EventDispatcher {
         default:
           return modelBug('frame in unknown phase', c.phase);
       }
-      c.phase++;
+      c.phase = nextPhase(c.phases, c.phase);
     }
   }
 
