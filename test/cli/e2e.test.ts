@@ -12,6 +12,13 @@ function meshtax(...args: string[]): { code: number | null; stdout: string; stde
 }
 
 describe('compiled CLI, end to end', () => {
+  it('stops quietly when the reader closes the pipe (meshtax … | head)', () => {
+    // `true` exits at once, so the pipe is closed before meshtax writes: its write fails with EPIPE.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" ${CLI} compare --help | true`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('runs a bundled topology: table on stdout, exit 0', () => {
     const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
     expect(r.stderr).toBe('');
