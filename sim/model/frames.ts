@@ -2,7 +2,6 @@ import { COMPONENT_COUNT } from './components.js';
 import type { CompiledStep } from './build.js';
 import type { Connection } from './connections.js';
 
-export const FRAME_ROOT = 0;
 export const FRAME_CALL = 1;
 export const FRAME_INVOKE = 2;
 export const FRAME_SEQUENCE = 3;
@@ -13,18 +12,19 @@ export const FRAME_ATTEMPT = 5;
 const NO_STEPS: CompiledStep[] = [];
 
 /**
- * One node of a request's call tree in flight: the request itself (root), a
- * call from a caller to a service, the handling of that call at a replica
- * (invoke), or a block of steps (sequence, parallel). Frames are pooled and
+ * One node of a request's call tree in flight: a call from a caller to a
+ * service (the request itself is its entry point's call, the root, with no
+ * parent), the handling of that call at a replica (invoke), or a block of
+ * steps (sequence, parallel). Frames are pooled and
  * reused, so memory follows the requests in flight, not the requests served.
  */
 export class Frame {
-  kind = FRAME_ROOT;
-  /** Parent frame index, -1 for a root. */
+  kind = FRAME_CALL;
+  /** Parent frame index, -1 for a root (the request's entry-point call). */
   parent = -1;
   /** Bumped on every reuse, so a late event for an earlier life is recognised. */
   gen = 0;
-  /** Entry point index (roots) — kept on every frame for attribution. */
+  /** Entry point index — kept on every frame for attribution. */
   entry = 0;
   /** Service whose code runs this frame (-1 at the entry point's client). */
   owner = -1;
@@ -59,7 +59,7 @@ export class Frame {
   steps: CompiledStep[] = NO_STEPS;
   next = 0;
   pending = 0;
-  /** Simulated time the frame started (root: arrival; invoke: arrival at the replica). */
+  /** Simulated time the frame started (root and the calls under it: the request's arrival; invoke: arrival at the replica; try: its start). */
   start = 0;
   /** Closed-loop user id, or -1. */
   user = -1;

@@ -20,7 +20,7 @@ import {
   type EntryCollector, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
 } from './outcome.js';
 import {
-  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_ROOT, FRAME_SEQUENCE, type Frame,
+  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
@@ -458,7 +458,9 @@ class Simulation implements EventDispatcher {
       if (now >= this.offerUntil) return this.maybeStop();
     }
     const entry = this.model.entries[entryIndex];
-    const r = this.pool.alloc(FRAME_ROOT, -1);
+    // The request is its entry point's call: one frame, no parent.
+    const r = this.pool.alloc(FRAME_CALL, -1);
+    this.checkFrames();
     const root = this.frames[r];
     root.entry = entryIndex;
     root.owner = -1;
@@ -466,6 +468,7 @@ class Simulation implements EventDispatcher {
     root.start = now;
     root.user = user;
     root.invoke = -1;
+    root.invokeGen = 0;
     root.clientRouter = this.proxyCount + this.replicaCount + entryIndex;
     root.measured = now >= this.warmup;
     const cps = entry.clientProxies;
@@ -477,7 +480,7 @@ class Simulation implements EventDispatcher {
     }
     this.roots++;
     this.entries[entryIndex].inSystem.add(now, 1);
-    this.startCall(r, entry.target, entry.requestSize);
+    this.initCall(r, entry.target, entry.requestSize);
   }
 
   private finishRequest(r: number): void {
@@ -536,6 +539,11 @@ class Simulation implements EventDispatcher {
   private startCall(parent: number, service: number, requestSize: number): void {
     const f = this.pool.alloc(FRAME_CALL, parent);
     this.checkFrames();
+    this.initCall(f, service, requestSize);
+  }
+
+  /** Sets a call frame off on its hop to `service`. */
+  private initCall(f: number, service: number, requestSize: number): void {
     const call = this.frames[f];
     const m = this.model;
     const svc = m.services[service];
@@ -1491,13 +1499,9 @@ class Simulation implements EventDispatcher {
   private childDone(c: number): void {
     const child = this.frames[c];
     const p = child.parent;
+    if (p < 0) return this.finishRequest(c); // the entry point's call: the request itself
     const parent = this.frames[p];
     switch (parent.kind) {
-      case FRAME_ROOT:
-        this.absorb(parent, child);
-        this.pool.release(c);
-        this.finishRequest(p);
-        return;
       case FRAME_SEQUENCE:
         this.absorb(parent, child);
         this.pool.release(c);

@@ -189,7 +189,7 @@ entrypoints:
   it('stops with a clear error instead of filling memory', () => {
     const limits = { ...resolveLimits(over), maxFramesInFlight: 30_000 };
     expect(() => simulate(buildModel(over), limits)).toThrow(
-      /^stopped at t=\d+\.\ds with \d,\d{3} requests waiting at one replica of "api": its queue is unbounded and keeps growing$/,
+      /^stopped at t=\d+\.\ds with \d{1,3},\d{3} requests waiting at one replica of "api": its queue is unbounded and keeps growing$/,
     );
   });
 
