@@ -3,6 +3,8 @@
  * medians, and formatting. Nothing here knows which workloads the bench runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
 
 /** What test/bench/workload.ts prints: one meshtax run in its own process. */
 export interface Measurement {
@@ -60,9 +62,48 @@ export function timeProcess(command: string, args: string[]): number {
   return (performance.now() - start) / 1000;
 }
 
-/** One meshtax run of `file` to `requests` completed requests, in a fresh process. */
-export function measure(file: string, requests: number, mesh?: string): Measurement {
-  const m = runJson<Measurement>(node, ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests), ...(mesh ? [mesh] : [])]);
+const TASKSET = '/usr/bin/taskset';
+
+/**
+ * The CPU that single-process measurements are pinned to, or null (no
+ * taskset, or one CPU). On this VM the cores are not alike: CPU 0, which
+ * takes the device interrupts, ran the same loop ~40 % slower than CPU 1,
+ * and a process the scheduler happened to put there made a ratio between
+ * two engines off by that much. Pinned, every engine of a ratio runs on the
+ * same core. Set by pinTo().
+ */
+let pinnedCpu: number | null = null;
+
+export function canPin(): boolean {
+  return existsSync(TASKSET) && availableCpus() > 1;
+}
+
+export function availableCpus(): number {
+  return cpus().length;
+}
+
+export function pinTo(cpu: number | null): void {
+  pinnedCpu = cpu;
+}
+
+/** `command args` as run on `cpu` (taskset), or unpinned when cpu is null. */
+export function onCpu(cpu: number | null, command: string, args: string[]): [string, string[]] {
+  return cpu === null ? [command, args] : [TASKSET, ['-c', String(cpu), command, ...args]];
+}
+
+/** `command args` on the pinned CPU, when there is one. */
+export function pinned(command: string, args: string[]): [string, string[]] {
+  return onCpu(pinnedCpu, command, args);
+}
+
+/**
+ * One meshtax run of `file` to `requests` completed requests, in a fresh
+ * process, on the pinned CPU unless `pin` is false (runs compared with
+ * processes that use both cores).
+ */
+export function measure(file: string, requests: number, mesh?: string, pin = true): Measurement {
+  const args = ['--import', 'tsx', 'test/bench/workload.ts', file, String(requests), ...(mesh ? [mesh] : [])];
+  const m = runJson<Measurement>(...(pin ? pinned(node, args) : [node, args] as [string, string[]]));
   return mesh ? { ...m, mesh } : m;
 }
 

@@ -14,8 +14,9 @@ import { dirname, join } from 'node:path';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import type * as Api from '../../sim/index.js';
 import {
-  count, hasSimpy, idealMakespan, insideInterval, interval, measure, medianBy, mib, millions, node, perSecond,
-  python, rate, repeat, runJson, runJsonAsync, runText, secs, timeProcess, times, type Measurement, type PeerRun,
+  availableCpus, canPin, count, hasSimpy, idealMakespan, insideInterval, interval, measure, medianBy, mib, millions, node,
+  onCpu, perSecond, pinned, pinTo, python, rate, repeat, runJson, runJsonAsync, runText, secs, timeProcess, times,
+  type Measurement, type PeerRun,
 } from './lib.js';
 
 const quick = process.argv.includes('--quick');
@@ -24,6 +25,37 @@ const repeats = quick ? 1 : 3;
 const scaled = (n: number): number => (quick ? n / 10 : n);
 const simpy = hasSimpy();
 const SIMPY_MISSING = 'skipped: install Debian\'s python3-simpy3 (apt-get install python3-simpy3)';
+
+// --------------------------------------------------------------------- cores
+
+/**
+ * The cores of a VM need not be alike: on the one this bench was written on,
+ * CPU 0 (which takes the device interrupts) ran every engine ~40 % slower
+ * than CPU 1. Each CPU runs the M/M/1 floor, alternately; single-process
+ * figures (the throughput table, the peers, memory) then run pinned to the
+ * fastest, so the engines of a ratio share a core and the figures do not
+ * depend on where the scheduler put each process.
+ */
+function probeCores(requests: number) {
+  if (!canPin()) {
+    console.log('Cores: not pinned (no /usr/bin/taskset, or one CPU): single-process figures run wherever the scheduler puts them.\n');
+    return { pinnedCpu: null, probe: [] as Array<{ cpu: number; seconds: number[] }> };
+  }
+  const probe = Array.from({ length: availableCpus() }, (_, cpu) => ({ cpu, seconds: [] as number[] }));
+  for (let round = 0; round < 3; round++) {
+    for (const p of probe) {
+      const run = runJson<PeerRun>(...onCpu(p.cpu, node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), 'mm1', '80', '100']));
+      p.seconds.push(run.seconds);
+    }
+  }
+  const median = (xs: number[]): number => medianBy(xs, (x) => x);
+  const fastest = probe.reduce((a, b) => (median(b.seconds) < median(a.seconds) ? b : a));
+  pinTo(fastest.cpu);
+  console.log(`Cores: the M/M/1 floor (${count(requests)} requests) on each CPU, 3 runs each:`);
+  console.table(probe.map((p) => ({ cpu: p.cpu, 'median seconds': median(p.seconds).toFixed(2), runs: p.seconds.map((x) => x.toFixed(2)).join(' ') })));
+  console.log(`single-process figures run pinned to CPU ${fastest.cpu}\n`);
+  return { pinnedCpu: fastest.cpu, probe };
+}
 
 // ---------------------------------------------------------------- throughput
 
@@ -80,11 +112,11 @@ function benchMemory(small: number, large: number) {
 
 /** One run of the floor (test/bench/peers/floor.ts). */
 function runFloor(requests: number, workload: string[] = []): PeerRun {
-  return runJson<PeerRun>(node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), ...workload]);
+  return runJson<PeerRun>(...pinned(node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), ...workload]));
 }
 
 function runSimpy(script: string, args: Array<string | number>): PeerRun | null {
-  return simpy ? runJson<PeerRun>(python, [script, ...args.map(String)]) : null;
+  return simpy ? runJson<PeerRun>(...pinned(python, [script, ...args.map(String)])) : null;
 }
 
 /**
@@ -220,7 +252,8 @@ function timeCompare(requests: number, workers: number | null) {
 function benchCompare(requests: number) {
   const workersFlag = compareTakesWorkers();
   const wall = workersFlag ? [timeCompare(requests, 1), timeCompare(requests, 2)] : [timeCompare(requests, null)];
-  const perMode = COMPARE_MODES.map((mesh) => measure(COMPARE_FILE, requests, mesh));
+  // Unpinned, as the compare runs they are set against.
+  const perMode = COMPARE_MODES.map((mesh) => measure(COMPARE_FILE, requests, mesh, false));
   const sumOfModes = perMode.reduce((a, m) => a + m.seconds, 0);
   const idealTwoCores = idealMakespan(perMode.map((m) => m.seconds), 2);
   const speedup = workersFlag ? wall[0].seconds / wall[1].seconds : null;
@@ -399,6 +432,7 @@ function printTargets(targets: Target[]): void {
 const started = performance.now();
 const date = new Date().toISOString();
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+const cores = probeCores(scaled(10_000_000));
 const throughput = benchThroughput(scaled(1_000_000));
 const memory = benchMemory(scaled(1_000_000), scaled(10_000_000));
 const chain5 = benchChain5Peers(scaled(1_000_000));
@@ -417,7 +451,7 @@ printTargets(targets);
 if (ceiling.busy) console.log(BUSY_WARNING);
 
 const results = {
-  date, quick, machine, throughput, memory, peers: { chain5, mm1 }, compare, parallelCeiling: ceiling, sweep,
+  date, quick, machine, cores, throughput, memory, peers: { chain5, mm1 }, compare, parallelCeiling: ceiling, sweep,
   idleRssMiB: idle.peakRssMiB, targets, benchSeconds: (performance.now() - started) / 1000,
 };
 // --quick figures are not for quoting: they go to the git-ignored out/, leaving results.json alone.
