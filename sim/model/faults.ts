@@ -3,6 +3,11 @@
  * per replica (aborts, delays, CPU slowdown, connect failures), per proxy
  * (crashed) and between zones or services (partitions). The hop reads these
  * arrays on its hot path; the timeline writes them rarely.
+ *
+ * Windows of one kind may overlap on a pod (a service-wide abort and a
+ * stronger one on one replica, say). The one that began last is in force;
+ * when it ends, the one before it that still runs is again. A proxy is down
+ * while any crash window on it runs.
  */
 import type { Target, TimelineEvent } from '../topology/types.js';
 import type { RuntimeModel } from './build.js';
@@ -59,6 +64,8 @@ export class FaultState {
   /** Per proxy: crashed (refuses connections). */
   readonly proxyDown: Uint8Array;
   private readonly partitions: Partition[] = [];
+  /** Timeline entries of the per-replica and per-proxy kinds now in force, in the order they began. */
+  private readonly inForce: number[] = [];
 
   constructor(private readonly model: RuntimeModel) {
     const n = model.replicas.length;
@@ -92,28 +99,19 @@ export class FaultState {
     const m = this.model;
     switch (ev.kind) {
       case 'abort':
-        for (const r of targetReplicas(m, ev.target)) {
-          this.abortProbability[r] = end ? 0 : ev.probability;
-          this.abortStatus[r] = ev.status;
+      case 'delay':
+      case 'cpu-slowdown':
+      case 'connect-failure':
+      case 'proxy-crash': {
+        if (end) {
+          const k = this.inForce.indexOf(i);
+          if (k >= 0) this.inForce.splice(k, 1);
+        } else {
+          this.inForce.push(i);
         }
-        return true;
-      case 'delay': {
-        const sampler = end ? null : compileSampler(ev.delay);
-        for (const r of targetReplicas(m, ev.target)) {
-          this.delayProbability[r] = end ? 0 : ev.probability;
-          this.delay[r] = sampler;
-        }
+        this.refresh(ev.kind, ev.target);
         return true;
       }
-      case 'cpu-slowdown':
-        for (const r of targetReplicas(m, ev.target)) this.slowdown[r] = end ? 1 : ev.factor;
-        return true;
-      case 'connect-failure':
-        for (const r of targetReplicas(m, ev.target)) this.connectFailure[r] = end ? 0 : ev.probability;
-        return true;
-      case 'proxy-crash':
-        for (const p of targetProxies(m, ev.target)) this.proxyDown[p] = end ? 0 : 1;
-        return true;
       case 'partition': {
         if (end) {
           const k = this.partitions.findIndex((p) => p.event === i);
@@ -131,6 +129,50 @@ export class FaultState {
       }
       default:
         return false;
+    }
+  }
+
+  /**
+   * Recomputes a kind's values on the pods (or proxies) `target` names:
+   * cleared, then set by each window of that kind in force there, in the
+   * order they began, so the latest wins.
+   */
+  private refresh(kind: TimelineEvent['kind'], target: Target | null): void {
+    const m = this.model;
+    if (kind === 'proxy-crash') {
+      const proxies = targetProxies(m, target);
+      for (const p of proxies) this.proxyDown[p] = 0;
+      for (const j of this.inForce) {
+        const ev = m.timeline[j];
+        if (ev.kind !== 'proxy-crash') continue;
+        for (const p of targetProxies(m, ev.target)) if (proxies.includes(p)) this.proxyDown[p] = 1;
+      }
+      return;
+    }
+    const replicas = targetReplicas(m, target);
+    for (const r of replicas) this.clear(kind, r);
+    for (const j of this.inForce) {
+      const ev = m.timeline[j];
+      if (ev.kind !== kind || !('target' in ev)) continue;
+      for (const r of targetReplicas(m, ev.target)) if (replicas.includes(r)) this.set(ev, r);
+    }
+  }
+
+  private clear(kind: TimelineEvent['kind'], r: number): void {
+    switch (kind) {
+      case 'abort': this.abortProbability[r] = 0; this.abortStatus[r] = 0; return;
+      case 'delay': this.delayProbability[r] = 0; this.delay[r] = null; return;
+      case 'cpu-slowdown': this.slowdown[r] = 1; return;
+      case 'connect-failure': this.connectFailure[r] = 0; return;
+    }
+  }
+
+  private set(ev: TimelineEvent, r: number): void {
+    switch (ev.kind) {
+      case 'abort': this.abortProbability[r] = ev.probability; this.abortStatus[r] = ev.status; return;
+      case 'delay': this.delayProbability[r] = ev.probability; this.delay[r] = compileSampler(ev.delay); return;
+      case 'cpu-slowdown': this.slowdown[r] = ev.factor; return;
+      case 'connect-failure': this.connectFailure[r] = ev.probability; return;
     }
   }
 }

@@ -67,6 +67,38 @@ describe('faults on the timeline', () => {
   });
 });
 
+describe('overlapping fault windows', () => {
+  const errorRate = (r: RunResult, from: number, to: number) => {
+    const pts = r.timeline.points.filter((p) => p.t >= from && p.t < to);
+    return pts.reduce((s, p) => s + p.failed, 0) / pts.reduce((s, p) => s + p.completed, 0);
+  };
+
+  it('the window that began last is in force; when it ends, the earlier one that still runs is again', () => {
+    // Half of back's answers fail from 5 s to 35 s; back-0's all fail from 10 s to 20 s.
+    const r = run([
+      '  - {at: 5s, until: 35s, abort: {service: back, status: 503, probability: 0.5}}',
+      '  - {at: 10s, until: 20s, abort: {replica: back-0, status: 500, probability: 1}}',
+    ].join('\n'));
+    // ~1,000 requests a window: the error rate's standard deviation is ~0.015.
+    expect(errorRate(r, 6, 10)).toBeCloseTo(0.5, 1);
+    expect(errorRate(r, 11, 20)).toBeCloseTo(0.75, 1);
+    // back-0 is back under the service-wide abort, not free of faults.
+    expect(errorRate(r, 21, 35)).toBeCloseTo(0.5, 1);
+    expect(errorRate(r, 36, 40)).toBe(0);
+  });
+
+  it('a proxy is down while any of its crash windows runs', () => {
+    const r = run([
+      '  - {at: 10s, until: 14s, proxyCrash: {replica: back-1}}',
+      '  - {at: 12s, until: 16s, proxyCrash: {service: back}}',
+    ].join('\n'));
+    // back-1's proxy stays down through 16 s; both are down from 12 s.
+    expect(errorRate(r, 10.5, 12)).toBeCloseTo(0.5, 1);
+    expect(errorRate(r, 12.5, 16)).toBe(1);
+    expect(errorRate(r, 17, 40)).toBe(0);
+  });
+});
+
 describe('timeouts', () => {
   it('a per-try timeout abandons slow tries and retries them; the overall timeout fails the call (UT)', () => {
     // A normal try takes ~5 ms (exponential), a delayed one 100 ms more: a 30 ms
