@@ -4,6 +4,12 @@
  * algorithms: round robin, random, least request as the better of two random
  * choices (P2C); ejection for baseEjectionTime × ejections so far, capped by
  * maxEjectionPercent; panic routing when every host is ejected.
+ *
+ * Outlier detection is each router's own, as each Envoy keeps its own per
+ * upstream host: a caller's proxy ejects a host after *it* has seen
+ * consecutive 5xx from it, and only that proxy stops sending there. With
+ * several callers a failing host is ejected by each in turn, later than one
+ * shared count would have it.
  */
 import type { Rng } from '../engine/rng.js';
 import type { RuntimeModel, RuntimeService } from './build.js';
@@ -12,6 +18,8 @@ import type { EndpointVersions } from './endpoints.js';
 
 /** A try's outcome, as outlier detection sees it. */
 export interface TryOutcome {
+  /** The router (proxy, client library or entry client) that sent the try. */
+  router: number;
   service: number;
   replica: number;
   failed: boolean;
@@ -20,12 +28,17 @@ export interface TryOutcome {
   causeReplica: number;
 }
 
+/** One router's outlier detection, per replica: consecutive 5xx, ejections so far, ejected until (simulated seconds). */
+interface OutlierState {
+  consecutive5xx: Int32Array;
+  ejections: Int32Array;
+  ejectedUntil: Float64Array;
+}
+
 export class LoadBalancer {
   private readonly rrNext: Int32Array;
-  /** Per replica: consecutive 5xx, ejections so far, ejected until (simulated seconds). */
-  private readonly consecutive5xx: Int32Array;
-  private readonly ejections: Int32Array;
-  private readonly ejectedUntil: Float64Array;
+  /** Per router, made when it first sees an outcome under outlier detection (most routers never do). */
+  private readonly outliers: Array<OutlierState | undefined>;
 
   constructor(
     private readonly model: RuntimeModel,
@@ -35,15 +48,24 @@ export class LoadBalancer {
     private readonly rngs: Rng[],
     private readonly mark: (m: Marker) => void,
   ) {
-    const n = model.replicas.length;
     this.rrNext = new Int32Array(model.services.length);
-    this.consecutive5xx = new Int32Array(n);
-    this.ejections = new Int32Array(n);
-    this.ejectedUntil = new Float64Array(n);
+    this.outliers = new Array<OutlierState | undefined>(model.routerCount).fill(undefined);
   }
 
-  ejected(rep: number, now: number): boolean {
-    return this.ejectedUntil[rep] > now;
+  /** Whether `router` has `rep` ejected at `now`. */
+  ejected(router: number, rep: number, now: number): boolean {
+    const o = this.outliers[router];
+    return o !== undefined && o.ejectedUntil[rep] > now;
+  }
+
+  private outlierState(router: number): OutlierState {
+    let o = this.outliers[router];
+    if (!o) {
+      const n = this.model.replicas.length;
+      o = { consecutive5xx: new Int32Array(n), ejections: new Int32Array(n), ejectedUntil: new Float64Array(n) };
+      this.outliers[router] = o;
+    }
+    return o;
   }
 
   /**
@@ -58,28 +80,28 @@ export class LoadBalancer {
     if (n === 0) return -1;
     if (n === 1) return view[0];
     const avoidTried = service.resilience.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
-    let r = this.pickFrom(service, view, avoidTried, tried, now);
+    let r = this.pickFrom(service, router, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
-    if (r < 0) r = this.pickFrom(service, view, 0, tried, now);
+    if (r < 0) r = this.pickFrom(service, router, view, 0, tried, now);
     // Every host ejected: Envoy's panic mode routes to all of them.
     return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
   }
 
-  /** Whether rep may take the try: not ejected, and not among the first `avoid` tried hosts. */
-  private ok(rep: number, avoid: number, tried: readonly number[], now: number): boolean {
-    if (this.ejected(rep, now)) return false;
+  /** Whether rep may take the router's try: not ejected by it, and not among the first `avoid` tried hosts. */
+  private ok(router: number, rep: number, avoid: number, tried: readonly number[], now: number): boolean {
+    if (this.ejected(router, rep, now)) return false;
     for (let i = 0; i < avoid; i++) if (tried[i] === rep) return false;
     return true;
   }
 
-  private pickFrom(service: RuntimeService, view: Int32Array, avoid: number, tried: readonly number[], now: number): number {
+  private pickFrom(service: RuntimeService, router: number, view: Int32Array, avoid: number, tried: readonly number[], now: number): number {
     const n = view.length;
     switch (service.loadBalancer) {
       case 'round_robin': {
         for (let k = 0; k < n; k++) {
           const i = this.rrNext[service.index] % n;
           this.rrNext[service.index] = (i + 1) % n;
-          if (this.ok(view[i], avoid, tried, now)) return view[i];
+          if (this.ok(router, view[i], avoid, tried, now)) return view[i];
         }
         return -1;
       }
@@ -87,7 +109,7 @@ export class LoadBalancer {
         const rng = this.rngs[service.index];
         for (let k = 0; k < 2 * n; k++) {
           const r = view[Math.floor(rng() * n)];
-          if (this.ok(r, avoid, tried, now)) return r;
+          if (this.ok(router, r, avoid, tried, now)) return r;
         }
         return -1;
       }
@@ -97,36 +119,42 @@ export class LoadBalancer {
           const a = view[Math.floor(rng() * n)];
           const b = view[Math.floor(rng() * n)];
           const best = this.present[b] < this.present[a] ? b : a;
-          if (this.ok(best, avoid, tried, now)) return best;
-          if (this.ok(a, avoid, tried, now)) return a;
-          if (this.ok(b, avoid, tried, now)) return b;
+          if (this.ok(router, best, avoid, tried, now)) return best;
+          if (this.ok(router, a, avoid, tried, now)) return a;
+          if (this.ok(router, b, avoid, tried, now)) return b;
         }
         return -1;
       }
     }
   }
 
-  /** Outlier detection sees a try's outcome: counts consecutive 5xx from the host and ejects it at the threshold. */
+  /**
+   * The sending router's outlier detection sees a try's outcome: counts
+   * consecutive 5xx from the host and ejects it at the threshold.
+   */
   noteOutcome(t: TryOutcome, now: number): void {
     const rep = t.replica;
     if (rep < 0) return;
     const od = this.model.services[t.service].resilience.outlierDetection;
     if (!od) return;
     const fromHost = t.failed && t.status >= 500 && t.causeReplica === rep;
+    const router = t.router;
     if (!fromHost) {
-      if (!t.failed) this.consecutive5xx[rep] = 0;
+      if (!t.failed && this.outliers[router]) this.outlierState(router).consecutive5xx[rep] = 0;
       return;
     }
-    if (++this.consecutive5xx[rep] < od.consecutive5xx) return;
+    const o = this.outlierState(router);
+    if (++o.consecutive5xx[rep] < od.consecutive5xx) return;
     const svc = this.model.services[t.service];
     let ejected = 0;
-    for (const r of svc.replicas) if (this.ejected(r, now)) ejected++;
+    for (const r of svc.replicas) if (o.ejectedUntil[r] > now) ejected++;
     const ready = this.endpoints.truth(t.service).length;
     // At least one host may always be ejected, as in Envoy.
     if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
-    this.ejections[rep]++;
-    this.consecutive5xx[rep] = 0;
-    this.ejectedUntil[rep] = now + od.baseEjectionTime * this.ejections[rep];
+    o.ejections[rep]++;
+    o.consecutive5xx[rep] = 0;
+    o.ejectedUntil[rep] = now + od.baseEjectionTime * o.ejections[rep];
+    // One marker per router that ejects: with several callers, a burst of them.
     this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
   }
 }

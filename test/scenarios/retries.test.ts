@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import { runTopology } from '../../sim/run.js';
+import type { RunResult } from '../../sim/results/types.js';
 import { attributionAddsUp, runScenario } from './helpers.js';
 
 describe('retry amplification', () => {
@@ -46,5 +50,29 @@ describe('outlier detection', () => {
     expect(r.entrypoints[0].failures.every((f) => f.cause === 'injected-abort' && !f.mesh)).toBe(true);
     // Attributed to the pod where they began.
     expect(r.entrypoints[0].failuresByReplica).toEqual([{ service: 'reviews', replica: 'reviews-1', count: r.entrypoints[0].failed }]);
+  });
+
+  it("is each caller's proxy's own: with two callers the host fails twice as often before both have ejected it", () => {
+    const file = 'topologies/scenarios/outlier-ejection.yaml';
+    const run = (productpageReplicas: number) => {
+      const source = readFileSync(file, 'utf8').replace('productpage: {workers: 64,', `productpage: {replicas: ${productpageReplicas}, workers: 64,`);
+      const { topology, diagnostics } = loadTopologySource(source, file);
+      if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+      return runTopology(topology);
+    };
+    const firstCycle = (r: RunResult) => r.timeline.points.filter((p) => p.t >= 10 && p.t < 40).reduce((s, p) => s + p.failed, 0);
+    const one = run(1);
+    const two = run(2);
+    // Each sidecar needs 5 consecutive 5xx of its own (plus the tries already
+    // on their way when it ejects); one shared count would stop at ~5 for both.
+    expect(firstCycle(one)).toBeGreaterThanOrEqual(5);
+    expect(firstCycle(one)).toBeLessThan(10);
+    expect(firstCycle(two)).toBeGreaterThanOrEqual(10);
+    expect(firstCycle(two)).toBeLessThan(20);
+    // Each sidecar ejects on its own, once a cycle.
+    const ejections = two.timeline.markers.filter((m) => m.kind === 'ejection');
+    expect(ejections.map((m) => m.subject)).toEqual(['reviews-1', 'reviews-1', 'reviews-1', 'reviews-1']);
+    expect(ejections[1].at - ejections[0].at).toBeLessThan(1);
+    expect(ejections[2].at).toBeGreaterThan(40);
   });
 });
