@@ -59,6 +59,8 @@ export const CAUSES: readonly CauseInfo[] = [
     retryOn: ['timeout', '5xx'], description: 'the call or the try ran past its timeout' },
   { id: 'circuit-open', component: 'policy: circuit breaker', flag: 'UO', mesh: 'placement', status: 503,
     retryOn: [], description: 'too many requests in flight to the service: the circuit breaker failed it at once' },
+  { id: 'proxy-reset', component: 'inbound proxy', flag: 'UC', mesh: true, status: 503,
+    retryOn: ['reset', '5xx'], description: "the callee's proxy crashed with the request in flight; the connection was reset" },
 ];
 
 const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
@@ -82,6 +84,7 @@ export const CAUSE_PARTITION = id('partition');
 export const CAUSE_CONNECT_FAILURE = id('connect-failure');
 export const CAUSE_TIMEOUT = id('timeout');
 export const CAUSE_CIRCUIT_OPEN = id('circuit-open');
+export const CAUSE_PROXY_RESET = id('proxy-reset');
 
 /** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
 export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503): boolean {

@@ -6,7 +6,7 @@ import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, MTLS, NETWORK, PROXY_QUEUE, PROXY
 import {
   CAUSES, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
-  CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
+  CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
 } from './causes.js';
 import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
@@ -823,6 +823,13 @@ class Simulation implements EventDispatcher {
           }
           break;
         case P_APP:
+          if (sp >= 0 && this.faults.proxyDown[sp]) {
+            // It passed the callee's proxy before the proxy crashed: the connection is gone.
+            this.fail(c, CAUSE_PROXY_RESET, c.service, c.replica, flagIndex('UC'), true);
+            c.responseSize = 0;
+            c.phase = wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
+            continue;
+          }
           if (!this.podUp[c.replica] || !this.appUp[c.replica]) {
             this.refused(c);
             c.phase = sp >= 0 ? P_LOCAL_IN_BACK : wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
@@ -835,6 +842,12 @@ class Simulation implements EventDispatcher {
           }
           break;
         case P_SP_RESP:
+          if (sp >= 0 && this.faults.proxyDown[sp]) {
+            // The response reaches a proxy that crashed after the request went through it.
+            if (!c.failed) this.fail(c, CAUSE_PROXY_RESET, c.service, c.replica, flagIndex('UC'), true);
+            c.responseSize = 0;
+            break;
+          }
           if (sp >= 0 && this.proxyResponse(f, sp)) return;
           break;
         case P_NET2_BACK:
@@ -1573,6 +1586,12 @@ class Simulation implements EventDispatcher {
     const ev = this.model.timeline[i];
     const now = this.engine.now;
     this.markers.push({ at: now, kind: end ? `${ev.kind}-end` : ev.kind, subject: describeEvent(ev) });
+    if (ev.kind === 'proxy-crash' && !end) {
+      const up = targetProxies(this.model, ev.target).filter((p) => this.faults.proxyDown[p] === 0);
+      this.faults.apply(i, end);
+      for (const p of up) this.proxyCrashed(p);
+      return;
+    }
     if (this.faults.apply(i, end)) return;
     switch (ev.kind) {
       case 'rollout':
@@ -1603,8 +1622,35 @@ class Simulation implements EventDispatcher {
   private crash(r: number, readinessDelay: number): void {
     if (!this.appUp[r]) return;
     this.appUp[r] = 0;
+    this.resetInProgress(r, CAUSE_REPLICA_CRASH);
+    const tok = this.token();
+    this.unreadyToken.set(r, tok);
+    this.engine.schedule(readinessDelay, H_UNREADY, r, tok);
+  }
+
+  /**
+   * A pod's proxy (its sidecar, or its node's proxy) crashed: the requests
+   * in progress at the pods behind it lose their connection. Their
+   * applications work on, for nobody.
+   */
+  private proxyCrashed(p: number): void {
+    const m = this.model;
+    for (let r = 0; r < m.replicas.length; r++) {
+      const rep = m.replicas[r];
+      const sp = m.mesh.mode === 'sidecar' ? rep.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[rep.node] : -1;
+      if (sp === p) this.resetInProgress(r, CAUSE_PROXY_RESET);
+    }
+  }
+
+  /**
+   * Resets the requests in progress at replica r: each try fails with
+   * `cause` (UC) and its reset travels back — through the pod's proxy when
+   * the app crashed, past it when the proxy did.
+   */
+  private resetInProgress(r: number, cause: number): void {
     const inProgress: number[] = [];
     for (let i = this.inProgressHead[r]; i >= 0; i = this.frames[i].nextAtReplica) inProgress.push(i);
+    const now = this.engine.now;
     for (const i of inProgress) {
       const inv = this.frames[i];
       if (inv.detached) continue;
@@ -1612,20 +1658,16 @@ class Simulation implements EventDispatcher {
       const a = inv.parent;
       const att = this.frames[a];
       // Until now it waited for a worker, then worked (and called out).
-      const now = this.engine.now;
       if (inv.workStart < 0) att.comp[APP_QUEUE] += now - inv.start;
       else {
         att.comp[APP_QUEUE] += inv.workStart - inv.start;
         att.comp[APP_WORK] += now - inv.workStart;
       }
-      this.fail(att, CAUSE_REPLICA_CRASH, att.service, r, flagIndex('UC'), false);
+      this.fail(att, cause, att.service, r, flagIndex('UC'), this.meshCaused(cause, att));
       att.responseSize = 0;
-      att.phase = P_LOCAL_IN_BACK;
+      att.phase = cause === CAUSE_PROXY_RESET ? (att.wp >= 0 ? P_NET2_BACK : P_NET1_BACK) : P_LOCAL_IN_BACK;
       this.advance(a);
     }
-    const tok = this.token();
-    this.unreadyToken.set(r, tok);
-    this.engine.schedule(readinessDelay, H_UNREADY, r, tok);
   }
 
   /** Readiness probes have failed long enough: the endpoint is removed (if the replica is still down). */

@@ -45,6 +45,21 @@ describe('faults on the timeline', () => {
     expect(failedBetween(r, 0, 10) + failedBetween(r, 12, 40)).toBe(0);
   });
 
+  it('a proxy crash resets the requests in flight at its pod (UC, the mesh), then refuses new ones', () => {
+    // 200 ms at back: ~10 requests are at back-1 when its sidecar crashes.
+    const r = run('  - {at: 10s, until: 12s, proxyCrash: {replica: back-1}}', ', ioTime: 200ms');
+    const e = r.entrypoints[0];
+    const byCause = new Map(e.failures.map((f) => [`${f.cause}/${f.flag}/${f.mesh ? 'mesh' : 'app'}`, f.count]));
+    expect([...byCause.keys()].sort()).toEqual(['inbound-proxy-down/UF/mesh', 'proxy-reset/UC/mesh']);
+    const reset = byCause.get('proxy-reset/UC/mesh') ?? 0;
+    expect(reset).toBeGreaterThanOrEqual(3);
+    expect(reset).toBeLessThanOrEqual(25);
+    // The resets fail at once, in the crash's first second; the refusals follow for 2 s.
+    expect(failedBetween(r, 10, 11)).toBeGreaterThan(reset);
+    expect(failedBetween(r, 0, 10) + failedBetween(r, 13, 40)).toBe(0);
+    expect(e.failuresByReplica).toEqual([{ service: 'back', replica: 'back-1', count: e.failed }]);
+  });
+
   it('a partition between zones makes connection attempts time out after connectTimeout', () => {
     const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
     expect(causes(r)).toEqual(['partition/UF/app']);
