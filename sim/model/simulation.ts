@@ -1586,10 +1586,14 @@ class Simulation implements EventDispatcher {
     const ev = this.model.timeline[i];
     const now = this.engine.now;
     this.markers.push({ at: now, kind: end ? `${ev.kind}-end` : ev.kind, subject: describeEvent(ev) });
-    if (ev.kind === 'proxy-crash' && !end) {
-      const up = targetProxies(this.model, ev.target).filter((p) => this.faults.proxyDown[p] === 0);
+    if (ev.kind === 'proxy-crash') {
+      const targets = targetProxies(this.model, ev.target);
+      const wasDown = targets.map((p) => this.faults.proxyDown[p]);
       this.faults.apply(i, end);
-      for (const p of up) this.proxyCrashed(p);
+      targets.forEach((p, k) => {
+        if (wasDown[k] === 0 && this.faults.proxyDown[p] === 1) this.proxyCrashed(p, ev.readinessDelay);
+        if (wasDown[k] === 1 && this.faults.proxyDown[p] === 0) this.proxyRestarted(p);
+      });
       return;
     }
     if (this.faults.apply(i, end)) return;
@@ -1621,24 +1625,63 @@ class Simulation implements EventDispatcher {
   /** A replica's process dies: requests in it are reset now, new ones refused; readiness notices later. */
   private crash(r: number, readinessDelay: number): void {
     if (!this.appUp[r]) return;
+    const passing = this.probesPass(r);
     this.appUp[r] = 0;
     this.resetInProgress(r, CAUSE_REPLICA_CRASH);
-    const tok = this.token();
-    this.unreadyToken.set(r, tok);
-    this.engine.schedule(readinessDelay, H_UNREADY, r, tok);
+    if (passing) this.probesFailing(r, readinessDelay);
   }
 
   /**
    * A pod's proxy (its sidecar, or its node's proxy) crashed: the requests
    * in progress at the pods behind it lose their connection. Their
-   * applications work on, for nobody.
+   * applications work on, for nobody. A pod whose sidecar is down fails its
+   * readiness probe (Istio and Linkerd probe through the sidecar's side of
+   * the pod); a node proxy's crash leaves readiness alone.
    */
-  private proxyCrashed(p: number): void {
+  private proxyCrashed(p: number, readinessDelay: number): void {
     const m = this.model;
     for (let r = 0; r < m.replicas.length; r++) {
       const rep = m.replicas[r];
       const sp = m.mesh.mode === 'sidecar' ? rep.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[rep.node] : -1;
-      if (sp === p) this.resetInProgress(r, CAUSE_PROXY_RESET);
+      if (sp !== p) continue;
+      this.resetInProgress(r, CAUSE_PROXY_RESET);
+      if (rep.sidecar === p && this.podUp[r] && this.appUp[r]) this.probesFailing(r, readinessDelay);
+    }
+  }
+
+  /** A sidecar is back: its pod is ready again, unless its app is down too. */
+  private proxyRestarted(p: number): void {
+    const m = this.model;
+    for (let r = 0; r < m.replicas.length; r++) {
+      if (m.replicas[r].sidecar === p && this.podUp[r]) this.backInService(r);
+    }
+  }
+
+  /** Whether the pod's readiness probes pass: its app is up and, with sidecars, its sidecar too. */
+  private probesPass(r: number): boolean {
+    const sc = this.model.replicas[r].sidecar;
+    return this.appUp[r] === 1 && (sc < 0 || this.faults.proxyDown[sc] === 0);
+  }
+
+  /**
+   * The pod's probes began failing now: after `delay` (failureThreshold ×
+   * period), if they still fail, it leaves its endpoints. One timer an
+   * episode: a second fault while they already fail changes nothing.
+   */
+  private probesFailing(r: number, delay: number): void {
+    const tok = this.token();
+    this.unreadyToken.set(r, tok);
+    this.engine.schedule(delay, H_UNREADY, r, tok);
+  }
+
+  /** The probes pass again: the episode is over, and an endpoint removed meanwhile is listed again. */
+  private backInService(r: number): void {
+    if (!this.probesPass(r)) return;
+    this.unreadyToken.delete(r);
+    const service = this.model.replicas[r].service;
+    if (!this.endpoints.truth(service).includes(r)) {
+      this.endpoints.change(service, r, true);
+      this.controlPlane.noteChange();
     }
   }
 
@@ -1670,22 +1713,20 @@ class Simulation implements EventDispatcher {
     }
   }
 
-  /** Readiness probes have failed long enough: the endpoint is removed (if the replica is still down). */
+  /** Readiness probes have failed long enough: the endpoint is removed (if they still fail). */
   private onUnready(r: number, tok: number): void {
-    if (this.unreadyToken.get(r) !== tok || this.appUp[r]) return;
+    if (this.unreadyToken.get(r) !== tok || this.probesPass(r)) return;
     const service = this.model.replicas[r].service;
     this.endpoints.change(service, r, false);
     this.controlPlane.noteChange();
   }
 
   private restart(r: number): void {
-    this.unreadyToken.delete(r);
-    if (!this.podUp[r]) return;
-    this.appUp[r] = 1;
-    const service = this.model.replicas[r].service;
-    if (!this.endpoints.truth(service).includes(r)) {
-      this.endpoints.change(service, r, true);
-      this.controlPlane.noteChange();
+    if (!this.podUp[r]) {
+      this.unreadyToken.delete(r);
+      return;
     }
+    this.appUp[r] = 1;
+    this.backInService(r);
   }
 }

@@ -27,6 +27,6 @@ export const EVENT_DEFAULTS = Object.freeze({
   status: 503,
   /** … to every request, unless told otherwise (also delays and connection failures). */
   probability: 1,
-  /** A crashed replica gets traffic again this long after it restarts. */
+  /** A crashed replica (or, with sidecars, a pod whose sidecar crashed) leaves its endpoints this long after the crash. */
   readinessDelay: 10,
 });

@@ -256,12 +256,17 @@ const eventSchemas = {
       ...targetShape,
       readinessDelay: durationSchema
         .optional()
-        .meta({ description: 'After the restart at `until`, the pod gets traffic again only after this long (default 10s).' }),
+        .meta({ description: 'How long after the crash failing readiness probes take the pod out of its endpoints (default 10s); it is back in when it restarts at `until`.' }),
     })
     .meta({ description: 'Replicas are down: requests in flight are reset, new ones refused; they restart at `until`.', ...oneTarget }),
   proxyCrash: z
-    .strictObject(targetShape)
-    .meta({ description: "The pods' sidecars (or their node's proxy) crash and restart at `until`: the pods are unreachable meanwhile.", ...oneTarget }),
+    .strictObject({
+      ...targetShape,
+      readinessDelay: durationSchema
+        .optional()
+        .meta({ description: "With sidecars: how long after the crash the pod's failing readiness (its sidecar's) takes it out of its endpoints (default 10s); back in when the sidecar restarts. A node proxy's crash leaves readiness alone." }),
+    })
+    .meta({ description: "The pods' sidecars (or their node's proxy) crash and restart at `until`: requests in flight are reset, the pods unreachable meanwhile.", ...oneTarget }),
   cpuSlowdown: z
     .strictObject({
       ...targetShape,

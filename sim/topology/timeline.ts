@@ -151,9 +151,12 @@ function checkBody(out: Problem[], entry: TimelineEntryFile, key: EventKey, path
       if (c.readinessDelay !== undefined) checkDuration(out, c.readinessDelay, at('readinessDelay'), 'readinessDelay', 'nonnegative');
       return;
     }
-    case 'proxyCrash':
-      checkTarget(out, entry.proxyCrash as TargetFile, path, key, when, ctx);
+    case 'proxyCrash': {
+      const c = entry.proxyCrash as NonNullable<TimelineEntryFile['proxyCrash']>;
+      checkTarget(out, c, path, key, when, ctx);
+      if (c.readinessDelay !== undefined) checkDuration(out, c.readinessDelay, at('readinessDelay'), 'readinessDelay', 'nonnegative');
       return;
+    }
     case 'cpuSlowdown': {
       const c = entry.cpuSlowdown as NonNullable<TimelineEntryFile['cpuSlowdown']>;
       checkTarget(out, c, path, key, when, ctx);
@@ -319,8 +322,10 @@ function normalizeEvent(entry: TimelineEntryFile): TimelineEvent {
       const c = entry.crash as NonNullable<TimelineEntryFile['crash']>;
       return { kind: 'crash', at, until, target: target(c), readinessDelay: time(c.readinessDelay, EVENT_DEFAULTS.readinessDelay) };
     }
-    case 'proxyCrash':
-      return { kind: 'proxy-crash', at, until, target: target(entry.proxyCrash as TargetFile) };
+    case 'proxyCrash': {
+      const c = entry.proxyCrash as NonNullable<TimelineEntryFile['proxyCrash']>;
+      return { kind: 'proxy-crash', at, until, target: target(c), readinessDelay: time(c.readinessDelay, EVENT_DEFAULTS.readinessDelay) };
+    }
     case 'cpuSlowdown': {
       const c = entry.cpuSlowdown as NonNullable<TimelineEntryFile['cpuSlowdown']>;
       return { kind: 'cpu-slowdown', at, until, target: target(c), factor: c.factor };

@@ -296,7 +296,7 @@ export type TimelineEvent =
   /** Replicas are down: requests in flight are reset, new ones refused; they restart at `until`. */
   | { kind: 'crash'; at: number; until: number; target: Target; readinessDelay: number }
   /** The pods' sidecars (or their node's proxy) crash and restart at `until`: the pod is unreachable. */
-  | { kind: 'proxy-crash'; at: number; until: number; target: Target }
+  | { kind: 'proxy-crash'; at: number; until: number; target: Target; readinessDelay: number }
   /** CPU work of the target takes `factor` times as long. */
   | { kind: 'cpu-slowdown'; at: number; until: number; target: Target; factor: number }
   /** No packets between the two zones, or between the two services. */

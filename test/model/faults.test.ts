@@ -60,6 +60,23 @@ describe('faults on the timeline', () => {
     expect(e.failuresByReplica).toEqual([{ service: 'back', replica: 'back-1', count: e.failed }]);
   });
 
+  it("a sidecar down for longer than its readiness delay takes its pod out of the endpoints; it is back when the sidecar restarts", () => {
+    const r = run('  - {at: 10s, until: 25s, proxyCrash: {replica: back-1, readinessDelay: 3s}}');
+    // Refused until the endpoint is removed (3 s) and the push has reached the callers' proxies; then none.
+    expect(failedBetween(r, 10, 11)).toBeGreaterThan(0);
+    expect(failedBetween(r, 15, 40)).toBe(0);
+    // Two endpoint changes pushed: out 3 s after the crash, back in at the restart.
+    const pushes = r.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
+    expect(pushes).toHaveLength(2);
+    expect(pushes[0]).toBeGreaterThan(13);
+    expect(pushes[0]).toBeLessThan(14);
+    expect(pushes[1]).toBeGreaterThan(25);
+    expect(pushes[1]).toBeLessThan(26);
+    // A node proxy's crash leaves readiness alone: the pods behind it stay listed and keep failing.
+    const ambient = run('  - {at: 10s, until: 25s, proxyCrash: {replica: back-1, readinessDelay: 3s}}', '', 'istio-ambient');
+    expect(failedBetween(ambient, 20, 25)).toBeGreaterThan(0);
+  });
+
   it('a partition between zones makes connection attempts time out after connectTimeout', () => {
     const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
     expect(causes(r)).toEqual(['partition/UF/app']);

@@ -604,7 +604,12 @@ describe('timeline', () => {
             |                                                                   ^
         hint: factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long
 
-      4 errors, 0 warnings"
+      test/fixtures/bad/timeline-values.yaml:12:74: error[out-of-range]: timeline[3].proxyCrash.readinessDelay: readinessDelay must not be negative, got -2s
+         12 |   - {at: 10s, until: 20s, proxyCrash: {service: ratings, readinessDelay: -2s}}
+            |                                                                          ^
+        hint: a duration cannot be negative; did you mean 2s?
+
+      5 errors, 0 warnings"
     `);
   });
 

@@ -44,7 +44,7 @@ const expected: Topology = {
     { kind: 'delay', at: 10, until: 20, target: { replica: { service: 'reviews', ordinal: 1 } }, delay: { kind: 'constant', value: 0.1 }, probability: 0.1 },
     { kind: 'rollout', at: 30, service: 'reviews', startup: 5, minReadySeconds: 0, preStop: 0 },
     { kind: 'crash', at: 40, until: 45, target: { replica: { service: 'reviews', ordinal: 0 } }, readinessDelay: 10 },
-    { kind: 'proxy-crash', at: 40, until: 41, target: { service: 'details' } },
+    { kind: 'proxy-crash', at: 40, until: 41, target: { service: 'details' }, readinessDelay: 10 },
     { kind: 'cpu-slowdown', at: 40, until: 50, target: { service: 'details' }, factor: 2 },
     { kind: 'partition', at: 40, until: 50, zones: ['zone-a', 'zone-b'], services: null },
     { kind: 'connect-failure', at: 40, until: 50, target: { service: 'details' }, probability: 0.1 },
