@@ -91,6 +91,25 @@ export function onCpu(cpu: number | null, command: string, args: string[]): [str
   return cpu === null ? [command, args] : [TASKSET, ['-c', String(cpu), command, ...args]];
 }
 
+/**
+ * Each CPU runs the M/M/1 floor (test/bench/peers/floor.ts) three times,
+ * alternately; the CPU with the lowest median is the fastest. On the VM
+ * this was written on, CPU 0 (which takes the device interrupts) was ~40 %
+ * slower than CPU 1 in some runs and alike in others.
+ */
+export function fastestCpu(requests: number): { cpu: number; probe: Array<{ cpu: number; seconds: number[] }> } {
+  const probe = Array.from({ length: availableCpus() }, (_, cpu) => ({ cpu, seconds: [] as number[] }));
+  for (let round = 0; round < 3; round++) {
+    for (const p of probe) {
+      const run = runJson<PeerRun>(...onCpu(p.cpu, node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), 'mm1', '80', '100']));
+      p.seconds.push(run.seconds);
+    }
+  }
+  const median = (xs: number[]): number => medianBy(xs, (x) => x);
+  const fastest = probe.reduce((a, b) => (median(b.seconds) < median(a.seconds) ? b : a));
+  return { cpu: fastest.cpu, probe };
+}
+
 /** `command args` on the pinned CPU, when there is one. */
 export function pinned(command: string, args: string[]): [string, string[]] {
   return onCpu(pinnedCpu, command, args);

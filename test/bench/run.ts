@@ -14,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import type * as Api from '../../sim/index.js';
 import {
-  availableCpus, canPin, count, hasSimpy, idealMakespan, insideInterval, interval, measure, medianBy, mib, millions, node,
-  onCpu, perSecond, pinned, pinTo, python, rate, repeat, runJson, runJsonAsync, runText, secs, timeProcess, times,
+  canPin, count, fastestCpu, hasSimpy, idealMakespan, insideInterval, interval, measure, medianBy, mib, millions, node,
+  perSecond, pinned, pinTo, python, rate, repeat, runJson, runJsonAsync, runText, secs, timeProcess, times,
   type Measurement, type PeerRun,
 } from './lib.js';
 
@@ -29,32 +29,23 @@ const SIMPY_MISSING = 'skipped: install Debian\'s python3-simpy3 (apt-get instal
 // --------------------------------------------------------------------- cores
 
 /**
- * The cores of a VM need not be alike: on the one this bench was written on,
- * CPU 0 (which takes the device interrupts) ran every engine ~40 % slower
- * than CPU 1. Each CPU runs the M/M/1 floor, alternately; single-process
- * figures (the throughput table, the peers, memory) then run pinned to the
- * fastest, so the engines of a ratio share a core and the figures do not
- * depend on where the scheduler put each process.
+ * The cores of a VM need not be alike (see lib.ts, fastestCpu): single-process
+ * figures (the throughput table, the peers, memory) run pinned to the fastest,
+ * so the engines of a ratio share a core and the figures do not depend on
+ * where the scheduler put each process.
  */
 function probeCores(requests: number) {
   if (!canPin()) {
     console.log('Cores: not pinned (no /usr/bin/taskset, or one CPU): single-process figures run wherever the scheduler puts them.\n');
     return { pinnedCpu: null, probe: [] as Array<{ cpu: number; seconds: number[] }> };
   }
-  const probe = Array.from({ length: availableCpus() }, (_, cpu) => ({ cpu, seconds: [] as number[] }));
-  for (let round = 0; round < 3; round++) {
-    for (const p of probe) {
-      const run = runJson<PeerRun>(...onCpu(p.cpu, node, ['--import', 'tsx', 'test/bench/peers/floor.ts', String(requests), 'mm1', '80', '100']));
-      p.seconds.push(run.seconds);
-    }
-  }
+  const { cpu, probe } = fastestCpu(requests);
+  pinTo(cpu);
   const median = (xs: number[]): number => medianBy(xs, (x) => x);
-  const fastest = probe.reduce((a, b) => (median(b.seconds) < median(a.seconds) ? b : a));
-  pinTo(fastest.cpu);
   console.log(`Cores: the M/M/1 floor (${count(requests)} requests) on each CPU, 3 runs each:`);
   console.table(probe.map((p) => ({ cpu: p.cpu, 'median seconds': median(p.seconds).toFixed(2), runs: p.seconds.map((x) => x.toFixed(2)).join(' ') })));
-  console.log(`single-process figures run pinned to CPU ${fastest.cpu}\n`);
-  return { pinnedCpu: fastest.cpu, probe };
+  console.log(`single-process figures run pinned to CPU ${cpu}\n`);
+  return { pinnedCpu: cpu, probe };
 }
 
 // ---------------------------------------------------------------- throughput
