@@ -160,6 +160,12 @@ class Simulation implements EventDispatcher {
   /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
   private readonly podUp: Uint8Array;
   private readonly appUp: Uint8Array;
+  /**
+   * Per replica: the rollout or scaling wants it in its service's endpoints
+   * (from ready until terminating). It is listed when wanted and its
+   * readiness probes pass (or fail for less than the readiness delay).
+   */
+  private readonly wanted: Uint8Array;
   private readonly balancer: LoadBalancer;
   private readonly faults: FaultState;
   /** Per proxy: busy worker threads, waiting tasks (proxies on a shared CPU; see `threads` for the others). */
@@ -235,7 +241,8 @@ class Simulation implements EventDispatcher {
     this.inProgressHead = new Int32Array(nReplicas).fill(-1);
     this.podUp = new Uint8Array(nReplicas);
     this.appUp = new Uint8Array(nReplicas);
-    for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = 1;
+    this.wanted = new Uint8Array(nReplicas);
+    for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = this.wanted[r.id] = 1;
     this.faults = new FaultState(model);
     this.proxyBusy = new Int32Array(model.proxies.length);
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
@@ -1572,8 +1579,15 @@ class Simulation implements EventDispatcher {
         this.podUp[r] = this.appUp[r] = 1;
         return;
       case LC_ADD:
+        this.wanted[r] = 1;
+        // A pod whose probes fail (its app or its sidecar is down) is listed once they pass: see backInService.
+        if (!this.probesPass(r)) return;
+        this.endpoints.change(a.service, r, true);
+        this.controlPlane.noteChange();
+        return;
       case LC_REMOVE:
-        this.endpoints.change(a.service, r, a.kind === LC_ADD);
+        this.wanted[r] = 0;
+        this.endpoints.change(a.service, r, false);
         this.controlPlane.noteChange();
         return;
       case LC_STOP:
@@ -1674,12 +1688,12 @@ class Simulation implements EventDispatcher {
     this.engine.schedule(delay, H_UNREADY, r, tok);
   }
 
-  /** The probes pass again: the episode is over, and an endpoint removed meanwhile is listed again. */
+  /** The probes pass again: the episode is over, and an endpoint removed meanwhile is listed again, unless the pod is on its way out. */
   private backInService(r: number): void {
     if (!this.probesPass(r)) return;
     this.unreadyToken.delete(r);
     const service = this.model.replicas[r].service;
-    if (!this.endpoints.truth(service).includes(r)) {
+    if (this.wanted[r] && !this.endpoints.truth(service).includes(r)) {
       this.endpoints.change(service, r, true);
       this.controlPlane.noteChange();
     }

@@ -77,6 +77,21 @@ describe('faults on the timeline', () => {
     expect(failedBetween(ambient, 20, 25)).toBeGreaterThan(0);
   });
 
+  it('a new pod whose sidecar is down is not listed until its sidecar is up', () => {
+    // back-2 starts at 5 s and would be ready at 10 s, but its sidecar is down from 6 s to 20 s.
+    const r = run([
+      '  - {at: 5s, scale: {service: back, replicas: 3, startup: 5s}}',
+      '  - {at: 6s, until: 20s, proxyCrash: {replica: back-2}}',
+    ].join('\n'));
+    // Never listed while it could not answer: no request was sent to it and refused.
+    expect(r.entrypoints[0].failed).toBe(0);
+    // Listed when its sidecar came back: the one endpoint change, pushed just after 20 s.
+    const pushes = r.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toBeGreaterThan(20);
+    expect(pushes[0]).toBeLessThan(21);
+  });
+
   it('a partition between zones makes connection attempts time out after connectTimeout', () => {
     const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
     expect(causes(r)).toEqual(['partition/UF/app']);
