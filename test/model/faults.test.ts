@@ -92,6 +92,18 @@ describe('faults on the timeline', () => {
     expect(pushes[0]).toBeLessThan(21);
   });
 
+  it('a crashed pod that a rollout took out while it was down stays out when it restarts', () => {
+    // back-0 crashes at 10 s; the rollout from 11 s replaces it (out of the endpoints by ~15 s, terminated
+    // 30 s later); its restart at 20 s must not list it again, or callers reach it after it is gone.
+    const r = run([
+      '  - {at: 10s, until: 20s, crash: {replica: back-0, readinessDelay: 3s}}',
+      '  - {at: 11s, rollout: {service: back, startup: 2s, preStop: 30s}}',
+    ].join('\n'), '', 'istio-sidecar');
+    expect(failedBetween(r, 10, 14)).toBeGreaterThan(0);
+    expect(failedBetween(r, 16, 40)).toBe(0);
+    expect(r.timeline.markers.filter((m) => m.kind === 'push' && m.at >= 20)).toEqual([]);
+  });
+
   it('a partition between zones makes connection attempts time out after connectTimeout', () => {
     const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
     expect(causes(r)).toEqual(['partition/UF/app']);
