@@ -122,7 +122,8 @@ export class ControlPlaneRuntime {
   expire(proxies: number[], until: number): void {
     for (const p of proxies) {
       this.certExpiry[p] = this.engine.now;
-      this.brokenUntil[p] = until;
+      // Overlapping failed rotations: renewal works again when the last of them ends.
+      this.brokenUntil[p] = Math.max(this.brokenUntil[p], until);
       this.scheduleRenew(p, 0);
     }
   }

@@ -166,6 +166,10 @@ class Simulation implements EventDispatcher {
    * readiness probes pass (or fail for less than the readiness delay).
    */
   private readonly wanted: Uint8Array;
+  /** Per replica: crash windows running over it; and control-plane outage and root-expiry windows running. */
+  private readonly crashWindows: Int32Array;
+  private outageWindows = 0;
+  private rootExpiryWindows = 0;
   private readonly balancer: LoadBalancer;
   private readonly faults: FaultState;
   /** Per proxy: busy worker threads, waiting tasks (proxies on a shared CPU; see `threads` for the others). */
@@ -242,6 +246,7 @@ class Simulation implements EventDispatcher {
     this.podUp = new Uint8Array(nReplicas);
     this.appUp = new Uint8Array(nReplicas);
     this.wanted = new Uint8Array(nReplicas);
+    this.crashWindows = new Int32Array(nReplicas);
     for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = this.wanted[r.id] = 1;
     this.faults = new FaultState(model);
     this.proxyBusy = new Int32Array(model.proxies.length);
@@ -1618,18 +1623,28 @@ class Simulation implements EventDispatcher {
       case 'policy-change':
         this.controlPlane.noteChange();
         return;
+      // Windows may overlap: a replica stays crashed, the control plane down
+      // and the root expired until the last window over them has ended.
       case 'crash':
         for (const r of targetReplicas(this.model, ev.target)) {
-          if (end) this.restart(r);
-          else this.crash(r, ev.readinessDelay);
+          if (end) {
+            if (--this.crashWindows[r] === 0) this.restart(r);
+          } else if (this.crashWindows[r]++ === 0) {
+            this.crash(r, ev.readinessDelay);
+          }
         }
         return;
       case 'control-plane-outage':
-        this.controlPlane.setDown(!end);
+        this.outageWindows += end ? -1 : 1;
+        this.controlPlane.setDown(this.outageWindows > 0);
         return;
       case 'certificate-expiry':
-        if (ev.root) this.controlPlane.rootExpired = !end;
-        else if (!end) this.controlPlane.expire(targetProxies(this.model, ev.target), ev.until);
+        if (ev.root) {
+          this.rootExpiryWindows += end ? -1 : 1;
+          this.controlPlane.rootExpired = this.rootExpiryWindows > 0;
+        } else if (!end) {
+          this.controlPlane.expire(targetProxies(this.model, ev.target), ev.until);
+        }
         return;
     }
   }

@@ -146,6 +146,27 @@ describe('overlapping fault windows', () => {
     expect(errorRate(r, 36, 40)).toBe(0);
   });
 
+  it('a replica stays crashed, and the control plane down, until the last window over them ends', () => {
+    const r = run([
+      '  - {at: 10s, until: 20s, crash: {replica: back-0, readinessDelay: 100s}}',
+      '  - {at: 15s, until: 30s, crash: {service: back, readinessDelay: 100s}}',
+    ].join('\n'));
+    // back-0 does not come back at 20 s: the service-wide crash still runs.
+    expect(errorRate(r, 11, 15)).toBeCloseTo(0.5, 1);
+    expect(errorRate(r, 21, 30)).toBe(1);
+    expect(errorRate(r, 31, 40)).toBe(0);
+
+    const cp = run([
+      '  - {at: 10s, until: 30s, controlPlaneOutage: {}}',
+      '  - {at: 20s, until: 36s, controlPlaneOutage: {}}',
+      '  - {at: 32s, policyChange: {}}',
+    ].join('\n'));
+    // The change is pushed once the second outage is over, not at 32 s.
+    const pushes = cp.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toBeGreaterThanOrEqual(36);
+  });
+
   it('a proxy is down while any of its crash windows runs', () => {
     const r = run([
       '  - {at: 10s, until: 14s, proxyCrash: {replica: back-1}}',
