@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import { runTopology } from '../../sim/run.js';
+import type { RunResult } from '../../sim/results/types.js';
 import { attributionAddsUp, failureWindow, runScenario } from './helpers.js';
 
 describe('certificates', () => {
@@ -18,6 +22,27 @@ describe('certificates', () => {
     expect(sent).toBeGreaterThan(15);
     expect(lost / sent).toBeGreaterThan(0.9);
     expect(attributionAddsUp(r)).toBe(true);
+  });
+
+  it('overlapping expiries: handshakes fail until the last window over them ends', () => {
+    const file = 'topologies/scenarios/root-expiry.yaml';
+    const run = (timeline: string): RunResult => {
+      const source = readFileSync(file, 'utf8').replace('  - {at: 20s, until: 80s, certificateExpiry: {root: true}}', timeline);
+      const { topology, diagnostics } = loadTopologySource(source, file);
+      if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+      return runTopology(topology);
+    };
+    const failed = (r: RunResult, from: number, to: number) =>
+      r.timeline.points.filter((p) => p.t >= from && p.t < to).reduce((s, p) => s + p.failed, 0);
+    // A shorter failed rotation inside a longer one does not let renewal work again when it ends.
+    const service = run('  - {at: 20s, until: 80s, certificateExpiry: {service: back}}\n  - {at: 30s, until: 40s, certificateExpiry: {service: back}}');
+    expect(failed(service, 45, 78)).toBeGreaterThan(2);
+    expect(failed(service, 85, 120)).toBe(0);
+    // Nor does the end of the first of two overlapping root expiries bring the root back.
+    // (About one request in 2 s, nearly each needing new connections: a handful fail in each window.)
+    const root = run('  - {at: 20s, until: 50s, certificateExpiry: {root: true}}\n  - {at: 40s, until: 80s, certificateExpiry: {root: true}}');
+    expect(failed(root, 52, 78)).toBeGreaterThan(2);
+    expect(failed(root, 82, 120)).toBe(0);
   });
 
   it('normal rotation (24 h certificates renewed at 50 %) over a simulated week fails nothing', () => {
