@@ -199,6 +199,9 @@ const targetShape = {
 };
 const oneTarget = { oneOf: [{ required: ['service'] }, { required: ['replica'] }] };
 
+/** The optional delay before failing readiness probes take a pod out of its endpoints (crash, proxyCrash). */
+const readinessDelay = (description: string) => durationSchema.optional().meta({ description });
+
 const faultProbability = z
   .number()
   .meta({ minimum: 0, maximum: 1, description: 'Chance that a request (a connection, for connectFailure) is affected, from 0 to 1 (default 1).' });
@@ -254,17 +257,13 @@ const eventSchemas = {
   crash: z
     .strictObject({
       ...targetShape,
-      readinessDelay: durationSchema
-        .optional()
-        .meta({ description: 'How long after the crash failing readiness probes take the pod out of its endpoints (default 10s); it is back in when it restarts at `until`.' }),
+      readinessDelay: readinessDelay('How long after the crash failing readiness probes take the pod out of its endpoints (default 10s); it is back in when it restarts at `until`.'),
     })
     .meta({ description: 'Replicas are down: requests in flight are reset, new ones refused; they restart at `until`.', ...oneTarget }),
   proxyCrash: z
     .strictObject({
       ...targetShape,
-      readinessDelay: durationSchema
-        .optional()
-        .meta({ description: "With sidecars: how long after the crash the pod's failing readiness (its sidecar's) takes it out of its endpoints (default 10s); back in when the sidecar restarts. A node proxy's crash leaves readiness alone." }),
+      readinessDelay: readinessDelay("With sidecars: how long after the crash the pod's failing readiness (its sidecar's) takes it out of its endpoints (default 10s); back in when the sidecar restarts. A node proxy's crash leaves readiness alone."),
     })
     .meta({ description: "The pods' sidecars (or their node's proxy) crash and restart at `until`: requests in flight are reset, the pods unreachable meanwhile.", ...oneTarget }),
   cpuSlowdown: z

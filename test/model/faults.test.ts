@@ -22,6 +22,16 @@ ${timeline}
   return runTopology(topology);
 }
 
+/** The times of the run's endpoint pushes, each checked to fall inside its [from, to) window, in order. */
+function expectPushesWithin(r: RunResult, windows: Array<[number, number]>): void {
+  const pushes = r.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
+  expect(pushes).toHaveLength(windows.length);
+  windows.forEach(([from, to], i) => {
+    expect(pushes[i]).toBeGreaterThanOrEqual(from);
+    expect(pushes[i]).toBeLessThan(to);
+  });
+}
+
 const causes = (r: RunResult) => r.entrypoints[0].failures.map((f) => `${f.cause}/${f.flag}/${f.mesh ? 'mesh' : 'app'}`);
 const failedBetween = (r: RunResult, from: number, to: number) =>
   r.timeline.points.filter((p) => p.t >= from && p.t < to).reduce((s, p) => s + p.failed, 0);
@@ -66,12 +76,7 @@ describe('faults on the timeline', () => {
     expect(failedBetween(r, 10, 11)).toBeGreaterThan(0);
     expect(failedBetween(r, 15, 40)).toBe(0);
     // Two endpoint changes pushed: out 3 s after the crash, back in at the restart.
-    const pushes = r.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
-    expect(pushes).toHaveLength(2);
-    expect(pushes[0]).toBeGreaterThan(13);
-    expect(pushes[0]).toBeLessThan(14);
-    expect(pushes[1]).toBeGreaterThan(25);
-    expect(pushes[1]).toBeLessThan(26);
+    expectPushesWithin(r, [[13, 14], [25, 26]]);
     // A node proxy's crash leaves readiness alone: the pods behind it stay listed and keep failing.
     const ambient = run('  - {at: 10s, until: 25s, proxyCrash: {replica: back-1, readinessDelay: 3s}}', '', 'istio-ambient');
     expect(failedBetween(ambient, 20, 25)).toBeGreaterThan(0);
@@ -86,10 +91,7 @@ describe('faults on the timeline', () => {
     // Never listed while it could not answer: no request was sent to it and refused.
     expect(r.entrypoints[0].failed).toBe(0);
     // Listed when its sidecar came back: the one endpoint change, pushed just after 20 s.
-    const pushes = r.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
-    expect(pushes).toHaveLength(1);
-    expect(pushes[0]).toBeGreaterThan(20);
-    expect(pushes[0]).toBeLessThan(21);
+    expectPushesWithin(r, [[20, 21]]);
   });
 
   it('a crashed pod that a rollout took out while it was down stays out when it restarts', () => {
@@ -162,9 +164,7 @@ describe('overlapping fault windows', () => {
       '  - {at: 32s, policyChange: {}}',
     ].join('\n'));
     // The change is pushed once the second outage is over, not at 32 s.
-    const pushes = cp.timeline.markers.filter((m) => m.kind === 'push').map((m) => m.at);
-    expect(pushes).toHaveLength(1);
-    expect(pushes[0]).toBeGreaterThanOrEqual(36);
+    expectPushesWithin(cp, [[36, 40]]);
   });
 
   it('a proxy is down while any of its crash windows runs', () => {
