@@ -5,11 +5,17 @@
  * choices (P2C); ejection for baseEjectionTime × ejections so far, capped by
  * maxEjectionPercent; panic routing when every host is ejected.
  *
- * Outlier detection is each router's own, as each Envoy keeps its own per
- * upstream host: a caller's proxy ejects a host after *it* has seen
- * consecutive 5xx from it, and only that proxy stops sending there. With
- * several callers a failing host is ejected by each in turn, later than one
- * shared count would have it.
+ * All of it is each router's own (a caller's proxy, its client library, or
+ * an entry point's clients), as each Envoy keeps its own per upstream host:
+ * - round robin: the router's own position, which starts at a random index
+ *   (Envoy seeds each load balancer's index at random) and keeps counting
+ *   when the endpoint list changes, taken modulo its length;
+ * - least request: the router's own requests in flight to each host (Envoy's
+ *   rq_active), not everything the host is doing. With many callers each
+ *   sees few of its own requests, and the choice tends to random;
+ * - outlier detection: a caller's proxy ejects a host after *it* has seen
+ *   consecutive 5xx from it, and only that proxy stops sending there. With
+ *   several callers a failing host is ejected by each in turn.
  */
 import type { Rng } from '../engine/rng.js';
 import type { RuntimeModel, RuntimeService } from './build.js';
@@ -36,20 +42,50 @@ interface OutlierState {
 }
 
 export class LoadBalancer {
-  private readonly rrNext: Int32Array;
+  /** Per (router, service): the round-robin index, NaN until the router first picks for the service. */
+  private readonly rrIndex: Float64Array;
+  /** Per router, per replica: its tries in flight there; made when it first sends to a least-request service. */
+  private readonly inFlight: Array<Int32Array | undefined>;
   /** Per router, made when it first sees an outcome under outlier detection (most routers never do). */
   private readonly outliers: Array<OutlierState | undefined>;
 
   constructor(
     private readonly model: RuntimeModel,
     private readonly endpoints: EndpointVersions,
-    /** Per replica: requests present (the least-request metric), kept by the simulation. */
-    private readonly present: Int32Array,
     private readonly rngs: Rng[],
     private readonly mark: (m: Marker) => void,
   ) {
-    this.rrNext = new Int32Array(model.services.length);
+    this.rrIndex = new Float64Array(model.routerCount * model.services.length).fill(NaN);
+    this.inFlight = new Array<Int32Array | undefined>(model.routerCount).fill(undefined);
     this.outliers = new Array<OutlierState | undefined>(model.routerCount).fill(undefined);
+  }
+
+  /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
+  started(router: number, service: RuntimeService, rep: number): void {
+    if (service.loadBalancer === 'least_request') this.counts(router)[rep]++;
+  }
+
+  /** The router's try to `rep` of `service` is over (answered, failed, or abandoned). */
+  ended(router: number, service: RuntimeService, rep: number): void {
+    if (service.loadBalancer === 'least_request') this.counts(router)[rep]--;
+  }
+
+  private counts(router: number): Int32Array {
+    let c = this.inFlight[router];
+    if (!c) {
+      c = new Int32Array(this.model.replicas.length);
+      this.inFlight[router] = c;
+    }
+    return c;
+  }
+
+  /** The router's next round-robin index for the service (seeded at random on first use). */
+  private nextIndex(router: number, service: RuntimeService): number {
+    const k = router * this.model.services.length + service.index;
+    let i = this.rrIndex[k];
+    if (Number.isNaN(i)) i = Math.floor(this.rngs[service.index]() * 0x80000000);
+    this.rrIndex[k] = i + 1;
+    return i;
   }
 
   /** Whether `router` has `rep` ejected at `now`. */
@@ -84,7 +120,7 @@ export class LoadBalancer {
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
     if (r < 0) r = this.pickFrom(service, router, view, 0, tried, now);
     // Every host ejected: Envoy's panic mode routes to all of them.
-    return r >= 0 ? r : view[this.rrNext[service.index]++ % n];
+    return r >= 0 ? r : view[this.nextIndex(router, service) % n];
   }
 
   /** Whether rep may take the router's try: not ejected by it, and not among the first `avoid` tried hosts. */
@@ -99,9 +135,8 @@ export class LoadBalancer {
     switch (service.loadBalancer) {
       case 'round_robin': {
         for (let k = 0; k < n; k++) {
-          const i = this.rrNext[service.index] % n;
-          this.rrNext[service.index] = (i + 1) % n;
-          if (this.ok(router, view[i], avoid, tried, now)) return view[i];
+          const r = view[this.nextIndex(router, service) % n];
+          if (this.ok(router, r, avoid, tried, now)) return r;
         }
         return -1;
       }
@@ -115,10 +150,11 @@ export class LoadBalancer {
       }
       case 'least_request': {
         const rng = this.rngs[service.index];
+        const mine = this.counts(router);
         for (let k = 0; k < 2 * n; k++) {
           const a = view[Math.floor(rng() * n)];
           const b = view[Math.floor(rng() * n)];
-          const best = this.present[b] < this.present[a] ? b : a;
+          const best = mine[b] < mine[a] ? b : a;
           if (this.ok(router, best, avoid, tried, now)) return best;
           if (this.ok(router, a, avoid, tried, now)) return a;
           if (this.ok(router, b, avoid, tried, now)) return b;

@@ -151,10 +151,9 @@ class Simulation implements EventDispatcher {
   private readonly faultRng: Rng;
   private readonly arrivals: ArrivalProcess[];
 
-  /** Per replica: busy workers, waiting invokes, requests present, invokes in progress. */
+  /** Per replica: busy workers, waiting invokes, invokes in progress. */
   private readonly busy: Int32Array;
   private readonly waiting: IntQueue[];
-  private readonly present: Int32Array;
   /** Per replica: the first invoke in progress there, linked through frames' nextAtReplica/prevAtReplica. */
   private readonly inProgressHead: Int32Array;
   /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
@@ -240,7 +239,6 @@ class Simulation implements EventDispatcher {
     this.proxyCount = model.proxies.length;
     this.replicaCount = nReplicas;
     this.busy = new Int32Array(nReplicas);
-    this.present = new Int32Array(nReplicas);
     this.waiting = model.replicas.map(() => new IntQueue());
     this.inProgressHead = new Int32Array(nReplicas).fill(-1);
     this.podUp = new Uint8Array(nReplicas);
@@ -287,7 +285,7 @@ class Simulation implements EventDispatcher {
       model.routerCount,
     );
     this.balancer = new LoadBalancer(
-      model, this.endpoints, this.present, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markers.push(m),
+      model, this.endpoints, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markers.push(m),
     );
     // A push reaches every proxy and every entry point's clients; with no
     // mesh, every pod's client library too.
@@ -692,6 +690,7 @@ class Simulation implements EventDispatcher {
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
     }
     att.replica = rep;
+    this.balancer.started(att.router, svc, rep);
     call.tried[call.triedCount++] = rep;
     const r = m.replicas[rep];
     att.sp = m.mesh.mode === 'sidecar' ? r.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[r.node] : -1;
@@ -924,6 +923,7 @@ class Simulation implements EventDispatcher {
     const key = this.policy.key(att.router, att.service);
     this.policy.active[key]--;
     if (att.isRetry) this.policy.activeRetries[key]--;
+    if (att.replica >= 0) this.balancer.ended(att.router, this.model.services[att.service], att.replica);
     // A connection's worth of room: the longest-waiting live try takes it.
     if (this.policy.pendingTotal === 0) return;
     const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
@@ -1346,7 +1346,6 @@ class Simulation implements EventDispatcher {
     inv.start = now;
     inv.workStart = -1;
     inv.measured = measured;
-    this.present[rep]++;
     // Link it in, so a crash can find everything in progress at the replica.
     const head = this.inProgressHead[rep];
     inv.prevAtReplica = -1;
@@ -1444,7 +1443,6 @@ class Simulation implements EventDispatcher {
     const svc = this.model.services[inv.service];
     const sc = this.services[inv.service];
     if (svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
-    this.present[inv.replica]--;
     if (inv.prevAtReplica >= 0) this.frames[inv.prevAtReplica].nextAtReplica = inv.nextAtReplica;
     else this.inProgressHead[inv.replica] = inv.nextAtReplica;
     if (inv.nextAtReplica >= 0) this.frames[inv.nextAtReplica].prevAtReplica = inv.prevAtReplica;

@@ -157,6 +157,41 @@ entrypoints:
   });
 });
 
+describe('load-balancing state is each caller\'s own', () => {
+  // 300/s over 4 single-worker replicas of 10 ms (ρ = 0.75), reached through
+  // `callers` front pods, each of which picks with its own state.
+  const backLatency = (lb: string, callers: number) => {
+    const r = runTopology(topo(`
+name: callers
+simulation: {duration: 200s, warmup: 10s}
+services:
+  front: {replicas: ${callers}, workers: 1000, serviceTime: 0, calls: [back]}
+  back: {replicas: 4, workers: 1, loadBalancer: ${lb}, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  in: {target: front, rate: 300/s}
+`));
+    return r.services.find((s) => s.name === 'back')?.latency.mean ?? NaN;
+  };
+
+  it('least request with many callers sees only its own requests and tends to random', () => {
+    const one = backLatency('least_request', 1);
+    const many = backLatency('least_request', 16);
+    const random = backLatency('random', 16);
+    // Random splitting: four M/M/1 queues at ρ = 0.75, W = 40 ms.
+    expect(rel(random, 0.04)).toBeLessThan(0.06);
+    // One caller sees every request in flight: ~22 ms. Sixteen see ~1 each: ~33 ms.
+    expect(many).toBeGreaterThan(one * 1.3);
+    expect(many).toBeLessThan(random * 0.95);
+  });
+
+  it('round robin runs per caller from a random start, so many callers smooth less than one', () => {
+    const one = backLatency('round_robin', 1);
+    const many = backLatency('round_robin', 16);
+    expect(many).toBeGreaterThan(one * 1.1);
+    expect(many).toBeLessThan(backLatency('random', 16));
+  });
+});
+
 describe('threads held during calls', () => {
   it('a caller that blocks on downstream calls is busier and queues more', () => {
     const mk = (hold: boolean) => runTopology(topo(`

@@ -38,7 +38,8 @@ const failedBetween = (r: RunResult, from: number, to: number) =>
 
 describe('faults on the timeline', () => {
   it('a replica crash resets requests in flight (UC) and refuses new ones until readiness removes it', () => {
-    const r = run('  - {at: 10s, until: 20s, crash: {replica: back-0, readinessDelay: 3s}}');
+    // 200 ms at back: some requests are surely in flight at back-0 when it crashes.
+    const r = run('  - {at: 10s, until: 20s, crash: {replica: back-0, readinessDelay: 3s}}', ', ioTime: 200ms');
     // In flight: reset. Then refused by the crashed app while its endpoint is
     // still listed (the app's fault), then briefly by proxies that have not yet
     // heard it was removed (the control plane's).
@@ -51,7 +52,13 @@ describe('faults on the timeline', () => {
 
   it('a proxy crash makes its pod unreachable: UF, caused by the mesh', () => {
     const r = run('  - {at: 10s, until: 12s, proxyCrash: {replica: back-1}}');
-    expect(causes(r)).toEqual(['inbound-proxy-down/UF/mesh']);
+    const e = r.entrypoints[0];
+    // Refusals, and the reset of whatever was in flight at the crash (5 ms of work: at most a couple of requests).
+    expect(causes(r)[0]).toBe('inbound-proxy-down/UF/mesh');
+    expect(e.failures.find((f) => f.cause === 'inbound-proxy-down')?.count).toBeGreaterThan(80);
+    const reset = e.failures.find((f) => f.cause === 'proxy-reset')?.count ?? 0;
+    expect(reset).toBeLessThanOrEqual(2);
+    expect(e.failures.every((f) => f.cause === 'inbound-proxy-down' || f.cause === 'proxy-reset')).toBe(true);
     expect(failedBetween(r, 0, 10) + failedBetween(r, 12, 40)).toBe(0);
   });
 
