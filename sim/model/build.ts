@@ -42,6 +42,12 @@ export interface RuntimeService {
   initialReplicas: number;
   /** How calls to it behave; placement is 'client' when there is no mesh proxy to run it. */
   resilience: ResiliencePolicy;
+  /**
+   * How calls to it behave when only node proxies carry them (ambient mode,
+   * no waypoint, not from the ingress gateway): ztunnel works at L4, so a
+   * mesh policy keeps its connect timeout and nothing else.
+   */
+  l4Resilience: ResiliencePolicy;
 }
 
 export interface RuntimeNode {
@@ -162,6 +168,11 @@ function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
   };
 }
 
+/** A mesh policy as an L4 proxy can carry it: connections time out, requests are neither retried, timed, broken nor ejected. */
+function l4Only(p: ResiliencePolicy): ResiliencePolicy {
+  return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, connectTimeout: p.connectTimeout };
+}
+
 export function buildModel(topology: Topology): RuntimeModel {
   const zoneIndex = new Map(topology.zones.map((z, i) => [z, i]));
   const nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
@@ -237,6 +248,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       replicas: ids,
       initialReplicas: s.replicas,
       resilience: mesh.mode === 'none' ? { ...s.resilience, placement: 'client' } : s.resilience,
+      l4Resilience: s.resilience.placement === 'mesh' ? l4Only(s.resilience) : s.resilience,
     };
   });
 

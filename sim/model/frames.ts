@@ -1,6 +1,7 @@
 import { COMPONENT_COUNT } from './components.js';
 import type { CompiledStep } from './build.js';
 import type { Connection } from './connections.js';
+import type { ResiliencePolicy } from '../topology/types.js';
 
 export const FRAME_CALL = 1;
 export const FRAME_INVOKE = 2;
@@ -10,6 +11,10 @@ export const FRAME_PARALLEL = 4;
 export const FRAME_ATTEMPT = 5;
 
 const NO_STEPS: CompiledStep[] = [];
+/** A frame's policy until its call sets one: nothing. */
+export const NO_POLICY: ResiliencePolicy = {
+  placement: 'client', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, connectTimeout: Infinity,
+};
 
 /**
  * One node of a request's call tree in flight: a call from a caller to a
@@ -78,6 +83,8 @@ export class Frame {
   phases = 0;
   attemptEnd = 0;
   router = -1;
+  /** Calls and tries: the policy in force, the service's, or what an L4 proxy carries of it (see initCall). */
+  policy: ResiliencePolicy = NO_POLICY;
   /** The router a call made from this frame's code uses when it has no proxy (its pod or its entry client). */
   clientRouter = -1;
   attempts = 0;
@@ -141,6 +148,7 @@ export class FramePool {
     f.hs = 0;
     f.hsConn = null;
     f.steps = NO_STEPS;
+    f.policy = NO_POLICY;
     f.next = 0;
     f.pending = 0;
     f.user = -1;

@@ -19,6 +19,7 @@
  */
 import type { Rng } from '../engine/rng.js';
 import type { RuntimeModel, RuntimeService } from './build.js';
+import type { ResiliencePolicy } from '../topology/types.js';
 import type { Marker } from './controlPlane.js';
 import type { EndpointVersions } from './endpoints.js';
 
@@ -32,6 +33,8 @@ export interface TryOutcome {
   status: number;
   /** The replica the failure began at (-1 when it did not begin at one). */
   causeReplica: number;
+  /** The policy the try ran under (its outlier detection). */
+  policy: ResiliencePolicy;
 }
 
 /** One router's outlier detection, per replica: consecutive 5xx, ejections so far, ejected until (simulated seconds). */
@@ -110,12 +113,12 @@ export class LoadBalancer {
    * already tried — the first `triedCount` of `tried` — unless nothing else
    * is left. -1 when the view is empty.
    */
-  pick(service: RuntimeService, router: number, tried: readonly number[], triedCount: number, now: number): number {
+  pick(service: RuntimeService, policy: ResiliencePolicy, router: number, tried: readonly number[], triedCount: number, now: number): number {
     const view = this.endpoints.view(router, service.index);
     const n = view.length;
     if (n === 0) return -1;
     if (n === 1) return view[0];
-    const avoidTried = service.resilience.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
+    const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
     let r = this.pickFrom(service, router, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
     if (r < 0) r = this.pickFrom(service, router, view, 0, tried, now);
@@ -171,7 +174,7 @@ export class LoadBalancer {
   noteOutcome(t: TryOutcome, now: number): void {
     const rep = t.replica;
     if (rep < 0) return;
-    const od = this.model.services[t.service].resilience.outlierDetection;
+    const od = t.policy.outlierDetection;
     if (!od) return;
     const fromHost = t.failed && t.status >= 500 && t.causeReplica === rep;
     const router = t.router;

@@ -197,6 +197,8 @@ class Simulation implements EventDispatcher {
   private readonly sameNodeFree: boolean;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
+  /** Node proxies carry the calls (L4), with waypoints for L7. */
+  private readonly ambient: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
 
@@ -256,6 +258,7 @@ class Simulation implements EventDispatcher {
     this.replicaNode = Int32Array.from(model.replicas, (r) => r.node);
     this.sameNodeFree = model.sameNodeFree;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
+    this.ambient = model.mesh.mode === 'ambient';
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
@@ -566,17 +569,24 @@ class Simulation implements EventDispatcher {
       call.wp = m.waypoints[this.waypointNext];
       this.waypointNext = (this.waypointNext + 1) % m.waypoints.length;
     }
-    call.router = call.cp >= 0 ? call.cp : call.clientRouter;
-    const meshPolicy = svc.resilience.placement === 'mesh' && call.cp >= 0;
+    // The router picks the endpoint and keeps the load-balancing and
+    // outlier state: the waypoint when the call has one (shared by all
+    // callers), else the caller's proxy, else its client library.
+    call.router = call.wp >= 0 ? call.wp : call.cp >= 0 ? call.cp : call.clientRouter;
+    // In ambient mode L7 policy runs in a waypoint or the ingress gateway;
+    // a call that only node proxies (ztunnel, L4) carry gets none of it.
+    const l4 = this.ambient && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
+    const pol = l4 ? svc.l4Resilience : svc.resilience;
+    call.policy = pol;
+    const meshPolicy = pol.placement === 'mesh' && call.cp >= 0;
     call.attemptStart = meshPolicy ? P_CONNECT1 : P_PRE_NET;
     call.attemptEnd = meshPolicy ? P_CP_RESP : P_DONE;
     call.phases = this.phaseMask(call);
     // Without timeouts no try is ever abandoned while it runs, so the call
     // can run its tries itself, one after another, with no frame of their own.
-    const pol = svc.resilience;
     call.ownTries = !Number.isFinite(pol.timeout) && !(pol.retries && Number.isFinite(pol.retries.perTryTimeout));
     if (call.measured) this.services[service].calls++;
-    const budget = svc.resilience.retries?.budget;
+    const budget = pol.retries?.budget;
     if (budget) this.budgetFor(call.router, service, budget).noteCall(this.engine.now);
     call.phase = P_PRE_NET;
     this.advance(f);
@@ -613,8 +623,7 @@ class Simulation implements EventDispatcher {
   private startAttempt(f: number): void {
     const call = this.frames[f];
     const m = this.model;
-    const svc = m.services[call.service];
-    const pol = svc.resilience;
+    const pol = call.policy;
     const now = this.engine.now;
     if (call.attempts === 0 && Number.isFinite(pol.timeout)) {
       call.timeoutToken = this.token();
@@ -636,6 +645,7 @@ class Simulation implements EventDispatcher {
       att.cp = call.cp;
       att.wp = call.wp;
       att.router = call.router;
+      att.policy = call.policy;
       att.attemptEnd = call.attemptEnd;
       att.phases = call.phases;
       att.start = now;
@@ -684,7 +694,7 @@ class Simulation implements EventDispatcher {
     att.countersReleased = false;
     this.policy.active[key]++;
     if (att.isRetry) this.policy.activeRetries[key]++;
-    const rep = this.balancer.pick(svc, att.router, call.tried, call.triedCount, this.engine.now);
+    const rep = this.balancer.pick(svc, att.policy, att.router, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
       const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
@@ -737,10 +747,7 @@ class Simulation implements EventDispatcher {
   private meshCaused(cause: number, frame: Frame): boolean {
     const m = CAUSES[cause].mesh;
     if (m === 'mode') return this.model.mesh.mode !== 'none';
-    if (m === 'placement') {
-      const svc = this.model.services[frame.service >= 0 ? frame.service : 0];
-      return svc.resilience.placement === 'mesh' && frame.cp >= 0;
-    }
+    if (m === 'placement') return frame.policy.placement === 'mesh' && frame.cp >= 0;
     return m;
   }
 
@@ -785,7 +792,7 @@ class Simulation implements EventDispatcher {
           const to = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
             // Packets go nowhere: the connection attempt times out.
-            const ct = m.services[c.service].resilience.connectTimeout;
+            const ct = c.policy.connectTimeout;
             c.comp[NETWORK] += ct;
             this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
             return;
@@ -978,8 +985,7 @@ class Simulation implements EventDispatcher {
   /** Decides whether a failed try is retried: attempts left, a matching condition, the deadline, the budget, the retry breaker. */
   private afterFailedTry(f: number, cause: number, status: number): void {
     const call = this.frames[f];
-    const svc = this.model.services[call.service];
-    const pol = svc.resilience.retries;
+    const pol = call.policy.retries;
     const now = this.engine.now;
     if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn)) {
       const key = this.policy.key(call.router, call.service);

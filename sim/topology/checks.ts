@@ -47,6 +47,7 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     if (service.resilience === undefined) continue;
     const merged = mergeResilience(profile.resilience, service.resilience);
     out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience']));
+    out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
   }
   (file.timeline ?? []).forEach((entry, i) => {
     const why =
@@ -60,6 +61,26 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     out.push(warning('no-effect', ['timeline', i, key], msg.noEffect(key, show(entry.at), profile.name, why), msg.noEffectHint(), 'key'));
   });
   return out;
+}
+
+/** Request-level policy keys: an L4 proxy (ztunnel) cannot apply them. */
+const L7_POLICY_KEYS = ['timeout', 'retries', 'circuitBreaker', 'outlierDetection'] as const;
+
+/**
+ * A service's own request-level policy under an ambient profile, when its
+ * callers reach it through ztunnel alone (no waypoint): it runs only on
+ * calls from the ingress gateway. A warning, since the same file also runs
+ * under other profiles.
+ */
+function checkL4Only(
+  name: string, l7: boolean, own: NonNullable<TopologyFile['services'][string]['resilience']>,
+  merged: ReturnType<typeof mergeResilience>, profile: MeshProfile,
+): Problem[] {
+  if (profile.mode !== 'ambient' || merged.placement !== 'mesh') return [];
+  const hasWaypoint = profile.waypoint !== null;
+  if (l7 && hasWaypoint) return [];
+  return L7_POLICY_KEYS.filter((key) => own[key] !== undefined && own[key] !== 'none').map((key) =>
+    warning('no-effect', ['services', name, 'resilience', key], msg.l4OnlyPolicy(name, key, profile.name, hasWaypoint), msg.l4OnlyPolicyHint(hasWaypoint), 'key'));
 }
 
 /** A call as the graph sees it: caller → callee, and where it is written. */

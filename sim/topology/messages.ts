@@ -366,6 +366,13 @@ export const noEffect = (key: string, at: string, profile: string, why: string) 
 export const noProxies = () => 'it has no proxies';
 export const noMtls = () => 'mTLS is off';
 export const noEffectHint = () => 'the event is kept for the profiles where it applies (compare runs the same timeline under each)';
+export const l4OnlyPolicy = (service: string, key: string, profile: string, hasWaypoint: boolean) =>
+  `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: in ambient mode they pass only ` +
+  `node proxies (ztunnel, L4)${hasWaypoint ? ` unless the service has l7: true` : ', and the profile has no waypoint'}; it applies to calls from the ingress gateway`;
+export const l4OnlyPolicyHint = (hasWaypoint: boolean) =>
+  hasWaypoint
+    ? 'set l7: true on the service so its traffic goes through the waypoint, or placement: client to run the policy in the client library'
+    : 'run it under a profile with a waypoint (istio-ambient-waypoint) and set l7: true on the service, or use placement: client to run the policy in the client library';
 
 /** `Number of pods` → `number of pods`; an acronym (`CPU per request`) stays as it is. */
 function lowerFirst(text: string): string {

@@ -187,6 +187,21 @@ entrypoints:
     expect(result.topology?.services[0].l7).toBe(true);
   });
 
+  it('warns that a service\'s request policy does nothing between pods in ambient mode without a waypoint', () => {
+    const src = (l7: boolean) =>
+      `name: t\nmesh: istio-ambient\nservices:\n  api:\n    serviceTime: 1ms\n    l7: ${l7}\n    resilience: {timeout: 1s, retries: none, connectTimeout: 2s}\nentrypoints:\n  web: {target: api, rate: 1/s}\n`;
+    const codes = (l7: boolean, mesh?: string) =>
+      loadTopologySource(src(l7), 't.yaml', mesh ? { mesh } : {}).diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')}`);
+    // The timeout only: retries are off, and ztunnel keeps a connect timeout.
+    expect(codes(false)).toEqual(['warning no-effect services.api.resilience.timeout']);
+    expect(formatDiagnostics(loadTopologySource(src(false), 't.yaml').diagnostics)).toContain('has no waypoint');
+    // No waypoint in the profile: l7 alone does not help.
+    expect(codes(true)).toEqual(['warning no-effect services.api.resilience.timeout']);
+    expect(codes(false, 'istio-ambient-waypoint')).toEqual(['warning no-effect services.api.resilience.timeout']);
+    expect(codes(true, 'istio-ambient-waypoint')).toEqual([]);
+    expect(codes(false, 'istio-sidecar')).toEqual([]);
+  });
+
   it('loads every bundled topology under every bundled profile', () => {
     for (const file of ['bookinfo', 'chain5', 'checkout', 'mm1', 'mmc']) {
       for (const mesh of ['none', 'istio-sidecar', 'istio-ambient', 'istio-ambient-waypoint', 'linkerd', 'cilium']) {

@@ -169,6 +169,70 @@ entrypoints:
   });
 });
 
+describe('L7 policy in ambient mode', () => {
+  // 30 % of back's and l7back's answers are 503s for 20 s; Istio's default
+  // policy retries them on another host where an Envoy carries the call.
+  const yaml = (via: string) => `
+name: ambient-policy
+simulation: {duration: 30s, warmup: 1s}
+services:
+  front: {workers: 64, serviceTime: 1ms, calls: [back, l7back]}
+  back: {replicas: 2, workers: 64, serviceTime: 2ms}
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true}
+entrypoints:
+  web: {target: front, via: ${via}, rate: 100/s}
+timeline:
+  - {at: 5s, until: 25s, abort: {service: back, status: 503, probability: 0.3}}
+  - {at: 5s, until: 25s, abort: {service: l7back, status: 503, probability: 0.3}}
+`;
+  const retries = (r: RunResult, name: string) => r.services.find((s) => s.name === name)?.retries ?? NaN;
+
+  it('ztunnel carries bytes: only calls through a waypoint (or the gateway) are retried', () => {
+    const ambient = runTopology(topo(yaml('mesh'), { mesh: 'istio-ambient-waypoint' }));
+    // Pod to pod without a waypoint: ztunnel alone, no retries.
+    expect(retries(ambient, 'back')).toBe(0);
+    expect(retries(ambient, 'front')).toBe(0);
+    // Through the waypoint: about 0.3 × 2000 calls retried.
+    expect(retries(ambient, 'l7back')).toBeGreaterThan(400);
+    // Under sidecars every call has an Envoy on the caller's side.
+    const sidecar = runTopology(topo(yaml('mesh'), { mesh: 'istio-sidecar' }));
+    expect(retries(sidecar, 'back')).toBeGreaterThan(400);
+    // back's 503s reach the entry point under ambient; a retry hides most of them under sidecars.
+    expect(ambient.entrypoints[0].failed).toBeGreaterThan(10 * sidecar.entrypoints[0].failed);
+    // Entry traffic through the ingress gateway (an Envoy) is retried there: front answers 503 when back does.
+    const gateway = runTopology(topo(yaml('gateway'), { mesh: 'istio-ambient-waypoint' }));
+    expect(retries(gateway, 'front')).toBeGreaterThan(400);
+  });
+
+  it("a waypoint's circuit breaker is one for all callers; each sidecar has its own", () => {
+    // Eight callers on eight nodes, each ~5 requests in flight to db; the
+    // breaker allows 8 in flight per router: the profile's one waypoint, or
+    // each sidecar (not each node's ztunnel).
+    const t = (mesh: string) => topo(`
+name: breaker
+simulation: {duration: 20s, warmup: 1s}
+zones: [z]
+nodes: {n1: {zone: z}, n2: {zone: z}, n3: {zone: z}, n4: {zone: z}, n5: {zone: z}, n6: {zone: z}, n7: {zone: z}, n8: {zone: z}}
+services:
+  front: {replicas: 8, nodes: [n1, n2, n3, n4, n5, n6, n7, n8], workers: 64, serviceTime: 1ms, calls: [db]}
+  db:
+    replicas: 4
+    workers: 64
+    l7: true
+    serviceTime: {dist: exponential, mean: 50ms}
+    resilience: {retries: none, circuitBreaker: {maxRequests: 8, maxConnections: 1000000, maxPending: 1000000}}
+entrypoints:
+  web: {target: front, via: mesh, rate: 800/s}
+`, { mesh });
+    const overflow = (r: RunResult) => r.entrypoints[0].failures.find((f) => f.cause === 'circuit-open')?.count ?? 0;
+    const waypoint = runTopology(t('istio-ambient-waypoint'));
+    const sidecar = runTopology(t('istio-sidecar'));
+    // 800/s × 50 ms = 40 in flight: one breaker of 8 fails most of them; eight of 8 (64) almost none.
+    expect(overflow(waypoint) / waypoint.entrypoints[0].completed).toBeGreaterThan(0.5);
+    expect(overflow(sidecar) / sidecar.entrypoints[0].completed).toBeLessThan(0.01);
+  });
+});
+
 describe('compare', () => {
   const t = (mesh: string) => topo(`
 name: cmp
