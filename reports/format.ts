@@ -15,6 +15,8 @@ export function formatSeconds(s: number): string {
 
 /** Three significant digits, without exponent notation for everyday magnitudes. */
 export function sig(x: number): string {
+  // NaN comes back from saved JSON as null: a quantity nothing was measured for.
+  if (!Number.isFinite(x)) return x === Infinity ? '∞' : x === -Infinity ? '−∞' : '–';
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 100) return x.toFixed(0);

@@ -3,6 +3,7 @@ import { buildModel } from './model/build.js';
 import { simulate, type SimulationLimits } from './model/simulation.js';
 import { summarize } from './results/summarize.js';
 import type { RunResult } from './results/types.js';
+import { DiagnosticError, type Diagnostic } from './diagnostics/types.js';
 
 export interface RunOptions {
   /** Overrides the topology's seed. */
@@ -22,14 +23,48 @@ export interface RunOptions {
   maxFramesInFlight?: number;
 }
 
-/** Resolves the run's limits: command-line options over the topology's `simulation` block. */
+/**
+ * Resolves the run's limits: command-line options over the topology's
+ * `simulation` block. Throws a DiagnosticError when the options make a run
+ * that measures nothing (the file's own values were checked when it loaded).
+ */
 export function resolveLimits(topology: Topology, options: RunOptions = {}): SimulationLimits {
   const sim = topology.simulation;
   const requests = options.requests ?? (options.duration !== undefined ? undefined : sim.requests);
   const duration = options.duration ?? (requests !== undefined ? undefined : sim.duration ?? 60);
   const limits: SimulationLimits = { seed: options.seed ?? sim.seed, duration, requests, warmup: options.warmup ?? sim.warmup };
   if (options.maxFramesInFlight !== undefined) limits.maxFramesInFlight = options.maxFramesInFlight;
+  const problems = checkLimits(limits, options);
+  if (problems.length > 0) throw new DiagnosticError(problems);
   return limits;
+}
+
+/** Seconds as a person writes them: 20s, 0.5s. */
+const secondsText = (s: number): string => `${Number(s.toPrecision(6))}s`;
+
+function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bad = (option: string, message: string, hint: string) =>
+    out.push({ severity: 'error', code: 'bad-option', path: [option], message, hint });
+  const { duration, warmup } = limits;
+  if (duration !== undefined && !(duration > 0)) {
+    bad('--duration', `--duration ${secondsText(duration)}: the run must last longer than 0`, 'for example --duration 60s');
+  }
+  if (!(warmup >= 0)) {
+    bad('--warmup', `--warmup ${secondsText(warmup)}: the warm-up cannot be negative`, 'for example --warmup 10s, or 0s to measure from the start');
+  }
+  if (out.length === 0 && duration !== undefined && warmup >= duration) {
+    const from = (given: boolean) => (given ? 'given' : "the topology's");
+    bad(
+      options.warmup !== undefined ? '--warmup' : '--duration',
+      `the warm-up (${secondsText(warmup)}, ${from(options.warmup !== undefined)}) must be shorter than the duration ` +
+        `(${secondsText(duration)}, ${from(options.duration !== undefined)}): nothing would be measured`,
+      options.warmup !== undefined
+        ? 'duration includes the warm-up; lower --warmup or raise --duration'
+        : `duration includes the warm-up; raise --duration above ${secondsText(warmup)}, or pass a shorter --warmup`,
+    );
+  }
+  return out;
 }
 
 /** Simulates a topology (no mesh) and returns the results document. */

@@ -20,7 +20,8 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
-  const path = formatPath(d.path);
+  // A command-line option's message names the option itself.
+  const path = typeof d.path[0] === 'string' && d.path[0].startsWith('-') ? '' : formatPath(d.path);
   const lines = [`${where}${d.severity}[${d.code}]: ${path === '' ? '' : `${path}: `}${d.message}`];
   // A blank line (an empty file, the end of the file) makes a frame with nothing to point at.
   if (d.location && d.location.lineText.trim() !== '') {

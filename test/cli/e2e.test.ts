@@ -122,11 +122,15 @@ describe('compiled CLI, end to end', () => {
   });
 
   it('run --mesh, --mtls and prices change the run; bad values exit 2', () => {
-    const r = meshtax('run', 'topologies/bookinfo.yaml', '--duration', '10s', '--mesh', 'istio-ambient', '--mtls', 'off', '--vcpu-hour', '0.1', '--pods', '200');
+    const r = meshtax('run', 'topologies/bookinfo.yaml', '--duration', '20s', '--mesh', 'istio-ambient', '--mtls', 'off', '--vcpu-hour', '0.1', '--pods', '200');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^bookinfo — mesh istio-ambient \(ambient, mTLS off\)/);
     expect(r.stdout).toMatch(/at \$0\.1\/vCPU-h/);
     expect(r.stdout).toMatch(/At 200 pods:/);
+    // bookinfo warms up for 10 s: a 10 s run would measure nothing.
+    const empty = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '10s');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("error[bad-option]: the warm-up (10s, the topology's) must be shorter than the duration (10s, given)");
     const bad = meshtax('run', 'topologies/bookinfo.yaml', '--mesh', 'istio-sidecars', '--mtls', 'maybe');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--mtls "maybe": expected on or off');

@@ -1,7 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { loadTopologyFile, runTopology, compareMeshes, formatDiagnostics, listMeshProfiles } from '../../sim/index.js';
+import { DiagnosticError } from '../../sim/diagnostics/types.js';
 
 describe('library API (the README example)', () => {
+  it('refuses run options that would measure nothing, naming where each value came from', () => {
+    const { topology } = loadTopologyFile('topologies/bookinfo.yaml');
+    if (!topology) throw new Error('bookinfo');
+    const problems = (options: Parameters<typeof runTopology>[1]) => {
+      try {
+        runTopology(topology, options);
+        return 'ran';
+      } catch (e) {
+        if (!(e instanceof DiagnosticError)) throw e;
+        return formatDiagnostics(e.diagnostics);
+      }
+    };
+    // bookinfo warms up for 10 s.
+    expect(problems({ duration: 10 })).toContain("the warm-up (10s, the topology's) must be shorter than the duration (10s, given)");
+    expect(problems({ duration: 20, warmup: 30 })).toContain('the warm-up (30s, given) must be shorter than the duration (20s, given)');
+    expect(problems({ duration: -1 })).toContain('--duration -1s: the run must last longer than 0');
+    expect(problems({ duration: 20, warmup: -2 })).toContain('--warmup -2s: the warm-up cannot be negative');
+    expect(problems({ duration: 1, warmup: 0, requests: undefined })).toBe('ran');
+  });
+
   it('runs and compares through the public entry point', () => {
     const { topology, diagnostics } = loadTopologyFile('topologies/bookinfo.yaml');
     if (!topology) throw new Error(formatDiagnostics(diagnostics));
