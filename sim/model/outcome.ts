@@ -56,6 +56,8 @@ export interface EntryCollector {
   inSystem: TimeAverage;
   /** Time-average number of requests in the system over the measurement window. */
   meanInSystem: number;
+  /** Requests that ended inside the measurement window, whenever they began: its throughput. */
+  completedInWindow: number;
 }
 
 export interface ServiceCollector {
@@ -76,6 +78,8 @@ export interface ServiceCollector {
   inSystem: TimeAverage;
   meanBusyWorkers: number;
   meanInSystem: number;
+  /** Invocations that ended inside the measurement window, whenever they began: its throughput. */
+  completedInWindow: number;
 }
 
 export interface ProxyCollector {
@@ -144,6 +148,7 @@ export class Collectors {
       composition: new CompositionByLatency(),
       inSystem: new TimeAverage(),
       meanInSystem: 0,
+      completedInWindow: 0,
     }));
     this.services = model.services.map(() => ({
       arrivals: 0,
@@ -158,6 +163,7 @@ export class Collectors {
       inSystem: new TimeAverage(),
       meanBusyWorkers: 0,
       meanInSystem: 0,
+      completedInWindow: 0,
     }));
     this.proxies = model.proxies.map(() => ({
       requests: 0,

@@ -404,6 +404,11 @@ class Simulation implements EventDispatcher {
     this.maybeStop();
   }
 
+  /** Between the warm-up's end and the end of the offered load (or the run, when counting requests). */
+  private inWindow(): boolean {
+    return this.measuring && Number.isNaN(this.windowEnd);
+  }
+
   /** Batch of the current moment: by completions when counting requests, else by time. */
   private batch(): number {
     let b: number;
@@ -501,6 +506,7 @@ class Simulation implements EventDispatcher {
     const now = this.engine.now;
     const c = this.entries[root.entry];
     c.inSystem.add(now, -1);
+    if (this.inWindow()) c.completedInWindow++;
     this.roots--;
     this.lastCompletion = now;
     const latency = now - root.start;
@@ -1453,6 +1459,7 @@ class Simulation implements EventDispatcher {
     else this.inProgressHead[inv.replica] = inv.nextAtReplica;
     if (inv.nextAtReplica >= 0) this.frames[inv.nextAtReplica].prevAtReplica = inv.prevAtReplica;
     sc.inSystem.add(now, -1);
+    if (this.inWindow()) sc.completedInWindow++;
     if (inv.detached) {
       this.pool.release(i);
       return;

@@ -130,7 +130,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       succeeded,
       failed,
       errorRate: ratio(failed, completed),
-      throughput: ratio(completed, measuredTime),
+      // Ended inside the window, over its length: a drain after an overload does not count.
+      throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
       latency: lat.summary,
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),
       decomposition,
@@ -156,7 +157,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       rejected,
       calls: sum(cs.map((c) => c.calls)),
       retries: sum(cs.map((c) => c.retries)),
-      throughput: ratio(arrivals, measuredTime),
+      throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
       utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.initialReplicas * svc.workers),
       waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
       meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),

@@ -28,7 +28,11 @@ export interface EntryPointResult {
   succeeded: number;
   failed: number;
   errorRate: number;
-  /** Completed measured requests per simulated second of the measurement window. */
+  /**
+   * Requests that ended inside the measurement window per second of it
+   * (whenever they began; those still draining after it do not count), so
+   * an overloaded run shows what it served, not what it was offered.
+   */
   throughput: number;
   /** Latency of successful requests. */
   latency: LatencySummary;
@@ -58,6 +62,7 @@ export interface ServiceResult {
   /** Calls made to it (first tries), and the tries that were retries: the extra load retries created. */
   calls: number;
   retries: number;
+  /** Invocations that ended inside the measurement window per second of it. */
   throughput: number;
   /** Busy workers over all workers, time-averaged. */
   utilization: number;

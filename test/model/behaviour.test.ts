@@ -241,4 +241,13 @@ entrypoints:
   in: {target: api, rate: 50/s}
 `)).warnings).toEqual([]);
   });
+
+  it('reports what an overloaded service served in the window, not what it was offered', () => {
+    // 150/s offered to a 100/s server for 30 s: ~1,500 requests are still queued when the load stops and drain for ~15 s.
+    const r = runTopology(over, { duration: 30 });
+    expect(rel(r.entrypoints[0].throughput, 100)).toBeLessThan(0.05);
+    expect(rel(r.services[0].throughput, 100)).toBeLessThan(0.05);
+    // Every request offered is still answered, in the drain.
+    expect(r.entrypoints[0].completed).toBeGreaterThan(4000);
+  });
 });
