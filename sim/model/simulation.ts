@@ -201,6 +201,8 @@ class Simulation implements EventDispatcher {
   private readonly ambient: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
+  /** Closed-loop users over all entry points. */
+  private readonly closedUsers: number;
 
   private readonly collectors: Collectors;
   private readonly entries: EntryCollector[];
@@ -259,6 +261,7 @@ class Simulation implements EventDispatcher {
     this.sameNodeFree = model.sameNodeFree;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.ambient = model.mesh.mode === 'ambient';
+    this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
@@ -474,6 +477,7 @@ class Simulation implements EventDispatcher {
     if (user >= 0) {
       this.pendingSources--;
       if (now >= this.offerUntil) return this.maybeStop();
+      this.noteUserStart(entryIndex, now);
     }
     const entry = this.model.entries[entryIndex];
     // The request is its entry point's call: one frame, no parent.
@@ -499,6 +503,28 @@ class Simulation implements EventDispatcher {
     this.roots++;
     this.entries[entryIndex].inSystem.add(now, 1);
     this.initCall(r, entry.target, entry.requestSize);
+  }
+
+  /** Closed-loop starts at the current instant; a request and a think time that take no time would loop here for ever. */
+  private userStartsNow = 0;
+  private userStartsAt = NaN;
+
+  private noteUserStart(entryIndex: number, now: number): void {
+    if (now !== this.userStartsAt) {
+      this.userStartsAt = now;
+      this.userStartsNow = 0;
+    }
+    // Every user may start at one instant (a constant think time), many times over; a million more is a loop.
+    if (++this.userStartsNow > 1_000_000 + 100 * this.closedUsers) this.abortZeroTimeLoop(entryIndex);
+  }
+
+  private abortZeroTimeLoop(entryIndex: number): never {
+    const name = this.model.entries[entryIndex].name;
+    throw new SimulationAbort(
+      `stopped at t=${this.engine.now.toFixed(1)}s: the closed-loop users of "${name}" start request after request at the same instant, ` +
+        `because their requests and their think time take no simulated time, so the clock cannot move on`,
+      `give "${name}" a thinkTime above 0, or its services a serviceTime above 0`,
+    );
   }
 
   private finishRequest(r: number): void {

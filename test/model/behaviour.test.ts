@@ -119,6 +119,24 @@ entrypoints:
     expect(r.services[0].utilization).toBeGreaterThan(0.95);
   });
 
+  it('closed-loop users whose requests and think time take no time stop with an error, not a hang', () => {
+    const loop = topo(`
+name: instant
+simulation: {duration: 1s}
+services: {api: {serviceTime: 0s}}
+entrypoints: {web: {target: api, arrivals: closed, users: 10, thinkTime: 0s}}
+`);
+    expect(() => runTopology(loop)).toThrow(/^stopped at t=0\.0s: the closed-loop users of "web" start request after request at the same instant/);
+    // Many users starting together, again and again, is no loop: 10,000 users with a constant 1 s think time.
+    const crowd = runTopology(topo(`
+name: crowd
+simulation: {duration: 5s}
+services: {api: {serviceTime: 0s, workers: 1000000}}
+entrypoints: {web: {target: api, arrivals: closed, users: 10000, thinkTime: 1s}}
+`));
+    expect(crowd.entrypoints[0].completed).toBeGreaterThan(30_000);
+  });
+
   it('a rate schedule changes the offered load at the given times', () => {
     const r = runTopology(topo(`
 name: steps
