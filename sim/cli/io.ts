@@ -24,3 +24,32 @@ export function exitQuietlyOnClosedPipe(): void {
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
+
+/** What a person can do about a file-system error: the path it names was the user's to choose. */
+const FS_REASONS: Record<string, [string, string]> = {
+  EISDIR: ['it is a directory', 'name a file inside it'],
+  ENOTDIR: ['a part of the path is a file, not a directory', 'check the path'],
+  ENOENT: ['a directory on the way does not exist or cannot hold files', 'check the path'],
+  EACCES: ['permission denied', 'choose a place you can write to, e.g. out/'],
+  EPERM: ['operation not permitted', 'choose a place you can write to, e.g. out/'],
+  EROFS: ['the file system is read-only', 'choose a place you can write to, e.g. out/'],
+  ENOSPC: ['no space left on the device', 'free some space or write elsewhere'],
+  EEXIST: ['something else is in the way', 'check the path'],
+};
+
+/**
+ * A file-system error on a path the user gave (-o, --report, --charts …),
+ * as a message and a hint; null for anything else, which stays an internal
+ * error.
+ */
+export function fileSystemProblem(e: unknown): { message: string; hint: string } | null {
+  if (!(e instanceof Error)) return null;
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  if (code === undefined || path === undefined || syscall === undefined) return null;
+  const reason = FS_REASONS[code];
+  const verb = syscall === 'scandir' || syscall === 'read' || syscall === 'stat' ? 'read' : 'write';
+  return {
+    message: `cannot ${verb} ${JSON.stringify(path)}: ${reason ? reason[0] : code}`,
+    hint: reason ? reason[1] : 'check the path',
+  };
+}

@@ -23,7 +23,7 @@ import { addSweepCommands, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers } from '../parallel/pool.js';
 import { modeDoneLine } from './progress.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fileSystemProblem, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
 class Exit extends Error {
@@ -346,6 +346,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     }
     if (e instanceof DiagnosticError) {
       io.err(formatDiagnostics(e.diagnostics) + '\n');
+      return EXIT_BAD_INPUT;
+    }
+    const fs = fileSystemProblem(e);
+    if (fs) {
+      io.err(`meshtax: error: ${fs.message}\n  hint: ${fs.hint}\n`);
       return EXIT_BAD_INPUT;
     }
     const err = e instanceof Error ? e : new Error(String(e));

@@ -127,6 +127,11 @@ describe('compiled CLI, end to end', () => {
     expect(r.stdout).toMatch(/^bookinfo — mesh istio-ambient \(ambient, mTLS off\)/);
     expect(r.stdout).toMatch(/at \$0\.1\/vCPU-h/);
     expect(r.stdout).toMatch(/At 200 pods:/);
+    // A path that cannot be written is the user's to fix: exit 2, not an internal error.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-out-'));
+    const unwritable = meshtax('run', 'topologies/mm1.yaml', '--duration', '60s', '-q', '-o', dir);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toBe(`meshtax: error: cannot write ${JSON.stringify(dir)}: it is a directory\n  hint: name a file inside it\n`);
     // bookinfo warms up for 10 s: a 10 s run would measure nothing.
     const empty = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '10s');
     expect(empty.code).toBe(2);
