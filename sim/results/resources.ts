@@ -72,8 +72,10 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const proxyMemoryGB = sum(fleets.map((f) => f.memoryGB));
   const monthly = (vcpu: number, gb: number): number => (vcpu * costs.vcpuHour + gb * costs.gbHour) * HOURS_PER_MONTH;
 
-  // Projection: sidecars scale with pods and each one learns every endpoint;
-  // node proxies scale with the nodes those pods need at today's density.
+  // Projection, with today's traffic per pod: sidecars scale with pods and
+  // each one learns every endpoint; node proxies scale with the nodes those
+  // pods need at today's density. Waypoints and gateways keep today's
+  // replicas, and the CPU their requests cost grows with the traffic.
   const pods = endpoints;
   const N = costs.projectPods;
   let projVcpu = 0;
@@ -82,6 +84,12 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     const ps = perProxy.filter((p) => p.kind === f.kind);
     const perEndpoint = f.kind === 'gateway' || f.kind === 'waypoint' ? 0 : model.proxies.find((p) => p.kind === f.kind)?.spec.memory.perEndpoint ?? 0;
     const grownMemory = f.memoryGB * GB / f.count + perEndpoint * (N - endpoints);
+    if (f.kind === 'gateway' || f.kind === 'waypoint') {
+      const idle = (model.proxies.find((p) => p.kind === f.kind)?.spec.idleCpu ?? 0) * f.count;
+      projVcpu += idle + ((f.vcpu - idle) * N) / Math.max(1, pods);
+      projMemory += f.memoryGB * GB;
+      continue;
+    }
     let count = f.count;
     if (f.kind === 'sidecar') count = N;
     else if (f.kind === 'node-proxy') count = Math.ceil((N * model.nodes.length) / Math.max(1, pods));

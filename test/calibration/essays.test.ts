@@ -28,4 +28,16 @@ describe("the essays' arithmetic", () => {
     expect(p.proxyMemoryGB).toBeGreaterThan(60);
     expect(p.proxyMemoryGB).toBeLessThan(80);
   });
+
+  it("a waypoint's request CPU grows with the projected traffic; its replicas stay", () => {
+    const file = 'topologies/calibration/istio-benchmark.yaml';
+    const ambient = runTopology(load(file, 'istio-ambient')).resources;
+    const waypoint = runTopology(load(file, 'istio-ambient-waypoint')).resources;
+    const wp = waypoint.proxies.find((f) => f.kind === 'waypoint');
+    if (!wp) throw new Error('no waypoint fleet');
+    // One pod today, 1,000 projected: the waypoint's busy CPU × 1,000, plus its idle CPU once (0.003 vCPU).
+    const extra = waypoint.projection.proxyVcpu - ambient.projection.proxyVcpu;
+    expect(extra / ((wp.vcpu - 0.003) * 1000 + 0.003)).toBeCloseTo(1, 1);
+    expect(waypoint.projection.proxyMemoryGB - ambient.projection.proxyMemoryGB).toBeCloseTo(wp.memoryGB, 6);
+  });
 });
