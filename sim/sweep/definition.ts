@@ -170,7 +170,8 @@ export function buildDefinition(
       if (seen.has(s.key)) diagnostics.push(problemAt(s.origin, s.path, 'duplicate-path', msg.pathInGridAndPoints(s.key), msg.pathInGridAndPointsHint()));
     }
   }
-  if (definition.axes.length === 0 && definition.points.length === 0) {
+  // With a --set or a file in error there was something to sweep: its error says what is wrong.
+  if (definition.axes.length === 0 && definition.points.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({ severity: 'error', code: 'nothing-to-sweep', path: [], message: msg.nothingToSweep(), hint: msg.nothingToSweepHint() });
   }
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { definition, diagnostics };

@@ -94,6 +94,12 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
       return undefined;
     }
     let next: unknown = container[key];
+    const into = path[i + 1];
+    if ((next === undefined || next === null) && typeof into === 'number') {
+      // A list cannot be made up entry by entry: [3] of nothing has no [0] to [2].
+      return unknownPath(patch, path.slice(0, i + 1), `the topology has no ${formatPath([...here, key])}, so there is no [${into}] to set`,
+        `write ${formatPath([...here, key])} in the topology file first; --set changes what is in a list, it does not create entries`);
+    }
     if (next === undefined || next === null) {
       // The mesh left out is "none"; any other mapping left out is created.
       next = key === 'mesh' && here.length === 0 ? { profile: DEFAULT_MESH } : {};

@@ -73,6 +73,11 @@ describe('planning a sweep', () => {
     expect(plan(['simulation.duration=2s,3s'], { duration: 2 }).diagnostics.map((d) => d.code)).toEqual(['bad-option']);
     expect(buildDefinition(['mesh=none', 'mesh=linkerd'], undefined, undefined).diagnostics.map((d) => d.code)).toEqual(['duplicate-path']);
     expect(buildDefinition([], undefined, undefined).diagnostics.map((d) => d.code)).toEqual(['nothing-to-sweep']);
+    // A --set in error is something to sweep: its own error, and no "nothing to sweep" after it.
+    expect(buildDefinition(['services.backend.replicas'], undefined, undefined).diagnostics.map((d) => d.code)).toEqual(['bad-set']);
+    // A list the topology does not have cannot be indexed into.
+    expect(formatDiagnostics(plan(['timeline[0].at=1s,2s']).diagnostics)).toContain(
+      'error[unknown-path]: timeline[0].at: the topology has no timeline, so there is no [0] to set');
     expect(plan(['services.backend.replicas=1,1']).diagnostics.map((d) => d.code)).toEqual(['duplicate-point']);
   });
 
