@@ -320,7 +320,8 @@ Examples:
   $ meshtax validate my-topology.yaml || echo "fix the file first"`)
     .action((file: string) => {
       const topology = loadOrExit(file, io);
-      io.out(`${file}: ok — ${topology.services.length} services, ${topology.entrypoints.length} entry points\n`);
+      const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+      io.out(`${file}: ok — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
     });
 
   addSweepCommands(program, io, (code) => new Exit(code));

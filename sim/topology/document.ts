@@ -49,7 +49,11 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
     ...doc.errors.map((e) => yamlDiagnostic(index, e, 'error')),
     ...doc.warnings.map((w) => yamlDiagnostic(index, w, 'warning')),
   ]);
-  if (hasErrors(syntax)) return { index, diagnostics: sortByPosition(syntax) };
+  if (hasErrors(syntax)) {
+    // JSON is parsed as YAML; a broken .json file gets JSON's own words for what is wrong.
+    const json = /\.json$/i.test(file) ? jsonSyntax(index, source, sortByPosition(syntax)[0]) : undefined;
+    return { index, diagnostics: json ? [json] : sortByPosition(syntax) };
+  }
 
   let value: unknown;
   try {
@@ -62,6 +66,25 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
   const shapeless = checkRoot(value, kind);
   if (shapeless) return { index, diagnostics: [...syntax, located(index, shapeless)] };
   return { index, value: value as Record<string, unknown>, diagnostics: syntax };
+}
+
+function jsonSyntax(index: SourceIndex, source: string, firstYamlError: Diagnostic): Diagnostic | undefined {
+  try {
+    JSON.parse(source);
+    return undefined;
+  } catch (e) {
+    const raw = (e as Error).message;
+    const at = /at position (\d+)/.exec(raw);
+    const end = source.trimEnd().length;
+    // Past the last character: the text stopped before the document closed.
+    const early = /^Unexpected end of JSON input/.test(raw) || (at !== null && Number(at[1]) >= end);
+    const offset = early ? Math.max(0, end - 1) : at ? Number(at[1]) : undefined;
+    const message = early ? msg.jsonMessage('Unexpected end of JSON input') : msg.jsonMessage(raw);
+    const d: Diagnostic = { severity: 'error', code: 'json-syntax', path: [], message, hint: msg.jsonSyntaxHint() };
+    const location = offset !== undefined ? locationAtOffset(index, offset) : firstYamlError.location;
+    if (location) d.location = location;
+    return d;
+  }
 }
 
 function checkRoot(value: unknown, kind: DocumentKind): Problem | undefined {

@@ -26,6 +26,25 @@ describe('YAML syntax', () => {
     `);
   });
 
+  it("a broken JSON file gets JSON's words, not YAML's", () => {
+    expect(report('missing-comma.json')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/missing-comma.json:4:3: error[json-syntax]: Expected ',' or '}' after property value
+          4 |   "entrypoints": {"web": {"target": "api", "rate": "1/s"}}
+            |   ^
+        hint: JSON wants double-quoted keys and strings, a comma between entries and none after the last; YAML (.yaml) is more forgiving
+
+      1 error, 0 warnings"
+    `);
+    expect(report('unclosed.json')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/unclosed.json:4:58: error[json-syntax]: the JSON ends too early: a brace, bracket or string is not closed
+          4 |   "entrypoints": {"web": {"target": "api", "rate": "1/s"}}
+            |                                                          ^
+        hint: JSON wants double-quoted keys and strings, a comma between entries and none after the last; YAML (.yaml) is more forgiving
+
+      1 error, 0 warnings"
+    `);
+  });
+
   it('reports a duplicate key at the second occurrence', () => {
     expect(report('duplicate-key.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/duplicate-key.yaml:6:5: error[duplicate-key]: services.api.replicas: duplicate key "replicas"
