@@ -12,7 +12,7 @@ function cell(d: Delta, isBase: boolean): string {
 /** The side-by-side invoice `meshtax compare` prints. */
 export function compareTable(c: CompareResult): string {
   const lines: string[] = [
-    `${c.topology.name} — ${c.meshes.length} meshes against ${c.baseline}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
+    `${c.topology.name} — ${c.meshes.filter((m) => m !== c.baseline).join(', ')} against ${c.baseline}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
     '',
   ];
   for (const ep of c.invoice) {

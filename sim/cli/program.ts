@@ -250,6 +250,10 @@ Examples:
       if (meshes.length === 0) {
         p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: '--mesh names no profile', hint: `for example --mesh ${DEFAULT_COMPARE}` });
       }
+      const twice = meshes.find((m, i) => meshes.indexOf(m) !== i);
+      if (twice !== undefined) {
+        p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: `--mesh names ${JSON.stringify(twice)} twice`, hint: 'each profile runs once; the same seed gives the same numbers' });
+      }
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1);
       reportBadOptions(p.diagnostics, io);

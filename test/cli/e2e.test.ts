@@ -109,7 +109,7 @@ describe('compiled CLI, end to end', () => {
     const a = join(dir, 'a.json'), b = join(dir, 'b.json');
     const r = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '-o', a);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^bookinfo — 3 meshes against none, seed 42, same arrivals in every mode/);
+    expect(r.stdout).toMatch(/^bookinfo — istio-sidecar, linkerd against none, seed 42, same arrivals in every mode/);
     expect(r.stdout).toMatch(/istio-sidecar +\d+\.\d+ms \+\d/);
     expect(r.stdout).toContain('Resource tax');
     expect(r.stdout).toContain(`wrote ${a}`);
@@ -139,6 +139,9 @@ describe('compiled CLI, end to end', () => {
     const bad = meshtax('run', 'topologies/bookinfo.yaml', '--mesh', 'istio-sidecars', '--mtls', 'maybe');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--mtls "maybe": expected on or off');
+    const twice = meshtax('compare', 'topologies/bookinfo.yaml', '--mesh', 'none,linkerd,none');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--mesh names "none" twice');
     const badMesh = meshtax('compare', 'topologies/bookinfo.yaml', '--mesh', 'none,istio-sidecars');
     expect(badMesh.code).toBe(2);
     expect(badMesh.stderr).toContain('unknown-mesh-profile');
