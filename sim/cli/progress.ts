@@ -59,6 +59,7 @@ export class ProgressReporter {
   private last: ProgressState = { done: 0, todo: 0, resumed: 0 };
   private drawn = false;
   private drawnDone = -1;
+  private updated = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ProgressOptions) {
@@ -67,6 +68,7 @@ export class ProgressReporter {
   }
 
   update(state: ProgressState): void {
+    this.updated = true;
     this.last = state;
     const t = this.now();
     const every = this.options.tty ? 100 : (this.options.every ?? 10_000);
@@ -77,6 +79,8 @@ export class ProgressReporter {
 
   /** Draws the final state and ends the bar's line. */
   finish(): void {
+    // Nothing ever reported (the sweep stopped before its first run): no bar to close.
+    if (!this.updated) return;
     if (!this.options.tty && this.drawnDone === this.last.done) return;
     this.draw(this.last, this.now(), true);
     if (this.options.tty && this.drawn) this.options.write('\n');

@@ -65,6 +65,10 @@ export function readResultsFile(file: string): ReadResults {
   if (bad > MAX_BAD_LINES) {
     diagnostics.push(lineDiagnostic(file, lastBad, 'bad-line', msg.moreBadLines(bad - MAX_BAD_LINES, lastBad), msg.moreBadLinesHint()));
   }
+  // One JSON document over many lines (run or compare results) is one mistake, not a bad line each.
+  if (lines.length === 0 && bad > 1 && isJson(text)) {
+    return { lines, completeBytes, torn, tornLine: line, diagnostics: [lineDiagnostic(file, 1, 'not-sweep-results', msg.wholeJsonDocument(), msg.wholeJsonDocumentHint())] };
+  }
   return { lines, completeBytes, torn, tornLine: line, diagnostics };
 }
 

@@ -221,6 +221,16 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(c.stderr.match(/error\[bad-line\]/g)).toHaveLength(11);
     expect(c.stderr).toContain(`${csv}:30:1: error[bad-line]: 20 more lines, up to line 30, are not sweep results either`);
 
+    // A compare result given to sweep-report: one mistake, said once.
+    const compared = join(dir, 'compared.json');
+    writeFileSync(compared, JSON.stringify({ meshtax: { format: 1 }, runs: [{ a: 1 }, { b: 2 }] }, null, 2) + '\n');
+    const j = meshtax('sweep-report', compared);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toBe(
+      `${compared}:1:1: error[not-sweep-results]: not sweep results: the file is one JSON document, such as the results of meshtax run or compare, not lines of a sweep\n` +
+      '  hint: `meshtax report FILE.json` renders run and compare results; sweep-report and merge read the NDJSON that `meshtax sweep -o` writes\n\n' +
+      '1 error, 0 warnings\n');
+
     // Results of two sweeps in one file, and a line that is not a result among them.
     const other = join(dir, 'other-sweep.ndjson');
     expect(meshtax('sweep', TOPOLOGY, '--set', 'mesh=none,linkerd', '--duration', '3s', '-o', other, '-q').code).toBe(0);
