@@ -318,14 +318,28 @@ Examples:
     .command('validate')
     .description('check a topology file without running it; prints every problem with its file:line:column')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
+    .option('--mesh <profiles>', 'check it under these mesh profiles instead of its own (comma-separated), as run --mesh or compare would run it')
     .addHelpText('after', `
 Examples:
   $ meshtax validate topologies/checkout.yaml
+  $ meshtax validate topologies/checkout.yaml --mesh none,istio-sidecar,istio-ambient
   $ meshtax validate my-topology.yaml || echo "fix the file first"`)
-    .action((file: string) => {
-      const topology = loadOrExit(file, io);
+    .action((file: string, opts: Record<string, string | boolean | undefined>) => {
+      const meshes = typeof opts.mesh === 'string' ? opts.mesh.split(',').map((m) => m.trim()).filter((m) => m.length > 0) : [];
       const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-      io.out(`${file}: ok — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
+      let bad = false;
+      // Every profile is checked, so one run shows every problem; the exit code says whether any had an error.
+      for (const mesh of meshes.length > 0 ? meshes : [undefined]) {
+        const { topology, diagnostics } = loadTopologyFile(file, mesh === undefined ? {} : { mesh });
+        if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
+        if (!topology) {
+          bad = true;
+          continue;
+        }
+        const under = mesh === undefined ? '' : ` under ${topology.mesh.name}`;
+        io.out(`${file}: ok${under} — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
+      }
+      if (bad) throw new Exit(EXIT_BAD_INPUT);
     });
 
   addSweepCommands(program, io, (code) => new Exit(code));

@@ -80,6 +80,11 @@ describe('compiled CLI, end to end', () => {
 
   it('validate reports ok, a missing file, and --help shows examples', () => {
     expect(meshtax('validate', 'topologies/checkout.yaml')).toMatchObject({ code: 0, stdout: 'topologies/checkout.yaml: ok — 11 services, 2 entry points\n' });
+    // Under other profiles: each checked, every problem shown, exit 2 if any profile fails.
+    const under = meshtax('validate', 'topologies/mm1.yaml', '--mesh', 'istio-sidecar,istio-sidecars,linkerd');
+    expect(under.code).toBe(2);
+    expect(under.stdout).toBe('topologies/mm1.yaml: ok under istio-sidecar — 1 service, 1 entry point\ntopologies/mm1.yaml: ok under linkerd — 1 service, 1 entry point\n');
+    expect(under.stderr).toContain('unknown mesh profile "istio-sidecars"');
     const missing = meshtax('validate', 'nope.yaml');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml');
