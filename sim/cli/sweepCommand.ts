@@ -13,7 +13,7 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { readSource } from '../topology/document.js';
 import { buildDefinition, readSweepFile, type SweepDefinition } from '../sweep/definition.js';
-import { defaultWorkers, runSweep, type SweepOutcome } from '../sweep/engine.js';
+import { checkSweepOutput, defaultWorkers, runSweep, type SweepOutcome } from '../sweep/engine.js';
 import { mergeResults } from '../sweep/merge.js';
 import * as msg from '../sweep/messages.js';
 import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/plan.js';
@@ -194,6 +194,7 @@ Examples:
         return;
       }
 
+      checkSweepOutput(plan, { output, resume: opts.resume === true });
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
       process.once('SIGINT', onSignal);

@@ -68,8 +68,17 @@ function otherSweepReason(plan: SweepPlan, line: StoredLine): string {
   return msg.changedDefinition();
 }
 
-/** The runs already done, after checking that the file belongs to this sweep. */
-function existingRuns(plan: SweepPlan, options: RunSweepOptions): { done: Set<number>; torn: boolean } {
+/**
+ * Throws (a DiagnosticError) when the output file cannot take this sweep's
+ * results: not a sweep's, another sweep's, or this one's without resume.
+ * Changes nothing; the command calls it before saying what it will run.
+ */
+export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume'>): void {
+  existingRuns(plan, options, false);
+}
+
+/** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
+function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume'>, repair = true): { done: Set<number>; torn: boolean } {
   const read = readResultsFile(options.output);
   if (read.diagnostics.length > 0) throw new DiagnosticError(read.diagnostics);
   if ((read.lines.length > 0 || read.torn) && !options.resume) {
@@ -79,7 +88,7 @@ function existingRuns(plan: SweepPlan, options: RunSweepOptions): { done: Set<nu
   if (foreign) {
     throw new DiagnosticError([lineDiagnostic(options.output, foreign.line, 'other-sweep', msg.otherSweep(options.output, otherSweepReason(plan, foreign)), msg.otherSweepHint())]);
   }
-  if (read.torn) truncateSync(options.output, read.completeBytes);
+  if (read.torn && repair) truncateSync(options.output, read.completeBytes);
   return { done: new Set(read.lines.map((l) => l.record.run)), torn: read.torn };
 }
 

@@ -125,6 +125,9 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     const again = meshtax('sweep', topology, ...GRID, '-o', file);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already holds 4 results');
+    // Refused before it says what it would run: no header, no progress.
+    expect(again.stderr).not.toContain('runs (');
+    expect(again.stderr).not.toContain('sweep: 0/');
     writeFileSync(topology, readFileSync(topology, 'utf8').replace('mean: 8ms', 'mean: 9ms'));
     const r = meshtax('sweep', topology, ...GRID, '-o', file, '--resume');
     expect(r.code).toBe(2);
