@@ -610,9 +610,12 @@ class Simulation implements EventDispatcher {
     const l4 = this.ambient && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
     const pol = l4 ? svc.l4Resilience : svc.resilience;
     call.policy = pol;
+    // A mesh policy's tries start where its proxy sends the request on:
+    // the waypoint (its connection to the callee on), else the caller's proxy.
+    const fromWaypoint = pol.placement === 'mesh' && call.wp >= 0;
     const meshPolicy = pol.placement === 'mesh' && call.cp >= 0;
-    call.attemptStart = meshPolicy ? P_CONNECT1 : P_PRE_NET;
-    call.attemptEnd = meshPolicy ? P_CP_RESP : P_DONE;
+    call.attemptStart = fromWaypoint ? P_CONNECT2 : meshPolicy ? P_CONNECT1 : P_PRE_NET;
+    call.attemptEnd = fromWaypoint ? P_WP_RESP : meshPolicy ? P_CP_RESP : P_DONE;
     call.phases = this.phaseMask(call);
     // Without timeouts no try is ever abandoned while it runs, so the call
     // can run its tries itself, one after another, with no frame of their own.
@@ -822,6 +825,11 @@ class Simulation implements EventDispatcher {
         case P_NET1: {
           const from = cp >= 0 ? this.proxyNode[cp] : c.node;
           const to = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
+          // Through a waypoint the replica is reached (or not) on the waypoint's leg, P_NET2.
+          if (wp >= 0) {
+            if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
+            break;
+          }
           if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
             // Packets go nowhere: the connection attempt times out.
             const ct = c.policy.connectTimeout;
@@ -849,6 +857,19 @@ class Simulation implements EventDispatcher {
           break;
         case P_NET2:
           if (wp >= 0) {
+            // A partition between the caller's and the replica's zones (or services) cuts this path too.
+            if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
+              const ct = c.policy.connectTimeout;
+              c.comp[NETWORK] += ct;
+              this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
+              return;
+            }
+            const pFail = this.faults.connectFailure[c.replica];
+            if (pFail > 0 && this.faultRng() < pFail) {
+              this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);
+              c.phase = P_NET2_BACK;
+              continue;
+            }
             if (this.wait(f, this.networkDelay(this.proxyNode[wp], this.replicaNode[c.replica], c.service, c.requestSize), NETWORK)) return;
           }
           break;
@@ -913,7 +934,8 @@ class Simulation implements EventDispatcher {
           if (wp >= 0 && this.proxyResponse(f, wp)) return;
           break;
         case P_NET1_BACK: {
-          if (c.replica < 0) break;
+          // A try that never reached a replica has no way back to walk; through a waypoint, the call does.
+          if (c.replica < 0 && wp < 0) break;
           const from = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           const to = cp >= 0 ? this.proxyNode[cp] : c.node;
           if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
@@ -974,10 +996,14 @@ class Simulation implements EventDispatcher {
     const att = this.frames[a];
     this.releaseAttemptCounters(att);
     // The try's streams end here (with a mesh policy the try ends before the client proxy's response phase).
+    // A try from a waypoint holds only the waypoint's stream: the caller's to the waypoint is the call's.
     const now = this.engine.now;
-    if (att.conn1) this.conns.release(att.conn1, now);
+    if (att.conn1 && (att.kind === FRAME_ATTEMPT || att.attemptStart <= P_CONNECT1)) {
+      this.conns.release(att.conn1, now);
+      att.conn1 = null;
+    }
     if (att.conn2) this.conns.release(att.conn2, now);
-    att.conn1 = att.conn2 = null;
+    att.conn2 = null;
     if (att.failed && att.measured) this.countAttemptFailure(att);
     if (att.kind === FRAME_CALL) {
       // The call ran this try itself (see ownTries): its parts and failure are already the call's.

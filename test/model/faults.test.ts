@@ -120,6 +120,11 @@ describe('faults on the timeline', () => {
     // Every request in the window, ~2 s × 100/s.
     expect(e.failed).toBeGreaterThan(150);
     expect(e.failed).toBeLessThan(250);
+    // Through a waypoint the replica is cut off on the waypoint's leg: the same failures.
+    const waypoint = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}', ', l7: true', 'istio-ambient-waypoint');
+    expect(causes(waypoint)).toEqual(['partition/UF/app']);
+    expect(waypoint.entrypoints[0].failed).toBeGreaterThan(150);
+    expect(waypoint.entrypoints[0].failed).toBeLessThan(250);
   });
 
   it('injected delay and CPU slowdown make the service slower; connect failures fail with their probability', () => {

@@ -204,6 +204,28 @@ timeline:
     expect(retries(gateway, 'front')).toBeGreaterThan(400);
   });
 
+  it('a retry from the waypoint starts at the waypoint: the caller\'s leg to it is walked once', () => {
+    // Every answer of l7back is a 503: Istio's 3 tries each time, from the waypoint.
+    const r = runTopology(topo(`
+name: waypoint-retries
+simulation: {duration: 20s, warmup: 1s}
+services:
+  front: {workers: 64, serviceTime: 1ms, calls: [l7back]}
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true}
+entrypoints:
+  web: {target: front, via: mesh, rate: 50/s}
+timeline:
+  - {at: 0s, abort: {service: l7back, status: 503, probability: 1}}
+`, { mesh: 'istio-ambient-waypoint' }));
+    const n = r.entrypoints[0].completed;
+    const perRequest = (kind: string) => (fleet(r, kind)?.requestsPerSecondPerProxy ?? 0) * (fleet(r, kind)?.count ?? 0) * r.run.measuredTime / n;
+    expect(r.services[1].arrivals / n).toBeCloseTo(3, 1);
+    // The waypoint takes the request in once and sends it on three times.
+    expect(perRequest('waypoint')).toBeCloseTo(1, 6);
+    // ztunnels: the entry's and front's for web → front; front's once and l7back's per try for front → l7back.
+    expect(perRequest('node-proxy')).toBeCloseTo(6, 1);
+  });
+
   it("a waypoint's circuit breaker is one for all callers; each sidecar has its own", () => {
     // Eight callers on eight nodes, each ~5 requests in flight to db; the
     // breaker allows 8 in flight per router: the profile's one waypoint, or
