@@ -94,7 +94,9 @@ export function replicaFailureTable(model: ReportModel): string {
         `<td>${formatCount(f.count)}</td><td>${total > 0 ? esc(formatPercent(f.count / total)) : '–'}</td></tr>`);
   });
   if (rows.length === 0) return '';
-  return `<h3>Pods where failures began</h3><p class="note">The ${TOP} pods with the most failed requests per mode (failures that began in a proxy or the control plane are not in a pod).</p>` +
+  return `<h3>Pods where failures began</h3><p class="note">The ${TOP} pods with the most failed requests per mode, each failure at the pod it was sent to where it began, ` +
+    'also when its cause lies elsewhere (the pod was gone but still listed, its sidecar crashed, its certificate could not be checked). ' +
+    'Failures sent to no pod (timeouts, circuit breakers, no endpoints, the caller\'s own proxy down) are not listed.</p>' +
     table(['mesh', 'pod', 'service', 'failed requests', 'of all failed'], rows);
 }
 

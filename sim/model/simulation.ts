@@ -1004,7 +1004,8 @@ class Simulation implements EventDispatcher {
     }
     if (att.conn2) this.conns.release(att.conn2, now);
     att.conn2 = null;
-    if (att.failed && att.measured) this.countAttemptFailure(att);
+    // Counted at the hop where the failure began: one passed up from a deeper call was counted there.
+    if (att.failed && att.measured && (att.causeService === att.service || att.causeService < 0)) this.countAttemptFailure(att);
     if (att.kind === FRAME_CALL) {
       // The call ran this try itself (see ownTries): its parts and failure are already the call's.
       att.inTry = false;

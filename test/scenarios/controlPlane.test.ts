@@ -23,6 +23,8 @@ describe('a rollout with a 10 s push delay', () => {
     expect(to).toBeLessThanOrEqual(54);
     expect(attributionAddsUp(push)).toBe(true);
     expect(e.meshCaused).toBe(e.failed);
+    // No retries: each failed request is one failed try, counted at reviews where it began (not again at productpage).
+    expect(push.attemptFailures.reduce((n, f) => n + f.count, 0)).toBe(e.failed);
   });
 
   it('with a preStop sleep longer than the push, none fail', () => {

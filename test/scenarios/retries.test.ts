@@ -22,6 +22,8 @@ describe('retry amplification', () => {
       { cause: 'injected-abort', component: 'injected fault', flag: 'URX', mesh: false, service: 'leaf', count: e.failed },
     ]);
     expect(attributionAddsUp(r)).toBe(true);
+    // Failed tries are counted where the failure began: the leaf's 27 a request, not again at c, b and a.
+    expect(r.attemptFailures).toEqual([expect.objectContaining({ cause: 'injected-abort', flag: 'FI', service: 'leaf', count: leaf.arrivals })]);
   });
 
   it('with a Linkerd-style budget each layer adds at most 20 % plus 10 retries a second', () => {
