@@ -147,7 +147,7 @@ export function addSweepCommands(program: Command, io: CliIo, exit: (code: numbe
     .option('--vcpu-hour <dollars>', 'price of a vCPU-hour (overrides costs.vcpuHour)')
     .option('--gb-hour <dollars>', 'price of a GB-hour of memory (overrides costs.gbHour)')
     .option('--pods <n>', 'pod count for the fleet projection (overrides costs.projectPods)')
-    .option('--report <file.html>', 'when the sweep is complete, write the sweep report (self-contained HTML)')
+    .option('--report <file.html>', 'when the runs are done, write the sweep report of the results file (self-contained HTML; of this shard alone with --shard, of all runs after merge)')
     .option('--csv <file.csv>', 'when the sweep is complete, write one CSV row per point, entry point and mode')
     .option('--dry-run', 'check everything and print the points, without running anything')
     .option('-q, --quiet', 'no progress and no summary; errors only')
