@@ -7,7 +7,8 @@
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Path } from '../topology/locate.js';
-import type { Problem } from '../topology/problem.js';
+import { warning, type Problem } from '../topology/problem.js';
+import * as msg from '../topology/messages.js';
 import type { MeshProfile } from '../topology/types.js';
 import { findMeshProfile, loadMeshProfileFile, profileIdentity } from './loadProfile.js';
 import { applyOverrides, checkOverridesFit, meshOverrides } from './overrides.js';
@@ -67,11 +68,16 @@ export function resolveMesh(
   let profile = loaded.profile;
   const overrides = meshOverrides(setting);
   const sameProfile = !substituted || profileIdentity(ref, refDir) === profileIdentity(named, baseDir);
+  const problems: Problem[] = [];
   if (overrides !== undefined && sameProfile) {
-    const problems = checkOverridesFit(overrides, profile);
-    if (problems.length > 0) return { problems, diagnostics: loaded.diagnostics };
+    const misfits = checkOverridesFit(overrides, profile);
+    if (misfits.length > 0) return { problems: misfits, diagnostics: loaded.diagnostics };
     if (applyTopologyOverrides) profile = applyOverrides(profile, overrides);
+  } else if (overrides !== undefined && Object.keys(overrides).some((k) => k !== 'profile')) {
+    // Said, not silent: a policy the file sets (retries off, a push delay) is not in this run.
+    const keys = Object.keys(overrides).filter((k) => k !== 'profile').sort();
+    problems.push(warning('overrides-not-applied', ['mesh'], msg.overridesNotApplied(keys, named, profile.name), msg.overridesNotAppliedHint(profile.name), 'key'));
   }
   if (options.mtls !== undefined) profile = { ...profile, mtls: { ...profile.mtls, enabled: options.mtls } };
-  return { profile, problems: [], diagnostics: loaded.diagnostics };
+  return { profile, problems, diagnostics: loaded.diagnostics };
 }

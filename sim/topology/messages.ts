@@ -410,3 +410,7 @@ export function formatSeconds(value: number): string {
   const [scale, unit] = value < 1e-3 ? [1e6, 'us'] : value < 1 ? [1e3, 'ms'] : [1, 's'];
   return `${+(value * scale).toPrecision(6)}${unit}`;
 }
+export const overridesNotApplied = (keys: string[], own: string, profile: string) =>
+  `the file's mesh settings (${keys.join(', ')}) are for ${q(own)}; this run under ${q(profile)} does without them`;
+export const overridesNotAppliedHint = (profile: string) =>
+  `overrides tune the profile the file names; to run ${q(profile)} with them, name it in the file (mesh: {profile: ${profile}, …})`;

@@ -91,6 +91,12 @@ describe('options.mesh', () => {
   it('runs the topology under another profile, without the overrides meant for its own', () => {
     const t = topology(OVERRIDDEN, { mesh: 'linkerd' });
     expect(t.mesh).toEqual(loadMeshProfile('linkerd', '.').profile);
+    // … and says so, at the file's mesh key; under the file's own profile, or with no overrides, nothing is said.
+    const under = (mesh: string, text = OVERRIDDEN) => loadTopologySource(`name: t\n${text}\n${body}`, 'topologies/t.yaml', { mesh }).diagnostics;
+    expect(formatDiagnostics(under('linkerd'))).toContain(
+      `topologies/t.yaml:2:1: warning[overrides-not-applied]: mesh: the file's mesh settings (gateway, mtls, sidecar) are for "istio-sidecar"; this run under "linkerd" does without them`);
+    expect(under('istio-sidecar')).toEqual([]);
+    expect(under('linkerd', 'mesh: {profile: istio-sidecar}')).toEqual([]);
   });
 
   it('keeps the overrides when it names the topology\'s own profile', () => {
