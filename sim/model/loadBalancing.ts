@@ -47,8 +47,12 @@ interface OutlierState {
 export class LoadBalancer {
   /** Per (router, service): the round-robin index, NaN until the router first picks for the service. */
   private readonly rrIndex: Float64Array;
-  /** Per router, per replica: its tries in flight there; made when it first sends to a least-request service. */
-  private readonly inFlight: Array<Int32Array | undefined>;
+  /**
+   * Per (router, least-request service it sends to): its tries in flight to
+   * each of the service's pods, by ordinal. Only the pairs that occur, so
+   * memory follows the call graph, not routers × pods.
+   */
+  private readonly inFlight = new Map<number, Int32Array>();
   /** Per router, made when it first sees an outcome under outlier detection (most routers never do). */
   private readonly outliers: Array<OutlierState | undefined>;
 
@@ -59,25 +63,25 @@ export class LoadBalancer {
     private readonly mark: (m: Marker) => void,
   ) {
     this.rrIndex = new Float64Array(model.routerCount * model.services.length).fill(NaN);
-    this.inFlight = new Array<Int32Array | undefined>(model.routerCount).fill(undefined);
     this.outliers = new Array<OutlierState | undefined>(model.routerCount).fill(undefined);
   }
 
   /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
   started(router: number, service: RuntimeService, rep: number): void {
-    if (service.loadBalancer === 'least_request') this.counts(router)[rep]++;
+    if (service.loadBalancer === 'least_request') this.counts(router, service)[this.model.replicas[rep].ordinal]++;
   }
 
   /** The router's try to `rep` of `service` is over (answered, failed, or abandoned). */
   ended(router: number, service: RuntimeService, rep: number): void {
-    if (service.loadBalancer === 'least_request') this.counts(router)[rep]--;
+    if (service.loadBalancer === 'least_request') this.counts(router, service)[this.model.replicas[rep].ordinal]--;
   }
 
-  private counts(router: number): Int32Array {
-    let c = this.inFlight[router];
+  private counts(router: number, service: RuntimeService): Int32Array {
+    const key = router * this.model.services.length + service.index;
+    let c = this.inFlight.get(key);
     if (!c) {
-      c = new Int32Array(this.model.replicas.length);
-      this.inFlight[router] = c;
+      c = new Int32Array(service.replicas.length);
+      this.inFlight.set(key, c);
     }
     return c;
   }
@@ -153,11 +157,12 @@ export class LoadBalancer {
       }
       case 'least_request': {
         const rng = this.rngs[service.index];
-        const mine = this.counts(router);
+        const mine = this.counts(router, service);
+        const replicas = this.model.replicas;
         for (let k = 0; k < 2 * n; k++) {
           const a = view[Math.floor(rng() * n)];
           const b = view[Math.floor(rng() * n)];
-          const best = mine[b] < mine[a] ? b : a;
+          const best = mine[replicas[b].ordinal] < mine[replicas[a].ordinal] ? b : a;
           if (this.ok(router, best, avoid, tried, now)) return best;
           if (this.ok(router, a, avoid, tried, now)) return a;
           if (this.ok(router, b, avoid, tried, now)) return b;
