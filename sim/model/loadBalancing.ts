@@ -37,7 +37,7 @@ export interface TryOutcome {
   policy: ResiliencePolicy;
 }
 
-/** One router's outlier detection, per replica: consecutive 5xx, ejections so far, ejected until (simulated seconds). */
+/** One router's outlier detection for one service, per pod (by ordinal): consecutive 5xx, ejections so far, ejected until (simulated seconds). */
 interface OutlierState {
   consecutive5xx: Int32Array;
   ejections: Int32Array;
@@ -53,8 +53,8 @@ export class LoadBalancer {
    * memory follows the call graph, not routers × pods.
    */
   private readonly inFlight = new Map<number, Int32Array>();
-  /** Per router, made when it first sees an outcome under outlier detection (most routers never do). */
-  private readonly outliers: Array<OutlierState | undefined>;
+  /** Per (router, service), made when the router first sees an outcome under outlier detection from it (most never do). */
+  private readonly outliers = new Map<number, OutlierState>();
 
   constructor(
     private readonly model: RuntimeModel,
@@ -63,7 +63,6 @@ export class LoadBalancer {
     private readonly mark: (m: Marker) => void,
   ) {
     this.rrIndex = new Float64Array(model.routerCount * model.services.length).fill(NaN);
-    this.outliers = new Array<OutlierState | undefined>(model.routerCount).fill(undefined);
   }
 
   /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
@@ -95,18 +94,13 @@ export class LoadBalancer {
     return i;
   }
 
-  /** Whether `router` has `rep` ejected at `now`. */
-  ejected(router: number, rep: number, now: number): boolean {
-    const o = this.outliers[router];
-    return o !== undefined && o.ejectedUntil[rep] > now;
-  }
-
-  private outlierState(router: number): OutlierState {
-    let o = this.outliers[router];
+  private outlierState(router: number, service: RuntimeService): OutlierState {
+    const key = router * this.model.services.length + service.index;
+    let o = this.outliers.get(key);
     if (!o) {
-      const n = this.model.replicas.length;
+      const n = service.replicas.length;
       o = { consecutive5xx: new Int32Array(n), ejections: new Int32Array(n), ejectedUntil: new Float64Array(n) };
-      this.outliers[router] = o;
+      this.outliers.set(key, o);
     }
     return o;
   }
@@ -123,27 +117,30 @@ export class LoadBalancer {
     if (n === 0) return -1;
     if (n === 1) return view[0];
     const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
-    let r = this.pickFrom(service, router, view, avoidTried, tried, now);
+    const o = this.outliers.get(router * this.model.services.length + service.index);
+    let r = this.pickFrom(service, router, o, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
-    if (r < 0) r = this.pickFrom(service, router, view, 0, tried, now);
+    if (r < 0) r = this.pickFrom(service, router, o, view, 0, tried, now);
     // Every host ejected: Envoy's panic mode routes to all of them.
     return r >= 0 ? r : view[this.nextIndex(router, service) % n];
   }
 
-  /** Whether rep may take the router's try: not ejected by it, and not among the first `avoid` tried hosts. */
-  private ok(router: number, rep: number, avoid: number, tried: readonly number[], now: number): boolean {
-    if (this.ejected(router, rep, now)) return false;
+  /** Whether rep may take the router's try: not ejected by it (`o`, its outlier state), and not among the first `avoid` tried hosts. */
+  private ok(o: OutlierState | undefined, rep: number, avoid: number, tried: readonly number[], now: number): boolean {
+    if (o !== undefined && o.ejectedUntil[this.model.replicas[rep].ordinal] > now) return false;
     for (let i = 0; i < avoid; i++) if (tried[i] === rep) return false;
     return true;
   }
 
-  private pickFrom(service: RuntimeService, router: number, view: Int32Array, avoid: number, tried: readonly number[], now: number): number {
+  private pickFrom(
+    service: RuntimeService, router: number, o: OutlierState | undefined, view: Int32Array, avoid: number, tried: readonly number[], now: number,
+  ): number {
     const n = view.length;
     switch (service.loadBalancer) {
       case 'round_robin': {
         for (let k = 0; k < n; k++) {
           const r = view[this.nextIndex(router, service) % n];
-          if (this.ok(router, r, avoid, tried, now)) return r;
+          if (this.ok(o, r, avoid, tried, now)) return r;
         }
         return -1;
       }
@@ -151,7 +148,7 @@ export class LoadBalancer {
         const rng = this.rngs[service.index];
         for (let k = 0; k < 2 * n; k++) {
           const r = view[Math.floor(rng() * n)];
-          if (this.ok(router, r, avoid, tried, now)) return r;
+          if (this.ok(o, r, avoid, tried, now)) return r;
         }
         return -1;
       }
@@ -163,9 +160,9 @@ export class LoadBalancer {
           const a = view[Math.floor(rng() * n)];
           const b = view[Math.floor(rng() * n)];
           const best = mine[replicas[b].ordinal] < mine[replicas[a].ordinal] ? b : a;
-          if (this.ok(router, best, avoid, tried, now)) return best;
-          if (this.ok(router, a, avoid, tried, now)) return a;
-          if (this.ok(router, b, avoid, tried, now)) return b;
+          if (this.ok(o, best, avoid, tried, now)) return best;
+          if (this.ok(o, a, avoid, tried, now)) return a;
+          if (this.ok(o, b, avoid, tried, now)) return b;
         }
         return -1;
       }
@@ -183,21 +180,25 @@ export class LoadBalancer {
     if (!od) return;
     const fromHost = t.failed && t.status >= 500 && t.causeReplica === rep;
     const router = t.router;
+    const svc = this.model.services[t.service];
+    const i = this.model.replicas[rep].ordinal;
     if (!fromHost) {
-      if (!t.failed && this.outliers[router]) this.outlierState(router).consecutive5xx[rep] = 0;
+      if (!t.failed) {
+        const seen = this.outliers.get(router * this.model.services.length + svc.index);
+        if (seen) seen.consecutive5xx[i] = 0;
+      }
       return;
     }
-    const o = this.outlierState(router);
-    if (++o.consecutive5xx[rep] < od.consecutive5xx) return;
-    const svc = this.model.services[t.service];
+    const o = this.outlierState(router, svc);
+    if (++o.consecutive5xx[i] < od.consecutive5xx) return;
     let ejected = 0;
-    for (const r of svc.replicas) if (o.ejectedUntil[r] > now) ejected++;
+    for (let k = 0; k < o.ejectedUntil.length; k++) if (o.ejectedUntil[k] > now) ejected++;
     const ready = this.endpoints.truth(t.service).length;
     // At least one host may always be ejected, as in Envoy.
     if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
-    o.ejections[rep]++;
-    o.consecutive5xx[rep] = 0;
-    o.ejectedUntil[rep] = now + od.baseEjectionTime * o.ejections[rep];
+    o.ejections[i]++;
+    o.consecutive5xx[i] = 0;
+    o.ejectedUntil[i] = now + od.baseEjectionTime * o.ejections[i];
     // One marker per router that ejects: with several callers, a burst of them.
     this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
   }
