@@ -95,6 +95,11 @@ function nextPhase(mask: number, phase: number): number {
   return 31 - Math.clz32(later & -later);
 }
 
+// What cutOff found on the leg to the replica.
+const CUT_NONE = 0;
+const CUT_WAITING = 1;
+const CUT_FAILED = 2;
+
 // Sub-phases of opening a connection (frame.hs): client CPU, round trips, server CPU.
 const HS_NONE = 0;
 const HS_CLIENT = 1;
@@ -830,19 +835,9 @@ class Simulation implements EventDispatcher {
             if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
             break;
           }
-          if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
-            // Packets go nowhere: the connection attempt times out.
-            const ct = c.policy.connectTimeout;
-            c.comp[NETWORK] += ct;
-            this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
-            return;
-          }
-          const pFail = this.faults.connectFailure[c.replica];
-          if (pFail > 0 && this.faultRng() < pFail) {
-            this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);
-            c.phase = P_NET1_BACK;
-            continue;
-          }
+          const cut = this.cutOff(f, c, P_NET1_BACK);
+          if (cut === CUT_WAITING) return;
+          if (cut === CUT_FAILED) continue;
           if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
           break;
         }
@@ -858,18 +853,9 @@ class Simulation implements EventDispatcher {
         case P_NET2:
           if (wp >= 0) {
             // A partition between the caller's and the replica's zones (or services) cuts this path too.
-            if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
-              const ct = c.policy.connectTimeout;
-              c.comp[NETWORK] += ct;
-              this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
-              return;
-            }
-            const pFail = this.faults.connectFailure[c.replica];
-            if (pFail > 0 && this.faultRng() < pFail) {
-              this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);
-              c.phase = P_NET2_BACK;
-              continue;
-            }
+            const cut = this.cutOff(f, c, P_NET2_BACK);
+            if (cut === CUT_WAITING) return;
+            if (cut === CUT_FAILED) continue;
             if (this.wait(f, this.networkDelay(this.proxyNode[wp], this.replicaNode[c.replica], c.service, c.requestSize), NETWORK)) return;
           }
           break;
@@ -966,6 +952,28 @@ class Simulation implements EventDispatcher {
       }
       c.phase = nextPhase(c.phases, c.phase);
     }
+  }
+
+  /**
+   * The leg that reaches the replica. Across a partition packets go
+   * nowhere: the connection attempt times out (CUT_WAITING, an event ends
+   * it). An injected connect failure fails at once and turns back at `back`
+   * (CUT_FAILED). CUT_NONE: the leg is clear.
+   */
+  private cutOff(f: number, c: Frame, back: number): number {
+    if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
+      const ct = c.policy.connectTimeout;
+      c.comp[NETWORK] += ct;
+      this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
+      return CUT_WAITING;
+    }
+    const pFail = this.faults.connectFailure[c.replica];
+    if (pFail > 0 && this.faultRng() < pFail) {
+      this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);
+      c.phase = back;
+      return CUT_FAILED;
+    }
+    return CUT_NONE;
   }
 
   /** Connection refused by a pod that is gone or down: whose fault depends on whether its endpoint should still be listed. */
