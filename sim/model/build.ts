@@ -1,4 +1,4 @@
-import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent } from '../topology/types.js';
+import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent, Dist } from '../topology/types.js';
 import { compileSampler, type Sampler } from './sampler.js';
 import { planLifecycle, LC_STOP, LC_UP, type LifecycleAction } from './lifecycle.js';
 
@@ -81,6 +81,8 @@ export interface CompiledProxySpec {
   /** CPU seconds per byte passing through, including mTLS encryption when on. */
   cpuPerByte: number;
   telemetryCost: Sampler;
+  /** The response pass costs nothing (constant 0 costs, which draw no random number): its samplers can be skipped. */
+  responseFree: boolean;
   idleCpu: number;
   memory: ProxySpec['memory'];
 }
@@ -156,6 +158,8 @@ export interface RuntimeModel {
   secondsPerByte: number;
 }
 
+const isZero = (d: Dist): boolean => d.kind === 'constant' && d.value === 0;
+
 function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
   return {
     workers: spec.workers,
@@ -163,6 +167,7 @@ function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
     responseCost: compileSampler(spec.responseCost),
     cpuPerByte: (spec.perKB + mtlsPerKB) / 1000,
     telemetryCost: compileSampler(spec.telemetryCost),
+    responseFree: isZero(spec.responseCost) && isZero(spec.telemetryCost) && spec.perKB + mtlsPerKB === 0,
     idleCpu: spec.idleCpu,
     memory: spec.memory,
   };

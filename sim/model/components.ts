@@ -21,3 +21,13 @@ export const NETWORK = 5;
 /** Waiting between a failed try and the next one. */
 export const RETRY_BACKOFF = 6;
 export const COMPONENT_COUNT = COMPONENTS.length;
+
+/**
+ * to[k] += from[k] for every component, unrolled: it runs a few times per
+ * hop, and the loop over a module binding was ~2 % of a chain's run.
+ */
+export function addComponents(to: Float64Array, from: Float64Array): void {
+  to[0] += from[0]; to[1] += from[1]; to[2] += from[2]; to[3] += from[3];
+  to[4] += from[4]; to[5] += from[5]; to[6] += from[6];
+}
+if (COMPONENT_COUNT !== 7) throw new Error('addComponents adds 7 components; update it with COMPONENTS');

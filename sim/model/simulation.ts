@@ -2,7 +2,7 @@ import { Engine, type EventDispatcher } from '../engine/engine.js';
 import { RandomStreams, type Rng } from '../engine/rng.js';
 import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
-import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
+import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
 import {
   CAUSES, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
@@ -550,7 +550,7 @@ class Simulation implements EventDispatcher {
         if (root.causeReplica >= 0) c.failuresByReplica.set(root.causeReplica, (c.failuresByReplica.get(root.causeReplica) ?? 0) + 1);
       } else {
         c.latency.record(latency, this.batch());
-        for (let k = 0; k < COMPONENT_COUNT; k++) c.decomposition[k] += root.comp[k];
+        addComponents(c.decomposition, root.comp);
         c.composition.record(latency, root.comp);
       }
       this.measuredDone++;
@@ -1030,7 +1030,7 @@ class Simulation implements EventDispatcher {
     const call = this.frames[f];
     call.tryToken = 0;
     call.current = -1;
-    for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += att.comp[k];
+    addComponents(call.comp, att.comp);
     // The response the try brought back crosses the call's remaining phases (the client proxy's response pass, the gateway leg).
     call.responseSize = att.responseSize;
     if (!att.failed) {
@@ -1104,7 +1104,7 @@ class Simulation implements EventDispatcher {
       for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (att.comp[k] / sum) * elapsed;
       return;
     }
-    for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += att.comp[k];
+    addComponents(call.comp, att.comp);
     call.comp[PHASE_COMPONENT[att.phase]] += elapsed - sum;
   }
 
@@ -1158,9 +1158,10 @@ class Simulation implements EventDispatcher {
 
   private proxyResponse(f: number, proxy: number): boolean {
     const spec = this.model.proxies[proxy].spec;
+    if (this.frames[f].measured) this.proxies[proxy].requests++;
+    if (spec.responseFree) return this.submitProxyTask(TASK_PROXY, f, proxy, 0, 0);
     const rng = this.proxyRng[proxy];
     const work = spec.responseCost(rng) + this.frames[f].responseSize * spec.cpuPerByte;
-    if (this.frames[f].measured) this.proxies[proxy].requests++;
     return this.submitProxyTask(TASK_PROXY, f, proxy, work, spec.telemetryCost(rng));
   }
 
@@ -1627,7 +1628,7 @@ class Simulation implements EventDispatcher {
 
   /** Adds a finished child's time components and failure to its parent. */
   private absorb(parent: Frame, child: Frame): void {
-    for (let k = 0; k < COMPONENT_COUNT; k++) parent.comp[k] += child.comp[k];
+    addComponents(parent.comp, child.comp);
     if (child.failed && !parent.failed) this.copyFailure(parent, child);
   }
 
