@@ -24,23 +24,28 @@ describe('EventQueue', () => {
     expect(got).toEqual(expected);
   });
 
-  it('interleaves pushes and pops correctly', () => {
+  it('interleaves pushes and pops, keeping each event\'s handler and arguments with it as slots are reused', () => {
     const q = new EventQueue(2);
     const rng = seedrandom.alea('mix');
     const ref: Array<[number, number]> = [];
     let seq = 0;
-    for (let round = 0; round < 2000; round++) {
-      const t = rng() * 10;
-      q.push(t, 1, seq, 7);
-      ref.push([t, seq++]);
-      if (rng() < 0.4) {
-        ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-        const [t0, s0] = ref.shift() as [number, number];
-        q.pop();
-        expect([q.poppedTime, q.poppedA, q.poppedHandler, q.poppedB]).toEqual([t0, s0, 1, 7]);
+    const check = (): void => {
+      ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const [t0, s0] = ref.shift() as [number, number];
+      q.pop();
+      expect([q.poppedTime, q.poppedA, q.poppedHandler, q.poppedB]).toEqual([t0, s0, s0 % 13, 1000 - s0]);
+    };
+    // Growing, then shrinking to empty, then growing again: slots freed in every order get reused.
+    for (const pPop of [0.4, 0.7, 0.3]) {
+      for (let round = 0; round < 2000; round++) {
+        const t = Math.floor(rng() * 40) / 4;
+        q.push(t, seq % 13, seq, 1000 - seq);
+        ref.push([t, seq++]);
+        if (rng() < pPop) check();
       }
+      expect(q.size).toBe(ref.length);
+      while (ref.length > (pPop === 0.7 ? 0 : 50)) check();
     }
-    expect(q.size).toBe(ref.length);
   });
 });
 
