@@ -178,6 +178,16 @@ function l4Only(p: ResiliencePolicy): ResiliencePolicy {
   return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, connectTimeout: p.connectTimeout };
 }
 
+/**
+ * The policy with its placement as a string literal of this module: the
+ * simulation compares it on every call, and a string parsed from the file
+ * is compared character by character where a literal is compared by
+ * identity.
+ */
+function withPlacement(p: ResiliencePolicy, placement: ResiliencePolicy['placement']): ResiliencePolicy {
+  return { ...p, placement: placement === 'mesh' ? 'mesh' : 'client' };
+}
+
 export function buildModel(topology: Topology): RuntimeModel {
   const zoneIndex = new Map(topology.zones.map((z, i) => [z, i]));
   const nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
@@ -252,8 +262,8 @@ export function buildModel(topology: Topology): RuntimeModel {
       calls: compileSteps(s.calls),
       replicas: ids,
       initialReplicas: s.replicas,
-      resilience: mesh.mode === 'none' ? { ...s.resilience, placement: 'client' } : s.resilience,
-      l4Resilience: s.resilience.placement === 'mesh' ? l4Only(s.resilience) : s.resilience,
+      resilience: withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
+      l4Resilience: s.resilience.placement === 'mesh' ? l4Only(s.resilience) : withPlacement(s.resilience, s.resilience.placement),
     };
   });
 

@@ -199,6 +199,8 @@ class Simulation implements EventDispatcher {
   private readonly proxyWorkers: Float64Array;
   private readonly nodeZone: Int32Array;
   private readonly replicaNode: Int32Array;
+  /** Per replica: the proxy in front of it (its sidecar or its node's proxy), or -1. */
+  private readonly serverProxyOf: Int32Array;
   private readonly sameNodeFree: boolean;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
@@ -263,6 +265,8 @@ class Simulation implements EventDispatcher {
     this.proxyWorkers = Float64Array.from(model.proxies, (p) => p.spec.workers);
     this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
     this.replicaNode = Int32Array.from(model.replicas, (r) => r.node);
+    const mode = model.mesh.mode;
+    this.serverProxyOf = Int32Array.from(model.replicas, (r) => (mode === 'sidecar' ? r.sidecar : mode === 'ambient' ? model.nodeProxy[r.node] : -1));
     this.sameNodeFree = model.sameNodeFree;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.ambient = model.mesh.mode === 'ambient';
@@ -642,10 +646,12 @@ class Simulation implements EventDispatcher {
     const cp = call.cp;
     if (cp >= 0) {
       mask |= WITH_CLIENT_PROXY | (this.isGateway[cp] === 1 ? WITH_GATEWAY : WITH_SIDECAR_EGRESS);
+      // The way back from a pod's own proxy is a same-node leg with no bytes: nothing when those are free.
+      if (this.sameNodeFree && this.isGateway[cp] === 0) mask &= ~(1 << P_LOCAL_OUT_BACK);
       if (this.model.mtls.enabled) mask |= 1 << P_CONNECT1;
     }
     if (call.wp >= 0) mask |= WITH_WAYPOINT;
-    if (this.serverProxies) mask |= WITH_SERVER_PROXY;
+    if (this.serverProxies) mask |= WITH_SERVER_PROXY & ~(this.sameNodeFree ? (1 << P_LOCAL_IN) | (1 << P_LOCAL_IN_BACK) : 0);
     return mask;
   }
 
@@ -742,8 +748,7 @@ class Simulation implements EventDispatcher {
     att.replica = rep;
     this.balancer.started(att.router, svc, rep);
     call.tried[call.triedCount++] = rep;
-    const r = m.replicas[rep];
-    att.sp = m.mesh.mode === 'sidecar' ? r.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[r.node] : -1;
+    att.sp = this.serverProxyOf[rep];
     this.advance(a);
   }
 
@@ -759,7 +764,13 @@ class Simulation implements EventDispatcher {
   private onAdvance(f: number, gen: number): void {
     const frame = this.frames[f];
     if (frame.gen !== gen) return;
-    frame.phase++;
+    this.resume(f);
+  }
+
+  /** Moves a frame on from the phase it finished to the next one its hop has, and walks on. */
+  private resume(f: number): void {
+    const frame = this.frames[f];
+    frame.phase = nextPhase(frame.phases, frame.phase);
     this.advance(f);
   }
 
@@ -1283,10 +1294,7 @@ class Simulation implements EventDispatcher {
         }
         if (!alive) return;
         if (frame.hs !== HS_NONE) this.handshakeStep(f);
-        else {
-          frame.phase++;
-          this.advance(f);
-        }
+        else this.resume(f);
         return;
       }
       default:
@@ -1368,8 +1376,7 @@ class Simulation implements EventDispatcher {
     const w = conn.waiters;
     for (let i = 0; i < w.length; i += 2) this.engine.schedule(0, H_CONN_READY, w[i], w[i + 1]);
     w.length = 0;
-    c.phase++;
-    this.advance(f);
+    this.resume(f);
   }
 
   /** A connection this frame joined while it was handshaking is ready. */
@@ -1377,8 +1384,7 @@ class Simulation implements EventDispatcher {
     const c = this.frames[f];
     if (c.gen !== gen) return;
     c.comp[MTLS] += this.engine.now - c.waitStart;
-    c.phase++;
-    this.advance(f);
+    this.resume(f);
   }
 
   // ---- the application -----------------------------------------------------
@@ -1396,15 +1402,13 @@ class Simulation implements EventDispatcher {
       this.fail(att, CAUSE_INJECTED_ABORT, att.service, rep, flagIndex('FI'), false);
       att.status = this.faults.abortStatus[rep];
       att.responseSize = 0;
-      att.phase++;
-      return this.advance(f);
+      return this.resume(f);
     }
     if (this.busy[rep] >= svc.workers && this.waiting[rep].length >= svc.queueCapacity) {
       if (measured) sc.rejected++;
       this.fail(att, CAUSE_QUEUE_FULL, att.service, rep, FLAG_NONE, false);
       att.responseSize = 0;
-      att.phase++;
-      return this.advance(f);
+      return this.resume(f);
     }
     const i = this.pool.alloc(FRAME_INVOKE, f);
     const inv = this.frames[i];
@@ -1532,8 +1536,7 @@ class Simulation implements EventDispatcher {
     this.absorb(att, inv);
     this.pool.release(i);
     att.responseSize = inv.failed ? 0 : svc.responseSize;
-    att.phase++;
-    this.advance(f);
+    this.resume(f);
   }
 
   // ---- steps ---------------------------------------------------------------
@@ -1744,8 +1747,7 @@ class Simulation implements EventDispatcher {
     const m = this.model;
     for (let r = 0; r < m.replicas.length; r++) {
       const rep = m.replicas[r];
-      const sp = m.mesh.mode === 'sidecar' ? rep.sidecar : m.mesh.mode === 'ambient' ? m.nodeProxy[rep.node] : -1;
-      if (sp !== p) continue;
+      if (this.serverProxyOf[r] !== p) continue;
       this.resetInProgress(r, CAUSE_PROXY_RESET);
       if (rep.sidecar === p && this.podUp[r] && this.appUp[r]) this.probesFailing(r, readinessDelay);
     }
