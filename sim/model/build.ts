@@ -35,6 +35,8 @@ export interface RuntimeService {
   loadBalancer: LoadBalancer;
   responseSize: number;
   l7: boolean;
+  /** Calls from the ingress gateway go through the waypoint too (else the gateway bypasses it). */
+  ingressUseWaypoint: boolean;
   calls: CompiledStep[];
   /** Global replica ids of every pod the service will have (initial ones first), in slot order. */
   replicas: number[];
@@ -259,6 +261,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       loadBalancer: s.loadBalancer,
       responseSize: s.responseSize,
       l7: s.l7,
+      ingressUseWaypoint: s.ingressUseWaypoint,
       calls: compileSteps(s.calls),
       replicas: ids,
       initialReplicas: s.replicas,

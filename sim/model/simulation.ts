@@ -606,7 +606,11 @@ class Simulation implements EventDispatcher {
     // The caller's side of the hop: its own sidecar or node proxy, or the gateway for entry traffic.
     call.cp = call.egress;
     call.wp = -1;
-    if (svc.l7 && m.waypoints.length > 0) {
+    // Istio's ingress gateway is an Envoy that applies the route's policy
+    // itself and sends straight to the pods, bypassing the waypoint unless
+    // the service asks for it (istio.io/ingress-use-waypoint).
+    const fromGateway = call.cp >= 0 && this.isGateway[call.cp] === 1;
+    if (svc.l7 && m.waypoints.length > 0 && (!fromGateway || svc.ingressUseWaypoint)) {
       call.wp = m.waypoints[this.waypointNext];
       this.waypointNext = (this.waypointNext + 1) % m.waypoints.length;
     }

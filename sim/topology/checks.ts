@@ -31,7 +31,15 @@ export function checkTopology(file: TopologyFile): Problem[] {
     ...(overrides === undefined ? [] : checkOverrideValues(overrides)),
     ...checkReferences(file),
     ...checkTimeline(file),
+    ...checkIngressUseWaypoint(file),
   ];
+}
+
+/** ingressUseWaypoint picks the path to a waypoint, which only l7 services have: without l7 it does nothing under any profile. */
+function checkIngressUseWaypoint(file: TopologyFile): Problem[] {
+  return Object.entries(file.services)
+    .filter(([, s]) => s.ingressUseWaypoint === true && s.l7 !== true)
+    .map(([name]) => warning('no-effect', ['services', name, 'ingressUseWaypoint'], msg.ingressWaypointWithoutL7(name), msg.ingressWaypointWithoutL7Hint(), 'key'));
 }
 
 /**

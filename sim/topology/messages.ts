@@ -373,6 +373,9 @@ export const noEffect = (key: string, at: string, profile: string, why: string) 
 export const noProxies = () => 'it has no proxies';
 export const noMtls = () => 'mTLS is off';
 export const noEffectHint = () => 'the event is kept for the profiles where it applies (compare runs the same timeline under each)';
+export const ingressWaypointWithoutL7 = (service: string) =>
+  `ingressUseWaypoint of ${q(service)} has no effect: only services with l7: true have a waypoint to go through`;
+export const ingressWaypointWithoutL7Hint = () => 'set l7: true on the service as well, or remove ingressUseWaypoint';
 export const l4OnlyPolicy = (service: string, key: string, profile: string, hasWaypoint: boolean) =>
   `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: in ambient mode they pass only ` +
   `node proxies (ztunnel, L4)${hasWaypoint ? ` unless the service has l7: true` : ', and the profile has no waypoint'}; it applies to calls from the ingress gateway`;

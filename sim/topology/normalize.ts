@@ -89,6 +89,7 @@ function normalizeService(
     nodes: s.nodes !== undefined ? [...s.nodes] : interleaveByZone(nodes, zones),
     ioTime: normalizeDist(s.ioTime ?? 0),
     l7: s.l7 ?? false,
+    ingressUseWaypoint: s.ingressUseWaypoint ?? false,
     resilience: mergeResilience(meshPolicy, s.resilience ?? {}),
     replicas: s.replicas ?? 1,
     workers: s.workers ?? 1,

@@ -128,6 +128,13 @@ const serviceSchema = z
       .boolean()
       .optional()
       .meta({ description: 'Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy, if the profile has one. Default false.' }),
+    ingressUseWaypoint: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "With l7: true under a profile with waypoints, calls from the ingress gateway go through the waypoint too (Istio's istio.io/ingress-use-waypoint label). Default false: the gateway sends them straight to the service's pods and applies the L7 policy itself, as Istio's gateways do unless the label is set.",
+      }),
     responseSize: sizeSchema.optional().meta({ description: 'Bytes in each response (default 0).' }),
     resilience: resilienceOverrideSchema.optional().meta({
       description:

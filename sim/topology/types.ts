@@ -37,6 +37,8 @@ export interface Service {
   ioTime: Dist;
   /** Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy. */
   l7: boolean;
+  /** Calls from the ingress gateway go through the waypoint too (Istio's istio.io/ingress-use-waypoint); else the gateway bypasses it. */
+  ingressUseWaypoint: boolean;
   /**
    * How callers call this service: timeouts, retries, circuit breaking,
    * outlier detection — the profile's defaults merged with the service's

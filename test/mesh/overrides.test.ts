@@ -208,6 +208,22 @@ entrypoints:
     expect(codes(false, 'istio-sidecar')).toEqual([]);
   });
 
+  it('warns that ingressUseWaypoint does nothing without l7, under any profile', () => {
+    const src = (l7: boolean) => `name: t\nservices:\n  api: {serviceTime: 1ms, l7: ${l7}, ingressUseWaypoint: true}\nentrypoints:\n  web: {target: api, rate: 1/s}\n`;
+    const result = loadTopologySource(src(false), 't.yaml', { mesh: 'istio-ambient-waypoint' });
+    expect(formatDiagnostics(result.diagnostics)).toMatchInlineSnapshot(`
+      "t.yaml:3:38: warning[no-effect]: services.api.ingressUseWaypoint: ingressUseWaypoint of "api" has no effect: only services with l7: true have a waypoint to go through
+          3 |   api: {serviceTime: 1ms, l7: false, ingressUseWaypoint: true}
+            |                                      ^
+        hint: set l7: true on the service as well, or remove ingressUseWaypoint
+
+      0 errors, 1 warning"
+    `);
+    expect(result.topology?.services[0].ingressUseWaypoint).toBe(true);
+    expect(loadTopologySource(src(false), 't.yaml', { mesh: 'istio-sidecar' }).diagnostics.map((d) => d.code)).toEqual(['no-effect']);
+    expect(loadTopologySource(src(true), 't.yaml', { mesh: 'istio-ambient-waypoint' }).diagnostics).toEqual([]);
+  });
+
   it('loads every bundled topology under every bundled profile', () => {
     for (const file of ['bookinfo', 'chain5', 'checkout', 'mm1', 'mmc']) {
       for (const mesh of ['none', 'istio-sidecar', 'istio-ambient', 'istio-ambient-waypoint', 'linkerd', 'cilium']) {

@@ -204,6 +204,32 @@ timeline:
     expect(retries(gateway, 'front')).toBeGreaterThan(400);
   });
 
+  it('the ingress gateway bypasses the waypoint and applies the policy itself, unless the service sets ingressUseWaypoint', () => {
+    // Entry traffic straight to an l7 service, 30 % of whose answers are 503s for 20 s.
+    const src = (label: boolean) => `
+name: ingress-waypoint
+simulation: {duration: 30s, warmup: 1s}
+network: {sameZone: 500us}
+services:
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true${label ? ', ingressUseWaypoint: true' : ''}}
+entrypoints:
+  web: {target: l7back, via: gateway, rate: 100/s}
+timeline:
+  - {at: 5s, until: 25s, abort: {service: l7back, status: 503, probability: 0.3}}
+`;
+    const requests = (r: RunResult, kind: string) => (fleet(r, kind)?.requestsPerSecondPerProxy ?? 0) * (fleet(r, kind)?.count ?? 0) * r.run.measuredTime;
+    const bypass = runTopology(topo(src(false), { mesh: 'istio-ambient-waypoint' }));
+    const through = runTopology(topo(src(true), { mesh: 'istio-ambient-waypoint' }));
+    // Istio's default: the gateway sends to the pods; the waypoint sees nothing.
+    expect(requests(bypass, 'waypoint')).toBe(0);
+    expect(requests(through, 'waypoint')).toBeCloseTo(through.services[0].arrivals - through.services[0].retries, -1);
+    // Either way an Envoy (the gateway, or the waypoint) retries the 503s: about 0.3 × 2000.
+    expect(bypass.services[0].retries).toBeGreaterThan(400);
+    expect(through.services[0].retries).toBeGreaterThan(400);
+    // The waypoint's pass and its extra network legs (2 × 0.5 ms) show in the latency.
+    expect(through.entrypoints[0].latency.p50 - bypass.entrypoints[0].latency.p50).toBeGreaterThan(0.001);
+  });
+
   it('a retry from the waypoint starts at the waypoint: the caller\'s leg to it is walked once', () => {
     // Every answer of l7back is a 503: Istio's 3 tries each time, from the waypoint.
     const r = runTopology(topo(`

@@ -63,7 +63,7 @@ describe('structure', () => {
       "test/fixtures/bad/unknown-key.yaml:4:5: error[unknown-key]: services.api.replics: unknown key "replics"
           4 |     replics: 2
             |     ^
-        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, resilience, calls
+        hint: did you mean "replicas"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, ingressUseWaypoint, responseSize, resilience, calls
 
       1 error, 0 warnings"
     `);
@@ -128,7 +128,7 @@ describe('structure', () => {
       test/fixtures/bad/bad.json:7:7: error[unknown-key]: services.api.loadbalancer: unknown key "loadbalancer"
           7 |       "loadbalancer": "random"
             |       ^
-        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, responseSize, resilience, calls
+        hint: did you mean "loadBalancer"? allowed keys here: replicas, workers, queue, serviceTime, ioTime, holdWorkerDuringCalls, loadBalancer, zones, nodes, l7, ingressUseWaypoint, responseSize, resilience, calls
 
       2 errors, 0 warnings"
     `);

@@ -50,6 +50,7 @@ const full: Topology = {
       nodes: ['node-a2'],
       ioTime: { kind: 'exponential', mean: 0.005 },
       l7: true,
+      ingressUseWaypoint: false,
       // The service's own over the mesh's: placement and attempts changed, the rest as the mesh has it.
       resilience: { ...FULL_RESILIENCE, placement: 'client', retries: { ...FULL_RESILIENCE.retries, attempts: 2 } },
       replicas: 2,
@@ -179,6 +180,7 @@ describe('loadTopologyFile', () => {
           nodes: ['default-node'],
           ioTime: { kind: 'constant', value: 0 },
           l7: false,
+          ingressUseWaypoint: false,
           resilience: NONE.resilience,
           replicas: 3,
           workers: 1,
@@ -195,6 +197,7 @@ describe('loadTopologyFile', () => {
           nodes: ['default-node'],
           ioTime: { kind: 'constant', value: 0 },
           l7: false,
+          ingressUseWaypoint: false,
           resilience: NONE.resilience,
           replicas: 1,
           workers: 1,

@@ -14,6 +14,7 @@ export function expectedService(
     name,
     ioTime: { kind: 'constant', value: 0 },
     l7: false,
+    ingressUseWaypoint: false,
     replicas: 1,
     workers: 1,
     queue: Infinity,
