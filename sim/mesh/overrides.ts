@@ -43,8 +43,11 @@ export function checkOverrideValues(overrides: MeshOverridesFile): Problem[] {
  * Overrides that do not fit the profile: of proxies it does not have, a
  * mesh placement under mode none, and values that clash with the profile's
  * (a renewal window past the lifetime, back-off bounds in the wrong order).
+ * The last need the values merged, so only when `valuesChecked` (the file
+ * had no errors): merging normalizes them, and an unchecked one (a duration
+ * with no unit) cannot be.
  */
-export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshProfile): Problem[] {
+export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshProfile, valuesChecked: boolean): Problem[] {
   const present = [...PROXY_KEYS.filter((key) => profile[key] !== null), 'mtls'];
   const out = PROXY_KEYS.filter((key) => overrides[key] !== undefined && profile[key] === null).map((key) =>
     error(
@@ -56,13 +59,12 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
     ),
   );
   const { controlPlane, resilience } = overrides;
-  if (controlPlane !== undefined) out.push(...checkMergedControlPlane(mergeControlPlane(profile.controlPlane, controlPlane), controlPlane, [...MESH, 'controlPlane']));
-  if (resilience !== undefined) {
-    if (profile.mode === 'none' && resilience.placement === 'mesh') {
-      out.push(error('not-applicable', [...MESH, 'resilience', 'placement'], msg.placementOverrideWithoutProxy(profile.name), msg.placementWithoutProxyHint()));
-    }
-    out.push(...checkMergedResilience(mergeResilience(profile.resilience, resilience), resilience, [...MESH, 'resilience']));
+  if (resilience !== undefined && profile.mode === 'none' && resilience.placement === 'mesh') {
+    out.push(error('not-applicable', [...MESH, 'resilience', 'placement'], msg.placementOverrideWithoutProxy(profile.name), msg.placementWithoutProxyHint()));
   }
+  if (!valuesChecked) return out;
+  if (controlPlane !== undefined) out.push(...checkMergedControlPlane(mergeControlPlane(profile.controlPlane, controlPlane), controlPlane, [...MESH, 'controlPlane']));
+  if (resilience !== undefined) out.push(...checkMergedResilience(mergeResilience(profile.resilience, resilience), resilience, [...MESH, 'resilience']));
   return out;
 }
 

@@ -70,7 +70,7 @@ export function resolveMesh(
   const sameProfile = !substituted || profileIdentity(ref, refDir) === profileIdentity(named, baseDir);
   const problems: Problem[] = [];
   if (overrides !== undefined && sameProfile) {
-    const misfits = checkOverridesFit(overrides, profile);
+    const misfits = checkOverridesFit(overrides, profile, applyTopologyOverrides);
     if (misfits.length > 0) return { problems: misfits, diagnostics: loaded.diagnostics };
     if (applyTopologyOverrides) profile = applyOverrides(profile, overrides);
   } else if (overrides !== undefined && Object.keys(overrides).some((k) => k !== 'profile')) {

@@ -208,6 +208,22 @@ entrypoints:
     expect(codes(false, 'istio-sidecar')).toEqual([]);
   });
 
+  it('reports durations without a unit in control-plane and resilience overrides as errors, under any profile', () => {
+    // Merging them to check them against the profile once ended in "internal error: normalizing an unchecked value".
+    const src = 'name: t\nmesh: {profile: istio-sidecar, controlPlane: {pushDelay: 10, debounce: abc}, resilience: {timeout: 2, connectTimeout: 1}}\n' +
+      'services:\n  api: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 1/s}\n';
+    for (const mesh of [undefined, 'linkerd']) {
+      const result = loadTopologySource(src, 't.yaml', mesh ? { mesh } : {});
+      expect(result.topology).toBeUndefined();
+      expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.path.join('.')}`)).toEqual([
+        'bad-duration mesh.controlPlane.pushDelay',
+        'bad-duration mesh.controlPlane.debounce',
+        'bad-duration mesh.resilience.timeout',
+        'bad-duration mesh.resilience.connectTimeout',
+      ]);
+    }
+  });
+
   it('warns that ingressUseWaypoint does nothing without l7, under any profile', () => {
     const src = (l7: boolean) => `name: t\nservices:\n  api: {serviceTime: 1ms, l7: ${l7}, ingressUseWaypoint: true}\nentrypoints:\n  web: {target: api, rate: 1/s}\n`;
     const result = loadTopologySource(src(false), 't.yaml', { mesh: 'istio-ambient-waypoint' });
