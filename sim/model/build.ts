@@ -274,7 +274,9 @@ export function buildModel(topology: Topology): RuntimeModel {
   const spread = (kind: ProxyKind, spec: ProxySpec & { replicas: number }): number[] =>
     Array.from({ length: spec.replicas }, (_, i) => addProxy(kind, `${kind}-${i}`, -1, i % nodes.length, spec));
   const waypoints = mesh.mode === 'ambient' && mesh.waypoint ? spread('waypoint', mesh.waypoint) : [];
-  const gateways = mesh.mode !== 'none' && mesh.gateway ? spread('gateway', mesh.gateway) : [];
+  // A gateway no entry point sends through would be billed for nothing: it is the mesh's only if used.
+  const viaGateway = topology.entrypoints.some((e) => e.via === 'gateway');
+  const gateways = mesh.mode !== 'none' && mesh.gateway && viaGateway ? spread('gateway', mesh.gateway) : [];
 
   const entries: RuntimeEntry[] = topology.entrypoints.map((e, index) => {
     const node = lookup(nodeIndex, 'node', e.node);

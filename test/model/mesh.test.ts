@@ -161,6 +161,15 @@ entrypoints:
     expect(fleet(plain, 'waypoint')).toBeUndefined();
   });
 
+  it('a gateway exists, and is billed, only when an entry point sends through it', () => {
+    const viaMesh = runTopology(topo(chain.replace('arrivals: constant', 'via: mesh, arrivals: constant'), { mesh: 'istio-sidecar' }));
+    expect(fleet(viaMesh, 'gateway')).toBeUndefined();
+    expect(viaMesh.resources.proxies.map((p) => p.kind)).toEqual(['sidecar']);
+    const viaGateway = runTopology(topo(chain, { mesh: 'istio-sidecar' }));
+    expect(fleet(viaGateway, 'gateway')?.count).toBe(2);
+    expect(viaGateway.resources.proxyCostPerMonth).toBeGreaterThan(viaMesh.resources.proxyCostPerMonth);
+  });
+
   it('no mesh: no proxies, no proxy time', () => {
     const r = runTopology(topo(chain));
     expect(r.resources.proxies).toEqual([]);
