@@ -38,7 +38,7 @@ function nodeSvg(n: LaidNode, graph: ServiceGraph): string {
   const s = graph.services.find((x) => x.name === n.name);
   const size = s ? `${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'} × ${s.workers} ${s.workers === 1 ? 'worker' : 'workers'}` : '';
   const tip = s
-    ? `${n.name}: ${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'}, ${s.workers} concurrent ${s.workers === 1 ? 'request' : 'requests'} each${s.l7 ? '; needs L7 policy (a waypoint proxy in ambient mode)' : ''}`
+    ? `${n.name}: ${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'}, ${s.workers} concurrent ${s.workers === 1 ? 'request' : 'requests'} each${s.l7 ? '; needs L7 policy (a waypoint in ambient mode, for calls from pods)' : ''}`
     : n.name;
   return `<g class="node service"><title>${esc(tip)}</title>` +
     `<rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="6" fill="#eef4fb" stroke="#4c78a8"/>` +

@@ -127,7 +127,7 @@ const serviceSchema = z
     l7: z
       .boolean()
       .optional()
-      .meta({ description: 'Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy, if the profile has one. Default false.' }),
+      .meta({ description: 'Needs L7 policy: in ambient mode calls to it from other pods go through a waypoint proxy, if the profile has one (calls from the ingress gateway too with ingressUseWaypoint). Default false.' }),
     ingressUseWaypoint: z
       .boolean()
       .optional()

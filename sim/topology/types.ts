@@ -35,7 +35,7 @@ export interface Service {
   nodes: string[];
   /** Off-CPU time per request (sleeping, waiting on disk or a database) after its CPU work; holds the worker, not a core. */
   ioTime: Dist;
-  /** Needs L7 policy: in ambient mode its inbound traffic goes through a waypoint proxy. */
+  /** Needs L7 policy: in ambient mode calls from pods go through a waypoint proxy (from the gateway only with ingressUseWaypoint). */
   l7: boolean;
   /** Calls from the ingress gateway go through the waypoint too (Istio's istio.io/ingress-use-waypoint); else the gateway bypasses it. */
   ingressUseWaypoint: boolean;
