@@ -11,8 +11,11 @@ function cell(d: Delta, isBase: boolean): string {
 
 /** The side-by-side invoice `meshtax compare` prints. */
 export function compareTable(c: CompareResult): string {
+  const others = c.meshes.filter((m) => m !== c.baseline);
+  // `compare --mesh linkerd` runs one mode: nothing to set against it.
+  const what = others.length > 0 ? `${others.join(', ')} against ${c.baseline}` : `${c.baseline} alone`;
   const lines: string[] = [
-    `${c.topology.name} — ${c.meshes.filter((m) => m !== c.baseline).join(', ')} against ${c.baseline}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
+    `${c.topology.name} — ${what}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
     '',
   ];
   for (const ep of c.invoice) {

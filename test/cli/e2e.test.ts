@@ -115,6 +115,8 @@ describe('compiled CLI, end to end', () => {
     const r = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '-o', a);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^bookinfo — istio-sidecar, linkerd against none, seed 42, same arrivals in every mode/);
+    // One mode: its header says so, not " — against linkerd".
+    expect(meshtax('compare', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '--mesh', 'linkerd').stdout).toMatch(/^mm1 — linkerd alone, seed /);
     expect(r.stdout).toMatch(/istio-sidecar +\d+\.\d+ms \+\d/);
     expect(r.stdout).toContain('Resource tax');
     expect(r.stdout).toContain(`wrote ${a}`);
