@@ -1,3 +1,6 @@
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /** Where the CLI writes; tests pass a recorder, bin/ passes the process streams. */
 export interface CliIo {
   out(text: string): void;
@@ -52,4 +55,25 @@ export function fileSystemProblem(e: unknown): { message: string; hint: string }
     message: `cannot ${verb} ${JSON.stringify(path)}: ${reason ? reason[0] : code}`,
     hint: reason ? reason[1] : 'check the path',
   };
+}
+
+/**
+ * Throws now, as the file-system error `fileSystemProblem` explains, what
+ * writing `file` would throw after the simulation: so a long run is not
+ * lost at its end to a typo in -o. Opens the file for appending (creating
+ * the directories the write would) and removes it again if it was not there.
+ */
+export function checkWritableFile(file: string): void {
+  const existed = existsSync(file);
+  mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a'));
+  if (!existed) unlinkSync(file);
+}
+
+/** checkWritableFile for a directory of files to come (--charts). */
+export function checkWritableDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const probe = `${dir}/.meshtax-write-check`;
+  closeSync(openSync(probe, 'a'));
+  unlinkSync(probe);
 }

@@ -23,7 +23,7 @@ import { addSweepCommands, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers } from '../parallel/pool.js';
 import { modeDoneLine } from './progress.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fileSystemProblem, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
 class Exit extends Error {
@@ -147,6 +147,15 @@ async function writeReports(result: ReportInput, report: string | undefined, cha
   return notes;
 }
 
+/** Fails before simulating if -o, --report or --charts could not be written after it. */
+function checkOutputs(opts: Record<string, string | boolean | undefined>): void {
+  for (const key of ['output', 'report'] as const) {
+    const path = opts[key];
+    if (typeof path === 'string') checkWritableFile(path);
+  }
+  if (typeof opts.charts === 'string') checkWritableDir(opts.charts);
+}
+
 function reportTargets(opts: Record<string, string | boolean | undefined>): { report?: string; charts?: string } {
   return { report: opts.report as string | undefined, charts: opts.charts as string | undefined };
 }
@@ -205,6 +214,7 @@ Examples:
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
+      checkOutputs(opts);
       const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs);
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
@@ -257,6 +267,7 @@ Examples:
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1);
       reportBadOptions(p.diagnostics, io);
+      checkOutputs(opts);
       const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
       // A line per finished mode, for a person watching: wall times stay out of the results.
       const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -139,6 +139,15 @@ describe('compiled CLI, end to end', () => {
     const unwritable = meshtax('run', 'topologies/mm1.yaml', '--duration', '60s', '-q', '-o', dir);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toBe(`meshtax: error: cannot write ${JSON.stringify(dir)}: it is a directory\n  hint: name a file inside it\n`);
+    // Checked before simulating: no table, and an hour of simulated load is not run for nothing.
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    for (const [cmd, flag] of [['run', '--report'], ['compare', '--report'], ['compare', '-o'], ['run', '--charts']]) {
+      const early = meshtax(cmd, 'topologies/mm1.yaml', '--duration', '3600s', flag, join(blocked, 'out'));
+      expect(early.code).toBe(2);
+      expect(early.stdout).toBe('');
+      expect(early.stderr).toMatch(/^meshtax: error: cannot write /);
+    }
     // bookinfo warms up for 10 s: a 10 s run would measure nothing.
     const empty = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '10s');
     expect(empty.code).toBe(2);
