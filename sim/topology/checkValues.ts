@@ -41,7 +41,39 @@ export function checkValues(file: TopologyFile): Problem[] {
   for (const [name, service] of Object.entries(file.services)) checkService(out, service, ['services', name]);
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
   for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name]);
+  checkScale(out, file);
   return out;
+}
+
+/**
+ * Every pod and every closed-loop user is simulated, with state of its own:
+ * beyond these counts the run would exhaust the process's memory (and die
+ * with V8's heap dump) long before it said anything useful.
+ */
+export const MAX_PODS = 100_000;
+export const MAX_USERS = 1_000_000;
+
+function checkScale(out: Problem[], file: TopologyFile): void {
+  const services = Object.entries(file.services);
+  const replicasOf = (s: ServiceFile | undefined): number => (s !== undefined && typeof s.replicas === 'number' && s.replicas > 0 ? s.replicas : 1);
+  const pods = services.reduce((n, [, s]) => n + replicasOf(s), 0);
+  if (pods > MAX_PODS) {
+    // Point at the service with the most: the one to change.
+    const [name] = services.reduce((a, b) => ((b[1].replicas ?? 1) > (a[1].replicas ?? 1) ? b : a));
+    out.push(error('too-large', ['services', name, 'replicas'], msg.tooManyPods(pods, MAX_PODS), msg.tooManyPodsHint()));
+  }
+  (file.timeline ?? []).forEach((entry, i) => {
+    const scale = entry.scale;
+    if (scale === undefined || typeof scale.replicas !== 'number') return;
+    // The other services as they start, this one scaled (a bound: earlier scale events are not replayed).
+    const after = pods - replicasOf(file.services[scale.service]) + scale.replicas;
+    if (after > MAX_PODS) out.push(error('too-large', ['timeline', i, 'scale', 'replicas'], msg.tooManyPods(after, MAX_PODS), msg.tooManyPodsHint()));
+  });
+  for (const [name, e] of Object.entries(file.entrypoints)) {
+    if (typeof e.users === 'number' && e.users > MAX_USERS) {
+      out.push(error('too-large', ['entrypoints', name, 'users'], msg.tooManyUsers(e.users, MAX_USERS), msg.tooManyUsersHint()));
+    }
+  }
 }
 
 function checkNode(out: Problem[], node: NodeFile, path: Path): void {

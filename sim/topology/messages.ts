@@ -395,6 +395,13 @@ function lowerFirst(text: string): string {
 export const exponentialMeanHint = () =>
   'the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution';
 export const replicasHint = () => 'replicas is the number of pods, at least 1';
+export const tooManyPods = (pods: number, max: number) =>
+  `${pods.toLocaleString('en-US')} pods is more than meshtax can simulate (at most ${max.toLocaleString('en-US')}): every pod has state of its own`;
+export const tooManyPodsHint = () =>
+  'simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh\'s cost to all of it';
+export const tooManyUsers = (users: number, max: number) =>
+  `${users.toLocaleString('en-US')} closed-loop users is more than meshtax can simulate (at most ${max.toLocaleString('en-US')}): each has a request of its own`;
+export const tooManyUsersHint = () => 'use fewer users with a shorter thinkTime, or an open-loop rate for the same load';
 export const workersHint = () => 'workers is how many requests one replica serves at once, at least 1';
 export const usersHint = () => 'users is the number of closed-loop clients, at least 1';
 export const seedHint = () => 'the seed is a whole number ≥ 0; the same seed gives the same results';

@@ -383,6 +383,35 @@ describe('nodes, mesh and costs', () => {
     `);
   });
 
+  it('refuses more pods or closed-loop users than fit in memory, instead of dying of heap exhaustion', () => {
+    const src = (replicas: number, users: number, scaleTo: number) =>
+      `name: big\nservices:\n  api: {serviceTime: 1ms, replicas: ${replicas}}\n  db: {serviceTime: 1ms, replicas: 3}\n` +
+      `entrypoints:\n  web: {target: api, rate: 1/s}\n  bots: {target: db, arrivals: closed, users: ${users}}\n` +
+      `timeline:\n  - {at: 1s, scale: {service: db, replicas: ${scaleTo}}}\n`;
+    expect(formatDiagnostics(loadTopologySource(src(100_000_000, 5_000_000, 200_000), 'big.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "big.yaml:3:37: error[too-large]: services.api.replicas: 100,000,003 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own
+          3 |   api: {serviceTime: 1ms, replicas: 100000000}
+            |                                     ^
+        hint: simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh's cost to all of it
+
+      big.yaml:7:47: error[too-large]: entrypoints.bots.users: 5,000,000 closed-loop users is more than meshtax can simulate (at most 1,000,000): each has a request of its own
+          7 |   bots: {target: db, arrivals: closed, users: 5000000}
+            |                                               ^
+        hint: use fewer users with a shorter thinkTime, or an open-loop rate for the same load
+
+      big.yaml:9:45: error[too-large]: timeline[0].scale.replicas: 100,200,000 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own
+          9 |   - {at: 1s, scale: {service: db, replicas: 200000}}
+            |                                             ^
+        hint: simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh's cost to all of it
+
+      3 errors, 0 warnings"
+    `);
+    // At the limits, it loads.
+    expect(loadTopologySource(src(99_997, 1_000_000, 3), 'big.yaml').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Scaling counts the pods of the others too: 99,997 + 4 is one too many.
+    expect(loadTopologySource(src(99_997, 1, 4), 'big.yaml').diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['too-large timeline.0.scale.replicas']);
+  });
+
   it('checks a node\'s cores', () => {
     const src = 'name: n\nnodes:\n  big: {zone: default, cores: 0}\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  in: {target: a, rate: 1/s}\n';
     expect(formatDiagnostics(loadTopologySource(src, 'cores.yaml').diagnostics)).toMatchInlineSnapshot(`
