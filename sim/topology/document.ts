@@ -103,7 +103,8 @@ function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['
     return { severity, code: 'duplicate-key', path, message: msg.duplicateKey(key), hint: msg.duplicateKeyHint(), location };
   }
   const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
-  return { severity, code, path: [], message: msg.yamlMessage(e.message), hint: msg.yamlSyntaxHint(e.code), location };
+  const message = e.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments() : msg.yamlMessage(e.message);
+  return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code), location };
 }
 
 /** One mistake often trips several parser rules at the same spot; the first says it best. */

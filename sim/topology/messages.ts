@@ -63,8 +63,9 @@ const YAML_HINTS: Record<string, string> = {
 };
 export const yamlSyntaxHint = (yamlCode: string) =>
   YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
+/** In place of the library's "please use YAML.parseAllDocuments()", which speaks to programmers. */
+export const multipleDocuments = () => 'a second YAML document starts here (after ---): the file holds more than one';
 export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
-/** The yaml library's messages end with " at line L, column C"; the location is shown separately. */
 /** V8's JSON.parse message, without where (the location says it) and without the echoed text. */
 export const jsonMessage = (raw: string) =>
   /^Unexpected end of JSON input/.test(raw)
@@ -72,6 +73,7 @@ export const jsonMessage = (raw: string) =>
     : raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
 export const jsonSyntaxHint = () =>
   'JSON wants double-quoted keys and strings, a comma between entries and none after the last; YAML (.yaml) is more forgiving';
+/** The yaml library's messages end with " at line L, column C"; the location is shown separately. */
 export const yamlMessage = (raw: string) => raw.replace(/ at line \d+, column \d+:?\s*$/s, '').replace(/\n[\s\S]*$/, '');
 
 // ---- structure (schema) ---------------------------------------------------------

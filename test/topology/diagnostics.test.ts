@@ -26,6 +26,18 @@ describe('YAML syntax', () => {
     `);
   });
 
+  it('says a second document starts at its ---, in its own words, not the library\'s', () => {
+    const src = 'name: a\nservices:\n  api: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 1/s}\n---\nname: b\n';
+    expect(formatDiagnostics(loadTopologySource(src, 'multi.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "multi.yaml:6:1: error[yaml-syntax]: a second YAML document starts here (after ---): the file holds more than one
+          6 | ---
+            | ^
+        hint: a topology file holds one YAML document; remove the \`---\` separators
+
+      1 error, 0 warnings"
+    `);
+  });
+
   it("a broken JSON file gets JSON's words, not YAML's", () => {
     expect(report('missing-comma.json')).toMatchInlineSnapshot(`
       "test/fixtures/bad/missing-comma.json:4:3: error[json-syntax]: Expected ',' or '}' after property value
