@@ -135,7 +135,7 @@ export function addSweepCommands(program: Command, io: CliIo, exit: (code: numbe
     .option('--set <path=values>', 'sweep a field of the topology file over values: a,b,c or a range FROM..TO:STEP (repeatable)', collect, [])
     .option('--sweep <file.yaml>', 'a sweep file: grid (path: values or a range), points (list of {path: value}), repeat, seed')
     .option('--repeat <n>', 'runs per point, each with its own seed (confidence bands in the report)')
-    .requiredOption('-o, --output <file.ndjson>', 'results file: one JSON line per finished run')
+    .option('-o, --output <file.ndjson>', 'results file: one JSON line per finished run (required, but with --dry-run)')
     .option('--workers <n>', `worker threads (default: the number of cores, here ${defaultWorkers()})`)
     .option('--resume', 'keep the results already in the output file and run only the missing ones')
     .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n): every n-th run, for a batch scheduler; then merge')
@@ -185,12 +185,16 @@ Examples:
       check(planned.diagnostics, io, exit);
       const plan = planned.plan!;
       const quiet = opts.quiet === true;
-      const output = str(opts, 'output')!;
+      const output = str(opts, 'output');
       const what = describeSweep(definition, plan.points.length, plan.runs);
 
       if (opts.dryRun) {
         const lines = plan.points.map((pt) => `${String(pt.index).padStart(5)}  ${Object.entries(pt.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}`);
         io.out(`sweep ${plan.id}: ${what}; nothing was run (--dry-run)\n${lines.join('\n')}\n`);
+        return;
+      }
+      if (output === undefined) {
+        check([{ severity: 'error', code: 'missing-option', path: ['-o'], message: msg.outputMissing(), hint: msg.outputMissingHint() }], io, exit);
         return;
       }
 

@@ -59,6 +59,8 @@ export const setsDurationHint = (flag: string) => `${flag} applies to every poin
 
 // ---- results files --------------------------------------------------------------
 
+export const outputMissing = () => 'no results file: -o (--output) names where each finished run is saved';
+export const outputMissingHint = () => 'add -o out/sweep.ndjson (or --dry-run to list the points without running them)';
 export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} results`;
 export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;

@@ -48,6 +48,18 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(JSON.parse(lines(single)[1]).seed).not.toBe(first.seed);
   });
 
+  it('--dry-run lists the points and runs nothing, with no results file; without it, -o is required', () => {
+    const dry = meshtax('sweep', TOPOLOGY, ...GRID, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^sweep [0-9a-f]{16}: .*nothing was run \(--dry-run\)\n/);
+    expect(dry.stdout.trim().split('\n')).toHaveLength(1 + 12);
+    expect(dry.stdout).toContain('entrypoints.web.rate="300/s"  mesh="istio-sidecar"');
+    const missing = meshtax('sweep', TOPOLOGY, ...GRID);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain('error[missing-option]: no results file: -o (--output) names where each finished run is saved');
+  });
+
   it('4 shards merged equal the single-process run byte for byte', () => {
     const shards = [0, 1, 2, 3].map((i) => join(dir, `shard-${i}.ndjson`));
     shards.forEach((file, i) => {
