@@ -35,11 +35,20 @@ export function checkTopology(file: TopologyFile): Problem[] {
   ];
 }
 
-/** ingressUseWaypoint picks the path to a waypoint, which only l7 services have: without l7 it does nothing under any profile. */
+/**
+ * ingressUseWaypoint picks the path of the ingress gateway's calls to a
+ * waypoint, which only l7 services have: without l7, or with no entry point
+ * going through the gateway to the service, it does nothing under any profile.
+ */
 function checkIngressUseWaypoint(file: TopologyFile): Problem[] {
-  return Object.entries(file.services)
-    .filter(([, s]) => s.ingressUseWaypoint === true && s.l7 !== true)
-    .map(([name]) => warning('no-effect', ['services', name, 'ingressUseWaypoint'], msg.ingressWaypointWithoutL7(name), msg.ingressWaypointWithoutL7Hint(), 'key'));
+  const fromGateway = new Set(Object.values(file.entrypoints).filter((e) => (e.via ?? 'gateway') === 'gateway').map((e) => e.target));
+  return Object.entries(file.services).flatMap(([name, s]) => {
+    if (s.ingressUseWaypoint !== true) return [];
+    const path = ['services', name, 'ingressUseWaypoint'];
+    if (s.l7 !== true) return [warning('no-effect', path, msg.ingressWaypointWithoutL7(name), msg.ingressWaypointWithoutL7Hint(), 'key')];
+    if (!fromGateway.has(name)) return [warning('no-effect', path, msg.ingressWaypointWithoutGateway(name), msg.ingressWaypointWithoutGatewayHint(), 'key')];
+    return [];
+  });
 }
 
 /**

@@ -378,6 +378,10 @@ export const noEffectHint = () => 'the event is kept for the profiles where it a
 export const ingressWaypointWithoutL7 = (service: string) =>
   `ingressUseWaypoint of ${q(service)} has no effect: only services with l7: true have a waypoint to go through`;
 export const ingressWaypointWithoutL7Hint = () => 'set l7: true on the service as well, or remove ingressUseWaypoint';
+export const ingressWaypointWithoutGateway = (service: string) =>
+  `ingressUseWaypoint of ${q(service)} has no effect: no entry point sends to it through the ingress gateway (via: gateway)`;
+export const ingressWaypointWithoutGatewayHint = () =>
+  'calls from other pods reach an l7 service through its waypoint anyway; the key only changes the gateway\'s calls';
 export const l4OnlyPolicy = (service: string, key: string, profile: string, hasWaypoint: boolean) =>
   `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: in ambient mode they pass only ` +
   `node proxies (ztunnel, L4)${hasWaypoint ? ` unless the service has l7: true` : ', and the profile has no waypoint'}; it applies to calls from the ingress gateway`;

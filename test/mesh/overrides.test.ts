@@ -238,6 +238,11 @@ entrypoints:
     expect(result.topology?.services[0].ingressUseWaypoint).toBe(true);
     expect(loadTopologySource(src(false), 't.yaml', { mesh: 'istio-sidecar' }).diagnostics.map((d) => d.code)).toEqual(['no-effect']);
     expect(loadTopologySource(src(true), 't.yaml', { mesh: 'istio-ambient-waypoint' }).diagnostics).toEqual([]);
+    // l7, but nothing enters through the gateway to it: no effect either.
+    const viaMesh = loadTopologySource(src(true).replace('rate: 1/s', 'via: mesh, rate: 1/s'), 't.yaml', { mesh: 'istio-ambient-waypoint' });
+    expect(viaMesh.diagnostics.map((d) => `${d.code} ${d.path.join('.')}: ${d.message}`)).toEqual([
+      'no-effect services.api.ingressUseWaypoint: ingressUseWaypoint of "api" has no effect: no entry point sends to it through the ingress gateway (via: gateway)',
+    ]);
   });
 
   it('loads every bundled topology under every bundled profile', () => {
