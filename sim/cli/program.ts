@@ -339,10 +339,18 @@ Examples:
       const meshes = typeof opts.mesh === 'string' ? opts.mesh.split(',').map((m) => m.trim()).filter((m) => m.length > 0) : [];
       const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
       let bad = false;
+      // A problem the profile does not change (its text does not name it) is shown once, not once per profile.
+      const shown = new Set<string>();
       // Every profile is checked, so one run shows every problem; the exit code says whether any had an error.
       for (const mesh of meshes.length > 0 ? meshes : [undefined]) {
         const { topology, diagnostics } = loadTopologyFile(file, mesh === undefined ? {} : { mesh });
-        if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
+        const fresh = diagnostics.filter((d) => {
+          const key = JSON.stringify([d.severity, d.code, d.path, d.message, d.location]);
+          if (shown.has(key)) return false;
+          shown.add(key);
+          return true;
+        });
+        if (fresh.length > 0) io.err(formatDiagnostics(fresh) + '\n');
         if (!topology) {
           bad = true;
           continue;

@@ -85,6 +85,14 @@ describe('compiled CLI, end to end', () => {
     expect(under.code).toBe(2);
     expect(under.stdout).toBe('topologies/mm1.yaml: ok under istio-sidecar — 1 service, 1 entry point\ntopologies/mm1.yaml: ok under linkerd — 1 service, 1 entry point\n');
     expect(under.stderr).toContain('unknown mesh profile "istio-sidecars"');
+    // A warning no profile changes is shown once, not once per profile.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-validate-'));
+    const orphan = join(dir, 'orphan.yaml');
+    writeFileSync(orphan, 'name: t\nservices:\n  api: {serviceTime: 1ms}\n  lost: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 1/s}\n');
+    const twice = meshtax('validate', orphan, '--mesh', 'none,linkerd');
+    expect(twice.code).toBe(0);
+    expect(twice.stderr.match(/warning\[unreachable-service\]/g)).toHaveLength(1);
+    expect(twice.stdout.trim().split('\n')).toHaveLength(2);
     const missing = meshtax('validate', 'nope.yaml');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml');
