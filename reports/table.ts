@@ -19,10 +19,10 @@ export function formatDollars(x: number): string {
 export function resourceLines(r: ResourceTax): string[] {
   if (r.proxies.length === 0) return [];
   const table = textTable(
-    ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'conns each', 'handshakes', 'busy'],
+    ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'req/s each', 'conns each', 'handshakes', 'busy'],
     r.proxies.map((p) => [
       p.kind, formatCount(p.count), sig(p.vcpuPerProxy), sig(p.memoryMBPerProxy), sig(p.vcpu), sig(p.memoryGB),
-      sig(p.meanConnectionsPerProxy), formatCount(p.handshakes + p.resumptions), formatPercent(p.workerUtilization),
+      sig(p.requestsPerSecondPerProxy), sig(p.meanConnectionsPerProxy), formatCount(p.handshakes + p.resumptions), formatPercent(p.workerUtilization),
     ]),
   );
   const p = r.projection;
