@@ -30,15 +30,36 @@ export class OptionParser {
     return undefined;
   }
 
-  integer(flag: string, raw: string | undefined, min: number): number | undefined {
+  /** A whole number ≥ min; `example` is the value the hint suggests (a sensible one for this flag). */
+  integer(flag: string, raw: string | undefined, min: number, example = Math.max(min, 1)): number | undefined {
     if (raw === undefined) return undefined;
     const v = Number(raw);
     if (/^\d+$/.test(raw.trim()) && Number.isSafeInteger(v) && v >= min) return v;
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
       message: `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
-      hint: `for example ${flag} ${Math.max(min, 1) === 1 ? '1000' : String(min)}`,
+      hint: `for example ${flag} ${example}`,
     });
     return undefined;
+  }
+
+  /**
+   * A comma-separated list of names, e.g. `--mesh none,linkerd`. An empty
+   * name (`none,,linkerd`, a trailing comma) is an error rather than dropped:
+   * it is most often a name the user meant to type.
+   */
+  nameList(flag: string, raw: string, example: string): string[] {
+    const names = raw.split(',').map((m) => m.trim());
+    const named = names.filter((m) => m.length > 0);
+    if (named.length === 0) {
+      this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} names nothing`, hint: `for example ${flag} ${example}` });
+    } else if (named.length < names.length) {
+      this.diagnostics.push({
+        severity: 'error', code: 'bad-option', path: [flag],
+        message: `${flag} ${JSON.stringify(raw)}: an empty name between commas`,
+        hint: `for example ${flag} ${named.join(',')}`,
+      });
+    }
+    return named;
   }
 }

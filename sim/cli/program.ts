@@ -54,7 +54,7 @@ function costOptions(opts: Record<string, string | boolean | undefined>, p: Opti
   return {
     vcpuHour: p.price('--vcpu-hour', opts.vcpuHour as string | undefined),
     gbHour: p.price('--gb-hour', opts.gbHour as string | undefined),
-    projectPods: p.integer('--pods', opts.pods as string | undefined, 1),
+    projectPods: p.integer('--pods', opts.pods as string | undefined, 1, 1000),
   };
 }
 
@@ -109,11 +109,11 @@ function mtlsOption(raw: string | undefined, p: OptionParser): boolean | undefin
 
 function runOptions(opts: Record<string, string | boolean | undefined>, p: OptionParser) {
   return {
-    seed: p.integer('--seed', opts.seed as string | undefined, 0),
+    seed: p.integer('--seed', opts.seed as string | undefined, 0, 42),
     duration: p.duration('--duration', opts.duration as string | undefined),
-    requests: p.integer('--requests', opts.requests as string | undefined, 1),
+    requests: p.integer('--requests', opts.requests as string | undefined, 1, 100000),
     warmup: p.duration('--warmup', opts.warmup as string | undefined),
-    replications: p.integer('--replications', opts.replications as string | undefined, 1),
+    replications: p.integer('--replications', opts.replications as string | undefined, 1, 5),
   };
 }
 
@@ -256,16 +256,13 @@ Examples:
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
-      const meshes = String(opts.mesh).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
-      if (meshes.length === 0) {
-        p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: '--mesh names no profile', hint: `for example --mesh ${DEFAULT_COMPARE}` });
-      }
+      const meshes = p.nameList('--mesh', String(opts.mesh), DEFAULT_COMPARE);
       const twice = meshes.find((m, i) => meshes.indexOf(m) !== i);
       if (twice !== undefined) {
         p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: `--mesh names ${JSON.stringify(twice)} twice`, hint: 'each profile runs once; the same seed gives the same numbers' });
       }
       const costs = costOptions(opts, p);
-      const workers = p.integer('--workers', opts.workers as string | undefined, 1);
+      const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
       checkOutputs(opts);
       const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
@@ -336,7 +333,9 @@ Examples:
   $ meshtax validate topologies/checkout.yaml --mesh none,istio-sidecar,istio-ambient
   $ meshtax validate my-topology.yaml || echo "fix the file first"`)
     .action((file: string, opts: Record<string, string | boolean | undefined>) => {
-      const meshes = typeof opts.mesh === 'string' ? opts.mesh.split(',').map((m) => m.trim()).filter((m) => m.length > 0) : [];
+      const p = new OptionParser();
+      const meshes = typeof opts.mesh === 'string' ? p.nameList('--mesh', opts.mesh, DEFAULT_COMPARE) : [];
+      reportBadOptions(p.diagnostics, io);
       const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
       let bad = false;
       // A problem the profile does not change (its text does not name it) is shown once, not once per profile.
@@ -392,7 +391,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return EXIT_BAD_INPUT;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`meshtax: internal error: ${err.message}\n`);
+    // Library code marks its own invariant failures "internal error: …"; say it once.
+    io.err(`meshtax: internal error: ${err.message.replace(/^internal error:\s*/, '')}\n`);
     if (argv.includes('--debug') && err.stack) io.err(err.stack + '\n');
     else io.err('(run again with --debug for the stack trace, and please report it)\n');
     return EXIT_INTERNAL;

@@ -50,9 +50,9 @@ function check(diagnostics: Diagnostic[], io: CliIo, exit: (code: number) => Err
 
 function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
   const options: SweepOptions = {};
-  const seed = p.integer('--seed', str(opts, 'seed'), 0);
+  const seed = p.integer('--seed', str(opts, 'seed'), 0, 42);
   const duration = p.duration('--duration', str(opts, 'duration'));
-  const requests = p.integer('--requests', str(opts, 'requests'), 1);
+  const requests = p.integer('--requests', str(opts, 'requests'), 1, 100000);
   const warmup = p.duration('--warmup', str(opts, 'warmup'));
   if (seed !== undefined) options.seed = seed;
   if (duration !== undefined) options.duration = duration;
@@ -66,7 +66,7 @@ function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
   const costs = {
     vcpuHour: p.price('--vcpu-hour', str(opts, 'vcpuHour')),
     gbHour: p.price('--gb-hour', str(opts, 'gbHour')),
-    projectPods: p.integer('--pods', str(opts, 'pods'), 1),
+    projectPods: p.integer('--pods', str(opts, 'pods'), 1, 1000),
   };
   const given = Object.fromEntries(Object.entries(costs).filter(([, v]) => v !== undefined));
   if (Object.keys(given).length > 0) options.costs = given;
@@ -164,8 +164,8 @@ Examples:
     .action(async (file: string, opts: Opts) => {
       const p = new OptionParser();
       const options = sweepOptions(opts, p);
-      const repeat = p.integer('--repeat', str(opts, 'repeat'), 1);
-      const workers = p.integer('--workers', str(opts, 'workers'), 1);
+      const repeat = p.integer('--repeat', str(opts, 'repeat'), 1, 5);
+      const workers = p.integer('--workers', str(opts, 'workers'), 1, 2);
       const shard = shardOption(str(opts, 'shard'), p);
       check(p.diagnostics, io, exit);
 

@@ -76,6 +76,18 @@ describe('compiled CLI, end to end', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--duration "10"');
     expect(r.stderr).toContain('--requests "lots": expected a whole number ≥ 1');
+    // Each flag's hint suggests a value that makes sense for it.
+    const workers = meshtax('compare', 'topologies/mm1.yaml', '--workers', '0');
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain('hint: for example --workers 2\n');
+    // An empty name in a list is most often a name left out: refused, not dropped.
+    for (const [command, list] of [['compare', 'none,,linkerd'], ['validate', 'linkerd,']]) {
+      const gap = meshtax(command, 'topologies/mm1.yaml', '--mesh', list);
+      expect(gap.code).toBe(2);
+      expect(gap.stdout).toBe('');
+      expect(gap.stderr).toContain(`error[bad-option]: --mesh "${list}": an empty name between commas`);
+    }
+    expect(meshtax('compare', 'topologies/mm1.yaml', '--mesh', ',').stderr).toContain('--mesh names nothing');
   });
 
   it('validate reports ok, a missing file, and --help shows examples', () => {
