@@ -83,6 +83,8 @@ export class Frame {
   phases = 0;
   attemptEnd = 0;
   router = -1;
+  /** Calls and tries: the (router, service) slot of the policies' and the load balancer's state (PolicyState.slot). */
+  pair = -1;
   /** Calls and tries: the policy in force, the service's, or what an L4 proxy carries of it (see initCall). */
   policy: ResiliencePolicy = NO_POLICY;
   /** The router a call made from this frame's code uses when it has no proxy (its pod or its entry client). */

@@ -45,8 +45,8 @@ interface OutlierState {
 }
 
 export class LoadBalancer {
-  /** Per (router, service): the round-robin index, NaN until the router first picks for the service. */
-  private readonly rrIndex: Float64Array;
+  /** Per (router, service) slot (PolicyState.slot): the round-robin index, NaN until the router first picks for the service. */
+  private rrIndex = new Float64Array(64).fill(NaN);
   /**
    * Per (router, least-request service it sends to): its tries in flight to
    * each of the service's pods, by ordinal. Only the pairs that occur, so
@@ -61,9 +61,7 @@ export class LoadBalancer {
     private readonly endpoints: EndpointVersions,
     private readonly rngs: Rng[],
     private readonly mark: (m: Marker) => void,
-  ) {
-    this.rrIndex = new Float64Array(model.routerCount * model.services.length).fill(NaN);
-  }
+  ) {}
 
   /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
   started(router: number, service: RuntimeService, rep: number): void {
@@ -85,12 +83,16 @@ export class LoadBalancer {
     return c;
   }
 
-  /** The router's next round-robin index for the service (seeded at random on first use). */
-  private nextIndex(router: number, service: RuntimeService): number {
-    const k = router * this.model.services.length + service.index;
-    let i = this.rrIndex[k];
+  /** The next round-robin index of the (router, service) pair in slot `pair` (seeded at random on first use). */
+  private nextIndex(pair: number, service: RuntimeService): number {
+    if (pair >= this.rrIndex.length) {
+      const grown = new Float64Array(Math.max(2 * this.rrIndex.length, pair + 1)).fill(NaN);
+      grown.set(this.rrIndex);
+      this.rrIndex = grown;
+    }
+    let i = this.rrIndex[pair];
     if (Number.isNaN(i)) i = Math.floor(this.rngs[service.index]() * 0x80000000);
-    this.rrIndex[k] = i + 1;
+    this.rrIndex[pair] = i + 1;
     return i;
   }
 
@@ -109,20 +111,21 @@ export class LoadBalancer {
    * Picks a replica from the router's view of the service's endpoints,
    * avoiding ejected hosts and (when the policy says so) hosts the call
    * already tried — the first `triedCount` of `tried` — unless nothing else
-   * is left. -1 when the view is empty.
+   * is left. -1 when the view is empty. `pair` is the (router, service)
+   * slot, PolicyState.slot.
    */
-  pick(service: RuntimeService, policy: ResiliencePolicy, router: number, tried: readonly number[], triedCount: number, now: number): number {
+  pick(service: RuntimeService, policy: ResiliencePolicy, router: number, pair: number, tried: readonly number[], triedCount: number, now: number): number {
     const view = this.endpoints.view(router, service.index);
     const n = view.length;
     if (n === 0) return -1;
     if (n === 1) return view[0];
     const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
     const o = this.outliers.get(router * this.model.services.length + service.index);
-    let r = this.pickFrom(service, router, o, view, avoidTried, tried, now);
+    let r = this.pickFrom(service, router, pair, o, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
-    if (r < 0) r = this.pickFrom(service, router, o, view, 0, tried, now);
+    if (r < 0) r = this.pickFrom(service, router, pair, o, view, 0, tried, now);
     // Every host ejected: Envoy's panic mode routes to all of them.
-    return r >= 0 ? r : view[this.nextIndex(router, service) % n];
+    return r >= 0 ? r : view[this.nextIndex(pair, service) % n];
   }
 
   /** Whether rep may take the router's try: not ejected by it (`o`, its outlier state), and not among the first `avoid` tried hosts. */
@@ -133,13 +136,13 @@ export class LoadBalancer {
   }
 
   private pickFrom(
-    service: RuntimeService, router: number, o: OutlierState | undefined, view: Int32Array, avoid: number, tried: readonly number[], now: number,
+    service: RuntimeService, router: number, pair: number, o: OutlierState | undefined, view: Int32Array, avoid: number, tried: readonly number[], now: number,
   ): number {
     const n = view.length;
     switch (service.loadBalancer) {
       case 'round_robin': {
         for (let k = 0; k < n; k++) {
-          const r = view[this.nextIndex(router, service) % n];
+          const r = view[this.nextIndex(pair, service) % n];
           if (this.ok(o, r, avoid, tried, now)) return r;
         }
         return -1;

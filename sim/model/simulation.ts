@@ -272,7 +272,7 @@ class Simulation implements EventDispatcher {
     this.ambient = model.mesh.mode === 'ambient';
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
-    this.policy = new PolicyState(model.routerCount, model.services.length);
+    this.policy = new PolicyState(model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
     this.series = new TimeSeries(horizon);
 
@@ -618,6 +618,7 @@ class Simulation implements EventDispatcher {
     // outlier state: the waypoint when the call has one (shared by all
     // callers), else the caller's proxy, else its client library.
     call.router = call.wp >= 0 ? call.wp : call.cp >= 0 ? call.cp : call.clientRouter;
+    call.pair = this.policy.slot(call.router, service);
     // In ambient mode L7 policy runs in a waypoint or the ingress gateway;
     // a call that only node proxies (ztunnel, L4) carry gets none of it.
     const l4 = this.ambient && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
@@ -635,7 +636,7 @@ class Simulation implements EventDispatcher {
     call.ownTries = !Number.isFinite(pol.timeout) && !(pol.retries && Number.isFinite(pol.retries.perTryTimeout));
     if (call.measured) this.services[service].calls++;
     const budget = pol.retries?.budget;
-    if (budget) this.budgetFor(call.router, service, budget).noteCall(this.engine.now);
+    if (budget) this.budgetFor(call.pair, budget).noteCall(this.engine.now);
     call.phase = P_PRE_NET;
     this.advance(f);
   }
@@ -659,12 +660,11 @@ class Simulation implements EventDispatcher {
     return mask;
   }
 
-  private budgetFor(router: number, service: number, b: { ratio: number; minPerSecond: number; window: number }): RetryBudget {
-    const key = this.policy.key(router, service);
-    let budget = this.policy.budgets.get(key);
+  private budgetFor(pair: number, b: { ratio: number; minPerSecond: number; window: number }): RetryBudget {
+    let budget = this.policy.budgets.get(pair);
     if (!budget) {
       budget = new RetryBudget(b.ratio, b.minPerSecond, b.window);
-      this.policy.budgets.set(key, budget);
+      this.policy.budgets.set(pair, budget);
     }
     return budget;
   }
@@ -695,6 +695,7 @@ class Simulation implements EventDispatcher {
       att.cp = call.cp;
       att.wp = call.wp;
       att.router = call.router;
+      att.pair = call.pair;
       att.policy = call.policy;
       att.attemptEnd = call.attemptEnd;
       att.phases = call.phases;
@@ -711,7 +712,7 @@ class Simulation implements EventDispatcher {
       this.engine.schedule(retries.perTryTimeout, H_TRY_TIMEOUT, f, call.tryToken);
     }
     att.phase = call.attemptStart;
-    const key = this.policy.key(call.router, call.service);
+    const key = call.pair;
     const cb = pol.circuitBreaker;
     if (cb) {
       // Envoy's circuit breaker for the service's cluster at this router:
@@ -740,11 +741,11 @@ class Simulation implements EventDispatcher {
     const call = att.kind === FRAME_CALL ? att : this.frames[att.parent];
     const m = this.model;
     const svc = m.services[att.service];
-    const key = this.policy.key(att.router, att.service);
+    const key = att.pair;
     att.countersReleased = false;
     this.policy.active[key]++;
     if (att.isRetry) this.policy.activeRetries[key]++;
-    const rep = this.balancer.pick(svc, att.policy, att.router, call.tried, call.triedCount, this.engine.now);
+    const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
       const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
@@ -1004,7 +1005,7 @@ class Simulation implements EventDispatcher {
   private releaseAttemptCounters(att: Frame): void {
     if (att.countersReleased) return;
     att.countersReleased = true;
-    const key = this.policy.key(att.router, att.service);
+    const key = att.pair;
     this.policy.active[key]--;
     if (att.isRetry) this.policy.activeRetries[key]--;
     if (att.replica >= 0) this.balancer.ended(att.router, this.model.services[att.service], att.replica);
@@ -1070,12 +1071,11 @@ class Simulation implements EventDispatcher {
     const pol = call.policy.retries;
     const now = this.engine.now;
     if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn)) {
-      const key = this.policy.key(call.router, call.service);
-      if (this.policy.activeRetries[key] >= pol.maxConcurrentRetries) {
+      if (this.policy.activeRetries[call.pair] >= pol.maxConcurrentRetries) {
         call.flag = FLAG_UO;
         return this.finishAttempts(f);
       }
-      if (pol.budget && !this.budgetFor(call.router, call.service, pol.budget).tryRetry(now)) {
+      if (pol.budget && !this.budgetFor(call.pair, pol.budget).tryRetry(now)) {
         return this.finishAttempts(f);
       }
       call.retries++;
