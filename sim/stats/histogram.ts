@@ -20,11 +20,14 @@
  * above 1e6 are counted in the top bucket and in `overflow` and lose the
  * bound (but `max` stays exact).
  *
- * Storage: one Float64Array of ~3,460 counts (27 KB), allocated on the first
- * in-range record so that idle histograms (an unused batch, a service that
- * never got traffic) cost only a small object. Float64 rather than Uint32:
- * counts stay exact integers up to 2^53 and never wrap, at a cost of 14 KB
- * per histogram, and merging/`recordMany` with large weights needs no checks.
+ * Storage: a Float64Array window over the ~3,460 slots, covering the keys
+ * recorded so far and grown (at least doubling) when a value falls outside
+ * it. Idle histograms (an unused batch, a service that never got traffic)
+ * cost only a small object, and a service's latencies, which span a few
+ * hundred keys, a few KB: a run keeps ~21 histograms a service, and with all
+ * slots 2,000 services took 1.2 GB. Float64 rather than Uint32: counts stay
+ * exact integers up to 2^53 and never wrap, and merging/`recordMany` with
+ * large weights needs no checks.
  *
  * Determinism: no Maps, no randomness; every traversal is by ascending key,
  * so the same records in the same order give bit-identical state and JSON.
@@ -57,6 +60,8 @@ const KEY_HI = MAX_KEY + 1;
 const SLOTS = KEY_HI - KEY_LO + 1;
 /** Slot that out-of-range (> MAX_VALUE) values are clamped into. */
 const TOP_SLOT = MAX_KEY - KEY_LO;
+/** Slots a new window reaches on each side of its first value (×1.9 in value). */
+const WINDOW_PAD = 64;
 
 /** Out of line, so the message's number formatting never lands on the recording path (see TimeAverage). */
 function badValue(v: number): never {
@@ -110,10 +115,12 @@ export class LogHistogram {
   static readonly MIN_VALUE = MIN_VALUE;
   /** Values above this (seconds) are clamped into the top bucket and counted in `overflow`. */
   static readonly MAX_VALUE = MAX_VALUE;
-  /** Length of the counts array once allocated. */
+  /** Slots in all: the most a histogram's window can cover. */
   static readonly SLOT_COUNT = SLOTS;
 
+  /** Counts of slots base … base + counts.length − 1 (slot = key − KEY_LO); null until the first in-range value. */
   private counts: Float64Array | null = null;
+  private base = 0;
   private n = 0;
   private total = 0;
   private lo = Infinity;
@@ -127,8 +134,10 @@ export class LogHistogram {
    */
   record(v: number): void {
     if (v >= MIN_VALUE && v <= MAX_VALUE) {
-      const c = this.counts ?? this.allocate();
-      c[keyOf(v) - KEY_LO]++;
+      const j = keyOf(v) - KEY_LO;
+      const w = this.counts;
+      const c = w !== null && j >= this.base && j < this.base + w.length ? w : this.cover(j, j);
+      c[j - this.base]++;
       this.n++;
       this.total += v;
       if (v < this.lo) this.lo = v;
@@ -149,8 +158,7 @@ export class LogHistogram {
     }
     if (times === 0) return;
     if (v >= MIN_VALUE && v <= MAX_VALUE) {
-      const c = this.counts ?? this.allocate();
-      c[keyOf(v) - KEY_LO] += times;
+      this.add(keyOf(v) - KEY_LO, times);
       this.n += times;
       this.total += v * times;
       if (v < this.lo) this.lo = v;
@@ -166,8 +174,7 @@ export class LogHistogram {
     if (v < MIN_VALUE) {
       this.zeroCount += times;
     } else {
-      const c = this.counts ?? this.allocate();
-      c[TOP_SLOT] += times;
+      this.add(TOP_SLOT, times);
       this.overflowCount += times;
     }
     this.n += times;
@@ -176,10 +183,40 @@ export class LogHistogram {
     if (v > this.hi) this.hi = v;
   }
 
-  private allocate(): Float64Array {
-    const c = new Float64Array(SLOTS);
+  /**
+   * Widens the window to cover slots from … to (and a margin on the side it
+   * grows, at least its present size, so growing is amortised O(1)); returns it.
+   */
+  private cover(from: number, to: number): Float64Array {
+    const old = this.counts;
+    const oldLo = old === null ? from : this.base;
+    const oldHi = old === null ? to + 1 : this.base + old.length;
+    if (old !== null && from >= oldLo && to < oldHi) return old;
+    const pad = Math.max(WINDOW_PAD, oldHi - oldLo);
+    const lo = old === null || from < oldLo ? Math.max(0, Math.min(from, oldLo) - pad) : oldLo;
+    const hi = old === null || to >= oldHi ? Math.min(SLOTS, Math.max(to + 1, oldHi) + pad) : oldHi;
+    const c = new Float64Array(hi - lo);
+    if (old !== null) c.set(old, oldLo - lo);
     this.counts = c;
+    this.base = lo;
     return c;
+  }
+
+  private add(slot: number, times: number): void {
+    const c = this.cover(slot, slot);
+    c[slot - this.base] += times;
+  }
+
+  /** Count in slot j (0 outside the window). */
+  private at(j: number): number {
+    const c = this.counts;
+    const i = j - this.base;
+    return c !== null && i >= 0 && i < c.length ? c[i] : 0;
+  }
+
+  /** Slots the counts window holds now (its memory is 8 bytes a slot). */
+  get allocatedSlots(): number {
+    return this.counts === null ? 0 : this.counts.length;
   }
 
   /** Number of recorded values. */
@@ -239,12 +276,11 @@ export class LogHistogram {
     const rank = Math.floor(q * (n - 1));
     let cum = this.zeroCount;
     if (cum > rank) return this.clamp(0);
-    const c = this.counts;
-    if (c === null) return this.hi; // unreachable: rank < n means an in-range value exists
+    if (this.counts === null) return this.hi; // unreachable: rank < n means an in-range value exists
     const from = Math.max(0, this.slotOf(this.lo));
     const to = this.slotOf(this.hi);
     for (let j = from; j <= to; j++) {
-      cum += c[j];
+      cum += this.at(j);
       if (cum > rank) return this.clamp(REP_FACTOR * upperOfKey(j + KEY_LO));
     }
     return this.hi;
@@ -263,8 +299,9 @@ export class LogHistogram {
     if (other.n === 0) return;
     const oc = other.counts;
     if (oc !== null) {
-      const c = this.counts ?? this.allocate();
-      for (let j = 0; j < SLOTS; j++) c[j] += oc[j];
+      const c = this.cover(other.base, other.base + oc.length - 1);
+      const shift = other.base - this.base;
+      for (let k = 0; k < oc.length; k++) c[k + shift] += oc[k];
     }
     this.n += other.n;
     this.total += other.total;
@@ -301,9 +338,10 @@ export class LogHistogram {
     if (this.zeroCount > 0) out.push({ lower: 0, upper: MIN_VALUE, count: this.zeroCount });
     const c = this.counts;
     if (c === null) return out;
-    for (let j = 0; j < SLOTS; j++) {
-      const count = c[j];
+    for (let k = 0; k < c.length; k++) {
+      const count = c[k];
       if (count === 0) continue;
+      const j = k + this.base;
       const key = j + KEY_LO;
       // The lowest keys straddle MIN_VALUE; nothing below it is ever stored there.
       const lower = Math.max(upperOfKey(key - 1), MIN_VALUE);
@@ -331,8 +369,7 @@ export class LogHistogram {
     const out: CdfPoint[] = [{ value: this.lo, p: 0 }];
     let cum = this.zeroCount;
     if (cum > 0) out.push({ value: cum === n ? this.hi : Math.min(MIN_VALUE, this.hi), p: cum / n });
-    const c = this.counts;
-    if (c === null || cum === n) return out;
+    if (this.counts === null || cum === n) return out;
     const from = Math.max(0, this.slotOf(this.lo));
     const to = this.slotOf(this.hi);
     const budget = points - out.length;
@@ -340,7 +377,7 @@ export class LogHistogram {
     for (let start = from; start <= to; start += width) {
       const end = Math.min(start + width - 1, to);
       let g = 0;
-      for (let j = start; j <= end; j++) g += c[j];
+      for (let j = start; j <= end; j++) g += this.at(j);
       if (g === 0) continue;
       cum += g;
       const value = cum === n ? this.hi : Math.min(upperOfKey(end + KEY_LO), this.hi);
@@ -354,7 +391,7 @@ export class LogHistogram {
     const bins: number[] = [];
     const c = this.counts;
     if (c !== null) {
-      for (let j = 0; j < SLOTS; j++) if (c[j] !== 0) bins.push(j + KEY_LO, c[j]);
+      for (let k = 0; k < c.length; k++) if (c[k] !== 0) bins.push(k + this.base + KEY_LO, c[k]);
     }
     const empty = this.n === 0;
     return {
@@ -390,7 +427,7 @@ export class LogHistogram {
       const count = json.bins[i + 1];
       if (!Number.isInteger(key) || key < KEY_LO || key > KEY_HI || key <= prevKey) fail(`bad key ${key}`);
       if (!isCount(count) || count === 0) fail(`bad count ${count} for key ${key}`);
-      (h.counts ?? h.allocate())[key - KEY_LO] = count;
+      h.add(key - KEY_LO, count);
       if (key - KEY_LO === TOP_SLOT) topCount = count;
       prevKey = key;
       total += count;

@@ -187,6 +187,42 @@ describe('LogHistogram edge cases', () => {
     expect(LogHistogram.SLOT_COUNT).toBeGreaterThan(3000);
     expect(LogHistogram.SLOT_COUNT).toBeLessThan(4000);
   });
+
+  it('holds only the window of keys it has seen, whichever way it grows', () => {
+    const idle = new LogHistogram();
+    idle.record(0);
+    expect(idle.allocatedSlots).toBe(0);
+    // Exponential with mean 1 ms: ~1 ns … 13 ms here, ~1,590 keys.
+    const r = rngFor('window');
+    const values = draw(100_000, () => -Math.log(1 - r()) * 1e-3);
+    const up = new LogHistogram(), down = new LogHistogram(), mixed = new LogHistogram();
+    const sorted = Float64Array.from(values).sort();
+    for (const v of sorted) up.record(v);
+    for (let i = sorted.length - 1; i >= 0; i--) down.record(sorted[i]);
+    for (const v of values) mixed.record(v);
+    // The same buckets whatever the order (the sum is a float sum, so its order shows in the last bits).
+    const buckets = (h: LogHistogram) => ({ ...h.toJSON(), sum: 0 });
+    expect(buckets(up)).toEqual(buckets(mixed));
+    expect(buckets(down)).toEqual(buckets(mixed));
+    const gamma = 1.005 / 0.995;
+    const span = Math.ceil(Math.log(mixed.max / mixed.min) / Math.log(gamma));
+    for (const h of [up, down, mixed]) {
+      // Growth at least doubles, so the window is at most about twice the spread, plus its margins.
+      expect(h.allocatedSlots).toBeGreaterThanOrEqual(span);
+      expect(h.allocatedSlots).toBeLessThanOrEqual(2 * span + 2 * 64);
+      expect(h.allocatedSlots).toBeLessThanOrEqual(LogHistogram.SLOT_COUNT);
+    }
+    // A narrow spread (one service's latencies) takes a small window.
+    const narrow = new LogHistogram();
+    for (let i = 0; i < 1000; i++) narrow.record(0.010 + 0.005 * r());
+    expect(narrow.allocatedSlots).toBeLessThan(200);
+    // The whole range, overflow included, fits the full slot count.
+    const wide = new LogHistogram();
+    wide.record(1e-9);
+    wide.record(2e6);
+    expect(wide.allocatedSlots).toBe(LogHistogram.SLOT_COUNT);
+    expect(wide.quantile(0.5)).toBeCloseTo(1e-9, 12);
+  });
 });
 
 describe('LogHistogram merge and serialization', () => {
