@@ -14,8 +14,8 @@
  * and is centred on that point estimate. Caveat: for p99.9 a batch needs
  * well over 1,000 samples for its percentile to mean anything.
  *
- * Memory: B histograms plus one cached merge; each allocates its 27 KB of
- * counts lazily on first use. The overall histogram is the merge of the
+ * Memory: B histograms plus one cached merge; each allocates counts lazily
+ * on first use, for the window of keys it sees (a few KB, at most 27 KB). The overall histogram is the merge of the
  * batches, built on demand, so `record` touches a single histogram.
  */
 
