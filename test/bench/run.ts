@@ -99,6 +99,42 @@ function benchMemory(small: number, large: number) {
   return { file, runs, ratio, within10Percent };
 }
 
+/**
+ * A wide topology, generated: 2,000 services of 10 pods in chains of 20,
+ * 100 entry points. Its memory is the model's own (pods, proxies, the
+ * per-service histograms), which must follow the services and the pairs
+ * that talk, not routers × services: 40,000 routers × 2,000 services once
+ * took 1.6 GB here.
+ */
+function wideTopology(services: number, replicas: number, chain: number): string {
+  const lines = ['name: wide', 'services:'];
+  for (let i = 0; i < services; i++) {
+    const next = (i + 1) % chain !== 0 && i + 1 < services ? `, calls: [s${i + 1}]` : '';
+    lines.push(`  s${i}: {replicas: ${replicas}, workers: 4, serviceTime: 1ms${next}}`);
+  }
+  lines.push('entrypoints:');
+  for (let i = 0; i < services; i += chain) lines.push(`  e${i}: {target: s${i}, rate: 10/s}`);
+  return lines.join('\n') + '\n';
+}
+
+function benchWide(requests: number) {
+  const services = 2000, replicas = 10, chain = 20;
+  const dir = mkdtempSync(join(tmpdir(), 'meshtax-bench-wide-'));
+  const file = join(dir, 'wide.yaml');
+  writeFileSync(file, wideTopology(services, replicas, chain));
+  try {
+    const runs = [undefined, 'istio-sidecar'].map((mesh) => {
+      const m = measure(file, requests, mesh);
+      return { mesh: mesh ?? 'none', requests: m.requests, peakRssMiB: m.peakRssMiB, seconds: m.seconds };
+    });
+    console.log(`\nWide topology: ${count(services)} services × ${replicas} pods in chains of ${chain}, ${count(requests)} requests, one run each:`);
+    console.table(runs.map((r) => ({ mesh: r.mesh, 'peak RSS': mib(r.peakRssMiB), seconds: r.seconds.toFixed(1) })));
+    return { services, pods: services * replicas, chain, runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // --------------------------------------------------------------------- peers
 
 /** One run of the floor (test/bench/peers/floor.ts). */
@@ -426,6 +462,7 @@ const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memor
 const cores = probeCores(scaled(10_000_000));
 const throughput = benchThroughput(scaled(1_000_000));
 const memory = benchMemory(scaled(1_000_000), scaled(10_000_000));
+const wide = benchWide(quick ? 200 : 2000);
 const chain5 = benchChain5Peers(scaled(1_000_000));
 const mm1 = await benchMm1Peers(scaled(1_000_000));
 const compare = benchCompare(scaled(1_000_000));
@@ -442,7 +479,7 @@ printTargets(targets);
 if (ceiling.busy) console.log(BUSY_WARNING);
 
 const results = {
-  date, quick, machine, cores, throughput, memory, peers: { chain5, mm1 }, compare, parallelCeiling: ceiling, sweep,
+  date, quick, machine, cores, throughput, memory, wide, peers: { chain5, mm1 }, compare, parallelCeiling: ceiling, sweep,
   idleRssMiB: idle.peakRssMiB, targets, benchSeconds: (performance.now() - started) / 1000,
 };
 // --quick figures are not for quoting: they go to the git-ignored out/, leaving results.json alone.
