@@ -2,6 +2,7 @@
 const CLASS_RATIO = 1.5;
 const CLASS_MIN = 1e-5;
 const CLASSES = 40;
+const LN_CLASS_RATIO = Math.log(CLASS_RATIO);
 /** At most this many intervals, however long the run: memory stays fixed. */
 const MAX_INTERVALS = 2000;
 
@@ -39,7 +40,7 @@ export class TimeSeries {
       if (meshFailed) this.meshFailed[i]++;
       return;
     }
-    let c = latency <= CLASS_MIN ? 0 : Math.floor(Math.log(latency / CLASS_MIN) / Math.log(CLASS_RATIO)) + 1;
+    let c = latency <= CLASS_MIN ? 0 : Math.floor(Math.log(latency / CLASS_MIN) / LN_CLASS_RATIO) + 1;
     if (c >= CLASSES) c = CLASSES - 1;
     this.classes[i * CLASSES + c]++;
   }
