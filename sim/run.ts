@@ -42,11 +42,25 @@ export function resolveLimits(topology: Topology, options: RunOptions = {}): Sim
 /** Seconds as a person writes them: 20s, 0.5s. */
 const secondsText = (s: number): string => `${Number(s.toPrecision(6))}s`;
 
+/**
+ * Problems with the options alone, before any topology: the CLI asks first,
+ * so a sweep is refused before its first point rather than at it.
+ */
+export function checkRunOptions(options: Pick<RunOptions, 'requests' | 'duration'>): Diagnostic[] {
+  if (options.requests === undefined || options.duration === undefined) return [];
+  return [{
+    severity: 'error', code: 'bad-option', path: ['--requests'],
+    message: '--requests and --duration both given: a run stops at one limit, and would claim the other',
+    hint: 'give --requests N to stop after N measured requests, or --duration D to offer load for D',
+  }];
+}
+
 function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   const bad = (option: string, message: string, hint: string) =>
     out.push({ severity: 'error', code: 'bad-option', path: [option], message, hint });
   const { duration, warmup } = limits;
+  out.push(...checkRunOptions(options));
   if (duration !== undefined && !(duration > 0)) {
     bad('--duration', `--duration ${secondsText(duration)}: the run must last longer than 0`, 'for example --duration 60s');
   }

@@ -8,7 +8,7 @@ import { compareTable } from '../../reports/compareTable.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import type { Topology } from '../topology/types.js';
-import { runTopology } from '../run.js';
+import { checkRunOptions, runTopology } from '../run.js';
 import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
@@ -108,13 +108,15 @@ function mtlsOption(raw: string | undefined, p: OptionParser): boolean | undefin
 }
 
 function runOptions(opts: Record<string, string | boolean | undefined>, p: OptionParser) {
-  return {
+  const options = {
     seed: p.integer('--seed', opts.seed as string | undefined, 0, 42),
     duration: p.duration('--duration', opts.duration as string | undefined),
     requests: p.integer('--requests', opts.requests as string | undefined, 1, 100000),
     warmup: p.duration('--warmup', opts.warmup as string | undefined),
     replications: p.integer('--replications', opts.replications as string | undefined, 1, 5),
   };
+  p.diagnostics.push(...checkRunOptions(options));
+  return options;
 }
 
 function writeOutput(path: string, text: string): void {

@@ -22,6 +22,7 @@ import { readSweepRecords } from '../sweep/store.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
 import { EXIT_BAD_INPUT, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
+import { checkRunOptions } from '../run.js';
 import { ProgressReporter } from './progress.js';
 
 /** Exit code of a sweep stopped by Ctrl-C or SIGTERM, after its results were saved: 128 + SIGINT. */
@@ -58,6 +59,7 @@ function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
   if (duration !== undefined) options.duration = duration;
   if (requests !== undefined) options.requests = requests;
   if (warmup !== undefined) options.warmup = warmup;
+  p.diagnostics.push(...checkRunOptions(options));
   const mtls = str(opts, 'mtls');
   if (mtls === 'on' || mtls === 'off') options.mtls = mtls === 'on';
   else if (mtls !== undefined) {

@@ -139,8 +139,10 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
   };
 
   for (const axis of definition.axes) {
+    // Either flag replaces the file's run length, duration and request count both (see resolveLimits).
+    const length = axis.key === 'simulation' || axis.key === 'simulation.duration' || axis.key === 'simulation.requests';
     for (const [flag, field] of [['--duration', 'duration'], ['--requests', 'requests']] as const) {
-      if (options[field] !== undefined && (axis.key === `simulation.${field}` || axis.key === 'simulation')) {
+      if (options[field] !== undefined && length) {
         add({ severity: 'error', code: 'bad-option', path: [flag], message: msg.setsDuration(flag, axis.key), hint: msg.setsDurationHint(flag) });
       }
     }

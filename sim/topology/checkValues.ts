@@ -17,7 +17,7 @@ import {
 } from './checkScalars.js';
 import type { Path } from './locate.js';
 import * as msg from './messages.js';
-import { error, type Problem } from './problem.js';
+import { error, warning, type Problem } from './problem.js';
 import type { EntryPointFile, NodeFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
 
 export function checkValues(file: TopologyFile): Problem[] {
@@ -94,8 +94,12 @@ function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulati
   if (sim.requests !== undefined) integer(out, sim.requests, at('requests'), 'requests', 1, msg.requestsHint());
   const runLength = sim.duration === undefined ? undefined : duration(out, sim.duration, at('duration'), 'duration', 'positive');
   const warmup = sim.warmup === undefined ? undefined : duration(out, sim.warmup, at('warmup'), 'warmup', 'nonnegative');
+  // A request count ends the run; a duration beside it is never used (unless --duration replaces the count).
+  if (sim.requests !== undefined && sim.duration !== undefined) {
+    out.push(warning('no-effect', at('duration'), msg.durationBesideRequests(show(sim.duration), show(sim.requests)), msg.durationBesideRequestsHint(), 'key'));
+  }
   // The run length the normalizer will use: 60s by default unless a request count rules.
-  const effective = sim.duration === undefined ? (sim.requests === undefined ? 60 : undefined) : runLength;
+  const effective = sim.requests !== undefined ? undefined : sim.duration === undefined ? 60 : runLength;
   if (warmup !== undefined && effective !== undefined && warmup >= effective) {
     const durationText = sim.duration === undefined ? '60s, the default' : show(sim.duration);
     out.push(error('out-of-range', at('warmup'), msg.warmupTooLong(show(sim.warmup as Scalar), durationText), msg.warmupHint()));

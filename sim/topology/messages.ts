@@ -411,6 +411,10 @@ export const tooManyUsersHint = () => 'use fewer users with a shorter thinkTime,
 export const workersHint = () => 'workers is how many requests one replica serves at once, at least 1';
 export const usersHint = () => 'users is the number of closed-loop clients, at least 1';
 export const seedHint = () => 'the seed is a whole number ≥ 0; the same seed gives the same results';
+export const durationBesideRequests = (duration: string, requests: string) =>
+  `duration ${duration} has no effect: requests: ${requests} ends the run, however long it takes`;
+export const durationBesideRequestsHint = () =>
+  'keep one of the two; --duration on the command line runs for a time instead of the count';
 export const requestsHint = () => 'requests is how many measured requests to complete before stopping, at least 1';
 export const sizeNegativeHint = () => 'a size counts bytes, 0 or more';
 export const bandwidthHint = () => 'bandwidth must be positive; leave it out for payloads that cost no time';

@@ -76,6 +76,12 @@ describe('compiled CLI, end to end', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--duration "10"');
     expect(r.stderr).toContain('--requests "lots": expected a whole number ≥ 1');
+    // Two limits would stop the run at either while the header claimed one: refused, in sweeps too.
+    for (const command of ['run', 'compare', 'sweep']) {
+      const both = meshtax(command, 'topologies/mm1.yaml', '--requests', '1000', '--duration', '10s', '-o', join(tmpdir(), 'never.ndjson'));
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('error[bad-option]: --requests and --duration both given');
+    }
     // Each flag's hint suggests a value that makes sense for it.
     const workers = meshtax('compare', 'topologies/mm1.yaml', '--workers', '0');
     expect(workers.code).toBe(2);

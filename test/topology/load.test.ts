@@ -147,7 +147,7 @@ const full: Topology = {
       requestSize: 0,
     },
   ],
-  simulation: { seed: 7, duration: 120, requests: 100000, warmup: 5 },
+  simulation: { seed: 7, duration: undefined, requests: 100000, warmup: 5 },
 };
 
 /** A service of the full example with the defaults a file gets when it leaves keys out. */
@@ -267,6 +267,16 @@ describe('loadTopologySource', () => {
   it('runs by request count alone when only `requests` is given', () => {
     const t = topologyOrThrow(loadTopologySource(`${minimal}simulation: {requests: 1000}\n`, 'm.yaml'));
     expect(t.simulation).toEqual({ seed: 1, duration: undefined, requests: 1000, warmup: 0 });
+  });
+
+  it('warns that a duration beside a request count does nothing, and checks the warm-up against neither', () => {
+    const r = loadTopologySource(`${minimal}simulation: {duration: 5s, requests: 1000, warmup: 10s}\n`, 'm.yaml');
+    const t = topologyOrThrow(r);
+    expect(t.simulation).toMatchObject({ requests: 1000, warmup: 10 });
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.path.join('.'), d.location?.line])).toEqual([
+      ['warning', 'no-effect', 'simulation.duration', 6],
+    ]);
+    expect(r.diagnostics[0].message).toBe('duration 5s has no effect: requests: 1000 ends the run, however long it takes');
   });
 
   it('keeps the file order of services and entry points', () => {
