@@ -8,6 +8,10 @@
  * A run's seed is a hash of the base seed, the point's parameters and the
  * repeat index — never of its position — so a point gives the same results
  * whatever the worker count, the order, the shard, or the other points.
+ * The mesh's parameters are left out of the hash: points that differ only
+ * in the mesh share their random numbers, as compare's modes do, so the
+ * difference between them is the mesh's and not noise (with seeds of their
+ * own, ambient's p99 came out below no mesh's at some rates).
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -86,9 +90,18 @@ export function canonicalParams(params: Record<string, unknown>): string {
   return Object.keys(params).sort().map((k) => `${k}=${stableJson(params[k])}`).join('\n');
 }
 
-/** The seed of one run: a 31-bit hash of the base seed, the point's parameters and the repeat index. */
+/** How runs are seeded, in the sweep's identity: a file seeded otherwise is not resumed or merged with this one. */
+const SEEDING = 'seeds-without-mesh';
+
+/** Whether a parameter belongs to the mesh (`mesh`, `mesh.sidecar.workers`, …), which the seed leaves out. */
+function isMeshParam(key: string): boolean {
+  return key === 'mesh' || key.startsWith('mesh.');
+}
+
+/** The seed of one run: a 31-bit hash of the base seed, the point's parameters but the mesh's, and the repeat index. */
 export function runSeed(baseSeed: number, params: Record<string, unknown>, repeat: number): number {
-  const digest = createHash('sha256').update(`meshtax-sweep\n${baseSeed}\n${canonicalParams(params)}\n${repeat}`, 'utf8').digest();
+  const seeded = Object.fromEntries(Object.entries(params).filter(([key]) => !isMeshParam(key)));
+  const digest = createHash('sha256').update(`meshtax-sweep\n${baseSeed}\n${canonicalParams(seeded)}\n${repeat}`, 'utf8').digest();
   return digest.readUInt32BE(0) >>> 1;
 }
 
@@ -179,7 +192,7 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
 
   const topologyHash = sha256(source).slice(0, 12);
   const definitionHash = sha256(stableJson({ definition: canonicalDefinition(definition), options })).slice(0, 12);
-  const id = sha256(`meshtax ${VERSION}\n${topologyHash}\n${definitionHash}`).slice(0, 16);
+  const id = sha256(`meshtax ${VERSION} ${SEEDING}\n${topologyHash}\n${definitionHash}`).slice(0, 16);
   return {
     plan: {
       id, topologyHash, definitionHash, version: VERSION, name, file, source, options,
