@@ -3,6 +3,10 @@
  * canonical order (by run). Refuses shards of different sweeps, a run that
  * appears twice, a run that appears nowhere, and torn or foreign lines. The
  * merged file is byte for byte the file one process would have written.
+ *
+ * An empty shard is no error: with more shards than runs (an Indexed Job of
+ * 8 on a grid of 6) some have nothing to do, and write an empty file. A
+ * shard that should have had runs and wrote none still shows, as missing runs.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import * as msg from './messages.js';
@@ -31,16 +35,22 @@ export function runList(runs: readonly number[], max = 12): string {
 export function mergeResults(files: readonly string[]): MergeResult {
   const diagnostics: Diagnostic[] = [];
   const lines: StoredLine[] = [];
+  const given = new Set<string>();
   for (const file of files) {
+    if (given.has(file)) {
+      diagnostics.push({ severity: 'error', code: 'bad-option', path: [], message: msg.fileGivenTwice(file), hint: msg.fileGivenTwiceHint() });
+      continue;
+    }
+    given.add(file);
     const read = readResultsFile(file);
     diagnostics.push(...read.diagnostics);
     if (read.torn) diagnostics.push(lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLine(), msg.tornLineHint(false)));
-    if (read.lines.length === 0 && read.diagnostics.length === 0 && !read.torn) {
-      diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
-    }
     lines.push(...read.lines);
   }
-  if (lines.length === 0) return { runs: 0, diagnostics };
+  if (lines.length === 0) {
+    if (diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: files.length === 1 ? msg.noResults(files[0]) : msg.noResultsAnywhere(files.length) });
+    return { runs: 0, diagnostics };
+  }
 
   const first = lines[0];
   const sweep = first.record.sweep;

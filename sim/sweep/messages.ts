@@ -84,6 +84,9 @@ export const duplicateRunHint = () => 'two shards overlap: check that each ran a
 export const missingRuns = (n: number, total: number, list: string) => `${n} of ${total} runs are missing: ${list}`;
 export const missingRunsHint = () => 'a shard is missing or did not finish: run it (with --resume if it started), then merge again';
 export const noResults = (file: string) => `${q(file)} holds no results`;
+export const noResultsAnywhere = (files: number) => `none of the ${files} files holds any results`;
+export const fileGivenTwice = (file: string) => `${q(file)} is given twice`;
+export const fileGivenTwiceHint = () => 'name each shard file once';
 
 // ---- progress and summaries -----------------------------------------------------
 

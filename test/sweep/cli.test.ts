@@ -72,15 +72,29 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(m.code).toBe(0);
     expect(m.stdout).toContain('merged 4 files: 24 runs of sweep');
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(single, 'utf8'));
+    // More shards than runs: a shard with nothing to do writes an empty file, which merges.
+    const idle = join(dir, 'shard-idle.ndjson');
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '2', '--shard', '30/32', '--workers', '1', '-o', idle, '-q').code).toBe(0);
+    expect(readFileSync(idle, 'utf8')).toBe('');
+    const withIdle = meshtax('merge', ...shards, idle, '-o', merged);
+    expect(withIdle.stderr).toBe('');
+    expect(withIdle.code).toBe(0);
+    expect(readFileSync(merged, 'utf8')).toBe(readFileSync(single, 'utf8'));
+    expect(meshtax('merge', idle, '-o', merged).stderr).toContain('shard-idle.ndjson" holds no results');
 
     // Gaps, duplicates and mixed sweeps are refused, and nothing is written.
     const out = join(dir, 'bad.ndjson');
     const gap = meshtax('merge', shards[0], shards[1], shards[3], '-o', out);
     expect(gap.code).toBe(2);
     expect(gap.stderr).toContain('error[missing-runs]: 6 of 24 runs are missing: 2, 6, 10, 14, 18, 22');
-    const dup = meshtax('merge', ...shards, shards[2], '-o', out);
+    const twice = meshtax('merge', ...shards, shards[2], '-o', out);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/error\[bad-option\]: ".*shard-2\.ndjson" is given twice/);
+    const copy = join(dir, 'shard-2-copy.ndjson');
+    writeFileSync(copy, readFileSync(shards[2]));
+    const dup = meshtax('merge', ...shards, copy, '-o', out);
     expect(dup.code).toBe(2);
-    expect(dup.stderr).toMatch(/shard-2\.ndjson:1:1: error\[duplicate-run\]: run 2 is also at .*shard-2\.ndjson:1/);
+    expect(dup.stderr).toMatch(/shard-2-copy\.ndjson:1:1: error\[duplicate-run\]: run 2 is also at .*shard-2\.ndjson:1/);
     const other = join(dir, 'other.ndjson');
     expect(meshtax('sweep', TOPOLOGY, '--set', 'mesh=none,linkerd', '--duration', '3s', '-o', other, '-q').code).toBe(0);
     const mixed = meshtax('merge', ...shards, other, '-o', out);
