@@ -332,7 +332,7 @@ export const untilNotAfterAtHint = () => 'a fault lasts from at to until; leave 
 export const eventAfterRun = (key: string, at: string, run: string) => `${key} at ${at} comes after the end of the run (${run})`;
 export const eventAfterRunHint = () => 'it will not happen; make simulation.duration longer, or move the event earlier';
 export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 or more';
-export const statusRange = (status: number) => `status ${status} is not an HTTP status from 200 to 599`;
+export const statusRange = (status: number) => `status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`;
 export const statusHint = () => 'an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500';
 export const faultProbabilityHint = () => 'a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)';
 export const slowdownFactorHint = () => 'factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long';

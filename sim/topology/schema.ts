@@ -250,7 +250,7 @@ const eventSchemas = {
   abort: z
     .strictObject({
       ...targetShape,
-      status: integer(200, 'HTTP status returned instead of the work (default 503).').meta({ maximum: 599 }).optional(),
+      status: integer(400, 'HTTP error status returned instead of the work, 400–599 (default 503).').meta({ maximum: 599 }).optional(),
       probability: faultProbability.optional(),
     })
     .meta({ description: 'The application returns a status instead of doing its work.', ...oneTarget }),

@@ -132,7 +132,8 @@ function checkBody(out: Problem[], entry: TimelineEntryFile, key: EventKey, path
     case 'abort': {
       const a = entry.abort as NonNullable<TimelineEntryFile['abort']>;
       checkTarget(out, a, path, key, when, ctx);
-      if (a.status !== undefined && !(Number.isSafeInteger(a.status) && a.status >= 200 && a.status <= 599)) {
+      // An abort fails the request: it is counted and attributed as a failure, so a 2xx or 3xx would be a contradiction.
+      if (a.status !== undefined && !(Number.isSafeInteger(a.status) && a.status >= 400 && a.status <= 599)) {
         out.push(error('out-of-range', at('status'), msg.statusRange(a.status), msg.statusHint()));
       }
       probability(a.probability);

@@ -642,9 +642,22 @@ describe('timeline', () => {
     `);
   });
 
+  it('refuses an abort with a success status: an abort is counted as a failure', () => {
+    const src = 'name: t\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 10/s}\n';
+    for (const status of [200, 302, 399]) {
+      const r = loadTopologySource(`${src}timeline:\n  - {at: 1s, until: 2s, abort: {service: a, status: ${status}}}\n`, 't.yaml');
+      expect(r.topology).toBeUndefined();
+      expect(r.diagnostics.map((d) => `${d.location?.line}: ${d.code}: ${d.message}`)).toEqual([
+        `7: out-of-range: status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`,
+      ]);
+    }
+    const ok = loadTopologySource(`${src}timeline:\n  - {at: 1s, until: 2s, abort: {service: a, status: 429}}\n`, 't.yaml');
+    expect(ok.diagnostics).toEqual([]);
+  });
+
   it('checks statuses, probabilities and factors of faults', () => {
     expect(report('timeline-values.yaml')).toMatchInlineSnapshot(`
-      "test/fixtures/bad/timeline-values.yaml:9:61: error[out-of-range]: timeline[0].abort.status: status 700 is not an HTTP status from 200 to 599
+      "test/fixtures/bad/timeline-values.yaml:9:61: error[out-of-range]: timeline[0].abort.status: status 700 is not an HTTP error status from 400 to 599: an abort fails the request
           9 |   - {at: 10s, until: 20s, abort: {service: ratings, status: 700, probability: -0.5}}
             |                                                             ^
         hint: an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500

@@ -134,6 +134,6 @@ describe('topology JSON Schema', () => {
     ]);
     const abort = (entry.properties as Record<string, Json>).abort;
     expect(abort.oneOf).toEqual([{ required: ['service'] }, { required: ['replica'] }]);
-    expect((abort.properties as Record<string, Json>).status).toMatchObject({ type: 'integer', minimum: 200, maximum: 599 });
+    expect((abort.properties as Record<string, Json>).status).toMatchObject({ type: 'integer', minimum: 400, maximum: 599 });
   });
 });
