@@ -3,14 +3,17 @@
 /** Seconds as a readable duration with 3 significant digits: 812µs, 4.21ms, 1.50s. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return s > 0 ? '∞' : '–';
-  const a = Math.abs(s);
+  // The unit follows the value as shown (three digits): 0.9999 ms is 1.00ms, not 1000µs.
+  const a = Math.abs(Number(s.toPrecision(3)));
   // Below a nanosecond is floating-point dust, not a latency.
   if (a < 1e-9) return '0';
   if (a < 1e-6) return `${sig(s * 1e9)}ns`;
   if (a < 1e-3) return `${sig(s * 1e6)}µs`;
   if (a < 1) return `${sig(s * 1e3)}ms`;
   if (a < 600) return `${sig(s)}s`;
-  return `${sig(s / 60)}m`;
+  if (a < 2 * 3600) return `${sig(s / 60)}m`;
+  if (a < 48 * 3600) return `${sig(s / 3600)}h`;
+  return `${sig(s / 86400)}d`;
 }
 
 /** Three significant digits, without exponent notation for everyday magnitudes. */
@@ -18,7 +21,8 @@ export function sig(x: number): string {
   // NaN comes back from saved JSON as null: a quantity nothing was measured for.
   if (!Number.isFinite(x)) return x === Infinity ? '∞' : x === -Infinity ? '−∞' : '–';
   if (x === 0) return '0';
-  const a = Math.abs(x);
+  // By the magnitude as rounded, so 99.96 is 100, not 100.0.
+  const a = Math.abs(Number(x.toPrecision(3)));
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);

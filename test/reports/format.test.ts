@@ -7,6 +7,12 @@ describe('number formatting', () => {
     expect(formatSeconds(0.0042123)).toBe('4.21ms');
   });
 
+  it('picks the unit by the value as rounded, and has hours and days for long runs', () => {
+    expect([0.0009999, 0.009996, 0.09996, 0.9996, 9.996].map(formatSeconds)).toEqual(['1.00ms', '10.0ms', '100ms', '1.00s', '10.0s']);
+    expect([99.96, 9.996, 0.9996].map(sig)).toEqual(['100', '10.0', '1.00']);
+    expect([599.6, 1800, 3 * 3600, 47 * 3600, 1e6 * 3600].map(formatSeconds)).toEqual(['9.99m', '30.0m', '3.00h', '47.0h', '41667d']);
+  });
+
   it('shows a dash for a quantity nothing was measured for (NaN, or null from saved JSON)', () => {
     expect(sig(NaN)).toBe('–');
     expect(sig(null as unknown as number)).toBe('–');
