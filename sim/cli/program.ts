@@ -268,6 +268,17 @@ Examples:
       reportBadOptions(p.diagnostics, io);
       checkOutputs(opts);
       const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
+      // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.
+      const named = topologies.map((t) => t.mesh.name);
+      const clash = named.findIndex((n, i) => named.indexOf(n) !== i);
+      if (clash >= 0) {
+        const first = meshes[named.indexOf(named[clash])];
+        reportBadOptions([{
+          severity: 'error', code: 'bad-option', path: ['--mesh'],
+          message: `--mesh ${JSON.stringify(first)} and ${JSON.stringify(meshes[clash])} are both named ${JSON.stringify(named[clash])}: the results could not tell them apart`,
+          hint: `give the profile file its own name: (for example name: ${named[clash]}-tuned)`,
+        }], io);
+      }
       // A line per finished mode, for a person watching: wall times stay out of the results.
       const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;
       const result = await compareMeshesParallel(topologies, options, {

@@ -94,6 +94,13 @@ describe('compiled CLI, end to end', () => {
       expect(gap.stderr).toContain(`error[bad-option]: --mesh "${list}": an empty name between commas`);
     }
     expect(meshtax('compare', 'topologies/mm1.yaml', '--mesh', ',').stderr).toContain('--mesh names nothing');
+    // A tuned copy of a bundled profile that kept its name would be a second column of the same name.
+    const copy = join(mkdtempSync(join(tmpdir(), 'meshtax-profile-')), 'tuned.yaml');
+    writeFileSync(copy, readFileSync('topologies/meshes/istio-sidecar.yaml', 'utf8'));
+    const same = meshtax('compare', 'topologies/mm1.yaml', '--mesh', `none,istio-sidecar,${copy}`);
+    expect(same.code).toBe(2);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toContain(`--mesh "istio-sidecar" and ${JSON.stringify(copy)} are both named "istio-sidecar"`);
   });
 
   it('validate reports ok, a missing file, and --help shows examples', () => {
