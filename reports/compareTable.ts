@@ -14,8 +14,12 @@ export function compareTable(c: CompareResult): string {
   const others = c.meshes.filter((m) => m !== c.baseline);
   // `compare --mesh linkerd` runs one mode: nothing to set against it.
   const what = others.length > 0 ? `${others.join(', ')} against ${c.baseline}` : `${c.baseline} alone`;
+  // The meshes' mTLS when they agree (as under --mtls on|off); mixed, the table of proxies shows it per mode.
+  const meshed = c.runs.filter((r) => r.mesh.mode !== 'none');
+  const mtls = meshed.length > 0 && meshed.every((r) => r.mesh.mtls === meshed[0].mesh.mtls) ? `, mTLS ${meshed[0].mesh.mtls ? 'on' : 'off'}` : '';
+  // "Same random numbers", not "same arrivals": closed-loop users arrive when their last response came back.
   const lines: string[] = [
-    `${c.topology.name} — ${what}, seed ${c.runs[0].settings.seed}, same arrivals in every mode`,
+    `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}, same random numbers in every mode`,
     '',
   ];
   for (const ep of c.invoice) {

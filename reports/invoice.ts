@@ -163,7 +163,7 @@ export function buildInvoice(model: ReportModel): Invoice {
   const order = [b, ...model.runs.map((_, i) => i).filter((i) => i !== b)];
   return {
     intro: [
-      `${name} was simulated under ${model.runs.length} data planes with the same seed and the same arrivals, so the differences are the meshes', not chance. Against `,
+      `${name} was simulated under ${model.runs.length} data planes with the same seed and the same random numbers, so the differences are the meshes', not chance. Against `,
       { strong: model.modes[b] }, ':',
     ],
     items: order.map((i) => ({ mode: model.modes[i], sentence: i === b ? baselineSentence(model, i) : comparedSentence(model, i) })),

@@ -218,6 +218,13 @@ Examples:
       reportBadOptions(p.diagnostics, io);
       checkOutputs(opts);
       const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs);
+      if (mtls !== undefined && topology.mesh.mode === 'none') {
+        io.err(formatDiagnostics([{
+          severity: 'warning', code: 'no-effect', path: ['--mtls'],
+          message: `--mtls ${opts.mtls as string} has no effect: with no mesh there is no mTLS`,
+          hint: 'pick a mesh to price mTLS in, for example --mesh istio-sidecar',
+        }]) + '\n');
+      }
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });

@@ -97,6 +97,9 @@ describe('compiled CLI, end to end', () => {
     // A tuned copy of a bundled profile that kept its name would be a second column of the same name.
     const copy = join(mkdtempSync(join(tmpdir(), 'meshtax-profile-')), 'tuned.yaml');
     writeFileSync(copy, readFileSync('topologies/meshes/istio-sidecar.yaml', 'utf8'));
+    const noMesh = meshtax('run', 'topologies/mm1.yaml', '--mesh', 'none', '--mtls', 'on', '--duration', '60s');
+    expect(noMesh.code).toBe(0);
+    expect(noMesh.stderr).toContain('warning[no-effect]: --mtls on has no effect: with no mesh there is no mTLS');
     const same = meshtax('compare', 'topologies/mm1.yaml', '--mesh', `none,istio-sidecar,${copy}`);
     expect(same.code).toBe(2);
     expect(same.stdout).toBe('');
@@ -147,9 +150,9 @@ describe('compiled CLI, end to end', () => {
     const a = join(dir, 'a.json'), b = join(dir, 'b.json');
     const r = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '-o', a);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^bookinfo — istio-sidecar, linkerd against none, seed 42, same arrivals in every mode/);
+    expect(r.stdout).toMatch(/^bookinfo — istio-sidecar, linkerd against none, mTLS on, seed 42, same random numbers in every mode/);
     // One mode: its header says so, not " — against linkerd".
-    expect(meshtax('compare', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '--mesh', 'linkerd').stdout).toMatch(/^mm1 — linkerd alone, seed /);
+    expect(meshtax('compare', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '--mesh', 'linkerd').stdout).toMatch(/^mm1 — linkerd alone, mTLS on, seed /);
     expect(r.stdout).toMatch(/istio-sidecar +\d+\.\d+ms \+\d/);
     expect(r.stdout).toContain('Resource tax');
     expect(r.stdout).toContain(`wrote ${a}`);
