@@ -17,7 +17,7 @@ export interface RunOptions {
   replications?: number;
   /**
    * Call frames in flight at which a run stops itself as unboundedly
-   * overloaded (a SimulationAbort); default 2,000,000, about 2 GB. Lower it
+   * overloaded (a SimulationAbort); default 1,000,000, about 1 GB. Lower it
    * to fail sooner, or to bound memory.
    */
   maxFramesInFlight?: number;

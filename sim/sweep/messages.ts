@@ -91,7 +91,7 @@ export const fileGivenTwiceHint = () => 'name each shard file once';
 // ---- progress and summaries -----------------------------------------------------
 
 export const interrupted = (saved: number, total: number, file: string, dropped: number) =>
-  `interrupted: ${saved} of ${total} runs are saved in ${file}` + (dropped > 0 ? ` (${dropped} in progress were dropped)` : '');
+  `interrupted: ${saved} of ${total} runs are saved in ${file}` + (dropped > 0 ? ` (${dropped} in progress ${dropped === 1 ? 'was' : 'were'} dropped)` : '');
 export const interruptedHint = () => 'run the same command with --resume to finish the missing runs';
 export const wholeJsonDocument = () => 'not sweep results: the file is one JSON document, such as the results of meshtax run or compare, not lines of a sweep';
 export const wholeJsonDocumentHint = () => '`meshtax report FILE.json` renders run and compare results; sweep-report and merge read the NDJSON that `meshtax sweep -o` writes';
