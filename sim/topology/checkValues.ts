@@ -42,6 +42,15 @@ export function checkValues(file: TopologyFile): Problem[] {
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
   for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name]);
   checkScale(out, file);
+  // A blank name cannot be referred to, and shows as nothing in every table and chart.
+  for (const [section, kind] of [['services', 'service'], ['entrypoints', 'entry point'], ['nodes', 'node']] as const) {
+    for (const name of Object.keys(file[section] ?? {})) {
+      if (name.trim() === '') out.push(error('empty', [section, name], msg.blankName(kind, name), msg.blankNameHint(kind), 'key'));
+    }
+  }
+  (file.zones ?? []).forEach((zone, i) => {
+    if (zone.trim() === '') out.push(error('empty', ['zones', i], msg.blankName('zone', zone), msg.blankNameHint('zone')));
+  });
   return out;
 }
 

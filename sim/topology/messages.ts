@@ -138,6 +138,8 @@ export const emptyServicesHint = () => 'define at least one service';
 export const emptyEntrypointsHint = () => 'define at least one entry point with a target service, e.g. web: {target: api, rate: 100/s}';
 export const emptyZonesHint = () => 'list at least one zone, or remove the key to use the single zone "default"';
 export const emptyName = () => 'name is empty';
+export const blankName = (kind: string, name: string) => `${kind} name ${JSON.stringify(name)} is blank`;
+export const blankNameHint = (kind: string) => `give the ${kind} a name that reports can show and references can use`;
 export const emptyNameHint = () => 'give the topology a name; reports show it';
 export const emptyStepsHint = (kind: string) => `a ${kind} group needs at least one step`;
 

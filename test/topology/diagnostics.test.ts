@@ -642,6 +642,18 @@ describe('timeline', () => {
     `);
   });
 
+  it('refuses blank names of services, entry points, nodes and zones', () => {
+    const src = 'name: t\nzones: [z, " "]\nnodes:\n  "": {zone: z}\nservices:\n  "": {serviceTime: 1ms}\n  a: {serviceTime: 1ms}\nentrypoints:\n  " ": {target: a, rate: 10/s}\n';
+    const r = loadTopologySource(src, 't.yaml');
+    expect(r.topology).toBeUndefined();
+    expect(r.diagnostics.filter((d) => d.code === 'empty').map((d) => `${d.location?.line}: ${d.message}`)).toEqual([
+      '2: zone name " " is blank',
+      '4: node name "" is blank',
+      '6: service name "" is blank',
+      '9: entry point name " " is blank',
+    ]);
+  });
+
   it('refuses an abort with a success status: an abort is counted as a failure', () => {
     const src = 'name: t\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 10/s}\n';
     for (const status of [200, 302, 399]) {
