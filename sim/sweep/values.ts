@@ -70,6 +70,23 @@ export function parsePath(text: string): Parsed<Path> {
   return { ok: true, value: path };
 }
 
+/** The `=` that ends a `--set` path: the first outside brackets, so `services["a=b"].replicas=1,2` names service a=b. */
+function pathEnd(arg: string): number {
+  let quote = false;
+  let depth = 0;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === '"') quote = false;
+    } else if (c === '"' && depth > 0) quote = true;
+    else if (c === '[') depth++;
+    else if (c === ']' && depth > 0) depth--;
+    else if (c === '=' && depth === 0) return i;
+  }
+  return -1;
+}
+
 /** Splits at commas outside brackets, braces and quotes; returns each item with its offset. */
 export function splitItems(text: string): Array<{ text: string; offset: number }> {
   const items: Array<{ text: string; offset: number }> = [];
@@ -171,7 +188,7 @@ function located(arg: string, offset: number, path: Path, code: string, message:
  * axis or every problem found in the argument.
  */
 export function parseSetArgument(arg: string): { axis?: SweepAxis; diagnostics: Diagnostic[] } {
-  const eq = arg.indexOf('=');
+  const eq = pathEnd(arg);
   if (eq < 0) return { diagnostics: [located(arg, 0, [], 'bad-set', msg.setWithoutEquals(arg), msg.setWithoutEqualsHint())] };
   const pathText = arg.slice(0, eq).trim();
   const path = parsePath(pathText);

@@ -71,6 +71,14 @@ describe('--set arguments', () => {
     expect(parseSetArgument('entrypoints.web.rate=100/s..300/s:100/s').axis?.values.map((v) => v.value)).toEqual(['100/s', '200/s', '300/s']);
   });
 
+  it('reads a quoted key with = or . in it as one segment of the path', () => {
+    const eq = parseSetArgument('services["a=b"].replicas=1,2');
+    expect(eq.diagnostics).toEqual([]);
+    expect(eq.axis?.path).toEqual(['services', 'a=b', 'replicas']);
+    expect(eq.axis?.values.map((v) => v.value)).toEqual([1, 2]);
+    expect(parseSetArgument('services["api.v1"].replicas=3').axis?.path).toEqual(['services', 'api.v1', 'replicas']);
+  });
+
   it('points at the bad part of the argument', () => {
     expect(formatDiagnostics(parseSetArgument('services.api.replicas').diagnostics)).toMatchInlineSnapshot(`
       "--set:1:1: error[bad-set]: --set "services.api.replicas" has no "="
