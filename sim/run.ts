@@ -81,6 +81,27 @@ function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[
   return out;
 }
 
+/**
+ * Requests the open-loop entry points offer over the run when a duration
+ * limits it (their rate schedules integrated; closed loops, whose rate
+ * follows their latency, count nothing); NaN when a request count does.
+ * For telling a user before a long run that it will be one.
+ */
+export function offeredRequests(topology: Topology, limits: SimulationLimits): number {
+  if (limits.requests !== undefined || limits.duration === undefined) return NaN;
+  const end = limits.duration;
+  let total = 0;
+  for (const e of topology.entrypoints) {
+    if (e.arrivals.kind === 'closed') continue;
+    const segments = e.arrivals.schedule;
+    segments.forEach((s, i) => {
+      const until = Math.min(end, i + 1 < segments.length ? segments[i + 1].at : end);
+      if (until > s.at) total += s.rate * (until - s.at);
+    });
+  }
+  return total;
+}
+
 /** Simulates a topology (no mesh) and returns the results document. */
 export function runTopology(topology: Topology, options: RunOptions = {}): RunResult {
   const limits = resolveLimits(topology, options);

@@ -8,7 +8,7 @@ import { compareTable } from '../../reports/compareTable.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import type { Topology } from '../topology/types.js';
-import { checkRunOptions, runTopology } from '../run.js';
+import { checkRunOptions, offeredRequests, resolveLimits, runTopology, type RunOptions } from '../run.js';
 import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
@@ -163,6 +163,19 @@ function reportTargets(opts: Record<string, string | boolean | undefined>): { re
 }
 
 /** Where-files-went lines: on stdout beside a table, on stderr when stdout carries JSON or CSV, nowhere with -q. */
+/** Beyond this many offered requests a run takes minutes or more: say so before it starts. */
+const LONG_RUN_REQUESTS = 20_000_000;
+
+/** A note on stderr before a run that will take long, so a silent terminal is not taken for a hang. */
+function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: number, quiet: boolean): void {
+  const offered = offeredRequests(topology, resolveLimits(topology, options)) * modes;
+  if (quiet || !(offered > LONG_RUN_REQUESTS)) return;
+  io.err(
+    `note: about ${offered.toExponential(1).replace('e+', 'e')} requests to simulate (rate × duration${modes > 1 ? ` × ${modes} modes` : ''}); ` +
+      'at the usual 0.1–1 million a second that is minutes to hours. --requests N or a shorter --duration sizes it down.\n',
+  );
+}
+
 function printNotes(io: CliIo, notes: string[], quiet: boolean, stdoutIsData: boolean): void {
   if (quiet || notes.length === 0) return;
   const text = notes.join('\n') + '\n';
@@ -225,6 +238,7 @@ Examples:
           hint: 'pick a mesh to price mTLS in, for example --mesh istio-sidecar',
         }]) + '\n');
       }
+      warnLongRun(io, topology, options, 1, opts.quiet === true);
       const result = runTopology(topology, options);
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
@@ -288,6 +302,7 @@ Examples:
       }
       // A line per finished mode, for a person watching: wall times stay out of the results.
       const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;
+      warnLongRun(io, topologies[0], options, topologies.length, opts.quiet === true);
       const result = await compareMeshesParallel(topologies, options, {
         workers: workers ?? defaultWorkers(),
         onModeDone: watching ? (done) => io.err(modeDoneLine(done) + '\n') : undefined,

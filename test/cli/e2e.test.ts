@@ -82,6 +82,14 @@ describe('compiled CLI, end to end', () => {
       expect(both.code).toBe(2);
       expect(both.stderr).toContain('error[bad-option]: --requests and --duration both given');
     }
+    // A run of a billion requests says so before it starts (this one then stops itself, overloaded).
+    const hugeDir = mkdtempSync(join(tmpdir(), 'meshtax-huge-'));
+    const huge = join(hugeDir, 'huge.yaml');
+    writeFileSync(huge, 'name: huge\nsimulation: {duration: 10s}\nservices:\n  s: {serviceTime: 1s}\nentrypoints:\n  w: {target: s, rate: 100000000/s}\n');
+    const long = meshtax('run', huge);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/^note: about 1\.0e9 requests to simulate \(rate × duration\)/);
+    expect(meshtax('run', 'topologies/mm1.yaml', '--duration', '100s').stderr).toBe('');
     // Each flag's hint suggests a value that makes sense for it.
     const workers = meshtax('compare', 'topologies/mm1.yaml', '--workers', '0');
     expect(workers.code).toBe(2);
