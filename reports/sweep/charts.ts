@@ -80,17 +80,19 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
     tip('band', 'interval'), tip('saturated', 'saturated'),
   ];
   const x = xEncoding(model);
-  const layers: unknown[] = [
-    {
+  const layers: unknown[] = [];
+  // Without intervals (one run a point and no batches) a band layer would have no data: Vega warns of an infinite extent.
+  if (data.some((d) => d.lo !== null && d.hi !== null)) {
+    layers.push({
       mark: { type: 'errorband', opacity: 0.18 },
       transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
       encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis }, y2: { field: 'hi' }, color: { ...color, legend: null } },
-    },
-    {
-      mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },
-      encoding: { x, y: { field: 'y', type: 'quantitative', title: metric.axis }, color, tooltip },
-    },
-  ];
+    });
+  }
+  layers.push({
+    mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },
+    encoding: { x, y: { field: 'y', type: 'quantitative', title: metric.axis }, color, tooltip },
+  });
   if (metric.id === 'p99') {
     const knees = model.knees.filter((k) => k.entrypoint === entry).map((k) => ({
       series: k.series, x: k.x, xLabel: k.xLabel, y: round(k.p99 * metric.scale), label: `knee ${k.xLabel}`,
@@ -118,6 +120,8 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
     height: 260,
     data: { values: data },
     layer: layers,
+    // The legend is the line layer's; the band and knee layers, which share its colours, have none of their own.
+    resolve: { legend: { color: 'independent' } },
     config: BASE_CONFIG,
   } as unknown as ChartSpec;
   return {

@@ -5,6 +5,7 @@
  * tooltips show, and hostile names run nothing. Writes out/report.html and a
  * screenshot, out/report.png, for a person to look at.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,5 +106,26 @@ describe.skipIf(skip)('report in headless Chromium', () => {
     expect(marks['chart-failures'], 'the overloaded fixture has failures to draw').toBeGreaterThan(0);
     for (const [id, n] of Object.entries(marks)) expect(n, `${id} drew no marks`).toBeGreaterThan(0);
     expect(problems).toEqual([]);
+  });
+
+  it('a sweep report: offline, every chart drawn, not a warning from Vega (with bands and without)', async () => {
+    mkdirSync('out', { recursive: true });
+    // mm1 at three rates under one mode: no knee, and runs long enough for batch-means bands;
+    // then the same points at 2 s each, too short for any band.
+    for (const [name, duration] of [['sweep-bands', '100s'], ['sweep-no-bands', '2s']]) {
+      const r = spawnSync(process.execPath, [
+        'dist/bin/meshtax.js', 'sweep', 'topologies/mm1.yaml', '--set', 'entrypoints.clients.rate=10/s,20/s,30/s',
+        '--duration', duration, '--warmup', '0s', '-o', `out/${name}.ndjson`, '--report', `out/${name}.html`, '-q',
+      ], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const { page, problems } = await open(browser, `out/${name}.html`);
+      expect(await page.getAttribute('html', 'data-charts')).toBe('ready');
+      const marks = await marksPerChart(page);
+      expect(Object.keys(marks).length).toBeGreaterThanOrEqual(4);
+      for (const [id, n] of Object.entries(marks)) expect(n, `${id} drew no marks`).toBeGreaterThan(0);
+      // Vega warned of an infinite extent for a band layer with no data, and of conflicting legends.
+      expect(problems).toEqual([]);
+    }
   });
 });
