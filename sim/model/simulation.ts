@@ -272,7 +272,7 @@ class Simulation implements EventDispatcher {
     this.ambient = model.mesh.mode === 'ambient';
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
-    this.policy = new PolicyState(model.services.length);
+    this.policy = new PolicyState(model.routerCount, model.services.length);
     const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
     this.series = new TimeSeries(horizon);
 

@@ -4,7 +4,7 @@ import { PolicyState } from '../../sim/model/policies.js';
 describe('per (router, service) policy state', () => {
   it('gives each pair that occurs a slot of its own, in order of first use, and keeps its counts as it grows', () => {
     // 40,000 routers × 2,000 services would be 80 M pairs if kept densely.
-    const p = new PolicyState(2_000);
+    const p = new PolicyState(40_000, 2_000);
     expect(p.slot(39_999, 1_999)).toBe(0);
     expect(p.slot(0, 0)).toBe(1);
     expect(p.slot(39_999, 1_999)).toBe(0);
