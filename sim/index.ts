@@ -7,7 +7,7 @@ export type {
 export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';
 export { DiagnosticError, type Diagnostic, type SourceLocation } from './diagnostics/types.js';
-export { runTopology, resolveLimits, type RunOptions } from './run.js';
+export { runTopology, resolveLimits, type RunOptions, type RunHooks } from './run.js';
 export type {
   RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, RunWarning, Timeline,
 } from './results/types.js';

@@ -1,6 +1,6 @@
 import type { Topology } from './topology/types.js';
 import { buildModel } from './model/build.js';
-import { simulate, type SimulationLimits } from './model/simulation.js';
+import { simulate, type ProgressHook, type SimulationLimits } from './model/simulation.js';
 import { summarize } from './results/summarize.js';
 import type { RunResult } from './results/types.js';
 import { DiagnosticError, type Diagnostic } from './diagnostics/types.js';
@@ -102,12 +102,30 @@ export function offeredRequests(topology: Topology, limits: SimulationLimits): n
   return total;
 }
 
-/** Simulates a topology (no mesh) and returns the results document. */
-export function runTopology(topology: Topology, options: RunOptions = {}): RunResult {
+/**
+ * What a caller may watch of a run without changing it (kept apart from
+ * RunOptions, which are plain data that travels to worker threads).
+ */
+export interface RunHooks {
+  /** The share of the run done, 0 to 1, now and then (replications together); the last call is 1. */
+  onProgress?: (fraction: number) => void;
+  /** Events between calls (default PROGRESS_EVERY, about 0.1–1 s). */
+  progressEvery?: number;
+}
+
+/** Simulates a topology and returns the results document. */
+export function runTopology(topology: Topology, options: RunOptions = {}, hooks: RunHooks = {}): RunResult {
   const limits = resolveLimits(topology, options);
   const model = buildModel(topology);
   const replications = Math.max(1, options.replications ?? 1);
   const outcomes = [];
-  for (let r = 0; r < replications; r++) outcomes.push(simulate(model, { ...limits, seed: limits.seed + r }));
+  const { onProgress } = hooks;
+  for (let r = 0; r < replications; r++) {
+    const progress: ProgressHook | undefined = onProgress && {
+      onProgress: (f) => onProgress((r + f) / replications),
+      every: hooks.progressEvery,
+    };
+    outcomes.push(simulate(model, { ...limits, seed: limits.seed + r }, progress));
+  }
   return summarize(model, outcomes);
 }

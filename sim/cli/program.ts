@@ -22,7 +22,7 @@ import { OptionParser } from './options.js';
 import { addSweepCommands, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers } from '../parallel/pool.js';
-import { modeDoneLine } from './progress.js';
+import { ShareProgress, modeDoneLine } from './progress.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
@@ -176,6 +176,13 @@ function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: 
   );
 }
 
+/** The progress display of a long run or compare on stderr (none with -q). */
+function shareProgress(io: CliIo, label: string, quiet: boolean): ShareProgress | undefined {
+  if (quiet) return undefined;
+  const tty = io === processIo && process.stderr.isTTY === true;
+  return new ShareProgress({ write: (t) => io.err(t), tty, label, columns: process.stderr.columns });
+}
+
 function printNotes(io: CliIo, notes: string[], quiet: boolean, stdoutIsData: boolean): void {
   if (quiet || notes.length === 0) return;
   const text = notes.join('\n') + '\n';
@@ -239,7 +246,13 @@ Examples:
         }]) + '\n');
       }
       warnLongRun(io, topology, options, 1, opts.quiet === true);
-      const result = runTopology(topology, options);
+      const progress = shareProgress(io, 'run', opts.quiet === true);
+      let result: RunResult;
+      try {
+        result = runTopology(topology, options, progress ? { onProgress: (f) => progress.update(f) } : {});
+      } finally {
+        progress?.finish();
+      }
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
       const { report, charts } = reportTargets(opts);
@@ -303,10 +316,30 @@ Examples:
       // A line per finished mode, for a person watching: wall times stay out of the results.
       const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;
       warnLongRun(io, topologies[0], options, topologies.length, opts.quiet === true);
-      const result = await compareMeshesParallel(topologies, options, {
-        workers: workers ?? defaultWorkers(),
-        onModeDone: watching ? (done) => io.err(modeDoneLine(done) + '\n') : undefined,
-      });
+      const progress = shareProgress(io, 'compare', opts.quiet === true);
+      const shares = topologies.map(() => 0);
+      let modesDone = 0;
+      const showShare = (): void => {
+        progress?.update(shares.reduce((a, b) => a + b, 0) / shares.length, `${modesDone}/${shares.length} modes done`);
+      };
+      let result: CompareResult;
+      try {
+        result = await compareMeshesParallel(topologies, options, {
+          workers: workers ?? defaultWorkers(),
+          onModeDone: (done) => {
+            shares[done.index] = 1;
+            modesDone++;
+            if (watching) progress?.line(modeDoneLine(done));
+            showShare();
+          },
+          onModeProgress: progress && ((index, f) => {
+            shares[index] = f;
+            showShare();
+          }),
+        });
+      } finally {
+        progress?.finish();
+      }
       const output = opts.output as string | undefined;
       const format = chooseFormat({ json: opts.json === true, csv: opts.csv === true, output });
       const text = format === 'json' ? resultJson(result) : format === 'csv' ? compareCsv(result) : compareTable(result);

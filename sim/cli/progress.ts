@@ -106,3 +106,84 @@ export function modeDoneLine(done: ModeDone): string {
   const requests = result.entrypoints.reduce((n, e) => n + e.completed, 0);
   return `${result.mesh.profile}: ${formatCount(requests)} requests, ${sig(result.run.events / 1e6)} M events in ${seconds.toFixed(1)} s`;
 }
+
+export interface ShareProgressOptions {
+  write: (text: string) => void;
+  tty: boolean;
+  /** What is running: `run`, `compare`. */
+  label: string;
+  columns?: number;
+  /** Milliseconds before anything is drawn: a quick run shows no bar (default 1 s on a terminal, 30 s in a log). */
+  delay?: number;
+  /** Milliseconds between plain lines in a log (default 30 s). */
+  every?: number;
+  now?: () => number;
+}
+
+/**
+ * Progress of one long simulation (run, or compare's modes together) as the
+ * share done: a bar redrawn in place on a terminal, a plain line now and
+ * then in a log. Nothing shows for a run quicker than the delay, and the
+ * bar is wiped at the end, so output that follows starts on a clean line.
+ */
+export class ShareProgress {
+  private readonly start: number;
+  private readonly now: () => number;
+  private lastDraw = -Infinity;
+  private barShown = false;
+  private share = 0;
+  private detail = '';
+
+  constructor(private readonly options: ShareProgressOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.start = this.now();
+  }
+
+  /** The share done (0–1), with an optional word after it (`2/5 modes done`). */
+  update(share: number, detail = ''): void {
+    this.share = share;
+    this.detail = detail;
+    const t = this.now();
+    const { tty } = this.options;
+    if (t - this.start < (this.options.delay ?? (tty ? 1000 : 30_000))) return;
+    if (t - this.lastDraw < (tty ? 100 : (this.options.every ?? 30_000))) return;
+    this.lastDraw = t;
+    const text = this.text(t);
+    if (tty) {
+      // One width for the whole run, leaving room for the longest text after it: a bar that changes length jumps about.
+      const width = Math.max(10, Math.min(40, (this.options.columns || 80) - this.options.label.length - 42));
+      this.options.write(`\r${this.options.label}: ${progressBar(share, width)} ${text}\x1b[K`);
+      this.barShown = true;
+    } else {
+      this.options.write(`${this.options.label}: ${text}\n`);
+    }
+  }
+
+  /** A line of its own (a finished mode), above the bar. */
+  line(text: string): void {
+    this.wipe();
+    this.options.write(text.endsWith('\n') ? text : `${text}\n`);
+    // Draw the bar again at the next update, however soon.
+    this.lastDraw = -Infinity;
+  }
+
+  /** Wipes the bar: what follows is the results. */
+  finish(): void {
+    this.wipe();
+  }
+
+  private wipe(): void {
+    if (!this.barShown) return;
+    this.options.write('\r\x1b[K');
+    this.barShown = false;
+  }
+
+  /** `43%  2/5 modes done  ETA 0:12`. */
+  private text(t: number): string {
+    const elapsed = (t - this.start) / 1000;
+    const s = Math.max(0, Math.min(1, this.share));
+    const eta = s > 0 ? (elapsed * (1 - s)) / s : NaN;
+    const detail = this.detail ? `  ${this.detail}` : '';
+    return `${Math.floor(s * 100)}%${detail}  ETA ${formatEta(eta)}`;
+  }
+}

@@ -70,8 +70,12 @@ export class Engine {
    * Processes events in (time, sequence) order until none is left, the next
    * one is later than `until`, or stop() is called. The clock ends at the
    * last event processed (or at `until` when events remain beyond it).
+   *
+   * With `maxEvents` it pauses after that many and returns true, so a caller
+   * can look up (a progress display) and call run() again: the events are
+   * the same, in the same order, whatever the chunks.
    */
-  run(until = Infinity): void {
+  run(until = Infinity, maxEvents = Infinity): boolean {
     this.stopped = false;
     const q = this.queue;
     const handlers = this.handlers;
@@ -79,6 +83,10 @@ export class Engine {
     const dispatched = this.dispatched;
     let processed = 0;
     while (q.size > 0 && !this.stopped) {
+      if (processed >= maxEvents) {
+        this.processed += processed;
+        return true;
+      }
       if (q.peekTime() > until) {
         this.now = until;
         break;
@@ -91,5 +99,6 @@ export class Engine {
       else handlers[h](q.poppedA, q.poppedB);
     }
     this.processed += processed;
+    return false;
   }
 }

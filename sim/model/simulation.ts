@@ -16,8 +16,8 @@ import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
 import { ConnectionPools, type Connection } from './connections.js';
 import { SharedCpu } from './cpu.js';
 import {
-  BATCHES, Collectors, MAX_FRAMES_IN_FLIGHT, SimulationAbort, failureKey,
-  type EntryCollector, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
+  BATCHES, Collectors, MAX_FRAMES_IN_FLIGHT, PROGRESS_EVERY, SimulationAbort, failureKey,
+  type EntryCollector, type ProgressHook, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
 } from './outcome.js';
 import {
   FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, type Frame,
@@ -30,8 +30,8 @@ import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
 // The outcome's types live in outcome.ts; re-exported for the modules that import them from here.
-export { BATCHES, MAX_FRAMES_IN_FLIGHT, SimulationAbort, failureKey, decodeFailureKey } from './outcome.js';
-export type { EntryCollector, ServiceCollector, ProxyCollector, NodeCollector, SimulationLimits, SimulationOutcome } from './outcome.js';
+export { BATCHES, MAX_FRAMES_IN_FLIGHT, PROGRESS_EVERY, SimulationAbort, failureKey, decodeFailureKey } from './outcome.js';
+export type { ProgressHook, EntryCollector, ServiceCollector, ProxyCollector, NodeCollector, SimulationLimits, SimulationOutcome } from './outcome.js';
 
 /**
  * Runs one replication of the model. Each call is a hop that walks the
@@ -44,8 +44,8 @@ export type { EntryCollector, ServiceCollector, ProxyCollector, NodeCollector, S
  *
  * with a same-node leg between a pod and its own proxy on each side.
  */
-export function simulate(model: RuntimeModel, limits: SimulationLimits): SimulationOutcome {
-  return new Simulation(model, limits).run();
+export function simulate(model: RuntimeModel, limits: SimulationLimits, progress?: ProgressHook): SimulationOutcome {
+  return new Simulation(model, limits).run(progress);
 }
 
 
@@ -348,7 +348,7 @@ class Simulation implements EventDispatcher {
     }
   }
 
-  run(): SimulationOutcome {
+  run(progress?: ProgressHook): SimulationOutcome {
     const e = this.engine;
     if (this.warmup > 0) e.scheduleAt(this.warmup, H_WARMUP_END);
     else this.onWarmupEnd();
@@ -373,8 +373,13 @@ class Simulation implements EventDispatcher {
     }
     // Certificate renewals would keep the clock going for ever: the run ends
     // when no load is left to come and none is in flight (see maybeStop).
-    e.run();
+    if (!progress) e.run();
+    else {
+      const every = Math.max(1, progress.every ?? PROGRESS_EVERY);
+      while (e.run(Infinity, every)) progress.onProgress(this.doneFraction());
+    }
     if (Number.isNaN(this.windowEnd)) this.onWindowEnd();
+    progress?.onProgress(1);
     return {
       limits: this.limits,
       measuredTime: Math.max(0, this.windowEnd - this.warmup),
@@ -396,6 +401,16 @@ class Simulation implements EventDispatcher {
   /** Requests in flight, and arrival or think events still to fire. */
   private roots = 0;
   private pendingSources = 0;
+
+  /**
+   * How far the run is, for progress lines: measured requests against the
+   * count asked for, else simulated time against the load's duration (the
+   * drain after it reads as just under done).
+   */
+  private doneFraction(): number {
+    const f = Number.isFinite(this.stopAfter) ? this.measuredDone / this.stopAfter : this.engine.now / this.offerUntil;
+    return Math.min(0.999, Math.max(0, f));
+  }
 
   private maybeStop(): void {
     if (this.roots === 0 && this.pendingSources === 0) this.engine.stop();

@@ -17,8 +17,8 @@ export interface ModeOutcome {
   seconds: number;
 }
 
-export function runMode(task: ModeTask): ModeOutcome {
+export function runMode(task: ModeTask, onProgress?: (fraction: number) => void): ModeOutcome {
   const start = performance.now();
-  const result = runTopology(task.topology, task.options);
+  const result = runTopology(task.topology, task.options, { onProgress });
   return { result, seconds: (performance.now() - start) / 1000 };
 }

@@ -31,6 +31,8 @@ export interface ParallelOptions {
   workers?: number;
   /** Called as each mode finishes, in the order they finish. */
   onModeDone?: (done: ModeDone) => void;
+  /** Now and then while a mode runs: the share of it done (0–1), for a progress display. */
+  onModeProgress?: (index: number, fraction: number) => void;
 }
 
 /** Runs `runTopology(t, options)` for every topology; the results in the topologies' order. */
@@ -44,7 +46,8 @@ export async function runModes(topologies: readonly Topology[], options: RunOpti
   // One thread would only add the cost of cloning: run inline.
   const threads = Math.min(Math.max(1, parallel.workers ?? defaultWorkers()), tasks.length);
   if (threads <= 1) {
-    tasks.forEach((task, i) => finished(runMode(task), i));
+    const watch = parallel.onModeProgress;
+    tasks.forEach((task, i) => finished(runMode(task, watch && ((f) => watch(i, f))), i));
     return runs;
   }
   // Without a mesh a mode is by far the cheapest (no proxies, no handshakes):
@@ -58,6 +61,7 @@ export async function runModes(topologies: readonly Topology[], options: RunOpti
     order,
     threads,
     onResult: finished,
+    onProgress: parallel.onModeProgress,
   });
   return runs;
 }

@@ -32,6 +32,8 @@ export interface PoolOptions<T, R> {
   threads: number;
   /** Each result, as it arrives. */
   onResult: (value: R, index: number) => void;
+  /** Word of a running task's progress (the share done), when its worker sends any. */
+  onProgress?: (index: number, fraction: number) => void;
   /** Names a task in an internal error's message (`run 12 failed: …`); known errors keep their own message. */
   name?: (index: number) => string;
   /** Aborting stops every thread; the results handed back so far stand. */
@@ -123,6 +125,10 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
     const onReply = (w: Worker, reply: TaskReply<R>): void => {
       // A reply from a thread stopped after a failure is of no use any more.
       if (settled || running.get(w) !== reply.index) return;
+      if ('progress' in reply) {
+        options.onProgress?.(reply.index, reply.progress);
+        return;
+      }
       running.delete(w);
       if (reply.ok) {
         try {

@@ -19,6 +19,22 @@ describe('compiled CLI, end to end', () => {
     expect(r.status).toBe(0);
   });
 
+  it('on a terminal, a run of a few seconds shows a progress bar and wipes it before the table', () => {
+    // `script` gives the command a terminal (its output, stdout and stderr together, comes back on ours).
+    const command = `"${process.execPath}" ${CLI} run topologies/bench/chain5-reference.yaml --requests 400000`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+    expect(r.status).toBe(0);
+    const bars = r.stdout.match(/\rrun: \[#*\.*\] \d+%  ETA \d+:\d\d\x1b\[K/g) ?? [];
+    expect(bars.length).toBeGreaterThan(1);
+    const shares = bars.map((b) => Number(/(\d+)%/.exec(b)?.[1]));
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+    // Wiped: the results start on a clean line.
+    expect(r.stdout).toMatch(/\x1b\[K\r\x1b\[Kchain5-reference — /);
+    // Not on a terminal (a pipe, a log), a run this short prints nothing on stderr.
+    const piped = meshtax('run', 'topologies/bench/chain5-reference.yaml', '--requests', '400000');
+    expect(piped.stderr).toBe('');
+  });
+
   it('runs a bundled topology: table on stdout, exit 0', () => {
     const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
     expect(r.stderr).toBe('');

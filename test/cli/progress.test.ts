@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressReporter, formatEta, progressText } from '../../sim/cli/progress.js';
+import { ProgressReporter, ShareProgress, formatEta, progressText } from '../../sim/cli/progress.js';
 
 function reporter(tty: boolean) {
   let t = 0;
@@ -41,5 +41,66 @@ describe('sweep progress', () => {
     expect(out.at(-1)).toBe('\n');
     expect(progressText({ done: 2, todo: 2, resumed: 3 }, 1)).toBe('2/2 runs (+3 resumed)  2.0/s  ETA 0:00');
     expect([formatEta(9), formatEta(205), formatEta(3723), formatEta(NaN)]).toEqual(['0:09', '3:25', '1:02:03', '–']);
+  });
+});
+
+describe('run and compare progress (the share done)', () => {
+  function share(tty: boolean) {
+    let t = 0;
+    const out: string[] = [];
+    const p = new ShareProgress({ write: (s) => out.push(s), tty, label: 'run', columns: 60, now: () => t });
+    return { p, out, at: (ms: number) => { t = ms; } };
+  }
+
+  it('shows nothing for a run quicker than the delay', () => {
+    for (const tty of [true, false]) {
+      const { p, out, at } = share(tty);
+      p.update(0.5);
+      at(900);
+      p.update(0.9);
+      p.finish();
+      expect(out).toEqual([]);
+    }
+  });
+
+  it('on a terminal: a bar redrawn at most 10 times a second, wiped at the end', () => {
+    const { p, out, at } = share(true);
+    at(1000);
+    p.update(0.25);
+    at(1050);
+    p.update(0.3); // too soon after the last
+    at(2000);
+    p.update(0.5, '1/2 modes done');
+    p.finish();
+    expect(out).toEqual([
+      `\rrun: [${'#'.repeat(4)}${'.'.repeat(11)}] 25%  ETA 0:03\x1b[K`,
+      `\rrun: [${'#'.repeat(8)}${'.'.repeat(7)}] 50%  1/2 modes done  ETA 0:02\x1b[K`,
+      '\r\x1b[K',
+    ]);
+  });
+
+  it('a line of its own goes above the bar, and the bar comes back at once', () => {
+    const { p, out, at } = share(true);
+    at(1000);
+    p.update(0.5);
+    at(1010);
+    p.line('none: 1,000 requests, 0.01 M events in 0.1 s');
+    p.update(0.6);
+    expect(out.slice(1, 3)).toEqual(['\r\x1b[K', 'none: 1,000 requests, 0.01 M events in 0.1 s\n']);
+    expect(out[3]).toMatch(/^\rrun: \[#+\.+\] 60%/);
+  });
+
+  it('in a log: a plain line every 30 s once the run has lasted 30 s, nothing to wipe', () => {
+    const { p, out, at } = share(false);
+    at(10_000);
+    p.update(0.1);
+    at(30_000);
+    p.update(0.3);
+    at(45_000);
+    p.update(0.45);
+    at(60_000);
+    p.update(0.6);
+    p.finish();
+    expect(out).toEqual(['run: 30%  ETA 1:10\n', 'run: 60%  ETA 0:40\n']);
   });
 });

@@ -12,6 +12,20 @@ describe('determinism', () => {
     expect(resultJson(runTopology(checkout, opts))).toBe(resultJson(runTopology(checkout, opts)));
   });
 
+  it('watching progress changes nothing: byte-identical JSON, shares rising to 1', () => {
+    const sidecar = topoFile('topologies/checkout.yaml', 'istio-sidecar');
+    for (const [options, label] of [[opts, 'duration'], [{ requests: 3000, replications: 2 }, 'requests, 2 replications']] as const) {
+      const seen: number[] = [];
+      const watched = runTopology(sidecar, options, { onProgress: (f) => seen.push(f), progressEvery: 5000 });
+      expect(resultJson(watched), label).toBe(resultJson(runTopology(sidecar, options)));
+      // Many chunks of 5,000 events, each reported, in order, ending at exactly 1.
+      expect(seen.length, label).toBeGreaterThan(10);
+      expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1])), label).toBe(true);
+      expect(seen.at(-1), label).toBe(1);
+      expect(seen.filter((f) => f === 1).length, label).toBe(1);
+    }
+  });
+
   it('a different seed ⇒ different numbers', () => {
     const a = runTopology(checkout, opts);
     const b = runTopology(checkout, { ...opts, seed: 2025 });

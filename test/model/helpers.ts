@@ -8,8 +8,8 @@ export function topo(yaml: string): Topology {
   return topology;
 }
 
-export function topoFile(path: string): Topology {
-  const { topology, diagnostics } = loadTopologyFile(path);
+export function topoFile(path: string, mesh?: string): Topology {
+  const { topology, diagnostics } = loadTopologyFile(path, mesh === undefined ? {} : { mesh });
   if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
   return topology;
 }

@@ -42,11 +42,18 @@ describe('compare on worker threads', () => {
     const options = { requests: 20_000 };
     const sequential = json(dist.compareMeshes(topologies, options));
     const done: Array<{ index: number; mesh: string }> = [];
+    // Word of progress comes from the threads too: each mode's last share (1) before its result.
+    const lastShare = MESHES.map(() => 0);
     const two = await dist.compareMeshesParallel(topologies, options, {
       workers: 2,
       onModeDone: (d) => {
         expect(d.seconds).toBeGreaterThan(0);
+        expect(lastShare[d.index]).toBe(1);
         done.push({ index: d.index, mesh: d.result.mesh.profile });
+      },
+      onModeProgress: (index, share) => {
+        expect(share).toBeGreaterThanOrEqual(lastShare[index]);
+        lastShare[index] = share;
       },
     });
     expect(json(two)).toBe(sequential);
