@@ -82,11 +82,7 @@ export class Engine {
     const dispatcher = this.dispatcher;
     const dispatched = this.dispatched;
     let processed = 0;
-    while (q.size > 0 && !this.stopped) {
-      if (processed >= maxEvents) {
-        this.processed += processed;
-        return true;
-      }
+    while (processed < maxEvents && q.size > 0 && !this.stopped) {
       if (q.peekTime() > until) {
         this.now = until;
         break;
@@ -99,6 +95,6 @@ export class Engine {
       else handlers[h](q.poppedA, q.poppedB);
     }
     this.processed += processed;
-    return false;
+    return processed >= maxEvents && q.size > 0 && !this.stopped;
   }
 }
