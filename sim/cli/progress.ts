@@ -13,6 +13,8 @@ export interface ProgressState {
   todo: number;
   /** Runs that were already done before this session (--resume). */
   resumed: number;
+  /** The shares done of the runs in progress, summed. */
+  running?: number;
 }
 
 export interface ProgressOptions {
@@ -39,11 +41,12 @@ function rateText(perSecond: number): string {
   return perSecond >= 10 ? perSecond.toFixed(0) : perSecond >= 1 ? perSecond.toFixed(1) : perSecond.toFixed(2);
 }
 
-/** The numbers after the bar: `12/40 runs  3.1/s  ETA 0:09`. */
+/** The numbers after the bar: `12/40 runs  3.1/s  ETA 0:09`; the ETA counts the runs in progress by their shares done. */
 export function progressText(state: ProgressState, elapsedSeconds: number): string {
   const rate = elapsedSeconds > 0 ? state.done / elapsedSeconds : 0;
-  const left = state.todo - state.done;
-  const eta = rate > 0 ? left / rate : NaN;
+  const worked = state.done + (state.running ?? 0);
+  const pace = elapsedSeconds > 0 ? worked / elapsedSeconds : 0;
+  const eta = pace > 0 ? (state.todo - worked) / pace : NaN;
   const resumed = state.resumed > 0 ? ` (+${state.resumed} resumed)` : '';
   return `${state.done}/${state.todo} runs${resumed}  ${rateText(rate)}/s  ETA ${state.done === state.todo ? '0:00' : formatEta(eta)}`;
 }
@@ -91,9 +94,9 @@ export class ProgressReporter {
     const text = progressText(state, elapsed);
     if (this.options.tty) {
       const width = Math.max(10, Math.min(40, (this.options.columns ?? 80) - text.length - 4));
-      this.options.write(`\r${progressBar(state.todo > 0 ? state.done / state.todo : 1, width)} ${text}\x1b[K`);
+      this.options.write(`\r${progressBar(state.todo > 0 ? (state.done + (state.running ?? 0)) / state.todo : 1, width)} ${text}\x1b[K`);
       this.drawn = true;
-    } else if (force || state.done > 0 || state.todo === 0) {
+    } else if (force || state.done > 0 || (state.running ?? 0) > 0 || state.todo === 0) {
       this.options.write(`sweep: ${text}\n`);
       this.drawnDone = state.done;
     }

@@ -31,6 +31,8 @@ export interface SweepProgress {
   todo: number;
   /** Runs of the shard already in the file when it began (--resume). */
   resumed: number;
+  /** The shares done of the runs in progress, summed (0 to the number of workers): a long run moves the bar before it ends. */
+  running?: number;
 }
 
 export interface RunSweepOptions {
@@ -111,6 +113,13 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const fd = openSync(options.output, 'a');
 
   const tasks = queue.map((run) => runTask(plan, runAt(plan, run)));
+  // The shares done of the runs in progress, by task.
+  const shares = new Map<number, number>();
+  const report = (): void => {
+    let running = 0;
+    for (const share of shares.values()) running += share;
+    options.onProgress?.({ ...progress, running });
+  };
   let pool: PoolOutcome;
   try {
     pool = await runPool<RunTask, string>({
@@ -120,12 +129,17 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
       threads: options.workers ?? defaultWorkers(),
       name: (i) => `run ${tasks[i].run}`,
       signal: options.signal,
-      onResult: (line) => {
+      onResult: (line, index) => {
         // One write of one complete line: a kill leaves whole lines behind.
         writeSync(fd, line);
         progress.done++;
-        options.onProgress?.({ ...progress });
+        shares.delete(index);
+        report();
       },
+      onProgress: options.onProgress && ((index, share) => {
+        shares.set(index, share);
+        report();
+      }),
     });
   } finally {
     closeSync(fd);

@@ -51,7 +51,8 @@ export class RunExecutor {
     this.parsed = parseSource(context.source, context.file, 'topology');
   }
 
-  execute(task: RunTask): string {
+  /** `onProgress`: the share of the run done, now and then (see RunHooks). */
+  execute(task: RunTask, onProgress?: (share: number) => void): string {
     const { options, identity, file } = this.context;
     const loaded = loadParsedTopology(this.parsed, file, { patches: task.patches, mtls: options.mtls });
     // The plan loaded every point before the sweep began; failing now means the files changed underneath.
@@ -65,7 +66,11 @@ export class RunExecutor {
     };
     const record: SweepRecord = { sweep: identity, run: task.run, point: task.point, repeat: task.repeat, params: task.params, seed: task.seed };
     try {
-      const result = runTopology(topology, { seed: task.seed, duration: options.duration, requests: options.requests, warmup: options.warmup });
+      const result = runTopology(
+        topology,
+        { seed: task.seed, duration: options.duration, requests: options.requests, warmup: options.warmup },
+        { onProgress },
+      );
       record.summary = summarizeRun(result);
     } catch (e) {
       if (!(e instanceof SimulationAbort)) throw e;

@@ -7,4 +7,4 @@ import { serveTasks } from '../parallel/serve.js';
 import { RunExecutor, type RunContext, type RunTask } from './execute.js';
 
 const executor = new RunExecutor(workerData as RunContext);
-serveTasks((task: RunTask) => executor.execute(task));
+serveTasks((task: RunTask, progress) => executor.execute(task, progress));

@@ -104,3 +104,23 @@ describe('run and compare progress (the share done)', () => {
     expect(out).toEqual(['run: 30%  ETA 1:10\n', 'run: 60%  ETA 0:40\n']);
   });
 });
+
+describe('sweep progress with runs in progress', () => {
+  it('counts the shares done of running runs in the bar and the ETA, before any run ends', () => {
+    let t = 0;
+    const out: string[] = [];
+    const p = new ProgressReporter({ write: (s) => out.push(s), tty: true, columns: 80, now: () => t });
+    t = 10_000;
+    // 4 runs, 2 workers each half way after 10 s: 1 run's worth done, 3 to go at 0.1 a second.
+    p.update({ done: 0, todo: 4, resumed: 0, running: 1 });
+    expect(out.at(-1)).toMatch(/^\r\[#+\.+\] 0\/4 runs  –\/s  ETA 0:30\x1b\[K$/);
+    expect((/\[(#*)/.exec(out.at(-1) ?? '') ?? [])[1]?.length).toBeGreaterThan(0);
+    expect(progressText({ done: 0, todo: 4, resumed: 0 }, 10)).toBe('0/4 runs  –/s  ETA –');
+    // In a log, a line once runs are under way, even before the first ends.
+    const log: string[] = [];
+    const q = new ProgressReporter({ write: (s) => log.push(s), tty: false, every: 1000, now: () => t });
+    t = 20_000;
+    q.update({ done: 0, todo: 4, resumed: 0, running: 2 });
+    expect(log).toEqual(['sweep: 0/4 runs  –/s  ETA 0:10\n']);
+  });
+});
