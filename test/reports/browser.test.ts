@@ -6,7 +6,7 @@
  * screenshot, out/report.png, for a person to look at.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,8 @@ describe.skipIf(skip)('report in headless Chromium', () => {
     // mm1 at three rates under one mode: no knee, and runs long enough for batch-means bands;
     // then the same points at 2 s each, too short for any band.
     for (const [name, duration] of [['sweep-bands', '100s'], ['sweep-no-bands', '2s']]) {
+      // A sweep will not overwrite another's results: clear the last test run's.
+      rmSync(`out/${name}.ndjson`, { force: true });
       const r = spawnSync(process.execPath, [
         'dist/bin/meshtax.js', 'sweep', 'topologies/mm1.yaml', '--set', 'entrypoints.clients.rate=10/s,20/s,30/s',
         '--duration', duration, '--warmup', '0s', '-o', `out/${name}.ndjson`, '--report', `out/${name}.html`, '-q',
