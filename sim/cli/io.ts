@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 
 /** Where the CLI writes; tests pass a recorder, bin/ passes the process streams. */
 export interface CliIo {
@@ -76,4 +77,58 @@ export function checkWritableDir(dir: string): void {
   const probe = `${dir}/.meshtax-write-check`;
   closeSync(openSync(probe, 'a'));
   unlinkSync(probe);
+}
+
+/** A path a command reads or writes, and how the user named it (`the topology file`, `-o`). */
+export interface NamedPath {
+  path: string | undefined;
+  what: string;
+}
+
+/** The file a path names, through symbolic links and `..`, whether or not it exists yet. */
+function fileIdentity(path: string): string {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    try {
+      return join(realpathSync(dirname(full)), basename(full));
+    } catch {
+      return full;
+    }
+  }
+}
+
+/**
+ * Refuses outputs that would overwrite an input or each other (`-o` naming
+ * the topology file, `--report` the same file as `-o`): the second write
+ * would destroy the first, or the input, without a word. Throws a
+ * DiagnosticError before anything runs.
+ */
+export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
+  const problems: Diagnostic[] = [];
+  const seen: Array<{ id: string; named: NamedPath; input: boolean }> = [];
+  for (const named of inputs) if (named.path !== undefined) seen.push({ id: fileIdentity(named.path), named, input: true });
+  for (const named of outputs) {
+    if (named.path === undefined) continue;
+    const id = fileIdentity(named.path);
+    const clash = seen.find((s) => s.id === id);
+    if (clash) {
+      problems.push({
+        severity: 'error', code: 'same-path', path: [named.what],
+        message: clash.input
+          ? `${named.what} ${JSON.stringify(named.path)} is ${clash.named.what}: writing it would destroy the input`
+          : `${named.what} ${JSON.stringify(named.path)} is the same file as ${clash.named.what}: one would overwrite the other`,
+        hint: `give ${named.what} a file of its own, for example ${suggestion(named.path)}`,
+      });
+    }
+    seen.push({ id, named, input: false });
+  }
+  if (problems.length > 0) throw new DiagnosticError(problems);
+}
+
+/** `out/results.json` → `out/results-2.json`. */
+function suggestion(path: string): string {
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}-2${ext}`;
 }

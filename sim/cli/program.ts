@@ -19,11 +19,11 @@ import { readResultsFile } from '../../reports/readResults.js';
 import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
 import { OptionParser } from './options.js';
-import { addSweepCommands, reportSweepFile } from './sweepCommand.js';
+import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers } from '../parallel/pool.js';
 import { ShareProgress, modeDoneLine } from './progress.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkDistinctPaths, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
 class Exit extends Error {
@@ -150,7 +150,12 @@ async function writeReports(result: ReportInput, report: string | undefined, cha
 }
 
 /** Fails before simulating if -o, --report or --charts could not be written after it. */
-function checkOutputs(opts: Record<string, string | boolean | undefined>): void {
+function checkOutputs(opts: Record<string, string | boolean | undefined>, topologyFile: string): void {
+  const named = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
+  checkDistinctPaths(
+    [{ path: topologyFile, what: 'the topology file' }],
+    [{ path: named('output'), what: '-o' }, { path: named('report'), what: '--report' }, { path: named('charts'), what: '--charts' }],
+  );
   for (const key of ['output', 'report'] as const) {
     const path = opts[key];
     if (typeof path === 'string') checkWritableFile(path);
@@ -236,7 +241,7 @@ Examples:
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
-      checkOutputs(opts);
+      checkOutputs(opts, file);
       const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs);
       if (mtls !== undefined && topology.mesh.mode === 'none') {
         io.err(formatDiagnostics([{
@@ -300,7 +305,7 @@ Examples:
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
-      checkOutputs(opts);
+      checkOutputs(opts, file);
       const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.
       const named = topologies.map((t) => t.mesh.name);
@@ -371,8 +376,14 @@ Examples:
     .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const output = opts.output as string | undefined;
       const quiet = opts.quiet === true;
+      const sweep = isSweepResultsFile(file);
+      checkDistinctPaths([{ path: file, what: 'the results file' }], [
+        output === undefined ? { path: defaultReportFile(file, sweep), what: 'the report (by default the results file with .html)' } : { path: output, what: '-o' },
+        { path: opts.charts as string | undefined, what: '--charts' },
+        { path: opts.csv as string | undefined, what: '--csv' },
+      ]);
       // Sweep results are told by their content (see isSweepResultsFile), whatever the file is called.
-      if (isSweepResultsFile(file)) {
+      if (sweep) {
         if (opts.charts !== undefined) reportBadOptions([wrongKindOption('--charts', 'run and compare results', 'a sweep report holds its charts in the page; drop --charts')], io);
         reportSweepFile(file, { output, csv: opts.csv as string | undefined, x: opts.x as string | undefined, quiet }, io, (code) => new Exit(code));
         return;
@@ -387,7 +398,7 @@ Examples:
       if (opts.csv !== undefined) misplaced.push(wrongKindOption('--csv', 'sweep results', `${file} holds ${kind} results; for their CSV, run \`meshtax ${kind} … --csv\``));
       if (opts.x !== undefined) misplaced.push(wrongKindOption('--x', 'sweep results', `${file} holds ${kind} results; drop --x`));
       reportBadOptions(misplaced, io);
-      printNotes(io, await writeReports(input, output ?? file.replace(/(\.json)?$/i, '.html'), opts.charts as string | undefined), quiet, false);
+      printNotes(io, await writeReports(input, output ?? defaultReportFile(file, false), opts.charts as string | undefined), quiet, false);
     });
 
   program

@@ -20,7 +20,7 @@ import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/p
 import type { SweepRecord } from '../sweep/record.js';
 import { readSweepRecords } from '../sweep/store.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
-import { EXIT_BAD_INPUT, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, checkDistinctPaths, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
 import { checkRunOptions } from '../run.js';
 import { ProgressReporter } from './progress.js';
@@ -113,9 +113,18 @@ export interface SweepReportArgs {
 }
 
 /** `meshtax sweep-report`, and `meshtax report` given sweep results: the report (and CSV) of a results file. */
+/** Where `report` and `sweep-report` write when no -o is given: the results file with .html. */
+export function defaultReportFile(results: string, sweep: boolean): string {
+  return results.replace(sweep ? /(\.ndjson|\.jsonl|\.json)?$/i : /(\.json)?$/i, '.html');
+}
+
 export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, exit: (code: number) => Error): void {
+  const output = args.output ?? defaultReportFile(file, true);
+  checkDistinctPaths([{ path: file, what: 'the results file' }], [
+    { path: output, what: args.output === undefined ? 'the report (by default the results file with .html)' : '-o' },
+    { path: args.csv, what: '--csv' },
+  ]);
   const records = readRecords(file, io, exit);
-  const output = args.output ?? file.replace(/(\.ndjson|\.jsonl|\.json)?$/i, '.html');
   const notes = writeSweepReports(records, output, args.csv, args.x);
   if (args.quiet !== true) io.out(notes.join('\n') + '\n');
 }
@@ -172,6 +181,10 @@ Examples:
       check(p.diagnostics, io, exit);
 
       const sweepFile = str(opts, 'sweep');
+      checkDistinctPaths(
+        [{ path: file, what: 'the topology file' }, { path: sweepFile, what: 'the sweep file' }],
+        [{ path: str(opts, 'output'), what: '-o' }, { path: str(opts, 'report'), what: '--report' }, { path: str(opts, 'csv'), what: '--csv' }],
+      );
       let fileDefinition: SweepDefinition | undefined;
       if (sweepFile !== undefined) {
         const read = readSweepFile(sweepFile);
@@ -247,6 +260,10 @@ Examples:
   $ meshtax merge out/shard-*.ndjson -o out/all.ndjson
   $ meshtax merge a.ndjson b.ndjson -o all.ndjson --report all.html`)
     .action((files: string[], opts: Opts) => {
+      checkDistinctPaths(
+        files.map((path) => ({ path, what: `the input ${path}` })),
+        [{ path: str(opts, 'output'), what: '-o' }, { path: str(opts, 'report'), what: '--report' }, { path: str(opts, 'csv'), what: '--csv' }],
+      );
       const merged = mergeResults(files);
       if (merged.text === undefined) throw new DiagnosticError(merged.diagnostics);
       const output = str(opts, 'output')!;

@@ -80,6 +80,7 @@ export const tornLineHint = (resume: boolean) =>
 export const mixedSweeps = (a: string, b: string) => `results of two different sweeps: ${a} and ${b}`;
 export const mixedSweepsHint = () => 'merge only the shards of one sweep: same topology, same sweep definition, same meshtax';
 export const duplicateRun = (run: number, where: string) => `run ${run} is also at ${where}`;
+export const repeatedRunHint = () => 'a results file holds each run once: was a line copied, or were files joined by hand? `meshtax merge` joins shards and checks them';
 export const duplicateRunHint = () => 'two shards overlap: check that each ran a different --shard i/n of the same n';
 export const missingRuns = (n: number, total: number, list: string) => `${n} of ${total} runs are missing: ${list}`;
 export const missingRunsHint = () => 'a shard is missing or did not finish: run it (with --resume if it started), then merge again';

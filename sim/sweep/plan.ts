@@ -14,10 +14,11 @@
  * own, ambient's p99 came out below no mesh's at some rates).
  */
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../diagnostics/types.js';
+import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { parseSource } from '../topology/document.js';
 import { loadParsedTopology } from '../topology/load.js';
+import { resolveLimits } from '../run.js';
 import type { Patch } from '../topology/patch.js';
 import { VERSION } from '../version.js';
 import { canonicalDefinition, type PointSetting, type SweepDefinition } from './definition.js';
@@ -184,6 +185,14 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls });
     for (const d of loaded.diagnostics) add(d);
     if (!loaded.topology) continue;
+    // The run options against this point's own simulation block (its warm-up may be swept, or the file's).
+    try {
+      resolveLimits(loaded.topology, { duration: options.duration, requests: options.requests, warmup: options.warmup });
+    } catch (e) {
+      if (!(e instanceof DiagnosticError)) throw e;
+      for (const d of e.diagnostics) add(d);
+      continue;
+    }
     name = loaded.topology.name;
     const baseSeed = options.seed ?? definition.seed ?? loaded.topology.simulation.seed;
     points.push({ index: points.length, params, patches, baseSeed });

@@ -87,6 +87,13 @@ export function readSweepRecords(file: string): { records: SweepRecord[]; diagno
   if (other) {
     diagnostics.push(lineDiagnostic(file, other.line, 'mixed-sweeps', msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id), msg.mixedSweepsHint()));
   }
+  // A run twice would count as one more repeat of its point, and skew its mean and band.
+  const lineOf = new Map<number, number>();
+  for (const l of read.lines) {
+    const before = lineOf.get(l.record.run);
+    if (before === undefined) lineOf.set(l.record.run, l.line);
+    else diagnostics.push(lineDiagnostic(file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${file}:${before}`), msg.repeatedRunHint()));
+  }
   return { records: read.lines.map((l) => l.record).sort((a, b) => a.run - b.run), diagnostics };
 }
 

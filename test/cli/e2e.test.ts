@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const CLI = 'dist/bin/meshtax.js';
 
@@ -33,6 +33,32 @@ describe('compiled CLI, end to end', () => {
     // Not on a terminal (a pipe, a log), a run this short prints nothing on stderr.
     const piped = meshtax('run', 'topologies/bench/chain5-reference.yaml', '--requests', '400000');
     expect(piped.stderr).toBe('');
+  });
+
+  it('refuses an output that would overwrite an input or another output, before running, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-clash-'));
+    const topology = join(dir, 'self.yaml');
+    const original = readFileSync('topologies/mm1.yaml', 'utf8');
+    writeFileSync(topology, original);
+    const overTopology = meshtax('run', topology, '--requests', '100', '-o', topology);
+    expect(overTopology.code).toBe(2);
+    expect(overTopology.stderr).toContain(`error[same-path]: -o "${topology}" is the topology file: writing it would destroy the input`);
+    expect(readFileSync(topology, 'utf8')).toBe(original);
+    // The same file by another spelling, for two outputs of one command.
+    const results = join(dir, 'r.json');
+    const twice = meshtax('compare', topology, '--mesh', 'none,linkerd', '--requests', '100', '-o', results, '--report', join(dir, '..', basename(dir), 'r.json'));
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--report');
+    expect(twice.stderr).toContain('is the same file as -o: one would overwrite the other');
+    expect(existsSync(results)).toBe(false);
+    // report: over its own results file, by -o or by default (an .html results file).
+    expect(meshtax('run', topology, '--requests', '100', '-o', results, '-q').code).toBe(0);
+    const saved = readFileSync(results, 'utf8');
+    const overResults = meshtax('report', results, '-o', results);
+    expect(overResults.code).toBe(2);
+    expect(overResults.stderr).toContain('is the results file');
+    expect(readFileSync(results, 'utf8')).toBe(saved);
+    expect(meshtax('report', results, '--charts', join(dir, 'r.html')).code).toBe(2);
   });
 
   it('runs a bundled topology: table on stdout, exit 0', () => {

@@ -192,6 +192,46 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('a warm-up no shorter than the duration fails --dry-run as it fails the sweep, and leaves no file', () => {
+    const file = join(dir, 'warm.ndjson');
+    for (const extra of [['--dry-run'], ['-o', file]]) {
+      const r = meshtax('sweep', TOPOLOGY, '--set', 'mesh=none', '--duration', '3s', '--warmup', '3s', ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error[bad-option]: the warm-up (3s, given) must be shorter than the duration (3s, given)');
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuses outputs over the inputs or each other, and a results file with a run twice', () => {
+    const copy = join(dir, 'clash.ndjson');
+    copyFileSync(single, copy);
+    const before = readFileSync(copy, 'utf8');
+    for (const args of [
+      ['sweep-report', copy, '--csv', copy],
+      ['report', copy, '-o', copy],
+      ['merge', copy, '-o', copy],
+      ['merge', copy, '-o', join(dir, 'merged.ndjson'), '--csv', join(dir, 'merged.ndjson')],
+      ['sweep', TOPOLOGY, ...GRID, '-o', join(dir, 'new.ndjson'), '--report', TOPOLOGY],
+    ]) {
+      const r = meshtax(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain('error[same-path]');
+    }
+    expect(readFileSync(copy, 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'new.ndjson'))).toBe(false);
+    // A line copied: it would count as one more repeat of its point.
+    const doubled = join(dir, 'doubled.ndjson');
+    const all = lines(single);
+    writeFileSync(doubled, [...all, all[0]].join('\n') + '\n');
+    for (const command of ['sweep-report', 'report']) {
+      const r = meshtax(command, doubled, '-o', join(dir, 'doubled.html'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${doubled}:${all.length + 1}:1: error[duplicate-run]: run 0 is also at ${doubled}:1`);
+    }
+    expect(existsSync(join(dir, 'doubled.html'))).toBe(false);
+  });
+
   it('writes the sweep report and CSV, and re-renders them from the NDJSON byte for byte', () => {
     const html = join(dir, 'report.html'), csv = join(dir, 'report.csv');
     const r = meshtax('sweep-report', single, '-o', html, '--csv', csv);
