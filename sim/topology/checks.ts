@@ -128,6 +128,7 @@ export function checkReferences(file: TopologyFile): Problem[] {
   out.push(...checkZones(file));
   out.push(...checkNodes(file));
   out.push(...findCycles(services, edges));
+  if (!out.some((p) => p.code === 'call-cycle' || p.code === 'unknown-service')) out.push(...checkCallDepth(file, edges));
 
   // A misspelt name also cuts a service off; the error about the name says it all.
   if (out.some((p) => p.code === 'unknown-service')) return out;
@@ -230,29 +231,98 @@ function nodeZones(file: TopologyFile): Map<string, string> {
 /**
  * Depth-first search in file order; every edge back to a service still on
  * the stack closes a cycle, reported once, at that edge, named from the
- * service where it starts.
+ * service where it starts. Iterative: a generated chain of thousands of
+ * services would overflow the call stack of a recursive search.
  */
 function findCycles(services: readonly string[], edges: ReadonlyMap<string, Edge[]>): Problem[] {
   const out: Problem[] = [];
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
-  const visit = (name: string): void => {
+  const pending: Array<{ name: string; edges: readonly Edge[]; next: number }> = [];
+  const enter = (name: string): void => {
     state.set(name, 'active');
     stack.push(name);
-    for (const edge of edges.get(name) ?? []) {
+    pending.push({ name, edges: edges.get(name) ?? [], next: 0 });
+  };
+  for (const root of services) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (pending.length > 0) {
+      const top = pending[pending.length - 1];
+      if (top.next === top.edges.length) {
+        pending.pop();
+        stack.pop();
+        state.set(top.name, 'done');
+        continue;
+      }
+      const edge = top.edges[top.next++];
       const s = state.get(edge.to);
       if (s === 'active') {
         const cycle = [...stack.slice(stack.indexOf(edge.to)), edge.to];
         out.push(error('call-cycle', edge.path, msg.callCycle(cycle), msg.callCycleHint()));
       } else if (s === undefined) {
-        visit(edge.to);
+        enter(edge.to);
       }
     }
-    stack.pop();
-    state.set(name, 'done');
-  };
-  for (const name of services) if (!state.has(name)) visit(name);
+  }
   return out;
+}
+
+/**
+ * Calls (and the parallel and sequence blocks around them) a request may
+ * nest at most. The simulator hands a response back up the chain in one go
+ * when the way back takes no simulated time, one stack frame or so a level;
+ * thousands of levels would overflow the stack. Real call chains are a few
+ * dozen deep at most.
+ */
+export const MAX_CALL_DEPTH = 200;
+
+/** The deepest nesting an entry point's request reaches, when it is beyond MAX_CALL_DEPTH (the graph has no cycles). */
+function checkCallDepth(file: TopologyFile, edges: ReadonlyMap<string, Edge[]>): Problem[] {
+  // Levels an edge adds: the call, and each block it sits in within its service.
+  const weight = (edge: Edge): number => 1 + edge.path.filter((p) => p === 'parallel' || p === 'sequence').length;
+  /** Service → the deepest nesting below it, and the edge that leads there. */
+  const below = new Map<string, { depth: number; via: Edge | null }>();
+  const order: string[] = [];
+  for (const entry of Object.values(file.entrypoints)) {
+    if (!edges.has(entry.target)) continue;
+    // Post-order without recursion: a service is done once everything it calls is.
+    const todo: Array<{ name: string; expanded: boolean }> = [{ name: entry.target, expanded: false }];
+    while (todo.length > 0) {
+      const top = todo.pop() as { name: string; expanded: boolean };
+      if (below.has(top.name)) continue;
+      if (top.expanded) {
+        let best: { depth: number; via: Edge | null } = { depth: 0, via: null };
+        for (const edge of edges.get(top.name) ?? []) {
+          const d = weight(edge) + (below.get(edge.to)?.depth ?? 0);
+          if (d > best.depth) best = { depth: d, via: edge };
+        }
+        below.set(top.name, best);
+        order.push(top.name);
+        continue;
+      }
+      todo.push({ name: top.name, expanded: true });
+      for (const edge of edges.get(top.name) ?? []) if (!below.has(edge.to)) todo.push({ name: edge.to, expanded: false });
+    }
+  }
+  for (const [name, entry] of Object.entries(file.entrypoints)) {
+    const deepest = below.get(entry.target);
+    if (!deepest || 1 + deepest.depth <= MAX_CALL_DEPTH) continue;
+    // Name the chain, and point at the call that goes one level too deep.
+    const chain = [entry.target];
+    let level = 1, at: Edge | null = null;
+    for (let s = below.get(entry.target); s?.via; s = below.get(s.via.to)) {
+      chain.push(s.via.to);
+      level += weight(s.via);
+      if (at === null && level > MAX_CALL_DEPTH) at = s.via;
+    }
+    const shown = chain.length > 6 ? [...chain.slice(0, 3), '…', ...chain.slice(-2)] : chain;
+    return [error(
+      'call-depth', at ? at.path : ['entrypoints', name, 'target'],
+      msg.callDepth(name, 1 + deepest.depth, shown, MAX_CALL_DEPTH), msg.callDepthHint(),
+    )];
+  }
+  return [];
 }
 
 function reachable(starts: readonly string[], edges: ReadonlyMap<string, Edge[]>): Set<string> {

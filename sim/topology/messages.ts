@@ -202,6 +202,10 @@ export const unknownZoneHint = (suggestion: string | undefined, known: readonly 
 export const unreachableService = (name: string) => `service ${q(name)} is not reached from any entry point`;
 export const unreachableServiceHint = () =>
   'it will get no traffic: call it from another service, add an entry point that targets it, or remove it';
+export const callDepth = (entry: string, depth: number, chain: readonly string[], max: number) =>
+  `a request of "${entry}" nests ${depth} calls deep (${chain.join(' → ')}); meshtax simulates at most ${max}`;
+export const callDepthHint = () =>
+  'real call chains are a few dozen deep at most: shorten the chain, or model a run of alike services as one with their summed service time';
 export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js';
+import { runTopology } from '../../sim/run.js';
 
 /** Load a fixture from test/fixtures/bad and print its diagnostics; it must not load (unless told). */
 function report(name: string, expectTopology = false): string {
@@ -310,6 +311,33 @@ describe('references', () => {
 
       1 error, 0 warnings"
     `);
+  });
+
+  it('refuses calls nested deeper than the simulator goes, naming the chain and the call one level too deep', () => {
+    const chain = (n: number, step: (next: string) => string) =>
+      `name: deep\nservices:\n${Array.from({ length: n }, (_, i) => `  s${i}: {serviceTime: 1ms${i < n - 1 ? `, calls: [${step(`s${i + 1}`)}]` : ''}}`).join('\n')}\n` +
+      'entrypoints:\n  w: {target: s0, rate: 1/s}\n';
+    // At the limit it runs: the way back takes no simulated time, so the response unwinds all 200 levels at once.
+    const atLimit = loadTopologySource(chain(200, (s) => s), 'ok.yaml').topology;
+    expect(atLimit).toBeDefined();
+    expect(runTopology(atLimit!, { requests: 50, warmup: 0 }).entrypoints[0].completed).toBe(50);
+    const deep = loadTopologySource(chain(201, (s) => s), 'deep.yaml');
+    expect(deep.topology).toBeUndefined();
+    expect(formatDiagnostics(deep.diagnostics)).toMatchInlineSnapshot(`
+      "deep.yaml:202:36: error[call-depth]: services.s199.calls[0]: a request of "w" nests 201 calls deep (s0 → s1 → s2 → … → s199 → s200); meshtax simulates at most 200
+        202 |   s199: {serviceTime: 1ms, calls: [s200]}
+            |                                    ^
+        hint: real call chains are a few dozen deep at most: shorten the chain, or model a run of alike services as one with their summed service time
+
+      1 error, 0 warnings"
+    `);
+    // Blocks count as levels: 67 hops, each a call in a sequence in a parallel group.
+    const blocks = loadTopologySource(chain(68, (s) => `{parallel: [{sequence: [${s}]}]}`), 'blocks.yaml');
+    expect(blocks.diagnostics.map((d) => d.code)).toEqual(['call-depth']);
+    expect(loadTopologySource(chain(67, (s) => `{parallel: [{sequence: [${s}]}]}`), 'blocks.yaml').topology).toBeDefined();
+    // Thousands of services in a chain closed into a cycle: found without overflowing the stack.
+    const ring = chain(5000, (s) => s).replace('s4999: {serviceTime: 1ms}', 's4999: {serviceTime: 1ms, calls: [s0]}');
+    expect(loadTopologySource(ring, 'ring.yaml').diagnostics.map((d) => d.code)).toEqual(['call-cycle']);
   });
 
   it('checks zones of services and entry points', () => {
