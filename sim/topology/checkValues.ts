@@ -160,12 +160,27 @@ function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path): void {
     if (e.rate !== undefined && e.schedule !== undefined) {
       out.push(error('conflicting-keys', [...path, 'schedule'], msg.rateAndSchedule(), msg.rateAndScheduleHint(), 'key'));
     }
-    if (e.rate !== undefined) unit(out, parseRate, 'bad-rate', e.rate, [...path, 'rate'], 'rate', 'positive', msg.positiveRateHint());
+    if (e.rate !== undefined) rateBounds(out, unit(out, parseRate, 'bad-rate', e.rate, [...path, 'rate'], 'rate', 'positive', msg.positiveRateHint()), e.rate, [...path, 'rate']);
     if (e.schedule !== undefined) checkSchedule(out, e.schedule, [...path, 'schedule']);
     notApplicable('users');
     notApplicable('thinkTime');
   }
   if (e.requestSize !== undefined) size(out, e.requestSize, [...path, 'requestSize'], 'requestSize');
+}
+
+/**
+ * Rates the clock can follow: at 1e-6/s a run of a few requests spans
+ * years and the clock (a double, in seconds) no longer resolves a
+ * microsecond; above 1e9/s arrivals come closer together than it resolves
+ * even at the start. Outside, results would be noise, so they are refused.
+ */
+export const MIN_RATE = 1e-6;
+export const MAX_RATE = 1e9;
+
+function rateBounds(out: Problem[], value: number | undefined, text: Scalar, path: Path): void {
+  if (value === undefined || value === 0) return;
+  if (value < MIN_RATE) out.push(error('out-of-range', path, msg.rateTooLow(show(text)), msg.rateTooLowHint()));
+  else if (value > MAX_RATE) out.push(error('out-of-range', path, msg.rateTooHigh(show(text)), msg.rateTooHighHint()));
 }
 
 function checkSchedule(out: Problem[], schedule: NonNullable<EntryPointFile['schedule']>, path: Path): void {
@@ -175,7 +190,7 @@ function checkSchedule(out: Problem[], schedule: NonNullable<EntryPointFile['sch
   }
   let prev: { at: number; text: string } | undefined;
   schedule.forEach((segment, i) => {
-    unit(out, parseRate, 'bad-rate', segment.rate, [...path, i, 'rate'], 'rate', 'nonnegative', msg.scheduleRateHint());
+    rateBounds(out, unit(out, parseRate, 'bad-rate', segment.rate, [...path, i, 'rate'], 'rate', 'nonnegative', msg.scheduleRateHint()), segment.rate, [...path, i, 'rate']);
     const at = duration(out, segment.at, [...path, i, 'at'], 'at', 'nonnegative');
     if (at === undefined) return;
     if (i === 0 && at !== 0) out.push(error('bad-schedule', [...path, 0, 'at'], msg.scheduleStart(show(segment.at)), msg.scheduleStartHint()));

@@ -127,6 +127,10 @@ export const mustBePositive = (what: string, text: string) => `${what} must be g
 export const mustNotBeNegative = (what: string, text: string) => `${what} must not be negative, got ${text}`;
 export const positiveDurationHint = () => 'use a duration greater than 0, e.g. 1ms';
 export const negativeDurationHint = (text: string) => `a duration cannot be negative; did you mean ${text.replace(/^\s*-\s*/, '')}?`;
+export const rateTooLow = (text: string) => `rate ${text} is below 1e-6/s (one request in 12 days): a run of it lasts so long that the clock cannot resolve the service times`;
+export const rateTooLowHint = () => 'write the rate of the load you model, e.g. 5/m or 100/s';
+export const rateTooHigh = (text: string) => `rate ${text} is above 1e9/s (a request a nanosecond at one entry point): arrivals come closer together than the clock resolves`;
+export const rateTooHighHint = () => 'model a slice of the traffic (e.g. 10000/s) and scale the results';
 export const positiveRateHint = () => 'write how many requests per second arrive, e.g. 100/s';
 
 export const warmupTooLong = (warmup: string, duration: string) =>

@@ -340,6 +340,18 @@ describe('references', () => {
     expect(loadTopologySource(ring, 'ring.yaml').diagnostics.map((d) => d.code)).toEqual(['call-cycle']);
   });
 
+  it('refuses rates the clock cannot follow, far below one a day or above one a nanosecond', () => {
+    const at = (rate: string) => loadTopologySource(`name: r\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: "${rate}"}}\n`, 'r.yaml');
+    expect(at('1e-300/s').diagnostics.map((d) => d.message)).toEqual([
+      'rate 1e-300/s is below 1e-6/s (one request in 12 days): a run of it lasts so long that the clock cannot resolve the service times',
+    ]);
+    expect(at('1e30/s').diagnostics.map((d) => d.code)).toEqual(['out-of-range']);
+    expect(at('1e30/s').diagnostics[0].message).toContain('is above 1e9/s');
+    for (const fine of ['1/h', '1e9/s', '0.1/m']) expect(at(fine).topology, fine).toBeDefined();
+    const schedule = loadTopologySource('name: r\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, schedule: [{at: 0s, rate: 0/s}, {at: 1s, rate: 2e9/s}]}}\n', 's.yaml');
+    expect(schedule.diagnostics.map((d) => d.path.join('.'))).toEqual(['entrypoints.w.schedule.1.rate']);
+  });
+
   it('checks zones of services and entry points', () => {
     expect(report('unknown-zone.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/unknown-zone.yaml:6:25: error[unknown-zone]: services.api.zones[1]: unknown zone "eu-west-1c"
