@@ -61,7 +61,7 @@ export function readResultsFile(file: string): ReadResults {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'give the path of a results JSON file');
+    return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'give the path of a results JSON file');
   }
   return parseResults(text, file);
 }

@@ -152,6 +152,15 @@ async function writeReports(result: ReportInput, report: string | undefined, cha
 /** Fails before simulating if -o, --report or --charts could not be written after it. */
 function checkOutputs(opts: Record<string, string | boolean | undefined>, topologyFile: string): void {
   const named = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
+  const output = named('output');
+  // -o x.html would be the text table under a name that promises a page: the report is --report's.
+  if (output !== undefined && /\.html?$/i.test(output) && opts.json !== true && opts.csv !== true) {
+    throw new DiagnosticError([{
+      severity: 'error', code: 'bad-option', path: ['-o'],
+      message: `-o ${JSON.stringify(output)}: -o writes the results (JSON, CSV or the text table), not an HTML page`,
+      hint: `for the HTML report use --report ${output}; -o ${output.replace(/\.html?$/i, '.json')} keeps the results to re-render later`,
+    }]);
+  }
   checkDistinctPaths(
     [{ path: topologyFile, what: 'the topology file' }],
     [{ path: named('output'), what: '-o' }, { path: named('report'), what: '--report' }, { path: named('charts'), what: '--charts' }],
@@ -173,10 +182,12 @@ const LONG_RUN_REQUESTS = 20_000_000;
 
 /** A note on stderr before a run that will take long, so a silent terminal is not taken for a hang. */
 function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: number, quiet: boolean): void {
-  const offered = offeredRequests(topology, resolveLimits(topology, options)) * modes;
+  const replications = Math.max(1, options.replications ?? 1);
+  const offered = offeredRequests(topology, resolveLimits(topology, options)) * modes * replications;
   if (quiet || !(offered > LONG_RUN_REQUESTS)) return;
+  const factors = `${modes > 1 ? ` × ${modes} modes` : ''}${replications > 1 ? ` × ${replications} replications` : ''}`;
   io.err(
-    `note: about ${offered.toExponential(1).replace('e+', 'e')} requests to simulate (rate × duration${modes > 1 ? ` × ${modes} modes` : ''}); ` +
+    `note: about ${offered.toExponential(1).replace('e+', 'e')} requests to simulate (rate × duration${factors}); ` +
       'at the usual 0.1–1 million a second that is minutes to hours. --requests N or a shorter --duration sizes it down.\n',
   );
 }

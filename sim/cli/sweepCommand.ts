@@ -129,9 +129,11 @@ export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, 
   if (args.quiet !== true) io.out(notes.join('\n') + '\n');
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function describeSweep(definition: SweepDefinition, points: number, runs: number): string {
   const repeats = definition.repeat > 1 ? ` × ${definition.repeat} repeats` : '';
-  return `${runs} runs (${points} points${repeats})`;
+  return `${plural(runs, 'run')} (${plural(points, 'point')}${repeats})`;
 }
 
 /**
@@ -241,7 +243,7 @@ Examples:
         io.err(`${msg.interrupted(outcome.saved, outcome.total, output, outcome.dropped)}\n  hint: ${msg.interruptedHint()}\n`);
         throw exit(EXIT_INTERRUPTED);
       }
-      const notes = [`sweep ${plan.id}: ${outcome.saved} of ${outcome.total} runs saved in ${output}` + (outcome.resumed > 0 ? ` (${outcome.resumed} were already there)` : '')];
+      const notes = [`sweep ${plan.id}: ${outcome.saved} of ${outcome.total} runs saved in ${output}` + (outcome.resumed > 0 ? ` (${outcome.resumed} ${outcome.resumed === 1 ? 'was' : 'were'} already there)` : '')];
       const report = str(opts, 'report'), csv = str(opts, 'csv');
       if (report || csv) notes.push(...writeSweepReports(readRecords(output, io, exit), report, csv, undefined));
       if (!quiet) io.out(notes.join('\n') + '\n');

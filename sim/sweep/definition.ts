@@ -19,6 +19,7 @@ import { formatPath } from '../diagnostics/format.js';
 import { located, parseSource, readSource } from '../topology/document.js';
 import { locate, type Path, type SourceIndex } from '../topology/locate.js';
 import { error } from '../topology/problem.js';
+import { closest } from '../topology/suggest.js';
 import * as msg from './messages.js';
 import { expandRange, looksLikeRange, parsePath, parseSetArgument, type SweepAxis, type SweepValue } from './values.js';
 
@@ -123,6 +124,12 @@ function gridValues(index: SourceIndex, at: Path, raw: unknown, diagnostics: Dia
     if (!r.ok) return rangeFail(r.message, r.hint);
     return r.value.map((value) => ({ value, origin: where(at) }));
   }
+  const typo = rangeTypo(raw);
+  if (typo !== undefined) {
+    const suggestion = closest(typo, RANGE_KEYS);
+    diagnostics.push(located(index, error('unknown-key', [...at, typo], msg.unknownRangeKey(typo), msg.unknownRangeKeyHint(suggestion), 'key')));
+    return undefined;
+  }
   if (isRangeMapping(raw)) {
     const text = `${raw.from}..${raw.to}${raw.step === undefined ? '' : `:${raw.step}`}`;
     const r = expandRange(text);
@@ -130,6 +137,16 @@ function gridValues(index: SourceIndex, at: Path, raw: unknown, diagnostics: Dia
     return r.value.map((value) => ({ value, origin: where(at) }));
   }
   return [{ value: raw, origin: where(at) }];
+}
+
+const RANGE_KEYS = ['from', 'to', 'step'];
+
+/** A key beside `from` and `to` that a range does not have (`stp`): a range was meant, misspelt. */
+function rangeTypo(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  if (!keys.includes('from') || !keys.includes('to')) return undefined;
+  return keys.find((k) => !RANGE_KEYS.includes(k));
 }
 
 function isRangeMapping(v: unknown): v is { from: string | number; to: string | number; step?: string | number } {

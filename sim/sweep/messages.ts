@@ -79,6 +79,9 @@ export const tornLineHint = (resume: boolean) =>
 
 export const mixedSweeps = (a: string, b: string) => `results of two different sweeps: ${a} and ${b}`;
 export const mixedSweepsHint = () => 'merge only the shards of one sweep: same topology, same sweep definition, same meshtax';
+export const unknownRangeKey = (key: string) => `unknown key "${key}" in a range`;
+export const unknownRangeKeyHint = (suggestion: string | undefined) =>
+  `${suggestion ? `did you mean "${suggestion}"? ` : ''}a range is {from: 100/s, to: 1000/s, step: 100/s}; step may be left out`;
 export const duplicateRun = (run: number, where: string) => `run ${run} is also at ${where}`;
 export const repeatedRunHint = () => 'a results file holds each run once: was a line copied, or were files joined by hand? `meshtax merge` joins shards and checks them';
 export const duplicateRunHint = () => 'two shards overlap: check that each ran a different --shard i/n of the same n';

@@ -23,10 +23,13 @@ export function readSource(path: string, notFoundHint: string = msg.fileNotFound
     return { ok: true, source: readFileSync(path, 'utf8') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    const unreadable = (reason: string, hint: string): Diagnostic =>
+      ({ severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, reason), hint });
     const diagnostic: Diagnostic =
-      err.code === 'ENOENT'
-        ? { severity: 'error', code: 'file-not-found', path: [], message: msg.fileNotFound(path), hint: notFoundHint }
-        : { severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, err.message) };
+      err.code === 'ENOENT' ? { severity: 'error', code: 'file-not-found', path: [], message: msg.fileNotFound(path), hint: notFoundHint }
+        : err.code === 'EISDIR' ? unreadable('it is a directory', msg.directoryHint(path))
+          : err.code === 'EACCES' || err.code === 'EPERM' ? unreadable('permission denied', msg.permissionHint())
+            : unreadable(err.message, msg.permissionHint());
     return { ok: false, diagnostic };
   }
 }
@@ -42,7 +45,8 @@ export interface ParsedSource {
 /** `file` names the source in diagnostics; it is not read. */
 export function parseSource(source: string, file: string, kind: DocumentKind): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // merge: YAML's `<<: *defaults` merge keys, which hand-written files use to share settings.
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const index = createSourceIndex(file, source, doc, lineCounter);
 
   const syntax = firstAtEachPosition([

@@ -27,6 +27,8 @@ export function didYouMean(suggestion: string | undefined, what: string, known: 
 
 export const fileNotFound = (file: string) => `cannot read ${q(file)}: no such file`;
 export const fileNotFoundHint = () => 'check the path; it is relative to the current directory';
+export const directoryHint = (path: string) => `name a file inside it, e.g. ${path.replace(/\/+$/, '')}/<file>.yaml`;
+export const permissionHint = () => 'check that the file exists and that you may read it';
 export const fileUnreadable = (file: string, reason: string) => `cannot read ${q(file)}: ${reason}`;
 export const emptyFile = () => 'the file is empty';
 export const emptyFileHint = (kind: 'topology' | 'profile' = 'topology') =>

@@ -61,6 +61,20 @@ describe('compiled CLI, end to end', () => {
     expect(meshtax('report', results, '--charts', join(dir, 'r.html')).code).toBe(2);
   });
 
+  it('names a directory given as a file, refuses -o x.html, and counts replications in the long-run note', () => {
+    const dir = meshtax('run', 'topologies/');
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toContain('error[file-unreadable]: cannot read "topologies/": it is a directory\n  hint: name a file inside it, e.g. topologies/<file>.yaml');
+    const html = meshtax('run', 'topologies/mm1.yaml', '-o', join(tmpdir(), 'results.html'));
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('-o writes the results (JSON, CSV or the text table), not an HTML page');
+    expect(html.stderr).toContain(`hint: for the HTML report use --report ${join(tmpdir(), 'results.html')}`);
+    // 80/s × 10 h is 2.9 million requests, below the note's 20 million; ten replications of it are 29 million
+    // (the run is stopped after 3 s: the note comes before it starts).
+    const noted = spawnSync(process.execPath, [CLI, 'run', 'topologies/mm1.yaml', '--duration', '10h', '--replications', '10'], { encoding: 'utf8', timeout: 3000 });
+    expect(noted.stderr).toMatch(/^note: about 2\.9e7 requests to simulate \(rate × duration × 10 replications\)/);
+  });
+
   it('runs a bundled topology: table on stdout, exit 0', () => {
     const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
     expect(r.stderr).toBe('');

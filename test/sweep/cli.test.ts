@@ -201,6 +201,7 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
       expect(r.stdout).toBe('');
     }
     expect(existsSync(file)).toBe(false);
+    expect(meshtax('sweep', TOPOLOGY, '--set', 'mesh=none', '--duration', '3s', '--dry-run').stdout).toMatch(/^sweep [0-9a-f]{16}: 1 run \(1 point\); nothing was run/);
   });
 
   it('refuses outputs over the inputs or each other, and a results file with a run twice', () => {

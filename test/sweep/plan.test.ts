@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { loadTopologySource } from '../../sim/topology/load.js';
 import { buildDefinition, readSweepFile } from '../../sim/sweep/definition.js';
@@ -104,6 +106,18 @@ describe('planning a sweep', () => {
     expect(r.plan?.points.length).toBe(12);
     expect(r.plan?.runs).toBe(24);
     expect(r.plan?.points[0].params).toEqual({ 'entrypoints.web.rate': '50/s', mesh: 'none', 'services.backend.replicas': 1 });
+  });
+});
+
+describe('sweep file mistakes', () => {
+  it('a misspelt key in a range mapping is named, with the key it probably meant', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-range-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'grid:\n  entrypoints.web.rate: {from: 100/s, to: 300/s, stp: 100/s}\n');
+    const read = readSweepFile(file);
+    expect(read.definition).toBeUndefined();
+    expect(formatDiagnostics(read.diagnostics)).toContain(`${file}:2:50: error[unknown-key]: grid["entrypoints.web.rate"].stp: unknown key "stp" in a range`);
+    expect(formatDiagnostics(read.diagnostics)).toContain('hint: did you mean "step"?');
   });
 });
 

@@ -352,6 +352,16 @@ describe('references', () => {
     expect(schedule.diagnostics.map((d) => d.path.join('.'))).toEqual(['entrypoints.w.schedule.1.rate']);
   });
 
+  it('takes YAML merge keys, and still checks the keys written beside them', () => {
+    const src = 'name: m\nservices:\n  a: &svc {serviceTime: 1ms, workers: 2, calls: [b]}\n  b:\n    <<: *svc\n    serviceTime: 2ms\n    calls: []\n' +
+      'entrypoints: {w: {target: a, rate: 10/s}}\n';
+    const b = loadTopologySource(src, 'm.yaml').topology?.services.find((s) => s.name === 'b');
+    expect(b?.workers).toBe(2);
+    expect(b?.serviceTime).toEqual({ kind: 'constant', value: 0.002 });
+    const typo = loadTopologySource(src.replace('    serviceTime: 2ms', '    wokers: 3'), 'm.yaml');
+    expect(typo.diagnostics.map((d) => `${d.location?.line}: ${d.message}`)).toEqual(['6: unknown key "wokers"']);
+  });
+
   it('checks zones of services and entry points', () => {
     expect(report('unknown-zone.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/unknown-zone.yaml:6:25: error[unknown-zone]: services.api.zones[1]: unknown zone "eu-west-1c"
