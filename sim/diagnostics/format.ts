@@ -6,6 +6,8 @@
 import type { Diagnostic } from './types.js';
 
 const MIN_GUTTER = 4;
+/** Characters of a source line shown at most. */
+const MAX_EXCERPT = 100;
 
 /** `services.api.calls[0].call`; keys that are not plain names are quoted: `services["a.b"]`. */
 export function formatPath(path: ReadonlyArray<string | number>): string {
@@ -28,9 +30,14 @@ export function formatDiagnostic(d: Diagnostic): string {
     const { line, column, lineText } = d.location;
     const width = Math.max(MIN_GUTTER, String(line).length);
     // Tabs would shift the caret by an unknown amount; one column each keeps it aligned.
-    const text = lineText.replace(/\t/g, ' ');
+    const full = lineText.replace(/\t/g, ' ');
+    // A very long line (minified JSON, a generated file) shows as a window around the column.
+    const start = full.length > MAX_EXCERPT ? Math.max(0, Math.min(column - 1 - MAX_EXCERPT / 2, full.length - MAX_EXCERPT)) : 0;
+    const end = Math.min(full.length, start + MAX_EXCERPT);
+    const before = start > 0 ? '…' : '';
+    const text = `${before}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
     lines.push(` ${String(line).padStart(width)} | ${text}`.trimEnd());
-    lines.push(` ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+    lines.push(` ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1 - start + before.length))}^`);
   }
   if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');

@@ -100,7 +100,16 @@ function checkRoot(value: unknown, kind: DocumentKind): Problem | undefined {
 }
 
 function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['severity']): Diagnostic {
-  const location = locationAtOffset(index, e.pos[0]);
+  let location = locationAtOffset(index, e.pos[0]);
+  // The parser notices an unclosed bracket at the end of the file, past its last line: point at the end of that line.
+  if (location.lineText.trim() === '' && index.lines.slice(location.line - 1).every((l) => l.trim() === '')) {
+    let last = location.line - 2;
+    while (last >= 0 && index.lines[last].trim() === '') last--;
+    if (last >= 0) {
+      const lineText = index.lines[last];
+      location = { ...location, line: last + 1, column: lineText.trimEnd().length + 1, lineText };
+    }
+  }
   if (e.code === 'DUPLICATE_KEY') {
     const path = pathAtOffset(index.doc, e.pos[0]);
     const key = String(path[path.length - 1] ?? '');

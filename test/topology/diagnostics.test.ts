@@ -27,6 +27,26 @@ describe('YAML syntax', () => {
     `);
   });
 
+  it('an unclosed bracket found at the end of the file is shown at the end of its last line', () => {
+    const src = 'name: x\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 1/s}\ntimeline:\n  - {at: 1s, crash: a\n\n';
+    const text = formatDiagnostics(loadTopologySource(src, 'eof.yaml').diagnostics);
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'eof.yaml:7:22: error[yaml-syntax]: Flow map in block collection must be sufficiently indented and end with a }',
+      '    7 |   - {at: 1s, crash: a',
+      '      |                      ^',
+    ]);
+  });
+
+  it('shows a window of a very long line around the column, the caret under it', () => {
+    const src = JSON.stringify({ name: 'x', services: { a: { serviceTime: '1ms' } }, entrypoints: { w: { target: 'a', rate: '1/s' } }, pad: 'y'.repeat(300), zz: 1 });
+    const zz = loadTopologySource(src, 'long.json').diagnostics.find((d) => d.message.includes('"zz"'));
+    const [, excerpt, caret] = formatDiagnostics([zz!]).split('\n');
+    expect(excerpt.length).toBeLessThan(120);
+    expect(excerpt).toMatch(/^ {4}1 \| …y+","zz":1}$/);
+    expect(excerpt[caret.indexOf('^')]).toBe('"');
+    expect(excerpt.slice(caret.indexOf('^'), caret.indexOf('^') + 4)).toBe('"zz"');
+  });
+
   it('says a second document starts at its ---, in its own words, not the library\'s', () => {
     const src = 'name: a\nservices:\n  api: {serviceTime: 1ms}\nentrypoints:\n  web: {target: api, rate: 1/s}\n---\nname: b\n';
     expect(formatDiagnostics(loadTopologySource(src, 'multi.yaml').diagnostics)).toMatchInlineSnapshot(`
