@@ -19,7 +19,7 @@ export function compareTable(c: CompareResult): string {
   const mtls = meshed.length > 0 && meshed.every((r) => r.mesh.mtls === meshed[0].mesh.mtls) ? `, mTLS ${meshed[0].mesh.mtls ? 'on' : 'off'}` : '';
   // "Same random numbers", not "same arrivals": closed-loop users arrive when their last response came back.
   const lines: string[] = [
-    `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}, same random numbers in every mode`,
+    `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}${others.length > 0 ? ', same random numbers in every mode' : ''}`,
     '',
   ];
   for (const ep of c.invoice) {

@@ -1,3 +1,4 @@
+import { compareTable } from '../../reports/compareTable.js';
 import { describe, expect, it } from 'vitest';
 import { loadTopologyFile, runTopology, compareMeshes, formatDiagnostics, listMeshProfiles } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
@@ -38,5 +39,9 @@ describe('library API (the README example)', () => {
     expect(invoice.invoice[0].rows.map((r) => r.mesh)).toEqual(['none', 'istio-sidecar', 'linkerd']);
     expect(invoice.invoice[0].rows[1].p50.delta).toBeGreaterThan(0);
     expect(listMeshProfiles()).toEqual(['cilium', 'istio-ambient', 'istio-ambient-waypoint', 'istio-sidecar', 'linkerd', 'none']);
+    // One mode has nothing to share its random numbers with, and the header does not claim it.
+    const alone = compareTable(compareMeshes([meshes[0]], { duration: 12 })).split('\n')[0];
+    expect(alone).toBe('bookinfo — none alone, seed 42');
+    expect(compareTable(invoice).split('\n')[0]).toBe('bookinfo — istio-sidecar, linkerd against none, mTLS on, seed 42, same random numbers in every mode');
   });
 });
