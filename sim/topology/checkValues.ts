@@ -19,6 +19,7 @@ import type { Path } from './locate.js';
 import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { EntryPointFile, NodeFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
+import { runLength, type RunLength } from './timeline.js';
 
 export function checkValues(file: TopologyFile): Problem[] {
   const out: Problem[] = [];
@@ -40,7 +41,8 @@ export function checkValues(file: TopologyFile): Problem[] {
   if (Object.keys(file.services).length === 0) out.push(error('empty', ['services'], msg.emptyCollection('services'), msg.emptyServicesHint()));
   for (const [name, service] of Object.entries(file.services)) checkService(out, service, ['services', name]);
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
-  for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name]);
+  const length = runLength(file.simulation);
+  for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name], length);
   checkScale(out, file);
   // A blank name cannot be referred to, and shows as nothing in every table and chart.
   for (const [section, kind] of [['services', 'service'], ['entrypoints', 'entry point'], ['nodes', 'node']] as const) {
@@ -142,7 +144,7 @@ function checkStep(out: Problem[], step: StepFile, path: Path): void {
   steps.forEach((inner, i) => checkStep(out, inner, [...path, kind, i]));
 }
 
-function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path): void {
+function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path, length: RunLength): void {
   const kind = e.arrivals ?? 'poisson';
   const notApplicable = (key: keyof EntryPointFile) => {
     if (e[key] !== undefined) out.push(error('not-applicable', [...path, key], msg.notApplicable(key, kind), msg.notApplicableHint(key), 'key'));
@@ -161,7 +163,7 @@ function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path): void {
       out.push(error('conflicting-keys', [...path, 'schedule'], msg.rateAndSchedule(), msg.rateAndScheduleHint(), 'key'));
     }
     if (e.rate !== undefined) rateBounds(out, unit(out, parseRate, 'bad-rate', e.rate, [...path, 'rate'], 'rate', 'positive', msg.positiveRateHint()), e.rate, [...path, 'rate']);
-    if (e.schedule !== undefined) checkSchedule(out, e.schedule, [...path, 'schedule']);
+    if (e.schedule !== undefined) checkSchedule(out, e.schedule, [...path, 'schedule'], length);
     notApplicable('users');
     notApplicable('thinkTime');
   }
@@ -183,7 +185,7 @@ function rateBounds(out: Problem[], value: number | undefined, text: Scalar, pat
   else if (value > MAX_RATE) out.push(error('out-of-range', path, msg.rateTooHigh(show(text)), msg.rateTooHighHint()));
 }
 
-function checkSchedule(out: Problem[], schedule: NonNullable<EntryPointFile['schedule']>, path: Path): void {
+function checkSchedule(out: Problem[], schedule: NonNullable<EntryPointFile['schedule']>, path: Path, length: RunLength): void {
   if (schedule.length === 0) {
     out.push(error('empty', path, msg.emptySchedule(), msg.missingRateHint()));
     return;
@@ -198,6 +200,9 @@ function checkSchedule(out: Problem[], schedule: NonNullable<EntryPointFile['sch
       out.push(error('bad-schedule', [...path, i, 'at'], msg.scheduleOrder(show(segment.at), prev.text), msg.scheduleOrderHint()));
     }
     prev = { at, text: show(segment.at) };
+    if (i > 0 && length !== undefined && at >= length.seconds) {
+      out.push(warning('after-run', [...path, i, 'at'], msg.eventAfterRun('this rate', show(segment.at), length.text), msg.scheduleAfterRunHint()));
+    }
   });
 }
 

@@ -342,6 +342,7 @@ export const untilNotApplicableHint = (key: string) =>
 export const untilNotAfterAt = (until: string, at: string) => `until (${until}) must come after at (${at})`;
 export const untilNotAfterAtHint = () => 'a fault lasts from at to until; leave until out for one that lasts to the end of the run';
 export const eventAfterRun = (key: string, at: string, run: string) => `${key} at ${at} comes after the end of the run (${run})`;
+export const scheduleAfterRunHint = () => 'the load never reaches this rate; make simulation.duration longer, or start the rate earlier';
 export const eventAfterRunHint = () => 'it will not happen; make simulation.duration longer, or move the event earlier';
 export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 or more';
 export const statusRange = (status: number) => `status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`;

@@ -40,10 +40,13 @@ interface Context {
   zones: string[];
   zonesDeclared: boolean;
   /** The run's length, when it is set by time; for "after the run" warnings. */
-  runLength: { seconds: number; text: string } | undefined;
+  runLength: RunLength;
   /** Scale events with valid times, in timeline order. */
   scales: Array<{ service: string; at: number; text: string; index: number; replicas: number }>;
 }
+
+/** The run's length when time sets it (not a request count), and how the file gave it. */
+export type RunLength = { seconds: number; text: string } | undefined;
 
 export function checkTimeline(file: TopologyFile): Problem[] {
   const entries = file.timeline ?? [];
@@ -70,7 +73,7 @@ export function checkTimeline(file: TopologyFile): Problem[] {
 }
 
 /** The run's length as the normalizer will set it; undefined when `requests` rules or the duration is bad (reported elsewhere). */
-function runLength(sim: TopologyFile['simulation']): Context['runLength'] {
+export function runLength(sim: TopologyFile['simulation']): RunLength {
   if (sim?.duration === undefined) return sim?.requests === undefined ? { seconds: DEFAULT_DURATION_S, text: `${DEFAULT_DURATION_S}s, the default` } : undefined;
   const parsed = parseDuration(sim.duration);
   return parsed.ok && parsed.value > 0 ? { seconds: parsed.value, text: show(sim.duration) } : undefined;

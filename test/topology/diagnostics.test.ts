@@ -4,7 +4,7 @@
  * change to them as a change to the product's wording.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { formatDiagnostics, formatPath } from '../../sim/diagnostics/format.js';
 import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js';
 import { runTopology } from '../../sim/run.js';
 
@@ -370,6 +370,17 @@ describe('references', () => {
     for (const fine of ['1/h', '1e9/s', '0.1/m']) expect(at(fine).topology, fine).toBeDefined();
     const schedule = loadTopologySource('name: r\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, schedule: [{at: 0s, rate: 0/s}, {at: 1s, rate: 2e9/s}]}}\n', 's.yaml');
     expect(schedule.diagnostics.map((d) => d.path.join('.'))).toEqual(['entrypoints.w.schedule.1.rate']);
+  });
+
+  it('warns of a schedule rate that starts after the run ends, as of a timeline event', () => {
+    const src = (duration: string) => `name: x\nsimulation: {duration: ${duration}}\nservices: {a: {serviceTime: 1ms}}\n` +
+      'entrypoints: {w: {target: a, schedule: [{at: 0s, rate: 10/s}, {at: 20m, rate: 100/s}]}}\n';
+    const late = loadTopologySource(src('10m'), 'late.yaml');
+    expect(late.topology).toBeDefined();
+    expect(late.diagnostics.map((d) => `${d.severity}[${d.code}] ${formatPath(d.path)}: ${d.message}`)).toEqual([
+      'warning[after-run] entrypoints.w.schedule[1].at: this rate at 20m comes after the end of the run (10m)',
+    ]);
+    expect(loadTopologySource(src('30m'), 'late.yaml').diagnostics).toEqual([]);
   });
 
   it('takes YAML merge keys, and still checks the keys written beside them', () => {
