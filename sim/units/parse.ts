@@ -155,5 +155,6 @@ export const UNIT_PATTERNS = {
 
 function unitPattern(units: Record<string, Scale>): string {
   const escaped = Object.keys(units).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return String.raw`^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(?:${escaped.join('|')})\s*$`;
+  // An explicit + is accepted as meshtax accepts it; a minus is left to meshtax's own message (a negative time or size).
+  return String.raw`^\s*\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(?:${escaped.join('|')})\s*$`;
 }

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../sim/units/parse.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listMeshProfiles } from '../../sim/mesh/loadProfile.js';
@@ -53,6 +54,10 @@ describe('topology JSON Schema', () => {
     const matches = (pattern: string, text: string) => new RegExp(pattern, 'u').test(text);
     expect(['250us', '250µs', '2ms', '1.5s', '1m'].every((t) => matches(durationPattern, t))).toBe(true);
     expect(matches(durationPattern, '2sec')).toBe(false);
+    // What meshtax accepts, the schema accepts: an explicit + too; a negative time is meshtax's to explain.
+    expect(matches(durationPattern, '+5ms')).toBe(true);
+    expect(parseDuration('+5ms')).toEqual({ ok: true, value: 0.005 });
+    expect(matches(durationPattern, '-5ms')).toBe(false);
     expect(matches(defs.rate.pattern as string, '500/s')).toBe(true);
     expect(matches(defs.bandwidth.pattern as string, '10Gbps')).toBe(true);
   });
