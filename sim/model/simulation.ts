@@ -1155,16 +1155,21 @@ class Simulation implements EventDispatcher {
     call.tryToken = 0;
     this.abandonCurrent(call);
     this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
-    if (call.measured) {
-      const key = failureKey(CAUSE_TIMEOUT, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
-      this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
-    }
+    this.countTimedOutTry(call);
     this.afterFailedTry(f, CAUSE_TIMEOUT, 504);
+  }
+
+  private countTimedOutTry(call: Frame): void {
+    if (!call.measured) return;
+    const key = failureKey(CAUSE_TIMEOUT, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
+    this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
   }
 
   private onCallTimeout(f: number, tok: number): void {
     const call = this.frames[f];
     if (call.kind !== FRAME_CALL || call.timeoutToken !== tok || tok === 0) return;
+    // The try in flight, if any (not a back-off), is cut short: a failed try like any other.
+    const cut = call.current >= 0 && this.frames[call.current].gen === call.currentGen;
     this.abandonCurrent(call);
     call.tryToken = 0;
     if (call.backoffToken !== 0) {
@@ -1173,6 +1178,7 @@ class Simulation implements EventDispatcher {
       call.backoffToken = 0;
     }
     this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);
   }
 

@@ -208,6 +208,10 @@ describe('timeouts', () => {
     const only = run('  - {at: 0s, delay: {service: back, delay: 100ms, probability: 1}}', ', resilience: {timeout: 50ms}');
     expect(causes(only)).toEqual(['timeout/UT/mesh']);
     expect(only.entrypoints[0].latency.count).toBe(0);
+    // With no retries, every request the overall timeout failed was one try, cut short: counted as a failed try.
+    const tries = only.attemptFailures.reduce((n, f) => n + f.count, 0);
+    expect(tries).toBe(only.entrypoints[0].failed);
+    expect(only.attemptFailures.map((f) => `${f.cause}/${f.flag}/${f.service}`)).toEqual(['timeout/UT/back']);
   });
 
   it('with the policy in the client library, its failures are the application’s', () => {
