@@ -92,8 +92,11 @@ export interface ServiceCollector {
   /** Application CPU-seconds spent by measured requests. */
   cpuSeconds: number;
   busyWorkers: TimeAverage;
+  /** Workers of the replicas serving (pod and app up): the capacity busyWorkers is a share of, as replicas come and go. */
+  capacity: TimeAverage;
   inSystem: TimeAverage;
   meanBusyWorkers: number;
+  meanCapacity: number;
   meanInSystem: number;
   /** Invocations that ended inside the measurement window, whenever they began: its throughput. */
   completedInWindow: number;
@@ -167,7 +170,7 @@ export class Collectors {
       meanInSystem: 0,
       completedInWindow: 0,
     }));
-    this.services = model.services.map(() => ({
+    this.services = model.services.map((s) => ({
       arrivals: 0,
       retries: 0,
       calls: 0,
@@ -177,8 +180,10 @@ export class Collectors {
       queueWaitSum: 0,
       cpuSeconds: 0,
       busyWorkers: new TimeAverage(),
+      capacity: new TimeAverage(s.initialReplicas * s.workers),
       inSystem: new TimeAverage(),
       meanBusyWorkers: 0,
+      meanCapacity: 0,
       meanInSystem: 0,
       completedInWindow: 0,
     }));
@@ -199,6 +204,7 @@ export class Collectors {
     for (const c of this.entries) c.inSystem.start(t);
     for (const c of this.services) {
       c.busyWorkers.start(t);
+      c.capacity.start(t);
       c.inSystem.start(t);
     }
     for (const c of this.proxies) {
@@ -216,6 +222,7 @@ export class Collectors {
     for (const c of this.entries) c.meanInSystem = c.inSystem.mean(t);
     for (const c of this.services) {
       c.meanBusyWorkers = c.busyWorkers.mean(t);
+      c.meanCapacity = c.capacity.mean(t);
       c.meanInSystem = c.inSystem.mean(t);
     }
     for (const c of this.proxies) {

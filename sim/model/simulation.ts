@@ -1677,12 +1677,23 @@ class Simulation implements EventDispatcher {
 
   // ---- rollouts, scaling and the fault timeline ----------------------------
 
+  /** A replica's pod and app state; one serving (both up) counts its workers in its service's capacity. */
+  private setUp(r: number, pod: number, app: number): void {
+    const was = this.podUp[r] & this.appUp[r];
+    this.podUp[r] = pod;
+    this.appUp[r] = app;
+    const is = pod & app;
+    if (is === was) return;
+    const svc = this.model.replicas[r].service;
+    this.services[svc].capacity.add(this.engine.now, (is - was) * this.model.services[svc].workers);
+  }
+
   private onLifecycle(i: number): void {
     const a = this.model.lifecycle[i];
     const r = a.replica;
     switch (a.kind) {
       case LC_UP:
-        this.podUp[r] = this.appUp[r] = 1;
+        this.setUp(r, 1, 1);
         return;
       case LC_ADD:
         this.wanted[r] = 1;
@@ -1697,7 +1708,7 @@ class Simulation implements EventDispatcher {
         this.controlPlane.noteChange();
         return;
       case LC_STOP:
-        this.podUp[r] = 0;
+        this.setUp(r, 0, this.appUp[r]);
         return;
     }
   }
@@ -1756,7 +1767,7 @@ class Simulation implements EventDispatcher {
   private crash(r: number, readinessDelay: number): void {
     if (!this.appUp[r]) return;
     const passing = this.probesPass(r);
-    this.appUp[r] = 0;
+    this.setUp(r, this.podUp[r], 0);
     this.resetInProgress(r, CAUSE_REPLICA_CRASH);
     if (passing) this.probesFailing(r, readinessDelay);
   }
@@ -1855,7 +1866,7 @@ class Simulation implements EventDispatcher {
       this.unreadyToken.delete(r);
       return;
     }
-    this.appUp[r] = 1;
+    this.setUp(r, 1, 1);
     this.backInService(r);
   }
 }

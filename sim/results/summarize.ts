@@ -160,7 +160,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       calls: sum(cs.map((c) => c.calls)),
       retries: sum(cs.map((c) => c.retries)),
       throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
-      utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), svc.initialReplicas * svc.workers),
+      // Of the workers there were: replicas scaled in, out, crashed or restarted count for the time they served.
+      utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), mean(cs.map((c) => c.meanCapacity))),
       waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
       meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),

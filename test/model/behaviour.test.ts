@@ -269,3 +269,33 @@ entrypoints:
     expect(r.entrypoints[0].completed).toBeGreaterThan(4000);
   });
 });
+
+describe('utilisation as replicas come and go', () => {
+  const scaled = (timeline: string) => runTopology(topo(`
+name: scale
+simulation: {seed: 5, duration: 60s, warmup: 0s}
+mesh: {profile: none, controlPlane: {pushDelay: 100ms}}
+services:
+  s: {replicas: REPLICAS, workers: 1, queue: 10, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  c: {target: s, rate: 300/s}
+timeline:
+${timeline}
+`.replace('REPLICAS', timeline.includes('replicas: 4') ? '1' : '4')));
+
+  it('is busy workers over the workers there were: scaled from 1 to 4 replicas at 300/s × 10 ms, about 3/4', () => {
+    const r = scaled('  - {at: 1s, scale: {service: s, replicas: 4, startup: 0s}}');
+    const s = r.services[0];
+    // 59 s of 4 replicas at ρ = 0.75, and the first second of one saturated replica.
+    expect(s.utilization).toBeGreaterThan(0.72);
+    expect(s.utilization).toBeLessThan(0.8);
+    expect(r.warnings.filter((w) => w.code === 'saturated')).toEqual([]);
+  });
+
+  it('a replica crashed for half the run leaves three to share the load, counted over the time each served', () => {
+    const r = scaled('  - {at: 0s, until: 30s, crash: {replica: s-0, readinessDelay: 0s}}');
+    // Busy: 300/s × 10 ms = 3 workers' worth throughout; capacity: 3 replicas for 30 s, then 4.
+    expect(r.services[0].utilization).toBeGreaterThan((3 / 3.5) * 0.93);
+    expect(r.services[0].utilization).toBeLessThan((3 / 3.5) * 1.07);
+  });
+});
