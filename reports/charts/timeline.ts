@@ -134,14 +134,14 @@ function panel(model: ReportModel, field: Measure, title: string, axis: string, 
 export function timelineChart(model: ReportModel): ReportChart | null {
   const { points, markers, loadVaried } = timelineRows(model);
   const warmup = model.runs[0].settings.warmup;
-  // A steady run in which nothing happened draws flat lines, and the p99's ±25 % classes
+  // A steady run in which nothing happened draws flat lines, and the p99's coarse classes
   // flickering between neighbours, which reads as trouble where there is none.
   const failures = points.some((p) => p.errorRate !== null && p.errorRate > 0);
   if (points.length === 0 || !(markers.length > 0 || failures || loadVaried)) return null;
   return {
     id: 'timeline',
     title: 'Over time',
-    caption: 'Each line is one mesh, per interval of simulated time: requests completed per second, the share that failed, and an approximate p99 of the successful ones (±25 %). Dotted rules mark the timeline\'s events (hover for what happened); the shaded start is the warm-up, left out of every other number.',
+    caption: 'Each line is one mesh, per interval of simulated time: requests completed per second, the share that failed, and an approximate p99 of the successful ones (−18 % … +22 %). Dotted rules mark the timeline\'s events (hover for what happened); the shaded start is the warm-up, left out of every other number.',
     spec: {
       $schema: SCHEMA,
       datasets: { points, markers },
