@@ -35,6 +35,7 @@ export function normalizeProfile(file: ProfileFile): MeshProfile {
     mode: file.mode,
     sidecar: file.sidecar === undefined ? null : normalizeProxy(file.sidecar),
     nodeProxy: file.nodeProxy === undefined ? null : normalizeProxy(file.nodeProxy),
+    nodeProxyLayer: file.nodeProxyLayer ?? 'l4',
     waypoint: file.waypoint === undefined ? null : normalizeReplicated(file.waypoint),
     gateway: file.gateway === undefined ? null : normalizeReplicated(file.gateway),
     mtls: file.mtls === undefined ? noMtls() : normalizeMtls(file.mtls),

@@ -263,6 +263,10 @@ export const profileFileSchema = z
     }),
     sidecar: proxySchema.optional().meta({ description: 'Mode sidecar: the proxy in every pod, outbound for its app\'s calls and inbound for calls to it.' }),
     nodeProxy: proxySchema.optional().meta({ description: "Mode ambient: the per-node proxy (Istio's ztunnel, Cilium's node Envoy)." }),
+    nodeProxyLayer: z.enum(['l4', 'l7']).optional().meta({
+      description:
+        "Mode ambient: what the node proxy handles. l4 (default): connections only, like Istio's ztunnel, so request policy (timeouts, retries, circuit breakers, outlier detection) runs only in waypoints and the gateway. l7: it parses requests and applies the policy itself, like Cilium's node Envoy.",
+    }),
     waypoint: replicatedProxySchema.optional().meta({ description: 'Mode ambient, optional: the L7 proxy for services with `l7: true`.' }),
     gateway: replicatedProxySchema.optional().meta({ description: 'Optional, any mode but none: the ingress gateway entry-point traffic passes through.' }),
     mtls: mtlsSchema.optional().meta({ description: 'Mutual TLS between proxies; required unless the mode is none (then disabled by default).' }),

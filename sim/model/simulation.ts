@@ -204,8 +204,8 @@ class Simulation implements EventDispatcher {
   private readonly sameNodeFree: boolean;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
-  /** Node proxies carry the calls (L4), with waypoints for L7. */
-  private readonly ambient: boolean;
+  /** Ambient with node proxies that carry connections only (ztunnel): request policy needs a waypoint or the gateway. */
+  private readonly l4NodeProxies: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
   /** Closed-loop users over all entry points. */
@@ -269,7 +269,7 @@ class Simulation implements EventDispatcher {
     this.serverProxyOf = Int32Array.from(model.replicas, (r) => (mode === 'sidecar' ? r.sidecar : mode === 'ambient' ? model.nodeProxy[r.node] : -1));
     this.sameNodeFree = model.sameNodeFree;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
-    this.ambient = model.mesh.mode === 'ambient';
+    this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
@@ -636,7 +636,7 @@ class Simulation implements EventDispatcher {
     call.pair = this.policy.slot(call.router, service);
     // In ambient mode L7 policy runs in a waypoint or the ingress gateway;
     // a call that only node proxies (ztunnel, L4) carry gets none of it.
-    const l4 = this.ambient && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
+    const l4 = this.l4NodeProxies && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
     const pol = l4 ? svc.l4Resilience : svc.resilience;
     call.policy = pol;
     // A mesh policy's tries start where its proxy sends the request on:

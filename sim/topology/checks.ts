@@ -93,7 +93,7 @@ function checkL4Only(
   name: string, l7: boolean, own: NonNullable<TopologyFile['services'][string]['resilience']>,
   merged: ReturnType<typeof mergeResilience>, profile: MeshProfile,
 ): Problem[] {
-  if (profile.mode !== 'ambient' || merged.placement !== 'mesh') return [];
+  if (profile.mode !== 'ambient' || profile.nodeProxyLayer === 'l7' || merged.placement !== 'mesh') return [];
   const hasWaypoint = profile.waypoint !== null;
   if (l7 && hasWaypoint) return [];
   return L7_POLICY_KEYS.filter((key) => own[key] !== undefined && own[key] !== 'none').map((key) =>

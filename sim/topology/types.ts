@@ -173,6 +173,8 @@ export interface MeshProfile {
   sidecar: ProxySpec | null;
   /** ambient mode: the per-node proxy (Istio's ztunnel, Cilium's node Envoy). */
   nodeProxy: ProxySpec | null;
+  /** ambient mode: l4 when the node proxy carries connections only (ztunnel: request policy needs a waypoint), l7 when it applies request policy itself (Cilium's Envoy). */
+  nodeProxyLayer: 'l4' | 'l7';
   /** ambient mode: the L7 proxy for services with `l7: true`, with its replica count. */
   waypoint: (ProxySpec & { replicas: number }) | null;
   /** The ingress gateway that entry-point traffic passes through, or null. */

@@ -71,6 +71,7 @@ export const ISTIO_SIDECAR: MeshProfile = {
   mode: 'sidecar',
   sidecar: envoy,
   nodeProxy: null,
+  nodeProxyLayer: 'l4',
   waypoint: null,
   gateway: { replicas: 2, ...gateway },
   mtls: {

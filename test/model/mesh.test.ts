@@ -363,3 +363,35 @@ entrypoints:
     expect(r.entrypoints[0].decomposition.proxyQueue).toBeLessThan(0.0005);
   });
 });
+
+describe('which node proxies apply request policy', () => {
+  const src = `
+name: layer
+simulation: {seed: 3, duration: 200s}
+services:
+  front: {workers: 100, serviceTime: 1ms, calls: [leaf]}
+  leaf: {replicas: 2, workers: 100, serviceTime: 1ms, resilience: {retries: {attempts: 4, retryOn: [5xx]}}}
+entrypoints:
+  c: {target: front, rate: 100/s}
+timeline:
+  - {at: 0s, abort: {service: leaf, status: 503, probability: 0.5}}
+`;
+  const under = (mesh: string) => loadTopologySource(src, 'layer.yaml', { mesh });
+
+  it("Cilium's node Envoy (l7) retries, as its profile says; Istio's ztunnel (l4) without a waypoint cannot", () => {
+    const cilium = runTopology(under('cilium').topology!);
+    const leaf = cilium.services.find((s) => s.name === 'leaf')!;
+    // Half the tries fail; four tries leave 1/16 of the calls failed, and front's own retries most of those.
+    expect(leaf.retries / leaf.calls).toBeGreaterThan(0.85);
+    expect(leaf.retries / leaf.calls).toBeLessThan(0.95);
+    expect(cilium.entrypoints[0].errorRate).toBeLessThan(0.01);
+    const ztunnel = runTopology(under('istio-ambient').topology!);
+    expect(ztunnel.services.find((s) => s.name === 'leaf')!.retries).toBe(0);
+    expect(Math.abs(ztunnel.entrypoints[0].errorRate - 0.5)).toBeLessThan(0.03);
+  });
+
+  it('warns that a policy has no effect only where the node proxy is l4 and no waypoint carries the call', () => {
+    expect(under('cilium').diagnostics).toEqual([]);
+    expect(under('istio-ambient').diagnostics.map((d) => d.code)).toEqual(['no-effect']);
+  });
+});
