@@ -206,6 +206,7 @@ class Simulation implements EventDispatcher {
   private readonly serverProxies: boolean;
   /** Ambient with node proxies that carry connections only (ztunnel): request policy needs a waypoint or the gateway. */
   private readonly l4NodeProxies: boolean;
+  private readonly meshed: boolean;
   private readonly replicaCount: number;
   private tokens = 0;
   /** Closed-loop users over all entry points. */
@@ -270,6 +271,7 @@ class Simulation implements EventDispatcher {
     this.sameNodeFree = model.sameNodeFree;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
+    this.meshed = model.mesh.mode !== 'none';
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
@@ -635,8 +637,12 @@ class Simulation implements EventDispatcher {
     call.router = call.wp >= 0 ? call.wp : call.cp >= 0 ? call.cp : call.clientRouter;
     call.pair = this.policy.slot(call.router, service);
     // In ambient mode L7 policy runs in a waypoint or the ingress gateway;
-    // a call that only node proxies (ztunnel, L4) carry gets none of it.
-    const l4 = this.l4NodeProxies && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1);
+    // a call that only node proxies (ztunnel, L4) carry gets none of it. Nor
+    // does a caller outside the mesh (an entry point via: direct): the
+    // callee's inbound proxy does not retry (Istio applies a VirtualService's
+    // retries in the client's sidecar).
+    const unproxied = this.meshed && call.cp < 0 && call.wp < 0;
+    const l4 = unproxied || (this.l4NodeProxies && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1));
     const pol = l4 ? svc.l4Resilience : svc.resilience;
     call.policy = pol;
     // A mesh policy's tries start where its proxy sends the request on:
