@@ -4,6 +4,9 @@
  * connection carries `streams` requests at once. With none free a new
  * connection is opened and pays a handshake (or a cheaper resumption when
  * the pair has talked before); connections idle for `idleTimeout` close.
+ * An idle connection is noticed as closed when its pair next looks for one
+ * (or the measurement ends), and its close dated back to when it timed out,
+ * so the time average of open connections needs no event per idle spell.
  * Pools are looked up by a numeric pair key and scanned in creation order,
  * so nothing depends on Map iteration order.
  */
@@ -32,7 +35,8 @@ export class ConnectionPools {
     private readonly streams: number,
     private readonly idleTimeout: number,
     private readonly resumption: boolean,
-    private readonly onOpenChange: (proxy: number, now: number, delta: number) => void,
+    /** `since`: when the change took effect, at or before `now` (a lapsed idle timeout). */
+    private readonly onOpenChange: (proxy: number, now: number, delta: number, since: number) => void,
   ) {
     this.open = new Int32Array(proxyCount);
   }
@@ -74,8 +78,8 @@ export class ConnectionPools {
     this.talked.add(key);
     this.open[from]++;
     this.open[to]++;
-    this.onOpenChange(from, now, 1);
-    this.onOpenChange(to, now, 1);
+    this.onOpenChange(from, now, 1, now);
+    this.onOpenChange(to, now, 1, now);
     return { conn, resumed };
   }
 
@@ -84,10 +88,26 @@ export class ConnectionPools {
     conn.lastUsed = now;
   }
 
+  /** Closes every connection idle past its timeout at `now` (in pair order), dated back to when it timed out. */
+  expireIdle(now: number): void {
+    const keys = [...this.pools.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      const pool = this.pools.get(key) as Connection[];
+      for (let i = 0; i < pool.length; i++) {
+        const c = pool[i];
+        if (c.ready && c.active === 0 && now - c.lastUsed >= this.idleTimeout) {
+          pool.splice(i--, 1);
+          this.close(c, now);
+        }
+      }
+    }
+  }
+
   private close(conn: Connection, now: number): void {
+    const since = Math.min(now, conn.lastUsed + this.idleTimeout);
     this.open[conn.from]--;
     this.open[conn.to]--;
-    this.onOpenChange(conn.from, now, -1);
-    this.onOpenChange(conn.to, now, -1);
+    this.onOpenChange(conn.from, now, -1, since);
+    this.onOpenChange(conn.to, now, -1, since);
   }
 }

@@ -294,7 +294,7 @@ class Simulation implements EventDispatcher {
       model.mtls.streamsPerConnection,
       model.mtls.idleTimeout,
       model.mtls.resumption,
-      (proxy, now, delta) => this.proxies[proxy].openConnections.add(now, delta),
+      (proxy, now, delta, since) => this.proxies[proxy].openConnections.addSince(since, now, delta),
     );
 
     this.endpoints = new EndpointVersions(
@@ -426,6 +426,8 @@ class Simulation implements EventDispatcher {
 
   private onWindowEnd(): void {
     this.windowEnd = this.engine.now;
+    // Connections that lapsed idle and were never looked for again stop counting when they timed out.
+    this.conns.expireIdle(this.windowEnd);
     this.collectors.closeWindow(this.windowEnd, this.cpus);
     for (let p = 0; p < this.proxyCount; p++) {
       if (this.proxyDedicated[p] === 1) this.proxies[p].meanBusyWorkers = this.threads.meanBusy(p, this.windowEnd);

@@ -58,6 +58,21 @@ export class TimeAverage {
     this.current += delta;
   }
 
+  /**
+   * Change the value by `delta` as of time `since` (at or before `now`),
+   * noticed only at `now`: the integral from `since` on is corrected, as if
+   * the change had been made then. For a state that lapses unobserved (a
+   * connection idle past its timeout is closed when next looked at).
+   */
+  addSince(since: number, now: number, delta: number): void {
+    this.advance(now);
+    this.current += delta;
+    if (this.measuring) {
+      const from = Math.max(since, this.startT);
+      if (now > from) this.area += delta * (now - from);
+    }
+  }
+
   /** Begin (or restart) measuring at t; earlier history is discarded. */
   start(t: number): void {
     this.advance(t);

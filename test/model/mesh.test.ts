@@ -421,3 +421,21 @@ timeline:
     expect(gateway.entrypoints[0].errorRate).toBeLessThan(0.05);
   });
 });
+
+describe('idle connections', () => {
+  it('count as open until their idle timeout lapses, not until the pair next talks', () => {
+    // Requests 2 s apart on average (Poisson), connections closed after 1 s idle: each end holds one
+    // open E[min(gap, 1 s)] / E[gap] = (1 − e^−0.5) / 0.5 / 2 of the time.
+    const r = runTopology(topo(`
+name: idle
+simulation: {seed: 5, duration: 4000s}
+mesh: {profile: istio-sidecar, mtls: {idleTimeout: 1s}}
+services:
+  s: {workers: 10, serviceTime: 1ms}
+entrypoints:
+  c: {target: s, rate: 0.5/s, via: mesh}
+`));
+    const expected = (1 - Math.exp(-0.5)) / 0.5 / 2;
+    expect(rel(fleet(r, 'sidecar')!.meanConnectionsPerProxy, expected)).toBeLessThan(0.06);
+  });
+});

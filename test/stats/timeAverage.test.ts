@@ -69,3 +69,19 @@ describe('TimeAverage', () => {
     expect(L).toBeLessThan(1.25);
   });
 });
+
+describe('TimeAverage.addSince', () => {
+  it('dates a change back: the integral is as if it had been made then, clipped at the start of measuring', () => {
+    const a = new TimeAverage(2);
+    a.start(10);
+    a.add(14, 1); // 3 from 14
+    a.addSince(12, 20, -1); // a unit that lapsed at 12, noticed at 20
+    // 2 over [10, 12], 1 over [12, 14], 2 over [14, 20] → 4 + 2 + 12 = 18.
+    expect(a.integral(20)).toBeCloseTo(18, 12);
+    expect(a.value).toBe(2);
+    const b = new TimeAverage(1);
+    b.start(10);
+    b.addSince(5, 15, -1); // lapsed before measuring began: none of it was counted
+    expect(b.integral(15)).toBeCloseTo(0, 12);
+  });
+});
