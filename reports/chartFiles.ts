@@ -4,7 +4,8 @@
  * SVG drawn headless in Node (`NAME.svg`, for slides and design documents),
  * plus the service graph as `service-graph.svg`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirs } from '../sim/makeDirs.js';
 import { join } from 'node:path';
 import { buildCharts, chartList } from './charts/index.js';
 import { renderChartSvg } from './charts/render.js';
@@ -14,7 +15,7 @@ import { reportModel, type ReportInput } from './model.js';
 /** Writes the files and returns their paths, in a stable order. */
 export async function writeChartFiles(dir: string, input: ReportInput): Promise<string[]> {
   const model = reportModel(input);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const written: string[] = [];
   const write = (name: string, text: string): void => {
     const path = join(dir, name);

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, mkdirSync, openSync, realpathSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, rmdirSync, unlinkSync } from 'node:fs';
+import { makeDirs } from '../makeDirs.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 
@@ -66,17 +67,30 @@ export function fileSystemProblem(e: unknown): { message: string; hint: string }
  */
 export function checkWritableFile(file: string): void {
   const existed = existsSync(file);
-  mkdirSync(dirname(file), { recursive: true });
-  closeSync(openSync(file, 'a'));
-  if (!existed) unlinkSync(file);
+  const made = makeDirs(dirname(file));
+  try {
+    closeSync(openSync(file, 'a'));
+    if (!existed) unlinkSync(file);
+  } finally {
+    // Nothing is left behind by the check: a run refused later must not leave new directories.
+    removeDirs(made);
+  }
+}
+
+function removeDirs(made: readonly string[]): void {
+  for (const d of [...made].reverse()) rmdirSync(d);
 }
 
 /** checkWritableFile for a directory of files to come (--charts). */
 export function checkWritableDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const probe = `${dir}/.meshtax-write-check`;
-  closeSync(openSync(probe, 'a'));
-  unlinkSync(probe);
+  const made = makeDirs(dir);
+  try {
+    const probe = `${dir}/.meshtax-write-check`;
+    closeSync(openSync(probe, 'a'));
+    unlinkSync(probe);
+  } finally {
+    removeDirs(made);
+  }
 }
 
 /** A path a command reads or writes, and how the user named it (`the topology file`, `-o`). */

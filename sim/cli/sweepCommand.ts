@@ -5,7 +5,8 @@
  * added to the program by `addSweepCommands`; the program's own error
  * handling prints diagnostics (exit 2) and internal errors (exit 1).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirs } from '../makeDirs.js';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
@@ -38,7 +39,7 @@ function str(opts: Opts, key: string): string | undefined {
 }
 
 function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileSync(path, text);
 }
 

@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../makeDirs.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { defaultWorkers, runPool, type PoolOutcome } from '../parallel/pool.js';
 import { runContext, runTask, type RunTask } from './execute.js';
@@ -96,7 +96,7 @@ function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' |
 
 /** Runs the shard's missing runs; resolves when all are saved or the signal stopped it. */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<SweepOutcome> {
-  mkdirSync(dirname(options.output), { recursive: true });
+  makeDirs(dirname(options.output));
   const { done, torn } = existingRuns(plan, options);
   const mine = shardRuns(plan, options.shard);
   const resumed = mine.filter((r) => done.has(r)).length;

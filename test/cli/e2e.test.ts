@@ -75,6 +75,21 @@ describe('compiled CLI, end to end', () => {
     expect(noted.stderr).toMatch(/^note: about 2\.9e7 requests to simulate \(rate × duration × 10 replications\)/);
   });
 
+  it('an output under a directory that cannot be made fails at once, and a refused run leaves no directories behind', () => {
+    // Node's recursive mkdir spun for ever under /proc.
+    for (const flag of ['-o', '--report', '--charts']) {
+      const r = spawnSync(process.execPath, [CLI, 'run', 'topologies/mm1.yaml', '--requests', '100', flag, '/proc/meshtax-nope/out.json'], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, flag).toBe(2);
+      expect(r.stderr, flag).toContain('cannot write "/proc/meshtax-nope');
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-dirs-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: x\nservices: {a: {serviceTime: -1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n');
+    expect(meshtax('run', bad, '-o', join(dir, 'new', 'deeper', 'r.json'), '--charts', join(dir, 'charts')).code).toBe(2);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+    expect(existsSync(join(dir, 'charts'))).toBe(false);
+  });
+
   it('runs a bundled topology: table on stdout, exit 0', () => {
     const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
     expect(r.stderr).toBe('');
