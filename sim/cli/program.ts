@@ -39,9 +39,11 @@ interface CostOverrides {
   projectPods?: number;
 }
 
-function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}): Topology {
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false): Topology {
   const { topology, diagnostics } = loadTopologyFile(file, options);
-  if (diagnostics.length > 0) io.err(formatDiagnostics(diagnostics) + '\n');
+  // -q: nothing but errors.
+  const shown = quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
   if (!topology) throw new Exit(EXIT_BAD_INPUT);
   topology.costs = {
     vcpuHour: costs.vcpuHour ?? topology.costs.vcpuHour,
@@ -254,8 +256,8 @@ Examples:
       const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
       checkOutputs(opts, file);
-      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs);
-      if (mtls !== undefined && topology.mesh.mode === 'none') {
+      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs, opts.quiet === true);
+      if (mtls !== undefined && topology.mesh.mode === 'none' && opts.quiet !== true) {
         io.err(formatDiagnostics([{
           severity: 'warning', code: 'no-effect', path: ['--mtls'],
           message: `--mtls ${opts.mtls as string} has no effect: with no mesh there is no mTLS`,
@@ -318,7 +320,7 @@ Examples:
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
       checkOutputs(opts, file);
-      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs));
+      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs, opts.quiet === true));
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.
       const named = topologies.map((t) => t.mesh.name);
       const clash = named.findIndex((n, i) => named.indexOf(n) !== i);

@@ -43,10 +43,10 @@ function writeFile(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Prints the diagnostics; stops with exit 2 if any is an error. */
-function check(diagnostics: Diagnostic[], io: CliIo, exit: (code: number) => Error): void {
-  if (diagnostics.length === 0) return;
-  io.err(formatDiagnostics(diagnostics) + '\n');
+/** Prints the diagnostics (with `quiet`, the errors only); stops with exit 2 if any is an error. */
+function check(diagnostics: Diagnostic[], io: CliIo, exit: (code: number) => Error, quiet = false): void {
+  const shown = quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
   if (diagnostics.some((d) => d.severity === 'error')) throw exit(EXIT_BAD_INPUT);
 }
 
@@ -200,7 +200,7 @@ Examples:
       const source = readSource(file);
       if (!source.ok) check([source.diagnostic], io, exit);
       const planned = planSweep(file, (source as { source: string }).source, definition, options);
-      check(planned.diagnostics, io, exit);
+      check(planned.diagnostics, io, exit, opts.quiet === true);
       const plan = planned.plan!;
       const quiet = opts.quiet === true;
       const output = str(opts, 'output');

@@ -90,6 +90,13 @@ describe('compiled CLI, end to end', () => {
     expect(existsSync(join(dir, 'charts'))).toBe(false);
   });
 
+  it('-q prints nothing but errors: a file\'s warnings stay out of it', () => {
+    const args = ['topologies/calibration/essay-chain.yaml', '--mesh', 'none,istio-sidecar', '--requests', '2000'];
+    expect(meshtax('compare', ...args).stderr).toContain('warning[overrides-not-applied]');
+    expect(meshtax('compare', ...args, '-q')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(meshtax('run', 'topologies/scenarios/root-expiry.yaml', '--mesh', 'none', '--requests', '2000', '-q')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('runs a bundled topology: table on stdout, exit 0', () => {
     const r = meshtax('run', 'topologies/mm1.yaml', '--duration', '200s');
     expect(r.stderr).toBe('');
