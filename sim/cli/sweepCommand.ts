@@ -211,6 +211,13 @@ Examples:
         io.out(`sweep ${plan.id}: ${what}; nothing was run (--dry-run)\n${lines.join('\n')}\n`);
         return;
       }
+      if (output !== undefined && /\.html?$/i.test(output)) {
+        check([{
+          severity: 'error', code: 'bad-option', path: ['-o'],
+          message: `-o ${JSON.stringify(output)}: -o is the results file (NDJSON, one line a run), not an HTML page`,
+          hint: `for the sweep report use --report ${output}; -o ${output.replace(/\.html?$/i, '.ndjson')} keeps the results`,
+        }], io, exit);
+      }
       if (output === undefined) {
         check([{ severity: 'error', code: 'missing-option', path: ['-o'], message: msg.outputMissing(), hint: msg.outputMissingHint() }], io, exit);
         return;

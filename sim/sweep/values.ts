@@ -43,7 +43,7 @@ export function parsePath(text: string): Parsed<Path> {
   if (text.trim() === '') return fail('it is empty');
   while (i < text.length) {
     if (text[i] === '[') {
-      const close = text.indexOf(']', i);
+      const close = closingBracket(text, i);
       if (close < 0) return fail('a [ is not closed');
       const inner = text.slice(i + 1, close).trim();
       if (/^\d+$/.test(inner)) path.push(Number(inner));
@@ -68,6 +68,20 @@ export function parsePath(text: string): Parsed<Path> {
     }
   }
   return { ok: true, value: path };
+}
+
+/** The `]` that closes the `[` at `open`, skipping any inside a quoted key (`["c[0]"]`); -1 when none does. */
+function closingBracket(text: string, open: number): number {
+  let quote = false;
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === '"') quote = false;
+    } else if (c === '"') quote = true;
+    else if (c === ']') return i;
+  }
+  return -1;
 }
 
 /** The `=` that ends a `--set` path: the first outside brackets, so `services["a=b"].replicas=1,2` names service a=b. */

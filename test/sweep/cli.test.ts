@@ -221,6 +221,10 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     }
     expect(readFileSync(copy, 'utf8')).toBe(before);
     expect(existsSync(join(dir, 'new.ndjson'))).toBe(false);
+    const html = meshtax('sweep', TOPOLOGY, ...GRID, '-o', join(dir, 'results.html'));
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('-o is the results file (NDJSON, one line a run), not an HTML page');
+    expect(existsSync(join(dir, 'results.html'))).toBe(false);
     // A line copied: it would count as one more repeat of its point.
     const doubled = join(dir, 'doubled.ndjson');
     const all = lines(single);

@@ -6,6 +6,10 @@ describe('sweep paths', () => {
   it('reads dotted paths, indices and quoted keys', () => {
     expect(parsePath('services.reviews.replicas')).toEqual({ ok: true, value: ['services', 'reviews', 'replicas'] });
     expect(parsePath('timeline[0].at')).toEqual({ ok: true, value: ['timeline', 0, 'at'] });
+    // A bracket inside a quoted key is part of the name.
+    expect(parsePath('services["c[0]"].replicas')).toEqual({ ok: true, value: ['services', 'c[0]', 'replicas'] });
+    expect(parsePath('services["d]e"]')).toEqual({ ok: true, value: ['services', 'd]e'] });
+    expect(parseSetArgument('services["c[0]"].replicas=1,2').axis?.path).toEqual(['services', 'c[0]', 'replicas']);
     expect(parsePath('timeline.0.at')).toEqual({ ok: true, value: ['timeline', 0, 'at'] });
     expect(parsePath('services["a.b"].replicas')).toEqual({ ok: true, value: ['services', 'a.b', 'replicas'] });
   });
