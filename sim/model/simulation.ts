@@ -1619,13 +1619,22 @@ class Simulation implements EventDispatcher {
     const p = this.pool.alloc(FRAME_PARALLEL, parent);
     const par = this.frames[p];
     par.steps = step.steps;
+    // A branch can finish the moment it starts (a circuit breaker's
+    // overflow, no endpoint, a proxy down): it is counted before it starts,
+    // and the group holds one count of its own until all have started, so
+    // such a branch can neither complete the group early nor be missed.
+    par.pending = 1;
     let started = 0;
-    for (const branch of step.steps) if (this.startStep(p, branch)) started++;
+    for (const branch of step.steps) {
+      par.pending++;
+      if (this.startStep(p, branch)) started++;
+      else par.pending--;
+    }
     if (started === 0) {
       this.pool.release(p);
       return false;
     }
-    par.pending = started;
+    if (--par.pending === 0) this.childDone(p);
     return true;
   }
 

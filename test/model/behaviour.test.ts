@@ -51,6 +51,29 @@ entrypoints:
     expect(e.decomposition.appWork).toBeCloseTo(0.012, 12);
   });
 
+  it('a parallel branch that fails the moment it starts still completes its request', () => {
+    // b admits one request at a time; arrivals every 20 ms while b takes
+    // 100 ms, so 4 in 5 calls to b overflow its circuit breaker at once,
+    // before c's branch has even started. Each request must still end.
+    const r = runTopology(topo(`
+name: parfail
+simulation: {seed: 1, duration: 10s}
+services:
+  a: {workers: 100, serviceTime: 1ms, calls: [{parallel: [b, c]}]}
+  b: {workers: 100, serviceTime: 100ms, resilience: {circuitBreaker: {maxRequests: 1}}}
+  c: {workers: 100, serviceTime: 10ms}
+entrypoints:
+  e: {target: a, rate: 50/s, arrivals: constant}
+`));
+    const e = r.entrypoints[0];
+    expect(e.completed).toBe(500);
+    expect(e.failed).toBe(410);
+    expect(r.services.find((s) => s.name === 'b')?.arrivals).toBe(90);
+    // The group ends with its slowest branch: c (10 ms) when b overflowed.
+    expect(e.latency.count).toBe(90);
+    expect(e.latency.max).toBeCloseTo(0.101, 12);
+  });
+
   it('optional calls are taken with their probability', () => {
     const r = runTopology(topo(`
 name: optional
