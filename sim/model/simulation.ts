@@ -429,8 +429,15 @@ class Simulation implements EventDispatcher {
     // Connections that lapsed idle and were never looked for again stop counting when they timed out.
     this.conns.expireIdle(this.windowEnd);
     this.collectors.closeWindow(this.windowEnd, this.cpus);
+    // A proxy with threads of its own uses CPU exactly while they are busy.
+    // Counting its tasks' work as they are assigned would also count, in an
+    // overload, the backlog its threads work off after the window.
+    const span = this.windowEnd - this.warmup;
     for (let p = 0; p < this.proxyCount; p++) {
-      if (this.proxyDedicated[p] === 1) this.proxies[p].meanBusyWorkers = this.threads.meanBusy(p, this.windowEnd);
+      if (this.proxyDedicated[p] !== 1) continue;
+      const busy = this.threads.meanBusy(p, this.windowEnd);
+      this.proxies[p].meanBusyWorkers = busy;
+      this.proxies[p].cpuSeconds = Number.isFinite(busy) ? busy * span : 0;
     }
     this.maybeStop();
   }
@@ -1202,7 +1209,7 @@ class Simulation implements EventDispatcher {
 
   private proxyResponse(f: number, proxy: number): boolean {
     const spec = this.model.proxies[proxy].spec;
-    if (this.frames[f].measured) this.proxies[proxy].requests++;
+    if (this.inWindow()) this.proxies[proxy].requests++; // a rate over the window, as its CPU
     if (spec.responseFree) return this.submitProxyTask(TASK_PROXY, f, proxy, 0, 0);
     const rng = this.proxyRng[proxy];
     const work = spec.responseCost(rng) + this.frames[f].responseSize * spec.cpuPerByte;
@@ -1240,9 +1247,6 @@ class Simulation implements EventDispatcher {
     if (!handshake && work <= 0 && telemetry <= 0 && this.threads.hasFree(proxy, now)) return false;
     const start = this.threads.assign(proxy, now, work, telemetry);
     const end = start + work;
-    const pc = this.proxies[proxy];
-    if (this.measuring || start >= this.warmup) pc.cpuSeconds += work;
-    if (this.measuring || end >= this.warmup) pc.cpuSeconds += telemetry;
     const frame = this.frames[f];
     if (handshake) {
       frame.comp[MTLS] += (start - now) + work;
@@ -1279,7 +1283,7 @@ class Simulation implements EventDispatcher {
   /** Runs CPU work for a task on its node: contended on a shared node, else in `work` seconds. */
   private runCpu(t: number, node: number, work: number): void {
     const task = this.tasks.items[t];
-    if (this.measuring) {
+    if (this.inWindow()) {
       if (task.kind === TASK_APP) this.services[task.service].cpuSeconds += work;
       else this.proxies[task.proxy].cpuSeconds += work;
     }
@@ -1500,7 +1504,7 @@ class Simulation implements EventDispatcher {
       this.runCpu(t, inv.node, work);
       return;
     }
-    if (this.measuring) sc.cpuSeconds += work;
+    if (this.inWindow()) sc.cpuSeconds += work;
     // On a dedicated CPU the work and the off-CPU wait are both plain delays.
     const io = this.offCpu(inv);
     inv.comp[APP_WORK] += work + io;
