@@ -39,8 +39,14 @@ interface CostOverrides {
   projectPods?: number;
 }
 
-function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false): Topology {
-  const { topology, diagnostics } = loadTopologyFile(file, options);
+/** A loaded topology, and the profile file it was resolved with (an input no output may overwrite). */
+interface Loaded {
+  topology: Topology;
+  meshFile?: string;
+}
+
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false): Loaded {
+  const { topology, diagnostics, meshFile } = loadTopologyFile(file, options);
   // -q: nothing but errors.
   const shown = quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
@@ -50,7 +56,7 @@ function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostO
     gbHour: costs.gbHour ?? topology.costs.gbHour,
     projectPods: costs.projectPods ?? topology.costs.projectPods,
   };
-  return topology;
+  return { topology, meshFile };
 }
 
 function costOptions(opts: Record<string, string | boolean | undefined>, p: OptionParser): CostOverrides {
@@ -153,7 +159,8 @@ async function writeReports(result: ReportInput, report: string | undefined, cha
 }
 
 /** Fails before simulating if -o, --report or --charts could not be written after it. */
-function checkOutputs(opts: Record<string, string | boolean | undefined>, topologyFile: string): void {
+/** Refuses outputs that are not files of results, or would overwrite an input (the topology, a profile) or each other. */
+function checkOutputs(opts: Record<string, string | boolean | undefined>, topologyFile: string, loaded: readonly Loaded[]): void {
   const named = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
   const output = named('output');
   // -o x.html would be the text table under a name that promises a page: the report is --report's.
@@ -164,8 +171,9 @@ function checkOutputs(opts: Record<string, string | boolean | undefined>, topolo
       hint: `for the HTML report use --report ${output}; -o ${output.replace(/\.html?$/i, '.json')} keeps the results to re-render later`,
     }]);
   }
+  const profiles = [...new Set(loaded.map((l) => l.meshFile).filter((f) => f !== undefined))];
   checkDistinctPaths(
-    [{ path: topologyFile, what: 'the topology file' }],
+    [{ path: topologyFile, what: 'the topology file' }, ...profiles.map((path) => ({ path, what: `the mesh profile ${path}` }))],
     [{ path: named('output'), what: '-o' }, { path: named('report'), what: '--report' }, { path: named('charts'), what: '--charts' }],
   );
   for (const key of ['output', 'report'] as const) {
@@ -255,8 +263,9 @@ Examples:
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
-      checkOutputs(opts, file);
-      const topology = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs, opts.quiet === true);
+      const loaded = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs, opts.quiet === true);
+      checkOutputs(opts, file, [loaded]);
+      const topology = loaded.topology;
       if (mtls !== undefined && topology.mesh.mode === 'none' && opts.quiet !== true) {
         io.err(formatDiagnostics([{
           severity: 'warning', code: 'no-effect', path: ['--mtls'],
@@ -319,8 +328,9 @@ Examples:
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
-      checkOutputs(opts, file);
-      const topologies = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs, opts.quiet === true));
+      const loaded = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs, opts.quiet === true));
+      checkOutputs(opts, file, loaded);
+      const topologies = loaded.map((l) => l.topology);
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.
       const named = topologies.map((t) => t.mesh.name);
       const clash = named.findIndex((n, i) => named.indexOf(n) !== i);

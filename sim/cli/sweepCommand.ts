@@ -202,6 +202,11 @@ Examples:
       const planned = planSweep(file, (source as { source: string }).source, definition, options);
       check(planned.diagnostics, io, exit, opts.quiet === true);
       const plan = planned.plan!;
+      // A point may name a profile file (mesh: my.yaml): the outputs must not overwrite it either.
+      checkDistinctPaths(
+        plan.meshFiles.map((path) => ({ path, what: `the mesh profile ${path}` })),
+        [{ path: str(opts, 'output'), what: '-o' }, { path: str(opts, 'report'), what: '--report' }, { path: str(opts, 'csv'), what: '--csv' }],
+      );
       const quiet = opts.quiet === true;
       const output = str(opts, 'output');
       const what = describeSweep(definition, plan.points.length, plan.runs);

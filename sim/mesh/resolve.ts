@@ -34,6 +34,8 @@ export interface ResolvedMesh {
   problems: Problem[];
   /** Diagnostics of the profile file, placed in it; or, for `options.mesh`, without a location. */
   diagnostics: Diagnostic[];
+  /** The profile file read (bundled or the user's), so a command can refuse to write over it. */
+  file?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export function resolveMesh(
     return { problems: [{ ...found.problem, path: namedAt }], diagnostics: [] };
   }
   const loaded = loadMeshProfileFile(found.file);
-  if (loaded.profile === undefined) return { problems: [], diagnostics: loaded.diagnostics };
+  if (loaded.profile === undefined) return { problems: [], diagnostics: loaded.diagnostics, file: found.file };
 
   let profile = loaded.profile;
   const overrides = meshOverrides(setting);
@@ -71,7 +73,7 @@ export function resolveMesh(
   const problems: Problem[] = [];
   if (overrides !== undefined && sameProfile) {
     const misfits = checkOverridesFit(overrides, profile, applyTopologyOverrides);
-    if (misfits.length > 0) return { problems: misfits, diagnostics: loaded.diagnostics };
+    if (misfits.length > 0) return { problems: misfits, diagnostics: loaded.diagnostics, file: found.file };
     if (applyTopologyOverrides) profile = applyOverrides(profile, overrides);
   } else if (overrides !== undefined && Object.keys(overrides).some((k) => k !== 'profile')) {
     // Said, not silent: a policy the file sets (retries off, a push delay) is not in this run.
@@ -79,5 +81,5 @@ export function resolveMesh(
     problems.push(warning('overrides-not-applied', ['mesh'], msg.overridesNotApplied(keys, named, profile.name), msg.overridesNotAppliedHint(profile.name), 'key'));
   }
   if (options.mtls !== undefined) profile = { ...profile, mtls: { ...profile.mtls, enabled: options.mtls } };
-  return { profile, problems, diagnostics: loaded.diagnostics };
+  return { profile, problems, diagnostics: loaded.diagnostics, file: found.file };
 }

@@ -60,6 +60,8 @@ export interface SweepPlan {
   points: SweepPoint[];
   /** points × repeat. */
   runs: number;
+  /** The mesh profile files the points resolve with, sorted: inputs no output may overwrite. */
+  meshFiles: string[];
 }
 
 /** A unit of work: one point, one seed. */
@@ -170,6 +172,7 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   const points: SweepPoint[] = [];
   const canonical = new Map<string, number>();
+  const meshFiles = new Set<string>();
   let name = '';
   for (const point of settings) {
     const params: Record<string, unknown> = {};
@@ -184,6 +187,7 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     const patches = toPatches(point);
     const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls });
     for (const d of loaded.diagnostics) add(d);
+    if (loaded.meshFile !== undefined) meshFiles.add(loaded.meshFile);
     if (!loaded.topology) continue;
     // The run options against this point's own simulation block (its warm-up may be swept, or the file's).
     try {
@@ -206,6 +210,7 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     plan: {
       id, topologyHash, definitionHash, version: VERSION, name, file, source, options,
       repeat: definition.repeat, points, runs: points.length * definition.repeat,
+      meshFiles: [...meshFiles].sort(),
     },
     diagnostics,
   };

@@ -30,6 +30,8 @@ export interface LoadResult {
   topology?: Topology;
   /** The topology file's, sorted by position, then the mesh profile file's. */
   diagnostics: Diagnostic[];
+  /** The mesh profile file the topology was resolved with, when one was found. */
+  meshFile?: string;
 }
 
 /**
@@ -95,8 +97,8 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
     ...sortByPosition([...parsed.diagnostics, ...[...problems, ...mesh.problems, ...fit].map(locate)]),
     ...mesh.diagnostics,
   ];
-  if (hasErrors(diagnostics) || mesh.profile === undefined) return { diagnostics };
-  return { topology: normalizeTopology(result.data, mesh.profile), diagnostics };
+  if (hasErrors(diagnostics) || mesh.profile === undefined) return { diagnostics, meshFile: mesh.file };
+  return { topology: normalizeTopology(result.data, mesh.profile), diagnostics, meshFile: mesh.file };
 }
 
 /** The topology of a result, or a DiagnosticError carrying every diagnostic. */

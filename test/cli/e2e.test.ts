@@ -61,6 +61,30 @@ describe('compiled CLI, end to end', () => {
     expect(meshtax('report', results, '--charts', join(dir, 'r.html')).code).toBe(2);
   });
 
+  it('refuses to write over the mesh profile file a run, compare or sweep reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-profile clash-'));
+    const profile = join(dir, 'my profile.yaml');
+    const text = readFileSync('topologies/meshes/linkerd.yaml', 'utf8').replace(/^name: linkerd$/m, 'name: linkerd-tuned');
+    writeFileSync(profile, text);
+    const topology = join(dir, 'custom.yaml');
+    writeFileSync(topology, `name: custom
+mesh: {profile: my profile.yaml, sidecar: {workers: 2}}
+services: {a: {serviceTime: 1ms, calls: [b]}, b: {serviceTime: 2ms}}
+entrypoints: {w: {target: a, rate: 300/s}}
+`);
+    for (const args of [
+      ['run', topology, '--requests', '100', '-o', profile],
+      ['compare', topology, '--mesh', `none,${profile}`, '--requests', '100', '--report', join(dir, '.', 'my profile.yaml')],
+      ['sweep', topology, '--set', 'mesh.sidecar.workers=1,2', '--duration', '20s', '-o', join(dir, 's.ndjson'), '--csv', profile],
+    ]) {
+      const r = meshtax(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/error\[same-path\]: (-o|--report|--csv) ".*my profile\.yaml" is the mesh profile .*my profile\.yaml: writing it would destroy the input/);
+    }
+    expect(readFileSync(profile, 'utf8')).toBe(text);
+    expect(existsSync(join(dir, 's.ndjson'))).toBe(false);
+  });
+
   it('names a directory given as a file, refuses -o x.html, and counts replications in the long-run note', () => {
     const dir = meshtax('run', 'topologies/');
     expect(dir.code).toBe(2);
