@@ -78,14 +78,17 @@ export class FaultState {
     this.proxyDown = new Uint8Array(model.proxies.length);
   }
 
-  /** Whether packets from code in `fromZone`/`fromService` to the replica are dropped. */
-  partitioned(fromZone: number, fromService: number, toReplica: number): boolean {
+  /**
+   * Whether a partition drops the packets of a network leg between nodes in
+   * zones `za` and `zb`; for a leg that reaches `toReplica` (≥ 0), also one
+   * between the caller's service `fromService` and the replica's.
+   */
+  cut(za: number, zb: number, fromService: number, toReplica: number): boolean {
     if (this.partitions.length === 0) return false;
-    const rep = this.model.replicas[toReplica];
-    const za = fromZone, zb = rep.zone, sa = fromService, sb = rep.service;
+    const sa = fromService, sb = toReplica >= 0 ? this.model.replicas[toReplica].service : -2;
     for (const p of this.partitions) {
       if (p.zones && ((p.zones[0] === za && p.zones[1] === zb) || (p.zones[0] === zb && p.zones[1] === za))) return true;
-      if (p.services && ((p.services[0] === sa && p.services[1] === sb) || (p.services[0] === sb && p.services[1] === sa))) return true;
+      if (p.services && sb >= 0 && ((p.services[0] === sa && p.services[1] === sb) || (p.services[0] === sb && p.services[1] === sa))) return true;
     }
     return false;
   }

@@ -339,7 +339,7 @@ class Simulation implements EventDispatcher {
         return;
       case H_PARTITION_FAIL: {
         const att = this.frames[a];
-        if (att.gen === b) this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, att.attemptEnd);
+        if (att.gen === b) this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
         return;
       }
       case H_LIFECYCLE: return this.onLifecycle(a);
@@ -848,6 +848,8 @@ class Simulation implements EventDispatcher {
       switch (c.phase) {
         case P_PRE_NET:
           if (cp >= 0 && this.isGateway[cp] === 1) {
+            const cut = this.cutOff(f, c, c.node, this.proxyNode[cp], false, P_DONE);
+            if (cut === CUT_WAITING) return;
             if (this.wait(f, this.networkDelay(c.node, this.proxyNode[cp], c.service, c.requestSize), NETWORK)) return;
           }
           break;
@@ -877,11 +879,7 @@ class Simulation implements EventDispatcher {
           const from = cp >= 0 ? this.proxyNode[cp] : c.node;
           const to = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           // Through a waypoint the replica is reached (or not) on the waypoint's leg, P_NET2.
-          if (wp >= 0) {
-            if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
-            break;
-          }
-          const cut = this.cutOff(f, c, P_NET1_BACK);
+          const cut = this.cutOff(f, c, from, to, wp < 0, P_NET1_BACK);
           if (cut === CUT_WAITING) return;
           if (cut === CUT_FAILED) continue;
           if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
@@ -899,7 +897,7 @@ class Simulation implements EventDispatcher {
         case P_NET2:
           if (wp >= 0) {
             // A partition between the caller's and the replica's zones (or services) cuts this path too.
-            const cut = this.cutOff(f, c, P_NET2_BACK);
+            const cut = this.cutOff(f, c, this.proxyNode[wp], this.replicaNode[c.replica], true, P_NET2_BACK);
             if (cut === CUT_WAITING) return;
             if (cut === CUT_FAILED) continue;
             if (this.wait(f, this.networkDelay(this.proxyNode[wp], this.replicaNode[c.replica], c.service, c.requestSize), NETWORK)) return;
@@ -1001,18 +999,33 @@ class Simulation implements EventDispatcher {
   }
 
   /**
-   * The leg that reaches the replica. Across a partition packets go
-   * nowhere: the connection attempt times out (CUT_WAITING, an event ends
-   * it). An injected connect failure fails at once and turns back at `back`
+   * Where a call goes on when a leg's connection timed out across a
+   * partition: a try ends there (it may be retried). A leg outside the
+   * tries — to the gateway, or to a waypoint that runs them — fails the
+   * call: back through the caller's proxy, or at once with none to reach.
+   */
+  private afterCut(c: Frame): number {
+    if (c.kind === FRAME_ATTEMPT || c.inTry) return c.attemptEnd;
+    return c.phase === P_PRE_NET || c.cp < 0 ? P_DONE : P_CP_RESP;
+  }
+
+  /**
+   * A network leg from node `from` to node `to` that opens a connection:
+   * across a partition of their zones packets go nowhere, and the
+   * connection attempt times out (CUT_WAITING, an event ends it). A leg
+   * that reaches the replica (`toReplica`) is also cut by a partition
+   * between the caller's service and the replica's, and may meet an
+   * injected connect failure, which fails at once and turns back at `back`
    * (CUT_FAILED). CUT_NONE: the leg is clear.
    */
-  private cutOff(f: number, c: Frame, back: number): number {
-    if (this.faults.partitioned(this.nodeZone[c.node], c.owner, c.replica)) {
+  private cutOff(f: number, c: Frame, from: number, to: number, toReplica: boolean, back: number): number {
+    if (this.faults.cut(this.nodeZone[from], this.nodeZone[to], c.owner, toReplica ? c.replica : -1)) {
       const ct = c.policy.connectTimeout;
       c.comp[NETWORK] += ct;
       this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
       return CUT_WAITING;
     }
+    if (!toReplica) return CUT_NONE;
     const pFail = this.faults.connectFailure[c.replica];
     if (pFail > 0 && this.faultRng() < pFail) {
       this.fail(c, CAUSE_CONNECT_FAILURE, c.service, c.replica, flagIndex('UF'), false);

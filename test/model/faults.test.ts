@@ -115,16 +115,59 @@ describe('faults on the timeline', () => {
 
   it('a partition between zones makes connection attempts time out after connectTimeout', () => {
     const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
-    expect(causes(r)).toEqual(['partition/UF/app']);
+    // At back, from front in zone a; or at front already, for the requests
+    // whose ingress gateway replica is in the other zone.
+    expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app']));
+    expect(new Set(r.entrypoints[0].failures.map((f) => f.service))).toEqual(new Set(['front', 'back']));
     const e = r.entrypoints[0];
     // Every request in the window, ~2 s × 100/s.
     expect(e.failed).toBeGreaterThan(150);
     expect(e.failed).toBeLessThan(250);
     // Through a waypoint the replica is cut off on the waypoint's leg: the same failures.
     const waypoint = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}', ', l7: true', 'istio-ambient-waypoint');
-    expect(causes(waypoint)).toEqual(['partition/UF/app']);
+    expect(new Set(causes(waypoint))).toEqual(new Set(['partition/UF/app']));
     expect(waypoint.entrypoints[0].failed).toBeGreaterThan(150);
     expect(waypoint.entrypoints[0].failed).toBeLessThan(250);
+  });
+
+  it('a partition cuts the legs that cross it: to and from a gateway or a waypoint in the other zone', () => {
+    const topology = (via: string, mesh: string, l7: string) => `
+name: partition-path
+zones: [z1, z2]
+nodes: {n1: {zone: z1}, n2: {zone: z2}}
+network: {sameZone: 100us, crossZone: 1ms}
+mesh: {profile: ${mesh}, resilience: {retries: none, connectTimeout: 1s}}
+simulation: {seed: 1, duration: 60s, warmup: 5s}
+services:
+  a: {serviceTime: 1ms, workers: 10, nodes: [n2], calls: [b]}
+  b: {serviceTime: 1ms, workers: 10, nodes: [n2]${l7}}
+entrypoints: {e: {target: a, rate: 20/s, node: n2, via: ${via}}}
+timeline: [{at: 10s, until: 40s, partition: {zones: [z1, z2]}}]
+`;
+    const load = (yaml: string) => {
+      const { topology: t, diagnostics } = loadTopologySource(yaml, 'partition-path.yaml');
+      if (!t) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+      return runTopology(t);
+    };
+    // Everything runs on n2 (z2) but gateway-0, which sits on n1 (z1): the
+    // requests it receives in the 30 s window (about half of 600) cross the
+    // partition, to it and back.
+    const gateway = load(topology('gateway', 'istio-sidecar', ''));
+    const g = gateway.entrypoints[0];
+    expect(causes(gateway)).toEqual(['partition/UF/app']);
+    expect(g.failed).toBeGreaterThan(240);
+    expect(g.failed).toBeLessThan(360);
+    // The waypoint of the L7 service b sits on n1: every call to b in the window.
+    const waypoint = load(topology('mesh', 'istio-ambient-waypoint', ', l7: true'));
+    const w = waypoint.entrypoints[0];
+    expect(causes(waypoint)).toEqual(['partition/UF/app']);
+    expect(w.failures[0].service).toBe('b');
+    expect(w.failed).toBeGreaterThan(540);
+    expect(w.failed).toBeLessThan(660);
+    // Outside the window nothing fails, and no path with all its legs in z2 is cut.
+    expect(failedBetween(waypoint, 0, 10)).toBe(0);
+    expect(failedBetween(waypoint, 42, 60)).toBe(0);
+    expect(load(topology('mesh', 'istio-sidecar', '')).entrypoints[0].failed).toBe(0);
   });
 
   it('injected delay and CPU slowdown make the service slower; connect failures fail with their probability', () => {
