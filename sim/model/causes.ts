@@ -32,7 +32,8 @@ const CONNECT: readonly RetryCondition[] = ['connect-failure', '5xx'];
 
 export const CAUSES: readonly CauseInfo[] = [
   { id: 'queue-full', component: 'overload: queue full', flag: '-', mesh: false, status: 503,
-    retryOn: ['unavailable', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
+    // Refused before any processing, for overflow: what an HTTP/2 server's REFUSED_STREAM says.
+    retryOn: ['refused-stream', 'unavailable', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
   { id: 'injected-abort', component: 'injected fault', flag: 'FI', mesh: false, status: 503,
     retryOn: ['unavailable', 'retriable-status', '5xx'], description: 'an injected fault made the application answer with an error status' },
   { id: 'replica-crash', component: 'application (crash)', flag: 'UC', mesh: false, status: 503,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyState } from '../../sim/model/policies.js';
+import { CAUSES, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INJECTED_ABORT, CAUSE_QUEUE_FULL, CAUSE_TIMEOUT, retryable } from '../../sim/model/causes.js';
+import { runTopology } from '../../sim/run.js';
+import { topo } from './helpers.js';
 
 describe('per (router, service) policy state', () => {
   it('gives each pair that occurs a slot of its own, in order of first use, and keeps its counts as it grows', () => {
@@ -18,5 +21,38 @@ describe('per (router, service) policy state', () => {
     expect(p.active[0]).toBe(7);
     expect(p.activeRetries[1]).toBe(3);
     expect(p.slot(250, 250)).toBe(251);
+  });
+});
+
+describe('retry conditions', () => {
+  it('refused-stream retries a replica that refused the request for overflow (its queue full), and nothing else', () => {
+    const only = ['refused-stream'] as const;
+    expect(retryable(CAUSE_QUEUE_FULL, 503, [...only])).toBe(true);
+    for (const cause of [CAUSE_INJECTED_ABORT, CAUSE_TIMEOUT, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE]) {
+      expect(retryable(cause, CAUSES[cause].status, [...only]), CAUSES[cause].id).toBe(false);
+    }
+  });
+
+  it('a policy with only refused-stream sends a rejected request to the other replica', () => {
+    // Two replicas with no queue: a try that finds its replica busy is
+    // refused, and the retry goes to the other, most likely free.
+    const at = (retries: string) => runTopology(topo(`
+name: refused
+simulation: {seed: 1, requests: 20000}
+services:
+  s: {replicas: 2, workers: 1, queue: 0, serviceTime: {dist: exponential, mean: 5ms}, resilience: {retries: ${retries}}}
+entrypoints: {e: {target: s, rate: 40/s}}
+`));
+    const plain = at('none');
+    const retried = at('{attempts: 2, retryOn: [refused-stream], backoff: {base: 1ms, max: 1ms}}');
+    const refused = plain.entrypoints[0].errorRate;
+    expect(refused).toBeGreaterThan(0.01);
+    expect(plain.services[0].retries).toBe(0);
+    // Every refused first try is retried once …
+    const share = retried.services[0].retries / retried.entrypoints[0].completed;
+    expect(Math.abs(share - refused) / refused).toBeLessThan(0.25);
+    // … and fails again only when the replica it reaches is still busy
+    // (the client library's round robin may pick the same one).
+    expect(retried.entrypoints[0].errorRate).toBeLessThan(0.7 * refused);
   });
 });
