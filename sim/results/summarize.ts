@@ -169,6 +169,9 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     };
   });
 
+  // Closed-loop users cannot outrun a server: its queue holds at most the
+  // users, and their latency follows how many there are, not the run's length.
+  const closedOnly = model.entries.every((e) => e.arrivals.kind === 'closed');
   const warnings: RunWarning[] = services
     .filter((s) => s.utilization >= SATURATION)
     .map((s) => ({
@@ -176,18 +179,31 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       subject: s.name,
       message:
         `service "${s.name}" is saturated (workers busy ${(s.utilization * 100).toFixed(1)} % of the time): ` +
-        `its queue ${s.rejected > 0 ? 'overflows' : 'keeps growing'}, so its latency depends on how long the run is, not on a steady state`,
+        (s.rejected > 0
+          ? 'its queue is full and overflows, so requests beyond what it can serve are rejected (503)'
+          : closedOnly
+            ? 'its throughput is at its limit and the closed-loop users queue at it, so their latency grows with how many there are'
+            : 'its queue keeps growing, so its latency depends on how long the run is, not on a steady state'),
     }));
 
   const resources = summarizeResources(model, outcomes);
+  const queued = closedOnly ? 'latency grows with the closed-loop users' : 'latency depends on how long the run is';
   for (const f of resources.proxies) {
-    if (f.workerUtilization < SATURATION) continue;
+    // One hot proxy among idle ones (a busy service's sidecar) saturates as surely as a whole fleet.
+    const busy = model.proxies
+      .filter((p) => p.kind === f.kind)
+      .map((p) => ({ p, u: mean(outcomes.map((o) => o.proxies[p.index].meanBusyWorkers)) / p.spec.workers }))
+      .filter((x) => x.u >= SATURATION);
+    if (f.workerUtilization < SATURATION && busy.length === 0) continue;
+    const message = f.workerUtilization >= SATURATION || busy.length === f.count
+      ? `the ${f.kind} proxies are saturated (worker threads busy ${(f.workerUtilization * 100).toFixed(1)} % of the time on average): `
+      : busy.length === 1
+        ? `the ${f.kind} proxy "${busy[0].p.label}" is saturated (worker threads busy ${(busy[0].u * 100).toFixed(1)} % of the time; the ${f.kind} fleet's average is ${(f.workerUtilization * 100).toFixed(1)} %): `
+        : `${busy.length} of the ${f.kind} proxies are saturated (worker threads busy ≥ ${SATURATION * 100} % of the time, ${busy.map((b) => `"${b.p.label}"`).slice(0, 3).join(', ')}${busy.length > 3 ? ', …' : ''}): `;
     warnings.push({
       code: 'saturated',
       subject: f.kind,
-      message:
-        `the ${f.kind} proxies are saturated (worker threads busy ${(f.workerUtilization * 100).toFixed(1)} % of the time on average): ` +
-        `requests queue in the mesh itself, so latency depends on how long the run is; give the proxy more workers or lower the load`,
+      message: message + `requests queue in the mesh itself, so ${queued}; give the proxy more workers or lower the load`,
     });
   }
 

@@ -322,3 +322,25 @@ ${timeline}
     expect(r.services[0].utilization).toBeLessThan((3 / 3.5) * 1.07);
   });
 });
+
+describe('saturation warnings say what saturation means for the load', () => {
+  const run = (entry: string, queue = '') => runTopology(topo(`
+name: sat
+simulation: {duration: 30s, warmup: 5s}
+services: {s: {serviceTime: {dist: exponential, mean: 10ms}${queue}}}
+entrypoints: {e: ${entry}}
+`));
+  const warning = (r: ReturnType<typeof runTopology>) => r.warnings.find((w) => w.code === 'saturated')?.message ?? '';
+
+  it('open load: the queue grows with the run; a bounded one overflows', () => {
+    expect(warning(run('{target: s, rate: 150/s}'))).toMatch(/its queue keeps growing, so its latency depends on how long the run is/);
+    expect(warning(run('{target: s, rate: 300/s}', ', queue: 5'))).toMatch(/its queue is full and overflows, so requests beyond what it can serve are rejected \(503\)$/);
+  });
+
+  it('closed-loop users: the queue holds at most the users, so it does not blame the run length', () => {
+    const r = run('{target: s, arrivals: closed, users: 20, thinkTime: 10ms}');
+    expect(warning(r)).toMatch(/the closed-loop users queue at it, so their latency grows with how many there are$/);
+    // Little's law: 20 users cycle through 10 ms of think and R of response at X = 100/s.
+    expect(Math.abs(r.entrypoints[0].latency.mean - (20 / 100 - 0.01)) / 0.19).toBeLessThan(0.05);
+  });
+});

@@ -97,6 +97,30 @@ entrypoints:
     expect(s?.requestsPerSecondPerProxy).toBeLessThan(2500 * 1.03);
   });
 
+  it('one saturated proxy is flagged though the rest of its fleet idles', () => {
+    // hot's sidecar: 990/s × 1 ms of work on one thread, ρ = 0.99; nine cold
+    // services' sidecars almost idle, so the fleet averages about 10 %.
+    const cold = Array.from({ length: 9 }, (_, i) => i);
+    const r = runTopology(topo(`
+name: hot-sidecar
+mesh:
+  profile: istio-sidecar
+  sidecar: {workers: 1, requestCost: 500us, responseCost: 500us, telemetryCost: 0s, perKB: 0us}
+  mtls: {enabled: false}
+simulation: {seed: 1, duration: 60s, warmup: 5s}
+services:
+  hot: {workers: 100, serviceTime: 100us}
+${cold.map((i) => `  cold${i}: {workers: 100, serviceTime: 100us}`).join('\n')}
+entrypoints:
+  e: {target: hot, rate: 990/s, via: direct}
+${cold.map((i) => `  c${i}: {target: cold${i}, rate: 1/s, via: direct}`).join('\n')}
+`));
+    expect(fleet(r, 'sidecar')?.workerUtilization).toBeLessThan(0.2);
+    const w = r.warnings.filter((x) => x.code === 'saturated');
+    expect(w.map((x) => x.subject)).toEqual(['sidecar']);
+    expect(w[0].message).toMatch(/^the sidecar proxy "hot-0" is saturated \(worker threads busy 9\d\.\d % of the time; the sidecar fleet's average is \d+\.\d %\)/);
+  });
+
   it('an overloaded service is charged the CPU it used in the window, not its backlog', () => {
     // 150/s at 10 ms on one worker: 1.5 cores offered, one used; the
     // backlog drains after the 30 s of load.
