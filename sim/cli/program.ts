@@ -10,6 +10,7 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import type { Topology } from '../topology/types.js';
 import { checkRunOptions, offeredRequests, resolveLimits, runTopology, type RunOptions } from '../run.js';
+import type { GivenLimits } from '../topology/timeline.js';
 import { SimulationAbort } from '../model/simulation.js';
 import type { RunResult } from '../results/types.js';
 import { runTable } from '../../reports/table.js';
@@ -37,6 +38,11 @@ interface CostOverrides {
   vcpuHour?: number;
   gbHour?: number;
   projectPods?: number;
+}
+
+/** The options that replace the file's run length and warm-up, for the file's checks (warnings about the run's end). */
+function givenLimits(options: RunOptions): GivenLimits {
+  return { duration: options.duration, requests: options.requests, warmup: options.warmup };
 }
 
 /** A loaded topology, and the profile file it was resolved with (an input no output may overwrite). */
@@ -263,7 +269,7 @@ Examples:
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const costs = costOptions(opts, p);
       reportBadOptions(p.diagnostics, io);
-      const loaded = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls }, costs, opts.quiet === true);
+      const loaded = loadOrExit(file, io, { mesh: opts.mesh as string | undefined, mtls, limits: givenLimits(options) }, costs, opts.quiet === true);
       checkOutputs(opts, file, [loaded]);
       const topology = loaded.topology;
       if (mtls !== undefined && topology.mesh.mode === 'none' && opts.quiet !== true) {
@@ -328,7 +334,7 @@ Examples:
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
-      const loaded = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls }, costs, opts.quiet === true));
+      const loaded = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true));
       checkOutputs(opts, file, loaded);
       const topologies = loaded.map((l) => l.topology);
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.

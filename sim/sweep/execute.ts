@@ -54,7 +54,8 @@ export class RunExecutor {
   /** `onProgress`: the share of the run done, now and then (see RunHooks). */
   execute(task: RunTask, onProgress?: (share: number) => void): string {
     const { options, identity, file } = this.context;
-    const loaded = loadParsedTopology(this.parsed, file, { patches: task.patches, mtls: options.mtls });
+    const limits = { duration: options.duration, requests: options.requests, warmup: options.warmup };
+    const loaded = loadParsedTopology(this.parsed, file, { patches: task.patches, mtls: options.mtls, limits });
     // The plan loaded every point before the sweep began; failing now means the files changed underneath.
     if (!loaded.topology) throw new DiagnosticError(loaded.diagnostics);
     const topology = loaded.topology;

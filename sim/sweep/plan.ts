@@ -185,7 +185,8 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     }
     canonical.set(text, points.length);
     const patches = toPatches(point);
-    const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls });
+    const limits = { duration: options.duration, requests: options.requests, warmup: options.warmup };
+    const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls, limits });
     for (const d of loaded.diagnostics) add(d);
     if (loaded.meshFile !== undefined) meshFiles.add(loaded.meshFile);
     if (!loaded.topology) continue;

@@ -19,9 +19,9 @@ import type { Path } from './locate.js';
 import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { EntryPointFile, NodeFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
-import { runLength, type RunLength } from './timeline.js';
+import { runLength, type GivenLimits, type RunLength } from './timeline.js';
 
-export function checkValues(file: TopologyFile): Problem[] {
+export function checkValues(file: TopologyFile, given: GivenLimits = {}): Problem[] {
   const out: Problem[] = [];
   if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyNameHint()));
   if (file.zones !== undefined) checkZoneList(out, file.zones, ['zones'], msg.emptyZonesHint());
@@ -37,11 +37,11 @@ export function checkValues(file: TopologyFile): Problem[] {
     if (crossZone !== undefined) distribution(out, crossZone, ['network', 'crossZone'], 'network.crossZone');
     if (bandwidth !== undefined) unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
   }
-  checkSimulation(out, file.simulation ?? {});
+  checkSimulation(out, file.simulation ?? {}, given);
   if (Object.keys(file.services).length === 0) out.push(error('empty', ['services'], msg.emptyCollection('services'), msg.emptyServicesHint()));
   for (const [name, service] of Object.entries(file.services)) checkService(out, service, ['services', name]);
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
-  const length = runLength(file.simulation);
+  const length = runLength(file.simulation, given);
   for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name], length);
   checkScale(out, file);
   // A blank name cannot be referred to, and shows as nothing in every table and chart.
@@ -99,19 +99,22 @@ function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): 
   if (costs.projectPods !== undefined) integer(out, costs.projectPods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint());
 }
 
-function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulation']>): void {
+function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulation']>, given: GivenLimits): void {
   const at = (key: string): Path => ['simulation', key];
   if (sim.seed !== undefined) integer(out, sim.seed, at('seed'), 'seed', 0, msg.seedHint());
   if (sim.requests !== undefined) integer(out, sim.requests, at('requests'), 'requests', 1, msg.requestsHint());
   const runLength = sim.duration === undefined ? undefined : duration(out, sim.duration, at('duration'), 'duration', 'positive');
   const warmup = sim.warmup === undefined ? undefined : duration(out, sim.warmup, at('warmup'), 'warmup', 'nonnegative');
+  // The run's length or warm-up given beside the file replaces the file's:
+  // the command checks those (resolveLimits), and the file's are not used.
+  const lengthGiven = given.duration !== undefined || given.requests !== undefined;
   // A request count ends the run; a duration beside it is never used (unless --duration replaces the count).
-  if (sim.requests !== undefined && sim.duration !== undefined) {
+  if (sim.requests !== undefined && sim.duration !== undefined && !lengthGiven) {
     out.push(warning('no-effect', at('duration'), msg.durationBesideRequests(show(sim.duration), show(sim.requests)), msg.durationBesideRequestsHint(), 'key'));
   }
   // The run length the normalizer will use: 60s by default unless a request count rules.
   const effective = sim.requests !== undefined ? undefined : sim.duration === undefined ? 60 : runLength;
-  if (warmup !== undefined && effective !== undefined && warmup >= effective) {
+  if (warmup !== undefined && effective !== undefined && warmup >= effective && !lengthGiven && given.warmup === undefined) {
     const durationText = sim.duration === undefined ? '60s, the default' : show(sim.duration);
     out.push(error('out-of-range', at('warmup'), msg.warmupTooLong(show(sim.warmup as Scalar), durationText), msg.warmupHint()));
   }

@@ -16,7 +16,7 @@ import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { StepFile, TopologyFile } from './schema.js';
 import { closest } from './suggest.js';
-import { checkTimeline } from './timeline.js';
+import { checkTimeline, type GivenLimits } from './timeline.js';
 import type { MeshProfile } from './types.js';
 
 /**
@@ -24,13 +24,13 @@ import type { MeshProfile } from './types.js';
  * profile it names is loaded and checked afterwards (sim/mesh/resolve.ts);
  * here only the values of its overrides are.
  */
-export function checkTopology(file: TopologyFile): Problem[] {
+export function checkTopology(file: TopologyFile, given: GivenLimits = {}): Problem[] {
   const overrides = meshOverrides(file.mesh);
   return [
-    ...checkValues(file),
+    ...checkValues(file, given),
     ...(overrides === undefined ? [] : checkOverrideValues(overrides)),
     ...checkReferences(file),
-    ...checkTimeline(file),
+    ...checkTimeline(file, given),
     ...checkIngressUseWaypoint(file),
   ];
 }

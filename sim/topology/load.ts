@@ -24,6 +24,7 @@ import type { Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
 import { schemaProblems } from './schemaIssues.js';
 import type { Topology } from './types.js';
+import type { GivenLimits } from './timeline.js';
 
 export interface LoadResult {
   /** Present only when there are no errors; warnings may accompany it. */
@@ -42,6 +43,8 @@ export interface LoadResult {
  */
 export interface LoadOptions extends MeshOptions {
   patches?: readonly Patch[];
+  /** The run's length and warm-up the caller will run with instead of the file's (seconds), for the checks that depend on them. */
+  limits?: GivenLimits;
 }
 
 export function loadTopologyFile(path: string, options: LoadOptions = {}): LoadResult {
@@ -88,7 +91,7 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
     return { diagnostics: [...patchProblems, ...sortByPosition([...parsed.diagnostics, ...problems.map(locate)])] };
   }
 
-  const problems = checkTopology(result.data);
+  const problems = checkTopology(result.data, options.limits);
   const checked = !problems.some((p) => p.severity === 'error');
   const mesh = resolveMesh(result.data.mesh, file, { mesh: options.mesh, mtls: options.mtls }, checked);
   const fit = checked && mesh.profile !== undefined ? checkAgainstProfile(result.data, mesh.profile) : [];

@@ -342,8 +342,8 @@ export const untilNotApplicableHint = (key: string) =>
 export const untilNotAfterAt = (until: string, at: string) => `until (${until}) must come after at (${at})`;
 export const untilNotAfterAtHint = () => 'a fault lasts from at to until; leave until out for one that lasts to the end of the run';
 export const eventAfterRun = (key: string, at: string, run: string) => `${key} at ${at} comes after the end of the run (${run})`;
-export const scheduleAfterRunHint = () => 'the load never reaches this rate; make simulation.duration longer, or start the rate earlier';
-export const eventAfterRunHint = () => 'it will not happen; make simulation.duration longer, or move the event earlier';
+export const scheduleAfterRunHint = () => 'the load never reaches this rate; make the run longer (simulation.duration, or --duration), or start the rate earlier';
+export const eventAfterRunHint = () => 'it will not happen; make the run longer (simulation.duration, or --duration), or move the event earlier';
 export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 or more';
 export const statusRange = (status: number) => `status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`;
 export const statusHint = () => 'an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500';

@@ -48,7 +48,18 @@ interface Context {
 /** The run's length when time sets it (not a request count), and how the file gave it. */
 export type RunLength = { seconds: number; text: string } | undefined;
 
-export function checkTimeline(file: TopologyFile): Problem[] {
+/**
+ * The run's length and warm-up given beside the file (the command line's
+ * --duration, --requests and --warmup, in seconds), which replace the
+ * file's: the checks that depend on them use these instead.
+ */
+export interface GivenLimits {
+  duration?: number;
+  requests?: number;
+  warmup?: number;
+}
+
+export function checkTimeline(file: TopologyFile, given: GivenLimits = {}): Problem[] {
   const entries = file.timeline ?? [];
   const out: Problem[] = [];
   const times = entries.map((entry, i) => checkDuration(out, entry.at, ['timeline', i, 'at'], 'at', 'nonnegative'));
@@ -58,7 +69,7 @@ export function checkTimeline(file: TopologyFile): Problem[] {
     known: new Map(Object.entries(file.services).map(([name, s]) => [name, s.replicas ?? 1])),
     zones: [...new Set(file.zones ?? [DEFAULT_ZONE])],
     zonesDeclared: file.zones !== undefined,
-    runLength: runLength(file.simulation),
+    runLength: runLength(file.simulation, given),
     scales: [],
   };
   entries.forEach((entry, index) => {
@@ -73,7 +84,13 @@ export function checkTimeline(file: TopologyFile): Problem[] {
 }
 
 /** The run's length as the normalizer will set it; undefined when `requests` rules or the duration is bad (reported elsewhere). */
-export function runLength(sim: TopologyFile['simulation']): RunLength {
+export function runLength(sim: TopologyFile['simulation'], given: GivenLimits = {}): RunLength {
+  if (given.requests !== undefined) return undefined;
+  if (given.duration !== undefined) {
+    return given.duration > 0 ? { seconds: given.duration, text: `${Number(given.duration.toPrecision(6))}s, given` } : undefined;
+  }
+  // A request count ends the run, however long it takes (a duration beside it is unused).
+  if (sim?.requests !== undefined) return undefined;
   if (sim?.duration === undefined) return sim?.requests === undefined ? { seconds: DEFAULT_DURATION_S, text: `${DEFAULT_DURATION_S}s, the default` } : undefined;
   const parsed = parseDuration(sim.duration);
   return parsed.ok && parsed.value > 0 ? { seconds: parsed.value, text: show(sim.duration) } : undefined;

@@ -190,10 +190,29 @@ describe('timeline and resilience overrides', () => {
       "t.yaml:9:10: warning[after-run]: timeline[0].at: crash at 45s comes after the end of the run (30s)
           9 |   - {at: 45s, until: 50s, crash: {service: db}}
             |          ^
-        hint: it will not happen; make simulation.duration longer, or move the event earlier
+        hint: it will not happen; make the run longer (simulation.duration, or --duration), or move the event earlier
 
       0 errors, 1 warning"
     `);
+  });
+
+  it('judges "after the run" by the run length the command gives, which replaces the file\'s', () => {
+    const src = `name: t\n${body}simulation: {duration: 10s, requests: 500}\ntimeline:\n  - {at: 20s, until: 25s, crash: {service: db}}\n`;
+    const codes = (limits: { duration?: number; requests?: number }) =>
+      loadTopologySource(src, 't.yaml', { limits }).diagnostics.map((d) => `${d.code} ${d.message}`);
+    // The file's requests: 500 rules (its duration warns as unused); the run's end is not known.
+    expect(codes({})).toEqual(['no-effect duration 10s has no effect: requests: 500 ends the run, however long it takes']);
+    // --duration 30s replaces both: the crash at 20s happens, and nothing is unused.
+    expect(codes({ duration: 30 })).toEqual([]);
+    // --duration 15s: the crash comes after it.
+    expect(codes({ duration: 15 })).toEqual(['after-run crash at 20s comes after the end of the run (15s, given)']);
+    // --requests: the end is not known either way.
+    expect(codes({ requests: 100 })).toEqual([]);
+    // A warm-up too long for the file's duration is the command's to judge when it gives either.
+    const long = `name: t\n${body}simulation: {duration: 10s, warmup: 20s}\n`;
+    expect(loadTopologySource(long, 't.yaml').diagnostics.map((d) => d.code)).toEqual(['out-of-range']);
+    expect(loadTopologySource(long, 't.yaml', { limits: { duration: 30 } }).diagnostics).toEqual([]);
+    expect(loadTopologySource(long, 't.yaml', { limits: { warmup: 1 } }).diagnostics).toEqual([]);
   });
 
   it('warns about events the profile gives nothing to act on, under that profile only', () => {
