@@ -1,11 +1,13 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
-import { formatPercent, formatSeconds, sig, textTable } from './format.js';
+import { formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
 import { formatDollars } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
   if (isBase) return formatSeconds(d.value);
   const sign = d.delta >= 0 ? '+' : '−';
   const mark = d.significant ? '' : ' ~';
+  // Against a baseline of 0 only the difference means anything.
+  if (!Number.isFinite(d.relative)) return `${formatSeconds(d.value)} ${formatSignedSeconds(d.delta)}${mark}`;
   return `${formatSeconds(d.value)} ${sign}${formatPercent(Math.abs(d.relative))}${mark}`;
 }
 

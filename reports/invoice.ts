@@ -43,7 +43,8 @@ function entry(run: RunResult, name: string): EntryPointResult | undefined {
 
 /** "from 7.63ms to 8.35ms (+720µs, +9.42%)", emphasised only when the change is larger than the noise. */
 function change(label: string, d: Delta, base: number): Segment[] {
-  const amount = `${formatSignedSeconds(num(d.delta))}, ${formatSignedPercent(num(d.relative))}`;
+  const relative = num(d.relative);
+  const amount = formatSignedSeconds(num(d.delta)) + (Number.isFinite(relative) ? `, ${formatSignedPercent(relative)}` : '');
   return [
     `the ${label} goes from ${formatSeconds(base)} to ${formatSeconds(num(d.value))} (`,
     d.significant ? { strong: amount } : `${amount}, within the noise`,

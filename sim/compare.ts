@@ -10,7 +10,7 @@ export interface Delta {
   value: number;
   /** value − baseline (seconds). */
   delta: number;
-  /** delta / baseline. */
+  /** delta / baseline; NaN (null in JSON) when the baseline is 0, against which no share means anything. */
   relative: number;
   /** The two 95 % intervals do not overlap: the difference is larger than the noise. */
   significant: boolean;
@@ -50,7 +50,7 @@ function delta(value: number, base: number, ci: Interval, baseCi: Interval): Del
   return {
     value,
     delta: value - base,
-    relative: base > 0 ? (value - base) / base : 0,
+    relative: base > 0 ? (value - base) / base : NaN,
     significant: !overlap(ci, baseCi),
   };
 }

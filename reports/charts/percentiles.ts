@@ -47,7 +47,7 @@ export function percentileRows(model: ReportModel): PercentileRow[] {
           ms: ms(value),
           latency: formatSeconds(value),
           deltaMs: d ? ms(num(d.delta)) : null,
-          change: d ? `${formatSignedSeconds(num(d.delta))} (${formatSignedPercent(num(d.relative))})` : '–',
+          change: d ? formatSignedSeconds(num(d.delta)) + (Number.isFinite(num(d.relative)) ? ` (${formatSignedPercent(num(d.relative))})` : '') : '–',
           noise: d ? (d.significant ? 'larger than the noise' : 'within the noise') : null,
         });
       }

@@ -6,7 +6,7 @@
 import type { Delta } from '../../sim/compare.js';
 import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
-import { formatCount, formatPercent, formatRate, formatSeconds, formatSignedPercent, sig } from '../format.js';
+import { formatCount, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
 import { formatDollars } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
@@ -24,9 +24,11 @@ function latencyCell(value: number, ci: Interval, d: Delta | undefined): string 
   let delta = '';
   if (d) {
     const dir = num(d.delta) > 0 ? 'up' : 'down';
+    // Against a baseline of 0 only the difference means anything.
+    const shown = Number.isFinite(num(d.relative)) ? formatSignedPercent(num(d.relative)) : formatSignedSeconds(num(d.delta));
     delta = d.significant
-      ? `<span class="delta sig ${dir}">${esc(formatSignedPercent(num(d.relative)))}</span>`
-      : `<span class="delta noise" title="within the noise: the 95 % intervals overlap">${esc(formatSignedPercent(num(d.relative)))} ~</span>`;
+      ? `<span class="delta sig ${dir}">${esc(shown)}</span>`
+      : `<span class="delta noise" title="within the noise: the 95 % intervals overlap">${esc(shown)} ~</span>`;
   }
   return `<td${ciTitle(ci)}>${esc(formatSeconds(value))}${delta}</td>`;
 }

@@ -100,7 +100,7 @@ function run(m: Mode): RunResult {
 }
 
 function delta(value: number, base: number, significant: boolean): Delta {
-  return { value, delta: value - base, relative: base > 0 ? (value - base) / base : 0, significant };
+  return { value, delta: value - base, relative: base > 0 ? (value - base) / base : NaN, significant };
 }
 
 /** The fixed three-mode comparison. */

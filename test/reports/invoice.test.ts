@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { reportModel } from '../../reports/model.js';
 import { fixtureCompare, fixtureRun } from './fixture.js';
+import { compareMeshes } from '../../sim/compare.js';
+import { compareTable } from '../../reports/compareTable.js';
+import { compareCsv } from '../../reports/csv.js';
+import { loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
 
 describe('the invoice in words', () => {
   it('says what each mesh adds against the baseline, what it costs, and which is cheapest', () => {
@@ -21,5 +25,23 @@ describe('the invoice in words', () => {
       "shop under one mesh; meshtax compare shows it against no mesh and the other meshes.
       - istio-sidecar (a sidecar proxy in every pod, mTLS on): at web the median is 6.77ms and the p99 12.8ms over 1,012 requests, and 1.19% of requests failed, 33.3% of them caused by the mesh; at api the median is 3.30ms and the p99 4.82ms over 800 requests. Its 5 sidecar proxies use 0.250 vCPU (20.8% on top of the applications' 1.20 vCPU) and 0.300 GB: $8.82 a month, or $882 a month at 1,000 pods."
     `);
+  });
+
+  it('gives the change against a baseline of 0 as a difference only: no percentage of nothing', () => {
+    const src = 'name: z\nsimulation: {duration: 20s}\nservices: {a: {serviceTime: 0}}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
+    const c = compareMeshes(['none', 'istio-sidecar'].map((mesh) => topologyOrThrow(loadTopologySource(src, 'z.yaml', { mesh }))));
+    const row = c.invoice[0].rows[1];
+    expect(c.invoice[0].rows[0].p50.value).toBe(0);
+    expect(row.p50.delta).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(row.p50)).relative).toBeNull();
+    const table = compareTable(c);
+    expect(table).not.toMatch(/\+0%/);
+    expect(table).toMatch(/istio-sidecar +\S+ \+\d+µs /);
+    const words = invoiceText(buildInvoice(reportModel(c)));
+    expect(words).toMatch(/the median goes from 0 to \S+ \(\+\d+(\.\d+)?µs\)/);
+    expect(words).not.toMatch(/\+0%|–\)/);
+    // CSV: the relative change is empty, not 0.
+    const line = compareCsv(c).split('\n')[2].split(',');
+    expect(line[8]).toBe('');
   });
 });
