@@ -30,7 +30,7 @@ export function parseResults(text: string, file: string): ReadResults {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return problem('bad-results', `${file}: not valid JSON (${(e as Error).message})`,
+    return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
   if (!isObject(doc) || !isObject(doc.meshtax)) {
@@ -53,6 +53,16 @@ export function parseResults(text: string, file: string): ReadResults {
     return problem('bad-results', `${file}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
   }
   return { input: doc, diagnostics: [] };
+}
+
+/** ":line:column" of a JSON.parse error that gives a character position, else "". */
+function jsonErrorPlace(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return '';
+  const at = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return `:${line}:${at - before.lastIndexOf('\n')}`;
 }
 
 export function readResultsFile(file: string): ReadResults {

@@ -164,8 +164,11 @@ async function writeReports(result: ReportInput, report: string | undefined, cha
   return notes;
 }
 
-/** Fails before simulating if -o, --report or --charts could not be written after it. */
-/** Refuses outputs that are not files of results, or would overwrite an input (the topology, a profile) or each other. */
+/**
+ * Refuses outputs that are not files of results, would overwrite an input
+ * (the topology, a profile) or each other, or could not be written after
+ * the simulation: before it starts.
+ */
 function checkOutputs(opts: Record<string, string | boolean | undefined>, topologyFile: string, loaded: readonly Loaded[]): void {
   const named = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
   const output = named('output');
@@ -428,7 +431,20 @@ Examples:
       if (opts.csv !== undefined) misplaced.push(wrongKindOption('--csv', 'sweep results', `${file} holds ${kind} results; for their CSV, run \`meshtax ${kind} … --csv\``));
       if (opts.x !== undefined) misplaced.push(wrongKindOption('--x', 'sweep results', `${file} holds ${kind} results; drop --x`));
       reportBadOptions(misplaced, io);
-      printNotes(io, await writeReports(input, output ?? defaultReportFile(file, false), opts.charts as string | undefined), quiet, false);
+      let written: string[];
+      try {
+        written = await writeReports(input, output ?? defaultReportFile(file, false), opts.charts as string | undefined);
+      } catch (e) {
+        // The file passed the shape check but lacks something deeper a chart reads: edited, or cut short.
+        if (!(e instanceof TypeError)) throw e;
+        reportBadOptions([{
+          severity: 'error', code: 'bad-results', path: [],
+          message: `${file}: the results lack a value the report reads (${e.message})`,
+          hint: 'was the file cut short or edited? write it again with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`',
+        }], io);
+        return;
+      }
+      printNotes(io, written, quiet, false);
     });
 
   program

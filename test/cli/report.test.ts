@@ -73,5 +73,24 @@ describe('HTML reports from the CLI', () => {
     const missing = meshtax('report', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
+    // A comma dropped: the place, as line:column.
+    const text = readFileSync(json, 'utf8');
+    const comma = text.indexOf('"target"') - 1;
+    const cut = text.slice(0, text.lastIndexOf(',', comma)) + text.slice(text.lastIndexOf(',', comma) + 1);
+    const syntax = join(dir, 'syntax.json');
+    writeFileSync(syntax, cut);
+    const line = cut.slice(0, cut.indexOf('"target"')).split('\n').length;
+    const at = meshtax('report', syntax);
+    expect(at.code).toBe(2);
+    expect(at.stderr).toMatch(new RegExp(`^error\\[bad-results\\]: ${syntax.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: not valid JSON`));
+    // A value deep inside gone: a bad-input error, not an internal one.
+    const doc = JSON.parse(text);
+    delete doc.entrypoints[0].latency;
+    const edited = join(dir, 'edited.json');
+    writeFileSync(edited, JSON.stringify(doc));
+    const e = meshtax('report', edited);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(`error[bad-results]: ${edited}: the results lack a value the report reads`);
+    expect(e.stderr).not.toContain('internal error');
   });
 });
