@@ -40,6 +40,14 @@ interface CostOverrides {
   projectPods?: number;
 }
 
+/** A profile named twice in --mesh would run (or be checked) twice under one name. */
+function refuseRepeatedMesh(meshes: readonly string[], p: OptionParser, hint: string): void {
+  const twice = meshes.find((m, i) => meshes.indexOf(m) !== i);
+  if (twice !== undefined) {
+    p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: `--mesh names ${JSON.stringify(twice)} twice`, hint });
+  }
+}
+
 /** The options that replace the file's run length and warm-up, for the file's checks (warnings about the run's end). */
 function givenLimits(options: RunOptions): GivenLimits {
   return { duration: options.duration, requests: options.requests, warmup: options.warmup };
@@ -330,10 +338,7 @@ Examples:
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const meshes = p.nameList('--mesh', String(opts.mesh), DEFAULT_COMPARE);
-      const twice = meshes.find((m, i) => meshes.indexOf(m) !== i);
-      if (twice !== undefined) {
-        p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: `--mesh names ${JSON.stringify(twice)} twice`, hint: 'each profile runs once; the same seed gives the same numbers' });
-      }
+      refuseRepeatedMesh(meshes, p, 'each profile runs once; the same seed gives the same numbers');
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
@@ -460,6 +465,7 @@ Examples:
     .action((file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
       const meshes = typeof opts.mesh === 'string' ? p.nameList('--mesh', opts.mesh, DEFAULT_COMPARE) : [];
+      refuseRepeatedMesh(meshes, p, 'each profile is checked once, as compare runs each once');
       reportBadOptions(p.diagnostics, io);
       const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
       let bad = false;

@@ -231,6 +231,10 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(twice.code).toBe(0);
     expect(twice.stderr.match(/warning\[unreachable-service\]/g)).toHaveLength(1);
     expect(twice.stdout.trim().split('\n')).toHaveLength(2);
+    // One profile twice is refused, as compare refuses it.
+    const repeated = meshtax('validate', orphan, '--mesh', 'linkerd,linkerd');
+    expect(repeated.code).toBe(2);
+    expect(repeated.stderr).toContain('error[bad-option]: --mesh names "linkerd" twice');
     const missing = meshtax('validate', 'nope.yaml');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml');
