@@ -9,14 +9,15 @@ import { BASE_CONFIG, SCHEMA, round, tip, type ChartSpec, type ReportChart } fro
 import type { Estimate, SweepReportModel, SweepRow } from './model.js';
 
 /** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
-const BASELINE_COLOR = '#8c8c8c';
+/** No-mesh series are grey, as baselines are everywhere; shades apart when another parameter splits them. */
+const BASELINE_GREYS = ['#8c8c8c', '#4d4d4d', '#c4c4c4', '#262626', '#a6a6a6', '#666666'];
 const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];
 
 export function seriesScale(model: SweepReportModel): { domain: string[]; range: string[] } {
-  let next = 0;
+  let next = 0, grey = 0;
   const range = model.series.map((s) => {
     const row = model.rows.find((r) => r.series === s);
-    return row?.meshMode === 'none' ? BASELINE_COLOR : MESH_COLORS[next++ % MESH_COLORS.length];
+    return row?.meshMode === 'none' ? BASELINE_GREYS[grey++ % BASELINE_GREYS.length] : MESH_COLORS[next++ % MESH_COLORS.length];
   });
   return { domain: model.series, range };
 }

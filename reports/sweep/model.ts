@@ -86,7 +86,11 @@ function numericValues(values: unknown[]): { numbers: number[]; unit: string } |
   return { numbers: parts.map((p) => Number(p![1])), unit };
 }
 
+/** What a point that does not set a parameter (a sweep file's `points` may set different ones) runs with. */
+export const UNSET = "(file's value)";
+
 export function showValue(v: unknown): string {
+  if (v === undefined) return UNSET;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 

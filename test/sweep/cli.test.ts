@@ -317,4 +317,25 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(m.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(existsSync(join(dir, 'mixed.html'))).toBe(false);
   });
+
+  it('reports points that set different parameters, and tells apart every no-mesh series', () => {
+    // Each point sets a parameter the other does not: neither has a value for the other's.
+    const file = join(dir, 'points.yaml');
+    writeFileSync(file, 'grid:\n  mesh: [none, linkerd]\npoints:\n  - {services.backend.workers: 3}\n  - {services.frontend.workers: 2}\n');
+    const out = join(dir, 'points.ndjson'), html = join(dir, 'points.html'), csv = join(dir, 'points.csv');
+    const r = meshtax('sweep', TOPOLOGY, '--sweep', file, '--duration', '3s', '-o', out, '--report', html, '--csv', csv, '-q');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    // The page's own text and data, without the inlined libraries.
+    expect(page.replace(/<script data-library=[^>]*>[\s\S]*?<\/script>/g, '').includes('undefined')).toBe(false);
+    // Two no-mesh series (frontend.workers 2 or the file's): two greys, not one.
+    const chips = [...page.matchAll(/<span class="chip"><i style="background:(#[0-9a-f]{6})"><\/i>([^<]*)/g)].map((m) => [m[1], m[2]]);
+    const none = chips.filter(([, label]) => label.startsWith('none'));
+    expect(none.map(([, label]) => label)).toEqual(['none, services.frontend.workers=(file&#39;s value)', 'none, services.frontend.workers=2']);
+    expect(none[0][0]).not.toBe(none[1][0]);
+    expect(new Set(chips.map(([c]) => c)).size).toBe(chips.length);
+    // CSV: a parameter a point does not set is empty.
+    expect(readFileSync(csv, 'utf8')).not.toContain('undefined');
+  });
 });
