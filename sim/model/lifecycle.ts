@@ -33,7 +33,16 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   const index = new Map(topology.services.map((s, i) => [s.name, i]));
   const slots = topology.services.map((s) => s.replicas);
   const current = topology.services.map((s) => Array.from({ length: s.replicas }, (_, i) => i));
-  const actions: LifecycleAction[] = [];
+  let actions: LifecycleAction[] = [];
+  // A pod retired before it has started or become ready (scaled away, or
+  // replaced by a rollout, while still starting) never does: its pending
+  // start and readiness are dropped, as Kubernetes deletes a pod that is
+  // not yet ready without ever listing it.
+  const retire = (slot: number, s: number, at: number, stopAt: number): void => {
+    actions = actions.filter((a) => !(a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD)));
+    actions.push({ at, kind: LC_REMOVE, slot, service: s });
+    actions.push({ at: stopAt, kind: LC_STOP, slot, service: s });
+  };
   for (const ev of topology.timeline) {
     if (ev.kind === 'rollout') {
       const s = index.get(ev.service) as number;
@@ -44,8 +53,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
         const start = ev.at + i * step;
         actions.push({ at: start + ev.startup, kind: LC_UP, slot: fresh, service: s });
         actions.push({ at: start + step, kind: LC_ADD, slot: fresh, service: s });
-        actions.push({ at: start + step, kind: LC_REMOVE, slot: old, service: s });
-        actions.push({ at: start + step + ev.preStop, kind: LC_STOP, slot: old, service: s });
+        retire(old, s, start + step, start + step + ev.preStop);
         next.push(fresh);
       });
       current[s] = next;
@@ -60,10 +68,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
           have.push(fresh);
         }
       } else {
-        for (const old of have.splice(ev.replicas)) {
-          actions.push({ at: ev.at, kind: LC_REMOVE, slot: old, service: s });
-          actions.push({ at: ev.at + ev.preStop, kind: LC_STOP, slot: old, service: s });
-        }
+        for (const old of have.splice(ev.replicas)) retire(old, s, ev.at, ev.at + ev.preStop);
       }
     }
   }

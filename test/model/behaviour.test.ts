@@ -315,6 +315,26 @@ ${timeline}
     expect(r.warnings.filter((w) => w.code === 'saturated')).toEqual([]);
   });
 
+  it('a pod scaled away while it is still starting never starts: the service stays at one replica', () => {
+    // Scale to 2 (5 s startup) at 10 s, back to 1 at 12 s: the second pod is
+    // deleted before it is ready, so b stays an M/M/1 at ρ = 0.5, W = 10 ms.
+    const r = runTopology(topo(`
+name: zombie
+mesh: {profile: none, controlPlane: {pushDelay: 1s, pushDelayPerProxy: 0s, debounce: 0s, debounceMax: 0s}}
+simulation: {seed: 1, duration: 400s}
+services:
+  b: {replicas: 1, workers: 1, serviceTime: {dist: exponential, mean: 5ms}}
+entrypoints:
+  web: {target: b, rate: 100/s}
+timeline:
+  - {at: 10s, scale: {service: b, replicas: 2, startup: 5s}}
+  - {at: 12s, scale: {service: b, replicas: 1, preStop: 0s}}
+`));
+    expect(rel(r.entrypoints[0].latency.mean, 0.01)).toBeLessThan(0.1);
+    // Busy half the time over one replica's workers: the second never served (it would read 0.25).
+    expect(r.services[0].utilization).toBeCloseTo(0.5, 1);
+  });
+
   it('a replica crashed for half the run leaves three to share the load, counted over the time each served', () => {
     const r = scaled('  - {at: 0s, until: 30s, crash: {replica: s-0, readinessDelay: 0s}}');
     // Busy: 300/s × 10 ms = 3 workers' worth throughout; capacity: 3 replicas for 30 s, then 4.
