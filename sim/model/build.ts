@@ -300,6 +300,8 @@ export function buildModel(topology: Topology): RuntimeModel {
   });
 
   const lifecycle = plan.actions.map((a) => ({ ...a, replica: services[a.service].replicas[a.slot] }));
+  // A pod the timeline adds exists from its start; one retired before it started never does.
+  for (const r of replicas) if (!r.initial && r.sidecar >= 0) proxies[r.sidecar].from = Infinity;
   for (const a of lifecycle) {
     const sidecar = replicas[a.replica].sidecar;
     if (sidecar < 0) continue;

@@ -41,7 +41,9 @@ export class ControlPlaneRuntime {
     private readonly endpoints: EndpointVersions,
     /** Routers a push reaches. */
     private readonly routers: number[],
-    private readonly proxyCount: number,
+    proxyCount: number,
+    /** Proxies that exist at a time (pods come and go): a push's fan-out is to those. */
+    private readonly liveProxies: (now: number) => number,
     private readonly certHolders: number[],
     private readonly rng: Rng,
     private readonly mark: (m: Marker) => void,
@@ -75,7 +77,7 @@ export class ControlPlaneRuntime {
     }
     this.firstPending = NaN;
     const version = this.endpoints.latest;
-    const fanOut = this.spec.pushDelayPerProxy * this.proxyCount;
+    const fanOut = this.spec.pushDelayPerProxy * this.liveProxies(this.engine.now);
     let last = 0;
     for (const r of this.routers) {
       const d = this.pushDelay(this.rng) + fanOut;

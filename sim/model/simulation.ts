@@ -312,7 +312,8 @@ class Simulation implements EventDispatcher {
     for (let i = 0; i < model.entries.length; i++) routers.push(this.proxyCount + nReplicas + i);
     const certHolders = model.mtls.enabled ? model.proxies.map((p) => p.index) : [];
     this.controlPlane = new ControlPlaneRuntime(
-      e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount, certHolders,
+      e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount,
+      (now) => model.proxies.reduce((n, p) => (p.from <= now && now < p.until ? n + 1 : n), 0), certHolders,
       streams.stream('control-plane'), (m) => this.markers.push(m),
     );
   }

@@ -335,6 +335,25 @@ timeline:
     expect(r.services[0].utilization).toBeCloseTo(0.5, 1);
   });
 
+  it("a push fans out to the proxies that exist when it goes, not to pods the timeline adds later", () => {
+    const run = (later: string) => runTopology(topo(`
+name: fan
+mesh: {profile: istio-sidecar, controlPlane: {pushDelay: 1s, pushDelayPerProxy: 100ms}, resilience: {retries: none}}
+simulation: {seed: 1, duration: 60s}
+services:
+  b: {replicas: 2, workers: 100, serviceTime: 1ms}
+entrypoints:
+  web: {target: b, arrivals: constant, rate: 1000/s}
+timeline:
+  - {at: 10s, scale: {service: b, replicas: 1, preStop: 0s}}
+${later}`));
+    const converged = (r: ReturnType<typeof run>) => r.timeline.markers.find((m) => m.kind === 'push-converged' && m.subject === 'version 1')?.at;
+    // 100 ms debounce, 1 s push, 0.1 s for each of the 3 proxies then alive (b-0's sidecar, 2 gateways).
+    expect(converged(run(''))).toBeCloseTo(10.1 + 1 + 0.3, 9);
+    // 48 pods started at 50 s change nothing about a push at 10 s.
+    expect(converged(run('  - {at: 50s, scale: {service: b, replicas: 50, startup: 5s}}'))).toBeCloseTo(11.4, 9);
+  });
+
   it('a replica crashed for half the run leaves three to share the load, counted over the time each served', () => {
     const r = scaled('  - {at: 0s, until: 30s, crash: {replica: s-0, readinessDelay: 0s}}');
     // Busy: 300/s × 10 ms = 3 workers' worth throughout; capacity: 3 replicas for 30 s, then 4.
