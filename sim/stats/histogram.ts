@@ -286,6 +286,24 @@ export class LogHistogram {
     return this.hi;
   }
 
+  /**
+   * Share of the samples in buckets up to the one holding x (so x's whole
+   * bucket counts, as quantile() answers with a bucket's representative).
+   * NaN when empty.
+   */
+  fractionAtOrBelow(x: number): number {
+    const n = this.n;
+    if (n === 0) return NaN;
+    if (!(x >= MIN_VALUE)) return this.zeroCount / n;
+    let cum = this.zeroCount;
+    if (this.counts !== null) {
+      const from = Math.max(0, this.slotOf(this.lo));
+      const to = Math.min(this.slotOf(this.hi), this.slotOf(x));
+      for (let j = from; j <= to; j++) cum += this.at(j);
+    }
+    return cum / n;
+  }
+
   private clamp(x: number): number {
     return x < this.lo ? this.lo : x > this.hi ? this.hi : x;
   }

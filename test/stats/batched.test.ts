@@ -23,11 +23,16 @@ describe('BatchedLatency', () => {
     expect(s.mean).toBeCloseTo(all.mean, 12);
     expect([s.p50, s.p90, s.p99, s.p999]).toEqual([0.5, 0.9, 0.99, 0.999].map((q) => all.quantile(q)));
     expect(s.ciParts).toBe(10);
-    // Half-width = t-interval over the 10 batch p90s, centred on the overall p90.
-    const batchP90 = Array.from({ length: 10 }, (_, i) => b.batch(i).quantile(0.9));
-    const hw = meanConfidenceInterval(batchP90).halfWidth;
-    expect(s.ci.p90?.[0]).toBeCloseTo(s.p90 - hw, 12);
-    expect(s.ci.p90?.[1]).toBeCloseTo(s.p90 + hw, 12);
+    // The mean's: a t-interval over the 10 batch means, centred on the overall mean.
+    const hwMean = meanConfidenceInterval(Array.from({ length: 10 }, (_, i) => b.batch(i).mean)).halfWidth;
+    expect(s.ci.mean?.[0]).toBeCloseTo(s.mean - hwMean, 12);
+    expect(s.ci.mean?.[1]).toBeCloseTo(s.mean + hwMean, 12);
+    // A quantile's: a t-interval over the batches' shares at or below the
+    // overall p90 bounds F(q), and the overall quantiles at its ends bound q.
+    const shares = Array.from({ length: 10 }, (_, i) => b.batch(i).fractionAtOrBelow(s.p90));
+    const hw = meanConfidenceInterval(shares).halfWidth;
+    expect(hw).toBeGreaterThan(0);
+    expect(s.ci.p90).toEqual([all.quantile(0.9 - hw), all.quantile(0.9 + hw)]);
     for (const k of ['mean', 'p50', 'p90', 'p99', 'p999'] as const) {
       const iv = s.ci[k];
       expect(iv).not.toBeNull();
