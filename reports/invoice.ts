@@ -138,13 +138,28 @@ function bottomLine(model: ReportModel): Sentence[] {
     ]);
   }
   const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;
-  const cheap = meshed.reduce((x, y) => (cost(y) < cost(x) ? y : x));
-  const dear = meshed.reduce((x, y) => (cost(y) > cost(x) ? y : x));
+  const projected = (i: number): number => model.runs[i].resources.projection.proxyCostPerMonth;
+  const least = (f: (i: number) => number): number => meshed.reduce((x, y) => (f(y) < f(x) ? y : x));
+  const most = (f: (i: number) => number): number => meshed.reduce((x, y) => (f(y) > f(x) ? y : x));
+  const cheap = least(cost), dear = most(cost);
   const pods = formatCount(model.runs[0].resources.projection.pods);
-  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(model.runs[i].resources.projection.proxyCostPerMonth)} at ${pods} pods`;
+  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(projected(i))} at ${pods} pods`;
+  // Sidecars scale with pods, node proxies with nodes: the order here need not hold at scale.
+  const cheapAtScale = least(projected), dearAtScale = most(projected);
+  if (cheapAtScale === cheap && dearAtScale === dear) {
+    lines.push([
+      'The cheapest data plane is ', { strong: model.modes[cheap] }, ` (${at(cheap)})`,
+      ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${at(dear)}).`] : ['.']),
+    ]);
+    return lines;
+  }
+  const here = (i: number): string => `${formatDollars(cost(i))} a month`;
+  const scaled = (i: number): string => `${formatDollars(projected(i))} a month`;
   lines.push([
-    'The cheapest data plane is ', { strong: model.modes[cheap] }, ` (${at(cheap)})`,
-    ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${at(dear)}).`] : ['.']),
+    'Here the cheapest data plane is ', { strong: model.modes[cheap] }, ` (${here(cheap)})`,
+    ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${here(dear)})`] : []),
+    `. At ${pods} pods the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
+    ...(dearAtScale !== cheapAtScale ? [' and ', { strong: model.modes[dearAtScale] }, ` the dearest (${scaled(dearAtScale)}).`] : ['.']),
   ]);
   return lines;
 }

@@ -44,4 +44,16 @@ describe('the invoice in words', () => {
     const line = compareCsv(c).split('\n')[2].split(',');
     expect(line[8]).toBe('');
   });
+
+  it('says so when the order of cost at the projected scale differs from the order here', () => {
+    const c = fixtureCompare();
+    // istio-sidecar is the dearer here ($8.82 against $3.13); make it the cheaper at 1,000 pods.
+    const sidecar = c.runs.findIndex((r) => r.mesh.profile === 'istio-sidecar');
+    const ambient = c.runs.findIndex((r) => r.mesh.profile === 'istio-ambient');
+    c.runs[sidecar].resources.projection.proxyCostPerMonth = 200;
+    c.runs[ambient].resources.projection.proxyCostPerMonth = 313;
+    const last = invoiceText(buildInvoice(reportModel(c))).split('\n').at(-1);
+    expect(last).toBe('Here the cheapest data plane is istio-ambient ($3.13 a month); the dearest istio-sidecar ($8.82 a month). ' +
+      'At 1,000 pods the order changes: istio-sidecar is the cheapest ($200 a month) and istio-ambient the dearest ($313 a month).');
+  });
 });
