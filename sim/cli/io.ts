@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, realpathSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmdirSync, unlinkSync } from 'node:fs';
 import { makeDirs } from '../makeDirs.js';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileIdentity } from '../fileIdentity.js';
+import { dirname, extname } from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 
 /** Where the CLI writes; tests pass a recorder, bin/ passes the process streams. */
@@ -97,20 +98,6 @@ export function checkWritableDir(dir: string): void {
 export interface NamedPath {
   path: string | undefined;
   what: string;
-}
-
-/** The file a path names, through symbolic links and `..`, whether or not it exists yet. */
-function fileIdentity(path: string): string {
-  const full = resolve(path);
-  try {
-    return realpathSync(full);
-  } catch {
-    try {
-      return join(realpathSync(dirname(full)), basename(full));
-    } catch {
-      return full;
-    }
-  }
 }
 
 /**

@@ -9,6 +9,7 @@
  * shard that should have had runs and wrote none still shows, as missing runs.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
+import { fileIdentity } from '../fileIdentity.js';
 import * as msg from './messages.js';
 import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
 
@@ -37,11 +38,13 @@ export function mergeResults(files: readonly string[]): MergeResult {
   const lines: StoredLine[] = [];
   const given = new Set<string>();
   for (const file of files) {
-    if (given.has(file)) {
+    // The same file by another spelling (./a, a symlink) would be every run twice.
+    const id = fileIdentity(file);
+    if (given.has(id)) {
       diagnostics.push({ severity: 'error', code: 'bad-option', path: [], message: msg.fileGivenTwice(file), hint: msg.fileGivenTwiceHint() });
       continue;
     }
-    given.add(file);
+    given.add(id);
     const read = readResultsFile(file);
     diagnostics.push(...read.diagnostics);
     if (read.torn) diagnostics.push(lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLine(), msg.tornLineHint(false)));

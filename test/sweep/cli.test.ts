@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const CLI = 'dist/bin/meshtax.js';
 const TOPOLOGY = 'test/fixtures/sweep/small.yaml';
@@ -90,6 +90,11 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     const twice = meshtax('merge', ...shards, shards[2], '-o', out);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/error\[bad-option\]: ".*shard-2\.ndjson" is given twice/);
+    // The same file spelt another way is the same file.
+    const respelt = meshtax('merge', ...shards, join(dir, '.', '..', basename(dir), basename(shards[2])), '-o', out);
+    expect(respelt.code).toBe(2);
+    expect(respelt.stderr).toMatch(/error\[bad-option\]: ".*shard-2\.ndjson" is given twice/);
+    expect(respelt.stderr).not.toContain('duplicate-run');
     const copy = join(dir, 'shard-2-copy.ndjson');
     writeFileSync(copy, readFileSync(shards[2]));
     const dup = meshtax('merge', ...shards, copy, '-o', out);
