@@ -195,7 +195,12 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
       resolveLimits(loaded.topology, { duration: options.duration, requests: options.requests, warmup: options.warmup });
     } catch (e) {
       if (!(e instanceof DiagnosticError)) throw e;
-      for (const d of e.diagnostics) add(d);
+      // A value the point sets (simulation.warmup=20s) is the point's, not the topology's: say which point.
+      const swept = Object.keys(params).filter((k) => k === 'simulation' || k.startsWith('simulation.'));
+      const at = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
+      for (const d of e.diagnostics) {
+        add(swept.length === 0 ? d : { ...d, message: `${d.message.replace(/the topology's/g, 'the sweep point\'s')} (at the point ${at})` });
+      }
       continue;
     }
     name = loaded.topology.name;

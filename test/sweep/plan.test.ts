@@ -18,6 +18,14 @@ function plan(sets: string[], options: SweepOptions = {}, repeat?: number) {
 }
 
 describe('planning a sweep', () => {
+  it('blames a run-length problem a point sets on that point, not on the topology', () => {
+    const r = plan(['simulation.warmup=1s,20s'], { duration: 10 });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'the warm-up (20s, the sweep point\'s) must be shorter than the duration (10s, given): nothing would be measured (at the point simulation.warmup="20s")',
+    ]);
+  });
+
   it('derives each run\'s seed from its parameters, not its position', () => {
     const a = plan(['mesh=none,istio-sidecar', 'entrypoints.web.rate=50/s,100/s'], {}, 2).plan!;
     const b = plan(['entrypoints.web.rate=100/s,50/s', 'mesh=istio-sidecar,none'], {}, 2).plan!;
