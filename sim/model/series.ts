@@ -4,7 +4,7 @@ const CLASS_MIN = 1e-5;
 const CLASSES = 40;
 const LN_CLASS_RATIO = Math.log(CLASS_RATIO);
 /** At most this many intervals, however long the run: memory stays fixed. */
-const MAX_INTERVALS = 2000;
+export const MAX_SERIES_INTERVALS = 2000;
 
 /**
  * The run as a time series for the timeline chart: per interval (1 s, or
@@ -24,7 +24,7 @@ export class TimeSeries {
   private readonly classes: Float64Array;
 
   constructor(horizon: number) {
-    this.w = Math.max(1, Math.ceil(horizon / MAX_INTERVALS));
+    this.w = Math.max(1, Math.ceil(horizon / MAX_SERIES_INTERVALS));
     const n = Math.max(1, Math.ceil(horizon / this.w) + 1);
     this.completed = new Float64Array(n);
     this.failed = new Float64Array(n);

@@ -11,7 +11,7 @@ import {
 import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
 import { PolicyState, RetryBudget } from './policies.js';
-import { TimeSeries } from './series.js';
+import { MAX_SERIES_INTERVALS, TimeSeries } from './series.js';
 import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
 import { ConnectionPools, type Connection } from './connections.js';
 import { SharedCpu } from './cpu.js';
@@ -275,7 +275,9 @@ class Simulation implements EventDispatcher {
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
     this.policy = new PolicyState(model.routerCount, model.services.length);
-    const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : 3600;
+    // A request count ends the run at no time known ahead: one-second
+    // intervals, widened (doubling) once the run outlasts 2,000 of them.
+    const horizon = Number.isFinite(this.offerUntil) ? this.offerUntil * 1.1 + 1 : MAX_SERIES_INTERVALS;
     this.series = new TimeSeries(horizon);
 
     const e = this.engine;

@@ -34,8 +34,15 @@ describe('the timeline series', () => {
     }
   });
 
-  it('a --requests run longer than an hour has its last point at its end, at the rate of its load', () => {
-    // M/M/1 at 80/s: 400,000 requests take ~5,000 s, past the one-hour guess.
+  it('a short --requests run is per second, as the README says', () => {
+    // 2,000 requests at 80/s: ~25 s, in 1 s intervals (it was 2 s: an hour's guess / 2,000 points).
+    const r = runTopology(topoFile('topologies/mm1.yaml'), { requests: 2_000 });
+    expect(r.timeline.interval).toBe(1);
+    expect(r.timeline.points.length).toBeGreaterThan(70);
+  });
+
+  it('a --requests run longer than 2,000 s has its last point at its end, at the rate of its load', () => {
+    // M/M/1 at 80/s: 400,000 requests take ~5,000 s, past 2,000 one-second intervals.
     const r = runTopology(topoFile('topologies/mm1.yaml'), { requests: 400_000 });
     const { interval, points } = r.timeline;
     expect(points.at(-1)!.t).toBeGreaterThan(4_900);
