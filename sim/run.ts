@@ -40,7 +40,7 @@ export function resolveLimits(topology: Topology, options: RunOptions = {}): Sim
 }
 
 /** Seconds as a person writes them: 20s, 0.5s. */
-const secondsText = (s: number): string => `${Number(s.toPrecision(6))}s`;
+const secondsText = (s: number): string => (Number.isFinite(s) ? `${Number(s.toPrecision(6))}s` : String(s));
 
 /**
  * Problems with the options alone, before any topology: the CLI asks first,
@@ -61,10 +61,19 @@ function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[
     out.push({ severity: 'error', code: 'bad-option', path: [option], message, hint });
   const { duration, warmup } = limits;
   out.push(...checkRunOptions(options));
-  if (duration !== undefined && !(duration > 0)) {
-    bad('--duration', `--duration ${secondsText(duration)}: the run must last longer than 0`, 'for example --duration 60s');
+  // The CLI parses these already; a library caller's NaN, Infinity or
+  // fraction would otherwise hang the run or fail deep inside it.
+  const whole = (option: string, value: number | undefined, min: number, what: string, hint: string) => {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) bad(option, `${option} ${value}: ${what}`, hint);
+  };
+  whole('--requests', options.requests, 1, 'the measured requests to complete must be a whole number, at least 1', 'for example --requests 100000');
+  whole('--seed', options.seed, 0, 'the seed must be a whole number, 0 or more', 'for example --seed 7');
+  whole('--replications', options.replications, 1, 'replications must be a whole number, at least 1', 'for example --replications 10');
+  whole('maxFramesInFlight', options.maxFramesInFlight, 1, 'the frames in flight at which a run stops must be a whole number, at least 1', 'leave it out for the default, 1,000,000');
+  if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) {
+    bad('--duration', `--duration ${secondsText(duration)}: the run must last longer than 0, and end`, 'for example --duration 60s');
   }
-  if (!(warmup >= 0)) {
+  if (!(warmup >= 0 && Number.isFinite(warmup))) {
     bad('--warmup', `--warmup ${secondsText(warmup)}: the warm-up cannot be negative`, 'for example --warmup 10s, or 0s to measure from the start');
   }
   if (out.length === 0 && duration !== undefined && warmup >= duration) {
@@ -117,7 +126,7 @@ export interface RunHooks {
 export function runTopology(topology: Topology, options: RunOptions = {}, hooks: RunHooks = {}): RunResult {
   const limits = resolveLimits(topology, options);
   const model = buildModel(topology);
-  const replications = Math.max(1, options.replications ?? 1);
+  const replications = options.replications ?? 1;
   const outcomes = [];
   const { onProgress } = hooks;
   for (let r = 0; r < replications; r++) {

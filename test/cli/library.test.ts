@@ -22,6 +22,17 @@ describe('library API (the README example)', () => {
     expect(problems({ duration: -1 })).toContain('--duration -1s: the run must last longer than 0');
     expect(problems({ duration: 20, warmup: -2 })).toContain('--warmup -2s: the warm-up cannot be negative');
     expect(problems({ duration: 1, warmup: 0, requests: undefined })).toBe('ran');
+    // What the CLI's parser would refuse is refused here too: no hang on an
+    // endless run, no TypeError deep inside, no silent rounding.
+    expect(problems({ requests: NaN })).toContain('--requests NaN: the measured requests to complete must be a whole number, at least 1');
+    expect(problems({ requests: Infinity })).toContain('--requests Infinity');
+    expect(problems({ requests: 0 })).toContain('--requests 0');
+    expect(problems({ requests: 1.5 })).toContain('--requests 1.5');
+    expect(problems({ duration: Infinity })).toContain('--duration Infinity: the run must last longer than 0, and end');
+    expect(problems({ duration: 20, replications: 2.5 })).toContain('--replications 2.5: replications must be a whole number, at least 1');
+    expect(problems({ duration: 20, replications: NaN })).toContain('--replications NaN');
+    expect(problems({ duration: 20, seed: -1 })).toContain('--seed -1: the seed must be a whole number, 0 or more');
+    expect(problems({ duration: 20, maxFramesInFlight: 0 })).toContain('maxFramesInFlight 0');
   });
 
   it('runs and compares through the public entry point', () => {
