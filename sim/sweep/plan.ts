@@ -195,11 +195,14 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
       resolveLimits(loaded.topology, { duration: options.duration, requests: options.requests, warmup: options.warmup });
     } catch (e) {
       if (!(e instanceof DiagnosticError)) throw e;
-      // A value the point sets (simulation.warmup=20s) is the point's, not the topology's: say which point.
-      const swept = Object.keys(params).filter((k) => k === 'simulation' || k.startsWith('simulation.'));
+      // A warm-up or duration the point sets (simulation.warmup=20s) is the point's, not the topology's: say which point.
+      const sets = (key: string) => 'simulation' in params || `simulation.${key}` in params;
       const at = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
       for (const d of e.diagnostics) {
-        add(swept.length === 0 ? d : { ...d, message: `${d.message.replace(/the topology's/g, 'the sweep point\'s')} (at the point ${at})` });
+        let message = d.message;
+        if (sets('warmup')) message = message.replace(/warm-up \(([^,]*), the topology's\)/, "warm-up ($1, the sweep point's)");
+        if (sets('duration')) message = message.replace(/duration \(([^,]*), the topology's\)/, "duration ($1, the sweep point's)");
+        add(message === d.message ? d : { ...d, message: `${message} (at the point ${at})` });
       }
       continue;
     }

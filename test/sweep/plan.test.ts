@@ -24,6 +24,11 @@ describe('planning a sweep', () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual([
       'the warm-up (20s, the sweep point\'s) must be shorter than the duration (10s, given): nothing would be measured (at the point simulation.warmup="20s")',
     ]);
+    // A point that sets something else leaves the file's warm-up the topology's (small.yaml warms up 1 s).
+    const other = plan(['simulation.seed=1,2'], { duration: 1 });
+    expect(other.diagnostics.map((d) => d.message)).toEqual([
+      "the warm-up (1s, the topology's) must be shorter than the duration (1s, given): nothing would be measured",
+    ]);
   });
 
   it('derives each run\'s seed from its parameters, not its position', () => {
