@@ -31,7 +31,7 @@ export const durationSchema = unitScalar(
   'duration',
   'A duration with a unit: ns, us (or µs), ms, s, m, h; e.g. 250us, 2ms, 1.5s. A bare number is allowed only for 0.',
   'a duration like 2ms',
-  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.duration }, { const: 0 }] },
+  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.duration }, { const: 0 }, { type: 'string', pattern: UNIT_PATTERNS.zero }] },
 );
 
 export const rateSchema = unitScalar(
@@ -45,7 +45,7 @@ export const sizeSchema = unitScalar(
   'size',
   'A size in bytes: 512B, 1KB (1000 B), 1KiB (1024 B), 2MB, 2MiB, 1GB, 1GiB; a bare integer is bytes.',
   'a size like 1KB',
-  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.size }, { type: 'integer', minimum: 0 }] },
+  { anyOf: [{ type: 'string', pattern: UNIT_PATTERNS.size }, { type: 'integer', minimum: 0 }, { type: 'string', pattern: UNIT_PATTERNS.wholeNumber }] },
 );
 
 export const bandwidthSchema = unitScalar(

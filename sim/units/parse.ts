@@ -151,6 +151,10 @@ export const UNIT_PATTERNS = {
   rate: unitPattern(RATE_UNITS),
   size: unitPattern(SIZE_UNITS),
   bandwidth: unitPattern(BANDWIDTH_UNITS),
+  /** A number without a unit that is zero, as a string ("0", "0.0"): a duration meshtax accepts. */
+  zero: String.raw`^\s*[+-]?(?:0+(?:\.0*)?|\.0+)(?:[eE][+-]?\d+)?\s*$`,
+  /** A whole number of bytes as a string ("512"): a size meshtax accepts. */
+  wholeNumber: String.raw`^\s*\+?\d+(?:\.0*)?\s*$`,
 } as const;
 
 function unitPattern(units: Record<string, Scale>): string {

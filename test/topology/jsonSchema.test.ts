@@ -1,4 +1,4 @@
-import { parseDuration } from '../../sim/units/parse.js';
+import { parseDuration, parseSize } from '../../sim/units/parse.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listMeshProfiles } from '../../sim/mesh/loadProfile.js';
@@ -60,6 +60,20 @@ describe('topology JSON Schema', () => {
     expect(matches(durationPattern, '-5ms')).toBe(false);
     expect(matches(defs.rate.pattern as string, '500/s')).toBe(true);
     expect(matches(defs.bandwidth.pattern as string, '10Gbps')).toBe(true);
+    // A quoted bare zero is a duration, and a quoted whole number a size, to meshtax and to the schema alike.
+    const anyMatch = (def: Json, text: string) => (def.anyOf as Json[]).some((a) => typeof a.pattern === 'string' && matches(a.pattern, text));
+    for (const text of ['0', '0.0', ' 0 ']) {
+      expect(parseDuration(text).ok, text).toBe(true);
+      expect(anyMatch(defs.duration, text), text).toBe(true);
+    }
+    expect(parseDuration('5').ok).toBe(false);
+    expect(anyMatch(defs.duration, '5')).toBe(false);
+    for (const text of ['512', '+512']) {
+      expect(parseSize(text).ok, text).toBe(true);
+      expect(anyMatch(defs.size, text), text).toBe(true);
+    }
+    expect(parseSize('1.5').ok).toBe(false);
+    expect(anyMatch(defs.size, '1.5')).toBe(false);
   });
 
   it('defines the shared pieces once', () => {
