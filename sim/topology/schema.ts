@@ -176,7 +176,16 @@ const entryPointSchema = z
     }),
     requestSize: sizeSchema.optional().meta({ description: 'Bytes in each request (default 0).' }),
   })
-  .meta({ description: 'Where load enters: an open-loop arrival process or closed-loop users.' });
+  .meta({
+    description: 'Where load enters: an open-loop arrival process or closed-loop users.',
+    // As checkEntryPoint: closed loops take users (and a think time), open ones a rate or a schedule, not both.
+    if: { properties: { arrivals: { const: 'closed' } }, required: ['arrivals'] },
+    then: { required: ['users'], not: { anyOf: [{ required: ['rate'] }, { required: ['schedule'] }] } },
+    else: {
+      oneOf: [{ required: ['rate'] }, { required: ['schedule'] }],
+      not: { anyOf: [{ required: ['users'] }, { required: ['thinkTime'] }] },
+    },
+  });
 
 // ---- the timeline ---------------------------------------------------------------------------
 

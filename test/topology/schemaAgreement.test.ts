@@ -1,0 +1,54 @@
+/**
+ * The editor schemas agree with meshtax: every bundled topology and profile
+ * passes its JSON Schema (checked with Ajv, a real draft 2020-12
+ * validator), and entry points that meshtax refuses for a combination of
+ * keys fail the schema too.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { loadTopologySource } from '../../sim/topology/load.js';
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+const topologySchema = ajv.compile(JSON.parse(readFileSync('topologies/meshtax.schema.json', 'utf8')));
+const profileSchema = ajv.compile(JSON.parse(readFileSync('topologies/meshes/profile.schema.json', 'utf8')));
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []);
+}
+
+describe('the JSON Schemas agree with meshtax', () => {
+  it('every bundled topology and profile passes its schema', () => {
+    const files = yamlFiles('topologies');
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const validate = file.startsWith(join('topologies', 'meshes')) ? profileSchema : topologySchema;
+      const ok = validate(parse(readFileSync(file, 'utf8'), { merge: true }));
+      expect(ok, `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('an entry point meshtax refuses for its combination of keys fails the schema', () => {
+    const base = (entry: string) => `name: t\nservices: {s: {serviceTime: 1ms}}\nentrypoints: {e: ${entry}}\n`;
+    const cases: Array<[string, boolean]> = [
+      ['{target: s, rate: 10/s}', true],
+      ['{target: s, schedule: [{at: 0s, rate: 10/s}]}', true],
+      ['{target: s, arrivals: closed, users: 3, thinkTime: 1ms}', true],
+      ['{target: s, arrivals: closed, users: 3, rate: 10/s}', false],
+      ['{target: s, rate: 10/s, schedule: [{at: 0s, rate: 10/s}]}', false],
+      ['{target: s, rate: 10/s, users: 3}', false],
+      ['{target: s, rate: 10/s, thinkTime: 1ms}', false],
+      ['{target: s, arrivals: closed}', false],
+      ['{target: s}', false],
+    ];
+    for (const [entry, valid] of cases) {
+      const text = base(entry);
+      const meshtax = loadTopologySource(text, 't.yaml').topology !== undefined;
+      expect(meshtax, entry).toBe(valid);
+      expect(topologySchema(parse(text)), entry).toBe(valid);
+    }
+  });
+});
