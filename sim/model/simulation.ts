@@ -337,9 +337,13 @@ class Simulation implements EventDispatcher {
       case H_WINDOW_END: return this.onWindowEnd();
       case H_CALL_TIMEOUT: return this.onCallTimeout(a, b);
       case H_TRY_TIMEOUT: return this.onTryTimeout(a, b);
-      case H_RETRY:
-        if (this.frames[a].backoffToken === b && this.frames[a].kind === FRAME_CALL) this.startAttempt(a);
-        return;
+      case H_RETRY: {
+        const call = this.frames[a];
+        if (call.backoffToken !== b || call.kind !== FRAME_CALL) return;
+        // The back-off is over: a timeout from now on cuts the try (charged as abandoned), not a wait.
+        call.backoffToken = 0;
+        return this.startAttempt(a);
+      }
       case H_PARTITION_FAIL: {
         const att = this.frames[a];
         if (att.gen === b) this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
