@@ -1452,7 +1452,11 @@ class Simulation implements EventDispatcher {
     const rep = att.replica;
     const svc = this.model.services[att.service];
     const sc = this.services[att.service];
-    const measured = now >= this.warmup;
+    // Counted as its request is: one that arrived at its entry point after
+    // the warm-up, wherever in the call tree and whenever it gets here, so
+    // a service's arrivals, calls, retries and failed tries agree with the
+    // entry points' counts.
+    const measured = att.measured;
     if (measured) sc.arrivals++;
     const pAbort = this.faults.abortProbability[rep];
     if (pAbort > 0 && this.faultRng() < pAbort) {
@@ -1480,7 +1484,6 @@ class Simulation implements EventDispatcher {
     inv.invokeGen = inv.gen;
     inv.start = now;
     inv.workStart = -1;
-    inv.measured = measured;
     // Link it in, so a crash can find everything in progress at the replica.
     const head = this.inProgressHead[rep];
     inv.prevAtReplica = -1;

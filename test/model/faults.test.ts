@@ -213,6 +213,32 @@ entrypoints:
   });
 });
 
+describe('the warm-up boundary', () => {
+  it('counts a request by when it reached its entry point, at every service it touches', () => {
+    // 4/s from t=0, 300 ms legs: requests arriving just before the 1 s warm-up
+    // reach a and b after it. No retries and b always fails, so every count is
+    // the 12 requests that arrived in [1 s, 4 s).
+    const { topology, diagnostics } = loadTopologySource(`
+name: warm
+mesh: none
+network: {sameZone: 300ms, sameNode: 300ms}
+simulation: {seed: 1, duration: 4s, warmup: 1s}
+services:
+  a: {workers: 10, serviceTime: 300ms, calls: [b]}
+  b: {workers: 10, serviceTime: 1ms}
+entrypoints:
+  web: {target: a, arrivals: constant, rate: 4/s, via: direct}
+timeline:
+  - {at: 0s, abort: {service: b, status: 500, probability: 1}}
+`, 'warm.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    const r = runTopology(topology);
+    expect(r.entrypoints[0].failed).toBe(12);
+    expect(r.attemptFailures.reduce((n, f) => n + f.count, 0)).toBe(12);
+    expect(r.services.map((s) => [s.name, s.arrivals, s.calls])).toEqual([['a', 12, 12], ['b', 12, 12]]);
+  });
+});
+
 describe('overlapping fault windows', () => {
   const errorRate = (r: RunResult, from: number, to: number) => {
     const pts = r.timeline.points.filter((p) => p.t >= from && p.t < to);
