@@ -103,6 +103,21 @@ export class ConnectionPools {
     }
   }
 
+  /**
+   * A proxy's process died: every connection to or from it is gone, and
+   * with it its TLS session cache, so the next stream either way opens a new
+   * connection with a full handshake. In pair order, for determinism.
+   */
+  dropProxy(p: number, now: number): void {
+    const keys = [...this.pools.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      if (Math.floor(key / this.proxyCount) !== p && key % this.proxyCount !== p) continue;
+      for (const c of this.pools.get(key) as Connection[]) this.close(c, now);
+      this.pools.set(key, []);
+      this.talked.delete(key);
+    }
+  }
+
   private close(conn: Connection, now: number): void {
     const since = Math.min(now, conn.lastUsed + this.idleTimeout);
     this.open[conn.from]--;

@@ -1380,6 +1380,13 @@ class Simulation implements EventDispatcher {
       existing.waiters.push(f, c.gen);
       return true;
     }
+    if (this.faults.proxyDown[to]) {
+      // Nothing listens on a crashed proxy: the connection is refused before any handshake.
+      this.fail(c, CAUSE_INBOUND_PROXY_DOWN, c.service, c.replica, flagIndex('UF'), true);
+      c.responseSize = 0;
+      c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
+      return false;
+    }
     if (!this.controlPlane.certValid(from) || !this.controlPlane.certValid(to)) {
       // No new connection can be set up: an expired certificate on either end.
       this.fail(c, CAUSE_CERTIFICATE, c.service, c.replica, flagIndex('UF'), true);
@@ -1825,6 +1832,7 @@ class Simulation implements EventDispatcher {
    */
   private proxyCrashed(p: number, readinessDelay: number): void {
     const m = this.model;
+    this.conns.dropProxy(p, this.engine.now);
     for (let r = 0; r < m.replicas.length; r++) {
       const rep = m.replicas[r];
       if (this.serverProxyOf[r] !== p) continue;

@@ -239,6 +239,38 @@ timeline:
   });
 });
 
+describe('a crashed proxy loses its connections', () => {
+  const run = (timeline: string) => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: crash-conns
+mesh: {profile: istio-sidecar, resilience: {retries: none}}
+simulation: {seed: 1, duration: 6s, warmup: 0s}
+services:
+  a: {replicas: 2, workers: 10, serviceTime: 5ms}
+entrypoints:
+  web: {target: a, arrivals: constant, rate: 100/s, via: mesh}
+timeline:
+${timeline}`, 'crash-conns.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    return runTopology(topology);
+  };
+
+  it('is refused while down, then handshaken with anew: a certificate that expired meanwhile fails the new handshakes', () => {
+    const crash = '  - {at: 2s, until: 2.5s, proxyCrash: {replica: a-0, readinessDelay: 10s}}\n';
+    const plain = run(crash);
+    const handshakes = (r: ReturnType<typeof run>) => r.resources.proxies.find((p) => p.kind === 'sidecar')?.handshakes ?? 0;
+    // Half of 100/s for 0.5 s refused, by the mesh.
+    expect(plain.entrypoints[0].failures.map((f) => [f.cause, f.count])).toEqual([['inbound-proxy-down', 25]]);
+    // The restarted proxy is handshaken with again (with no crash, the pool's first connections last the run).
+    expect(handshakes(plain)).toBeGreaterThan(handshakes(run('  - {at: 0s, policyChange: {}}\n')));
+    // Its certificate expired at 2 s and cannot be renewed before the run ends: from 2.5 s every new handshake fails.
+    const expired = run(crash + '  - {at: 2s, until: 3s, certificateExpiry: {replica: a-0}}\n');
+    const causes = new Map(expired.entrypoints[0].failures.map((f) => [f.cause, f.count]));
+    expect(causes.get('inbound-proxy-down')).toBe(25);
+    expect(causes.get('certificate')).toBeGreaterThan(150);
+  });
+});
+
 describe('overlapping fault windows', () => {
   const errorRate = (r: RunResult, from: number, to: number) => {
     const pts = r.timeline.points.filter((p) => p.t >= from && p.t < to);
