@@ -324,7 +324,13 @@ export function buildModel(topology: Topology): RuntimeModel {
     waypoints,
     entries,
     lifecycle,
-    timeline: topology.timeline,
+    // A fault on `reviews-1` hits the pod in that place at the time, whatever rollouts and scaling made it.
+    timeline: topology.timeline.map((ev) => {
+      const r = 'target' in ev ? ev.target?.replica : undefined;
+      if (!r) return ev;
+      const si = services.findIndex((x) => x.name === r.service);
+      return si < 0 ? ev : { ...ev, target: { replica: { ...r, ordinal: plan.slotAt(si, r.ordinal, ev.at) } } };
+    }),
     routerCount: proxies.length + replicas.length + entries.length,
     mtls: {
       enabled: m.enabled && mesh.mode !== 'none',

@@ -41,12 +41,19 @@ export class ControlPlaneRuntime {
     private readonly endpoints: EndpointVersions,
     /** Routers a push reaches. */
     private readonly routers: number[],
-    proxyCount: number,
+    holderCount: number,
     /** Proxies that exist at a time (pods come and go): a push's fan-out is to those. */
     private readonly liveProxies: (now: number) => number,
     private readonly certHolders: number[],
     private readonly rng: Rng,
     private readonly mark: (m: Marker) => void,
+    /**
+     * Holders from `proxyCount` on are workload identities a node proxy
+     * keeps for its pods; their renewal jitter has its own stream, so
+     * adding them leaves every push delay as it was.
+     */
+    private readonly identityRng: Rng = rng,
+    private readonly proxyCount = Infinity,
   ) {
     this.pushDelay = compileSampler(spec.pushDelay);
     this.hPush = engine.register((_, tok) => this.onPush(tok));
@@ -54,9 +61,9 @@ export class ControlPlaneRuntime {
     this.hRenew = engine.register((proxy, tok) => {
       if (tok === this.renewToken[proxy]) this.renew(proxy);
     });
-    this.certExpiry = new Float64Array(proxyCount).fill(Infinity);
-    this.brokenUntil = new Float64Array(proxyCount).fill(-Infinity);
-    this.renewToken = new Int32Array(proxyCount);
+    this.certExpiry = new Float64Array(holderCount).fill(Infinity);
+    this.brokenUntil = new Float64Array(holderCount).fill(-Infinity);
+    this.renewToken = new Int32Array(holderCount);
     for (const p of certHolders) this.issue(p);
   }
 
@@ -103,7 +110,8 @@ export class ControlPlaneRuntime {
   private issue(proxy: number): void {
     const ttl = this.spec.certificateTtl;
     this.certExpiry[proxy] = this.engine.now + ttl;
-    const renewIn = ttl * (this.spec.renewAt + this.spec.renewJitter * this.rng());
+    const rng = proxy >= this.proxyCount ? this.identityRng : this.rng;
+    const renewIn = ttl * (this.spec.renewAt + this.spec.renewJitter * rng());
     this.scheduleRenew(proxy, renewIn);
   }
 

@@ -73,6 +73,8 @@ export class Frame {
   cause = -1;
   causeService = -1;
   causeReplica = -1;
+  /** The failure was set on this frame, not passed up from a deeper one (it began at this hop). */
+  failedHere = false;
   /** HTTP status of the failure, its response flag (index into FLAGS), and whether the mesh caused it. */
   status = 0;
   flag = 0;
@@ -159,6 +161,7 @@ export class FramePool {
     f.cause = -1;
     f.causeService = -1;
     f.causeReplica = -1;
+    f.failedHere = false;
     f.status = 0;
     f.flag = 0;
     f.meshCaused = false;

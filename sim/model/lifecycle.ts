@@ -19,6 +19,12 @@ export interface LifecyclePlan {
   slots: number[];
   /** Sorted by time; ties in the order the timeline makes them. */
   actions: LifecycleAction[];
+  /**
+   * The slot of the pod at a position of a service (`reviews-1` on the
+   * timeline: position 1) at a time: rollouts and scaling put new pods,
+   * with new slots, in the places of the old.
+   */
+  slotAt(service: number, position: number, at: number): number;
 }
 
 /**
@@ -34,12 +40,15 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   const slots = topology.services.map((s) => s.replicas);
   const current = topology.services.map((s) => Array.from({ length: s.replicas }, (_, i) => i));
   let actions: LifecycleAction[] = [];
+  /** A pod taking a position: a rollout's new pod when the old one's endpoint goes, a scale-up's at once. */
+  let moves: Array<{ at: number; service: number; position: number; slot: number }> = [];
   // A pod retired before it has started or become ready (scaled away, or
   // replaced by a rollout, while still starting) never does: its pending
   // start and readiness are dropped, as Kubernetes deletes a pod that is
   // not yet ready without ever listing it.
   const retire = (slot: number, s: number, at: number, stopAt: number): void => {
     actions = actions.filter((a) => !(a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD)));
+    moves = moves.filter((m) => !(m.slot === slot && m.service === s && m.at > at));
     actions.push({ at, kind: LC_REMOVE, slot, service: s });
     actions.push({ at: stopAt, kind: LC_STOP, slot, service: s });
   };
@@ -54,6 +63,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
         actions.push({ at: start + ev.startup, kind: LC_UP, slot: fresh, service: s });
         actions.push({ at: start + step, kind: LC_ADD, slot: fresh, service: s });
         retire(old, s, start + step, start + step + ev.preStop);
+        moves.push({ at: start + step, service: s, position: i, slot: fresh });
         next.push(fresh);
       });
       current[s] = next;
@@ -65,6 +75,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
           const fresh = slots[s]++;
           actions.push({ at: ev.at + ev.startup, kind: LC_UP, slot: fresh, service: s });
           actions.push({ at: ev.at + ev.startup, kind: LC_ADD, slot: fresh, service: s });
+          moves.push({ at: ev.at, service: s, position: k, slot: fresh });
           have.push(fresh);
         }
       } else {
@@ -74,5 +85,10 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   }
   // Stable: equal times keep the order above (add before remove within a step).
   const order = actions.map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]);
-  return { slots, actions: order.map(([a]) => a) };
+  const slotAt = (service: number, position: number, at: number): number => {
+    let slot = position, when = -Infinity;
+    for (const m of moves) if (m.service === service && m.position === position && m.at <= at && m.at >= when) { slot = m.slot; when = m.at; }
+    return slot;
+  };
+  return { slots, actions: order.map(([a]) => a), slotAt };
 }

@@ -312,11 +312,19 @@ class Simulation implements EventDispatcher {
     for (let p = 0; p < this.proxyCount; p++) routers.push(p);
     if (model.mesh.mode === 'none') for (let r = 0; r < nReplicas; r++) routers.push(this.proxyCount + r);
     for (let i = 0; i < model.entries.length; i++) routers.push(this.proxyCount + nReplicas + i);
-    const certHolders = model.mtls.enabled ? model.proxies.map((p) => p.index) : [];
+    // Certificates are per workload: a sidecar holds its pod's; a node proxy
+    // (ztunnel) holds one for each pod on its node (identities past the
+    // proxies: proxyCount + replica), and its own for the clients it carries.
+    const nodeProxies = model.proxies.some((p) => p.kind === 'node-proxy');
+    const certHolders = !model.mtls.enabled ? [] : [
+      ...model.proxies.map((p) => p.index),
+      ...(nodeProxies ? model.replicas.map((r) => this.proxyCount + r.id) : []),
+    ];
     this.controlPlane = new ControlPlaneRuntime(
-      e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount,
+      e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount + (nodeProxies ? nReplicas : 0),
       (now) => model.proxies.reduce((n, p) => (p.from <= now && now < p.until ? n + 1 : n), 0), certHolders,
       streams.stream('control-plane'), (m) => this.markers.push(m),
+      streams.stream('workload-certificates'), this.proxyCount,
     );
   }
 
@@ -1079,7 +1087,7 @@ class Simulation implements EventDispatcher {
     if (att.conn2) this.conns.release(att.conn2, now);
     att.conn2 = null;
     // Counted at the hop where the failure began: one passed up from a deeper call was counted there.
-    if (att.failed && att.measured && (att.causeService === att.service || att.causeService < 0)) this.countAttemptFailure(att);
+    if (att.failed && att.measured && att.failedHere) this.countAttemptFailure(att);
     if (att.kind === FRAME_CALL) {
       // The call ran this try itself (see ownTries): its parts and failure are already the call's.
       att.inTry = false;
@@ -1387,9 +1395,17 @@ class Simulation implements EventDispatcher {
       c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
       return false;
     }
-    if (!this.controlPlane.certValid(from) || !this.controlPlane.certValid(to)) {
+    const toValid = this.controlPlane.certValid(this.identity(c, to, false));
+    if (!toValid || !this.controlPlane.certValid(this.identity(c, from, true))) {
       // No new connection can be set up: an expired certificate on either end.
-      this.fail(c, CAUSE_CERTIFICATE, c.service, c.replica, flagIndex('UF'), true);
+      // Blamed where it expired: the callee's end (or the root, every end's),
+      // else the calling pod, whose own certificate the handshake rejected.
+      let service = c.service, replica = c.replica;
+      if (toValid && c.owner >= 0) {
+        service = c.owner;
+        replica = this.callerReplica(c);
+      }
+      this.fail(c, CAUSE_CERTIFICATE, service, replica, flagIndex('UF'), true);
       c.responseSize = 0;
       c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
       return false;
@@ -1410,6 +1426,24 @@ class Simulation implements EventDispatcher {
     const cpu = resumed ? mtls.resumeCpu : mtls.handshakeCpu;
     this.submitProxyTask(TASK_HANDSHAKE, f, from, cpu(this.proxyRng[from]), 0);
     return true;
+  }
+
+  /**
+   * Whose certificate a handshake end presents: a node proxy presents the
+   * pod's it carries (the calling pod's, or the callee replica's), as
+   * ztunnel does per workload; any other proxy its own.
+   */
+  private identity(c: Frame, proxy: number, caller: boolean): number {
+    if (this.model.proxies[proxy].kind !== 'node-proxy') return proxy;
+    if (!caller) return this.proxyCount + c.replica;
+    const r = this.callerReplica(c);
+    return r >= 0 ? this.proxyCount + r : proxy;
+  }
+
+  /** The replica whose code makes this call, or -1 (an entry point's client). */
+  private callerReplica(c: Frame): number {
+    const inv = c.invoke >= 0 ? this.frames[c.invoke] : null;
+    return inv !== null && inv.gen === c.invokeGen ? inv.replica : -1;
   }
 
   /** The next step of a handshake this frame is doing, after its previous step finished. */
@@ -1714,11 +1748,13 @@ class Simulation implements EventDispatcher {
   private copyFailure(to: Frame, from: Frame): void {
     this.fail(to, from.cause, from.causeService, from.causeReplica, from.flag, from.meshCaused);
     to.status = from.status;
+    to.failedHere = false;
   }
 
   private fail(frame: Frame, cause: number, service: number, replica: number, flag: number, mesh: boolean): void {
     frame.failed = true;
     frame.cause = cause;
+    frame.failedHere = true;
     frame.causeService = service;
     frame.causeReplica = replica;
     frame.flag = flag;
@@ -1806,7 +1842,12 @@ class Simulation implements EventDispatcher {
           this.rootExpiryWindows += end ? -1 : 1;
           this.controlPlane.rootExpired = this.rootExpiryWindows > 0;
         } else if (!end) {
-          this.controlPlane.expire(targetProxies(this.model, ev.target), ev.until);
+          // Each pod's own certificate: its sidecar's, or the one its node proxy holds for it.
+          const ids = targetReplicas(this.model, ev.target).map((r) => {
+            const sc = this.model.replicas[r].sidecar;
+            return sc >= 0 ? sc : this.model.nodeProxy[this.model.replicas[r].node] >= 0 ? this.proxyCount + r : -1;
+          });
+          this.controlPlane.expire(ids.filter((x) => x >= 0), ev.until);
         }
         return;
     }

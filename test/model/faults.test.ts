@@ -271,6 +271,93 @@ ${timeline}`, 'crash-conns.yaml');
   });
 });
 
+describe('certificates are per workload, blamed on the end that expired', () => {
+  const run = (mesh: string, entry: string, timeline: string, retries = 'none') => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: certs
+zones: [z1, z2]
+mesh: {profile: ${mesh}, mtls: {idleTimeout: 100ms}, resilience: {retries: ${retries}}}
+simulation: {seed: 3, duration: 60s, warmup: 0s}
+services:
+  front: {replicas: 2, workers: 32, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 32, serviceTime: 1ms}
+  other: {replicas: 2, workers: 32, serviceTime: 1ms}
+entrypoints:
+  web: {target: front, via: ${entry}, arrivals: poisson, rate: 2/s}
+  web2: {target: other, via: ${entry}, arrivals: poisson, rate: 2/s}
+timeline:
+${timeline}`, 'certs.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    return runTopology(topology);
+  };
+  const summary = (r: RunResult) => r.entrypoints.map((e) => ({
+    failed: e.failed,
+    causes: e.failures.map((f) => `${f.cause}@${f.service}`),
+    replicas: [...new Set(e.failuresByReplica.map((f) => f.replica))].sort(),
+  }));
+
+  it.each(['istio-ambient', 'cilium'])('under %s one pod\'s expired certificate fails its own handshakes, not its node neighbours\'', (mesh) => {
+    const r = run(mesh, 'mesh', '  - {at: 20s, until: 40s, certificateExpiry: {replica: back-0}}');
+    const [web, web2] = summary(r);
+    // Before: the whole node proxy's certificate expired, so every call on
+    // every node failed, web2's (which never reaches back) blamed on "other".
+    expect(web.failed).toBeGreaterThan(3);
+    expect(web.causes).toEqual(['certificate@back']);
+    expect(web.replicas).toEqual(['back-0']);
+    expect(web2.failed).toBe(0);
+  });
+
+  it('an expired caller certificate is blamed on the calling pods, counted once per try', () => {
+    const r = run('istio-sidecar', 'direct', '  - {at: 20s, until: 40s, certificateExpiry: {service: front}}', '{attempts: 3, retryOn: [connect-failure]}');
+    const [web] = summary(r);
+    expect(web.failed).toBeGreaterThan(10);
+    expect(web.causes).toEqual(['certificate@front']);
+    expect(web.replicas).toEqual(['front-0', 'front-1']);
+    // Every failed request is 3 failed tries at front → back, and nothing more.
+    expect(r.attemptFailures.map((t) => [t.cause, t.count])).toEqual([['certificate', 3 * web.failed]]);
+  });
+});
+
+describe('a replica named on the timeline is the pod in that place at the time', () => {
+  const run = (timeline: string) => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: places
+mesh: {profile: istio-sidecar, mtls: {idleTimeout: 100ms}, resilience: {retries: none}}
+simulation: {seed: 3, duration: 60s, warmup: 0s}
+services:
+  front: {replicas: 2, workers: 32, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 32, serviceTime: 1ms}
+entrypoints:
+  web: {target: front, via: mesh, arrivals: poisson, rate: 5/s}
+timeline:
+${timeline}`, 'places.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    return runTopology(topology);
+  };
+  const hit = (r: RunResult, cause: string) =>
+    r.entrypoints[0].failures.filter((f) => f.cause === cause).reduce((s, f) => s + f.count, 0);
+
+  it('after a rollout: the new pod in place 0 (results name it back-2)', () => {
+    // Before: the fault went to the retired original back-0, and did nothing.
+    const r = run([
+      '  - {at: 5s, rollout: {service: back, startup: 1s, preStop: 0s}}',
+      '  - {at: 30s, until: 40s, certificateExpiry: {replica: back-0}}',
+    ].join('\n'));
+    expect(hit(r, 'certificate')).toBeGreaterThan(10);
+    expect(r.entrypoints[0].failuresByReplica.filter((f) => f.replica === 'back-2').length).toBe(1);
+    expect(r.timeline.markers.find((m) => m.kind === 'certificate-expiry')?.subject).toBe('back-2');
+  });
+
+  it('after a scale down and up: the pod that took place 1', () => {
+    const r = run([
+      '  - {at: 5s, scale: {service: back, replicas: 1, startup: 1s, preStop: 0s}}',
+      '  - {at: 10s, scale: {service: back, replicas: 2, startup: 1s, preStop: 0s}}',
+      '  - {at: 30s, until: 40s, crash: {replica: back-1}}',
+    ].join('\n'));
+    expect(hit(r, 'replica-down') + hit(r, 'replica-crash')).toBeGreaterThan(10);
+  });
+});
+
 describe('overlapping fault windows', () => {
   const errorRate = (r: RunResult, from: number, to: number) => {
     const pts = r.timeline.points.filter((p) => p.t >= from && p.t < to);
