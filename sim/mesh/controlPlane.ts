@@ -40,8 +40,11 @@ export function mergeControlPlane(base: ControlPlane, o: ControlPlaneOverrideFil
 /** The values present, complete in a profile or partial in an override; the renewal window when both ends are given here. */
 export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideFile, path: Path): void {
   const at = (key: string): Path => [...path, key];
-  if (c.debounce !== undefined) checkDuration(out, c.debounce, at('debounce'), 'debounce', 'nonnegative');
-  if (c.debounceMax !== undefined) checkDuration(out, c.debounceMax, at('debounceMax'), 'debounceMax', 'nonnegative');
+  const debounce = c.debounce === undefined ? undefined : checkDuration(out, c.debounce, at('debounce'), 'debounce', 'nonnegative');
+  const debounceMax = c.debounceMax === undefined ? undefined : checkDuration(out, c.debounceMax, at('debounceMax'), 'debounceMax', 'nonnegative');
+  if (debounce !== undefined && debounceMax !== undefined && debounceMax < debounce) {
+    out.push(error('out-of-range', at('debounceMax'), msg.debounceOrder(msg.formatSeconds(debounceMax), msg.formatSeconds(debounce)), msg.debounceOrderHint()));
+  }
   if (c.pushDelay !== undefined) checkDistribution(out, c.pushDelay, at('pushDelay'), 'pushDelay');
   if (c.pushDelayPerProxy !== undefined) checkDuration(out, c.pushDelayPerProxy, at('pushDelayPerProxy'), 'pushDelayPerProxy', 'nonnegative');
   if (c.certificateTtl !== undefined) checkDuration(out, c.certificateTtl, at('certificateTtl'), 'certificateTtl', 'positive', msg.certificateTtlHint());
@@ -58,6 +61,17 @@ export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideF
  * (when it set one of them and both are in range).
  */
 export function checkMergedControlPlane(merged: ControlPlane, o: ControlPlaneOverrideFile, path: Path): Problem[] {
+  const out: Problem[] = [];
+  // One end of the debounce window set here, the other inherited: a debounce past debounceMax would never be waited for.
+  if ((o.debounce === undefined) !== (o.debounceMax === undefined) && merged.debounceMax < merged.debounce) {
+    const key = o.debounce !== undefined ? 'debounce' : 'debounceMax';
+    const show = (k: 'debounce' | 'debounceMax') => (o[k] !== undefined ? msg.formatSeconds(merged[k]) : msg.inherited(msg.formatSeconds(merged[k])));
+    out.push(error('out-of-range', [...path, key], msg.debounceOrder(show('debounceMax'), show('debounce')), msg.debounceOrderHint()));
+  }
+  return [...out, ...checkMergedRenewal(merged, o, path)];
+}
+
+function checkMergedRenewal(merged: ControlPlane, o: ControlPlaneOverrideFile, path: Path): Problem[] {
   if (o.renewAt === undefined && o.renewJitter === undefined) return [];
   if (o.renewAt !== undefined && o.renewJitter !== undefined) return []; // checked with the values
   const inRange = merged.renewAt > 0 && merged.renewAt <= 1 && merged.renewJitter >= 0 && merged.renewJitter < 1;

@@ -64,7 +64,7 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
   }
   if (!valuesChecked) return out;
   if (controlPlane !== undefined) out.push(...checkMergedControlPlane(mergeControlPlane(profile.controlPlane, controlPlane), controlPlane, [...MESH, 'controlPlane']));
-  if (resilience !== undefined) out.push(...checkMergedResilience(mergeResilience(profile.resilience, resilience), resilience, [...MESH, 'resilience']));
+  if (resilience !== undefined) out.push(...checkMergedResilience(mergeResilience(profile.resilience, resilience), resilience, [...MESH, 'resilience'], profile.name));
   return out;
 }
 

@@ -197,13 +197,13 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
  * one of them comes from the policy underneath. `o` is the block as written
  * at `path`; values it did not set are shown as merged.
  */
-export function checkMergedResilience(merged: ResiliencePolicy, o: ResilienceOverrideFile, path: Path): Problem[] {
+export function checkMergedResilience(merged: ResiliencePolicy, o: ResilienceOverrideFile, path: Path, profileName?: string): Problem[] {
   const r = merged.retries;
   if (r === null || typeof o.retries !== 'object' || r.backoffMax >= r.backoffBase) return [];
   const given = o.retries.backoff ?? {};
   if (given.base !== undefined && given.max !== undefined) return []; // reported with the values
-  const maxText = given.max !== undefined ? show(given.max) : msg.inherited(msg.formatSeconds(r.backoffMax));
-  const baseText = given.base !== undefined ? show(given.base) : msg.inherited(msg.formatSeconds(r.backoffBase));
+  const maxText = given.max !== undefined ? show(given.max) : msg.inherited(msg.formatSeconds(r.backoffMax), profileName);
+  const baseText = given.base !== undefined ? show(given.base) : msg.inherited(msg.formatSeconds(r.backoffBase), profileName);
   const key = given.max !== undefined ? 'max' : given.base !== undefined ? 'base' : undefined;
   const at: Path = key === undefined ? [...path, 'retries'] : [...path, 'retries', 'backoff', key];
   return [error('out-of-range', at, msg.backoffOrder(maxText, baseText), msg.backoffOrderHint())];

@@ -4,7 +4,7 @@
  * topology's overrides merged in when they are meant for that profile, and
  * mTLS forced on or off when asked.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Path } from '../topology/locate.js';
 import { warning, type Problem } from '../topology/problem.js';
@@ -69,7 +69,11 @@ export function resolveMesh(
 
   let profile = loaded.profile;
   const overrides = meshOverrides(setting);
-  const sameProfile = !substituted || profileIdentity(ref, refDir) === profileIdentity(named, baseDir);
+  // The same profile however it is named: `linkerd` and the path of topologies/meshes/linkerd.yaml are one file.
+  const namedFile = substituted ? findMeshProfile(named, baseDir) : found;
+  const sameProfile = !substituted
+    || profileIdentity(ref, refDir) === profileIdentity(named, baseDir)
+    || (namedFile.ok && resolve(namedFile.file) === resolve(found.file));
   const problems: Problem[] = [];
   if (overrides !== undefined && sameProfile) {
     const misfits = checkOverridesFit(overrides, profile, applyTopologyOverrides);

@@ -1,30 +1,33 @@
 /**
  * Linkerd's retry budget for one router and one service: retries may add
  * `ratio` of the calls plus `minPerSecond`, counted over a sliding window
- * of one-second slots.
+ * of SLOTS slots, each a tenth of the window (as tower's budget, which
+ * Linkerd uses, keeps ten buckets whatever its TTL): memory and the work
+ * per retry do not grow with the window.
  */
+const SLOTS = 10;
+
 export class RetryBudget {
-  private readonly calls: Float64Array;
-  private readonly retries: Float64Array;
-  private readonly stamp: Float64Array;
+  private readonly calls = new Float64Array(SLOTS);
+  private readonly retries = new Float64Array(SLOTS);
+  private readonly stamp = new Float64Array(SLOTS).fill(-1);
+  /** Seconds per slot. */
+  private readonly width: number;
 
   constructor(
     private readonly ratio: number,
     private readonly minPerSecond: number,
     private readonly window: number,
   ) {
-    const n = Math.max(1, Math.ceil(window));
-    this.calls = new Float64Array(n);
-    this.retries = new Float64Array(n);
-    this.stamp = new Float64Array(n).fill(-1);
+    this.width = window / SLOTS;
   }
 
-  /** The slot of second `sec`, emptied if it last held an older second. */
+  /** The slot of period `k` (now / width, rounded down), emptied if it last held an older period. */
   private slot(now: number): number {
-    const sec = Math.floor(now);
-    const i = sec % this.calls.length;
-    if (this.stamp[i] !== sec) {
-      this.stamp[i] = sec;
+    const k = Math.floor(now / this.width);
+    const i = k % SLOTS;
+    if (this.stamp[i] !== k) {
+      this.stamp[i] = k;
       this.calls[i] = 0;
       this.retries[i] = 0;
     }
@@ -32,9 +35,9 @@ export class RetryBudget {
   }
 
   private sum(now: number, of: Float64Array): number {
-    const sec = Math.floor(now);
+    const k = Math.floor(now / this.width);
     let s = 0;
-    for (let i = 0; i < of.length; i++) if (this.stamp[i] > sec - of.length) s += of[i];
+    for (let i = 0; i < SLOTS; i++) if (this.stamp[i] > k - SLOTS) s += of[i];
     return s;
   }
 

@@ -63,7 +63,7 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
   for (const [name, service] of Object.entries(file.services)) {
     if (service.resilience === undefined) continue;
     const merged = mergeResilience(profile.resilience, service.resilience);
-    out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience']));
+    out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience'], profile.name));
     out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
   }
   (file.timeline ?? []).forEach((entry, i) => {

@@ -299,6 +299,9 @@ export const certificateTtlHint = () => 'the lifetime of a workload certificate,
 export const renewRetryHint = () => 'how long a failed renewal waits before it tries again, greater than 0, e.g. 10s';
 export const renewHint = () =>
   'renewal starts at renewAt × the lifetime plus up to renewJitter × the lifetime at random (Istio: 0.5 and a little jitter); renewAt is in (0, 1], renewJitter in [0, 1), and together at most 1';
+export const debounceOrder = (max: string, debounce: string) => `debounceMax (${max}) is less than debounce (${debounce}): a push would start at debounceMax, so the debounce would have no effect`;
+export const debounceOrderHint = () =>
+  'a push starts debounce after the last change and at most debounceMax after the first, so debounceMax must be at least debounce (Istio: 100ms and 10s; Linkerd and Cilium push at once: 0s and 0s — to debounce them, set debounceMax too)';
 export const renewalTooLate = (renewAt: number, jitter: number) =>
   `renewAt + renewJitter is ${+(renewAt + jitter).toFixed(6)} (${renewAt} + ${jitter}), more than 1: a certificate could expire before its renewal starts`;
 
@@ -322,7 +325,7 @@ export const consecutive5xxHint = () => 'consecutive 5xx responses from a host b
 export const maxEjectionPercentHint = () => "a percentage of the service's hosts, from 0 to 100 (Envoy: 10)";
 export const orNoneHint = (unitHint: string) => `${unitHint}; or none for no limit`;
 /** A value the file did not set, as the merged policy has it. */
-export const inherited = (text: string) => `${text}, not set here`;
+export const inherited = (text: string, profile?: string) => (profile === undefined ? `${text}, not set here` : `${text} from profile "${profile}", not set here`);
 
 // ---- the timeline -----------------------------------------------------------------------------
 

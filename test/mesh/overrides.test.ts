@@ -103,6 +103,30 @@ describe('options.mesh', () => {
     expect(topology(OVERRIDDEN, { mesh: 'istio-sidecar' }).mesh).toEqual(topology(OVERRIDDEN).mesh);
   });
 
+  it('keeps them too when it names that profile by its file\'s path', () => {
+    // Before: the bundled name and the path were two profiles, so the overrides were dropped with a warning.
+    const { topology: t, diagnostics } = loadTopologySource(`name: t\n${OVERRIDDEN}\n${body}`, 'topologies/t.yaml', { mesh: 'topologies/meshes/istio-sidecar.yaml' });
+    expect(diagnostics).toEqual([]);
+    expect(t?.mesh).toEqual(topology(OVERRIDDEN).mesh);
+  });
+
+  it('refuses a debounce that the profile\'s debounceMax would cut short', () => {
+    // Linkerd pushes at once (debounce and debounceMax 0s): a debounce alone would change nothing, silently.
+    const errors = (mesh: string) => formatDiagnostics(loadTopologySource(`name: t\n${mesh}\n${body}`, 'topologies/t.yaml').diagnostics);
+    expect(errors('mesh: {profile: linkerd, controlPlane: {debounce: 5s}}')).toContain(
+      'error[out-of-range]: mesh.controlPlane.debounce: debounceMax (0s, not set here) is less than debounce (5s)');
+    expect(errors('mesh: {profile: linkerd, controlPlane: {debounce: 5s, debounceMax: 1s}}')).toContain(
+      'error[out-of-range]: mesh.controlPlane.debounceMax: debounceMax (1s) is less than debounce (5s)');
+    expect(errors('mesh: {profile: linkerd, controlPlane: {debounce: 5s, debounceMax: 10s}}')).toBe('0 errors, 0 warnings');
+  });
+
+  it('names the profile a clashing inherited back-off comes from', () => {
+    const text = formatDiagnostics(loadTopologySource(
+      `name: t\nmesh: linkerd\nservices:\n  api: {serviceTime: 1ms, resilience: {retries: {backoff: {base: 50ms}}}}\nentrypoints:\n  web: {target: api, rate: 10/s}\n`,
+      'topologies/t.yaml').diagnostics);
+    expect(text).toContain('backoff max (0s from profile "linkerd", not set here) is less than base (50ms)');
+  });
+
   it('replaces the default none', () => {
     expect(topology('', { mesh: 'istio-ambient' }).mesh.mode).toBe('ambient');
     expect(topology('').mesh.name).toBe('none');

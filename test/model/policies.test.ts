@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyState } from '../../sim/model/policies.js';
+import { PolicyState, RetryBudget } from '../../sim/model/policies.js';
 import { CAUSES, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INJECTED_ABORT, CAUSE_QUEUE_FULL, CAUSE_TIMEOUT, retryable } from '../../sim/model/causes.js';
 import { runTopology } from '../../sim/run.js';
 import { topo } from './helpers.js';
@@ -21,6 +21,28 @@ describe('per (router, service) policy state', () => {
     expect(p.active[0]).toBe(7);
     expect(p.activeRetries[1]).toBe(3);
     expect(p.slot(250, 250)).toBe(251);
+  });
+});
+
+describe('Linkerd\'s retry budget', () => {
+  it('allows ratio × the window\'s calls plus minPerSecond × the window, over a sliding window', () => {
+    const b = new RetryBudget(0.2, 1, 10);
+    for (let i = 0; i < 100; i++) b.noteCall(i * 0.05); // 100 calls in the first 5 s
+    let granted = 0;
+    while (b.tryRetry(5)) granted++;
+    expect(granted).toBe(30); // 0.2 × 100 + 1 × 10
+    // 10 s on, the calls and the retries have left the window: only the minimum is left.
+    granted = 0;
+    while (b.tryRetry(16)) granted++;
+    expect(granted).toBe(10);
+  });
+
+  it('costs the same whatever its window (a 1,000,000 h window used to allocate a slot per second and fail)', () => {
+    const b = new RetryBudget(0.2, 0, 3.6e9);
+    for (let i = 0; i < 50; i++) b.noteCall(i * 1000);
+    let granted = 0;
+    while (b.tryRetry(60_000)) granted++;
+    expect(granted).toBe(10);
   });
 });
 

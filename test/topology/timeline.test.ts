@@ -236,7 +236,7 @@ describe('timeline and resilience overrides', () => {
   it('checks back-off bounds split between a service and its profile', () => {
     const src = 'mesh: istio-sidecar\nservices:\n  api:\n    serviceTime: 1ms\n    resilience: {retries: {backoff: {max: 10ms}}}\nentrypoints:\n  web: {target: api, rate: 1/s}\n';
     expect(formatDiagnostics(loadTopologySource(`name: t\n${src}`, 't.yaml').diagnostics)).toMatchInlineSnapshot(`
-      "t.yaml:6:43: error[out-of-range]: services.api.resilience.retries.backoff.max: backoff max (10ms) is less than base (25ms, not set here)
+      "t.yaml:6:43: error[out-of-range]: services.api.resilience.retries.backoff.max: backoff max (10ms) is less than base (25ms from profile "istio-sidecar", not set here)
           6 |     resilience: {retries: {backoff: {max: 10ms}}}
             |                                           ^
         hint: the back-off bound starts at base and doubles per retry up to max, so max must be at least base (Envoy: 25ms and 250ms)
