@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atRate } from './helpers.js';
+import { atRate, within } from './helpers.js';
 
 // Bremler-Barr et al., arXiv 2411.02267: the mTLS test case
 // (topologies/calibration/mtls-comparison.yaml). The published ordering of
@@ -50,4 +50,10 @@ describe('Linkerd vs Istio on emojivoto (2021 benchmark shape)', () => {
       expect(istio.max - none.max).toBeGreaterThan(linkerd.max - none.max);
     });
   }
+
+  it('a Linkerd proxy takes the benchmark\'s 26.3 MB (±15 %)', () => {
+    const r = atRate(file, 'linkerd', 200, { duration: 30 }).resources;
+    const sidecar = r.proxies.find((p) => p.kind === 'sidecar');
+    expect(within(sidecar?.memoryMBPerProxy ?? 0, 26.3, 0.15)).toBe(true);
+  });
 });
