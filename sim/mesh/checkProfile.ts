@@ -45,6 +45,9 @@ export function checkProfile(file: ProfileFile): Problem[] {
   for (const key of rules.forbidden) {
     if (file[key] !== undefined) out.push(error('not-applicable', [key], msg.blockNotApplicable(key, file.mode), msg.blockNotApplicableHint(key, file.mode), 'key'));
   }
+  if (file.nodeProxyLayer !== undefined && file.mode !== 'ambient') {
+    out.push(error('not-applicable', ['nodeProxyLayer'], msg.blockNotApplicable('nodeProxyLayer', file.mode), msg.blockNotApplicableHint('nodeProxyLayer', file.mode), 'key'));
+  }
   checkSources(out, file);
   for (const key of PROXY_KEYS) {
     const proxy = file[key];

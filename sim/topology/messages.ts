@@ -264,6 +264,7 @@ export const blockNotApplicableHint = (key: string, mode: string) => {
   if (key === 'sidecar') return 'a sidecar is the proxy in every pod of mode sidecar; an ambient profile describes its per-node proxy under nodeProxy';
   if (key === 'nodeProxy') return 'nodeProxy is the per-node proxy of mode ambient; a sidecar profile describes its proxy under sidecar';
   if (key === 'waypoint') return 'a waypoint is the L7 proxy of mode ambient; in mode sidecar every sidecar already works at L7, so remove it';
+  if (key === 'nodeProxyLayer') return 'nodeProxyLayer says what the per-node proxy of mode ambient handles (l4 or l7); a sidecar works at L7 already, so remove it';
   return `remove ${key}`;
 };
 export const modeNeeds = (mode: string, key: string) => `mode ${mode} needs ${key}`;

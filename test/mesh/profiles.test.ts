@@ -405,6 +405,13 @@ describe('profile diagnostics', () => {
       'not-applicable waypoint',
     ]);
   });
+
+  it('rejects nodeProxyLayer outside mode ambient, where it would silently do nothing', () => {
+    const linkerd = readFileSync('topologies/meshes/linkerd.yaml', 'utf8') + '\nnodeProxyLayer: l7\n';
+    const { diagnostics } = loadMeshProfileSource(linkerd, 'l.yaml');
+    expect(diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['not-applicable nodeProxyLayer']);
+    expect(diagnostics[0].message).toContain('nodeProxyLayer does not apply to mode sidecar');
+  });
 });
 
 describe('the bundled directory', () => {
