@@ -1395,6 +1395,10 @@ class Simulation implements EventDispatcher {
       c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
       return false;
     }
+    // Across a partition no new connection gets through: no handshake is
+    // paid or pooled; the leg itself times out (cutOff, on the network phase).
+    const toReplica = slot === 2 || this.serverProxyOf[c.replica] === to;
+    if (this.faults.cut(this.nodeZone[this.proxyNode[from]], this.nodeZone[this.proxyNode[to]], c.owner, toReplica ? c.replica : -1)) return false;
     const toValid = this.controlPlane.certValid(this.identity(c, to, false));
     if (!toValid || !this.controlPlane.certValid(this.identity(c, from, true))) {
       // No new connection can be set up: an expired certificate on either end.

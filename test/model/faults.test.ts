@@ -318,6 +318,28 @@ ${timeline}`, 'certs.yaml');
   });
 });
 
+describe('a partition stops connections before their handshake', () => {
+  it('pays no handshake and pools no connection to a peer it cannot reach', () => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: part
+mesh: linkerd
+simulation: {duration: 5s, seed: 3, warmup: 0s}
+services:
+  a: {serviceTime: 1ms, workers: 64, calls: [b]}
+  b: {serviceTime: 1ms, workers: 4, replicas: 2}
+entrypoints:
+  web: {target: a, rate: 20/s}
+timeline:
+  - {at: 0s, partition: {services: [a, b]}}`, 'part.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    const r = runTopology(topology);
+    expect(r.entrypoints[0].failed).toBe(r.entrypoints[0].completed);
+    expect(new Set(r.entrypoints[0].failures.map((f) => f.cause))).toEqual(new Set(['partition']));
+    // Before: 2 handshakes, and their connections held open, for a peer no packet reached.
+    expect(r.resources.proxies.reduce((n, p) => n + p.handshakes + p.resumptions, 0)).toBe(0);
+  });
+});
+
 describe('a replica named on the timeline is the pod in that place at the time', () => {
   const run = (timeline: string) => {
     const { topology, diagnostics } = loadTopologySource(`
