@@ -1,5 +1,5 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
-import { formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
+import { formatCount, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
 import { formatDollars } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
@@ -37,7 +37,8 @@ export function compareTable(c: CompareResult): string {
     lines.push('');
     lines.push(`Where the time goes at ${ep.entrypoint} (mean per request)`);
     const comps = Object.keys(ep.rows[0].decomposition) as Array<keyof typeof ep.rows[0]['decomposition']>;
-    lines.push(textTable(['mesh', ...comps], ep.rows.map((r) => [r.mesh, ...comps.map((k) => formatSeconds(r.decomposition[k]))])));
+    // No successful request: no mean request to split (the results hold zeros there).
+    lines.push(textTable(['mesh', ...comps], ep.rows.map((r) => [r.mesh, ...comps.map((k) => (Number.isFinite(r.mean.value) ? formatSeconds(r.decomposition[k]) : '–'))])));
     lines.push('');
   }
   lines.push('Resource tax');
@@ -45,10 +46,15 @@ export function compareTable(c: CompareResult): string {
     ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${c.runs[0].resources.projection.pods} pods: vCPU`, 'GB', '$/month'],
     c.runs.map((r) => {
       const t = r.resources;
-      return [r.mesh.profile, String(t.proxies.reduce((a, p) => a + p.count, 0)), sig(t.proxyVcpu), sig(t.proxyMemoryGB),
+      // Counts are time-weighted (a pod alive half the window counts ½).
+      const count = t.proxies.reduce((a, p) => a + p.count, 0);
+      return [r.mesh.profile, Number.isInteger(count) ? formatCount(count) : sig(count), sig(t.proxyVcpu), sig(t.proxyMemoryGB),
         formatDollars(t.proxyCostPerMonth), sig(t.projection.proxyVcpu), sig(t.projection.proxyMemoryGB), formatDollars(t.projection.proxyCostPerMonth)];
     }),
   ));
   lines.push('');
+  // Saturation warnings, as `run` prints them and the report shows them: a saturated mode's latencies describe the run's length.
+  const warnings = c.runs.flatMap((r) => r.warnings.map((w) => `  ${r.mesh.profile}: ${w.message}`));
+  if (warnings.length) lines.push('Warnings', ...warnings, '');
   return lines.join('\n');
 }

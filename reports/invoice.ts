@@ -125,16 +125,29 @@ function singleSentence(model: ReportModel): Sentence {
 function bottomLine(model: ReportModel): Sentence[] {
   const b = model.baseline;
   if (b === null || model.invoice === null) return [];
-  const meshed = model.runs.map((_, i) => i).filter((i) => i !== b);
+  // Every run with a data plane competes, the baseline too when it is a mesh (compare --mesh linkerd,istio-sidecar,cilium).
+  const meshed = model.runs.map((_, i) => i).filter((i) => i !== b || model.runs[i].mesh.mode !== 'none');
   if (meshed.length < 2) return [];
   const lines: Sentence[] = [];
   for (const ep of model.invoice) {
-    const best = meshed.reduce((x, y) => (num(ep.rows[y]?.p50.delta) < num(ep.rows[x]?.p50.delta) ? y : x));
-    const worst = meshed.reduce((x, y) => (num(ep.rows[y]?.p50.delta) > num(ep.rows[x]?.p50.delta) ? y : x));
-    if (!ep.rows[best] || !ep.rows[worst]) continue;
+    // A mode in which no request succeeded has no median (NaN): it cannot add the least, nor the most.
+    const ranked = meshed.filter((i) => Number.isFinite(num(ep.rows[i]?.p50.delta)));
+    if (ranked.length === 0) continue;
+    const best = ranked.reduce((x, y) => (num(ep.rows[y].p50.delta) < num(ep.rows[x].p50.delta) ? y : x));
+    const worst = ranked.reduce((x, y) => (num(ep.rows[y].p50.delta) > num(ep.rows[x].p50.delta) ? y : x));
+    const delta = (i: number): string => formatSignedSeconds(num(ep.rows[i].p50.delta));
+    if (model.runs[b].mesh.mode === 'none') {
+      lines.push([
+        `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` adds the least to the median (${delta(best)})`,
+        ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the most (${delta(worst)}).`] : ['.']),
+      ]);
+      continue;
+    }
+    // With no run without a mesh, deltas are against the first mesh: say which median is lowest, not what a mesh adds.
+    const against = (i: number): string => (i === b ? '' : ` (${delta(i)} against ${model.modes[b]})`);
     lines.push([
-      `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` adds the least to the median (${formatSignedSeconds(num(ep.rows[best].p50.delta))})`,
-      ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the most (${formatSignedSeconds(num(ep.rows[worst].p50.delta))}).`] : ['.']),
+      `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` has the lowest median${against(best)}`,
+      ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the highest${against(worst)}.`] : ['.']),
     ]);
   }
   const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;

@@ -70,7 +70,8 @@ export function addedRows(model: ReportModel): AddedRow[] {
     if (!base) continue;
     for (const [m, run] of model.runs.entries()) {
       const e = run.entrypoints.find((x) => x.name === entry);
-      if (!e || m === b) continue;
+      // With no successful request on either side there is no mean request to compare: its parts read 0, not "saved".
+      if (!e || m === b || e.succeeded === 0 || base.succeeded === 0) continue;
       for (const [order, c] of COMPONENT_ORDER.entries()) {
         const d = (num(e.decomposition[c]) || 0) - (num(base.decomposition[c]) || 0);
         // Below a nanosecond is floating-point dust between two sums, not a change.

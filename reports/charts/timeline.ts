@@ -66,9 +66,8 @@ export function timelineRows(model: ReportModel): { points: TimelineRow[]; marke
     if (!tl) return;
     // After the load stops only the drain is left: a partial last interval that reads as a collapse.
     const end = run.settings.duration ?? Infinity;
-    const group = Math.max(1, Math.ceil(tl.points.length / MAX_POINTS));
-    const width = tl.interval * group;
     const offered = tl.points.filter((p) => p.t < end);
+    const group = Math.max(1, Math.ceil(offered.length / MAX_POINTS));
     varied ||= loadVaried(offered.filter((p) => p.t >= run.settings.warmup).map((p) => p.completed));
     for (let i = 0; i < offered.length; i += group) {
       const slice = offered.slice(i, i + group);
@@ -78,6 +77,8 @@ export function timelineRows(model: ReportModel): { points: TimelineRow[]; marke
       const p99s = slice.map((p) => num(p.p99)).filter((x) => Number.isFinite(x));
       const p99 = p99s.length ? Math.max(...p99s) : NaN;
       const t = slice[0].t;
+      // The last group may hold fewer intervals than the others: its rate is over its own length.
+      const width = tl.interval * slice.length;
       points.push({
         mesh: model.modes[m], t: round(t) ?? 0, rate: round(completed / width) ?? 0,
         errorRate: completed > 0 ? round(failed / completed) : null, p99: ms(p99),

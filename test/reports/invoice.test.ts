@@ -5,6 +5,8 @@ import { fixtureCompare, fixtureRun } from './fixture.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
 import { compareCsv } from '../../reports/csv.js';
+import { addedRows } from '../../reports/charts/decomposition.js';
+import { timelineRows } from '../../reports/charts/timeline.js';
 import { loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
 
 describe('the invoice in words', () => {
@@ -55,5 +57,56 @@ describe('the invoice in words', () => {
     const last = invoiceText(buildInvoice(reportModel(c))).split('\n').at(-1);
     expect(last).toBe('Here the cheapest data plane is istio-ambient ($3.13 a month); the dearest istio-sidecar ($8.82 a month). ' +
       'At 1,000 pods the order changes: istio-sidecar is the cheapest ($200 a month) and istio-ambient the dearest ($313 a month).');
+  });
+});
+
+describe('summaries that read right at the edges', () => {
+  const compare = (src: string, meshes: Array<{ mesh: string; mtls?: boolean }>) =>
+    compareMeshes(meshes.map((o) => topologyOrThrow(loadTopologySource(src, 'edge.yaml', o))));
+  const two = 'name: e\nsimulation: {seed: 2, duration: 10s, warmup: 1s}\nservices:\n  front: {replicas: 2, workers: 8, serviceTime: 1ms, calls: [back]}\n  back: {replicas: 2, workers: 8, serviceTime: 1ms}\nentrypoints: {web: {target: front, rate: 100/s}}\n';
+
+  it('with a mesh as the baseline, every mesh competes for cheapest, and no mesh "adds" against itself', () => {
+    const c = compare(two, [{ mesh: 'linkerd' }, { mesh: 'istio-sidecar' }, { mesh: 'cilium' }]);
+    const words = invoiceText(buildInvoice(reportModel(c)));
+    const costs = c.runs.map((r) => r.resources.proxyCostPerMonth);
+    const cheapest = c.runs[costs.indexOf(Math.min(...costs))].mesh.profile;
+    // Before: the baseline (linkerd, the cheapest) was left out, and cilium named the cheapest.
+    expect(words).toContain(`The cheapest data plane is ${cheapest} (`);
+    expect(cheapest).toBe('linkerd');
+    expect(words).toMatch(/At web, \S+ has the lowest median/);
+    expect(words).not.toContain('adds the least');
+  });
+
+  it('a mode with no successful request is neither the least-adding mode nor a saving in the decomposition', () => {
+    // The root CA expired for the whole run: every mTLS handshake fails under istio-sidecar; linkerd runs with mTLS off.
+    const src = two + 'timeline: [{at: 0s, certificateExpiry: {root: true}}]\n';
+    const c = compare(src, [{ mesh: 'none' }, { mesh: 'istio-sidecar' }, { mesh: 'linkerd', mtls: false }]);
+    expect(c.runs[1].entrypoints[0].succeeded).toBe(0);
+    const words = invoiceText(buildInvoice(reportModel(c)));
+    expect(words).toMatch(/At web, linkerd adds the least to the median \(\+/);
+    expect(words).not.toContain('(–)');
+    // No bar saying istio-sidecar saves the applications' work.
+    expect(addedRows(reportModel(c)).filter((r) => r.mesh === 'istio-sidecar')).toEqual([]);
+    const table = compareTable(c);
+    const sidecarRow = table.split('\n').find((l) => l.startsWith('istio-sidecar') && l.includes('–'));
+    expect(sidecarRow).toBeDefined();
+  });
+
+  it('prints time-weighted proxy counts rounded, and the runs\' warnings', () => {
+    const scaled = two.replace('entrypoints:', 'timeline:\n  - {at: 4s, scale: {service: back, replicas: 5, startup: 1s, preStop: 0s}}\nentrypoints:');
+    const table = compareTable(compare(scaled, [{ mesh: 'none' }, { mesh: 'istio-sidecar' }]));
+    expect(table).not.toMatch(/\d\.\d{6,}/);
+    const saturated = compareTable(compare(
+      'name: s\nsimulation: {seed: 2, duration: 20s, warmup: 2s}\nservices: {s: {workers: 2, serviceTime: {dist: exponential, mean: 5ms}}}\nentrypoints: {web: {target: s, rate: 450/s, via: direct}}\n',
+      [{ mesh: 'none' }, { mesh: 'istio-sidecar' }]));
+    expect(saturated).toMatch(/\nWarnings\n  none: /);
+  });
+
+  it('the timeline\'s last merged interval is a rate over its own length', () => {
+    // 305 one-second intervals merge in threes; the last group holds two.
+    const src = 'name: t\nsimulation: {seed: 1, duration: 305s, warmup: 5s}\nservices: {a: {serviceTime: 1ms, workers: 4}}\nentrypoints: {w: {target: a, rate: 100/s, arrivals: constant}}\n';
+    const points = timelineRows(reportModel(compare(src, [{ mesh: 'none' }]).runs[0])).points;
+    const last = points[points.length - 1];
+    expect(last.rate).toBeGreaterThan(95);
   });
 });
