@@ -1,5 +1,6 @@
 import type { RuntimeModel, ProxyKind } from '../model/build.js';
 import { PROXY_KINDS } from '../model/build.js';
+import { LC_STOP, LC_UP } from '../model/lifecycle.js';
 import type { SimulationOutcome } from '../model/simulation.js';
 import type { ResourceTax, ProxyFleet } from './types.js';
 
@@ -24,9 +25,12 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const from = outcomes[0].limits.warmup;
   const span = measuredTime / reps;
 
+  const presentFor = (start: number, end: number): number =>
+    (span > 0 ? Math.max(0, Math.min(from + span, end) - Math.max(from, start)) / span : start <= 0 && end === Infinity ? 1 : 0);
+
   const perProxy = model.proxies.map((p) => {
     const cs = outcomes.map((o) => o.proxies[p.index]);
-    const present = span > 0 ? Math.max(0, Math.min(from + span, p.until) - Math.max(from, p.from)) / span : 1;
+    const present = span > 0 ? presentFor(p.from, p.until) : 1;
     const vcpu = (measuredTime > 0 ? sum(cs.map((c) => c.cpuSeconds)) / measuredTime : 0) + p.spec.idleCpu * present;
     const conns = sum(cs.map((c) => c.meanOpenConnections)) / reps;
     const mem = p.spec.memory;
@@ -76,7 +80,16 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   // each one learns every endpoint; node proxies scale with the nodes those
   // pods need at today's density. Waypoints and gateways keep today's
   // replicas, and the CPU their requests cost grows with the traffic.
-  const pods = endpoints;
+  // Per pod means per pod of the window, time-weighted as the proxies
+  // are: after a scale-up a gateway's CPU is spread over the pods it
+  // served, as a sidecar fleet's is (not over the pods at the start).
+  const podFrom = model.replicas.map((r) => (r.initial ? 0 : Infinity));
+  const podUntil = model.replicas.map(() => Infinity);
+  for (const a of model.lifecycle) {
+    if (a.kind === LC_UP) podFrom[a.replica] = a.at;
+    if (a.kind === LC_STOP) podUntil[a.replica] = a.at;
+  }
+  const pods = span > 0 ? sum(model.replicas.map((_, i) => presentFor(podFrom[i], podUntil[i]))) : endpoints;
   const N = costs.projectPods;
   let projVcpu = 0;
   let projMemory = 0;

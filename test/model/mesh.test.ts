@@ -485,3 +485,31 @@ entrypoints:
     expect(rel(fleet(r, 'sidecar')!.meanConnectionsPerProxy, expected)).toBeLessThan(0.06);
   });
 });
+
+describe('the projection to N pods', () => {
+  it('spreads a gateway\'s CPU over the pods of the window, as the sidecars\' (a scale-up counts for its part)', () => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: scale
+mesh: istio-sidecar
+simulation: {seed: 2, duration: 30s, warmup: 5s}
+services:
+  front: {replicas: 2, workers: 8, serviceTime: {dist: exponential, mean: 2ms}, calls: [back]}
+  back: {replicas: 2, workers: 8, serviceTime: {dist: exponential, mean: 3ms}}
+entrypoints:
+  web: {target: front, rate: 200/s, via: gateway}
+timeline:
+  - {at: 12s, scale: {service: back, replicas: 5, startup: 3s, preStop: 0s}}`, 'scale.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    const r = runTopology(topology).resources;
+    const sidecars = r.proxies.find((p) => p.kind === 'sidecar');
+    const gateway = r.proxies.find((p) => p.kind === 'gateway');
+    if (!sidecars || !gateway) throw new Error('expected sidecars and a gateway');
+    // Every pod has a sidecar and no client has one: the pods of the window are the sidecars' count (4 for 10 s, 7 for 15 s of 25 s).
+    expect(sidecars.count).toBeCloseTo((4 * 10 + 7 * 15) / 25, 1);
+    const N = r.projection.pods;
+    const idle = 0.003 * gateway.count;
+    const expected = N * sidecars.vcpuPerProxy + idle + ((gateway.vcpu - idle) * N) / sidecars.count;
+    // Before: the gateway's share was divided by the 4 pods at the start (37 % more).
+    expect(r.projection.proxyVcpu).toBeCloseTo(expected, 6);
+  });
+});
