@@ -43,7 +43,7 @@ export function compareTable(c: CompareResult): string {
   }
   lines.push('Resource tax');
   lines.push(textTable(
-    ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${c.runs[0].resources.projection.pods} pods: vCPU`, 'GB', '$/month'],
+    ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${formatCount(c.runs[0].resources.projection.pods)} pods: vCPU`, 'GB', '$/month'],
     c.runs.map((r) => {
       const t = r.resources;
       // Counts are time-weighted (a pod alive half the window counts ½).

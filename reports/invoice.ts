@@ -68,10 +68,10 @@ function resourcesInWords(run: RunResult): Sentence {
   const fleet = kinds.length === 1 ? kinds[0] : `${formatCount(count)} proxies (${kinds.join(', ')})`;
   const onTop = r.appVcpu > 0 ? ` (${formatPercent(r.proxyVcpu / r.appVcpu)} on top of the applications' ${sig(r.appVcpu)} vCPU)` : '';
   return [
-    ` Its ${fleet} use `,
+    ` Its ${fleet} ${kinds.length === 1 && Math.round(count) === 1 ? 'uses' : 'use'} `,
     { strong: `${sig(r.proxyVcpu)} vCPU` }, `${onTop} and `, { strong: `${sig(r.proxyMemoryGB)} GB` }, ': ',
     { strong: `${formatDollars(r.proxyCostPerMonth)} a month` },
-    `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatCount(r.projection.pods)} pods.`,
+    `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatCount(r.projection.pods)} ${r.projection.pods === 1 ? 'pod' : 'pods'}.`,
   ];
 }
 
@@ -156,7 +156,8 @@ function bottomLine(model: ReportModel): Sentence[] {
   const most = (f: (i: number) => number): number => meshed.reduce((x, y) => (f(y) > f(x) ? y : x));
   const cheap = least(cost), dear = most(cost);
   const pods = formatCount(model.runs[0].resources.projection.pods);
-  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(projected(i))} at ${pods} pods`;
+  const podsWord = model.runs[0].resources.projection.pods === 1 ? 'pod' : 'pods';
+  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(projected(i))} at ${pods} ${podsWord}`;
   // Sidecars scale with pods, node proxies with nodes: the order here need not hold at scale.
   const cheapAtScale = least(projected), dearAtScale = most(projected);
   if (cheapAtScale === cheap && dearAtScale === dear) {
@@ -171,7 +172,7 @@ function bottomLine(model: ReportModel): Sentence[] {
   lines.push([
     'Here the cheapest data plane is ', { strong: model.modes[cheap] }, ` (${here(cheap)})`,
     ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${here(dear)})`] : []),
-    `. At ${pods} pods the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
+    `. At ${pods} ${podsWord} the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
     ...(dearAtScale !== cheapAtScale ? [' and ', { strong: model.modes[dearAtScale] }, ` the dearest (${scaled(dearAtScale)}).`] : ['.']),
   ]);
   return lines;

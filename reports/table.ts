@@ -12,6 +12,8 @@ function latencyCells(l: LatencySummary): string[] {
 }
 
 export function formatDollars(x: number): string {
+  // Under a cent (tiny prices, or a tiny fleet) cents would read $0.00 for every mode: keep 3 significant digits.
+  if (x > 0 && x < 0.01) return `$${Number(x.toPrecision(3)).toString()}`;
   return `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
 }
 
@@ -35,6 +37,13 @@ export function resourceLines(r: ResourceTax): string[] {
   ];
 }
 
+/** Measured time, summed over replications: say it is a sum (3 × 25.0s), or it reads as longer than the run. */
+export function measuredInWords(result: RunResult): string {
+  const n = result.settings.replications;
+  const t = result.run.measuredTime;
+  return n > 1 ? `${n} × ${formatSeconds(t / n)}` : formatSeconds(t);
+}
+
 /** The readable summary `meshtax run` prints: entry points, decomposition, services, proxies. */
 export function runTable(result: RunResult): string {
   const s = result.settings;
@@ -43,7 +52,7 @@ export function runTable(result: RunResult): string {
   const head = [
     `${result.topology.name} — ${mesh}, seed ${s.seed}, ${limit}, warm-up ${formatSeconds(s.warmup)}` +
       (s.replications > 1 ? `, ${s.replications} replications` : '') +
-      `; ${formatSeconds(result.run.measuredTime)} measured, ${formatCount(result.run.events)} events`,
+      `; ${measuredInWords(result)} measured, ${formatCount(result.run.events)} events`,
   ];
   const entries = textTable(
     ['entry point', 'completed', 'errors', 'throughput', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],

@@ -6,6 +6,7 @@ import type { RunResult } from '../../sim/results/types.js';
 import { meshScale } from '../charts/common.js';
 import { formatCount, formatSeconds } from '../format.js';
 import { buildInvoice, meshInWords, type Sentence } from '../invoice.js';
+import { measuredInWords } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { escapeHtml as esc } from './escape.js';
 
@@ -18,7 +19,8 @@ function simulatedInWords(run: RunResult): string {
   const s = run.settings;
   const limit = s.requests !== null ? `until ${formatCount(s.requests)} measured requests completed` : `${formatSeconds(s.duration ?? 0)} of offered load`;
   const warm = s.warmup > 0 ? `, the first ${formatSeconds(s.warmup)} a warm-up left out` : '';
-  return `${limit}${warm}; ${formatSeconds(run.run.measuredTime)} measured`;
+  const each = s.replications > 1 ? ' each' : '';
+  return `${limit}${warm}${each}; ${measuredInWords(run)} measured`;
 }
 
 function intervalsInWords(run: RunResult): string {

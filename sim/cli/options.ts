@@ -25,7 +25,7 @@ export class OptionParser {
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
       message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number ≥ 0`,
-      hint: `for example ${flag} 0.0416`,
+      hint: flag === '--gb-hour' ? `for example ${flag} 0.0056 (a GB-hour of memory)` : `for example ${flag} 0.0416 (a vCPU-hour)`,
     });
     return undefined;
   }

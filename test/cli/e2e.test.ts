@@ -196,6 +196,10 @@ entrypoints: {w: {target: a, rate: 300/s}}
     const workers = meshtax('compare', 'topologies/mm1.yaml', '--workers', '0');
     expect(workers.code).toBe(2);
     expect(workers.stderr).toContain('hint: for example --workers 2\n');
+    // A memory price's example is a memory price, not the vCPU one.
+    const gb = meshtax('run', 'topologies/mm1.yaml', '--gb-hour', 'cheap');
+    expect(gb.code).toBe(2);
+    expect(gb.stderr).toContain('hint: for example --gb-hour 0.0056 (a GB-hour of memory)\n');
     // An empty name in a list is most often a name left out: refused, not dropped.
     for (const [command, list] of [['compare', 'none,,linkerd'], ['validate', 'linkerd,']]) {
       const gap = meshtax(command, 'topologies/mm1.yaml', '--mesh', list);

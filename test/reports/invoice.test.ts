@@ -4,6 +4,8 @@ import { reportModel } from '../../reports/model.js';
 import { fixtureCompare, fixtureRun } from './fixture.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
+import { runTable } from '../../reports/table.js';
+import { runTopology } from '../../sim/run.js';
 import { compareCsv } from '../../reports/csv.js';
 import { addedRows } from '../../reports/charts/decomposition.js';
 import { timelineRows } from '../../reports/charts/timeline.js';
@@ -108,5 +110,24 @@ describe('summaries that read right at the edges', () => {
     const points = timelineRows(reportModel(compare(src, [{ mesh: 'none' }]).runs[0])).points;
     const last = points[points.length - 1];
     expect(last.rate).toBeGreaterThan(95);
+  });
+});
+
+describe('words and numbers for one proxy, tiny prices and replications', () => {
+  const load = (src: string, options = {}) => topologyOrThrow(loadTopologySource(src, 'one.yaml', options));
+  const one = 'name: one\nsimulation: {seed: 1, duration: 10s, warmup: 1s}\ncosts: {vcpuHour: 0.0001, gbHour: 0.00001, projectPods: 1}\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
+
+  it('one sidecar "uses", at 1 pod, and a cost under a cent keeps its digits', () => {
+    const words = invoiceText(buildInvoice(reportModel(compareMeshes(['none', 'istio-sidecar', 'linkerd'].map((mesh) => load(one, { mesh }))))));
+    expect(words).toContain('Its 1 sidecar proxy uses ');
+    expect(words).toMatch(/a month at 1 pod\./);
+    // Before: "$0.00 a month" for every mode, so "the cheapest" compared nothing visible.
+    expect(words).not.toMatch(/\$0\.00(?!\d)/);
+    expect(words).toMatch(/The cheapest data plane is \S+ \(\$0\.00\d+ a month here/);
+  });
+
+  it('says measured time over replications is a sum', () => {
+    const r = runTopology(load(one), { replications: 3 });
+    expect(runTable(r).split('\n')[0]).toContain('3 replications; 3 × 9.00s measured');
   });
 });
