@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -43,6 +43,13 @@ describe('compiled CLI, end to end', () => {
     const overTopology = meshtax('run', topology, '--requests', '100', '-o', topology);
     expect(overTopology.code).toBe(2);
     expect(overTopology.stderr).toContain(`error[same-path]: -o "${topology}" is the topology file: writing it would destroy the input`);
+    expect(readFileSync(topology, 'utf8')).toBe(original);
+    // A hard link is the same file under another name (its real path differs).
+    const hard = join(dir, 'hard.yaml');
+    linkSync(topology, hard);
+    const overLink = meshtax('run', topology, '--requests', '100', '-o', hard);
+    expect(overLink.code).toBe(2);
+    expect(overLink.stderr).toContain('error[same-path]');
     expect(readFileSync(topology, 'utf8')).toBe(original);
     // The same file by another spelling, for two outputs of one command.
     const results = join(dir, 'r.json');
