@@ -4,6 +4,8 @@ import { formatDollars } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
   if (isBase) return formatSeconds(d.value);
+  // No successful request in this mode or the baseline: no change to show, and no noise to speak of.
+  if (!Number.isFinite(d.value) || !Number.isFinite(d.delta)) return formatSeconds(d.value);
   const sign = d.delta >= 0 ? '+' : '−';
   const mark = d.significant ? '' : ' ~';
   // Against a baseline of 0 only the difference means anything.

@@ -131,3 +131,13 @@ describe('words and numbers for one proxy, tiny prices and replications', () => 
     expect(runTable(r).split('\n')[0]).toContain('3 replications; 3 × 9.00s measured');
   });
 });
+
+describe('compare\'s table with a mode where nothing succeeded', () => {
+  it('shows – for its changes, not "– ~" (within the noise of nothing)', () => {
+    const src = 'name: e\nsimulation: {seed: 2, duration: 10s, warmup: 1s}\nservices:\n  a: {replicas: 2, workers: 8, serviceTime: 1ms, calls: [b]}\n  b: {replicas: 2, workers: 8, serviceTime: 1ms}\nentrypoints: {web: {target: a, rate: 100/s}}\ntimeline: [{at: 0s, certificateExpiry: {root: true}}]\n';
+    const c = compareMeshes(['none', 'istio-sidecar'].map((mesh) => topologyOrThrow(loadTopologySource(src, 'e.yaml', { mesh }))));
+    const row = compareTable(c).split('\n').find((l) => l.startsWith('istio-sidecar'));
+    expect(row).toBeDefined();
+    expect(row).not.toContain('~');
+  });
+});
