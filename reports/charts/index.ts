@@ -18,7 +18,8 @@ export interface ReportCharts {
   percentiles: ReportChart;
   decomposition: ReportChart;
   resourceTax: ReportChart;
-  projection: ReportChart;
+  /** Null when no mode has a proxy: nothing to project. */
+  projection: ReportChart | null;
   /** Null when no request failed in any mode. */
   failures: ReportChart | null;
   /** Null for results without a timeline. */
@@ -32,7 +33,7 @@ export function buildCharts(model: ReportModel): ReportCharts {
     percentiles: percentilesChart(model),
     decomposition: decompositionChart(model),
     resourceTax: resourceTaxChart(model),
-    projection: projectionChart(model),
+    projection: model.runs.some((r) => r.resources.proxies.length > 0) ? projectionChart(model) : null,
     failures: failuresChart(model),
     timeline: timelineChart(model),
   };
@@ -41,5 +42,5 @@ export function buildCharts(model: ReportModel): ReportCharts {
 /** The charts that exist, in page order. */
 export function chartList(charts: ReportCharts): ReportChart[] {
   return [charts.latencyCdf, charts.latencyHistogram, charts.percentiles, charts.decomposition,
-    charts.resourceTax, charts.projection, ...(charts.failures ? [charts.failures] : []), ...(charts.timeline ? [charts.timeline] : [])];
+    charts.resourceTax, ...(charts.projection ? [charts.projection] : []), ...(charts.failures ? [charts.failures] : []), ...(charts.timeline ? [charts.timeline] : [])];
 }

@@ -79,6 +79,20 @@ function stacked(model: ReportModel, field: 'vcpu' | 'gb', title: string, axis: 
 
 export function resourceTaxChart(model: ReportModel): ReportChart {
   const prices = model.runs[0].resources.prices;
+  // Without a proxy in any mode, memory and cost panels would be empty axes (and Vega warns of an infinite extent).
+  if (!model.runs.some((r) => r.resources.proxies.length > 0)) {
+    return {
+      id: 'resource-tax',
+      title: 'CPU of the applications',
+      caption: 'No proxies run here, so there is no resource tax: the applications\' own CPU while serving this topology\'s load.',
+      spec: {
+        $schema: SCHEMA,
+        datasets: { resources: resourceRows(model) },
+        hconcat: [{ data: { name: 'resources' }, ...stacked(model, 'vcpu', 'CPU', 'vCPU', true) }],
+        config: BASE_CONFIG,
+      },
+    };
+  }
   return {
     id: 'resource-tax',
     title: 'CPU, memory and cost of the proxies',

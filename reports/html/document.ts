@@ -64,7 +64,7 @@ export function renderHtmlReport(input: ReportInput): string {
     figure(charts.decomposition),
     '<h2 id="resources">Resource tax</h2>',
     figure(charts.resourceTax),
-    figure(charts.projection),
+    charts.projection ? figure(charts.projection) : '',
     proxyTable(model),
     `<h2 id="failures">Failures${charts.timeline ? ' and the timeline' : ''}</h2>`,
     charts.failures ? figure(charts.failures) : `<p class="note">No request failed${multi ? ' in any mode' : ''}.</p>`,

@@ -55,3 +55,18 @@ describe('chart builders', () => {
     expect(buildCharts(reportModel(c)).timeline).toBeNull();
   });
 });
+
+describe('a run with no proxies', () => {
+  it('draws the applications\' CPU alone, no empty proxy panels or projection, and vega warns of nothing', async () => {
+    const { runTopology } = await import('../../sim/run.js');
+    const { loadTopologySource, topologyOrThrow } = await import('../../sim/topology/load.js');
+    const r = runTopology(topologyOrThrow(loadTopologySource('name: bare\nsimulation: {duration: 5s}\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 10/s}}\n', 'bare.yaml')));
+    const charts = buildCharts(reportModel(r));
+    expect(charts.projection).toBeNull();
+    expect(chartList(charts).map((c) => c.id)).not.toContain('projection');
+    // Before: memory and cost panels of nothing, and "Infinite extent" warnings from vega.
+    const { svg, warnings } = await renderChart(charts.resourceTax.spec);
+    expect(warnings).toEqual([]);
+    expect(svg).toMatch(/class="mark-rect[^"]*role-mark/);
+  });
+});
