@@ -166,8 +166,13 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const title = xKey === null ? 'point' : unit ? `${xKey} (${unit})` : xKey;
   const others = swept.filter((p) => p.key !== xKey && p.key !== 'mesh').map((p) => p.key);
 
+  // An aborted run has no summary: its mesh is that of the completed runs with the same mesh
+  // parameters (the topology's own mesh when the mesh is not swept), so it stays on its curve.
+  const meshKey = (r: SweepRecord): string => JSON.stringify(Object.entries(r.params).filter(([k]) => k === 'mesh' || k.startsWith('mesh.')));
+  const profileOf = new Map<string, string>();
+  for (const r of sorted) if (r.summary && !profileOf.has(meshKey(r))) profileOf.set(meshKey(r), r.summary.mesh.profile);
   const seriesOf = (r: SweepRecord): string => {
-    const mesh = r.summary?.mesh.profile ?? showValue(r.params.mesh ?? 'aborted');
+    const mesh = r.summary?.mesh.profile ?? profileOf.get(meshKey(r)) ?? showValue(r.params.mesh ?? 'aborted');
     return [mesh, ...others.map((k) => `${k}=${showValue(r.params[k])}`)].join(', ');
   };
   const xOf = (r: SweepRecord): { x: number | string; label: string } => {
@@ -198,7 +203,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
       const lat = (f: 'p50' | 'p99' | 'mean') => estimate(eps.map((e) => (e.completed > e.failed ? e[f] : NaN)), own?.ci[f] ?? undefined);
       const res = (f: 'proxyVcpu' | 'proxyMemoryGB' | 'proxyCostPerMonth') => estimate(done.map((r) => r.summary!.resources[f]), undefined);
       rows.push({
-        series, mesh: done[0]?.summary?.mesh.profile ?? series, meshMode: done[0]?.summary?.mesh.mode ?? '',
+        series, mesh: done[0]?.summary?.mesh.profile ?? profileOf.get(meshKey(first)) ?? series, meshMode: done[0]?.summary?.mesh.mode ?? '',
         x, xLabel: label, order: point, entrypoint: ep, repeats: group.length, aborted: group.length - done.length,
         p50: lat('p50'), p99: lat('p99'), mean: lat('mean'),
         errorRate: estimate(eps.map((e) => e.errorRate), undefined),

@@ -295,7 +295,7 @@ Examples:
     .argument('<results>', 'NDJSON written by `meshtax sweep` or `meshtax merge`')
     .option('-o, --output <file.html>', 'where to write the report (default: the results file with .html)')
     .option('--csv <file.csv>', 'also write one CSV row per point, entry point and mode')
-    .option('--x <path>', 'the parameter on the x axis (default: the swept one with the most values, other than the mesh)')
+    .option('--x <path>', 'the parameter on the x axis (default: a numeric swept one, the one with the most values, other than the mesh)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', `
 Examples:

@@ -8,6 +8,7 @@
  * 8 on a grid of 6) some have nothing to do, and write an empty file. A
  * shard that should have had runs and wrote none still shows, as missing runs.
  */
+import { existsSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { fileIdentity } from '../fileIdentity.js';
 import * as msg from './messages.js';
@@ -45,6 +46,11 @@ export function mergeResults(files: readonly string[]): MergeResult {
       continue;
     }
     given.add(id);
+    // A misspelt shard path would otherwise read as an empty shard.
+    if (!existsSync(file)) {
+      diagnostics.push({ severity: 'error', code: 'no-such-file', path: [], message: msg.noSuchFile(file), hint: msg.noSuchFileHint() });
+      continue;
+    }
     const read = readResultsFile(file);
     diagnostics.push(...read.diagnostics);
     if (read.torn) diagnostics.push(lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLine(), msg.tornLineHint(false)));

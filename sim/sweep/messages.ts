@@ -55,6 +55,7 @@ export const emptyListHint = () => 'give at least one value';
 export const badShard = (text: string) => `--shard ${q(text)}: expected i/n with 0 ≤ i < n`;
 export const badShardHint = () => 'for example --shard 0/4 … --shard 3/4; in a Kubernetes Indexed Job, --shard $JOB_COMPLETION_INDEX/N';
 export const setsDuration = (flag: string, path: string) => `${flag} and --set ${path} both set the run's length`;
+export const setsSameField = (flag: string, path: string) => `${flag} and the swept ${path} both set it: the flag would replace the swept value at every point`;
 export const setsDurationHint = (flag: string) => `${flag} applies to every point; drop it, or drop the --set`;
 
 // ---- results files --------------------------------------------------------------
@@ -65,7 +66,9 @@ export const outputExists = (file: string, runs: number) => `${q(file)} already 
 export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;
 export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
-export const changedTopology = (name: string) => `the topology ${q(name)} changed since they were written`;
+export const changedTopology = (name: string) => `the topology ${q(name)} changed since they were written (its file, or a mesh profile file its points use)`;
+export const noSuchFile = (file: string) => `${q(file)} does not exist`;
+export const noSuchFileHint = () => 'check the path: a shard that had no runs still writes an empty file';
 export const changedDefinition = () => 'the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option) changed since they were written';
 export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;
 export const badLine = (why: string) => `not a sweep result: ${why}`;

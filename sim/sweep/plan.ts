@@ -14,6 +14,7 @@
  * own, ambient's p99 came out below no mesh's at some rates).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { parseSource } from '../topology/document.js';
@@ -154,19 +155,36 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     diagnostics.push(d);
   };
 
-  for (const axis of definition.axes) {
-    // Either flag replaces the file's run length, duration and request count both (see resolveLimits).
-    const length = axis.key === 'simulation' || axis.key === 'simulation.duration' || axis.key === 'simulation.requests';
-    for (const [flag, field] of [['--duration', 'duration'], ['--requests', 'requests']] as const) {
-      if (options[field] !== undefined && length) {
-        add({ severity: 'error', code: 'bad-option', path: [flag], message: msg.setsDuration(flag, axis.key), hint: msg.setsDurationHint(flag) });
+  // Every path the sweep sets, in the grid or in explicit points: a run-wide flag that would
+  // silently replace it makes the point's params lie about what ran.
+  const swept = new Set([...definition.axes.map((a) => a.key), ...definition.points.flatMap((p) => p.map((s) => s.key))]);
+  // `mesh=NAME` names a profile, which the flags adjust as on `run`: only a field inside it conflicts.
+  const within = (key: string, field: string): boolean =>
+    key === field || key.startsWith(`${field}.`) || (key !== 'mesh' && field.startsWith(`${key}.`));
+  const flags: Array<[string, boolean, string[]]> = [
+    // Either length flag replaces the file's run length, duration and request count both (see resolveLimits).
+    ['--duration', options.duration !== undefined, ['simulation.duration', 'simulation.requests']],
+    ['--requests', options.requests !== undefined, ['simulation.duration', 'simulation.requests']],
+    ['--warmup', options.warmup !== undefined, ['simulation.warmup']],
+    ['--seed', options.seed !== undefined, ['simulation.seed']],
+    ['--mtls', options.mtls !== undefined, ['mesh.mtls']],
+    ['--vcpu-hour', options.costs?.vcpuHour !== undefined, ['costs.vcpuHour']],
+    ['--gb-hour', options.costs?.gbHour !== undefined, ['costs.gbHour']],
+    ['--pods', options.costs?.projectPods !== undefined, ['costs.projectPods']],
+  ];
+  for (const key of swept) {
+    for (const [flag, given, fields] of flags) {
+      if (given && fields.some((f) => within(key, f))) {
+        add({ severity: 'error', code: 'bad-option', path: [flag], message: flag === '--duration' || flag === '--requests' ? msg.setsDuration(flag, key) : msg.setsSameField(flag, key), hint: msg.setsDurationHint(flag) });
       }
     }
   }
-  const settings = expand(definition);
-  const runs = settings.length * definition.repeat;
+  // Count before expanding: a grid of 3,000 × 3,000 would otherwise fill the heap before it is refused.
+  const explicitCount = Math.max(1, definition.points.length);
+  const runs = definition.axes.reduce((n, a) => n * a.values.length, explicitCount) * definition.repeat;
   if (runs > MAX_RUNS) add({ severity: 'error', code: 'too-many-runs', path: [], message: msg.tooManyRuns(runs, MAX_RUNS), hint: msg.tooManyRunsHint() });
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const settings = expand(definition);
 
   const parsed = parseSource(source, file, 'topology');
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
@@ -212,7 +230,10 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
-  const topologyHash = sha256(source).slice(0, 12);
+  // The profile files the points run with are inputs too: a profile edited between shards, or
+  // before a --resume, must not pass for the same sweep. Contents only, so paths may differ by machine.
+  const profiles = [...meshFiles].map((f) => sha256(readFileSync(f, 'utf8'))).sort();
+  const topologyHash = sha256(profiles.length === 0 ? source : `${source}\n${profiles.join('\n')}`).slice(0, 12);
   const definitionHash = sha256(stableJson({ definition: canonicalDefinition(definition), options })).slice(0, 12);
   const id = sha256(`meshtax ${VERSION} ${SEEDING}\n${topologyHash}\n${definitionHash}`).slice(0, 16);
   return {

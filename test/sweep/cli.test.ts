@@ -81,6 +81,10 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(withIdle.code).toBe(0);
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(single, 'utf8'));
     expect(meshtax('merge', idle, '-o', merged).stderr).toContain('shard-idle.ndjson" holds no results');
+    // A misspelt shard is not an empty one: before, this merged (the others cover every run) and exited 0.
+    const typo = meshtax('merge', ...shards, join(dir, 'shard-9.ndjson'), '-o', join(dir, 'typo.ndjson'));
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('error[no-such-file]');
 
     // Gaps, duplicates and mixed sweeps are refused, and nothing is written.
     const out = join(dir, 'bad.ndjson');

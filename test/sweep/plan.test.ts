@@ -145,3 +145,64 @@ describe('the knee', () => {
     expect(findKnee([1, 2, 3, 4, 5].map((y, i) => ({ x: i, y })))).toBeNull();
   });
 });
+
+describe('what a sweep refuses before it runs', () => {
+  it('counts a huge grid without building it: refused at once, not out of memory', () => {
+    const r = plan(['services.frontend.workers=1..3000', 'services.backend.workers=1..3000']);
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['too-many-runs']);
+    expect(r.diagnostics[0].message).toContain('9000000 runs');
+  });
+
+  it('refuses a run-wide flag that would replace a swept value at every point', () => {
+    const refused = (sets: string[], options: SweepOptions) => plan(sets, options).diagnostics.map((d) => `${d.path[0]}: ${d.message}`);
+    expect(refused(['simulation.warmup=1s,2s'], { warmup: 0.5 })).toEqual([
+      '--warmup: --warmup and the swept simulation.warmup both set it: the flag would replace the swept value at every point',
+    ]);
+    expect(refused(['costs.vcpuHour=0.01,1'], { costs: { vcpuHour: 0.05 } })).toHaveLength(1);
+    expect(refused(['mesh=istio-sidecar', 'mesh.mtls.enabled=true,false'], { mtls: true })).toHaveLength(1);
+    // A profile named by the grid is adjusted by the flag, as on run: no conflict.
+    expect(refused(['mesh=none,istio-sidecar'], { mtls: false })).toEqual([]);
+  });
+
+  it('refuses a length flag over a length that a sweep file\'s points set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-points-'));
+    const file = join(dir, 'points.yaml');
+    writeFileSync(file, 'points:\n  - {simulation.duration: 3s}\n  - {simulation.duration: 6s}\n');
+    const read = readSweepFile(file);
+    if (!read.definition) throw new Error(formatDiagnostics(read.diagnostics));
+    const r = planSweep(FILE, SOURCE, read.definition, { duration: 4, warmup: 1 });
+    expect(r.diagnostics.map((d) => d.message)).toContain("--duration and --set simulation.duration both set the run's length");
+  });
+
+  it('counts the mesh profile files its points use in the sweep\'s identity', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-prof-'));
+    const profile = join(dir, 'p.yaml');
+    const original = readFileSync('topologies/meshes/linkerd.yaml', 'utf8');
+    writeFileSync(profile, original);
+    const id = () => plan([`mesh=${profile}`]).plan!.id;
+    const before = id();
+    writeFileSync(profile, original.replace('responseCost: 14us', 'responseCost: 3ms'));
+    // Before: the same id, so shards or a resume mixed runs of two different profiles.
+    expect(id()).not.toBe(before);
+  });
+});
+
+describe('the sweep report\'s series', () => {
+  it('keeps an aborted run on its mesh\'s curve, not a series called "aborted"', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { readSweepRecords } = await import('../../sim/sweep/store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-aborted-'));
+    const out = join(dir, 'r.ndjson');
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', FILE, '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '3s', '-o', out, '-q', '--workers', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const records = readSweepRecords(out).records;
+    // The second point as if it had stopped itself, overloaded.
+    const last = records[records.length - 1];
+    delete last.summary;
+    last.aborted = { message: 'queues grew without bound' };
+    const model = sweepReportModel(records, {});
+    expect(new Set(model.rows.map((row) => row.series))).toEqual(new Set(['none']));
+  });
+});
