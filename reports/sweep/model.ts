@@ -10,7 +10,7 @@ import type { Interval } from '../../sim/results/types.js';
 import type { SweepIdentity, SweepRecord } from '../../sim/sweep/record.js';
 
 export interface SweepReportOptions {
-  /** The parameter on the x axis; default: the swept one with the most values, other than the mesh. */
+  /** The parameter on the x axis; default: a numeric swept one, the one with the most values, other than the mesh. */
   x?: string;
 }
 

@@ -403,7 +403,7 @@ Examples:
     .option('-o, --output <file.html>', 'where to write the report (default: the results file with .html)')
     .option('--charts <dir>', 'run or compare results: also write each chart as a Vega-Lite spec (.vl.json) and an SVG into this directory')
     .option('--csv <file.csv>', 'sweep results: also write one CSV row per point, entry point and mode')
-    .option('--x <path>', 'sweep results: the parameter on the x axis (default: the swept one with the most values, other than the mesh)')
+    .option('--x <path>', 'sweep results: the parameter on the x axis (default: a numeric swept one, the one with the most values, other than the mesh)')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', `
 Examples:
