@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, sig } from '../../reports/format.js';
+import { formatSeconds, sig, textTable } from '../../reports/format.js';
 
 describe('number formatting', () => {
   it('gives three significant digits', () => {
@@ -17,5 +17,14 @@ describe('number formatting', () => {
     expect(sig(NaN)).toBe('–');
     expect(sig(null as unknown as number)).toBe('–');
     expect(sig(Infinity)).toBe('∞');
+  });
+});
+
+describe('textTable', () => {
+  it('lays out 200,000 rows (a wide topology\'s services) without overflowing the call stack', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`svc-${i}`, String(i)]);
+    const lines = textTable(['service', 'n'], rows).split('\n');
+    expect(lines).toHaveLength(200_002);
+    expect(lines[0]).toBe('service'.padEnd('svc-199999'.length) + '       n');
   });
 });
