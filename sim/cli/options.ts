@@ -1,5 +1,7 @@
 import { parseDuration } from '../units/parse.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { MAX_DURATION_S } from '../topology/checkScalars.js';
+import * as msg from '../topology/messages.js';
 
 /**
  * Parses command-line values into numbers, collecting a diagnostic for
@@ -11,6 +13,10 @@ export class OptionParser {
   duration(flag: string, raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
     const r = parseDuration(raw);
+    if (r.ok && r.value > MAX_DURATION_S) {
+      this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${msg.durationTooLong('the duration', raw)}`, hint: msg.durationTooLongHint() });
+      return undefined;
+    }
     if (r.ok) return r.value;
     this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${r.message}`, hint: r.hint });
     return undefined;

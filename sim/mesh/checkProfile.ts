@@ -10,8 +10,10 @@ import {
   checkDuration,
   checkInteger,
   checkNonNegative,
+  checkRange,
   checkSize,
 } from '../topology/checkScalars.js';
+import { MAX_PODS } from '../topology/checkValues.js';
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { error, type Problem } from '../topology/problem.js';
@@ -82,13 +84,22 @@ function checkSources(out: Problem[], file: ProfileFile): void {
 /** The fields of a proxy block that are present: complete in a profile, partial in an override. */
 export function checkProxyValues(out: Problem[], proxy: ProxyOverrideFile, path: Path): void {
   const at = (key: string): Path => [...path, key];
-  if (proxy.replicas !== undefined) checkInteger(out, proxy.replicas, at('replicas'), 'replicas', 1, msg.proxyReplicasHint());
+  if (proxy.replicas !== undefined) {
+    checkInteger(out, proxy.replicas, at('replicas'), 'replicas', 1, msg.proxyReplicasHint());
+    // Gateway and waypoint pods are simulated one by one, like the services' (MAX_PODS).
+    if (Number.isSafeInteger(proxy.replicas) && proxy.replicas > MAX_PODS) {
+      out.push(error('too-large', at('replicas'), msg.tooManyPods(proxy.replicas, MAX_PODS), msg.tooManyPodsHint()));
+    }
+  }
   if (proxy.workers !== undefined) checkInteger(out, proxy.workers, at('workers'), 'workers', 1, msg.proxyWorkersHint());
   if (proxy.requestCost !== undefined) checkDistribution(out, proxy.requestCost, at('requestCost'), 'requestCost');
   if (proxy.responseCost !== undefined) checkDistribution(out, proxy.responseCost, at('responseCost'), 'responseCost');
   if (proxy.perKB !== undefined) checkDuration(out, proxy.perKB, at('perKB'), 'perKB', 'nonnegative');
   if (proxy.telemetryCost !== undefined) checkDistribution(out, proxy.telemetryCost, at('telemetryCost'), 'telemetryCost');
-  if (proxy.idleCpu !== undefined) checkNonNegative(out, proxy.idleCpu, at('idleCpu'), 'idleCpu', msg.idleCpuHint());
+  // At most a large machine's cores: beyond, the tax reads ∞ vCPU and $∞ a month.
+  if (proxy.idleCpu !== undefined && checkNonNegative(out, proxy.idleCpu, at('idleCpu'), 'idleCpu', msg.idleCpuHint()) !== undefined) {
+    checkRange(out, proxy.idleCpu, at('idleCpu'), 'idleCpu', { max: 1024 }, msg.idleCpuHint());
+  }
   const memory = proxy.memory;
   if (memory !== undefined) {
     for (const key of ['base', 'perConnection', 'perEndpoint'] as const) {

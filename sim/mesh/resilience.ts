@@ -152,7 +152,11 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
   const retries = r.retries;
   if (retries !== undefined && retries !== 'none') {
     const rp = (...keys: string[]) => at('retries', ...keys);
-    if (retries.attempts !== undefined) checkInteger(out, retries.attempts, rp('attempts'), 'attempts', 1, msg.attemptsHint());
+    // Each try is simulated: a billion tries of a failing call never end (Envoy's own num_retries is a uint32).
+    if (retries.attempts !== undefined) {
+      if (!Number.isSafeInteger(retries.attempts) || retries.attempts < 1) checkInteger(out, retries.attempts, rp('attempts'), 'attempts', 1, msg.attemptsHint());
+      else checkRange(out, retries.attempts, rp('attempts'), 'attempts', { min: 1, max: 1000 }, msg.attemptsHint());
+    }
     if (retries.perTryTimeout !== undefined) checkDurationOrNone(out, retries.perTryTimeout, rp('perTryTimeout'), 'perTryTimeout', msg.timeoutHint('perTryTimeout'));
     const backoff = retries.backoff;
     if (backoff !== undefined) {

@@ -69,9 +69,19 @@ function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognorm
   }
   if (d.mu !== undefined && !Number.isFinite(d.mu)) {
     out.push(error('out-of-range', [...path, 'mu'], msg.wrongType('a finite number', String(d.mu)), msg.lognormalFormHint()));
+    return;
   }
   if (d.sigma !== undefined && !(d.sigma >= 0 && Number.isFinite(d.sigma))) {
     out.push(error('out-of-range', [...path, 'sigma'], msg.mustNotBeNegative('lognormal sigma', String(d.sigma)), msg.sigmaHint()));
+    return;
+  }
+  // Draws reach exp(mu + ~6 sigma); keep the distribution's p99.9999999 and its median within the clock's range.
+  if (d.mu !== undefined && d.sigma !== undefined) {
+    const top = Math.exp(d.mu + 6 * d.sigma);
+    const median = Math.exp(d.mu);
+    if (!(top <= MAX_DURATION_S) || (median > 0 && median < MIN_DURATION_S)) {
+      out.push(error('out-of-range', path, msg.lognormalOutOfClock(d.mu, d.sigma), msg.durationTooLongHint()));
+    }
   }
 }
 
@@ -129,9 +139,29 @@ export function percentileOf(key: string): number | undefined {
 
 // ---- scalars --------------------------------------------------------------------------------
 
+/**
+ * The durations the clock can follow. Time is a double in seconds: beyond
+ * MAX_DURATION_S a run's drain (and the control plane's periodic events in
+ * it) would go on for ever, and sums of draws reach Infinity; below
+ * MIN_DURATION_S (the smallest unit, 1ns) a positive duration no longer moves
+ * the clock once it has left 0, so closed loops and renewals spin in place.
+ */
+export const MAX_DURATION_S = 1e8; // ~3 years
+export const MIN_DURATION_S = 1e-9;
+
 export function checkDuration(out: Problem[], value: Scalar, path: Path, what: string, sign: Sign, hint?: string): number | undefined {
   const signHint = hint ?? (sign === 'positive' ? msg.positiveDurationHint() : msg.negativeDurationHint(show(value)));
-  return checkUnit(out, parseDuration, 'bad-duration', value, path, what, sign, signHint);
+  const seconds = checkUnit(out, parseDuration, 'bad-duration', value, path, what, sign, signHint);
+  if (seconds === undefined) return undefined;
+  if (seconds > MAX_DURATION_S) {
+    out.push(error('out-of-range', path, msg.durationTooLong(what, show(value)), msg.durationTooLongHint()));
+    return undefined;
+  }
+  if (seconds > 0 && seconds < MIN_DURATION_S) {
+    out.push(error('out-of-range', path, msg.durationTooShort(what, show(value)), msg.durationTooShortHint()));
+    return undefined;
+  }
+  return seconds;
 }
 
 export function checkSize(out: Problem[], value: Scalar, path: Path, what: string): number | undefined {

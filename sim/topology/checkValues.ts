@@ -10,6 +10,7 @@ import {
   checkDuration as duration,
   checkInteger as integer,
   checkNonNegative,
+  checkRange,
   checkSize as size,
   checkUnit as unit,
   show,
@@ -35,7 +36,13 @@ export function checkValues(file: TopologyFile, given: GivenLimits = {}): Proble
     if (sameNode !== undefined) distribution(out, sameNode, ['network', 'sameNode'], 'network.sameNode');
     if (sameZone !== undefined) distribution(out, sameZone, ['network', 'sameZone'], 'network.sameZone');
     if (crossZone !== undefined) distribution(out, crossZone, ['network', 'crossZone'], 'network.crossZone');
-    if (bandwidth !== undefined) unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
+    if (bandwidth !== undefined) {
+      const bytesPerSecond = unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
+      // Below 1 bit/s a 1 KB payload takes over two hours a hop: the results would be the payload's, in days.
+      if (bytesPerSecond !== undefined && bytesPerSecond < 1 / 8) {
+        out.push(error('out-of-range', ['network', 'bandwidth'], msg.bandwidthTooLow(String(bandwidth)), msg.bandwidthHint()));
+      }
+    }
   }
   checkSimulation(out, file.simulation ?? {}, given);
   if (Object.keys(file.services).length === 0) out.push(error('empty', ['services'], msg.emptyCollection('services'), msg.emptyServicesHint()));
@@ -94,7 +101,10 @@ function checkNode(out: Problem[], node: NodeFile, path: Path): void {
 function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): void {
   for (const key of ['vcpuHour', 'gbHour'] as const) {
     const value = costs[key];
-    if (value !== undefined) checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key));
+    // The same bound as --vcpu-hour/--gb-hour's finite prices: a price beyond it makes every cost $∞.
+    if (value !== undefined && checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key)) !== undefined) {
+      checkRange(out, value, ['costs', key], key, { max: 1e6 }, msg.priceHint(key));
+    }
   }
   if (costs.projectPods !== undefined) integer(out, costs.projectPods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint());
 }

@@ -128,6 +128,14 @@ export const probabilityHint = () => 'a probability is a fraction: 0.8 makes the
 export const mustBePositive = (what: string, text: string) => `${what} must be greater than 0, got ${text}`;
 export const mustNotBeNegative = (what: string, text: string) => `${what} must not be negative, got ${text}`;
 export const positiveDurationHint = () => 'use a duration greater than 0, e.g. 1ms';
+export const durationTooLong = (what: string, text: string) =>
+  `${what} ${text} is longer than 1e8s (about 3 years): the simulated clock, a double in seconds, cannot resolve the run around it`;
+export const durationTooLongHint = () => 'durations are limited to 1e8s; for an event that never ends leave until out, or model a shorter span';
+export const durationTooShort = (what: string, text: string) =>
+  `${what} ${text} is shorter than 1ns, the clock's finest unit: it would not move the clock`;
+export const durationTooShortHint = () => 'use 0 for no time at all, or a duration of at least 1ns';
+export const lognormalOutOfClock = (mu: number, sigma: number) =>
+  `lognormal mu ${mu}, sigma ${sigma} draws values outside 1ns to 1e8s (its median is e^mu seconds, its tail e^(mu + 6 sigma))`;
 export const negativeDurationHint = (text: string) => `a duration cannot be negative; did you mean ${text.replace(/^\s*-\s*/, '')}?`;
 export const rateTooLow = (text: string) => `rate ${text} is below 1e-6/s (one request in 12 days): a run of it lasts so long that the clock cannot resolve the service times`;
 export const rateTooLowHint = () => 'write the rate of the load you model, e.g. 5/m or 100/s';
@@ -434,6 +442,7 @@ export const durationBesideRequestsHint = () =>
   'keep one of the two; --duration on the command line runs for a time instead of the count';
 export const requestsHint = () => 'requests is how many measured requests to complete before stopping, at least 1';
 export const sizeNegativeHint = () => 'a size counts bytes, 0 or more';
+export const bandwidthTooLow = (text: string) => `bandwidth ${text} is below 1bps: payloads would take longer than the clock can follow`;
 export const bandwidthHint = () => 'bandwidth must be positive; leave it out for payloads that cost no time';
 export const scheduleRateHint = () => 'a schedule rate may be 0 (a pause) but not negative';
 export const sigmaHint = () => 'sigma is the spread of ln(seconds), 0 or more';

@@ -1,0 +1,39 @@
+/**
+ * Values the clock or the simulation cannot follow are refused by validate,
+ * with their place in the file: before, each passed and then ended in an
+ * internal error (Infinity in a time average) or a run that never ended.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadTopologySource } from '../../sim/topology/load.js';
+
+const base = (services: string, extra = '') =>
+  `name: x\nsimulation: {duration: 2s}\n${extra}services:\n${services}\nentrypoints: {web: {target: a, rate: 10/s}}\n`;
+const errors = (src: string) => loadTopologySource(src, 'x.yaml').diagnostics.filter((d) => d.severity === 'error');
+
+describe('values beyond what the clock can follow', () => {
+  it.each([
+    ['a service time of 1e308 s', '  a: {serviceTime: 1e308s}'],
+    ['an exponential of mean 1e307 s', '  a: {serviceTime: {dist: exponential, mean: 1e307s}}'],
+    ['a lognormal reaching e^(1000)', '  a: {serviceTime: {dist: lognormal, mu: 1000, sigma: 1}}'],
+    ['a positive time below a nanosecond', '  a: {serviceTime: 1e-300s}'],
+  ])('refuses %s', (_, services) => {
+    const e = errors(base(services));
+    expect(e.length).toBeGreaterThan(0);
+    expect(e[0].path[0]).toBe('services');
+  });
+
+  it('refuses a billion retry attempts, a gateway of a million pods, a bandwidth below 1 bps and an infinite price', () => {
+    expect(errors(base('  a: {serviceTime: 1ms, resilience: {retries: {attempts: 1000000000}}}', 'mesh: istio-sidecar\n'))
+      .map((d) => d.path.join('.'))).toEqual(['services.a.resilience.retries.attempts']);
+    expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, gateway: {replicas: 10000000}}\n'))
+      .map((d) => d.path.join('.'))).toEqual(['mesh.gateway.replicas']);
+    expect(errors(base('  a: {serviceTime: 1ms}', 'network: {bandwidth: 1e-300Gbps}\n')).map((d) => d.path.join('.'))).toEqual(['network.bandwidth']);
+    expect(errors(base('  a: {serviceTime: 1ms}', 'costs: {vcpuHour: 1e308}\n')).map((d) => d.path.join('.'))).toEqual(['costs.vcpuHour']);
+  });
+
+  it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {
+    expect(errors(base('  a: {serviceTime: 100ms}').replace('duration: 2s', 'duration: 604800s'))).toEqual([]);
+    expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, controlPlane: {certificateTtl: 24h}}\n'))).toEqual([]);
+    expect(errors(base('  a: {serviceTime: {dist: lognormal, median: 10ms, p99: 2s}}'))).toEqual([]);
+  });
+});
