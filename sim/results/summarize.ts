@@ -94,9 +94,12 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     return { summary: summarizeParts(hists, merged), histogram: merged };
   };
 
+  const entryHistograms: LogHistogram[] = [];
+  const serviceHistograms: LogHistogram[] = [];
   const entrypoints: EntryPointResult[] = model.entries.map((entry) => {
     const cs = outcomes.map((o) => o.entries[entry.index]);
     const lat = latency((o) => o.entries[entry.index].latency);
+    entryHistograms.push(lat.histogram);
     const succeeded = lat.histogram.count;
     const failed = sum(cs.map((c) => c.failed));
     const completed = succeeded + failed;
@@ -151,6 +154,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     const arrivals = sum(cs.map((c) => c.arrivals));
     const rejected = sum(cs.map((c) => c.rejected));
     const admitted = arrivals - rejected;
+    const lat = latency((o) => o.services[svc.index].latency);
+    serviceHistograms.push(lat.histogram);
     return {
       name: svc.name,
       replicas: svc.initialReplicas,
@@ -165,7 +170,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
       meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),
-      latency: latency((o) => o.services[svc.index].latency).summary,
+      latency: lat.summary,
     };
   });
 
@@ -206,6 +211,21 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       message: message + `requests queue in the mesh itself, so ${queued}; give the proxy more workers or lower the load`,
     });
   }
+
+  // A latency past the histograms' top is counted in their top bucket: the
+  // quantiles that land there read as 10⁶ s, so say so rather than print them plain.
+  const top = `10⁶ s (${(LogHistogram.MAX_VALUE / 86400).toFixed(1)} days)`;
+  const beyond = (kind: string, name: string, h: LogHistogram): void => {
+    if (h.overflow === 0) return;
+    warnings.push({
+      code: 'beyond-range',
+      subject: name,
+      message: `${kind} "${name}": ${h.overflow} of ${h.count} latencies are above ${top}, the top of the histograms: ` +
+        `a quantile among them reads ${top} (the mean and max are exact); shorten the service times or the slowdowns`,
+    });
+  };
+  for (const entry of model.entries) beyond('entry point', entry.name, entryHistograms[entry.index]);
+  for (const svc of model.services) beyond('service', svc.name, serviceHistograms[svc.index]);
 
   const attemptTally = new Map<number, number>();
   for (const o of outcomes) for (const [key, n] of o.attemptFailures) attemptTally.set(key, (attemptTally.get(key) ?? 0) + n);

@@ -117,8 +117,9 @@ export interface ServiceGraph {
 
 /** Something about the run a reader should know before trusting its numbers. */
 export interface RunWarning {
-  code: 'saturated';
-  /** The service (or proxy kind) it is about. */
+  /** saturated: a queue grows without bound; beyond-range: latencies past the histograms' top (10⁶ s) were recorded. */
+  code: 'saturated' | 'beyond-range';
+  /** The service, proxy kind or entry point it is about. */
   subject: string;
   message: string;
 }

@@ -360,7 +360,8 @@ export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 
 export const statusRange = (status: number) => `status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`;
 export const statusHint = () => 'an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500';
 export const faultProbabilityHint = () => 'a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)';
-export const slowdownFactorHint = () => 'factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long';
+export const slowdownFactorHint = () =>
+  'factor multiplies the CPU time of the work, from 0.001 to 1000000: 2 makes it take twice as long, 0.5 twice as fast';
 export const serviceAndReplica = () => 'service and replica are both given';
 export const serviceAndReplicaHint = () => 'keep one: service for every replica of a service, replica for one of them (e.g. reviews-0)';
 export const missingTarget = (key: string) => `${key} needs a target: service or replica`;

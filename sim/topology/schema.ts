@@ -285,7 +285,7 @@ const eventSchemas = {
   cpuSlowdown: z
     .strictObject({
       ...targetShape,
-      factor: z.number().meta({ exclusiveMinimum: 0, description: 'CPU work takes this many times as long: 2 is twice as slow.' }),
+      factor: z.number().meta({ minimum: 0.001, maximum: 1e6, description: 'CPU work takes this many times as long: 2 is twice as slow.' }),
     })
     .meta({ description: "The target's CPU work is slower (a noisy neighbour, throttling).", ...oneTarget }),
   partition: z

@@ -181,7 +181,7 @@ function checkBody(out: Problem[], entry: TimelineEntryFile, key: EventKey, path
     case 'cpuSlowdown': {
       const c = entry.cpuSlowdown as NonNullable<TimelineEntryFile['cpuSlowdown']>;
       checkTarget(out, c, path, key, when, ctx);
-      checkRange(out, c.factor, at('factor'), 'factor', { min: 0, minExclusive: true }, msg.slowdownFactorHint());
+      checkRange(out, c.factor, at('factor'), 'factor', { min: 0.001, max: 1e6 }, msg.slowdownFactorHint());
       return;
     }
     case 'partition':

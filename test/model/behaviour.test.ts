@@ -293,6 +293,34 @@ entrypoints:
   });
 });
 
+describe('latencies past the histograms\' top', () => {
+  it('are counted and flagged, since the quantiles among them read as the top (10⁶ s)', () => {
+    // 2 s of work slowed 10⁶-fold in 5–10 s: the ~50 requests started then take 2×10⁶ s.
+    const r = runTopology(topo(`
+name: slow
+simulation: {duration: 20s}
+services:
+  a: {serviceTime: 2s, workers: 100}
+timeline:
+  - {at: 5s, until: 10s, cpuSlowdown: {service: a, factor: 1000000}}
+entrypoints: {web: {target: a, rate: 10/s}}
+`));
+    const e = r.entrypoints[0];
+    expect(e.histogram.overflow).toBeGreaterThan(40);
+    expect(e.latency.max).toBeCloseTo(2e6, 0);
+    expect(r.warnings.map((w) => [w.code, w.subject])).toEqual([['beyond-range', 'web'], ['beyond-range', 'a']]);
+    expect(r.warnings[0].message).toBe(
+      `entry point "web": ${e.histogram.overflow} of ${e.succeeded} latencies are above 10⁶ s (11.6 days), the top of the histograms: ` +
+      'a quantile among them reads 10⁶ s (11.6 days) (the mean and max are exact); shorten the service times or the slowdowns',
+    );
+  });
+
+  it('are not flagged when none is recorded', () => {
+    const r = runTopology(topoFile('topologies/chain5.yaml'));
+    expect(r.warnings).toEqual([]);
+  });
+});
+
 describe('utilisation as replicas come and go', () => {
   const scaled = (timeline: string) => runTopology(topo(`
 name: scale

@@ -31,6 +31,17 @@ describe('values beyond what the clock can follow', () => {
     expect(errors(base('  a: {serviceTime: 1ms}', 'costs: {vcpuHour: 1e308}\n')).map((d) => d.path.join('.'))).toEqual(['costs.vcpuHour']);
   });
 
+  it('refuses a CPU slowdown factor past a million (or below a thousandth), which a run could not follow', () => {
+    const slow = (factor: string) => errors(base('  a: {serviceTime: 1ms}', `timeline:\n  - {at: 1s, until: 2s, cpuSlowdown: {service: a, factor: ${factor}}}\n`));
+    expect(slow('1e308').map((d) => [d.path.join('.'), d.message, d.hint])).toEqual([[
+      'timeline.0.cpuSlowdown.factor', expect.stringContaining('1e+308'),
+      'factor multiplies the CPU time of the work, from 0.001 to 1000000: 2 makes it take twice as long, 0.5 twice as fast',
+    ]]);
+    expect(slow('1e-300')).toHaveLength(1);
+    expect(slow('1000000')).toEqual([]);
+    expect(slow('0.5')).toEqual([]);
+  });
+
   it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {
     expect(errors(base('  a: {serviceTime: 100ms}').replace('duration: 2s', 'duration: 604800s'))).toEqual([]);
     expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, controlPlane: {certificateTtl: 24h}}\n'))).toEqual([]);
