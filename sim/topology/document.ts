@@ -6,7 +6,7 @@
  * paths; `located` turns those back into file:line:column.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { createSourceIndex, locate, locationAtOffset, pathAtOffset, type SourceIndex } from './locate.js';
 import * as msg from './messages.js';
@@ -59,6 +59,9 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
     return { index, diagnostics: json ? [json] : sortByPosition(syntax) };
   }
 
+  const structure = structureProblems(doc, index);
+  if (structure.length > 0) return { index, diagnostics: [...syntax, ...structure] };
+
   let value: unknown;
   try {
     value = doc.toJS();
@@ -70,6 +73,39 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
   const shapeless = checkRoot(value, kind);
   if (shapeless) return { index, diagnostics: [...syntax, located(index, shapeless)] };
   return { index, value: value as Record<string, unknown>, diagnostics: syntax };
+}
+
+/**
+ * What the parser accepts but cannot turn into a value, each at its place:
+ * an alias of no anchor and a merge key (<<) over something not a mapping,
+ * which yaml only throws about, without a position, when the value is made;
+ * and a `__proto__` key, which a JavaScript object swallows (the service
+ * would vanish and its callers report it unknown).
+ */
+function structureProblems(doc: Document, index: SourceIndex): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (offset: number, code: string, message: string, hint: string): void => {
+    out.push({ severity: 'error', code, path: pathAtOffset(doc, offset), message, hint, location: locationAtOffset(index, offset) });
+  };
+  const isMapping = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined) at(node.range?.[0] ?? 0, 'unknown-anchor', msg.unknownAnchor(node.source), msg.unknownAnchorHint(node.source));
+    },
+    Pair(_, pair) {
+      if (!isScalar(pair.key)) return;
+      const offset = pair.key.range?.[0] ?? 0;
+      if (pair.key.value === '__proto__') at(offset, 'reserved-key', msg.reservedKey(), msg.reservedKeyHint());
+      // With `merge: true`, yaml gives a merge key the value Symbol(<<); a quoted '<<' is a plain key.
+      if (typeof pair.key.value !== 'symbol') return;
+      const v = pair.value;
+      const ok = isMapping(v) || (isSeq(v) && v.items.every(isMapping));
+      // An unknown anchor under it is reported as such already.
+      const unresolved = isAlias(v) && v.resolve(doc) === undefined;
+      if (!ok && !unresolved) at(offset, 'bad-merge', msg.badMerge(), msg.badMergeHint());
+    },
+  });
+  return out;
 }
 
 function jsonSyntax(index: SourceIndex, source: string, firstYamlError: Diagnostic): Diagnostic | undefined {

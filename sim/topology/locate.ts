@@ -109,6 +109,8 @@ function atOffset(index: SourceIndex, offset: number): SourceLocation {
 }
 
 function keyName(key: unknown): string {
+  // A merge key's value is Symbol(<<) (see parseSource): name it as written.
+  if (isScalar(key) && typeof key.value === 'symbol') return '<<';
   return isScalar(key) ? String(key.value) : String(key);
 }
 

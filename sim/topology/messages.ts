@@ -67,6 +67,12 @@ export const yamlSyntaxHint = (yamlCode: string) =>
   YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
 /** In place of the library's "please use YAML.parseAllDocuments()", which speaks to programmers. */
 export const multipleDocuments = () => 'a second YAML document starts here (after ---): the file holds more than one';
+export const unknownAnchor = (name: string) => `alias *${name} names no anchor set before it`;
+export const unknownAnchorHint = (name: string) => `set the anchor (&${name}) on a value above this alias, or check its spelling`;
+export const reservedKey = () => 'a key cannot be named "__proto__": JavaScript reserves the name, and the entry would silently vanish';
+export const reservedKeyHint = () => 'rename it (a service, entry point, node or zone can take any other name)';
+export const badMerge = () => 'a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them';
+export const badMergeHint = () => 'write `<<: *defaults` where `&defaults` is set on a mapping above, or write the keys out';
 export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
 /** V8's JSON.parse message, without where (the location says it) and without the echoed text. */
 export const jsonMessage = (raw: string) =>

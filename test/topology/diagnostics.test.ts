@@ -393,6 +393,26 @@ describe('references', () => {
     expect(typo.diagnostics.map((d) => `${d.location?.line}: ${d.message}`)).toEqual(['6: unknown key "wokers"']);
   });
 
+  it('points at an alias of no anchor and a merge key over a non-mapping, not at line 1', () => {
+    const show = (src: string) => loadTopologySource(src, 'm.yaml').diagnostics
+      .map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}: ${d.message} (${d.hint})`);
+    const base = 'name: m\nservices:\n  a: {serviceTime: 1ms}\n  b:\n    <<: X\n    serviceTime: 2ms\nentrypoints: {w: {target: a, rate: 10/s}}\n';
+    expect(show(base.replace('X', '*svc'))).toEqual([
+      '5:9 unknown-anchor services.b["<<"]: alias *svc names no anchor set before it (set the anchor (&svc) on a value above this alias, or check its spelling)',
+    ]);
+    expect(show(base.replace('X', '5'))).toEqual([
+      '5:5 bad-merge services.b["<<"]: a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them ' +
+        '(write `<<: *defaults` where `&defaults` is set on a mapping above, or write the keys out)',
+    ]);
+    expect(show(base.replace('a: {', 'a: &s {').replace('X', '[*s]')).filter((d) => !d.includes('unreachable-service'))).toEqual([]);
+  });
+
+  it('refuses a "__proto__" key, which would make its service vanish', () => {
+    const src = 'name: m\nservices:\n  a: {serviceTime: 1ms, calls: [__proto__]}\n  __proto__: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
+    expect(loadTopologySource(src, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
+      .toEqual(['4:3 reserved-key services.__proto__']);
+  });
+
   it('checks zones of services and entry points', () => {
     expect(report('unknown-zone.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/unknown-zone.yaml:6:25: error[unknown-zone]: services.api.zones[1]: unknown zone "eu-west-1c"
@@ -765,10 +785,10 @@ describe('timeline', () => {
             |                                                                           ^
         hint: a probability is a fraction from 0 to 1: 0.1 affects 10 % of requests (the default 1, all of them)
 
-      test/fixtures/bad/timeline-values.yaml:11:67: error[out-of-range]: timeline[2].cpuSlowdown.factor: factor must be greater than 0, got 0
+      test/fixtures/bad/timeline-values.yaml:11:67: error[out-of-range]: timeline[2].cpuSlowdown.factor: factor 0 is outside [0.001, 1000000]
          11 |   - {at: 10s, until: 20s, cpuSlowdown: {service: ratings, factor: 0}}
             |                                                                   ^
-        hint: factor multiplies the CPU time of the work, greater than 0: 2 makes it take twice as long
+        hint: factor multiplies the CPU time of the work, from 0.001 to 1000000: 2 makes it take twice as long, 0.5 twice as fast
 
       test/fixtures/bad/timeline-values.yaml:12:74: error[out-of-range]: timeline[3].proxyCrash.readinessDelay: readinessDelay must not be negative, got -2s
          12 |   - {at: 10s, until: 20s, proxyCrash: {service: ratings, readinessDelay: -2s}}
