@@ -128,7 +128,10 @@ export function checkReferences(file: TopologyFile): Problem[] {
   out.push(...checkZones(file));
   out.push(...checkNodes(file));
   out.push(...findCycles(services, edges));
-  if (!out.some((p) => p.code === 'call-cycle' || p.code === 'unknown-service')) out.push(...checkCallDepth(file, edges));
+  if (!out.some((p) => p.code === 'call-cycle' || p.code === 'unknown-service')) {
+    out.push(...checkCallDepth(file, edges));
+    out.push(...checkFanOut(file, edges));
+  }
 
   // A misspelt name also cuts a service off; the error about the name says it all.
   if (out.some((p) => p.code === 'unknown-service')) return out;
@@ -320,6 +323,55 @@ function checkCallDepth(file: TopologyFile, edges: ReadonlyMap<string, Edge[]>):
     return [error(
       'call-depth', at ? at.path : ['entrypoints', name, 'target'],
       msg.callDepth(name, 1 + deepest.depth, shown, MAX_CALL_DEPTH), msg.callDepthHint(),
+    )];
+  }
+  return [];
+}
+
+/**
+ * Calls one request may make at most. Each is a frame in flight and a few
+ * events; a request past this (two calls a level, twenty levels down) would
+ * fill memory or run for hours, and was reported as a queue growing without
+ * bound.
+ */
+export const MAX_CALLS_PER_REQUEST = 1_000_000;
+
+/**
+ * The most calls a request can make (every optional call taken, no retries),
+ * when it is past MAX_CALLS_PER_REQUEST: reported once, at the calls of the
+ * lowest service whose own calls multiply past it.
+ */
+function checkFanOut(file: TopologyFile, edges: ReadonlyMap<string, Edge[]>): Problem[] {
+  const below = new Map<string, number>();
+  const callsBelow = (root: string): number => {
+    const todo: Array<{ name: string; expanded: boolean }> = [{ name: root, expanded: false }];
+    while (todo.length > 0) {
+      const top = todo.pop() as { name: string; expanded: boolean };
+      if (below.has(top.name)) continue;
+      const own = edges.get(top.name) ?? [];
+      if (top.expanded) {
+        below.set(top.name, own.reduce((n, e) => n + 1 + (below.get(e.to) ?? 0), 0));
+        continue;
+      }
+      todo.push({ name: top.name, expanded: true });
+      for (const e of own) if (!below.has(e.to)) todo.push({ name: e.to, expanded: false });
+    }
+    return below.get(root) ?? 0;
+  };
+  for (const [name, entry] of Object.entries(file.entrypoints)) {
+    if (!edges.has(entry.target)) continue;
+    const total = 1 + callsBelow(entry.target);
+    if (total <= MAX_CALLS_PER_REQUEST) continue;
+    // Down the heaviest calls to the lowest service that is itself past the limit.
+    let at = entry.target;
+    for (;;) {
+      const next = (edges.get(at) ?? []).find((e) => 1 + (below.get(e.to) ?? 0) > MAX_CALLS_PER_REQUEST);
+      if (!next) break;
+      at = next.to;
+    }
+    return [error(
+      'call-fan-out', ['services', at, 'calls'],
+      msg.callFanOut(name, total, at, 1 + (below.get(at) ?? 0), MAX_CALLS_PER_REQUEST), msg.callFanOutHint(),
     )];
   }
   return [];

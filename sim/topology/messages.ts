@@ -226,6 +226,13 @@ export const callDepth = (entry: string, depth: number, chain: readonly string[]
   `a request of "${entry}" nests ${depth} calls deep (${chain.join(' → ')}); meshtax simulates at most ${max}`;
 export const callDepthHint = () =>
   'real call chains are a few dozen deep at most: shorten the chain, or model a run of alike services as one with their summed service time';
+/** A count in words a reader takes in: grouped digits, or three significant ones past 10¹⁵. */
+const count = (n: number) => (n < 1e15 ? n.toLocaleString('en-US') : n.toPrecision(3));
+export const callFanOut = (entry: string, total: number, service: string, own: number, max: number) =>
+  `a request of "${entry}" can make ${count(total)} calls, with its calls fanning out at "${service}" ` +
+  `(each call to it is ${count(own)} in all); meshtax simulates at most ${count(max)} a request`;
+export const callFanOutHint = () =>
+  'check for a call listed more times than meant, or model a wide fan-out as fewer calls with more work each';
 export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';

@@ -42,6 +42,20 @@ describe('values beyond what the clock can follow', () => {
     expect(slow('0.5')).toEqual([]);
   });
 
+  it('refuses a request that fans out past a million calls, at the service where it does, rather than run out of memory', () => {
+    // Two calls a level, 40 levels down: 2^41 − 1 calls a request.
+    const chain = (levels: number) => Array.from({ length: levels }, (_, i) => `  s${i}: {serviceTime: 1ms, calls: [s${i + 1}, s${i + 1}]}`)
+      .join('\n').replace(/^  s0/, '  a') + `\n  s${levels}: {serviceTime: 1ms}`;
+    const e = errors(base(chain(40)));
+    expect(e.map((d) => [d.code, d.path.join('.'), d.message])).toEqual([[
+      'call-fan-out', 'services.s21.calls',
+      'a request of "web" can make 2,199,023,255,551 calls, with its calls fanning out at "s21" (each call to it is 1,048,575 in all); ' +
+        'meshtax simulates at most 1,000,000 a request',
+    ]]);
+    // 2^19 calls is wide but within reach.
+    expect(errors(base(chain(18)))).toEqual([]);
+  });
+
   it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {
     expect(errors(base('  a: {serviceTime: 100ms}').replace('duration: 2s', 'duration: 604800s'))).toEqual([]);
     expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, controlPlane: {certificateTtl: 24h}}\n'))).toEqual([]);
