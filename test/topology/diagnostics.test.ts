@@ -88,6 +88,15 @@ describe('YAML syntax', () => {
       1 error, 0 warnings"
     `);
   });
+
+  it('finds duplicates in flow maps and deep down, each at its second place, and keeps 1 apart from "1"', () => {
+    const src = 'name: d\nservices:\n  a: {serviceTime: 1ms, workers: 2, workers: 3}\n  b: {serviceTime: 1ms}\n  a: {serviceTime: 2ms}\n' +
+      'entrypoints: {w: {target: a, rate: 10/s}}\n';
+    expect(loadTopologySource(src, 'd.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
+      .toEqual(['3:37 duplicate-key services.a.workers', '5:3 duplicate-key services.a']);
+    const keys = loadTopologySource('name: d\nzones: [a]\nnodes: {1: {zone: a}, "1": {zone: a}}\nservices: {s: {serviceTime: 1ms}}\n', 'k.yaml');
+    expect(keys.diagnostics.filter((d) => d.code === 'duplicate-key')).toEqual([]);
+  });
 });
 
 describe('structure', () => {
