@@ -26,7 +26,15 @@ export interface LaidEdge {
   parallel: boolean;
   /** Call sites from `from` to `to` (a service may call another at several steps). */
   sites: number;
-  /** Start and end points, on the right and left sides of the boxes. */
+  /** Calls from `from` to `to` per request to `from`, on average: the sum over call sites (exact, whatever ties the sites). */
+  perRequest: number;
+  /**
+   * Where the arrow runs through the columns it skips, left to right: a pair of
+   * points (entering and leaving the column) per column, in a slot of its own
+   * so that it passes between boxes, never under one.
+   */
+  via: Array<{ x: number; y: number }>;
+  /** Start and end points, on the right and left sides of the boxes (spread along the side when several arrows meet there). */
   x1: number;
   y1: number;
   x2: number;
@@ -44,8 +52,29 @@ export const NODE_HEIGHT = 52;
 const GAP_X = 90;
 const GAP_Y = 22;
 const MARGIN = 12;
-/** Estimated width of a character of the 13px bold name: text is not measured in Node, so the box is sized generously. */
-export const CHAR_WIDTH = 7.6;
+/**
+ * Estimated width of text, in px: text is not measured in Node, so each character is
+ * counted at the width it has in the widest common UI fallback font (DejaVu Sans
+ * Bold on Linux): wide East Asian characters and emoji a full em, capitals and
+ * wide letters more than the rest, narrow punctuation less.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x1f000)) em += 1.05;
+    else if (/[MWmw@%]/.test(ch)) em += 0.95;
+    else if (/[A-Z0-9]/.test(ch) || c >= 0x400) em += 0.74;
+    else if (/[il.,:;'|!\s()\[\]-]/.test(ch)) em += 0.36;
+    else em += 0.66;
+  }
+  return em * fontSize * (bold ? 1.08 : 1);
+}
+/** The second line of a service's box. */
+export function serviceSize(s: { replicas: number; workers: number; l7: boolean }): string {
+  return `${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'} × ${s.workers} ${s.workers === 1 ? 'worker' : 'workers'}${s.l7 ? ' · L7' : ''}`;
+}
 export const MIN_WIDTH = 150;
 export const MAX_WIDTH = 260;
 
@@ -72,22 +101,37 @@ function columns(graph: ServiceGraph): Map<string, number> {
 }
 
 /** One edge per caller–callee pair: several call sites become one arrow. */
-function mergedCalls(graph: ServiceGraph): Array<{ from: string; to: string; probability: number; parallel: boolean; sites: number }> {
-  const out: Array<{ from: string; to: string; probability: number; parallel: boolean; sites: number }> = [];
+type Merged = { from: string; to: string; probability: number; parallel: boolean; sites: number; perRequest: number };
+function mergedCalls(graph: ServiceGraph): Merged[] {
+  const out: Merged[] = [];
+  const byPair = new Map<string, Merged>();
   for (const c of graph.calls) {
-    const f = out.find((e) => e.from === c.from && e.to === c.to);
+    const pair = JSON.stringify([c.from, c.to]);
+    const f = byPair.get(pair);
     if (f) {
       f.probability = Math.max(f.probability, c.probability);
       f.parallel = f.parallel || c.parallel;
       f.sites++;
+      f.perRequest += c.probability;
     } else {
-      out.push({ from: c.from, to: c.to, probability: c.probability, parallel: c.parallel, sites: 1 });
+      const m = { from: c.from, to: c.to, probability: c.probability, parallel: c.parallel, sites: 1, perRequest: c.probability };
+      byPair.set(pair, m);
+      out.push(m);
     }
   }
   return out;
 }
 
 const PITCH = NODE_HEIGHT + GAP_Y;
+/** Room either side of a box's text. */
+export const PAD_X = 10;
+
+/** One width for every box: the widest name (13px bold) or second line (11px), within MIN_WIDTH..MAX_WIDTH. */
+function boxWidth(graph: ServiceGraph): number {
+  const widest = Math.max(0, ...graph.services.map((s) => Math.max(textWidth(s.name, 13, true), textWidth(serviceSize(s), 11))),
+    ...graph.entrypoints.map((e) => textWidth(e.name, 13, true)));
+  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.ceil(widest + 2 * PAD_X + 4)));
+}
 
 /**
  * Tops of the boxes, relative to the margin. The tallest column is stacked
@@ -121,25 +165,47 @@ function verticalPositions(layers: string[][], parents: Map<string, string[]>, t
   return y;
 }
 
+const DUMMY = 'via:';
+
 export function layoutGraph(graph: ServiceGraph): GraphLayout {
   const col = columns(graph);
   const calls = mergedCalls(graph);
-  const longest = Math.max(0, ...graph.services.map((s) => s.name.length), ...graph.entrypoints.map((e) => e.name.length));
-  const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(longest * CHAR_WIDTH + 24)));
+  const width = boxWidth(graph);
 
   // Columns in appearance order, then two sweeps placing each node at the mean row of its callers.
   const layers: string[][] = [graph.entrypoints.map((e) => entryKey(e.name))];
+  const colOf = new Map<string, number>();
+  for (const e of graph.entrypoints) colOf.set(entryKey(e.name), 0);
   for (const s of graph.services) {
     const c = col.get(s.name) ?? 1;
     while (layers.length <= c) layers.push([]);
     layers[c].push(serviceKey(s.name));
+    colOf.set(serviceKey(s.name), c);
   }
+  // Every edge, and for one that skips columns a chain of slots (one per skipped column) it runs through.
+  const wanted: Array<Merged & { slots: string[] }> = [];
+  const addEdge = (from: string, to: string, probability: number, parallel: boolean, sites: number, perRequest: number): void => {
+    const a = colOf.get(from), b = colOf.get(to);
+    if (a === undefined || b === undefined) return;
+    const slots: string[] = [];
+    for (let c = a + 1; c < b; c++) {
+      const key = `${DUMMY}${wanted.length}:${c}`;
+      layers[c].push(key);
+      slots.push(key);
+    }
+    wanted.push({ from, to, probability, parallel, sites, perRequest, slots });
+  };
+  for (const e of graph.entrypoints) addEdge(entryKey(e.name), serviceKey(e.target), 1, false, 1, 1);
+  for (const c of calls) addEdge(serviceKey(c.from), serviceKey(c.to), c.probability, c.parallel, c.sites, c.perRequest);
+
   const parents = new Map<string, string[]>();
   const addParent = (child: string, parent: string): void => {
     parents.set(child, [...(parents.get(child) ?? []), parent]);
   };
-  for (const e of graph.entrypoints) addParent(serviceKey(e.target), entryKey(e.name));
-  for (const c of calls) addParent(serviceKey(c.to), serviceKey(c.from));
+  for (const w of wanted) {
+    const chain = [w.from, ...w.slots, w.to];
+    for (let i = 1; i < chain.length; i++) addParent(chain[i], chain[i - 1]);
+  }
   for (let sweep = 0; sweep < 2; sweep++) {
     const row = new Map<string, number>();
     for (const layer of layers) layer.forEach((k, i) => row.set(k, i));
@@ -159,26 +225,46 @@ export function layoutGraph(graph: ServiceGraph): GraphLayout {
   const y = verticalPositions(layers, parents, tallest);
   const nodes: LaidNode[] = [];
   const byKey = new Map<string, LaidNode>();
+  const slotAt = new Map<string, { x: number; y: number }>();
   layers.forEach((layer, l) => {
     layer.forEach((key) => {
+      const x = MARGIN + l * (width + GAP_X), top = Math.round(MARGIN + (y.get(key) ?? 0));
+      if (key.startsWith(DUMMY)) {
+        slotAt.set(key, { x, y: top + NODE_HEIGHT / 2 });
+        return;
+      }
       const kind = key.startsWith('entry:') ? 'entry' : 'service';
-      const node: LaidNode = {
-        key, kind, name: key.slice(kind === 'entry' ? 6 : 8), column: l,
-        x: MARGIN + l * (width + GAP_X), y: Math.round(MARGIN + (y.get(key) ?? 0)), width, height: NODE_HEIGHT,
-      };
+      const node: LaidNode = { key, kind, name: key.slice(kind === 'entry' ? 6 : 8), column: l, x, y: top, width, height: NODE_HEIGHT };
       nodes.push(node);
       byKey.set(key, node);
     });
   });
 
-  const edges: LaidEdge[] = [];
-  const link = (from: string, to: string, probability: number, parallel: boolean, sites: number): void => {
-    const a = byKey.get(from), b = byKey.get(to);
-    if (!a || !b) return;
-    edges.push({ from, to, probability, parallel, sites, x1: a.x + a.width, y1: a.y + a.height / 2, x2: b.x, y2: b.y + b.height / 2 });
+  // Ports: the arrows leaving (entering) a box are spread down its right (left) side in the order of where they go (come from).
+  const outs = new Map<string, number[]>(), ins = new Map<string, number[]>();
+  const firstY = (w: (typeof wanted)[number]): number => (w.slots.length ? slotAt.get(w.slots[0])!.y : byKey.get(w.to)!.y);
+  const lastY = (w: (typeof wanted)[number]): number => (w.slots.length ? slotAt.get(w.slots[w.slots.length - 1])!.y : byKey.get(w.from)!.y);
+  wanted.forEach((w, i) => {
+    outs.set(w.from, [...(outs.get(w.from) ?? []), i]);
+    ins.set(w.to, [...(ins.get(w.to) ?? []), i]);
+  });
+  const portY = (node: LaidNode, list: number[], i: number, key: (j: number) => number): number => {
+    const order = [...list].sort((a, b) => key(a) - key(b) || a - b);
+    const k = order.indexOf(i), n = order.length;
+    return node.y + node.height / 2 + (n > 1 ? (k - (n - 1) / 2) * Math.min(12, (node.height - 12) / (n - 1)) : 0);
   };
-  for (const e of graph.entrypoints) link(entryKey(e.name), serviceKey(e.target), 1, false, 1);
-  for (const c of calls) link(serviceKey(c.from), serviceKey(c.to), c.probability, c.parallel, c.sites);
+  const edges: LaidEdge[] = wanted.map((w, i) => {
+    const a = byKey.get(w.from)!, b = byKey.get(w.to)!;
+    const via = w.slots.flatMap((k) => {
+      const p = slotAt.get(k)!;
+      return [{ x: p.x, y: p.y }, { x: p.x + width, y: p.y }];
+    });
+    return {
+      from: w.from, to: w.to, probability: w.probability, parallel: w.parallel, sites: w.sites, perRequest: w.perRequest, via,
+      x1: a.x + a.width, y1: portY(a, outs.get(w.from)!, i, (j) => firstY(wanted[j])),
+      x2: b.x, y2: portY(b, ins.get(w.to)!, i, (j) => lastY(wanted[j])),
+    };
+  });
 
   return { width: MARGIN * 2 + layers.length * width + (layers.length - 1) * GAP_X, height, nodes, edges };
 }

@@ -39,6 +39,7 @@ tr.baseline td { background: #fafbfc; }
 figure { margin: 14px 0 22px; }
 figure .chart { min-height: 60px; overflow-x: auto; }
 figcaption { color: var(--muted); font-size: 13px; max-width: 900px; margin-top: 4px; }
+div.graph { overflow-x: auto; }
 svg.service-graph { max-width: 100%; height: auto; }
 details.profile { margin: 8px 0; }
 details.profile summary { cursor: pointer; font-weight: 600; }

@@ -37,4 +37,33 @@ describe('service graph', () => {
     expect(svg).toContain('<title>checkout calls payment on 50% of its requests, in parallel with other calls</title>');
     expect(serviceGraphSvg(graph)).toBe(svg);
   });
+
+  it('routes an arrow that skips a column between that column\'s boxes, not under one', () => {
+    const svc = (name: string) => ({ name, replicas: 1, workers: 1, l7: false });
+    const graph: ServiceGraph = {
+      services: ['front', 'auth', 'db'].map(svc),
+      calls: [
+        { from: 'front', to: 'auth', probability: 1, parallel: false },
+        { from: 'front', to: 'db', probability: 1, parallel: false },
+        { from: 'auth', to: 'db', probability: 1, parallel: false },
+      ],
+      entrypoints: [{ name: 'web', target: 'front', via: 'gateway' }],
+    };
+    const layout = layoutGraph(graph);
+    const auth = layout.nodes.find((n) => n.name === 'auth')!;
+    const skip = layout.edges.find((e) => e.from === 'service:front' && e.to === 'service:db')!;
+    expect(skip.via).toHaveLength(2);
+    for (const p of skip.via) expect(p.y < auth.y || p.y > auth.y + auth.height).toBe(true);
+    // Two arrows into db meet its side at two points, not one.
+    const into = layout.edges.filter((e) => e.to === 'service:db');
+    expect(new Set(into.map((e) => e.y2)).size).toBe(2);
+  });
+
+  it('leaves out characters XML forbids, and never cuts a character in half', () => {
+    const graph = fixtureRun().graph;
+    graph.services[0].name = `ctl\u0001\u000b${'x'.repeat(29)}${'\u{1F600}'.repeat(10)}`;
+    const svg = serviceGraphSvg(graph);
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(svg).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
 });
