@@ -10,12 +10,17 @@ const MIN_GUTTER = 4;
 const MAX_EXCERPT = 100;
 
 /** `services.api.calls[0].call`; keys that are not plain names are quoted: `services["a.b"]`. */
+/** A string quoted as JSON, with DEL and the C1 controls escaped too (JSON leaves them raw, and a terminal acts on some). */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatPath(path: ReadonlyArray<string | number>): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else out += `[${quoted(segment)}]`;
   }
   return out;
 }

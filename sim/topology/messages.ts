@@ -4,6 +4,7 @@
  * says what is wrong; its hint says what to do about it. Codes live with the
  * callers; texts live here so they stay consistent and reviewable together.
  */
+import { quoted } from '../diagnostics/format.js';
 
 const MAX_LISTED = 20;
 
@@ -233,6 +234,10 @@ export const callFanOut = (entry: string, total: number, service: string, own: n
   `(each call to it is ${count(own)} in all); meshtax simulates at most ${count(max)} a request`;
 export const callFanOutHint = () =>
   'check for a call listed more times than meant, or model a wide fan-out as fewer calls with more work each';
+export const unprintableName = (what: string, name: string, ch: string) =>
+  `${what} holds an unprintable character (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}): ${quoted(name)}`;
+export const unprintableNameHint = () =>
+  'names are printed in tables, CSV and the report\'s diagram: use letters, digits and punctuation (a YAML "\\x01" escape writes a control character)';
 export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';

@@ -416,6 +416,21 @@ describe('references', () => {
     expect(show(base.replace('a: {', 'a: &s {').replace('X', '[*s]')).filter((d) => !d.includes('unreachable-service'))).toEqual([]);
   });
 
+  it('refuses names with control characters, which would drive the terminal and break the diagram', () => {
+    const src = 'name: "t\\x07"\nzones: [z]\nnodes: {"n\\x7f": {zone: z}}\nservices:\n  "a\\x1b[31m": {serviceTime: 1ms}\n' +
+      'entrypoints: {"w\\x01": {target: "a\\x1b[31m", rate: 10/s}}\n';
+    const d = loadTopologySource(src, 'c.yaml').diagnostics.filter((x) => x.code === 'bad-name');
+    expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${formatPath(x.path)}: ${x.message}`)).toEqual([
+      '1:7 name: the topology\'s name holds an unprintable character (U+0007): "t\\u0007"',
+      '3:9 nodes["n\\u007f"]: a node name holds an unprintable character (U+007F): "n\\u007f"',
+      '5:3 services["a\\u001b[31m"]: a service name holds an unprintable character (U+001B): "a\\u001b[31m"',
+      '6:15 entrypoints["w\\u0001"]: an entry point name holds an unprintable character (U+0001): "w\\u0001"',
+    ]);
+    // Any script is a name: only unprintable characters are refused.
+    expect(loadTopologySource('name: 日本\nservices: {"пример-サービス": {serviceTime: 1ms}}\nentrypoints: {w: {target: "пример-サービス", rate: 1/s}}\n', 'u.yaml')
+      .diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
   it('refuses a "__proto__" key, which would make its service vanish', () => {
     const src = 'name: m\nservices:\n  a: {serviceTime: 1ms, calls: [__proto__]}\n  __proto__: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
     expect(loadTopologySource(src, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
