@@ -112,6 +112,15 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
   for (const named of inputs) if (named.path !== undefined) seen.push({ id: fileIdentity(named.path), named, input: true });
   for (const named of outputs) {
     if (named.path === undefined) continue;
+    // Not standard output: every output here is a file, and "-" would be one called "-".
+    if (named.path === '-') {
+      problems.push({
+        severity: 'error', code: 'bad-option', path: [named.what],
+        message: `${named.what} -: ${named.what} takes a file name; "-" would be a file called "-", not standard output`,
+        hint: named.what === '-o' ? 'give -o a file name; run and compare print their results when -o is left out' : `give ${named.what} a file name`,
+      });
+      continue;
+    }
     const id = fileIdentity(named.path);
     const clash = seen.find((s) => s.id === id);
     if (clash) {

@@ -1,6 +1,6 @@
 import { parseDuration } from '../units/parse.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { MAX_DURATION_S } from '../topology/checkScalars.js';
+import { MAX_DURATION_S, MIN_DURATION_S } from '../topology/checkScalars.js';
 import * as msg from '../topology/messages.js';
 
 /**
@@ -17,6 +17,11 @@ export class OptionParser {
       this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${msg.durationTooLong('the duration', raw)}`, hint: msg.durationTooLongHint() });
       return undefined;
     }
+    // As in a file (checkScalars.checkDuration): a positive duration below 1ns would not move the clock.
+    if (r.ok && r.value > 0 && r.value < MIN_DURATION_S) {
+      this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${msg.durationTooShort('the duration', raw)}`, hint: msg.durationTooShortHint() });
+      return undefined;
+    }
     if (r.ok) return r.value;
     this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${r.message}`, hint: r.hint });
     return undefined;
@@ -27,10 +32,11 @@ export class OptionParser {
     if (raw === undefined) return undefined;
     const text = raw.trim().replace(/^\$/, '');
     const v = Number(text);
-    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(v)) return v;
+    // The file's costs are refused above $1e6 an hour (checkValues.ts): the flag that overrides them likewise.
+    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(v) && v <= 1e6) return v;
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
-      message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number ≥ 0`,
+      message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number from 0 to 1000000`,
       hint: flag === '--gb-hour' ? `for example ${flag} 0.0056 (a GB-hour of memory)` : `for example ${flag} 0.0416 (a vCPU-hour)`,
     });
     return undefined;
@@ -41,9 +47,10 @@ export class OptionParser {
     if (raw === undefined) return undefined;
     const v = Number(raw);
     if (/^\d+$/.test(raw.trim()) && Number.isSafeInteger(v) && v >= min) return v;
+    const tooLarge = /^\d+$/.test(raw.trim()) && !Number.isSafeInteger(v);
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
-      message: `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
+      message: tooLarge ? `${flag} ${JSON.stringify(raw)}: too large (at most ${Number.MAX_SAFE_INTEGER})` : `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
       hint: `for example ${flag} ${example}`,
     });
     return undefined;

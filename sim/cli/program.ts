@@ -20,6 +20,8 @@ import { writeChartFiles } from '../../reports/chartFiles.js';
 import { readResultsFile } from '../../reports/readResults.js';
 import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
+import { findMeshProfile } from '../mesh/loadProfile.js';
+import { fileIdentity } from '../fileIdentity.js';
 import { OptionParser } from './options.js';
 import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
@@ -42,10 +44,33 @@ interface CostOverrides {
 
 /** A profile named twice in --mesh would run (or be checked) twice under one name. */
 function refuseRepeatedMesh(meshes: readonly string[], p: OptionParser, hint: string): void {
-  const twice = meshes.find((m, i) => meshes.indexOf(m) !== i);
-  if (twice !== undefined) {
-    p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message: `--mesh names ${JSON.stringify(twice)} twice`, hint });
-  }
+  // One profile however it is spelled: linkerd, topologies/meshes/linkerd.yaml, ./x.yaml and x.yaml.
+  const ids = meshes.map(meshIdentity);
+  const at = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  if (at < 0) return;
+  const first = meshes[ids.indexOf(ids[at])];
+  const message = first === meshes[at]
+    ? `--mesh names ${JSON.stringify(first)} twice`
+    : `--mesh names one profile twice: ${JSON.stringify(first)} and ${JSON.stringify(meshes[at])}`;
+  p.diagnostics.push({ severity: 'error', code: 'bad-option', path: ['--mesh'], message, hint });
+}
+
+/** The file a --mesh item resolves to (its own text when it names nothing; loading reports that). */
+function meshIdentity(ref: string): string {
+  const found = findMeshProfile(ref, '.');
+  return found.ok ? fileIdentity(found.file) : ref;
+}
+
+/** Modes named alike could not be told apart in results, tables or CSV: compare refuses them, and so does validate. */
+function nameClash(meshes: readonly string[], named: readonly (string | undefined)[]): Diagnostic | undefined {
+  const clash = named.findIndex((n, i) => n !== undefined && named.indexOf(n) !== i);
+  if (clash < 0) return undefined;
+  const first = meshes[named.indexOf(named[clash])];
+  return {
+    severity: 'error', code: 'bad-option', path: ['--mesh'],
+    message: `--mesh ${JSON.stringify(first)} and ${JSON.stringify(meshes[clash])} are both named ${JSON.stringify(named[clash])}: the results could not tell them apart`,
+    hint: `give the profile file its own name (for example name: ${named[clash]}-tuned)`,
+  };
 }
 
 /** The options that replace the file's run length and warm-up, for the file's checks (warnings about the run's end). */
@@ -342,20 +367,22 @@ Examples:
       const costs = costOptions(opts, p);
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
-      const loaded = meshes.map((mesh) => loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true));
+      // Every mode is loaded before any refusal, so one run shows the problems of every profile (as validate does).
+      const attempts = meshes.map((mesh) => {
+        try {
+          return loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true);
+        } catch (e) {
+          if (e instanceof Exit) return undefined;
+          throw e;
+        }
+      });
+      if (attempts.some((l) => l === undefined)) throw new Exit(EXIT_BAD_INPUT);
+      const loaded = attempts as Loaded[];
       checkOutputs(opts, file, loaded);
       const topologies = loaded.map((l) => l.topology);
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.
-      const named = topologies.map((t) => t.mesh.name);
-      const clash = named.findIndex((n, i) => named.indexOf(n) !== i);
-      if (clash >= 0) {
-        const first = meshes[named.indexOf(named[clash])];
-        reportBadOptions([{
-          severity: 'error', code: 'bad-option', path: ['--mesh'],
-          message: `--mesh ${JSON.stringify(first)} and ${JSON.stringify(meshes[clash])} are both named ${JSON.stringify(named[clash])}: the results could not tell them apart`,
-          hint: `give the profile file its own name: (for example name: ${named[clash]}-tuned)`,
-        }], io);
-      }
+      const clash = nameClash(meshes, topologies.map((t) => t.mesh.name));
+      if (clash) reportBadOptions([clash], io);
       // A line per finished mode, for a person watching: wall times stay out of the results.
       const watching = !opts.quiet && io === processIo && process.stderr.isTTY === true;
       warnLongRun(io, topologies[0], options, topologies.length, opts.quiet === true);
@@ -471,6 +498,7 @@ Examples:
       let bad = false;
       // A problem the profile does not change (its text does not name it) is shown once, not once per profile.
       const shown = new Set<string>();
+      const names: (string | undefined)[] = [];
       // Every profile is checked, so one run shows every problem; the exit code says whether any had an error.
       for (const mesh of meshes.length > 0 ? meshes : [undefined]) {
         const { topology, diagnostics } = loadTopologyFile(file, mesh === undefined ? {} : { mesh });
@@ -485,9 +513,13 @@ Examples:
           bad = true;
           continue;
         }
-        const under = mesh === undefined ? '' : ` under ${topology.mesh.name}`;
+        names.push(topology.mesh.name);
+        const under = mesh === undefined ? '' : ` under ${topology.mesh.name}${mesh !== topology.mesh.name ? ` (${mesh})` : ''}`;
         io.out(`${file}: ok${under} — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
       }
+      // What validate accepts, compare must run: two profiles of one name it would refuse.
+      const clash = meshes.length > 1 && !bad ? nameClash(meshes, names) : undefined;
+      if (clash) reportBadOptions([clash], io);
       if (bad) throw new Exit(EXIT_BAD_INPUT);
     });
 
@@ -506,7 +538,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     if (e instanceof Exit) return e.code;
     if (e instanceof CommanderError) {
       // An explicit --help or --version succeeds; help shown because no command was given is a usage error.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_BAD_INPUT;
+      // `meshtax help run` ends with code commander.help and exitCode 0; help for a missing command, exitCode 1.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (e instanceof SimulationAbort) {
       io.err(`meshtax: error: ${e.message}\n  hint: ${e.hint}\n`);

@@ -101,9 +101,9 @@ function checkNode(out: Problem[], node: NodeFile, path: Path): void {
 function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): void {
   for (const key of ['vcpuHour', 'gbHour'] as const) {
     const value = costs[key];
-    // The same bound as --vcpu-hour/--gb-hour's finite prices: a price beyond it makes every cost $∞.
+    // The bound --vcpu-hour and --gb-hour keep too: a price beyond it makes every cost $∞.
     if (value !== undefined && checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key)) !== undefined) {
-      checkRange(out, value, ['costs', key], key, { max: 1e6 }, msg.priceHint(key));
+      checkRange(out, value, ['costs', key], key, { min: 0, max: 1e6 }, msg.priceHint(key));
     }
   }
   if (costs.projectPods !== undefined) integer(out, costs.projectPods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint());

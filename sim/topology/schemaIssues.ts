@@ -68,6 +68,11 @@ function translate(issue: Issue, base: Path, schema: z.ZodType, root: unknown, o
       return;
     }
     case 'invalid_value': {
+      // A required enum key left out (a profile's mode) is a missing key, not an empty value.
+      if (value === undefined) {
+        out.push(missingKey(path, schemaAt(schema, rel, valueAt(root, base))));
+        return;
+      }
       const allowed = issue.values.map(String);
       const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
       out.push(error('invalid-value', path, msg.invalidValue(showValue(value), allowed), msg.invalidValueHint(suggestion)));

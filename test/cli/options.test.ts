@@ -1,0 +1,101 @@
+/**
+ * Option handling found wanting by a review: each case passed, or said the
+ * wrong thing, before. In process (runCli with captured output), but for
+ * `help`, which commander prints itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../sim/cli/program.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'meshtax-options-'));
+
+describe('command-line options', () => {
+  it('refuses a duration below a nanosecond, as the file does, rather than run nothing', async () => {
+    const r = await cli('run', 'topologies/mm1.yaml', '--duration', '0.5ns');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--duration "0.5ns": ');
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a price the file would refuse, and says a number too large is too large', async () => {
+    const price = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--vcpu-hour', '99999999');
+    expect(price.code).toBe(2);
+    expect(price.err).toContain('--vcpu-hour "99999999": expected a price in dollars, a number from 0 to 1000000');
+    const big = await cli('run', 'topologies/mm1.yaml', '--requests', '99999999999999999999');
+    expect(big.err).toContain('--requests "99999999999999999999": too large (at most 9007199254740991)');
+  });
+
+  it('refuses seeds past 2^53, where replications would share one seed', async () => {
+    const r = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--seed', '9007199254740991', '--replications', '3');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('the last seed would be past 9007199254740991 (2^53 − 1), where seeds are no longer distinct');
+    expect(r.err).toContain('with 3 replications the seed can be at most 9007199254740989');
+  });
+
+  it('refuses "-" as an output file, for every command that writes one', async () => {
+    const results = join(dir, 'a.ndjson');
+    writeFileSync(results, '');
+    for (const argv of [
+      ['run', 'topologies/mm1.yaml', '--requests', '200', '-o', '-'],
+      ['compare', 'topologies/mm1.yaml', '--requests', '200', '--report', '-'],
+      ['merge', results, '-o', '-'],
+      ['sweep-report', results, '--csv', '-'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/takes a file name; "-" would be a file called "-", not standard output/);
+    }
+    expect(existsSync('-')).toBe(false);
+  });
+
+  it('compare shows the problems of every bad profile at once, as validate does', async () => {
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '{}\n');
+    const r = await cli('compare', 'topologies/mm1.yaml', '--requests', '200', '--mesh', `none,istoi-sidecar,${empty}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown mesh profile "istoi-sidecar"');
+    expect(r.err).toContain(`${empty}:1:1: error[missing-key]`);
+    expect(r.out).toBe('');
+  });
+
+  it('a profile without mode says the key is missing, with a hint', async () => {
+    const p = join(dir, 'nomode.yaml');
+    writeFileSync(p, 'name: x\ndescription: y\ncontrolPlane: {pushDelay: 1s}\nresilience: {}\n');
+    const r = await cli('validate', 'topologies/mm1.yaml', '--mesh', p);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error\[missing-key\]: [^\n]*"mode"/);
+  });
+
+  it('validate refuses what compare would: one profile named twice however spelled, two profiles of one name', async () => {
+    const same = await cli('validate', 'topologies/mm1.yaml', '--mesh', 'linkerd,topologies/meshes/linkerd.yaml');
+    expect(same.code).toBe(2);
+    expect(same.err).toContain('--mesh names one profile twice: "linkerd" and "topologies/meshes/linkerd.yaml"');
+    const copy = join(dir, 'linkerd-copy.yaml');
+    writeFileSync(copy, (await import('node:fs')).readFileSync('topologies/meshes/linkerd.yaml', 'utf8'));
+    const alike = await cli('validate', 'topologies/mm1.yaml', '--mesh', `linkerd,${copy}`);
+    expect(alike.code).toBe(2);
+    expect(alike.err).toContain(`--mesh "linkerd" and ${JSON.stringify(copy)} are both named "linkerd": the results could not tell them apart`);
+    expect(alike.err).toContain('give the profile file its own name (for example name: linkerd-tuned)');
+    // By path, the profile it names is shown beside its name.
+    const ok = await cli('validate', 'topologies/mm1.yaml', '--mesh', `none,${copy}`);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(`ok under linkerd (${copy})`);
+  });
+
+  it('`meshtax help run` succeeds, as `meshtax run --help` does', () => {
+    const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'help', 'run'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: meshtax run');
+    const none = spawnSync(process.execPath, ['dist/bin/meshtax.js'], { encoding: 'utf8' });
+    expect(none.status).toBe(2);
+  });
+});
