@@ -89,7 +89,9 @@ export function findMeshProfile(ref: string, baseDir: string): ProfileLookup {
   }
   const known = listMeshProfiles();
   if (!known.includes(ref)) {
-    return { ok: false, problem: error('unknown-mesh-profile', [], msg.unknownMeshProfile(ref), msg.unknownMeshProfileHint(closest(ref, known), known)) };
+    // `run --mesh none,linkerd`: a list is compare's.
+    const hint = ref.includes(',') ? msg.meshListHint(ref) : msg.unknownMeshProfileHint(closest(ref, known), known);
+    return { ok: false, problem: error('unknown-mesh-profile', [], msg.unknownMeshProfile(ref), hint) };
   }
   return { ok: true, file: displayPath(join(meshProfilesDir(), `${ref}.yaml`)) };
 }
@@ -121,6 +123,10 @@ export function loadMeshProfileSource(source: string, file: string): ProfileResu
 
   const result = profileFileSchema.safeParse(value);
   if (!result.success) {
+    // A topology given as --mesh: say so, not a list of its keys a profile does not know.
+    if (!('mode' in value) && ('services' in value || 'entrypoints' in value)) {
+      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.topologyNotProfile(), msg.topologyNotProfileHint()))] };
+    }
     const problems = schemaProblems(result.error.issues, profileFileSchema, value);
     return { diagnostics: sortByPosition([...parsed.diagnostics, ...problems.map((p) => located(index, p))]) };
   }

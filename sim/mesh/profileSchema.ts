@@ -19,7 +19,8 @@ import { distributionSchema, durationSchema, integer, labels, sizeSchema } from 
 export const MESH_MODES = ['none', 'sidecar', 'ambient'] as const;
 
 /** Bundled profiles are named by their file name; anything ending like this is a path. */
-export const PROFILE_PATH_PATTERN = String.raw`\.(ya?ml|json)$`;
+// Any case (x.YAML is a file too), spelled out: JSON Schema patterns take no flags.
+export const PROFILE_PATH_PATTERN = String.raw`\.([yY][aA]?[mM][lL]|[jJ][sS][oO][nN])$`;
 
 const memorySchema = z
   .strictObject({

@@ -18,9 +18,10 @@ import { DiagnosticError } from '../diagnostics/types.js';
 import { resolveMesh, type MeshOptions } from '../mesh/resolve.js';
 import { checkAgainstProfile, checkTopology } from './checks.js';
 import { hasErrors, located, parseSource, readSource, sortByPosition, type ParsedSource } from './document.js';
+import * as msg from './messages.js';
 import { normalizeTopology } from './normalize.js';
 import { applyPatches, patchFor, type Patch } from './patch.js';
-import type { Problem } from './problem.js';
+import { error, type Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
 import { schemaProblems } from './schemaIssues.js';
 import type { Topology } from './types.js';
@@ -87,6 +88,10 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
 
   const result = topologyFileSchema.safeParse(value);
   if (!result.success) {
+    // A mesh profile given as the topology: say so, not a list of its keys a topology does not know.
+    if ('mode' in value && !('services' in value) && !('entrypoints' in value)) {
+      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.profileNotTopology(), msg.profileNotTopologyHint(file)))] };
+    }
     const problems = schemaProblems(result.error.issues, topologyFileSchema, value);
     return { diagnostics: [...patchProblems, ...sortByPosition([...parsed.diagnostics, ...problems.map(locate)])] };
   }

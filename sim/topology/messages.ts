@@ -279,6 +279,14 @@ export const projectPodsHint = () => 'projectPods is the pod count the resource 
 export const unknownMeshProfile = (name: string) => `unknown mesh profile ${q(name)}`;
 export const unknownMeshProfileHint = (suggestion: string | undefined, known: readonly string[]) =>
   `${didYouMean(suggestion, 'bundled profiles', known)}; or give the path of a profile file ending in .yaml, .yml or .json`;
+export const meshListHint = (ref: string) =>
+  `--mesh here takes one profile; to run several side by side, use compare: meshtax compare FILE --mesh ${ref}`;
+export const topologyNotProfile = () => 'this is a topology (it has services or entry points and no mode), not a mesh profile';
+export const topologyNotProfileHint = () =>
+  'a mesh profile describes a mesh (see topologies/meshes/): give --mesh a bundled name (none, istio-sidecar, istio-ambient, linkerd, cilium) or such a file';
+export const profileNotTopology = () => 'this is a mesh profile (it has mode and no services), not a topology';
+export const profileNotTopologyHint = (file: string) =>
+  `run a topology under it: meshtax run TOPOLOGY.yaml --mesh ${file} (or mesh: {profile: ${file}} in the topology)`;
 export const profilePathHint = (baseDir: string) =>
   baseDir === '.' || baseDir === ''
     ? 'check the path; it is relative to the current directory'

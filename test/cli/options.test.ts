@@ -91,6 +91,23 @@ describe('command-line options', () => {
     expect(ok.out).toContain(`ok under linkerd (${copy})`);
   });
 
+  it('says which kind of file it got when a topology and a profile are swapped, and where a list of profiles goes', async () => {
+    const profile = await cli('validate', 'topologies/meshes/linkerd.yaml');
+    expect(profile.code).toBe(2);
+    expect(profile.err).toContain('error[wrong-kind-of-file]: this is a mesh profile (it has mode and no services), not a topology');
+    expect(profile.err).toContain('hint: run a topology under it: meshtax run TOPOLOGY.yaml --mesh topologies/meshes/linkerd.yaml');
+    expect(profile.err).toContain('1 error, 0 warnings');
+    const topology = await cli('validate', 'topologies/mm1.yaml', '--mesh', 'topologies/bookinfo.yaml');
+    expect(topology.err).toContain('topologies/bookinfo.yaml:9:1: error[wrong-kind-of-file]: this is a topology');
+    expect(topology.err).toContain('1 error, 0 warnings');
+    const list = await cli('run', 'topologies/mm1.yaml', '--mesh', 'none,linkerd');
+    expect(list.err).toContain('use compare: meshtax compare FILE --mesh none,linkerd');
+    // A path in capitals is a path all the same.
+    const upper = join(dir, 'L.YAML');
+    writeFileSync(upper, (await import('node:fs')).readFileSync('topologies/meshes/linkerd.yaml', 'utf8'));
+    expect((await cli('validate', 'topologies/mm1.yaml', '--mesh', upper)).code).toBe(0);
+  });
+
   it('`meshtax help run` succeeds, as `meshtax run --help` does', () => {
     const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'help', 'run'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
