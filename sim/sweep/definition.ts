@@ -98,7 +98,7 @@ export function readSweepFile(file: string): { definition?: SweepDefinition; dia
     }
   }
   if (value.repeat !== undefined) {
-    if (!Number.isSafeInteger(value.repeat) || (value.repeat as number) < 1) fail(['repeat'], 'invalid-value', msg.sweepFileRepeat());
+    if (!Number.isSafeInteger(value.repeat) || (value.repeat as number) < 1) fail(['repeat'], 'invalid-value', msg.sweepFileRepeat(), msg.sweepFileRepeatHint());
     else definition.repeat = value.repeat as number;
   }
   if (value.seed !== undefined) {

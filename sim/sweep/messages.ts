@@ -46,6 +46,7 @@ export const sweepFileGridHint = () => 'for example grid: {mesh: [none, istio-si
 export const sweepFilePoints = () => 'points must be a list of mappings of paths to values';
 export const sweepFilePointsHint = () => 'for example points: [{mesh: istio-sidecar, mesh.sidecar.workers: 4}, {mesh: linkerd}]';
 export const sweepFileRepeat = () => 'repeat must be a whole number ≥ 1';
+export const sweepFileRepeatHint = () => 'the runs of each point, each with its own seed: 1 runs each once, 5 gives the report confidence bands';
 export const sweepFileSeed = () => 'seed must be a whole number ≥ 0';
 export const emptyList = (path: string) => `${path} has no values`;
 export const emptyListHint = () => 'give at least one value';

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
+import { DiagnosticError, type Diagnostic, type SourceLocation } from '../diagnostics/types.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { parseSource } from '../topology/document.js';
 import { loadParsedTopology } from '../topology/load.js';
@@ -123,6 +123,17 @@ function expand(definition: SweepDefinition): PointSetting[][] {
   return explicit.flatMap((point) => combos.map((combo) => [...point, ...combo]));
 }
 
+/** Where a grid axis lists one of this point's values a second time, if it does. */
+function repeatedValue(definition: SweepDefinition, point: PointSetting[]): SourceLocation | undefined {
+  for (const axis of definition.axes) {
+    const mine = point.find((s) => s.key === axis.key);
+    if (!mine) continue;
+    const same = axis.values.filter((v) => stableJson(v.value) === stableJson(mine.value));
+    if (same.length > 1) return same[1].origin;
+  }
+  return undefined;
+}
+
 function toPatches(settings: PointSetting[]): Patch[] {
   return settings
     .map((s): Patch => {
@@ -198,7 +209,12 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     const text = canonicalParams(params);
     if (canonical.has(text)) {
       const shown = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
-      add({ severity: 'error', code: 'duplicate-point', path: [], message: msg.duplicatePoint(shown || '(no settings)'), hint: msg.duplicatePointHint() });
+      // At the sweep file's point (its first path), or at the grid value listed twice.
+      const repeated = point.find((s) => s.pathOrigin !== undefined && definition.points.some((p) => p.includes(s)))?.pathOrigin
+        ?? repeatedValue(definition, point);
+      const d: Diagnostic = { severity: 'error', code: 'duplicate-point', path: [], message: msg.duplicatePoint(shown || '(no settings)'), hint: msg.duplicatePointHint() };
+      if (repeated) d.location = repeated;
+      add(d);
       continue;
     }
     canonical.set(text, points.length);

@@ -104,6 +104,22 @@ describe('planning a sweep', () => {
     expect(plan(['services.backend.replicas=1,1']).diagnostics.map((d) => d.code)).toEqual(['duplicate-point']);
   });
 
+  it('points at a repeated point or grid value in the sweep file, and says what repeat is for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-dup-'));
+    const fromFile = (text: string) => {
+      const f = join(dir, 's.yaml');
+      writeFileSync(f, text);
+      const read = readSweepFile(f);
+      if (!read.definition) return read.diagnostics;
+      return planSweep(FILE, SOURCE, buildDefinition([], read.definition, undefined).definition!, {}).diagnostics;
+    };
+    const at = (ds: ReturnType<typeof fromFile>) => ds.map((d) => `${d.location?.line}:${d.location?.column} ${d.code}`);
+    expect(at(fromFile('points:\n  - {entrypoints.web.rate: 10/s}\n  - {entrypoints.web.rate: 10/s}\n'))).toEqual(['3:6 duplicate-point']);
+    expect(at(fromFile('grid:\n  services.backend.replicas: [1, 2, 1]\n'))).toEqual(['2:37 duplicate-point']);
+    const repeat = fromFile('repeat: 0\ngrid: {services.backend.replicas: [1, 2]}\n');
+    expect(repeat.map((d) => d.hint)).toEqual(['the runs of each point, each with its own seed: 1 runs each once, 5 gives the report confidence bands']);
+  });
+
   it('turns a mesh name into overrides for mesh.* paths', () => {
     const source = SOURCE.replace('simulation:', 'mesh: istio-sidecar\nsimulation:');
     const loaded = loadTopologySource(source, FILE, { patches: [{ path: ['mesh', 'sidecar', 'workers'], value: 4 }] });
