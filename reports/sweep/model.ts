@@ -4,6 +4,7 @@
  * any other swept parameter), each point's metrics averaged over its
  * repeats with a 95 % band, and the knee of each series' p99 curve.
  */
+import { LogHistogram } from '../../sim/stats/histogram.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
@@ -94,15 +95,21 @@ export function showValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-function estimate(values: number[], own: Interval | undefined): Estimate {
+/**
+ * `resolution`: the metric's own relative error (a quantile read from a
+ * histogram: ±α). Repeats whose quantiles land in one bucket agree exactly,
+ * and their interval would have no width; it keeps at least ±resolution.
+ */
+function estimate(values: number[], own: Interval | undefined, resolution = 0): Estimate {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return { value: null, lo: null, hi: null };
   if (finite.length === 1) {
     return { value: finite[0], lo: own ? own[0] : null, hi: own ? own[1] : null };
   }
   const ci = meanConfidenceInterval(finite);
+  const lo = Math.min(ci.lower, ci.mean * (1 - resolution)), hi = Math.max(ci.upper, ci.mean * (1 + resolution));
   // Every metric here is ≥ 0: an interval from few repeats can reach below, the metric cannot.
-  return { value: ci.mean, lo: Number.isFinite(ci.lower) ? Math.max(0, ci.lower) : null, hi: Number.isFinite(ci.upper) ? ci.upper : null };
+  return { value: ci.mean, lo: Number.isFinite(lo) ? Math.max(0, lo) : null, hi: Number.isFinite(hi) ? hi : null };
 }
 
 /**
@@ -200,7 +207,9 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
     for (const ep of entrypoints) {
       const eps = done.map((r) => r.summary!.entrypoints.find((e) => e.name === ep)).filter((e) => e !== undefined);
       const own = one?.summary!.entrypoints.find((e) => e.name === ep);
-      const lat = (f: 'p50' | 'p99' | 'mean') => estimate(eps.map((e) => (e.completed > e.failed ? e[f] : NaN)), own?.ci[f] ?? undefined);
+      const lat = (f: 'p50' | 'p99' | 'mean') => estimate(
+        eps.map((e) => (e.completed > e.failed ? e[f] : NaN)), own?.ci[f] ?? undefined, f === 'mean' ? 0 : LogHistogram.RELATIVE_ERROR,
+      );
       const res = (f: 'proxyVcpu' | 'proxyMemoryGB' | 'proxyCostPerMonth') => estimate(done.map((r) => r.summary!.resources[f]), undefined);
       rows.push({
         series, mesh: done[0]?.summary?.mesh.profile ?? profileOf.get(meshKey(first)) ?? series, meshMode: done[0]?.summary?.mesh.mode ?? '',

@@ -205,6 +205,25 @@ describe('what a sweep refuses before it runs', () => {
 });
 
 describe('the sweep report\'s series', () => {
+  it('keeps a quantile band at least the histogram\'s ±0.5 % wide when the repeats agree exactly', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { readSweepRecords } = await import('../../sim/sweep/store.js');
+    const out = join(mkdtempSync(join(tmpdir(), 'meshtax-band-')), 'r.ndjson');
+    const { spawnSync } = await import('node:child_process');
+    // Constant 1 ms hops: every repeat's p99 is the same bucket, 5 ms.
+    const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', 'topologies/chain5.yaml', '--set', 'services.db.workers=8,16',
+      '--repeat', '3', '--requests', '500', '-o', out, '-q', '--workers', '1'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = sweepReportModel(readSweepRecords(out).records, {}).rows;
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const p99 = row.p99.value as number;
+      expect(p99).toBeCloseTo(0.005, 4);
+      expect(row.p99.lo).toBeCloseTo(p99 * 0.995, 12);
+      expect(row.p99.hi).toBeCloseTo(p99 * 1.005, 12);
+    }
+  });
+
   it('keeps an aborted run on its mesh\'s curve, not a series called "aborted"', async () => {
     const { sweepReportModel } = await import('../../reports/sweep/model.js');
     const { readSweepRecords } = await import('../../sim/sweep/store.js');
