@@ -78,7 +78,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
 
   // Projection, with today's traffic per pod: sidecars scale with pods and
   // each one learns every endpoint; node proxies scale with the nodes those
-  // pods need at today's density. Waypoints and gateways keep today's
+  // pods need at today's density (nodes without pods keep theirs). Waypoints and gateways keep today's
   // replicas, and the CPU their requests cost grows with the traffic.
   // Per pod means per pod of the window, time-weighted as the proxies
   // are: after a scale-up a gateway's CPU is spread over the pods it
@@ -105,7 +105,11 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     }
     let count = f.count;
     if (f.kind === 'sidecar') count = N;
-    else if (f.kind === 'node-proxy') count = Math.ceil((N * model.nodes.length) / Math.max(1, pods));
+    else if (f.kind === 'node-proxy') {
+      // Nodes with pods grow with the pods; the others (the clients', spare ones) keep their one proxy each.
+      const podNodes = new Set(model.replicas.map((r) => r.node)).size;
+      count = model.nodes.length - podNodes + Math.ceil((N * podNodes) / Math.max(1, pods));
+    }
     projVcpu += count * f.vcpuPerProxy;
     projMemory += count * (ps.length ? grownMemory : 0);
   }

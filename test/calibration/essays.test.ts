@@ -29,6 +29,19 @@ describe("the essays' arithmetic", () => {
     expect(p.proxyMemoryGB).toBeLessThan(80);
   });
 
+  it('node proxies grow with the nodes the pods need; the client\'s node keeps its one', () => {
+    const topology = load('topologies/calibration/istio-benchmark.yaml', 'istio-ambient');
+    const r = runTopology(topology).resources;
+    const fleet = r.proxies.find((f) => f.kind === 'node-proxy');
+    if (!fleet) throw new Error('no node proxies');
+    expect(fleet.count).toBe(2);
+    // One pod on one node today, 1,000 projected: 1,000 server nodes and the client node, not 2 × 1,000.
+    const perEndpoint = topology.mesh.nodeProxy?.memory.perEndpoint ?? NaN;
+    const perProxy = (fleet.memoryGB * 1e9) / fleet.count + perEndpoint * (1000 - 1);
+    expect(r.projection.proxyMemoryGB / (perProxy / 1e9)).toBeCloseTo(1001, 6);
+    expect(r.projection.proxyVcpu / fleet.vcpuPerProxy).toBeCloseTo(1001, 6);
+  });
+
   it("a waypoint's request CPU grows with the projected traffic; its replicas stay", () => {
     const file = 'topologies/calibration/istio-benchmark.yaml';
     const ambient = runTopology(load(file, 'istio-ambient')).resources;
