@@ -138,6 +138,11 @@ export class ControlPlaneRuntime {
     }
   }
 
+  /** A failed rotation's window is over: renew at once (unless the control plane is down, or another window still runs). */
+  renewNow(proxies: number[]): void {
+    for (const p of proxies) if (this.engine.now >= this.brokenUntil[p] && this.certExpiry[p] <= this.engine.now) this.scheduleRenew(p, 0);
+  }
+
   certValid(proxy: number): boolean {
     return !this.rootExpired && this.engine.now < this.certExpiry[proxy];
   }

@@ -1399,6 +1399,12 @@ class Simulation implements EventDispatcher {
     // paid or pooled; the leg itself times out (cutOff, on the network phase).
     const toReplica = slot === 2 || this.serverProxyOf[c.replica] === to;
     if (this.faults.cut(this.nodeZone[this.proxyNode[from]], this.nodeZone[this.proxyNode[to]], c.owner, toReplica ? c.replica : -1)) return false;
+    if (this.model.replicas[c.replica]?.sidecar === to && !this.podUp[c.replica]) {
+      // The pod (and its sidecar) is gone: the TCP connect is refused before any handshake.
+      this.refused(c);
+      c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
+      return false;
+    }
     const toValid = this.controlPlane.certValid(this.identity(c, to, false));
     if (!toValid || !this.controlPlane.certValid(this.identity(c, from, true))) {
       // No new connection can be set up: an expired certificate on either end.
@@ -1838,6 +1844,9 @@ class Simulation implements EventDispatcher {
         }
         return;
       case 'control-plane-outage':
+        // With no mesh there is no mesh control plane to lose: the clients'
+        // own discovery (DNS, the endpoints watch) does not depend on istiod.
+        if (this.model.mesh.mode === 'none') return;
         this.outageWindows += end ? -1 : 1;
         this.controlPlane.setDown(this.outageWindows > 0);
         return;
@@ -1845,13 +1854,15 @@ class Simulation implements EventDispatcher {
         if (ev.root) {
           this.rootExpiryWindows += end ? -1 : 1;
           this.controlPlane.rootExpired = this.rootExpiryWindows > 0;
-        } else if (!end) {
+        } else {
           // Each pod's own certificate: its sidecar's, or the one its node proxy holds for it.
           const ids = targetReplicas(this.model, ev.target).map((r) => {
             const sc = this.model.replicas[r].sidecar;
             return sc >= 0 ? sc : this.model.nodeProxy[this.model.replicas[r].node] >= 0 ? this.proxyCount + r : -1;
-          });
-          this.controlPlane.expire(ids.filter((x) => x >= 0), ev.until);
+          }).filter((x) => x >= 0);
+          // At the window's end renewal works again: renew now, not at the next retry tick.
+          if (end) this.controlPlane.renewNow(ids);
+          else this.controlPlane.expire(ids, ev.until);
         }
         return;
     }

@@ -94,9 +94,11 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
         ? msg.noProxies()
         : entry.certificateExpiry !== undefined && !profile.mtls.enabled
           ? msg.noMtls()
-          : undefined;
+          : entry.controlPlaneOutage !== undefined && profile.mode === 'none'
+            ? msg.noMeshControlPlane()
+            : undefined;
     if (why === undefined) return;
-    const key = entry.proxyCrash !== undefined ? 'proxyCrash' : 'certificateExpiry';
+    const key = entry.proxyCrash !== undefined ? 'proxyCrash' : entry.certificateExpiry !== undefined ? 'certificateExpiry' : 'controlPlaneOutage';
     out.push(warning('no-effect', ['timeline', i, key], msg.noEffect(key, show(entry.at), profile.name, why), msg.noEffectHint(), 'key'));
   });
   return out;

@@ -264,7 +264,7 @@ ${timeline}`, 'crash-conns.yaml');
     // The restarted proxy is handshaken with again (with no crash, the pool's first connections last the run).
     expect(handshakes(plain)).toBeGreaterThan(handshakes(run('  - {at: 0s, policyChange: {}}\n')));
     // Its certificate expired at 2 s and cannot be renewed before the run ends: from 2.5 s every new handshake fails.
-    const expired = run(crash + '  - {at: 2s, until: 3s, certificateExpiry: {replica: a-0}}\n');
+    const expired = run(crash + '  - {at: 2s, until: 6s, certificateExpiry: {replica: a-0}}\n');
     const causes = new Map(expired.entrypoints[0].failures.map((f) => [f.cause, f.count]));
     expect(causes.get('inbound-proxy-down')).toBe(25);
     expect(causes.get('certificate')).toBeGreaterThan(150);

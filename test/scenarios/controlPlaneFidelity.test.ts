@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import { runTopology } from '../../sim/run.js';
+import type { RunResult } from '../../sim/results/types.js';
+import { failureWindow, runScenario } from './helpers.js';
+
+function run(source: string, mesh?: string): RunResult {
+  const { topology, diagnostics } = loadTopologySource(source, 'inline.yaml', mesh ? { mesh } : {});
+  if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  return runTopology(topology, {});
+}
+
+describe('control-plane fidelity fixes', () => {
+  it('a mesh control-plane outage leaves the no-mesh baseline’s discovery alone', () => {
+    const none = runScenario('cp-outage-rollout', {}, 'none');
+    const sidecar = runScenario('cp-outage-rollout', {}, 'istio-sidecar');
+    // Without the outage, none's own discovery (about a second) bounds the stale window to ~2 s per old pod.
+    expect(none.entrypoints[0].failed).toBeLessThan(sidecar.entrypoints[0].failed / 5);
+    expect(none.timeline.markers.filter((m) => m.kind === 'push').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a per-workload certificate expiry ends at its until, not at the next renewal retry', () => {
+    const r = run(`
+name: certwin
+simulation: {seed: 1, duration: 40s}
+mesh:
+  profile: istio-sidecar
+  mtls: {idleTimeout: 100ms}
+  resilience: {retries: none}
+services:
+  a: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [b]}
+  b: {replicas: 1, workers: 64, serviceTime: 10ms}
+entrypoints:
+  web: {target: a, rate: 2/s, arrivals: constant, via: direct}
+timeline:
+  - {at: 10s, until: 21s, certificateExpiry: {replica: b-0}}
+`);
+    expect(failureWindow(r)).toEqual([10, 21]);
+  });
+
+  it('no TLS handshake is opened to the sidecar of a pod that is gone', () => {
+    const src = `
+name: gone
+simulation: {seed: 3, duration: 60s}
+mesh:
+  profile: istio-sidecar
+  controlPlane: {pushDelay: 10s, pushDelayPerProxy: 0s}
+  mtls: {idleTimeout: 1ms}
+  resilience: {retries: none}
+services:
+  a: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [b]}
+  b: {replicas: 2, workers: 64, serviceTime: 2ms}
+entrypoints:
+  web: {target: a, rate: 100/s, arrivals: constant}
+timeline:
+  - {at: 20s, scale: {service: b, replicas: 1, preStop: 0s}}
+`;
+    const r = run(src);
+    const failed = r.entrypoints[0].failed;
+    expect(failed).toBeGreaterThan(400); // ~50/s for ~10 s, stale
+    const sidecars = r.resources.proxies.find((p) => p.kind === 'sidecar');
+    // Each successful a→b request needs a new connection (1 ms idle timeout); the failed ones none.
+    const a = r.entrypoints[0].succeeded;
+    expect((sidecars?.handshakes ?? 0) + (sidecars?.resumptions ?? 0)).toBeLessThanOrEqual(a + 10);
+  });
+});
