@@ -9,6 +9,13 @@
  * so the time average of open connections needs no event per idle spell.
  * Pools are looked up by a numeric pair key and scanned in creation order,
  * so nothing depends on Map iteration order.
+ *
+ * A pool belongs to a pair of identities, the certificates the two ends
+ * present: for a sidecar or a gateway its own, so one pool per pair of
+ * proxies; for a node proxy the pod's it carries, so a ztunnel keeps a pool
+ * per (source pod, destination pod) as its HBONE pool does (keyed by
+ * source and destination workload), and one pod's traffic never rides a
+ * connection authenticated as another's.
  */
 export class Connection {
   active = 0;
@@ -27,11 +34,15 @@ export interface PoolStats {
 export class ConnectionPools {
   private readonly pools = new Map<number, Connection[]>();
   private readonly talked = new Set<number>();
+  /** Per pool key: its two proxies (a node proxy's pools are several a pair). */
+  private readonly ends = new Map<number, [number, number]>();
   /** Open connections per proxy (both ends count), for the memory model. */
   readonly open: Int32Array;
 
   constructor(
     private readonly proxyCount: number,
+    /** Identities there are: proxies and pods (see Simulation.identity); pool keys are pairs of them. */
+    private readonly identityCount: number,
     private readonly streams: number,
     private readonly idleTimeout: number,
     private readonly resumption: boolean,
@@ -45,12 +56,13 @@ export class ConnectionPools {
    * A stream from `from` to `to` at `now`: an existing connection with room
    * (possibly still handshaking), or null when a new one must be opened.
    */
-  acquire(from: number, to: number, now: number): Connection | null {
-    const key = from * this.proxyCount + to;
+  acquire(from: number, to: number, fromId: number, toId: number, now: number): Connection | null {
+    const key = fromId * this.identityCount + toId;
     let pool = this.pools.get(key);
     if (!pool) {
       pool = [];
       this.pools.set(key, pool);
+      this.ends.set(key, [from, to]);
     }
     for (let i = 0; i < pool.length; i++) {
       const c = pool[i];
@@ -68,8 +80,8 @@ export class ConnectionPools {
   }
 
   /** Opens a connection carrying one stream; returns it and whether it may resume a session. */
-  openNew(from: number, to: number, now: number): { conn: Connection; resumed: boolean } {
-    const key = from * this.proxyCount + to;
+  openNew(from: number, to: number, fromId: number, toId: number, now: number): { conn: Connection; resumed: boolean } {
+    const key = fromId * this.identityCount + toId;
     const conn = new Connection(from, to);
     conn.active = 1;
     conn.lastUsed = now;
@@ -111,7 +123,8 @@ export class ConnectionPools {
   dropProxy(p: number, now: number): void {
     const keys = [...this.pools.keys()].sort((a, b) => a - b);
     for (const key of keys) {
-      if (Math.floor(key / this.proxyCount) !== p && key % this.proxyCount !== p) continue;
+      const [from, to] = this.ends.get(key) as [number, number];
+      if (from !== p && to !== p) continue;
       for (const c of this.pools.get(key) as Connection[]) this.close(c, now);
       this.pools.set(key, []);
       this.talked.delete(key);

@@ -195,6 +195,7 @@ class Simulation implements EventDispatcher {
   private readonly proxyCount: number;
   /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
   private readonly isGateway: Uint8Array;
+  private readonly isNodeProxy: Uint8Array;
   private readonly proxyNode: Int32Array;
   private readonly proxyWorkers: Float64Array;
   private readonly nodeZone: Int32Array;
@@ -262,6 +263,7 @@ class Simulation implements EventDispatcher {
     this.proxyBusy = new Int32Array(model.proxies.length);
     this.proxyWaiting = model.proxies.map(() => new IntQueue());
     this.isGateway = Uint8Array.from(model.proxies, (p) => (p.kind === 'gateway' ? 1 : 0));
+    this.isNodeProxy = Uint8Array.from(model.proxies, (p) => (p.kind === 'node-proxy' ? 1 : 0));
     this.proxyNode = Int32Array.from(model.proxies, (p) => p.node);
     this.proxyWorkers = Float64Array.from(model.proxies, (p) => p.spec.workers);
     this.nodeZone = Int32Array.from(model.nodes, (n) => n.zone);
@@ -293,6 +295,7 @@ class Simulation implements EventDispatcher {
     this.proxies = this.collectors.proxies;
     this.conns = new ConnectionPools(
       model.proxies.length,
+      model.proxies.length + nReplicas,
       model.mtls.streamsPerConnection,
       model.mtls.idleTimeout,
       model.mtls.resumption,
@@ -1378,7 +1381,8 @@ class Simulation implements EventDispatcher {
   private connect(f: number, from: number, to: number, slot: 1 | 2): boolean {
     const now = this.engine.now;
     const c = this.frames[f];
-    const existing = this.conns.acquire(from, to, now);
+    const fromId = this.identity(c, from, true), toId = this.identity(c, to, false);
+    const existing = this.conns.acquire(from, to, fromId, toId, now);
     if (existing) {
       if (slot === 1) c.conn1 = existing;
       else c.conn2 = existing;
@@ -1405,8 +1409,8 @@ class Simulation implements EventDispatcher {
       c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
       return false;
     }
-    const toValid = this.controlPlane.certValid(this.identity(c, to, false));
-    if (!toValid || !this.controlPlane.certValid(this.identity(c, from, true))) {
+    const toValid = this.controlPlane.certValid(toId);
+    if (!toValid || !this.controlPlane.certValid(fromId)) {
       // No new connection can be set up: an expired certificate on either end.
       // Blamed where it expired: the callee's end (or the root, every end's),
       // else the calling pod, whose own certificate the handshake rejected.
@@ -1420,7 +1424,7 @@ class Simulation implements EventDispatcher {
       c.phase = slot === 1 ? P_NET1_BACK : P_NET2_BACK;
       return false;
     }
-    const { conn, resumed } = this.conns.openNew(from, to, now);
+    const { conn, resumed } = this.conns.openNew(from, to, fromId, toId, now);
     if (slot === 1) c.conn1 = conn;
     else c.conn2 = conn;
     if (c.measured) {
@@ -1444,7 +1448,7 @@ class Simulation implements EventDispatcher {
    * ztunnel does per workload; any other proxy its own.
    */
   private identity(c: Frame, proxy: number, caller: boolean): number {
-    if (this.model.proxies[proxy].kind !== 'node-proxy') return proxy;
+    if (this.isNodeProxy[proxy] === 0) return proxy;
     if (!caller) return this.proxyCount + c.replica;
     const r = this.callerReplica(c);
     return r >= 0 ? this.proxyCount + r : proxy;

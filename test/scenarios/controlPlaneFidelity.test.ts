@@ -63,4 +63,29 @@ timeline:
     const a = r.entrypoints[0].succeeded;
     expect((sidecars?.handshakes ?? 0) + (sidecars?.resumptions ?? 0)).toBeLessThanOrEqual(a + 10);
   });
+
+  it('a node proxy pools connections per pair of pods, so one pod\'s expired certificate fails its calls as a sidecar\'s would', () => {
+    const src = `
+name: cert1
+zones: [z]
+nodes:
+  n1: {zone: z}
+  n2: {zone: z}
+simulation: {seed: 1, duration: 40s}
+services:
+  a: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [b], nodes: [n1]}
+  b: {replicas: 2, workers: 64, serviceTime: 10ms, loadBalancer: round_robin, nodes: [n2], resilience: {retries: none}}
+entrypoints:
+  web: {target: a, rate: 100/s, arrivals: constant, node: n1}
+timeline:
+  - {at: 0s, until: 30s, certificateExpiry: {replica: b-0}}
+`;
+    // Every call to b-0 for 30 s (100/s, round robin over 2): before, ambient and cilium reused the
+    // node pair's one connection, set up for b-1, and failed 1 request.
+    for (const mesh of ['linkerd', 'istio-ambient', 'cilium']) {
+      const r = run(src, mesh);
+      expect(r.entrypoints[0].failed, mesh).toBe(1500);
+      expect(r.entrypoints[0].failuresByReplica, mesh).toEqual([{ service: 'b', replica: 'b-0', count: 1500 }]);
+    }
+  });
 });
