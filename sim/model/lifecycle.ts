@@ -29,8 +29,9 @@ export interface LifecyclePlan {
 
 /**
  * Works out, before the run, every pod a rollout or scaling will create or
- * retire and when: Kubernetes' default strategy (maxSurge 1, maxUnavailable
- * 0) replaces pods one at a time — a new pod starts, becomes ready after its
+ * retire and when: a rolling update with maxSurge 1 and maxUnavailable 0
+ * (the careful setting; Kubernetes' default, 25 % and 25 %, replaces several
+ * pods at once from 4 replicas up) replaces pods one at a time — a new pod starts, becomes ready after its
  * startup and minReadySeconds, and only then is an old one's endpoint removed
  * and its process stopped after its preStop sleep. Knowing all pods up front
  * lets the simulation size its arrays once.

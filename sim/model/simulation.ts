@@ -1800,13 +1800,11 @@ class Simulation implements EventDispatcher {
         this.wanted[r] = 1;
         // A pod whose probes fail (its app or its sidecar is down) is listed once they pass: see backInService.
         if (!this.probesPass(r)) return;
-        this.endpoints.change(a.service, r, true);
-        this.controlPlane.noteChange();
+        this.changeEndpoints(a.service, r, true);
         return;
       case LC_REMOVE:
         this.wanted[r] = 0;
-        this.endpoints.change(a.service, r, false);
-        this.controlPlane.noteChange();
+        this.changeEndpoints(a.service, r, false);
         return;
       case LC_STOP:
         this.setUp(r, 0, this.appUp[r]);
@@ -1931,10 +1929,7 @@ class Simulation implements EventDispatcher {
     if (!this.probesPass(r)) return;
     this.unreadyToken.delete(r);
     const service = this.model.replicas[r].service;
-    if (this.wanted[r] && !this.endpoints.truth(service).includes(r)) {
-      this.endpoints.change(service, r, true);
-      this.controlPlane.noteChange();
-    }
+    if (this.wanted[r] && !this.endpoints.truth(service).includes(r)) this.changeEndpoints(service, r, true);
   }
 
   /**
@@ -1968,9 +1963,13 @@ class Simulation implements EventDispatcher {
   /** Readiness probes have failed long enough: the endpoint is removed (if they still fail). */
   private onUnready(r: number, tok: number): void {
     if (this.unreadyToken.get(r) !== tok || this.probesPass(r)) return;
-    const service = this.model.replicas[r].service;
-    this.endpoints.change(service, r, false);
-    this.controlPlane.noteChange();
+    this.changeEndpoints(this.model.replicas[r].service, r, false);
+  }
+
+  /** Lists or unlists a pod; only a change the endpoints did not have already is pushed (a pod scaled away before it was listed is none). */
+  private changeEndpoints(service: number, r: number, add: boolean): void {
+    const before = this.endpoints.latest;
+    if (this.endpoints.change(service, r, add) !== before) this.controlPlane.noteChange();
   }
 
   private restart(r: number): void {

@@ -88,4 +88,24 @@ timeline:
       expect(r.entrypoints[0].failuresByReplica, mesh).toEqual([{ service: 'b', replica: 'b-0', count: 1500 }]);
     }
   });
+
+  it('pushes only a change to the endpoints: a pod scaled away before it was listed is none', () => {
+    const r = run(`
+name: scale2
+simulation: {seed: 1, duration: 40s}
+mesh:
+  profile: istio-sidecar
+  controlPlane: {pushDelay: 1s, pushDelayPerProxy: 0s, debounce: 100ms}
+services:
+  a: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [b]}
+  b: {replicas: 2, workers: 64, serviceTime: 10ms}
+entrypoints:
+  web: {target: a, rate: 100/s, arrivals: constant}
+timeline:
+  - {at: 10s, scale: {service: b, replicas: 4, startup: 5s}}
+  - {at: 12s, scale: {service: b, replicas: 3}}
+`);
+    // Scaled to 4 then 3 while starting: one pod is listed, at 15 s. Before, the retired one pushed "version 0" at 12.1 s.
+    expect(r.timeline.markers.filter((m) => m.kind === 'push')).toEqual([{ at: 15.1, kind: 'push', subject: 'version 1' }]);
+  });
 });
