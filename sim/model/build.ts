@@ -1,4 +1,5 @@
-import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent, Dist } from '../topology/types.js';
+import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent, Dist, ControlPlane } from '../topology/types.js';
+import { loadMeshProfile } from '../mesh/loadProfile.js';
 import { compileSampler, type Sampler } from './sampler.js';
 import { planLifecycle, LC_STOP, LC_UP, type LifecycleAction } from './lifecycle.js';
 
@@ -151,6 +152,13 @@ export interface RuntimeModel {
    * libraries), then entry points' clients (P+R…).
    */
   routerCount: number;
+  /**
+   * Under a mesh, how the clients outside it (entry points `via: direct`)
+   * learn endpoints: Kubernetes' own discovery, the bundled `none`
+   * profile's control plane, which a mesh control-plane outage leaves
+   * alone. Null with no such client, or with no mesh (one discovery for all).
+   */
+  outsideDiscovery: ControlPlane | null;
   sameNode: Sampler;
   /** Same-node legs cost nothing (a constant 0, which draws no random number): they can be skipped. */
   sameNodeFree: boolean;
@@ -332,6 +340,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       return si < 0 ? ev : { ...ev, target: { replica: { ...r, ordinal: plan.slotAt(si, r.ordinal, ev.at) } } };
     }),
     routerCount: proxies.length + replicas.length + entries.length,
+    outsideDiscovery: mesh.mode !== 'none' && entries.some((e) => e.clientProxies.length === 0) ? bundledDiscovery() : null,
     mtls: {
       enabled: m.enabled && mesh.mode !== 'none',
       handshakeCpu: compileSampler(m.handshakeCpu),
@@ -348,4 +357,11 @@ export function buildModel(topology: Topology): RuntimeModel {
     crossZone: compileSampler(topology.network.crossZone),
     secondsPerByte: Number.isFinite(bw) && bw > 0 ? 1 / bw : 0,
   };
+}
+
+/** The bundled `none` profile's control plane: Kubernetes' service discovery, as clients outside a mesh see it. */
+function bundledDiscovery(): ControlPlane {
+  const none = loadMeshProfile('none', '.').profile;
+  if (!none) throw new Error('internal error: the bundled none profile does not load');
+  return none.controlPlane;
 }

@@ -191,6 +191,8 @@ class Simulation implements EventDispatcher {
   private readonly conns: ConnectionPools;
   private readonly endpoints: EndpointVersions;
   private readonly controlPlane: ControlPlaneRuntime;
+  /** Clients outside the mesh: Kubernetes' discovery, which a mesh outage does not stop (null when there are none). */
+  private readonly discovery: ControlPlaneRuntime | null;
   private readonly policy: PolicyState;
   private readonly proxyCount: number;
   /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
@@ -314,7 +316,16 @@ class Simulation implements EventDispatcher {
     const routers: number[] = [];
     for (let p = 0; p < this.proxyCount; p++) routers.push(p);
     if (model.mesh.mode === 'none') for (let r = 0; r < nReplicas; r++) routers.push(this.proxyCount + r);
-    for (let i = 0; i < model.entries.length; i++) routers.push(this.proxyCount + nReplicas + i);
+    // Clients outside a mesh follow Kubernetes' own discovery instead (see outsideDiscovery).
+    const outside: number[] = [];
+    for (let i = 0; i < model.entries.length; i++) {
+      const outsideMesh = model.outsideDiscovery !== null && model.entries[i].clientProxies.length === 0;
+      (outsideMesh ? outside : routers).push(this.proxyCount + nReplicas + i);
+    }
+    // Its pushes are not the mesh's: no markers, no certificates, and a stream of its own.
+    this.discovery = model.outsideDiscovery === null ? null : new ControlPlaneRuntime(
+      e, model.outsideDiscovery, this.endpoints, outside, 0, () => 0, [], streams.stream('outside-discovery'), () => {},
+    );
     // Certificates are per workload: a sidecar holds its pod's; a node proxy
     // (ztunnel) holds one for each pod on its node (identities past the
     // proxies: proxyCount + replica), and its own for the clients it carries.
@@ -850,7 +861,8 @@ class Simulation implements EventDispatcher {
 
   private meshCaused(cause: number, frame: Frame): boolean {
     const m = CAUSES[cause].mesh;
-    if (m === 'mode') return this.model.mesh.mode !== 'none';
+    // A stale view is the mesh's when a mesh proxy picked the endpoint; a client outside the mesh has Kubernetes' own.
+    if (m === 'mode') return this.model.mesh.mode !== 'none' && frame.router >= 0 && frame.router < this.proxyCount;
     if (m === 'placement') return frame.policy.placement === 'mesh' && frame.cp >= 0;
     return m;
   }
@@ -1969,7 +1981,9 @@ class Simulation implements EventDispatcher {
   /** Lists or unlists a pod; only a change the endpoints did not have already is pushed (a pod scaled away before it was listed is none). */
   private changeEndpoints(service: number, r: number, add: boolean): void {
     const before = this.endpoints.latest;
-    if (this.endpoints.change(service, r, add) !== before) this.controlPlane.noteChange();
+    if (this.endpoints.change(service, r, add) === before) return;
+    this.controlPlane.noteChange();
+    this.discovery?.noteChange();
   }
 
   private restart(r: number): void {

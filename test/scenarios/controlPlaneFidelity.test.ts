@@ -108,4 +108,31 @@ timeline:
     // Scaled to 4 then 3 while starting: one pod is listed, at 15 s. Before, the retired one pushed "version 0" at 12.1 s.
     expect(r.timeline.markers.filter((m) => m.kind === 'push')).toEqual([{ at: 15.1, kind: 'push', subject: 'version 1' }]);
   });
+
+  it('clients outside the mesh follow Kubernetes\' discovery: an istiod outage does not freeze them, and their stale tries are not the mesh\'s', () => {
+    const src = `
+name: direct
+simulation: {seed: 1, duration: 50s}
+mesh:
+  profile: istio-sidecar
+  resilience: {retries: none}
+services:
+  b: {replicas: 2, workers: 64, serviceTime: 10ms, loadBalancer: round_robin}
+entrypoints:
+  web: {target: b, rate: 100/s, arrivals: constant, via: direct}
+timeline:
+  - {at: 5s, until: 40s, controlPlaneOutage: {}}
+  - {at: 10s, scale: {service: b, replicas: 1, preStop: 0s}}
+`;
+    const r = run(src);
+    const e = r.entrypoints[0];
+    // Before: stale for the whole outage, 10–40 s at 50/s (1,511), all blamed on the mesh.
+    // Now the none profile's discovery lag (lognormal, median 1 s) at 50/s.
+    expect(e.failed).toBeGreaterThan(20);
+    expect(e.failed).toBeLessThan(400);
+    expect(e.failures.map((f) => [f.cause, f.mesh])).toEqual([['stale-endpoint', false]]);
+    expect(e.meshCaused).toBe(0);
+    // The mesh's own pushes are still frozen: they are the only push markers.
+    expect(r.timeline.markers.filter((m) => m.kind === 'push').every((m) => m.at >= 40)).toBe(true);
+  });
 });
