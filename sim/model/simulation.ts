@@ -1818,9 +1818,13 @@ class Simulation implements EventDispatcher {
         this.wanted[r] = 0;
         this.changeEndpoints(a.service, r, false);
         return;
-      case LC_STOP:
+      case LC_STOP: {
         this.setUp(r, 0, this.appUp[r]);
+        // Its sidecar goes with it, and every connection to it: a peer's next try connects afresh (and is refused).
+        const sidecar = this.model.replicas[r].sidecar;
+        if (sidecar >= 0) this.conns.dropProxy(sidecar, this.engine.now);
         return;
+      }
     }
   }
 

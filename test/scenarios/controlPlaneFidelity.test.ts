@@ -135,4 +135,13 @@ timeline:
     // The mesh's own pushes are still frozen: they are the only push markers.
     expect(r.timeline.markers.filter((m) => m.kind === 'push').every((m) => m.at >= 40)).toBe(true);
   });
+
+  it('a retired pod\'s sidecar takes its connections with it', () => {
+    const r = runScenario('rollout-push', {}, 'istio-sidecar');
+    const sidecars = r.resources.proxies.find((p) => p.kind === 'sidecar');
+    // Golden for the scenario's seed. Before, the connections to the three retired pods'
+    // sidecars stayed open (and were reused by stale tries) to the end: 8.55 a sidecar.
+    expect(sidecars?.meanConnectionsPerProxy).toBeCloseTo(5.8656, 4);
+    expect(r.entrypoints[0].failed).toBe(3024);
+  });
 });
