@@ -2,7 +2,7 @@
  * The control plane block of a profile — push debouncing and delay,
  * certificate lifetime and renewal — and a topology's changes to it.
  */
-import { checkDistribution, checkDuration, checkRange, type Scalar } from '../topology/checkScalars.js';
+import { checkDistribution, checkDuration, checkRange, show, type Scalar } from '../topology/checkScalars.js';
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { normalizeDist, seconds } from '../topology/normalize.js';
@@ -37,6 +37,10 @@ export function mergeControlPlane(base: ControlPlane, o: ControlPlaneOverrideFil
   };
 }
 
+/** Shortest certificate lifetime and renewal retry: Istio's own minimum workload certificate TTL is far longer (its default is 24h). */
+export const MIN_CERTIFICATE_TTL = 1;
+export const MIN_RENEW_RETRY = 0.001;
+
 /** The values present, complete in a profile or partial in an override; the renewal window when both ends are given here. */
 export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideFile, path: Path): void {
   const at = (key: string): Path => [...path, key];
@@ -47,8 +51,15 @@ export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideF
   }
   if (c.pushDelay !== undefined) checkDistribution(out, c.pushDelay, at('pushDelay'), 'pushDelay');
   if (c.pushDelayPerProxy !== undefined) checkDuration(out, c.pushDelayPerProxy, at('pushDelayPerProxy'), 'pushDelayPerProxy', 'nonnegative');
-  if (c.certificateTtl !== undefined) checkDuration(out, c.certificateTtl, at('certificateTtl'), 'certificateTtl', 'positive', msg.certificateTtlHint());
-  if (c.renewRetry !== undefined) checkDuration(out, c.renewRetry, at('renewRetry'), 'renewRetry', 'positive', msg.renewRetryHint());
+  // Each renewal is an event for every certificate holder: a nanosecond lifetime (or retry) would never let the clock move on.
+  const atLeast = (key: 'certificateTtl' | 'renewRetry', min: number, hint: string): void => {
+    const v = c[key];
+    if (v === undefined) return;
+    const seconds = checkDuration(out, v, at(key), key, 'positive', hint);
+    if (seconds !== undefined && seconds < min) out.push(error('out-of-range', at(key), msg.durationBelow(key, show(v), msg.formatSeconds(min)), hint));
+  };
+  atLeast('certificateTtl', MIN_CERTIFICATE_TTL, msg.certificateTtlHint());
+  atLeast('renewRetry', MIN_RENEW_RETRY, msg.renewRetryHint());
   const renewAt = c.renewAt === undefined ? undefined : checkRange(out, c.renewAt, at('renewAt'), 'renewAt', { min: 0, minExclusive: true, max: 1 }, msg.renewHint());
   const jitter =
     c.renewJitter === undefined ? undefined : checkRange(out, c.renewJitter, at('renewJitter'), 'renewJitter', { min: 0, max: 1, maxExclusive: true }, msg.renewHint());

@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Path } from '../topology/locate.js';
-import { warning, type Problem } from '../topology/problem.js';
+import { error, warning, type Problem } from '../topology/problem.js';
 import * as msg from '../topology/messages.js';
 import type { MeshProfile } from '../topology/types.js';
 import { findMeshProfile, loadMeshProfileFile, profileIdentity } from './loadProfile.js';
@@ -65,6 +65,9 @@ export function resolveMesh(
     return { problems: [{ ...found.problem, path: namedAt }], diagnostics: [] };
   }
   const loaded = loadMeshProfileFile(found.file);
+  // A profile file that cannot be read at all (a directory, no permission) is placed where the topology names it.
+  const unread = loaded.diagnostics.length === 1 && loaded.diagnostics[0].location === undefined ? loaded.diagnostics[0] : undefined;
+  if (unread && !substituted) return { problems: [error(unread.code, namedAt, unread.message, unread.hint)], diagnostics: [], file: found.file };
   if (loaded.profile === undefined) return { problems: [], diagnostics: loaded.diagnostics, file: found.file };
 
   let profile = loaded.profile;

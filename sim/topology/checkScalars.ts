@@ -87,7 +87,7 @@ function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognorm
 
 function empirical(out: Problem[], d: Extract<DistributionFile, { dist: 'empirical' }>, path: Path): void {
   if ((d.samples === undefined) === (d.percentiles === undefined)) {
-    out.push(error('bad-distribution', path, msg.empiricalForm(), msg.empiricalFormHint()));
+    out.push(error('bad-distribution', path, msg.empiricalForm(d.samples !== undefined), msg.empiricalFormHint()));
     return;
   }
   if (d.samples !== undefined) {
@@ -194,7 +194,10 @@ export function checkUnit(
 }
 
 export function checkInteger(out: Problem[], value: number, path: Path, key: string, min: number, hint: string): void {
-  if (!Number.isSafeInteger(value) || value < min) out.push(error('out-of-range', path, msg.mustBeInteger(key, min, value), hint));
+  if (Number.isSafeInteger(value) && value >= min) return;
+  // 1e308 is a whole number ≥ 1: what is wrong with it is its size.
+  const tooLarge = Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER;
+  out.push(error('out-of-range', path, tooLarge ? msg.integerTooLarge(key, value) : msg.mustBeInteger(key, min, value), hint));
 }
 
 export function show(value: Scalar): string {

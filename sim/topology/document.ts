@@ -109,8 +109,10 @@ function duplicateKeys(doc: Document, index: SourceIndex): Diagnostic[] {
  */
 function structureProblems(doc: Document, index: SourceIndex): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (offset: number, code: string, message: string, hint: string): void => {
-    out.push({ severity: 'error', code, path: pathAtOffset(doc, offset), message, hint, location: locationAtOffset(index, offset) });
+  const at = (offset: number, code: string, message: string, hint: string, parent = false): void => {
+    const path = pathAtOffset(doc, offset);
+    // A complex key has no name to show: the path stops at the mapping holding it.
+    out.push({ severity: 'error', code, path: parent ? path.slice(0, -1) : path, message, hint, location: locationAtOffset(index, offset) });
   };
   const isMapping = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
   visit(doc, {
@@ -118,6 +120,11 @@ function structureProblems(doc: Document, index: SourceIndex): Diagnostic[] {
       if (node.resolve(doc) === undefined) at(node.range?.[0] ?? 0, 'unknown-anchor', msg.unknownAnchor(node.source), msg.unknownAnchorHint(node.source));
     },
     Pair(_, pair) {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        // `? [a, b]`: JavaScript would turn it into the text "[ a, b ]" (and warn on stderr).
+        at((pair.key as { range?: [number, number, number] | null }).range?.[0] ?? 0, 'complex-key', msg.complexKey(), msg.complexKeyHint(), true);
+        return;
+      }
       if (!isScalar(pair.key)) return;
       const offset = pair.key.range?.[0] ?? 0;
       if (pair.key.value === '__proto__') at(offset, 'reserved-key', msg.reservedKey(), msg.reservedKeyHint());

@@ -72,6 +72,8 @@ export const unknownAnchor = (name: string) => `alias *${name} names no anchor s
 export const unknownAnchorHint = (name: string) => `set the anchor (&${name}) on a value above this alias, or check its spelling`;
 export const reservedKey = () => 'a key cannot be named "__proto__": JavaScript reserves the name, and the entry would silently vanish';
 export const reservedKeyHint = () => 'rename it (a service, entry point, node or zone can take any other name)';
+export const complexKey = () => 'a key must be a name, not a list or a mapping';
+export const complexKeyHint = () => 'write the key as plain text (`? [a, b]` makes a list the key)';
 export const badMerge = () => 'a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them';
 export const badMergeHint = () => 'write `<<: *defaults` where `&defaults` is set on a mapping above, or write the keys out';
 export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
@@ -126,6 +128,7 @@ export function describeValue(value: unknown): string {
 
 export const mustBeInteger = (key: string, min: number, got: number) =>
   `${key} must be an integer ≥ ${min}, got ${got}`;
+export const integerTooLarge = (key: string, got: number) => `${key} ${got} is too large: at most ${Number.MAX_SAFE_INTEGER}`;
 export const integerHint = (description: string) => lowerFirst(description);
 export const queueHint = () => 'an integer ≥ 0, or "unbounded" for a queue with no limit (the default)';
 
@@ -140,6 +143,7 @@ export const durationTooLong = (what: string, text: string) =>
 export const durationTooLongHint = () => 'durations are limited to 1e8s; for an event that never ends leave until out, or model a shorter span';
 export const durationTooShort = (what: string, text: string) =>
   `${what} ${text} is shorter than 1ns, the clock's finest unit: it would not move the clock`;
+export const durationBelow = (what: string, text: string, min: string) => `${what} ${text} is below the minimum, ${min}`;
 export const durationTooShortHint = () => 'use 0 for no time at all, or a duration of at least 1ns';
 export const lognormalOutOfClock = (mu: number, sigma: number) =>
   `lognormal mu ${mu}, sigma ${sigma} draws values outside 1ns to 1e8s (its median is e^mu seconds, its tail e^(mu + 6 sigma))`;
@@ -177,7 +181,8 @@ export const lognormalP99Hint = () =>
   'p99 is the value 99 % of draws stay under, so it exceeds the median; for a fixed value write the duration alone';
 export const uniformBounds = (min: string, max: string) => `uniform max (${max}) is less than min (${min})`;
 export const uniformBoundsHint = () => 'swap min and max';
-export const empiricalForm = () => 'an empirical distribution needs either samples or percentiles, not both';
+export const empiricalForm = (both: boolean) =>
+  both ? 'an empirical distribution takes samples or percentiles, not both' : 'an empirical distribution needs samples or percentiles';
 export const empiricalFormHint = () =>
   'e.g. {dist: empirical, samples: [1ms, 2ms, 5ms]} or {dist: empirical, percentiles: {p0: 1ms, p50: 2ms, p100: 20ms}}';
 export const noSamples = () => 'samples is empty';
@@ -330,8 +335,8 @@ export const placementOverrideWithoutProxy = (profile: string) => `placement mes
 
 // ---- control plane ---------------------------------------------------------------------------
 
-export const certificateTtlHint = () => 'the lifetime of a workload certificate, greater than 0; Istio issues them for 24h';
-export const renewRetryHint = () => 'how long a failed renewal waits before it tries again, greater than 0, e.g. 10s';
+export const certificateTtlHint = () => 'the lifetime of a workload certificate, at least 1s; Istio issues them for 24h';
+export const renewRetryHint = () => 'how long a failed renewal waits before it tries again, at least 1ms, e.g. 10s';
 export const renewHint = () =>
   'renewal starts at renewAt × the lifetime plus up to renewJitter × the lifetime at random (Istio: 0.5 and a little jitter); renewAt is in (0, 1], renewJitter in [0, 1), and together at most 1';
 export const debounceOrder = (max: string, debounce: string) => `debounceMax (${max}) is less than debounce (${debounce}): a push would start at debounceMax, so the debounce would have no effect`;

@@ -357,7 +357,7 @@ describe('profile diagnostics', () => {
       test/fixtures/bad/meshes/bad-policy.yaml:10:19: error[out-of-range]: controlPlane.certificateTtl: certificateTtl must be greater than 0, got 0s
          10 |   certificateTtl: 0s
             |                   ^
-        hint: the lifetime of a workload certificate, greater than 0; Istio issues them for 24h
+        hint: the lifetime of a workload certificate, at least 1s; Istio issues them for 24h
 
       test/fixtures/bad/meshes/bad-policy.yaml:12:16: error[out-of-range]: controlPlane.renewJitter: renewAt + renewJitter is 1.1 (0.8 + 0.3), more than 1: a certificate could expire before its renewal starts
          12 |   renewJitter: 0.3

@@ -4,6 +4,9 @@
  * change to them as a change to the product's wording.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatDiagnostics, formatPath } from '../../sim/diagnostics/format.js';
 import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js';
 import { runTopology } from '../../sim/run.js';
@@ -429,6 +432,20 @@ describe('references', () => {
     // Any script is a name: only unprintable characters are refused.
     expect(loadTopologySource('name: 日本\nservices: {"пример-サービス": {serviceTime: 1ms}}\nentrypoints: {w: {target: "пример-サービス", rate: 1/s}}\n', 'u.yaml')
       .diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  it('refuses a list or mapping as a key, at its place, without a warning on stderr', () => {
+    const d = loadTopologySource('name: m\n? [a, b]\n: 1\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n', 'k.yaml').diagnostics;
+    expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${x.code}: ${x.message}`)).toEqual(['2:3 complex-key: a key must be a name, not a list or a mapping']);
+  });
+
+  it('places an unreadable mesh profile (a directory) where the topology names it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-pdir-'));
+    mkdirSync(join(dir, 'p.yaml'));
+    const file = join(dir, 't.yaml');
+    writeFileSync(file, 'name: m\nmesh: p.yaml\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n');
+    const d = loadTopologyFile(file).diagnostics;
+    expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${x.code} ${formatPath(x.path)}`)).toEqual(['2:7 file-unreadable mesh']);
   });
 
   it('refuses a "__proto__" key, which would make its service vanish', () => {

@@ -56,6 +56,22 @@ describe('values beyond what the clock can follow', () => {
     expect(errors(base(chain(18)))).toEqual([]);
   });
 
+  it('refuses a certificate lifetime below 1 s and a renewal retry below 1 ms, which made a run hang', () => {
+    const cp = (setting: string) => errors(base('  a: {serviceTime: 1ms}', `mesh: {profile: istio-sidecar, controlPlane: {${setting}}}\n`));
+    expect(cp('certificateTtl: 1ns').map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['mesh.controlPlane.certificateTtl', 'certificateTtl 1ns is below the minimum, 1s'],
+    ]);
+    expect(cp('renewRetry: 1ns').map((d) => d.message)).toEqual(['renewRetry 1ns is below the minimum, 1ms']);
+    expect(cp('certificateTtl: 1s, renewRetry: 1ms')).toEqual([]);
+  });
+
+  it('says what is wrong with a huge integer and an empirical distribution with nothing in it', () => {
+    expect(errors(base('  a: {serviceTime: 1ms, workers: 1e308}')).map((d) => d.message)).toEqual(['workers 1e+308 is too large: at most 9007199254740991']);
+    expect(errors(base('  a: {serviceTime: {dist: empirical}}')).map((d) => d.message)).toEqual(['an empirical distribution needs samples or percentiles']);
+    expect(errors(base('  a: {serviceTime: {dist: empirical, samples: [1ms], percentiles: {p0: 1ms, p100: 2ms}}}')).map((d) => d.message))
+      .toEqual(['an empirical distribution takes samples or percentiles, not both']);
+  });
+
   it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {
     expect(errors(base('  a: {serviceTime: 100ms}').replace('duration: 2s', 'duration: 604800s'))).toEqual([]);
     expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, controlPlane: {certificateTtl: 24h}}\n'))).toEqual([]);
