@@ -84,10 +84,20 @@ interface Loaded {
   meshFile?: string;
 }
 
-function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false): Loaded {
+/** True the first time `d` (by its text and place) is met: a problem a profile does not change is shown once across a comparison's loads. */
+function firstTime(seen: Set<string>, d: Diagnostic): boolean {
+  const key = JSON.stringify([d.severity, d.code, d.path, d.message, d.location]);
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+/** `seen`: diagnostics already printed by an earlier load of the same file (compare's other modes), not printed again. */
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false, seen?: Set<string>): Loaded {
   const { topology, diagnostics, meshFile } = loadTopologyFile(file, options);
   // -q: nothing but errors.
-  const shown = quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  const fresh = seen === undefined ? diagnostics : diagnostics.filter((d) => firstTime(seen, d));
+  const shown = quiet ? fresh.filter((d) => d.severity === 'error') : fresh;
   if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
   if (!topology) throw new Exit(EXIT_BAD_INPUT);
   topology.costs = {
@@ -368,9 +378,10 @@ Examples:
       const workers = p.integer('--workers', opts.workers as string | undefined, 1, 2);
       reportBadOptions(p.diagnostics, io);
       // Every mode is loaded before any refusal, so one run shows the problems of every profile (as validate does).
+      const seen = new Set<string>();
       const attempts = meshes.map((mesh) => {
         try {
-          return loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true);
+          return loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true, seen);
         } catch (e) {
           if (e instanceof Exit) return undefined;
           throw e;
@@ -502,12 +513,7 @@ Examples:
       // Every profile is checked, so one run shows every problem; the exit code says whether any had an error.
       for (const mesh of meshes.length > 0 ? meshes : [undefined]) {
         const { topology, diagnostics } = loadTopologyFile(file, mesh === undefined ? {} : { mesh });
-        const fresh = diagnostics.filter((d) => {
-          const key = JSON.stringify([d.severity, d.code, d.path, d.message, d.location]);
-          if (shown.has(key)) return false;
-          shown.add(key);
-          return true;
-        });
+        const fresh = diagnostics.filter((d) => firstTime(shown, d));
         if (fresh.length > 0) io.err(formatDiagnostics(fresh) + '\n');
         if (!topology) {
           bad = true;

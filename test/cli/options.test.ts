@@ -108,6 +108,15 @@ describe('command-line options', () => {
     expect((await cli('validate', 'topologies/mm1.yaml', '--mesh', upper)).code).toBe(0);
   });
 
+  it('compare shows a warning no profile changes once, not once per mode', async () => {
+    const f = join(dir, 'unreached.yaml');
+    writeFileSync(f, 'name: w\nsimulation: {duration: 2s}\nservices:\n  a: {serviceTime: 1ms}\n  b: {serviceTime: 1ms}\nentrypoints: {web: {target: a, rate: 10/s}}\n');
+    const r = await cli('compare', f, '--requests', '100', '-q');
+    expect(r.code).toBe(0);
+    const loud = await cli('compare', f, '--requests', '100', '--mesh', 'none,linkerd,cilium', '-o', join(dir, 'w.json'));
+    expect(loud.err.match(/warning\[unreachable-service\]/g)).toHaveLength(1);
+  });
+
   it('`meshtax help run` succeeds, as `meshtax run --help` does', () => {
     const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'help', 'run'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
