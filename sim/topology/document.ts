@@ -61,6 +61,11 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
     const json = /\.json$/i.test(file) ? jsonSyntax(index, source, sortByPosition(syntax)[0]) : undefined;
     return { index, diagnostics: json ? [json] : sortByPosition(syntax) };
   }
+  // YAML takes what JSON does not (a trailing comma, a comment): a .json file is held to JSON, which other tools reading it expect.
+  if (/\.json$/i.test(file)) {
+    const json = jsonSyntax(index, source, locatedAtStart(index));
+    if (json) return { index, diagnostics: [json] };
+  }
 
   const structure = structureProblems(doc, index);
   if (structure.length > 0) return { index, diagnostics: [...syntax, ...structure] };
@@ -138,6 +143,11 @@ function structureProblems(doc: Document, index: SourceIndex): Diagnostic[] {
     },
   });
   return out;
+}
+
+/** A diagnostic placed at the start of the file, for jsonSyntax to fall back on. */
+function locatedAtStart(index: SourceIndex): Diagnostic {
+  return { severity: 'error', code: 'json-syntax', path: [], message: '', location: locationAtOffset(index, 0) };
 }
 
 function jsonSyntax(index: SourceIndex, source: string, firstYamlError: Diagnostic): Diagnostic | undefined {

@@ -81,7 +81,7 @@ export const aliasHint = () => 'aliases (*name) expand to too much data; write t
 export const jsonMessage = (raw: string) =>
   /^Unexpected end of JSON input/.test(raw)
     ? 'the JSON ends too early: a brace, bracket or string is not closed'
-    : raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    : raw.replace(/ (in|after) JSON at position \d+.*$/s, (_m, w: string) => (w === 'after' ? ' after the JSON value' : '')).replace(/, ".*" is not valid JSON$/s, '');
 export const jsonSyntaxHint = () =>
   'JSON wants double-quoted keys and strings, a comma between entries and none after the last; YAML (.yaml) is more forgiving';
 /** The yaml library's messages end with " at line L, column C"; the location is shown separately. */

@@ -448,6 +448,14 @@ describe('references', () => {
     expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${x.code} ${formatPath(x.path)}`)).toEqual(['2:7 file-unreadable mesh']);
   });
 
+  it('holds a .json file to JSON: a trailing comma or a comment, which YAML takes, is a JSON error at its place', () => {
+    const ok = '{"name": "j", "services": {"a": {"serviceTime": "1ms"}}, "entrypoints": {"w": {"target": "a", "rate": "1/s"}}}\n';
+    expect(loadTopologySource(ok, 'j.json').topology).toBeDefined();
+    const show = (src: string) => loadTopologySource(src, 'j.json').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code}: ${d.message}`);
+    expect(show(ok.replace('"1/s"}}}', '"1/s"},}}'))).toEqual(['1:110 json-syntax: Expected double-quoted property name']);
+    expect(show(ok.replace('}}}\n', '}}} # note\n'))).toEqual(['1:112 json-syntax: Unexpected non-whitespace character after the JSON value']);
+  });
+
   it('refuses a "__proto__" key, which would make its service vanish', () => {
     const src = 'name: m\nservices:\n  a: {serviceTime: 1ms, calls: [__proto__]}\n  __proto__: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
     expect(loadTopologySource(src, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
