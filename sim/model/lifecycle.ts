@@ -31,9 +31,9 @@ export interface LifecyclePlan {
  * Works out, before the run, every pod a rollout or scaling will create or
  * retire and when: a rolling update with maxSurge 1 and maxUnavailable 0
  * (the careful setting; Kubernetes' default, 25 % and 25 %, replaces several
- * pods at once from 4 replicas up) replaces pods one at a time — a new pod starts, becomes ready after its
- * startup and minReadySeconds, and only then is an old one's endpoint removed
- * and its process stopped after its preStop sleep. Knowing all pods up front
+ * pods at once from 4 replicas up) replaces pods one at a time — a new pod starts, is ready and listed
+ * after its startup, counts as available minReadySeconds later, and only then
+ * is an old one's endpoint removed and its process stopped after its preStop sleep. Knowing all pods up front
  * lets the simulation size its arrays once.
  */
 export function planLifecycle(topology: Topology): LifecyclePlan {
@@ -62,7 +62,8 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
         const fresh = slots[s]++;
         const start = ev.at + i * step;
         actions.push({ at: start + ev.startup, kind: LC_UP, slot: fresh, service: s });
-        actions.push({ at: start + step, kind: LC_ADD, slot: fresh, service: s });
+        // Listed once ready; minReadySeconds only holds back the next step (the old pod's retirement), as a Deployment's does.
+        actions.push({ at: start + ev.startup, kind: LC_ADD, slot: fresh, service: s });
         retire(old, s, start + step, start + step + ev.preStop);
         moves.push({ at: start + step, service: s, position: i, slot: fresh });
         next.push(fresh);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTopologySource } from '../../sim/topology/load.js';
 import { runTopology } from '../../sim/run.js';
 import type { RunResult } from '../../sim/results/types.js';
+import { LogHistogram } from '../../sim/stats/histogram.js';
 import { failureWindow, runScenario } from './helpers.js';
 
 function run(source: string, mesh?: string): RunResult {
@@ -143,5 +144,27 @@ timeline:
     // sidecars stayed open (and were reused by stale tries) to the end: 8.55 a sidecar.
     expect(sidecars?.meanConnectionsPerProxy).toBeCloseTo(5.8656, 4);
     expect(r.entrypoints[0].failed).toBe(3024);
+  });
+
+  it('a rolled-out pod is listed once ready; minReadySeconds only holds back the old pod\'s retirement', () => {
+    // The old pod is slow (1 s a request), the new one fast (10 ms). Ready at 15 s, available at 25 s:
+    // from 15 s to 25 s both are listed and share the requests, then only the new one serves.
+    const r = run(`
+name: minready
+simulation: {seed: 2, duration: 30s}
+mesh: {profile: none, controlPlane: {pushDelay: 100ms}}
+services:
+  b: {replicas: 1, workers: 1000, serviceTime: 10ms, loadBalancer: round_robin}
+entrypoints:
+  web: {target: b, rate: 50/s, arrivals: constant}
+timeline:
+  - {at: 0s, until: 30s, cpuSlowdown: {replica: b-0, factor: 100}}
+  - {at: 10s, rollout: {service: b, startup: 5s, minReadySeconds: 10s, preStop: 0s}}
+`);
+    const fast = LogHistogram.fromJSON(r.entrypoints[0].histogram).fractionAtOrBelow(0.1);
+    // Fast: half of 15.1–25.1 s and all of 25.1–30 s, of 30 s: (5 + 4.9) / 30 = 0.33. Listed only when
+    // available (as before), the new pod served from 25.1 s alone: 0.16.
+    expect(fast).toBeGreaterThan(0.3);
+    expect(fast).toBeLessThan(0.36);
   });
 });
