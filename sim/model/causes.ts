@@ -88,10 +88,19 @@ export const CAUSE_CIRCUIT_OPEN = id('circuit-open');
 export const CAUSE_PROXY_RESET = id('proxy-reset');
 
 /** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
-export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503): boolean {
+export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false): boolean {
+  // Envoy never retries its own overflow (a circuit breaker's UO): it is a local reply, not an upstream's status.
+  if (cause === CAUSE_CIRCUIT_OPEN && !passedUp) return false;
   const c = CAUSES[cause];
   for (const r of retryOn) {
     if (r === 'retriable-status' && status === retriableStatus) return true;
+    if (passedUp) {
+      // The callee answered with an error it got from further down: the
+      // caller sees a response and its status, not the connection failure,
+      // reset or timeout that began deeper.
+      if ((r === '5xx' && status >= 500) || (r === 'unavailable' && status === 503)) return true;
+      continue;
+    }
     if (r === 'unavailable' && status === 503 && c.retryOn.includes('unavailable')) return true;
     if (r === '5xx' && status >= 500 && c.retryOn.includes('5xx')) return true;
     if (r === '5xx' && status >= 500 && cause === CAUSE_INJECTED_ABORT) return true;

@@ -33,6 +33,8 @@ export interface TryOutcome {
   status: number;
   /** The replica the failure began at (-1 when it did not begin at one). */
   causeReplica: number;
+  /** Whether the failure began on this hop; false when the host passed up a deeper call's failure as its error response. */
+  failedHere: boolean;
   /** The policy the try ran under (its outlier detection). */
   policy: ResiliencePolicy;
 }
@@ -181,7 +183,8 @@ export class LoadBalancer {
     if (rep < 0) return;
     const od = t.policy.outlierDetection;
     if (!od) return;
-    const fromHost = t.failed && t.status >= 500 && t.causeReplica === rep;
+    // A 5xx from the host: one it caused, or one it passed up from a deeper call (the caller sees a 5xx response either way).
+    const fromHost = t.failed && t.status >= 500 && (t.causeReplica === rep || !t.failedHere);
     const router = t.router;
     const svc = this.model.services[t.service];
     const i = this.model.replicas[rep].ordinal;
@@ -193,12 +196,14 @@ export class LoadBalancer {
       return;
     }
     const o = this.outlierState(router, svc);
+    // A host already ejected is not ejected again (Envoy's onConsecutiveErrorWorker): late failures of tries sent before do not lengthen it.
+    if (o.ejectedUntil[i] > now) return;
     if (++o.consecutive5xx[i] < od.consecutive5xx) return;
     let ejected = 0;
     for (let k = 0; k < o.ejectedUntil.length; k++) if (o.ejectedUntil[k] > now) ejected++;
     const ready = this.endpoints.truth(t.service).length;
-    // At least one host may always be ejected, as in Envoy.
-    if (ejected >= Math.max(1, Math.floor((od.maxEjectionPercent / 100) * ready))) return;
+    // Envoy (1.31 on) ejects only while (ejected + 1) / hosts <= maxEjectionPercent; always_eject_one_host is off by default.
+    if ((100 * (ejected + 1)) / ready > od.maxEjectionPercent) return;
     o.ejections[i]++;
     o.consecutive5xx[i] = 0;
     o.ejectedUntil[i] = now + od.baseEjectionTime * o.ejections[i];

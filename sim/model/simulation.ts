@@ -1108,7 +1108,7 @@ class Simulation implements EventDispatcher {
       att.inTry = false;
       this.balancer.noteOutcome(att, this.engine.now);
       if (!att.failed) return this.finishAttempts(a);
-      return this.afterFailedTry(a, att.cause, att.status);
+      return this.afterFailedTry(a, att.cause, att.status, !att.failedHere);
     }
     if (att.detached) {
       this.pool.release(a);
@@ -1127,10 +1127,10 @@ class Simulation implements EventDispatcher {
       this.finishAttempts(f);
       return;
     }
-    const cause = att.cause, status = att.status;
+    const cause = att.cause, status = att.status, passedUp = !att.failedHere;
     this.copyFailure(call, att);
     this.pool.release(a);
-    this.afterFailedTry(f, cause, status);
+    this.afterFailedTry(f, cause, status, passedUp);
   }
 
   private countAttemptFailure(att: Frame): void {
@@ -1138,12 +1138,15 @@ class Simulation implements EventDispatcher {
     this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
   }
 
-  /** Decides whether a failed try is retried: attempts left, a matching condition, the deadline, the budget, the retry breaker. */
-  private afterFailedTry(f: number, cause: number, status: number): void {
+  /**
+   * Decides whether a failed try is retried: attempts left, a matching condition, the deadline, the budget, the retry breaker.
+   * `passedUp`: the failure began in a deeper call and came back as the callee's error response.
+   */
+  private afterFailedTry(f: number, cause: number, status: number, passedUp: boolean): void {
     const call = this.frames[f];
     const pol = call.policy.retries;
     const now = this.engine.now;
-    if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn)) {
+    if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn, 503, passedUp)) {
       if (this.policy.activeRetries[call.pair] >= pol.maxConcurrentRetries) {
         call.flag = FLAG_UO;
         return this.finishAttempts(f);
@@ -1201,6 +1204,13 @@ class Simulation implements EventDispatcher {
     if (call.current < 0) return;
     const att = this.frames[call.current];
     if (att.gen !== call.currentGen) return;
+    // Envoy reports a try cut short by a timeout to outlier detection as a 504 from its host.
+    if (att.replica >= 0 && !att.countersReleased) {
+      this.balancer.noteOutcome({
+        router: att.router, service: att.service, replica: att.replica, failed: true, status: 504,
+        failedHere: true, causeReplica: att.replica, policy: att.policy,
+      }, this.engine.now);
+    }
     this.chargeAbandoned(call, att);
     att.detached = true;
     this.releaseAttemptCounters(att);
@@ -1214,7 +1224,7 @@ class Simulation implements EventDispatcher {
     this.abandonCurrent(call);
     this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
     this.countTimedOutTry(call);
-    this.afterFailedTry(f, CAUSE_TIMEOUT, 504);
+    this.afterFailedTry(f, CAUSE_TIMEOUT, 504, false);
   }
 
   private countTimedOutTry(call: Frame): void {

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { topo } from './helpers.js';
+
+const ejections = (r: ReturnType<typeof runTopology>, subject: string) =>
+  r.timeline.markers.filter((m) => m.kind === 'ejection' && m.subject === subject);
+
+describe('retry conditions see what the caller sees', () => {
+  it('a failure passed up from a deeper call comes back as a response: connect-failure does not retry it', () => {
+    // c refuses every connection; b answers a with an error response. Only
+    // b's proxy saw a connect failure: a's proxy saw b answer.
+    const r = runTopology(topo(`
+name: passed-up
+simulation: {seed: 3, duration: 10s}
+mesh: linkerd
+services:
+  a: {workers: 1000, serviceTime: 100us, calls: [b], resilience: {retries: none}}
+  b: {workers: 1000, serviceTime: 100us, calls: [c]}
+  c: {workers: 1000, serviceTime: 100us, replicas: 2}
+entrypoints:
+  web: {target: a, via: mesh, rate: 20/s, arrivals: constant}
+timeline:
+  - {at: 0s, connectFailure: {service: c, probability: 1}}
+`));
+    const svc = (n: string) => r.services.find((s) => s.name === n)!;
+    expect(svc('c').retries).toBeGreaterThan(0); // b's proxy retries its connect failures …
+    expect(svc('b').retries).toBe(0); // … a's proxy has nothing to retry
+  });
+
+  it('a circuit breaker overflow (UO) is never retried, as Envoy never retries an overflow', () => {
+    const r = runTopology(topo(`
+name: cb-overflow
+simulation: {seed: 3, duration: 10s}
+mesh: {profile: istio-sidecar, mtls: {enabled: false}}
+services:
+  front: {workers: 1000, serviceTime: 0s, calls: [leaf], resilience: {retries: none}}
+  leaf: {replicas: 2, workers: 100, serviceTime: 10ms, resilience: {circuitBreaker: {maxRequests: 2}}}
+entrypoints:
+  web: {target: front, via: mesh, rate: 400/s}
+`));
+    const leaf = r.services.find((s) => s.name === 'leaf')!;
+    expect(r.entrypoints[0].failed).toBeGreaterThan(0);
+    expect(leaf.retries).toBe(0);
+  });
+});
+
+describe('outlier detection as Envoy counts', () => {
+  it('a host that times out every try is ejected (Envoy reports a timeout to outlier detection as a 504)', () => {
+    const r = runTopology(topo(`
+name: od-timeout
+simulation: {seed: 3, duration: 10s}
+mesh: {profile: istio-sidecar, resilience: {retries: none}}
+services:
+  front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
+  leaf:
+    replicas: 2
+    workers: 1000
+    serviceTime: 1ms
+    resilience: {timeout: 100ms, outlierDetection: {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 50}}
+entrypoints:
+  web: {target: front, via: mesh, rate: 100/s}
+timeline:
+  - {at: 2s, delay: {replica: leaf-1, delay: 1s}}
+`));
+    expect(ejections(r, 'leaf-1')).toHaveLength(1);
+    expect(r.entrypoints[0].failed).toBeLessThan(20);
+  });
+
+  it('a host already ejected is not ejected again by the failures of tries sent before', () => {
+    // ~20 requests in flight at leaf-1 are reset at once by its crash: one ejection, for baseEjectionTime.
+    const r = runTopology(topo(`
+name: od-reeject
+simulation: {seed: 3, duration: 10s}
+mesh: {profile: istio-sidecar, resilience: {retries: none}}
+services:
+  front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
+  leaf:
+    replicas: 3
+    workers: 1000
+    serviceTime: 200ms
+    resilience: {outlierDetection: {consecutive5xx: 5, baseEjectionTime: 10s, maxEjectionPercent: 100}}
+entrypoints:
+  web: {target: front, via: mesh, rate: 300/s}
+timeline:
+  - {at: 2s, until: 3s, crash: {replica: leaf-1, readinessDelay: 30s}}
+`));
+    expect(r.entrypoints[0].failed).toBeGreaterThan(10);
+    expect(ejections(r, 'leaf-1')).toHaveLength(1);
+  });
+
+  it('ejects nothing when even one host is over maxEjectionPercent (Envoy >= 1.31 without always_eject_one_host)', () => {
+    const r = runTopology(topo(`
+name: od-percent
+simulation: {seed: 3, duration: 10s}
+mesh: {profile: istio-sidecar, resilience: {retries: none}}
+services:
+  front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
+  leaf: {replicas: 3, workers: 1000, serviceTime: 1ms, resilience: {outlierDetection: {consecutive5xx: 5}}}
+entrypoints:
+  web: {target: front, via: mesh, rate: 100/s}
+timeline:
+  - {at: 2s, abort: {replica: leaf-1, status: 503}}
+`));
+    // 1 of 3 hosts is 33 % > the default 10 %.
+    expect(ejections(r, 'leaf-1')).toHaveLength(0);
+  });
+});
