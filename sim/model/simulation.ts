@@ -663,9 +663,11 @@ class Simulation implements EventDispatcher {
     call.wp = -1;
     // Istio's ingress gateway is an Envoy that applies the route's policy
     // itself and sends straight to the pods, bypassing the waypoint unless
-    // the service asks for it (istio.io/ingress-use-waypoint).
+    // the service asks for it (istio.io/ingress-use-waypoint). A client
+    // outside the mesh (no proxy of its own) has no ztunnel to send it to
+    // the waypoint: it reaches the pod's node proxy in plaintext.
     const fromGateway = call.cp >= 0 && this.isGateway[call.cp] === 1;
-    if (svc.l7 && m.waypoints.length > 0 && (!fromGateway || svc.ingressUseWaypoint)) {
+    if (svc.l7 && m.waypoints.length > 0 && call.cp >= 0 && (!fromGateway || svc.ingressUseWaypoint)) {
       call.wp = m.waypoints[this.waypointNext];
       this.waypointNext = (this.waypointNext + 1) % m.waypoints.length;
     }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { runTopology } from '../../sim/run.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
+import type { Topology } from '../../sim/topology/types.js';
+import type { RunResult } from '../../sim/results/types.js';
+
+function topo(yaml: string, options: { mesh?: string; mtls?: boolean } = {}): Topology {
+  const { topology, diagnostics } = loadTopologySource(yaml, 'inline.yaml', options);
+  if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
+  return topology;
+}
+const fleet = (r: RunResult, kind: string) => r.resources.proxies.find((p) => p.kind === kind);
+
+describe('a client outside the mesh and the waypoint', () => {
+  // Constant costs: every latency is exact arithmetic.
+  const src = `
+name: direct-l7
+simulation: {seed: 1, requests: 200}
+network: {sameNode: 3us, sameZone: 50us}
+mesh:
+  profile: istio-ambient-waypoint
+  mtls: {enabled: false}
+  nodeProxy: {requestCost: 100us, responseCost: 200us, perKB: 0, telemetryCost: 0}
+  waypoint: {requestCost: 1ms, responseCost: 2ms, perKB: 0, telemetryCost: 0}
+  resilience: {retries: {attempts: 3, retryOn: [5xx], backoff: {base: 0s, max: 0s}}}
+services:
+  api: {replicas: 2, workers: 8, serviceTime: 1ms, l7: true}
+entrypoints:
+  c: {target: api, via: direct, arrivals: constant, rate: 10/s}
+timeline:
+  - {at: 0s, abort: {replica: api-0, status: 503, probability: 1}}
+`;
+
+  it('goes to the pod\'s node proxy, not through the waypoint, and gets no L7 retries (README: "direct (to the target\'s own proxy)")', () => {
+    const r = runTopology(topo(src));
+    // Nothing from outside the mesh reaches the waypoint.
+    expect((fleet(r, 'waypoint')?.requestsPerSecondPerProxy ?? 0)).toBe(0);
+    // No mesh request policy for a client outside the mesh: api-0's 503s reach it.
+    expect(r.services[0].retries).toBe(0);
+    expect(r.entrypoints[0].failed).toBe(100);
+    // The successful half (one node): client -> node proxy 3 us, its passes 100 + 200 us, node proxy <-> pod 2 x 3 us, app 1 ms, back 3 us.
+    expect(r.entrypoints[0].latency.mean).toBeCloseTo(0.000003 + 0.0003 + 0.000006 + 0.001 + 0.000003, 9);
+  });
+});
