@@ -24,6 +24,7 @@ export function noMtls(): MtlsSpec {
     perKB: 0,
     idleTimeout: 90,
     streamsPerConnection: 1,
+    scope: 'workload',
   };
 }
 
@@ -71,5 +72,6 @@ export function normalizeMtls(m: MtlsFile): MtlsSpec {
     perKB: seconds(m.perKB),
     idleTimeout: seconds(m.idleTimeout),
     streamsPerConnection: m.streamsPerConnection,
+    scope: m.scope ?? 'workload',
   };
 }

@@ -115,5 +115,6 @@ function mergeMtls(base: MtlsSpec, o: MtlsOverrideFile): MtlsSpec {
     perKB: o.perKB === undefined ? base.perKB : seconds(o.perKB),
     idleTimeout: o.idleTimeout === undefined ? base.idleTimeout : seconds(o.idleTimeout),
     streamsPerConnection: o.streamsPerConnection ?? base.streamsPerConnection,
+    scope: o.scope ?? base.scope,
   };
 }

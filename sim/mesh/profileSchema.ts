@@ -67,6 +67,9 @@ export const mtlsSchema = z
     perKB: durationSchema.meta({ description: 'Encryption CPU per 1000 bytes, on each side.' }),
     idleTimeout: durationSchema.meta({ description: 'A connection idle this long is closed; the next request pays a handshake again.' }),
     streamsPerConnection: integer(1, 'Requests one connection carries at once (1 for HTTP/1.1, many for HTTP/2).'),
+    scope: z.enum(['workload', 'node']).optional().meta({
+      description: "Who a secured connection belongs to: workload (default: a pair of pods' identities, as sidecars and ztunnel hold them) or node (one tunnel per pair of nodes, as WireGuard's; traffic within a node is not encrypted).",
+    }),
   })
   .meta({ id: 'mtls', description: 'Mutual TLS between proxies: handshakes, resumption, encryption cost, connection pooling.' });
 

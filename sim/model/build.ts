@@ -127,6 +127,8 @@ export interface RuntimeMtls {
   resumption: boolean;
   idleTimeout: number;
   streamsPerConnection: number;
+  /** One tunnel per pair of nodes (see MtlsSpec.scope). */
+  nodeScope: boolean;
 }
 
 export interface RuntimeModel {
@@ -350,6 +352,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       resumption: m.resumption,
       idleTimeout: m.idleTimeout,
       streamsPerConnection: m.streamsPerConnection,
+      nodeScope: m.scope === 'node',
     },
     sameNode: compileSampler(sameNode),
     sameNodeFree: sameNode.kind === 'constant' && sameNode.value === 0,

@@ -329,7 +329,8 @@ class Simulation implements EventDispatcher {
     // Certificates are per workload: a sidecar holds its pod's; a node proxy
     // (ztunnel) holds one for each pod on its node (identities past the
     // proxies: proxyCount + replica), and its own for the clients it carries.
-    const nodeProxies = model.proxies.some((p) => p.kind === 'node-proxy');
+    // With node-scoped tunnels a node proxy holds only its own key: no workload identities.
+    const nodeProxies = model.proxies.some((p) => p.kind === 'node-proxy') && !model.mtls.nodeScope;
     const certHolders = !model.mtls.enabled ? [] : [
       ...model.proxies.map((p) => p.index),
       ...(nodeProxies ? model.replicas.map((r) => this.proxyCount + r.id) : []),
@@ -1405,6 +1406,8 @@ class Simulation implements EventDispatcher {
   private connect(f: number, from: number, to: number, slot: 1 | 2): boolean {
     const now = this.engine.now;
     const c = this.frames[f];
+    // A node-to-node tunnel (WireGuard) does not carry traffic that stays on its node.
+    if (this.model.mtls.nodeScope && this.proxyNode[from] === this.proxyNode[to]) return false;
     const fromId = this.identity(c, from, true), toId = this.identity(c, to, false);
     const existing = this.conns.acquire(from, to, fromId, toId, now);
     if (existing) {
@@ -1472,7 +1475,7 @@ class Simulation implements EventDispatcher {
    * ztunnel does per workload; any other proxy its own.
    */
   private identity(c: Frame, proxy: number, caller: boolean): number {
-    if (this.isNodeProxy[proxy] === 0) return proxy;
+    if (this.isNodeProxy[proxy] === 0 || this.model.mtls.nodeScope) return proxy;
     if (!caller) return this.proxyCount + c.replica;
     const r = this.callerReplica(c);
     return r >= 0 ? this.proxyCount + r : proxy;
@@ -1888,7 +1891,9 @@ class Simulation implements EventDispatcher {
           // Each pod's own certificate: its sidecar's, or the one its node proxy holds for it.
           const ids = targetReplicas(this.model, ev.target).map((r) => {
             const sc = this.model.replicas[r].sidecar;
-            return sc >= 0 ? sc : this.model.nodeProxy[this.model.replicas[r].node] >= 0 ? this.proxyCount + r : -1;
+            // Node-scoped tunnels hold no pod certificates: nothing of the pod's to expire.
+            const podIdentity = this.model.nodeProxy[this.model.replicas[r].node] >= 0 && !this.model.mtls.nodeScope;
+            return sc >= 0 ? sc : podIdentity ? this.proxyCount + r : -1;
           }).filter((x) => x >= 0);
           // At the window's end renewal works again: renew now, not at the next retry tick.
           if (end) this.controlPlane.renewNow(ids);

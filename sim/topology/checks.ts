@@ -96,7 +96,9 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
           ? msg.noMtls()
           : entry.controlPlaneOutage !== undefined && profile.mode === 'none'
             ? msg.noMeshControlPlane()
-            : undefined;
+            : entry.certificateExpiry !== undefined && entry.certificateExpiry.root !== true && profile.mode === 'ambient' && profile.mtls.scope === 'node'
+              ? msg.noPodCertificates()
+              : undefined;
     if (why === undefined) return;
     const key = entry.proxyCrash !== undefined ? 'proxyCrash' : entry.certificateExpiry !== undefined ? 'certificateExpiry' : 'controlPlaneOutage';
     out.push(warning('no-effect', ['timeline', i, key], msg.noEffect(key, show(entry.at), profile.name, why), msg.noEffectHint(), 'key'));

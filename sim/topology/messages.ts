@@ -431,6 +431,7 @@ export const missingExpiryTargetHint = (example: string) =>
 export const noEffect = (key: string, at: string, profile: string, why: string) => `${key} at ${at} has no effect under profile ${q(profile)}: ${why}`;
 export const noProxies = () => 'it has no proxies';
 export const noMtls = () => 'mTLS is off';
+export const noPodCertificates = () => 'its encryption is a tunnel per pair of nodes (mtls.scope: node), which holds no pod certificates';
 export const noMeshControlPlane = () => 'it has no mesh control plane (the clients\' own discovery does not depend on one)';
 export const noEffectHint = () => 'the event is kept for the profiles where it applies (compare runs the same timeline under each)';
 export const ingressWaypointWithoutL7 = (service: string) =>

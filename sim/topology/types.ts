@@ -158,6 +158,8 @@ export interface MtlsSpec {
   idleTimeout: number;
   /** Requests one connection carries at once (1 for HTTP/1.1, many for HTTP/2). */
   streamsPerConnection: number;
+  /** workload: a connection per pair of pod identities; node: one tunnel per pair of nodes (WireGuard), none within a node. */
+  scope: 'workload' | 'node';
 }
 
 export type MeshMode = 'none' | 'sidecar' | 'ambient';

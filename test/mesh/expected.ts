@@ -83,6 +83,7 @@ export const ISTIO_SIDECAR: MeshProfile = {
     resumption: true,
     perKB: 5e-7,
     idleTimeout: 3600,
+    scope: 'workload',
     streamsPerConnection: 1,
   },
   controlPlane: ISTIOD,

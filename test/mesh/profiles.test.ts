@@ -105,6 +105,7 @@ describe('bundled profiles', () => {
       perKB: 5e-7,
       idleTimeout: 90,
       streamsPerConnection: 1,
+      scope: 'workload',
     });
   });
 

@@ -42,3 +42,32 @@ timeline:
     expect(r.entrypoints[0].latency.mean).toBeCloseTo(0.000003 + 0.0003 + 0.000006 + 0.001 + 0.000003, 9);
   });
 });
+
+describe('WireGuard: a tunnel per pair of nodes (mtls.scope: node)', () => {
+  const src = (mesh: string) => `
+name: wg
+zones: [za, zb]
+nodes: {a1: {zone: za}, b1: {zone: zb}}
+network: {sameNode: 3us, sameZone: 50us, crossZone: 700us}
+simulation: {seed: 1, requests: 2000}
+mesh:
+  profile: ${mesh}
+  nodeProxy: {requestCost: 100us, responseCost: 200us, perKB: 0, telemetryCost: 0}
+  mtls: {handshakeCpu: 1ms, resumeCpu: 1ms, handshakeRoundTrips: 1, resumeRoundTrips: 1, perKB: 0ns}
+  resilience: {retries: none}
+services:
+  front: {replicas: 4, workers: 4, nodes: [a1], serviceTime: 1ms, calls: [back, local]}
+  back: {replicas: 4, workers: 4, nodes: [b1], serviceTime: 1ms, loadBalancer: random}
+  local: {replicas: 1, workers: 4, nodes: [a1], serviceTime: 1ms}
+entrypoints:
+  web: {target: front, via: direct, node: a1, arrivals: constant, rate: 100/s}
+`;
+  const handshakes = (r: RunResult) => r.resources.proxies.reduce((n, p) => n + p.handshakes + p.resumptions, 0);
+
+  it('cilium sets up one tunnel between the two nodes and none within a node; ztunnel one per pair of pods', () => {
+    // Before: 20 (16 pod pairs across the nodes, 4 on the same node), as ztunnel's.
+    expect(handshakes(runTopology(topo(src('cilium'))))).toBe(1);
+    expect(handshakes(runTopology(topo(src('istio-ambient'))))).toBe(20);
+  });
+});
+
