@@ -89,8 +89,9 @@ export const CAUSE_PROXY_RESET = id('proxy-reset');
 
 /** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
 export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false): boolean {
-  // Envoy never retries its own overflow (a circuit breaker's UO): it is a local reply, not an upstream's status.
-  if (cause === CAUSE_CIRCUIT_OPEN && !passedUp) return false;
+  // Envoy never retries its own local replies: an overflow (a circuit breaker's UO), or no healthy
+  // upstream to send to (UH) — no upstream request was made, so no retry policy applies.
+  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS)) return false;
   const c = CAUSES[cause];
   for (const r of retryOn) {
     if (r === 'retriable-status' && status === retriableStatus) return true;

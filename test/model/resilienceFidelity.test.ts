@@ -27,6 +27,27 @@ timeline:
     expect(svc('b').retries).toBe(0); // … a's proxy has nothing to retry
   });
 
+  it('no healthy upstream (UH) is a local reply, never retried, as in Envoy', () => {
+    // b's one pod crashes and leaves the endpoints at once: a's proxy has nowhere to send.
+    const r = runTopology(topo(`
+name: uh
+simulation: {seed: 3, duration: 10s}
+mesh: {profile: istio-sidecar, controlPlane: {pushDelay: 1ms, pushDelayPerProxy: 0s}}
+services:
+  a: {workers: 1000, serviceTime: 100us, calls: [b], resilience: {retries: none}}
+  b: {workers: 1000, serviceTime: 100us}
+entrypoints:
+  web: {target: a, via: mesh, rate: 20/s, arrivals: constant}
+timeline:
+  - {at: 2s, until: 8s, crash: {service: b, readinessDelay: 0s}}
+`));
+    const uh = r.entrypoints[0].failures.filter((f) => f.flag === 'UH').reduce((n, f) => n + f.count, 0);
+    expect(uh).toBeGreaterThan(100);
+    // Before, Istio's default policy (retriable 503s, 2 retries) matched the UH's 503 and retried
+    // every one twice (all ended URX, ~240 retries); only the few stale-endpoint tries at the crash are retried now.
+    expect(r.services.find((s) => s.name === 'b')!.retries).toBeLessThan(10);
+  });
+
   it('a circuit breaker overflow (UO) is never retried, as Envoy never retries an overflow', () => {
     const r = runTopology(topo(`
 name: cb-overflow
