@@ -108,6 +108,8 @@ export class Frame {
   /** When the current try started, and when the current back-off ends. */
   tryStart = 0;
   backoffEnd = 0;
+  /** Calls: holds one of the (router, service) pair's concurrent-retry slots, from the decision to retry until that retry's outcome is judged (Envoy's retry_budget / max_retries accounting). */
+  retrySlot = false;
   /** Attempts: a retry (counts against the retry limits); released its policy counters already. */
   isRetry = false;
   countersReleased = false;
@@ -171,6 +173,7 @@ export class FramePool {
     f.triedCount = 0;
     f.current = -1;
     f.isRetry = false;
+    f.retrySlot = false;
     f.countersReleased = false;
     f.detached = false;
     const comp = f.comp;

@@ -806,7 +806,6 @@ class Simulation implements EventDispatcher {
     const key = att.pair;
     att.countersReleased = false;
     this.policy.active[key]++;
-    if (att.isRetry) this.policy.activeRetries[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
       const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
@@ -1083,7 +1082,6 @@ class Simulation implements EventDispatcher {
     att.countersReleased = true;
     const key = att.pair;
     this.policy.active[key]--;
-    if (att.isRetry) this.policy.activeRetries[key]--;
     if (att.replica >= 0) this.balancer.ended(att.router, this.model.services[att.service], att.replica);
     // A connection's worth of room: the longest-waiting live try takes it.
     if (this.policy.pendingTotal === 0) return;
@@ -1136,6 +1134,12 @@ class Simulation implements EventDispatcher {
     this.afterFailedTry(f, cause, status, passedUp);
   }
 
+  private releaseRetrySlot(call: Frame): void {
+    if (!call.retrySlot) return;
+    call.retrySlot = false;
+    this.policy.activeRetries[call.pair]--;
+  }
+
   private countAttemptFailure(att: Frame): void {
     const key = failureKey(att.cause, att.flag, att.meshCaused, att.causeService >= 0 ? att.causeService : att.service, this.model.services.length);
     this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
@@ -1149,6 +1153,8 @@ class Simulation implements EventDispatcher {
     const call = this.frames[f];
     const pol = call.policy.retries;
     const now = this.engine.now;
+    // The retry before this try (if it was one) has its outcome: its slot is free.
+    this.releaseRetrySlot(call);
     if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn, 503, passedUp)) {
       if (this.policy.activeRetries[call.pair] >= pol.maxConcurrentRetries) {
         call.flag = FLAG_UO;
@@ -1157,6 +1163,9 @@ class Simulation implements EventDispatcher {
       if (pol.budget && !this.budgetFor(call.pair, pol.budget).tryRetry(now)) {
         return this.finishAttempts(f);
       }
+      // Envoy takes the slot when it decides to retry and holds it through the back-off.
+      this.policy.activeRetries[call.pair]++;
+      call.retrySlot = true;
       call.retries++;
       if (call.measured) this.services[call.service].retries++;
       const cap = Math.min(pol.backoffMax, pol.backoffBase * 2 ** (call.retries - 1));
@@ -1175,6 +1184,7 @@ class Simulation implements EventDispatcher {
   /** No more tries: the call goes on with what the last one left (success or failure). */
   private finishAttempts(f: number): void {
     const call = this.frames[f];
+    this.releaseRetrySlot(call);
     call.timeoutToken = 0;
     call.backoffToken = 0;
     call.phase = call.attemptEnd;

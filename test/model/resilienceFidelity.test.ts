@@ -27,6 +27,33 @@ timeline:
     expect(svc('b').retries).toBe(0); // … a's proxy has nothing to retry
   });
 
+  it('maxConcurrentRetries counts a retry from the decision through its back-off, and frees the slot after', () => {
+    const leafFails = (rate: string, max: number) => runTopology(topo(`
+name: mcr
+simulation: {seed: 3, duration: 20s}
+mesh: istio-sidecar
+services:
+  front: {workers: 1000, serviceTime: 100us, calls: [leaf], resilience: {retries: none}}
+  leaf:
+    replicas: 2
+    workers: 1000
+    serviceTime: 100us
+    resilience: {retries: {attempts: 3, retryOn: [5xx], maxConcurrentRetries: ${max}}}
+entrypoints:
+  web: {target: front, via: mesh, rate: ${rate}, arrivals: constant}
+timeline:
+  - {at: 0s, abort: {service: leaf, status: 503}}
+`));
+    // 200/s, each call's two retries wait ~25–50 ms of back-off: ~7.5 retries outstanding against 3 slots.
+    // Before, a slot was held only while its try ran (~0.2 ms): no call ever overflowed.
+    const busy = leafFails('200/s', 3).entrypoints[0];
+    const uo = busy.failures.filter((f) => f.flag === 'UO').reduce((n, f) => n + f.count, 0);
+    expect(uo / busy.failed).toBeGreaterThan(0.5);
+    // One call at a time, one slot: every call gets both retries, so no slot is ever left taken.
+    const calm = leafFails('1/s', 1).entrypoints[0];
+    expect(calm.failures.map((f) => f.flag)).toEqual(['URX']);
+  });
+
   it('no healthy upstream (UH) is a local reply, never retried, as in Envoy', () => {
     // b's one pod crashes and leaves the endpoints at once: a's proxy has nowhere to send.
     const r = runTopology(topo(`
