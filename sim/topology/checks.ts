@@ -88,6 +88,10 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience'], profile.name));
     out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
   }
+  // Every hop under a mesh has redirects between a pod and its own proxy: left unset, each costs a trip between machines.
+  if (profile.mode !== 'none' && file.network?.sameZone !== undefined && file.network.sameNode === undefined) {
+    out.push(warning('default-same-node', ['network', 'sameZone'], msg.sameNodeUnset(), msg.sameNodeUnsetHint(), 'key'));
+  }
   (file.timeline ?? []).forEach((entry, i) => {
     const why =
       entry.proxyCrash !== undefined && profile.mode === 'none'

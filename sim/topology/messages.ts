@@ -431,6 +431,9 @@ export const missingExpiryTargetHint = (example: string) =>
 export const noEffect = (key: string, at: string, profile: string, why: string) => `${key} at ${at} has no effect under profile ${q(profile)}: ${why}`;
 export const noProxies = () => 'it has no proxies';
 export const noMtls = () => 'mTLS is off';
+export const sameNodeUnset = () =>
+  'network.sameNode is not set, so it is sameZone: under a mesh every redirect between a pod and its own proxy (several a hop) then costs a trip between machines';
+export const sameNodeUnsetHint = () => 'set network.sameNode to a trip through one machine\'s kernel, e.g. sameNode: 15us';
 export const noPodCertificates = () => 'its encryption is a tunnel per pair of nodes (mtls.scope: node), which holds no pod certificates';
 export const noMeshControlPlane = () => 'it has no mesh control plane (the clients\' own discovery does not depend on one)';
 export const noEffectHint = () => 'the event is kept for the profiles where it applies (compare runs the same timeline under each)';

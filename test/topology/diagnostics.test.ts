@@ -456,6 +456,15 @@ describe('references', () => {
     expect(show(ok.replace('}}}\n', '}}} # note\n'))).toEqual(['1:112 json-syntax: Unexpected non-whitespace character after the JSON value']);
   });
 
+  it('warns under a mesh when sameNode is left to default to sameZone', () => {
+    const src = (mesh: string, sameNode = '') =>
+      `name: n\nmesh: ${mesh}\nnetwork: {sameZone: 50us${sameNode}}\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n`;
+    const codes = (text: string) => loadTopologySource(text, 'n.yaml').diagnostics.map((d) => `${d.code} ${formatPath(d.path)}`);
+    expect(codes(src('istio-sidecar'))).toEqual(['default-same-node network.sameZone']);
+    expect(codes(src('istio-sidecar', ', sameNode: 15us'))).toEqual([]);
+    expect(codes(src('none'))).toEqual([]);
+  });
+
   it('refuses a "__proto__" key, which would make its service vanish', () => {
     const src = 'name: m\nservices:\n  a: {serviceTime: 1ms, calls: [__proto__]}\n  __proto__: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
     expect(loadTopologySource(src, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
