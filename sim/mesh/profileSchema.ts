@@ -177,6 +177,9 @@ const outlierDetectionShape = {
   consecutive5xx: integer(1, 'Consecutive 5xx from a host before it is ejected (Envoy: 5).'),
   baseEjectionTime: durationSchema.meta({ description: 'The first ejection lasts this long, the n-th n times as long (Envoy: 30s).' }),
   maxEjectionPercent: z.number().meta({ minimum: 0, maximum: 100, description: "At most this percentage of the service's hosts ejected at once (Envoy: 10)." }),
+  maxEjectionTime: durationSchema.optional().meta({
+    description: 'The longest an ejection lasts, however often the host was ejected (Envoy: 300s, or baseEjectionTime when that is longer).',
+  }),
 };
 const outlierDetectionSchema = z
   .strictObject(outlierDetectionShape)

@@ -44,7 +44,7 @@ export const DEFAULT_BUDGET: Readonly<NonNullable<RetryPolicy['budget']>> = Obje
 export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreaker> = Object.freeze({ maxConnections: Infinity, maxPending: Infinity, maxRequests: Infinity });
 
 /** Envoy's and Istio's outlier detection defaults, once it is on. */
-export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10 });
+export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300 });
 
 /** `none` → Infinity, anything else a duration in seconds. */
 export function secondsOrNone(value: string | number): number {
@@ -122,6 +122,7 @@ function mergeOutlier(base: Readonly<OutlierDetection>, o: Exclude<NonNullable<R
     consecutive5xx: o.consecutive5xx ?? base.consecutive5xx,
     baseEjectionTime: o.baseEjectionTime === undefined ? base.baseEjectionTime : seconds(o.baseEjectionTime),
     maxEjectionPercent: o.maxEjectionPercent ?? base.maxEjectionPercent,
+    maxEjectionTime: o.maxEjectionTime === undefined ? base.maxEjectionTime : seconds(o.maxEjectionTime),
   };
 }
 
@@ -190,6 +191,7 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
   if (od !== undefined && od !== 'none') {
     if (od.consecutive5xx !== undefined) checkInteger(out, od.consecutive5xx, at('outlierDetection', 'consecutive5xx'), 'consecutive5xx', 1, msg.consecutive5xxHint());
     if (od.baseEjectionTime !== undefined) checkDuration(out, od.baseEjectionTime, at('outlierDetection', 'baseEjectionTime'), 'baseEjectionTime', 'positive');
+    if (od.maxEjectionTime !== undefined) checkDuration(out, od.maxEjectionTime, at('outlierDetection', 'maxEjectionTime'), 'maxEjectionTime', 'positive');
     if (od.maxEjectionPercent !== undefined) {
       checkRange(out, od.maxEjectionPercent, at('outlierDetection', 'maxEjectionPercent'), 'maxEjectionPercent', { min: 0, max: 100 }, msg.maxEjectionPercentHint());
     }

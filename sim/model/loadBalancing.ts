@@ -206,7 +206,8 @@ export class LoadBalancer {
     if ((100 * (ejected + 1)) / ready > od.maxEjectionPercent) return;
     o.ejections[i]++;
     o.consecutive5xx[i] = 0;
-    o.ejectedUntil[i] = now + od.baseEjectionTime * o.ejections[i];
+    // Envoy's max_ejection_time caps it, and is never below the base.
+    o.ejectedUntil[i] = now + Math.min(od.baseEjectionTime * o.ejections[i], Math.max(od.baseEjectionTime, od.maxEjectionTime));
     // One marker per router that ejects: with several callers, a burst of them.
     this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
   }

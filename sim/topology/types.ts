@@ -230,6 +230,8 @@ export interface OutlierDetection {
   baseEjectionTime: number;
   /** At most this share of the service's hosts ejected at once. */
   maxEjectionPercent: number;
+  /** The longest an ejection lasts (at least baseEjectionTime, as Envoy's max_ejection_time). */
+  maxEjectionTime: number;
 }
 
 export interface ResiliencePolicy {

@@ -54,6 +54,28 @@ timeline:
     expect(calm.failures.map((f) => f.flag)).toEqual(['URX']);
   });
 
+  it('an ejection lasts at most maxEjectionTime, however often the host was ejected (Envoy\'s max_ejection_time)', () => {
+    const r = runTopology(topo(`
+name: ej
+simulation: {seed: 1, duration: 100s}
+mesh: istio-sidecar
+services:
+  a: {workers: 100, serviceTime: 100us, calls: [b], resilience: {retries: none}}
+  b:
+    replicas: 2
+    workers: 100
+    serviceTime: 100us
+    resilience: {retries: none, outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10s, maxEjectionPercent: 50, maxEjectionTime: 20s}}
+entrypoints:
+  web: {target: a, via: mesh, rate: 100/s, arrivals: constant}
+timeline:
+  - {at: 0s, abort: {replica: b-0, status: 503}}
+`));
+    // 10 s, then 20 s each time (not 20, 30, 40 …): re-ejected by its first 503 back, 10 ms later.
+    const at = ejections(r, 'b-0').map((m) => Math.round(m.at));
+    expect(at).toEqual([0, 10, 30, 50, 70, 90]);
+  });
+
   it('no healthy upstream (UH) is a local reply, never retried, as in Envoy', () => {
     // b's one pod crashes and leaves the endpoints at once: a's proxy has nowhere to send.
     const r = runTopology(topo(`
