@@ -50,6 +50,10 @@ export function checkProfile(file: ProfileFile): Problem[] {
   if (file.nodeProxyLayer !== undefined && file.mode !== 'ambient') {
     out.push(error('not-applicable', ['nodeProxyLayer'], msg.blockNotApplicable('nodeProxyLayer', file.mode), msg.blockNotApplicableHint('nodeProxyLayer', file.mode), 'key'));
   }
+  // Only node proxies share a node's tunnel: a sidecar's mTLS is its pod's.
+  if (file.mtls?.scope === 'node' && file.mode !== 'ambient') {
+    out.push(error('not-applicable', ['mtls', 'scope'], msg.nodeScopeNotApplicable(file.mode), msg.nodeScopeNotApplicableHint(), 'key'));
+  }
   checkSources(out, file);
   for (const key of PROXY_KEYS) {
     const proxy = file[key];

@@ -58,6 +58,9 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
       'key',
     ),
   );
+  if (overrides.mtls?.scope === 'node' && profile.mode !== 'ambient') {
+    out.push(error('not-applicable', [...MESH, 'mtls', 'scope'], msg.nodeScopeNotApplicable(profile.mode), msg.nodeScopeNotApplicableHint(), 'key'));
+  }
   const { controlPlane, resilience } = overrides;
   if (resilience !== undefined && profile.mode === 'none' && resilience.placement === 'mesh') {
     out.push(error('not-applicable', [...MESH, 'resilience', 'placement'], msg.placementOverrideWithoutProxy(profile.name), msg.placementWithoutProxyHint()));

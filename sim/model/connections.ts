@@ -131,6 +131,17 @@ export class ConnectionPools {
     }
   }
 
+  /** A pod stopped: every pool presenting its identity (a node proxy's per-pod pools) is gone. In key order, for determinism. */
+  dropIdentity(id: number, now: number): void {
+    const keys = [...this.pools.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      if (Math.floor(key / this.identityCount) !== id && key % this.identityCount !== id) continue;
+      for (const c of this.pools.get(key) as Connection[]) this.close(c, now);
+      this.pools.set(key, []);
+      this.talked.delete(key);
+    }
+  }
+
   private close(conn: Connection, now: number): void {
     const since = Math.min(now, conn.lastUsed + this.idleTimeout);
     this.open[conn.from]--;

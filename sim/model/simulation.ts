@@ -205,6 +205,8 @@ class Simulation implements EventDispatcher {
   /** Per replica: the proxy in front of it (its sidecar or its node's proxy), or -1. */
   private readonly serverProxyOf: Int32Array;
   private readonly sameNodeFree: boolean;
+  /** mtls.scope: node (hot-path copy). */
+  private readonly nodeScope: boolean;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
   /** Ambient with node proxies that carry connections only (ztunnel): request policy needs a waypoint or the gateway. */
@@ -273,6 +275,7 @@ class Simulation implements EventDispatcher {
     const mode = model.mesh.mode;
     this.serverProxyOf = Int32Array.from(model.replicas, (r) => (mode === 'sidecar' ? r.sidecar : mode === 'ambient' ? model.nodeProxy[r.node] : -1));
     this.sameNodeFree = model.sameNodeFree;
+    this.nodeScope = model.mtls.nodeScope;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
     this.meshed = model.mesh.mode !== 'none';
@@ -1177,7 +1180,9 @@ class Simulation implements EventDispatcher {
       this.engine.schedule(backoff, H_RETRY, f, call.backoffToken);
       return;
     }
-    if (call.retries > 0 && call.flag !== FLAG_UO) call.flag = FLAG_URX;
+    // Retries used up, unless the last try ended in a local reply (no healthy upstream), which keeps its UH.
+    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS);
+    if (call.retries > 0 && call.flag !== FLAG_UO && !localReply) call.flag = FLAG_URX;
     this.finishAttempts(f);
   }
 
@@ -1417,7 +1422,8 @@ class Simulation implements EventDispatcher {
     const now = this.engine.now;
     const c = this.frames[f];
     // A node-to-node tunnel (WireGuard) does not carry traffic that stays on its node.
-    if (this.model.mtls.nodeScope && this.proxyNode[from] === this.proxyNode[to]) return false;
+    // Only node proxies hold a node's tunnel; a sidecar, gateway or waypoint still speaks mTLS of its own.
+    if (this.nodeScope && this.isNodeProxy[from] === 1 && this.isNodeProxy[to] === 1 && this.proxyNode[from] === this.proxyNode[to]) return false;
     const fromId = this.identity(c, from, true), toId = this.identity(c, to, false);
     const existing = this.conns.acquire(from, to, fromId, toId, now);
     if (existing) {
@@ -1485,7 +1491,7 @@ class Simulation implements EventDispatcher {
    * ztunnel does per workload; any other proxy its own.
    */
   private identity(c: Frame, proxy: number, caller: boolean): number {
-    if (this.isNodeProxy[proxy] === 0 || this.model.mtls.nodeScope) return proxy;
+    if (this.isNodeProxy[proxy] === 0 || this.nodeScope) return proxy;
     if (!caller) return this.proxyCount + c.replica;
     const r = this.callerReplica(c);
     return r >= 0 ? this.proxyCount + r : proxy;
@@ -1848,6 +1854,8 @@ class Simulation implements EventDispatcher {
         // Its sidecar goes with it, and every connection to it: a peer's next try connects afresh (and is refused).
         const sidecar = this.model.replicas[r].sidecar;
         if (sidecar >= 0) this.conns.dropProxy(sidecar, this.engine.now);
+        // Under a node proxy the pod's own pools (keyed by its identity) go too.
+        else if (this.model.nodeProxy[this.model.replicas[r].node] >= 0 && !this.nodeScope) this.conns.dropIdentity(this.proxyCount + r, this.engine.now);
         return;
       }
     }

@@ -431,6 +431,8 @@ export const missingExpiryTargetHint = (example: string) =>
 export const noEffect = (key: string, at: string, profile: string, why: string) => `${key} at ${at} has no effect under profile ${q(profile)}: ${why}`;
 export const noProxies = () => 'it has no proxies';
 export const noMtls = () => 'mTLS is off';
+export const nodeScopeNotApplicable = (mode: string) => `mtls.scope: node does not apply to mode ${mode}: only node proxies (mode ambient) share a tunnel per pair of nodes`;
+export const nodeScopeNotApplicableHint = () => 'leave scope out (workload): a sidecar secures its own pod\'s connections';
 export const sameNodeUnset = () =>
   'network.sameNode is not set, so it is sameZone: under a mesh every redirect between a pod and its own proxy (several a hop) then costs a trip between machines';
 export const sameNodeUnsetHint = () => 'set network.sameNode to a trip through one machine\'s kernel, e.g. sameNode: 15us';

@@ -69,5 +69,11 @@ entrypoints:
     expect(handshakes(runTopology(topo(src('cilium'))))).toBe(1);
     expect(handshakes(runTopology(topo(src('istio-ambient'))))).toBe(20);
   });
+
+  it('is refused outside mode ambient, where no node proxy holds a tunnel', () => {
+    const { diagnostics } = loadTopologySource(src('istio-sidecar').replace('  nodeProxy: {requestCost: 100us, responseCost: 200us, perKB: 0, telemetryCost: 0}\n', '')
+      .replace('mtls: {', 'mtls: {scope: node, '), 'wg.yaml');
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['not-applicable mesh.mtls.scope']);
+  });
 });
 

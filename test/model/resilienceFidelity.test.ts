@@ -91,6 +91,9 @@ timeline:
   - {at: 2s, until: 8s, crash: {service: b, readinessDelay: 0s}}
 `));
     const uh = r.entrypoints[0].failures.filter((f) => f.flag === 'UH').reduce((n, f) => n + f.count, 0);
+    // A retry that found no endpoint to send to ends UH too, not URX (one did, at the crash).
+    const local = r.entrypoints[0].failures.filter((f) => f.cause === 'no-endpoints' || f.cause === 'no-healthy-upstream');
+    expect(local.map((f) => f.flag)).toEqual(local.map(() => 'UH'));
     expect(uh).toBeGreaterThan(100);
     // Before, Istio's default policy (retriable 503s, 2 retries) matched the UH's 503 and retried
     // every one twice (all ended URX, ~240 retries); only the few stale-endpoint tries at the crash are retried now.
