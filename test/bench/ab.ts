@@ -17,8 +17,8 @@
  * callgrind, `apt-get install -y valgrind`): each build runs the topology at
  * the request count and at a fifth of it, and the difference, per request,
  * is what the simulation costs with start-up and reporting taken out. The
- * counts repeat within ±0.2 % where wall times on a shared VM spread ±25 %,
- * so a 2 % change shows. ~10 s per 10k requests per run.
+ * counts repeat within ±0.2–1 % (README, Performance) where wall times on a shared VM spread ±25 %,
+ * so a change of a few per cent shows. ~10 s per 10k requests per run.
  *
  * Options: --base <commit> (HEAD), --pairs <n> (8), --requests <n> (300000,
  * 50000 with --instructions), --mesh <profile>, --outputs, --instructions.
