@@ -1164,6 +1164,8 @@ class Simulation implements EventDispatcher {
         return this.finishAttempts(f);
       }
       if (pol.budget && !this.budgetFor(call.pair, pol.budget).tryRetry(now)) {
+        // A retry the budget refuses is an overflow, as Envoy's retry budget (a circuit breaker) reports it.
+        call.flag = FLAG_UO;
         return this.finishAttempts(f);
       }
       // Envoy takes the slot when it decides to retry and holds it through the back-off.

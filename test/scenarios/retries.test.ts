@@ -36,6 +36,10 @@ describe('retry amplification', () => {
     }
     expect(leaf.arrivals).toBeLessThan(1.25 ** 3 * a.arrivals + 3 * allowance);
     expect(leaf.arrivals).toBeLessThan(2 * a.arrivals);
+    // A retry the budget refused ends the request UO (overflow), one that used its tries up URX.
+    const flags = new Set(r.entrypoints[0].failures.map((f) => f.flag));
+    expect(flags.has('UO')).toBe(true);
+    expect([...flags].every((f) => f === 'UO' || f === 'URX')).toBe(true);
   });
 });
 
