@@ -22,6 +22,9 @@ export const EVENT_DEFAULTS = Object.freeze({
   /** A new pod is ready this long after it is created. */
   startup: 5,
   minReadySeconds: 0,
+  /** A rolling update's limits, as a Deployment's default (25 % each). */
+  maxSurge: '25%',
+  maxUnavailable: '25%',
   preStop: 0,
   /** An abort returns 503 Service Unavailable … */
   status: 503,

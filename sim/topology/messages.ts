@@ -387,6 +387,15 @@ export const untilNotAfterAtHint = () => 'a fault lasts from at to until; leave 
 export const eventAfterRun = (key: string, at: string, run: string) => `${key} at ${at} comes after the end of the run (${run})`;
 export const scheduleAfterRunHint = () => 'the load never reaches this rate; make the run longer (simulation.duration, or --duration), or start the rate earlier';
 export const eventAfterRunHint = () => 'it will not happen; make the run longer (simulation.duration, or --duration), or move the event earlier';
+export const badPodBudget = (key: string, got: string) => `${key} ${got} is neither a whole number of pods nor a whole percentage`;
+export const unavailableOver100 = (got: string) => `maxUnavailable ${got} is more than all the replicas`;
+export const podBudgetHint = (key: string) =>
+  key === 'maxSurge'
+    ? 'a whole number of pods (1) or a whole percentage of the replicas (25%, rounded up), as a Deployment takes it'
+    : 'a whole number of pods (0) or a whole percentage of the replicas from 0% to 100% (25%, rounded down), as a Deployment takes it';
+export const bothBudgetsZero = () => 'maxSurge and maxUnavailable are both 0: the rollout could neither add a pod nor take one away';
+export const bothBudgetsZeroHint = () =>
+  'Kubernetes refuses this too; maxSurge: 1 with maxUnavailable: 0 replaces one pod at a time and never runs below the replicas';
 export const scaleReplicasHint = () => 'the number of replicas after scaling, 0 or more';
 export const statusRange = (status: number) => `status ${status} is not an HTTP error status from 400 to 599: an abort fails the request`;
 export const statusHint = () => 'an abort returns an HTTP status instead of doing the work, e.g. 503 (the default) or 500';

@@ -17,6 +17,7 @@ import {
   distributionSchema,
   durationSchema,
   integer,
+  jsonOverride,
   labels,
   probabilitySchema,
   rateSchema,
@@ -237,6 +238,15 @@ const podLifecycle = {
     .meta({ description: 'An old pod keeps serving this long after it is told to stop (a preStop sleep), then goes (default 0s).' }),
 };
 
+/** Kubernetes' int-or-percent: 2 or "25%". At runtime any string or number passes; the timeline check reads it. */
+function podBudget(description: string) {
+  return z
+    .union([z.number(), z.string()])
+    .meta({ description })
+    .register(labels, { expected: 'a number of pods or a percentage like 25%' })
+    .register(jsonOverride, { json: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+%$' }], description } });
+}
+
 const eventSchemas = {
   rollout: z
     .strictObject({
@@ -246,8 +256,12 @@ const eventSchemas = {
         .optional()
         .meta({ description: 'A ready pod counts as available only after this long, before the next is replaced (default 0s).' }),
       preStop: podLifecycle.preStop,
+      maxSurge: podBudget('Pods the rollout may run above the replicas: a number, or a percentage of the replicas rounded up (default 25%).').optional(),
+      maxUnavailable: podBudget(
+        'Pods the rollout may take below the replicas: a number, or a percentage of the replicas rounded down (default 25%). maxSurge 1, maxUnavailable 0 replaces one pod at a time.',
+      ).optional(),
     })
-    .meta({ description: "Replace every replica of a service, one at a time (maxSurge 1, maxUnavailable 0); a config change for the control plane." }),
+    .meta({ description: "Replace every replica of a service in a rolling update, as a Deployment does; a config change for the control plane." }),
   scale: z
     .strictObject({
       service: z.string().meta({ description: 'The service to scale.' }),

@@ -13,7 +13,7 @@ import { normalizeDist, seconds } from './normalize.js';
 import { error, warning, type Problem } from './problem.js';
 import { EVENT_KEYS, ONE_SHOT_EVENTS, type EventKey, type TimelineEntryFile, type TopologyFile } from './schema.js';
 import { closest } from './suggest.js';
-import type { Target, TimelineEvent } from './types.js';
+import type { PodBudget, Target, TimelineEvent } from './types.js';
 
 interface TargetFile {
   service?: string;
@@ -122,6 +122,30 @@ function checkEntry(out: Problem[], entry: TimelineEntryFile, i: number, at: num
 
 type When = { at: number | undefined; index: number };
 
+/** Kubernetes' int-or-percent: a whole number of pods, or a whole percentage ("25%"); undefined when it is neither. */
+function parsePodBudget(value: string | number): PodBudget | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? { value, percent: false } : undefined;
+  const m = /^([0-9]+)%$/.exec(value.trim());
+  if (!m) return undefined;
+  const percent = Number(m[1]);
+  return Number.isSafeInteger(percent) ? { value: percent, percent: true } : undefined;
+}
+
+/** A rollout's maxSurge or maxUnavailable as written (the default when absent); undefined, with an error, when it is bad. */
+function checkPodBudget(out: Problem[], value: string | number | undefined, path: Path, key: 'maxSurge' | 'maxUnavailable'): PodBudget | undefined {
+  const parsed = parsePodBudget(value ?? EVENT_DEFAULTS[key]);
+  // A Deployment refuses more than 100 % unavailable; a surge may be any size (it cannot add more pods than the replicas).
+  if (!parsed) {
+    out.push(error('out-of-range', path, msg.badPodBudget(key, String(value)), msg.podBudgetHint(key)));
+    return undefined;
+  }
+  if (key === 'maxUnavailable' && parsed.percent && parsed.value > 100) {
+    out.push(error('out-of-range', path, msg.unavailableOver100(String(value)), msg.podBudgetHint(key)));
+    return undefined;
+  }
+  return parsed;
+}
+
 function checkBody(out: Problem[], entry: TimelineEntryFile, key: EventKey, path: Path, when: When, ctx: Context): void {
   const at = (k: string): Path => [...path, k];
   const lifecycle = (body: { startup?: string | number; preStop?: string | number }) => {
@@ -137,6 +161,11 @@ function checkBody(out: Problem[], entry: TimelineEntryFile, key: EventKey, path
       checkService(out, r.service, at('service'), ctx);
       lifecycle(r);
       if (r.minReadySeconds !== undefined) checkDuration(out, r.minReadySeconds, at('minReadySeconds'), 'minReadySeconds', 'nonnegative');
+      const surge = checkPodBudget(out, r.maxSurge, at('maxSurge'), 'maxSurge');
+      const unavailable = checkPodBudget(out, r.maxUnavailable, at('maxUnavailable'), 'maxUnavailable');
+      if (surge?.value === 0 && unavailable?.value === 0) {
+        out.push(error('out-of-range', at(r.maxUnavailable !== undefined ? 'maxUnavailable' : 'maxSurge'), msg.bothBudgetsZero(), msg.bothBudgetsZeroHint()));
+      }
       return;
     }
     case 'scale': {
@@ -309,6 +338,8 @@ function normalizeEvent(entry: TimelineEntryFile): TimelineEvent {
         startup: time(r.startup, EVENT_DEFAULTS.startup),
         minReadySeconds: time(r.minReadySeconds, EVENT_DEFAULTS.minReadySeconds),
         preStop: time(r.preStop, EVENT_DEFAULTS.preStop),
+        maxSurge: parsePodBudget(r.maxSurge ?? EVENT_DEFAULTS.maxSurge) as PodBudget,
+        maxUnavailable: parsePodBudget(r.maxUnavailable ?? EVENT_DEFAULTS.maxUnavailable) as PodBudget,
       };
     }
     case 'scale': {

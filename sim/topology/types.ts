@@ -291,9 +291,18 @@ export interface Target {
  * Things that happen at given simulated times. Windows run from `at` to
  * `until` (Infinity when open-ended).
  */
+/** A rolling update's maxSurge or maxUnavailable: pods, or a percentage of the replicas (Kubernetes' int-or-percent). */
+export interface PodBudget {
+  value: number;
+  percent: boolean;
+}
+
 export type TimelineEvent =
-  /** Replace every replica, one at a time (maxSurge 1, maxUnavailable 0). */
-  | { kind: 'rollout'; at: number; service: string; startup: number; minReadySeconds: number; preStop: number }
+  /** Replace every replica in a rolling update: at most `maxSurge` pods above the replicas, `maxUnavailable` below. */
+  | {
+      kind: 'rollout'; at: number; service: string; startup: number; minReadySeconds: number; preStop: number;
+      maxSurge: PodBudget; maxUnavailable: PodBudget;
+    }
   | { kind: 'scale'; at: number; service: string; replicas: number; startup: number; preStop: number }
   /** A config change that touches every proxy (an AuthorizationPolicy, a VirtualService). */
   | { kind: 'policy-change'; at: number }

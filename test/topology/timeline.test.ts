@@ -13,6 +13,8 @@ import type { ResiliencePolicy, Service, Topology } from '../../sim/topology/typ
 import { ISTIO_RESILIENCE, ISTIO_SIDECAR } from '../mesh/expected.js';
 import { expectedService } from './serviceDefaults.js';
 
+/** A Deployment's default maxSurge and maxUnavailable. */
+const QUARTER = { value: 25, percent: true };
 const retries = ISTIO_RESILIENCE.retries!;
 
 /** timeline.yaml's `mesh: {resilience: …}`: a budget and outlier detection over Istio's none, completed from the defaults. */
@@ -42,7 +44,7 @@ const expected: Topology = {
   timeline: [
     { kind: 'abort', at: 10, until: 20, target: { service: 'ratings' }, status: 503, probability: 0.5 },
     { kind: 'delay', at: 10, until: 20, target: { replica: { service: 'reviews', ordinal: 1 } }, delay: { kind: 'constant', value: 0.1 }, probability: 0.1 },
-    { kind: 'rollout', at: 30, service: 'reviews', startup: 5, minReadySeconds: 0, preStop: 0 },
+    { kind: 'rollout', at: 30, service: 'reviews', startup: 5, minReadySeconds: 0, preStop: 0, maxSurge: QUARTER, maxUnavailable: QUARTER },
     { kind: 'crash', at: 40, until: 45, target: { replica: { service: 'reviews', ordinal: 0 } }, readinessDelay: 10 },
     { kind: 'proxy-crash', at: 40, until: 41, target: { service: 'details' }, readinessDelay: 10 },
     { kind: 'cpu-slowdown', at: 40, until: 50, target: { service: 'details' }, factor: 2 },
@@ -55,7 +57,7 @@ const expected: Topology = {
     { kind: 'crash', at: 75, until: Infinity, target: { replica: { service: 'reviews', ordinal: 4 } }, readinessDelay: 10 },
     { kind: 'partition', at: 80, until: Infinity, zones: null, services: ['reviews', 'ratings'] },
     { kind: 'abort', at: 90, until: Infinity, target: { replica: { service: 'ratings', ordinal: 0 } }, status: 503, probability: 1 },
-    { kind: 'rollout', at: 95, service: 'ratings', startup: 5, minReadySeconds: 0, preStop: 0 },
+    { kind: 'rollout', at: 95, service: 'ratings', startup: 5, minReadySeconds: 0, preStop: 0, maxSurge: QUARTER, maxUnavailable: QUARTER },
     { kind: 'delay', at: 95, until: Infinity, target: { service: 'ratings' }, delay: { kind: 'exponential', mean: 0.05 }, probability: 1 },
     { kind: 'certificate-expiry', at: 100, until: Infinity, target: { service: 'details' }, root: false },
     { kind: 'control-plane-outage', at: 100, until: Infinity },
@@ -181,6 +183,33 @@ describe('timeline and resilience overrides', () => {
   it('takes an event key with no value as {}', () => {
     const t = topologyOrThrow(load('timeline:\n  - at: 1s\n    policyChange:\n'));
     expect(t.timeline).toEqual([{ kind: 'policy-change', at: 1 }]);
+  });
+
+  it("reads a rollout's maxSurge and maxUnavailable as pods or percentages, and refuses the rest where written", () => {
+    const t = topologyOrThrow(load('timeline:\n  - {at: 1s, rollout: {service: api, maxSurge: 2, maxUnavailable: "10%"}}\n'));
+    expect(t.timeline[0]).toMatchObject({ maxSurge: { value: 2, percent: false }, maxUnavailable: { value: 10, percent: true } });
+    expect(report('timeline:\n  - {at: 1s, rollout: {service: api, maxSurge: 1.5}}\n  - {at: 2s, rollout: {service: api, maxUnavailable: 150%}}\n'))
+      .toMatchInlineSnapshot(`
+        "t.yaml:8:48: error[out-of-range]: timeline[0].rollout.maxSurge: maxSurge 1.5 is neither a whole number of pods nor a whole percentage
+            8 |   - {at: 1s, rollout: {service: api, maxSurge: 1.5}}
+              |                                                ^
+          hint: a whole number of pods (1) or a whole percentage of the replicas (25%, rounded up), as a Deployment takes it
+
+        t.yaml:9:54: error[out-of-range]: timeline[1].rollout.maxUnavailable: maxUnavailable 150% is more than all the replicas
+            9 |   - {at: 2s, rollout: {service: api, maxUnavailable: 150%}}
+              |                                                      ^
+          hint: a whole number of pods (0) or a whole percentage of the replicas from 0% to 100% (25%, rounded down), as a Deployment takes it
+
+        2 errors, 0 warnings"
+      `);
+    expect(report('timeline:\n  - {at: 1s, rollout: {service: api, maxSurge: 0, maxUnavailable: "0%"}}\n')).toMatchInlineSnapshot(`
+      "t.yaml:8:67: error[out-of-range]: timeline[0].rollout.maxUnavailable: maxSurge and maxUnavailable are both 0: the rollout could neither add a pod nor take one away
+          8 |   - {at: 1s, rollout: {service: api, maxSurge: 0, maxUnavailable: "0%"}}
+            |                                                                   ^
+        hint: Kubernetes refuses this too; maxSurge: 1 with maxUnavailable: 0 replaces one pod at a time and never runs below the replicas
+
+      1 error, 0 warnings"
+    `);
   });
 
   it('warns about an event after the end of the run, and still loads', () => {

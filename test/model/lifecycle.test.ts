@@ -1,0 +1,72 @@
+// A rollout's plan, worked out before the run, against a Deployment
+// controller's rolling update done by hand: new pods scaled up as far as
+// maxSurge lets, old ones down as far as maxUnavailable lets (new pods not
+// yet available counting against it), again whenever a new pod becomes
+// available.
+import { describe, expect, it } from 'vitest';
+import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP, planLifecycle } from '../../sim/model/lifecycle.js';
+import { loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
+
+/** A service `api` of `replicas` pods rolled out at 10 s: startup 2 s, minReadySeconds 1 s (a step of 3 s), preStop 4 s. */
+function plan(replicas: number, limits = '') {
+  const source = `name: t
+services:
+  api: {serviceTime: 1ms, replicas: ${replicas}}
+entrypoints:
+  web: {target: api, rate: 10/s}
+timeline:
+  - {at: 10s, rollout: {service: api, startup: 2s, minReadySeconds: 1s, preStop: 4s${limits}}}
+`;
+  const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+  const times = (kind: number) => p.actions.filter((a) => a.kind === kind).map((a) => `${a.slot}@${a.at}`);
+  return { plan: p, up: times(LC_UP), add: times(LC_ADD), remove: times(LC_REMOVE), stop: times(LC_STOP) };
+}
+
+describe('a rollout', () => {
+  it('with maxSurge 1 and maxUnavailable 0 replaces one pod a step', () => {
+    const r = plan(4, ', maxSurge: 1, maxUnavailable: 0');
+    expect(r.up).toEqual(['4@12', '5@15', '6@18', '7@21']);
+    expect(r.add).toEqual(r.up);
+    expect(r.remove).toEqual(['0@13', '1@16', '2@19', '3@22']);
+    expect(r.stop).toEqual(['0@17', '1@20', '2@23', '3@26']);
+  });
+
+  it("by default (25 % and 25 %, a Deployment's) replaces 4 pods two a step, one old pod going at once", () => {
+    // 4 replicas: surge ⌈1⌉ = 1, unavailable ⌊1⌋ = 1. At 10 s one new pod starts and one old goes (3 available of 4
+    // allowed), which leaves room for a second new pod; at 13 s both are available, two old go and two new start.
+    const r = plan(4);
+    expect(r.up).toEqual(['4@12', '5@12', '6@15', '7@15']);
+    expect(r.remove).toEqual(['0@10', '1@13', '2@13', '3@16']);
+  });
+
+  it('by default replaces 10 pods in three steps: surge 3, unavailable 2', () => {
+    const r = plan(10);
+    expect(r.up).toEqual(['10@12', '11@12', '12@12', '13@12', '14@12', '15@15', '16@15', '17@15', '18@15', '19@15']);
+    expect(r.remove).toEqual(['0@10', '1@10', '2@13', '3@13', '4@13', '5@13', '6@13', '7@16', '8@16', '9@16']);
+  });
+
+  it('never runs above the replicas with maxSurge 0: each old pod goes before its replacement starts', () => {
+    const r = plan(3, ', maxSurge: 0, maxUnavailable: 1');
+    expect(r.remove).toEqual(['0@10', '1@13', '2@16']);
+    expect(r.up).toEqual(['3@12', '4@15', '5@18']);
+  });
+
+  it('rounds both limits to 0 as Kubernetes does: one pod may be unavailable', () => {
+    // maxUnavailable 10 % of 3 pods rounds down to 0; with no surge the rollout could not move.
+    expect(plan(3, ', maxSurge: 0, maxUnavailable: "10%"').remove).toEqual(['0@10', '1@13', '2@16']);
+  });
+
+  it('with maxSurge 100% starts every new pod at once and retires the old ones together', () => {
+    const r = plan(3, ', maxSurge: 100%, maxUnavailable: 0');
+    expect(r.up).toEqual(['3@12', '4@12', '5@12']);
+    expect(r.remove).toEqual(['0@13', '1@13', '2@13']);
+  });
+
+  it("puts each new pod in the place of the old one it replaces, once both have happened", () => {
+    const { plan: p } = plan(4);
+    // Place 0: its old pod went at 10 s and the first new pod started then.
+    expect([9.9, 10, 13].map((t) => p.slotAt(0, 0, t))).toEqual([0, 4, 4]);
+    // Place 3: the old pod went at 16 s; its replacement started at 13 s.
+    expect([15.9, 16].map((t) => p.slotAt(0, 3, t))).toEqual([3, 7]);
+  });
+});
