@@ -121,6 +121,16 @@ function singleSentence(model: ReportModel): Sentence {
   return [{ strong: model.modes[0] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
 }
 
+/** Modes in bold, joined as words: "a", "a and b", "a, b and c". */
+function joinModes(modes: string[]): Sentence {
+  const out: Sentence = [];
+  modes.forEach((m, k) => {
+    if (k > 0) out.push(k === modes.length - 1 ? ' and ' : ', ');
+    out.push({ strong: m });
+  });
+  return out;
+}
+
 /** Which mesh adds the least median latency at each entry point, and which costs least. */
 function bottomLine(model: ReportModel): Sentence[] {
   const b = model.baseline;
@@ -133,21 +143,31 @@ function bottomLine(model: ReportModel): Sentence[] {
     // A mode in which no request succeeded has no median (NaN): it cannot add the least, nor the most.
     const ranked = meshed.filter((i) => Number.isFinite(num(ep.rows[i]?.p50.delta)));
     if (ranked.length === 0) continue;
-    const best = ranked.reduce((x, y) => (num(ep.rows[y].p50.delta) < num(ep.rows[x].p50.delta) ? y : x));
-    const worst = ranked.reduce((x, y) => (num(ep.rows[y].p50.delta) > num(ep.rows[x].p50.delta) ? y : x));
-    const delta = (i: number): string => formatSignedSeconds(num(ep.rows[i].p50.delta));
+    const p50 = (i: number): number => num(ep.rows[i].p50.delta);
+    // Modes whose medians land in one histogram bin tie exactly: name them all, not whichever came first.
+    const low = Math.min(...ranked.map(p50)), high = Math.max(...ranked.map(p50));
+    const best = ranked.filter((i) => p50(i) === low), worst = ranked.filter((i) => p50(i) === high);
+    const delta = (i: number): string => formatSignedSeconds(p50(i));
+    const names = (set: number[]): Sentence => joinModes(set.map((i) => model.modes[i]));
+    const each = (set: number[]): string => (set.length > 1 ? ' each' : '');
+    if (ranked.length > 1 && low === high) {
+      const verb = model.runs[b].mesh.mode === 'none' ? ` add the same to the median (${delta(best[0])} each)` : ' have the same median';
+      lines.push([`At ${ep.entrypoint}, `, ...names(best), `${verb}.`]);
+      continue;
+    }
+    const plural = best.length > 1;
     if (model.runs[b].mesh.mode === 'none') {
       lines.push([
-        `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` adds the least to the median (${delta(best)})`,
-        ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the most (${delta(worst)}).`] : ['.']),
+        `At ${ep.entrypoint}, `, ...names(best), ` ${plural ? 'add' : 'adds'} the least to the median (${delta(best[0])}${each(best)})`,
+        ...(low !== high ? [', ', ...names(worst), ` the most (${delta(worst[0])}${each(worst)}).`] : ['.']),
       ]);
       continue;
     }
     // With no run without a mesh, deltas are against the first mesh: say which median is lowest, not what a mesh adds.
-    const against = (i: number): string => (i === b ? '' : ` (${delta(i)} against ${model.modes[b]})`);
+    const against = (set: number[]): string => (set.includes(b) ? '' : ` (${delta(set[0])} against ${model.modes[b]})`);
     lines.push([
-      `At ${ep.entrypoint}, `, { strong: model.modes[best] }, ` has the lowest median${against(best)}`,
-      ...(worst !== best ? [', ', { strong: model.modes[worst] }, ` the highest${against(worst)}.`] : ['.']),
+      `At ${ep.entrypoint}, `, ...names(best), ` ${plural ? 'have' : 'has'} the lowest median${against(best)}`,
+      ...(low !== high ? [', ', ...names(worst), ` the highest${against(worst)}.`] : ['.']),
     ]);
   }
   const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;

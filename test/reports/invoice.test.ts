@@ -49,6 +49,20 @@ describe('the invoice in words', () => {
     expect(line[8]).toBe('');
   });
 
+  it('names every mode whose median ties, not whichever came first', () => {
+    // bookinfo put linkerd's and cilium's medians in one histogram bin (+395µs each); only linkerd was named.
+    const c = fixtureCompare();
+    const web = c.invoice[0].rows;
+    web[2].p50.delta = web[1].p50.delta;
+    expect(invoiceText(buildInvoice(reportModel(c))).split('\n')).toContain('At web, istio-sidecar and istio-ambient add the same to the median (+766µs each).');
+    const three = fixtureCompare();
+    three.runs.push(structuredClone(three.runs[2]));
+    three.runs[3].mesh.profile = 'linkerd';
+    for (const ep of three.invoice) ep.rows.push(structuredClone(ep.rows[2]));
+    const words = invoiceText(buildInvoice(reportModel(three))).split('\n');
+    expect(words).toContain('At web, istio-ambient and linkerd add the least to the median (+308µs each), istio-sidecar the most (+766µs).');
+  });
+
   it('says so when the order of cost at the projected scale differs from the order here', () => {
     const c = fixtureCompare();
     // istio-sidecar is the dearer here ($8.82 against $3.13); make it the cheaper at 1,000 pods.
