@@ -175,10 +175,15 @@ const circuitBreakerSchema = z
 
 const outlierDetectionShape = {
   consecutive5xx: integer(1, 'Consecutive 5xx from a host before it is ejected (Envoy: 5).'),
-  baseEjectionTime: durationSchema.meta({ description: 'The first ejection lasts this long, the n-th n times as long (Envoy: 30s).' }),
+  baseEjectionTime: durationSchema.meta({
+    description: "An ejection lasts this long times the host's multiplier: one more each time it is ejected, one less each interval it is healthy (Envoy: 30s).",
+  }),
   maxEjectionPercent: z.number().meta({ minimum: 0, maximum: 100, description: "At most this percentage of the service's hosts ejected at once (Envoy: 10)." }),
   maxEjectionTime: durationSchema.optional().meta({
     description: 'The longest an ejection lasts, however often the host was ejected (Envoy: 300s, or baseEjectionTime when that is longer).',
+  }),
+  interval: durationSchema.optional().meta({
+    description: "The sweep of the router's outlier detection: an ejected host comes back at the first sweep after its ejection time, and a healthy one's multiplier drops by one at each (Envoy: 10s).",
   }),
 };
 const outlierDetectionSchema = z

@@ -44,7 +44,7 @@ export const DEFAULT_BUDGET: Readonly<NonNullable<RetryPolicy['budget']>> = Obje
 export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreaker> = Object.freeze({ maxConnections: Infinity, maxPending: Infinity, maxRequests: Infinity });
 
 /** Envoy's and Istio's outlier detection defaults, once it is on. */
-export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300 });
+export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10 });
 
 /** `none` → Infinity, anything else a duration in seconds. */
 export function secondsOrNone(value: string | number): number {
@@ -123,6 +123,7 @@ function mergeOutlier(base: Readonly<OutlierDetection>, o: Exclude<NonNullable<R
     baseEjectionTime: o.baseEjectionTime === undefined ? base.baseEjectionTime : seconds(o.baseEjectionTime),
     maxEjectionPercent: o.maxEjectionPercent ?? base.maxEjectionPercent,
     maxEjectionTime: o.maxEjectionTime === undefined ? base.maxEjectionTime : seconds(o.maxEjectionTime),
+    interval: o.interval === undefined ? base.interval : seconds(o.interval),
   };
 }
 
@@ -192,6 +193,7 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
     if (od.consecutive5xx !== undefined) checkInteger(out, od.consecutive5xx, at('outlierDetection', 'consecutive5xx'), 'consecutive5xx', 1, msg.consecutive5xxHint());
     if (od.baseEjectionTime !== undefined) checkDuration(out, od.baseEjectionTime, at('outlierDetection', 'baseEjectionTime'), 'baseEjectionTime', 'positive');
     if (od.maxEjectionTime !== undefined) checkDuration(out, od.maxEjectionTime, at('outlierDetection', 'maxEjectionTime'), 'maxEjectionTime', 'positive');
+    if (od.interval !== undefined) checkDuration(out, od.interval, at('outlierDetection', 'interval'), 'interval', 'positive');
     if (od.maxEjectionPercent !== undefined) {
       checkRange(out, od.maxEjectionPercent, at('outlierDetection', 'maxEjectionPercent'), 'maxEjectionPercent', { min: 0, max: 100 }, msg.maxEjectionPercentHint());
     }

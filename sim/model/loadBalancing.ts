@@ -2,8 +2,10 @@
  * Choosing the replica a try goes to, and outlier detection, which takes
  * replicas out of that choice for a while after consecutive 5xx. Envoy's
  * algorithms: round robin, random, least request as the better of two random
- * choices (P2C); ejection for baseEjectionTime × ejections so far, capped by
- * maxEjectionPercent; panic routing when every host is ejected.
+ * choices (P2C); outlier detection's ejections, within maxEjectionPercent,
+ * for baseEjectionTime × the host's multiplier (up one an ejection, down one
+ * each sweep it is healthy), ended at the router's next sweep; panic routing
+ * when every host is ejected.
  *
  * All of it is each router's own (a caller's proxy, its client library, or
  * an entry point's clients), as each Envoy keeps its own per upstream host:
@@ -39,12 +41,20 @@ export interface TryOutcome {
   policy: ResiliencePolicy;
 }
 
-/** One router's outlier detection for one service, per pod (by ordinal): consecutive 5xx, ejections so far, ejected until (simulated seconds). */
+/**
+ * One router's outlier detection for one service, per pod (by ordinal):
+ * consecutive 5xx, the ejection multiplier (Envoy's eject time backoff) as
+ * of the host's last ejection, and when that ejection ends (simulated
+ * seconds; the sweep that brings the host back).
+ */
 interface OutlierState {
   consecutive5xx: Int32Array;
-  ejections: Int32Array;
+  multiplier: Int32Array;
   ejectedUntil: Float64Array;
 }
+
+/** Spreads the routers' sweeps over the interval (each Envoy's timer started when its own cluster did), with no random draw. */
+const SWEEP_PHASE = (Math.sqrt(5) - 1) / 2;
 
 export class LoadBalancer {
   /** Per (router, service) slot (PolicyState.slot): the round-robin index, NaN until the router first picks for the service. */
@@ -103,7 +113,7 @@ export class LoadBalancer {
     let o = this.outliers.get(key);
     if (!o) {
       const n = service.replicas.length;
-      o = { consecutive5xx: new Int32Array(n), ejections: new Int32Array(n), ejectedUntil: new Float64Array(n) };
+      o = { consecutive5xx: new Int32Array(n), multiplier: new Int32Array(n), ejectedUntil: new Float64Array(n) };
       this.outliers.set(key, o);
     }
     return o;
@@ -204,10 +214,19 @@ export class LoadBalancer {
     const ready = this.endpoints.truth(t.service).length;
     // Envoy (1.31 on) ejects only while (ejected + 1) / hosts <= maxEjectionPercent; always_eject_one_host is off by default.
     if ((100 * (ejected + 1)) / ready > od.maxEjectionPercent) return;
-    o.ejections[i]++;
     o.consecutive5xx[i] = 0;
-    // Envoy's max_ejection_time caps it, and is never below the base.
-    o.ejectedUntil[i] = now + Math.min(od.baseEjectionTime * o.ejections[i], Math.max(od.baseEjectionTime, od.maxEjectionTime));
+    // Envoy's sweep runs every `interval` on each router, at its own phase.
+    const interval = od.interval;
+    const phase = ((router * SWEEP_PHASE) % 1) * interval;
+    const sweepAtOrAfter = (t: number): number => phase + Math.ceil((t - phase) / interval) * interval;
+    // Each sweep the host spent healthy since it last came back took one off its multiplier.
+    const back = o.ejectedUntil[i];
+    if (o.multiplier[i] > 0) o.multiplier[i] = Math.max(0, o.multiplier[i] - Math.max(0, Math.ceil((now - back) / interval) - 1));
+    // Envoy's max_ejection_time caps the ejection, and is never below the base; the multiplier stops growing past it.
+    const cap = Math.max(od.baseEjectionTime, od.maxEjectionTime);
+    if (o.multiplier[i] * od.baseEjectionTime < cap + od.baseEjectionTime) o.multiplier[i]++;
+    // The host comes back at the first sweep that finds its time served.
+    o.ejectedUntil[i] = sweepAtOrAfter(now + Math.min(od.baseEjectionTime * o.multiplier[i], cap));
     // One marker per router that ejects: with several callers, a burst of them.
     this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
   }

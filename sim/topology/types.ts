@@ -226,12 +226,14 @@ export interface CircuitBreaker {
 export interface OutlierDetection {
   /** Consecutive 5xx from a host before it is ejected. */
   consecutive5xx: number;
-  /** First ejection lasts this long, the n-th n times as long. */
+  /** An ejection lasts this long × the host's ejection multiplier (one more each ejection, one less each healthy interval). */
   baseEjectionTime: number;
   /** At most this share of the service's hosts ejected at once. */
   maxEjectionPercent: number;
   /** The longest an ejection lasts (at least baseEjectionTime, as Envoy's max_ejection_time). */
   maxEjectionTime: number;
+  /** Envoy's sweep: hosts come back, and multipliers decay, only at its ticks this far apart. */
+  interval: number;
 }
 
 export interface ResiliencePolicy {

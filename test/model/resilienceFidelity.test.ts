@@ -71,9 +71,52 @@ entrypoints:
 timeline:
   - {at: 0s, abort: {replica: b-0, status: 503}}
 `));
-    // 10 s, then 20 s each time (not 20, 30, 40 …): re-ejected by its first 503 back, 10 ms later.
-    const at = ejections(r, 'b-0').map((m) => Math.round(m.at));
-    expect(at).toEqual([0, 10, 30, 50, 70, 90]);
+    // 10 s, then 20 s each time (not 20, 30, 40 …), each ended at the first of a's sidecar's sweeps (every 10 s, Envoy's
+    // interval) after it, and re-ejected by its first 503 back, 10 ms later.
+    const at = ejections(r, 'b-0').map((m) => m.at);
+    const served = [10, 20, 20];
+    at.slice(1).forEach((t, k) => {
+      expect(t - at[k]).toBeGreaterThanOrEqual(served[k]);
+      expect(t - at[k]).toBeLessThan(served[k] + 10 + 0.02);
+    });
+    expect(at.map(Math.round)).toEqual([0, 20, 50, 80]);
+  });
+
+  it("a host's multiplier drops by one each sweep it is healthy: ejected again after a long healthy spell, it is out for the base again", () => {
+    const run = (interval: string) => runTopology(topo(`
+name: decay
+simulation: {seed: 1, duration: 200s}
+mesh: istio-sidecar
+services:
+  a: {workers: 100, serviceTime: 100us, calls: [b], resilience: {retries: none}}
+  b:
+    replicas: 2
+    workers: 100
+    serviceTime: 100us
+    resilience: {retries: none, outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10s, maxEjectionPercent: 50, interval: ${interval}}}
+entrypoints:
+  web: {target: a, via: mesh, rate: 100/s, arrivals: constant}
+timeline:
+  - {at: 0s, until: 1s, abort: {replica: b-0, status: 503}}
+  - {at: 100s, abort: {replica: b-0, status: 503}}
+`));
+    const gaps = (r: ReturnType<typeof runTopology>) => {
+      const at = ejections(r, 'b-0').map((m) => m.at);
+      return at.slice(2).map((t, k) => t - at[k + 1]);
+    };
+    // Ejected at 0 s (×1); 99 s healthy decays it to 0, so at 100 s it is ×1 again (10 s, not 20 s), then ×2, ×3.
+    const tenSeconds = gaps(run('10s'));
+    expect(tenSeconds.length).toBeGreaterThanOrEqual(3);
+    [10, 20, 30].forEach((served, k) => {
+      expect(tenSeconds[k]).toBeGreaterThanOrEqual(served);
+      expect(tenSeconds[k]).toBeLessThan(served + 10 + 0.02);
+    });
+    // A 1 s sweep ends each ejection within a second of its time.
+    const oneSecond = gaps(run('1s'));
+    [10, 20, 30].forEach((served, k) => {
+      expect(oneSecond[k]).toBeGreaterThanOrEqual(served);
+      expect(oneSecond[k]).toBeLessThan(served + 1 + 0.02);
+    });
   });
 
   it('no healthy upstream (UH) is a local reply, never retried, as in Envoy', () => {
