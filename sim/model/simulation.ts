@@ -410,7 +410,9 @@ class Simulation implements EventDispatcher {
     // when no load is left to come and none is in flight (see maybeStop).
     if (!progress) e.run();
     else {
-      const every = Math.max(1, progress.every ?? PROGRESS_EVERY);
+      // A NaN `every` would make each chunk zero events, and end the run before its first event.
+      const given = Number(progress.every ?? PROGRESS_EVERY);
+      const every = given >= 1 ? given : Number.isNaN(given) ? PROGRESS_EVERY : 1;
       while (e.run(Infinity, every)) progress.onProgress(this.doneFraction());
     }
     if (Number.isNaN(this.windowEnd)) this.onWindowEnd();

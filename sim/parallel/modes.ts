@@ -17,7 +17,7 @@ import type { RunOptions } from '../run.js';
 import type { RunResult } from '../results/types.js';
 import type { Topology } from '../topology/types.js';
 import { runMode, type ModeOutcome, type ModeTask } from './mode.js';
-import { defaultWorkers, runPool } from './pool.js';
+import { runPool, threadCount } from './pool.js';
 
 export type { ModeOutcome } from './mode.js';
 
@@ -44,7 +44,7 @@ export async function runModes(topologies: readonly Topology[], options: RunOpti
   };
   const tasks: ModeTask[] = topologies.map((topology) => ({ topology, options }));
   // One thread would only add the cost of cloning: run inline.
-  const threads = Math.min(Math.max(1, parallel.workers ?? defaultWorkers()), tasks.length);
+  const threads = Math.min(threadCount(parallel.workers), tasks.length);
   if (threads <= 1) {
     const watch = parallel.onModeProgress;
     tasks.forEach((task, i) => finished(runMode(task, watch && ((f) => watch(i, f))), i));

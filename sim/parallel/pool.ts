@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { reviveError } from './errors.js';
+import { DiagnosticError } from '../diagnostics/types.js';
 import type { TaskMessage, TaskReply } from './serve.js';
 
 export interface PoolOptions<T, R> {
@@ -48,6 +49,23 @@ export interface PoolOutcome {
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * The threads to start for `workers` as a library caller gave it: the
+ * default when left out; NaN or a non-number is refused (it would start no
+ * thread at all and the returned promise would never settle).
+ */
+export function threadCount(workers: number | undefined): number {
+  if (workers === undefined) return defaultWorkers();
+  if (typeof workers !== 'number' || Number.isNaN(workers)) {
+    throw new DiagnosticError([{
+      severity: 'error', code: 'bad-option', path: ['--workers'],
+      message: `--workers ${String(workers)}: the worker threads must be a number, at least 1`,
+      hint: 'for example --workers 2, or leave it out for one per core',
+    }]);
+  }
+  return Math.max(1, Math.floor(workers));
 }
 
 /**
@@ -147,7 +165,7 @@ export function runPool<T, R>(options: PoolOptions<T, R>): Promise<PoolOutcome> 
       settleIfDone();
     };
 
-    const size = Math.min(Math.max(1, options.threads), tasks.length);
+    const size = Math.min(threadCount(options.threads), tasks.length);
     for (let i = 0; i < size; i++) {
       const w = startWorker(options.worker, options.workerData);
       workers.push(w);

@@ -239,7 +239,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       mode: model.mesh.mode,
       mtls: model.mtls.enabled,
       description: model.mesh.description,
-      sources: model.mesh.sources,
+      // A copy: the result must not share an array with the topology (or with the next run's result).
+      sources: [...model.mesh.sources],
     },
     graph: serviceGraph(model),
     settings: {

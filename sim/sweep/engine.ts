@@ -16,7 +16,7 @@ import { closeSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs } from '../makeDirs.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
-import { defaultWorkers, runPool, type PoolOutcome } from '../parallel/pool.js';
+import { runPool, threadCount, type PoolOutcome } from '../parallel/pool.js';
 import { runContext, runTask, type RunTask } from './execute.js';
 import * as msg from './messages.js';
 import { runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
@@ -96,6 +96,7 @@ function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' |
 
 /** Runs the shard's missing runs; resolves when all are saved or the signal stopped it. */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<SweepOutcome> {
+  const threads = threadCount(options.workers);
   makeDirs(dirname(options.output));
   const { done, torn } = existingRuns(plan, options);
   const mine = shardRuns(plan, options.shard);
@@ -126,7 +127,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
       worker: new URL('./worker.js', import.meta.url),
       workerData: runContext(plan),
       tasks,
-      threads: options.workers ?? defaultWorkers(),
+      threads,
       name: (i) => `run ${tasks[i].run}`,
       signal: options.signal,
       onResult: (line, index) => {

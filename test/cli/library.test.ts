@@ -1,6 +1,6 @@
 import { compareTable } from '../../reports/compareTable.js';
 import { describe, expect, it } from 'vitest';
-import { loadTopologyFile, runTopology, compareMeshes, formatDiagnostics, listMeshProfiles } from '../../sim/index.js';
+import { loadTopologyFile, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 
 describe('library API (the README example)', () => {
@@ -54,5 +54,21 @@ describe('library API (the README example)', () => {
     const alone = compareTable(compareMeshes([meshes[0]], { duration: 12 })).split('\n')[0];
     expect(alone).toBe('bookinfo — none alone, seed 42');
     expect(compareTable(invoice).split('\n')[0]).toBe('bookinfo — istio-sidecar, linkerd against none, mTLS on, seed 42, same random numbers in every mode');
+  });
+
+  it('takes hooks and worker counts that cannot change the result, hang or share state with it', async () => {
+    const { topology } = loadTopologyFile('topologies/bookinfo.yaml');
+    if (!topology) throw new Error('bookinfo');
+    const plain = JSON.stringify(runTopology(topology, { duration: 12 }));
+    // A NaN progress interval made every chunk zero events: 0 requests, no error.
+    const watched = runTopology(topology, { duration: 12 }, { onProgress: () => {}, progressEvery: NaN });
+    expect(JSON.stringify(watched)).toBe(plain);
+    // NaN workers started no thread, and the promise never settled.
+    await expect(compareMeshesParallel([topology], { duration: 12 }, { workers: NaN })).rejects.toThrow(/--workers NaN/);
+    // A result's profile sources were the topology's own array: editing one edited the next run's.
+    const first = runTopology(topology, { duration: 12 });
+    first.mesh.sources.push('edited');
+    expect(topology.mesh.sources).not.toContain('edited');
+    expect(JSON.stringify(runTopology(topology, { duration: 12 }))).toBe(plain);
   });
 });
