@@ -2,6 +2,7 @@ import type { Topology } from './topology/types.js';
 import { runTopology, type RunOptions } from './run.js';
 import type { Interval, RunResult } from './results/types.js';
 import { RESULTS_FORMAT, VERSION } from './version.js';
+import { DiagnosticError } from './diagnostics/types.js';
 import type { Component } from './model/components.js';
 import { runModes, type ParallelOptions } from './parallel/modes.js';
 
@@ -41,6 +42,22 @@ export interface CompareResult {
   runs: RunResult[];
 }
 
+/**
+ * The invoice pairs entry points by position: modes of different topologies would compare one's `web`
+ * with another's `clients` under the first's name (or fail on a missing one). Refused, before any run.
+ */
+function checkSameEntryPoints(modes: Array<{ mesh: string; topology: string; entrypoints: ReadonlyArray<{ name: string }> }>): void {
+  const names = (m: (typeof modes)[number]) => m.entrypoints.map((e) => e.name).join(', ');
+  const odd = modes.find((m) => names(m) !== names(modes[0]));
+  if (!odd) return;
+  throw new DiagnosticError([{
+    severity: 'error', code: 'bad-option', path: [],
+    message: `compareMeshes compares one topology under several meshes: ${odd.mesh} (${odd.topology}) has the entry points [${names(odd)}], ` +
+      `${modes[0].mesh} (${modes[0].topology}) [${names(modes[0])}]`,
+    hint: 'load the same topology file once per mesh: loadTopologyFile(file, { mesh })',
+  }]);
+}
+
 function overlap(a: Interval, b: Interval): boolean {
   if (!a || !b) return true;
   return a[0] <= b[1] && b[0] <= a[1];
@@ -62,6 +79,7 @@ function delta(value: number, base: number, ci: Interval, baseCi: Interval): Del
  * differences are the mesh's, not the dice's.
  */
 export function compareMeshes(topologies: Topology[], options: RunOptions = {}): CompareResult {
+  checkSameEntryPoints(topologies.map((t) => ({ mesh: t.mesh.name, topology: t.name, entrypoints: t.entrypoints })));
   return compareRuns(topologies.map((t) => runTopology(t, options)));
 }
 
@@ -71,6 +89,7 @@ export function compareMeshes(topologies: Topology[], options: RunOptions = {}):
  * number of workers.
  */
 export async function compareMeshesParallel(topologies: Topology[], options: RunOptions = {}, parallel: ParallelOptions = {}): Promise<CompareResult> {
+  checkSameEntryPoints(topologies.map((t) => ({ mesh: t.mesh.name, topology: t.name, entrypoints: t.entrypoints })));
   return compareRuns(await runModes(topologies, options, parallel));
 }
 
@@ -79,6 +98,7 @@ export function compareRuns(runs: RunResult[]): CompareResult {
   if (runs.length === 0) throw new Error('compareMeshes needs at least one topology');
   const baseIndex = Math.max(0, runs.findIndex((r) => r.mesh.mode === 'none'));
   const base = runs[baseIndex];
+  checkSameEntryPoints(runs.map((r) => ({ mesh: r.mesh.profile, topology: r.topology.name, entrypoints: r.entrypoints })));
   const invoice = base.entrypoints.map((be, i) => ({
     entrypoint: be.name,
     rows: runs.map((r): ModeRow => {

@@ -1,25 +1,41 @@
 /** meshtax's library API: everything the CLI does, callable from TypeScript. */
 export { loadTopologyFile, loadTopologySource, type LoadResult, type LoadOptions } from './topology/load.js';
+export type { Patch } from './topology/patch.js';
+export type { Path } from './topology/locate.js';
+export type { GivenLimits } from './topology/timeline.js';
+export type { MeshOptions } from './mesh/resolve.js';
+export type { ProfileResult } from './mesh/loadProfile.js';
 export type {
   Topology, Service, EntryPoint, Dist, Step, Node, MeshProfile, ProxySpec, MtlsSpec, Costs,
   TimelineEvent, Target, ResiliencePolicy, RetryPolicy, ControlPlane, CircuitBreaker, OutlierDetection,
+  MeshMode, RetryCondition, Network, LoadBalancer, Arrivals, RateSegment, EntryVia, SimulationSettings,
 } from './topology/types.js';
 export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';
-export { DiagnosticError, type Diagnostic, type SourceLocation } from './diagnostics/types.js';
+export { DiagnosticError, type Diagnostic, type SourceLocation, type Severity } from './diagnostics/types.js';
+// Thrown by runTopology / compareMeshes* when a run is unboundedly overloaded: catch it by class, read its `hint`.
+export { SimulationAbort, type SimulationLimits } from './model/outcome.js';
+export type { Component } from './model/components.js';
+export type { ProxyKind } from './model/build.js';
+export type { Interval } from './stats/batched.js';
+export type { LogHistogramJSON } from './stats/histogram.js';
 export { runTopology, resolveLimits, type RunOptions, type RunHooks } from './run.js';
 export type {
-  RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, RunWarning, Timeline,
+  RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, RunWarning, Timeline, ServiceGraph,
 } from './results/types.js';
 export { compareMeshes, compareMeshesParallel, compareRuns, type CompareResult, type ModeRow, type Delta } from './compare.js';
 export { runModes, type ParallelOptions, type ModeDone, type ModeOutcome } from './parallel/modes.js';
 export { runCli } from './cli/program.js';
 export type { CliIo } from './cli/io.js';
 export { VERSION } from './version.js';
-export { renderHtmlReport, writeChartFiles, buildCharts, chartList, renderChartSvg, type ReportInput, type ReportChart } from '../reports/index.js';
-export { buildDefinition, readSweepFile, type SweepDefinition } from './sweep/definition.js';
-export { planSweep, runAt, shardRuns, parseShard, type SweepPlan, type SweepOptions, type SweepPoint, type Shard } from './sweep/plan.js';
+export {
+  renderHtmlReport, writeChartFiles, reportModel, buildCharts, chartList, renderChartSvg,
+  type ReportInput, type ReportModel, type ReportChart, type ReportCharts, type ChartSpec,
+} from '../reports/index.js';
+export { buildDefinition, readSweepFile, type SweepDefinition, type PointSetting } from './sweep/definition.js';
+export type { SweepAxis, SweepValue } from './sweep/values.js';
+export { planSweep, runAt, shardRuns, parseShard, type SweepPlan, type SweepOptions, type SweepPoint, type Shard, type SweepRun, type PlanResult } from './sweep/plan.js';
 export { runSweep, type RunSweepOptions, type SweepOutcome, type SweepProgress } from './sweep/engine.js';
 export { mergeResults, type MergeResult } from './sweep/merge.js';
-export type { SweepRecord, RunSummary, SweepIdentity } from './sweep/record.js';
-export { renderSweepReport, sweepCsv } from '../reports/sweep/index.js';
+export type { SweepRecord, RunSummary, SweepIdentity, EntryPointSummary } from './sweep/record.js';
+export { renderSweepReport, sweepCsv, type SweepReportOptions } from '../reports/sweep/index.js';

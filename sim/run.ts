@@ -130,8 +130,43 @@ export interface RunHooks {
   progressEvery?: number;
 }
 
+/**
+ * The invariants of a loaded topology that the model relies on, for one a
+ * caller edited or built in code (a loaded file already satisfies them):
+ * without this, workers 0 runs and reports 0 requests completed, replicas 0
+ * fails every request, a NaN rate offers nothing, and an unknown target is
+ * an internal error from the model builder.
+ */
+export function checkTopologyObject(topology: Topology): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bad = (path: Array<string | number>, message: string) =>
+    out.push({ severity: 'error', code: 'invalid-value', path: path.map(String), message, hint: 'a topology edited in code must keep the values a topology file allows' });
+  const whole = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+  const names = new Set(topology.services.map((s) => s.name));
+  for (const s of topology.services) {
+    if (!whole(s.replicas, 1)) bad(['services', s.name, 'replicas'], `services.${s.name}.replicas ${String(s.replicas)}: must be a whole number, at least 1`);
+    if (!whole(s.workers, 1)) bad(['services', s.name, 'workers'], `services.${s.name}.workers ${String(s.workers)}: must be a whole number, at least 1`);
+    if (!(whole(s.queue, 0) || s.queue === Infinity)) bad(['services', s.name, 'queue'], `services.${s.name}.queue ${String(s.queue)}: must be a whole number ≥ 0, or Infinity`);
+  }
+  if (topology.entrypoints.length === 0) bad(['entrypoints'], 'entrypoints: a topology needs at least one entry point');
+  for (const e of topology.entrypoints) {
+    if (!names.has(e.target)) bad(['entrypoints', e.name, 'target'], `entrypoints.${e.name}.target ${JSON.stringify(e.target)}: no such service`);
+    if (e.arrivals.kind === 'closed') {
+      if (!whole(e.arrivals.users, 1)) bad(['entrypoints', e.name, 'users'], `entrypoints.${e.name}.users ${String(e.arrivals.users)}: must be a whole number, at least 1`);
+    } else {
+      for (const seg of e.arrivals.schedule) {
+        if (!(seg.rate >= 0 && Number.isFinite(seg.rate))) bad(['entrypoints', e.name, 'rate'], `entrypoints.${e.name}.rate ${String(seg.rate)}/s: must be finite and 0 or more`);
+      }
+    }
+  }
+  if (typeof topology.mesh.mtls.enabled !== 'boolean') bad(['mesh', 'mtls'], `mesh.mtls.enabled ${JSON.stringify(topology.mesh.mtls.enabled)}: must be true or false`);
+  return out;
+}
+
 /** Simulates a topology and returns the results document. */
 export function runTopology(topology: Topology, options: RunOptions = {}, hooks: RunHooks = {}): RunResult {
+  const shape = checkTopologyObject(topology);
+  if (shape.length > 0) throw new DiagnosticError(shape);
   const limits = resolveLimits(topology, options);
   const model = buildModel(topology);
   const replications = options.replications ?? 1;

@@ -190,6 +190,12 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
       }
     }
   }
+  // A definition built in code (buildDefinition's `repeat`, or a SweepDefinition of one's own) is not checked
+  // as a sweep file's is: 0 or −1 would make a sweep of no runs that reports itself complete, 1.5 runs numbered 0.5.
+  if (!(Number.isSafeInteger(definition.repeat) && definition.repeat >= 1)) {
+    add({ severity: 'error', code: 'bad-option', path: ['--repeat'], message: `--repeat ${String(definition.repeat)}: the repeats must be a whole number, at least 1`, hint: 'for example --repeat 3' });
+    return { diagnostics };
+  }
   // Count before expanding: a grid of 3,000 × 3,000 would otherwise fill the heap before it is refused.
   const explicitCount = Math.max(1, definition.points.length);
   const runs = definition.axes.reduce((n, a) => n * a.values.length, explicitCount) * definition.repeat;

@@ -1,6 +1,10 @@
 import { compareTable } from '../../reports/compareTable.js';
 import { describe, expect, it } from 'vitest';
-import { loadTopologyFile, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles } from '../../sim/index.js';
+import { readFileSync } from 'node:fs';
+import {
+  loadTopologyFile, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
+  reportModel, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, type ReportModel, type Component,
+} from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 
 describe('library API (the README example)', () => {
@@ -70,5 +74,43 @@ describe('library API (the README example)', () => {
     first.mesh.sources.push('edited');
     expect(topology.mesh.sources).not.toContain('edited');
     expect(JSON.stringify(runTopology(topology, { duration: 12 }))).toBe(plain);
+  });
+
+  it('refuses what a caller could build in code that a file could not say', () => {
+    const load = (file: string) => {
+      const t = loadTopologyFile(file).topology;
+      if (!t) throw new Error(file);
+      return t;
+    };
+    const refused = (f: () => unknown): string => {
+      try {
+        f();
+        return 'ran';
+      } catch (e) {
+        if (!(e instanceof DiagnosticError)) throw e;
+        return formatDiagnostics(e.diagnostics);
+      }
+    };
+    // Different topologies were paired by entry-point position: bookinfo's web reported as mm1's clients.
+    expect(refused(() => compareMeshes([load('topologies/mm1.yaml'), load('topologies/bookinfo.yaml')], { duration: 12 })))
+      .toContain('compareMeshes compares one topology under several meshes');
+    // Edited in code: workers 0 ran and completed nothing, silently.
+    const edited = load('topologies/mm1.yaml');
+    edited.services[0].workers = 0;
+    expect(refused(() => runTopology(edited, { duration: 12 }))).toContain('services.server.workers 0: must be a whole number, at least 1');
+    // A sweep of repeat 0 planned no runs and reported itself complete.
+    const built = buildDefinition(['entrypoints.web.rate=50/s,100/s'], undefined, 0);
+    const plan = planSweep('test/fixtures/sweep/small.yaml', readFileSync('test/fixtures/sweep/small.yaml', 'utf8'), built.definition!);
+    expect(plan.plan).toBeUndefined();
+    expect(formatDiagnostics(plan.diagnostics)).toContain('--repeat 0: the repeats must be a whole number, at least 1');
+  });
+
+  it('exports what its functions take, return and throw', () => {
+    const t = loadTopologyFile('topologies/mm1.yaml').topology!;
+    const model: ReportModel = reportModel(runTopology(t, { duration: 12, warmup: 1 }));
+    expect(chartList(buildCharts(model)).length).toBeGreaterThan(0);
+    const app: Component = 'appWork';
+    expect(model.runs[0].entrypoints[0].decomposition[app]).toBeGreaterThan(0);
+    expect(new SimulationAbort('stopped', 'a hint').hint).toBe('a hint');
   });
 });
