@@ -33,7 +33,9 @@ export function compareTable(c: CompareResult): string {
       ep.rows.map((r) => {
         const base = r.mesh === c.baseline;
         return [r.mesh, cell(r.mean, base), cell(r.p50, base), cell(r.p90, base), cell(r.p99, base), cell(r.p999, base),
-          formatPercent(r.errorRate), r.errorRate > 0 ? formatPercent(r.meshCausedShare) : '–'];
+          // Nothing measured (0 completed) is no error rate at all, not 0 %.
+          c.runs[c.meshes.indexOf(r.mesh)].entrypoints.find((e) => e.name === ep.entrypoint)?.completed === 0 ? '–' : formatPercent(r.errorRate),
+          r.errorRate > 0 ? formatPercent(r.meshCausedShare) : '–'];
       }),
     ));
     lines.push('');

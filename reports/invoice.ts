@@ -53,7 +53,8 @@ function change(label: string, d: Delta, base: number): Segment[] {
 }
 
 function failuresInWords(e: EntryPointResult, base: EntryPointResult | undefined, baseMode: string | null): string {
-  if (e.failed === 0) return '';
+  // Nothing failed here but something did in the baseline: that is part of the invoice too (a mesh's retries or ejection at work).
+  if (e.failed === 0) return base && baseMode !== null && base.failed > 0 ? `, and no request failed (${baseMode}: ${formatPercent(base.errorRate)})` : '';
   const meshShare = e.failures.filter((f) => f.mesh).reduce((a, f) => a + f.count, 0) / e.failed;
   const vsBase = base && baseMode !== null ? ` (${baseMode}: ${formatPercent(base.errorRate)})` : '';
   return `, and ${formatPercent(e.errorRate)} of requests failed${vsBase}, ${formatPercent(meshShare)} of them caused by the mesh`;
@@ -83,7 +84,9 @@ function clauses(parts: Sentence[]): Sentence {
 function baselineSentence(model: ReportModel, m: number): Sentence {
   const run = model.runs[m];
   const parts = run.entrypoints.map((e): Sentence => [
-    `at ${e.name} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))}${failuresInWords(e, undefined, null)}`,
+    e.succeeded === 0
+      ? `at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}${failuresInWords(e, undefined, null)}`
+      : `at ${e.name} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))}${failuresInWords(e, undefined, null)}`,
   ]);
   return [
     { strong: model.modes[m] }, ` (${meshInWords(run)}, the baseline):`, ...clauses(parts),
@@ -101,7 +104,16 @@ function comparedSentence(model: ReportModel, m: number): Sentence {
     const e = entry(run, ep.entrypoint), be = entry(base, ep.entrypoint);
     if (!row || !e || !be) continue;
     if (e.succeeded === 0) {
-      parts.push([`at ${ep.entrypoint} no request succeeded`]);
+      // Still say how many failed and who caused it: a mesh that fails every request must be named for it.
+      parts.push([e.completed === 0 ? `at ${ep.entrypoint} no request was measured` : `at ${ep.entrypoint} no request succeeded${failuresInWords(e, be, model.modes[b])}`]);
+      continue;
+    }
+    if (be.succeeded === 0) {
+      // No baseline median to go "from": give this mode's own numbers, with no change and no noise to speak of.
+      parts.push([
+        `at ${ep.entrypoint} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))} (${model.modes[b]}: no request succeeded)`,
+        failuresInWords(e, be, model.modes[b]),
+      ]);
       continue;
     }
     parts.push([
@@ -172,8 +184,11 @@ function bottomLine(model: ReportModel): Sentence[] {
   }
   const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;
   const projected = (i: number): number => model.runs[i].resources.projection.proxyCostPerMonth;
-  const least = (f: (i: number) => number): number => meshed.reduce((x, y) => (f(y) < f(x) ? y : x));
-  const most = (f: (i: number) => number): number => meshed.reduce((x, y) => (f(y) > f(x) ? y : x));
+  // A mode under which no request succeeded anywhere is no data plane to choose, however little it costs.
+  const served = meshed.filter((i) => model.runs[i].entrypoints.some((e) => e.succeeded > 0));
+  if (served.length < 2) return lines;
+  const least = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) < f(x) ? y : x));
+  const most = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) > f(x) ? y : x));
   const cheap = least(cost), dear = most(cost);
   const pods = formatCount(model.runs[0].resources.projection.pods);
   const podsWord = model.runs[0].resources.projection.pods === 1 ? 'pod' : 'pods';

@@ -22,7 +22,8 @@ function ciTitle(ci: Interval): string {
 /** A latency cell: the value, and under it the change against the baseline, muted when within the noise. */
 function latencyCell(value: number, ci: Interval, d: Delta | undefined): string {
   let delta = '';
-  if (d) {
+  // No successful request in this mode or in the baseline: no change to show, and no noise to speak of (as the text table prints it).
+  if (d && Number.isFinite(num(d.value)) && Number.isFinite(num(d.delta))) {
     const dir = num(d.delta) > 0 ? 'up' : 'down';
     // Against a baseline of 0 only the difference means anything.
     const shown = Number.isFinite(num(d.relative)) ? formatSignedPercent(num(d.relative)) : formatSignedSeconds(num(d.delta));

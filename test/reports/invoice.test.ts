@@ -4,6 +4,7 @@ import { reportModel } from '../../reports/model.js';
 import { fixtureCompare, fixtureRun } from './fixture.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
+import { summaryTables } from '../../reports/html/tables.js';
 import { runTable } from '../../reports/table.js';
 import { runTopology } from '../../sim/run.js';
 import { compareCsv } from '../../reports/csv.js';
@@ -101,11 +102,33 @@ describe('summaries that read right at the edges', () => {
     const words = invoiceText(buildInvoice(reportModel(c)));
     expect(words).toMatch(/At web, linkerd adds the least to the median \(\+/);
     expect(words).not.toContain('(–)');
+    // The mesh that failed every request is named for it (it read only "no request succeeded"), and is no cheapest data plane.
+    expect(words).toContain('at web no request succeeded, and 100% of requests failed (none: 0%), 100% of them caused by the mesh');
+    expect(words).not.toMatch(/cheapest data plane is istio-sidecar/);
+    // Its latency cells in the HTML tables are "–", with no "within the noise" mark on nothing.
+    const cells = summaryTables(reportModel(c));
+    expect(cells).not.toMatch(/–\s*<[^>]*>\s*~|– ~/);
+    expect(cells).not.toContain('NaN');
     // No bar saying istio-sidecar saves the applications' work.
     expect(addedRows(reportModel(c)).filter((r) => r.mesh === 'istio-sidecar')).toEqual([]);
     const table = compareTable(c);
     const sidecarRow = table.split('\n').find((l) => l.startsWith('istio-sidecar') && l.includes('–'));
     expect(sidecarRow).toBeDefined();
+  });
+
+  it('says nothing was measured when nothing was, not "errors 0%", and a baseline with no median is no base for a change', () => {
+    // A run over before its first arrival: 0 completed is no error rate.
+    const empty = compare('name: n\nsimulation: {seed: 1, duration: 100ms}\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s, arrivals: constant}}\n',
+      [{ mesh: 'none' }, { mesh: 'linkerd' }]);
+    expect(empty.runs[0].entrypoints[0].completed).toBe(0);
+    const row = compareTable(empty).split('\n').find((l) => l.startsWith('linkerd'))!;
+    expect(row).not.toContain('0%');
+    expect(invoiceText(buildInvoice(reportModel(empty)))).toContain('at w no request was measured');
+    // istio-sidecar's root expired (every request failed), linkerd without mTLS served: compared against istio-sidecar.
+    const src = two + 'timeline: [{at: 0s, certificateExpiry: {root: true}}]\n';
+    const words = invoiceText(buildInvoice(reportModel(compare(src, [{ mesh: 'istio-sidecar' }, { mesh: 'linkerd', mtls: false }]))));
+    expect(words).toMatch(/linkerd \(.*\): at web the median is \S+ and the p99 \S+ \(istio-sidecar: no request succeeded\), and no request failed \(istio-sidecar: 100%\)/);
+    expect(words).not.toContain('within the noise');
   });
 
   it('prints time-weighted proxy counts rounded, and the runs\' warnings', () => {
