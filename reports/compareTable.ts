@@ -1,5 +1,5 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
-import { formatCount, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
+import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
 import { formatDollars } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
@@ -47,7 +47,7 @@ export function compareTable(c: CompareResult): string {
   }
   lines.push('Resource tax');
   lines.push(textTable(
-    ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${formatCount(c.runs[0].resources.projection.pods)} pods: vCPU`, 'GB', '$/month'],
+    ['mesh', 'proxies', 'proxy vCPU', 'proxy GB', '$/month', `at ${formatPods(c.runs[0].resources.projection.pods)}: vCPU`, 'GB', '$/month'],
     c.runs.map((r) => {
       const t = r.resources;
       // Counts are time-weighted (a pod alive half the window counts ½).

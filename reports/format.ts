@@ -38,6 +38,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** "1 pod", "1,000 pods". */
+export function formatPods(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'pod' : 'pods'}`;
+}
+
 export function formatRate(perSecond: number): string {
   return `${sig(perSecond)}/s`;
 }

@@ -6,7 +6,7 @@
 import type { Delta } from '../sim/compare.js';
 import type { EntryPointResult, RunResult } from '../sim/results/types.js';
 import { PROXY_LABELS } from './charts/resourceTax.js';
-import { formatCount, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
+import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
 import { num, type ReportModel } from './model.js';
 import { formatDollars } from './table.js';
 
@@ -72,7 +72,7 @@ function resourcesInWords(run: RunResult): Sentence {
     ` Its ${fleet} ${kinds.length === 1 && Math.round(count) === 1 ? 'uses' : 'use'} `,
     { strong: `${sig(r.proxyVcpu)} vCPU` }, `${onTop} and `, { strong: `${sig(r.proxyMemoryGB)} GB` }, ': ',
     { strong: `${formatDollars(r.proxyCostPerMonth)} a month` },
-    `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatCount(r.projection.pods)} ${r.projection.pods === 1 ? 'pod' : 'pods'}.`,
+    `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatPods(r.projection.pods)}.`,
   ];
 }
 
@@ -190,9 +190,8 @@ function bottomLine(model: ReportModel): Sentence[] {
   const least = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) < f(x) ? y : x));
   const most = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) > f(x) ? y : x));
   const cheap = least(cost), dear = most(cost);
-  const pods = formatCount(model.runs[0].resources.projection.pods);
-  const podsWord = model.runs[0].resources.projection.pods === 1 ? 'pod' : 'pods';
-  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(projected(i))} at ${pods} ${podsWord}`;
+  const pods = formatPods(model.runs[0].resources.projection.pods);
+  const at = (i: number): string => `${formatDollars(cost(i))} a month here, ${formatDollars(projected(i))} at ${pods}`;
   // Sidecars scale with pods, node proxies with nodes: the order here need not hold at scale.
   const cheapAtScale = least(projected), dearAtScale = most(projected);
   if (cheapAtScale === cheap && dearAtScale === dear) {
@@ -207,7 +206,7 @@ function bottomLine(model: ReportModel): Sentence[] {
   lines.push([
     'Here the cheapest data plane is ', { strong: model.modes[cheap] }, ` (${here(cheap)})`,
     ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${here(dear)})`] : []),
-    `. At ${pods} ${podsWord} the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
+    `. At ${pods} the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
     ...(dearAtScale !== cheapAtScale ? [' and ', { strong: model.modes[dearAtScale] }, ` the dearest (${scaled(dearAtScale)}).`] : ['.']),
   ]);
   return lines;

@@ -1,6 +1,6 @@
 import type { RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
-import { formatCount, formatPercent, formatRate, formatSeconds, sig, textTable } from './format.js';
+import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, sig, textTable } from './format.js';
 
 function withCi(value: number, ci: [number, number] | null): string {
   if (!ci) return formatSeconds(value);
@@ -23,7 +23,8 @@ export function resourceLines(r: ResourceTax): string[] {
   const table = textTable(
     ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'req/s each', 'conns each', 'handshakes', 'busy'],
     r.proxies.map((p) => [
-      p.kind, formatCount(p.count), sig(p.vcpuPerProxy), sig(p.memoryMBPerProxy), sig(p.vcpu), sig(p.memoryGB),
+      // Time-weighted (a pod alive half the window counts ½): as compare and the report print it, so count × each = total.
+      p.kind, Number.isInteger(p.count) ? formatCount(p.count) : sig(p.count), sig(p.vcpuPerProxy), sig(p.memoryMBPerProxy), sig(p.vcpu), sig(p.memoryGB),
       sig(p.requestsPerSecondPerProxy), sig(p.meanConnectionsPerProxy), formatCount(p.handshakes + p.resumptions), formatPercent(p.workerUtilization),
     ]),
   );
@@ -32,7 +33,7 @@ export function resourceLines(r: ResourceTax): string[] {
     table,
     `Proxy tax: ${sig(r.proxyVcpu)} vCPU and ${sig(r.proxyMemoryGB)} GB (${formatDollars(r.proxyCostPerMonth)}/month at ` +
       `$${r.prices.vcpuHour}/vCPU-h, $${r.prices.gbHour}/GB-h); the applications' own work used ${sig(r.appVcpu)} vCPU.`,
-    `At ${formatCount(p.pods)} pods: ${sig(p.proxyVcpu)} vCPU and ${sig(p.proxyMemoryGB)} GB of proxies, ${formatDollars(p.proxyCostPerMonth)}/month.`,
+    `At ${formatPods(p.pods)}: ${sig(p.proxyVcpu)} vCPU and ${sig(p.proxyMemoryGB)} GB of proxies, ${formatDollars(p.proxyCostPerMonth)}/month.`,
     ...r.sharedNodes.map((n) => `Shared node ${n.name}: ${n.cores} cores, ${formatPercent(n.utilization)} busy.`),
   ];
 }

@@ -3,7 +3,7 @@
  * pod: where sidecar meshes (a proxy per pod, each learning every endpoint)
  * and node-proxy meshes (a proxy per node) part ways.
  */
-import { formatCount, sig } from '../format.js';
+import { formatCount, formatPods, sig } from '../format.js';
 import { formatDollars } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { BASE_CONFIG, SCHEMA, meshScale, round, tip, type ReportChart } from './common.js';
@@ -52,8 +52,8 @@ export function projectionChart(model: ReportModel): ReportChart {
   const pods = model.runs[0].resources.projection.pods;
   return {
     id: 'projection',
-    title: `Projected to ${formatCount(pods)} pods`,
-    caption: `The same meshes at ${formatCount(pods)} pods with today's traffic per pod: sidecars grow with the number of pods and each one learns every endpoint, node proxies grow with the number of nodes those pods need.`,
+    title: `Projected to ${formatPods(pods)}`,
+    caption: `The same meshes at ${formatPods(pods)} with today's traffic per pod: sidecars grow with the number of pods and each one learns every endpoint, node proxies grow with the number of nodes those pods need.`,
     spec: {
       $schema: SCHEMA,
       data: { values: projectionRows(model) },

@@ -6,7 +6,7 @@
 import type { Delta } from '../../sim/compare.js';
 import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
-import { formatCount, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
+import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
 import { formatDollars } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
@@ -72,7 +72,7 @@ export function proxyTable(model: ReportModel): string {
   const pods = formatCount(model.runs[0].resources.projection.pods);
   const shared = model.runs.flatMap((run, m) => run.resources.sharedNodes.map((n) =>
     `<tr><td class="name">${esc(model.modes[m])}</td><td>${esc(n.name)}</td><td>${n.cores}</td><td>${esc(formatPercent(n.utilization))}</td></tr>`));
-  return table(['mesh', 'app vCPU', 'proxy vCPU', 'proxy GB', 'proxy $/month', `at ${pods} pods: vCPU`, 'GB', '$/month'], totals) +
+  return table(['mesh', 'app vCPU', 'proxy vCPU', 'proxy GB', 'proxy $/month', `at ${formatPods(model.runs[0].resources.projection.pods)}: vCPU`, 'GB', '$/month'], totals) +
     '<h3>Proxy fleets</h3>' +
     table(['mesh', 'proxies', 'count', 'vCPU each', 'MB each', 'vCPU', 'GB', 'req/s each', 'conns each', 'handshakes + resumed', 'threads busy'], rows) +
     (shared.length ? '<h3>Shared nodes (apps and proxies on the same cores)</h3>' + table(['mesh', 'node', 'cores', 'busy'], shared) : '');

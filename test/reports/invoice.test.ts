@@ -6,6 +6,7 @@ import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
 import { summaryTables } from '../../reports/html/tables.js';
 import { runTable } from '../../reports/table.js';
+import { sig } from '../../reports/format.js';
 import { runTopology } from '../../sim/run.js';
 import { compareCsv } from '../../reports/csv.js';
 import { addedRows } from '../../reports/charts/decomposition.js';
@@ -161,6 +162,21 @@ describe('words and numbers for one proxy, tiny prices and replications', () => 
     // Before: "$0.00 a month" for every mode, so "the cheapest" compared nothing visible.
     expect(words).not.toMatch(/\$0\.00(?!\d)/);
     expect(words).toMatch(/The cheapest data plane is \S+ \(\$0\.00\d+ a month here/);
+    // The tables said "1 pods".
+    const c = compareMeshes(['none', 'istio-sidecar'].map((mesh) => load(one, { mesh })));
+    expect(compareTable(c)).toContain('at 1 pod: vCPU');
+    expect(runTable(c.runs[1])).toContain('At 1 pod: ');
+    expect(`${compareTable(c)}\n${runTable(c.runs[1])}`).not.toMatch(/\b1 pods\b/);
+  });
+
+  it('prints a time-weighted proxy count as it is, so count × each = total', () => {
+    // back scales from 2 to 5 pods at 4 s of 10: 3.5 sidecars on average, not "4" beside a total of 3.5 × each.
+    const src = one.replace('services: {a: {serviceTime: 1ms}}', 'services: {a: {serviceTime: 1ms, replicas: 2}}') + 'timeline: [{at: 5s, scale: {service: a, replicas: 5, startup: 0s}}]\n';
+    const r = runTopology(load(src, { mesh: 'istio-sidecar' }));
+    const sidecars = r.resources.proxies.find((p) => p.kind === 'sidecar')!;
+    expect(Number.isInteger(sidecars.count)).toBe(false);
+    const line = runTable(r).split('\n').find((l) => l.startsWith('sidecar'))!;
+    expect(line.split(/\s+/)[1]).toBe(sig(sidecars.count));
   });
 
   it('says measured time over replications is a sum', () => {
