@@ -23,11 +23,16 @@ function simulatedInWords(run: RunResult): string {
   return `${limit}${warm}${each}; ${measuredInWords(run)} measured`;
 }
 
-function intervalsInWords(run: RunResult): string {
-  const s = run.settings;
+/** How the intervals were made: the batch means behind them differ between modes and entry points (a batch with no success has none). */
+function intervalsInWords(runs: RunResult[]): string {
+  const s = runs[0].settings;
   if (s.intervals === 'replications') return `${s.replications} replications (seeds ${s.seed}–${s.seed + s.replications - 1}); 95 % intervals from their spread`;
-  const parts = run.entrypoints[0]?.latency.ciParts ?? 0;
-  return `one run; 95 % intervals from ${parts} batch means`;
+  const all = runs.flatMap((r) => r.entrypoints.map((e) => e.latency.ciParts));
+  const parts = all.filter((n) => n >= 2);
+  if (parts.length === 0) return 'one run; too few batches with a successful request for 95 % intervals';
+  const low = Math.min(...parts), high = Math.max(...parts);
+  const none = parts.length < all.length ? '; none where fewer than 2 batches had a successful request' : '';
+  return `one run; 95 % intervals from ${low === high ? high : `${low}–${high}`} batch means${none}`;
 }
 
 export function headerHtml(model: ReportModel): string {
@@ -41,7 +46,7 @@ export function headerHtml(model: ReportModel): string {
     '<dl class="meta">' +
     `<dt>${model.modes.length > 1 ? 'meshes' : 'mesh'}</dt><dd>${chips}</dd>` +
     `<dt>simulated</dt><dd>${esc(simulatedInWords(run))}</dd>` +
-    `<dt>seed</dt><dd>${run.settings.seed} — ${esc(intervalsInWords(run))}</dd>` +
+    `<dt>seed</dt><dd>${run.settings.seed} — ${esc(intervalsInWords(model.runs))}</dd>` +
     `<dt>prices</dt><dd>$${prices.vcpuHour} per vCPU-hour, $${prices.gbHour} per GB-hour</dd>` +
     `<dt>meshtax</dt><dd>${esc(model.version)}</dd>` +
     '</dl></header>';

@@ -5,6 +5,7 @@ import { fixtureCompare, fixtureRun } from './fixture.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
 import { summaryTables } from '../../reports/html/tables.js';
+import { headerHtml } from '../../reports/html/sections.js';
 import { runTable } from '../../reports/table.js';
 import { sig } from '../../reports/format.js';
 import { runTopology } from '../../sim/run.js';
@@ -106,6 +107,8 @@ describe('summaries that read right at the edges', () => {
     // The mesh that failed every request is named for it (it read only "no request succeeded"), and is no cheapest data plane.
     expect(words).toContain('at web no request succeeded, and 100% of requests failed (none: 0%), 100% of them caused by the mesh');
     expect(words).not.toMatch(/cheapest data plane is istio-sidecar/);
+    // The header's batch means were the first mode's (20) alone: the failing mode had none.
+    expect(headerHtml(reportModel(c))).toContain('95 % intervals from 20 batch means; none where fewer than 2 batches had a successful request');
     // Its latency cells in the HTML tables are "–", with no "within the noise" mark on nothing.
     const cells = summaryTables(reportModel(c));
     expect(cells).not.toMatch(/–\s*<[^>]*>\s*~|– ~/);
