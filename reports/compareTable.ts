@@ -27,7 +27,10 @@ export function compareTable(c: CompareResult): string {
     '',
   ];
   for (const ep of c.invoice) {
-    lines.push(`Latency at ${ep.entrypoint} (change against ${c.baseline}; ~ = within the noise of the 95 % intervals)`);
+    // One mode has nothing to change against.
+    lines.push(c.runs.length > 1
+      ? `Latency at ${ep.entrypoint} (change against ${c.baseline}; ~ = within the noise of the 95 % intervals)`
+      : `Latency at ${ep.entrypoint}`);
     lines.push(textTable(
       ['mesh', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'errors', 'mesh-caused'],
       ep.rows.map((r) => {

@@ -1,4 +1,5 @@
 import { compareTable } from '../../reports/compareTable.js';
+import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
@@ -57,6 +58,9 @@ describe('library API (the README example)', () => {
     // One mode has nothing to share its random numbers with, and the header does not claim it.
     const alone = compareTable(compareMeshes([meshes[0]], { duration: 12 })).split('\n')[0];
     expect(alone).toBe('bookinfo — none alone, seed 42');
+    const one = compareMeshes([meshes[1]], { duration: 12 });
+    expect(compareTable(one)).not.toContain('change against');
+    expect(invoiceText(buildInvoice(reportModel(one)))).toMatch(/^bookinfo under istio-sidecar alone; meshtax compare --mesh none,… with more than one mesh/);
     expect(compareTable(invoice).split('\n')[0]).toBe('bookinfo — istio-sidecar, linkerd against none, mTLS on, seed 42, same random numbers in every mode');
   });
 
