@@ -1,9 +1,14 @@
 import type { RunResult } from '../sim/results/types.js';
 
-/** RFC 4180 field: quoted when it holds a comma, quote or newline. */
+/**
+ * RFC 4180 field: quoted when it holds a comma, quote or newline. Text a
+ * spreadsheet would run as a formula (a name starting =, +, - or @) gets a
+ * leading ' (OWASP's advice against CSV injection); numbers stay numbers.
+ */
 export function csvField(v: string | number | boolean | null): string {
   if (v === null) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !Number.isFinite(Number(s))) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

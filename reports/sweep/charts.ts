@@ -72,27 +72,33 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
   // Resources are the whole mesh's, the same for every entry point: draw them once.
   const rows = model.rows.filter((r) => r.entrypoint === entry);
   const data = chartData(model, rows, metric);
-  const color = { field: 'series', type: 'nominal', title: 'mesh', scale: seriesScale(model), legend: { orient: 'bottom', columns: 2 } };
+  const color = { field: 'series', type: 'nominal', title: 'mesh', scale: seriesScale(model), // labelLimit 0: a series is told apart by its last "key=value", which the default 160 px limit cuts off.
+    legend: { orient: 'bottom', columns: model.series.some((n) => n.length > 40) ? 1 : 2, labelLimit: 0 } };
+  // A metric with no interval at any point (error rate, throughput, vCPU of single runs) would show "null" twice.
+  const banded = data.some((d) => d.lo !== null && d.hi !== null);
   const tooltip = [
     tip('series', 'mesh'), tip('xLabel', model.x.key ?? 'point'),
     { field: 'y', type: 'quantitative', title: metric.axis, format: metric.format },
-    { field: 'lo', type: 'quantitative', title: '95 % low', format: metric.format },
-    { field: 'hi', type: 'quantitative', title: '95 % high', format: metric.format },
+    ...(banded ? [
+      { field: 'lo', type: 'quantitative', title: '95 % low', format: metric.format },
+      { field: 'hi', type: 'quantitative', title: '95 % high', format: metric.format },
+    ] : []),
     tip('band', 'interval'), tip('saturated', 'saturated'),
   ];
   const x = xEncoding(model);
   const layers: unknown[] = [];
   // Without intervals (one run a point and no batches) a band layer would have no data: Vega warns of an infinite extent.
-  if (data.some((d) => d.lo !== null && d.hi !== null)) {
+  if (banded) {
     layers.push({
       mark: { type: 'errorband', opacity: 0.18 },
       transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
-      encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis, axis: { format: metric.format } }, y2: { field: 'hi' }, color: { ...color, legend: null } },
     });
   }
   layers.push({
     mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },
-    encoding: { x, y: { field: 'y', type: 'quantitative', title: metric.axis }, color, tooltip },
+    // The metric's own format: with every value 0 (no failure, no proxy) Vega's default labels the one tick "0.000000".
+    encoding: { x, y: { field: 'y', type: 'quantitative', title: metric.axis, axis: { format: metric.format } }, color, tooltip },
   });
   if (metric.id === 'p99') {
     const knees = model.knees.filter((k) => k.entrypoint === entry).map((k) => ({

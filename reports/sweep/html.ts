@@ -63,7 +63,9 @@ function kneesHtml(model: SweepReportModel): string {
     const where = model.entrypoints.length > 1 ? ` at ${esc(ep)}` : '';
     return k
       ? `<li><strong>${esc(s)}</strong>${where}: p99 turns up past <strong>${esc(k.xLabel)}</strong> (p99 ${esc(formatSeconds(k.p99))} there).</li>`
-      : `<li><strong>${esc(s)}</strong>${where}: no knee — p99 stays within 1.5× of its start, or rises evenly.</li>`;
+      : model.rows.filter((r) => r.series === s && r.entrypoint === ep && r.p99.value !== null).length < 3
+        ? `<li><strong>${esc(s)}</strong>${where}: no knee — fewer than 3 points with a p99 to find one in.</li>`
+        : `<li><strong>${esc(s)}</strong>${where}: no knee — p99 stays within 1.5× of its start, or rises evenly.</li>`;
   }));
   return `<section class="invoice" id="knees"><h2>Where the tax bites</h2><p>The knee of each p99 curve: the last point before the tail turns up (the point farthest below the line from the curve's first point to its last, with both axes scaled).</p><ul>${items.join('')}</ul></section>`;
 }
@@ -78,7 +80,8 @@ function tableHtml(model: SweepReportModel): string {
       withBand(r.throughput, (v) => `${sig(v)}/s`), withBand(r.proxyVcpu, sig), withBand(r.proxyMemoryGB, (v) => `${sig(v)} GB`),
       knee ? '◆' : '',
     ];
-    return `<tr${r.saturated ? ' class="baseline" title="saturated"' : ''}>${cells.map((c, i) => (i === 2 ? `<td class="name">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`;
+    const title = r.abort !== null ? `stopped: ${r.abort}` : 'saturated';
+    return `<tr${r.saturated ? ` class="baseline" title="${esc(title)}"` : ''}>${cells.map((c, i) => (i === 2 ? `<td class="name">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`;
   });
   return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }

@@ -5,6 +5,7 @@
  * repeats with a 95 % band, and the knee of each series' p99 curve.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
+import { parseDuration, parseRate } from '../../sim/units/parse.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
@@ -47,6 +48,8 @@ export interface SweepRow {
   proxyCostPerMonth: Estimate;
   meshCaused: Estimate;
   saturated: boolean;
+  /** Why a repeat of the point stopped itself, when one did. */
+  abort: string | null;
   params: Record<string, unknown>;
 }
 
@@ -83,7 +86,14 @@ function numericValues(values: unknown[]): { numbers: number[]; unit: string } |
   const parts = values.map((v) => (typeof v === 'string' ? NUMBER_WITH_UNIT.exec(v) : null));
   if (parts.some((p) => p === null)) return null;
   const unit = parts[0]![2];
-  if (parts.some((p) => p![2] !== unit)) return null;
+  if (parts.some((p) => p![2] !== unit)) {
+    // 500us, 1ms, 2ms or 30/s, 6000/m: one quantity in several units — in base units (s, /s), still numeric.
+    for (const [parse, base] of [[parseDuration, 's'], [parseRate, '/s']] as const) {
+      const parsed = values.map((v) => parse(v as string));
+      if (parsed.every((r) => r.ok)) return { numbers: parsed.map((r) => (r as { value: number }).value), unit: base };
+    }
+    return null;
+  }
   return { numbers: parts.map((p) => Number(p![1])), unit };
 }
 
@@ -104,7 +114,10 @@ function estimate(values: number[], own: Interval | undefined, resolution = 0): 
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return { value: null, lo: null, hi: null };
   if (finite.length === 1) {
-    return { value: finite[0], lo: own ? own[0] : null, hi: own ? own[1] : null };
+    const v = finite[0];
+    if (!own) return { value: v, lo: null, hi: null };
+    // Batch means whose quantiles land in one bucket agree exactly too: keep the histogram's ±resolution.
+    return { value: v, lo: Math.max(0, Math.min(own[0], v * (1 - resolution))), hi: Math.max(own[1], v * (1 + resolution)) };
   }
   const ci = meanConfidenceInterval(finite);
   const lo = Math.min(ci.lower, ci.mean * (1 - resolution)), hi = Math.max(ci.upper, ci.mean * (1 + resolution));
@@ -179,13 +192,14 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const profileOf = new Map<string, string>();
   for (const r of sorted) if (r.summary && !profileOf.has(meshKey(r))) profileOf.set(meshKey(r), r.summary.mesh.profile);
   const seriesOf = (r: SweepRecord): string => {
-    const mesh = r.summary?.mesh.profile ?? profileOf.get(meshKey(r)) ?? showValue(r.params.mesh ?? 'aborted');
+    const mesh = r.summary?.mesh.profile ?? profileOf.get(meshKey(r)) ?? showValue(r.params.mesh ?? UNSET);
     return [mesh, ...others.map((k) => `${k}=${showValue(r.params[k])}`)].join(', ');
   };
   const xOf = (r: SweepRecord): { x: number | string; label: string } => {
     if (xKey === null) return { x: 'all', label: 'all' };
     const v = r.params[xKey];
-    if (numeric) return { x: numericValues([v])!.numbers[0], label: showValue(v) };
+    // By its place among the x values: numbers in the unit they were converted to together.
+    if (numeric) return { x: numeric.numbers[xValues.findIndex((u) => JSON.stringify(u) === JSON.stringify(v))], label: showValue(v) };
     return { x: showValue(v), label: showValue(v) };
   };
 
@@ -204,7 +218,8 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
     const { x, label } = xOf(first);
     const series = seriesOf(done[0] ?? first);
     const one = done.length === 1 ? done[0] : undefined;
-    for (const ep of entrypoints) {
+    // A sweep (or shard) whose every run aborted names no entry point: keep its points as rows all the same.
+    for (const ep of entrypoints.length > 0 ? entrypoints : ['']) {
       const eps = done.map((r) => r.summary!.entrypoints.find((e) => e.name === ep)).filter((e) => e !== undefined);
       const own = one?.summary!.entrypoints.find((e) => e.name === ep);
       const lat = (f: 'p50' | 'p99' | 'mean') => estimate(
@@ -219,7 +234,9 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
         throughput: estimate(eps.map((e) => e.throughput), undefined),
         proxyVcpu: res('proxyVcpu'), proxyMemoryGB: res('proxyMemoryGB'), proxyCostPerMonth: res('proxyCostPerMonth'),
         meshCaused: estimate(eps.map((e) => e.meshCaused), undefined),
-        saturated: done.some((r) => r.summary!.saturated.length > 0),
+        // A run that stopped itself had a queue that grew without bound: the most saturated point of all.
+        saturated: done.length < group.length || done.some((r) => r.summary!.saturated.length > 0),
+        abort: group.find((r) => r.aborted)?.aborted?.message ?? null,
         params: first.params,
       });
     }

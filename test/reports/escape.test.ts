@@ -13,4 +13,14 @@ describe('escaping user strings', () => {
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual(value);
   });
+
+  it('keeps CSV text from running as a spreadsheet formula, and numbers as numbers', async () => {
+    const { csvField } = await import('../../reports/csv.js');
+    expect(csvField("=cmd|' /C calc'!A0")).toBe("'=cmd|' /C calc'!A0");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('+1+1,2')).toBe(`"'+1+1,2"`);
+    expect(csvField('-0.5')).toBe('-0.5');
+    expect(csvField(-0.5)).toBe('-0.5');
+    expect(csvField('web')).toBe('web');
+  });
 });

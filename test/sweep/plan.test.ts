@@ -240,4 +240,61 @@ describe('the sweep report\'s series', () => {
     const model = sweepReportModel(records, {});
     expect(new Set(model.rows.map((row) => row.series))).toEqual(new Set(['none']));
   });
+
+  const sweepOf = async (args: string[]) => {
+    const { readSweepRecords } = await import('../../sim/sweep/store.js');
+    const out = join(mkdtempSync(join(tmpdir(), 'meshtax-sweep-')), 'r.ndjson');
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', ...args, '-o', out, '-q', '--workers', '1'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return readSweepRecords(out).records;
+  };
+
+  it('keeps every point of a sweep whose runs all stopped themselves, saturated, with the reason', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { sweepModelCsv } = await import('../../reports/sweep/csv.js');
+    const records = await sweepOf([FILE, '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '3s']);
+    for (const r of records) {
+      delete r.summary;
+      r.aborted = { message: 'queues grew without bound' };
+    }
+    // Before: no rows, no charts, a CSV of its header alone.
+    const model = sweepReportModel(records, {});
+    expect(model.rows).toHaveLength(2);
+    expect(model.rows.every((r) => r.saturated && r.abort === 'queues grew without bound')).toBe(true);
+    const csv = sweepModelCsv(model).split('\n');
+    expect(csv[0].endsWith(',saturated,knee,aborted_reason')).toBe(true);
+    expect(csv.slice(1).filter((l) => l.endsWith(',queues grew without bound'))).toHaveLength(2);
+  });
+
+  it('keeps the ±0.5 % band for a single run a point too, and shows no null interval where there is none', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { sweepCharts } = await import('../../reports/sweep/charts.js');
+    const model = sweepReportModel(await sweepOf(['topologies/chain5.yaml', '--set', 'services.db.workers=8,16', '--requests', '500']), {});
+    for (const row of model.rows) {
+      const p99 = row.p99.value as number;
+      // Before: [0.005, 0.005], every batch's p99 in one bucket.
+      expect(row.p99.lo).toBeLessThanOrEqual(p99 * 0.995 + 1e-15);
+      expect(row.p99.hi).toBeGreaterThanOrEqual(p99 * 1.005 - 1e-15);
+    }
+    const charts = JSON.stringify(sweepCharts(model));
+    const errors = sweepCharts(model).find((c) => c.id.includes('error'));
+    expect(errors).toBeDefined();
+    // Error rate of single runs has no interval: its tooltip said "95 % low: null".
+    expect(JSON.stringify(errors!.spec)).not.toContain('95 % low');
+    expect(charts).toContain('"labelLimit":0');
+    // All-zero error rates labelled their one tick "0.000000": the metric's own format now.
+    expect(JSON.stringify(errors!.spec)).toMatch(/"y":\{[^}]*"axis":\{"format"/);
+  });
+
+  it('plots an x swept in mixed units on one numeric axis, and says why a short series has no knee', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { renderSweepReport } = await import('../../reports/sweep/index.js');
+    const records = await sweepOf([FILE, '--set', 'services.backend.serviceTime=500us,1ms,2ms', '--duration', '2s']);
+    const model = sweepReportModel(records, {});
+    // Before: "not numeric", three evenly spaced categories.
+    expect(model.rows.map((r) => r.x)).toEqual([0.0005, 0.001, 0.002]);
+    const two = await sweepOf([FILE, '--set', 'entrypoints.web.rate=50/s,250/s', '--duration', '2s']);
+    expect(renderSweepReport(two)).toContain('no knee — fewer than 3 points with a p99 to find one in');
+  });
 });
