@@ -43,6 +43,8 @@ function entry(run: RunResult, name: string): EntryPointResult | undefined {
 
 /** "from 7.63ms to 8.35ms (+720µs, +9.42%)", emphasised only when the change is larger than the noise. */
 function change(label: string, d: Delta, base: number): Segment[] {
+  // Quantiles come from ±0.5 % histogram bins: a smaller change lands in the same bin and reads +0, which is not "no cost".
+  if (num(d.delta) === 0) return [`the ${label} stays at ${formatSeconds(base)} (a change under the histogram's ±0.5 % bins, if any)`];
   const relative = num(d.relative);
   const amount = formatSignedSeconds(num(d.delta)) + (Number.isFinite(relative) ? `, ${formatSignedPercent(relative)}` : '');
   return [

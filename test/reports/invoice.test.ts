@@ -66,6 +66,15 @@ describe('the invoice in words', () => {
     expect(words).toContain('At web, istio-ambient and linkerd add the least to the median (+308µs each), istio-sidecar the most (+766µs).');
   });
 
+  it('says a quantile that lands in the baseline\'s bin changed by less than a bin, not by +0', () => {
+    const c = fixtureCompare();
+    const row = c.invoice[0].rows[2];
+    row.p50 = { ...row.p50, value: c.invoice[0].rows[0].p50.value, delta: 0, relative: 0, significant: false };
+    const words = invoiceText(buildInvoice(reportModel(c)));
+    expect(words).toContain("at web the median stays at 6.01ms (a change under the histogram's ±0.5 % bins, if any)");
+    expect(words).not.toMatch(/\(\+0, \+0%/);
+  });
+
   it('says so when the order of cost at the projected scale differs from the order here', () => {
     const c = fixtureCompare();
     // istio-sidecar is the dearer here ($8.82 against $3.13); make it the cheaper at 1,000 pods.
