@@ -11,7 +11,11 @@ import type { Estimate, SweepReportModel, SweepRow } from './model.js';
 /** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
 /** No-mesh series are grey, as baselines are everywhere; shades apart when another parameter splits them. */
 const BASELINE_GREYS = ['#8c8c8c', '#4d4d4d', '#c4c4c4', '#262626', '#a6a6a6', '#666666'];
-const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];
+// The report palette first, then tableau20's other hues: a sweep of 2 meshes × 5 replicas drew series 1 and 10 alike.
+const MESH_COLORS = [
+  '#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6',
+  '#9ecae9', '#ffbf79', '#88d27a', '#b79a20', '#439894', '#ff9d98', '#d67195', '#fcbfd2', '#d6a5c9', '#d8b5a5', '#79706e',
+];
 
 export function seriesScale(model: SweepReportModel): { domain: string[]; range: string[] } {
   let next = 0, grey = 0;

@@ -283,6 +283,9 @@ describe('the sweep report\'s series', () => {
     // Error rate of single runs has no interval: its tooltip said "95 % low: null".
     expect(JSON.stringify(errors!.spec)).not.toContain('95 % low');
     expect(charts).toContain('"labelLimit":0');
+    const { seriesScale } = await import('../../reports/sweep/charts.js');
+    const many = { ...model, series: Array.from({ length: 20 }, (_, i) => `linkerd, k=${i}`), rows: [] };
+    expect(new Set(seriesScale(many).range).size).toBe(20);
     // All-zero error rates labelled their one tick "0.000000": the metric's own format now.
     expect(JSON.stringify(errors!.spec)).toMatch(/"y":\{[^}]*"axis":\{"format"/);
   });
