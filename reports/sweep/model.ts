@@ -166,7 +166,12 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   if (records.length === 0) throw new Error('a sweep report needs at least one record');
   const sorted = [...records].sort((a, b) => a.run - b.run);
   const keys = [...new Set(sorted.flatMap((r) => Object.keys(r.params)))].sort();
-  const all = keys.map((key) => ({ key, values: distinct(sorted.map((r) => r.params[key])) }));
+  // Numeric values in order of size: a shard's runs (every n-th of the grid) meet them out of order.
+  const ordered = (values: unknown[]): unknown[] => {
+    const n = numericValues(values);
+    return n === null ? values : values.map((v, i) => [v, n.numbers[i]] as const).sort((a, b) => a[1] - b[1]).map(([v]) => v);
+  };
+  const all = keys.map((key) => ({ key, values: ordered(distinct(sorted.map((r) => r.params[key]))) }));
   const swept = all.filter((p) => p.values.length > 1);
   const fixed = all.filter((p) => p.values.length === 1).map((p) => ({ key: p.key, value: p.values[0] }));
 

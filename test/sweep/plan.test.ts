@@ -297,6 +297,9 @@ describe('the sweep report\'s series', () => {
     const model = sweepReportModel(records, {});
     // Before: "not numeric", three evenly spaced categories.
     expect(model.rows.map((r) => r.x)).toEqual([0.0005, 0.001, 0.002]);
+    // The header lists numeric values by size, as a shard (every n-th run of the grid) would otherwise meet them out of order.
+    const shuffled = sweepReportModel(await sweepOf([FILE, '--set', 'entrypoints.web.rate=250/s,50/s,100/s', '--duration', '2s']), {});
+    expect(shuffled.swept.find((p) => p.key === 'entrypoints.web.rate')!.values).toEqual(['50/s', '100/s', '250/s']);
     const two = await sweepOf([FILE, '--set', 'entrypoints.web.rate=50/s,250/s', '--duration', '2s']);
     expect(renderSweepReport(two)).toContain('no knee — fewer than 3 points with a p99 to find one in');
   });
