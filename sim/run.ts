@@ -64,7 +64,10 @@ function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[
   // The CLI parses these already; a library caller's NaN, Infinity or
   // fraction would otherwise hang the run or fail deep inside it.
   const whole = (option: string, value: number | undefined, min: number, what: string, hint: string) => {
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) bad(option, `${option} ${value}: ${what}`, hint);
+    if (value === undefined || (Number.isSafeInteger(value) && value >= min)) return;
+    // 2^60 is a whole number ≥ 0: what is wrong with it is its size.
+    const tooLarge = Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER;
+    bad(option, tooLarge ? `${option} ${value}: too large, at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)` : `${option} ${value}: ${what}`, hint);
   };
   whole('--requests', options.requests, 1, 'the measured requests to complete must be a whole number, at least 1', 'for example --requests 100000');
   whole('--seed', options.seed, 0, 'the seed must be a whole number, 0 or more', 'for example --seed 7');

@@ -270,6 +270,9 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
 
 /** The run with this index: runs are numbered point by point, repeats together. */
 export function runAt(plan: SweepPlan, run: number): SweepRun {
+  if (!(Number.isSafeInteger(run) && run >= 0 && run < plan.points.length * plan.repeat)) {
+    throw new RangeError(`runAt: run ${run} is not one of the sweep's runs 0–${plan.points.length * plan.repeat - 1}`);
+  }
   const point = Math.floor(run / plan.repeat);
   const repeat = run % plan.repeat;
   const p = plan.points[point];

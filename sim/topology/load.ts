@@ -56,6 +56,10 @@ export function loadTopologyFile(path: string, options: LoadOptions = {}): LoadR
 
 /** `file` names the source in diagnostics; it is not read. Profile paths are relative to its directory. */
 export function loadTopologySource(source: string, file: string, options: LoadOptions = {}): LoadResult {
+  // From JavaScript anything can come; yaml would fail deep inside on a non-string.
+  if (typeof source !== 'string') {
+    return { diagnostics: [{ severity: 'error', code: 'bad-option', path: [], message: `loadTopologySource: the source must be the file's text (a string), got ${source === null ? 'null' : typeof source}`, hint: 'read the file first, or use loadTopologyFile(path)' }] };
+  }
   const parsed = parseSource(source, file, 'topology');
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   return loadParsedTopology(parsed, file, options);

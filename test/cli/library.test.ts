@@ -3,7 +3,7 @@ import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  loadTopologyFile, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
+  loadTopologyFile, loadTopologySource, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
   reportModel, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, type ReportModel, type Component,
 } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
@@ -37,6 +37,7 @@ describe('library API (the README example)', () => {
     expect(problems({ duration: 20, replications: 2.5 })).toContain('--replications 2.5: replications must be a whole number, at least 1');
     expect(problems({ duration: 20, replications: NaN })).toContain('--replications NaN');
     expect(problems({ duration: 20, seed: -1 })).toContain('--seed -1: the seed must be a whole number, 0 or more');
+    expect(problems({ duration: 20, seed: 2 ** 60 })).toContain('--seed 1152921504606847000: too large, at most 9007199254740991');
     expect(problems({ duration: 20, maxFramesInFlight: 0 })).toContain('maxFramesInFlight 0');
   });
 
@@ -102,6 +103,8 @@ describe('library API (the README example)', () => {
     const edited = load('topologies/mm1.yaml');
     edited.services[0].workers = 0;
     expect(refused(() => runTopology(edited, { duration: 12 }))).toContain('services.server.workers 0: must be a whole number, at least 1');
+    // yaml failed deep inside on a non-string source.
+    expect(formatDiagnostics(loadTopologySource(null as unknown as string, 'x.yaml').diagnostics)).toContain('the source must be the file\'s text');
     // A sweep of repeat 0 planned no runs and reported itself complete.
     const built = buildDefinition(['entrypoints.web.rate=50/s,100/s'], undefined, 0);
     const plan = planSweep('test/fixtures/sweep/small.yaml', readFileSync('test/fixtures/sweep/small.yaml', 'utf8'), built.definition!);
