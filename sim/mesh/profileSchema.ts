@@ -145,7 +145,7 @@ const budgetSchema = z
 
 const retryConditionSchema = z.enum(RETRY_CONDITIONS).meta({
   description:
-    'connect-failure (could not connect), refused-stream (refused before processing: overflow), unavailable (503), retriable-status (the retriable 503 of Istio), 5xx (any 5xx, timeouts of a try included), reset (reset mid-request), timeout (the per-try timeout fired).',
+    'connect-failure (could not connect), refused-stream (refused before processing: overflow), unavailable (gRPC UNAVAILABLE: never an HTTP service\'s answer, so it matches nothing here), retriable-status (a 503, Istio\'s retriable status before 1.24), 5xx (any 5xx, timeouts of a try included), reset (reset mid-request), timeout (the per-try timeout fired).',
 });
 
 const retriesShape = {

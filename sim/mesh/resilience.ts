@@ -28,7 +28,8 @@ export const DEFAULT_RETRIES: Readonly<RetryPolicy> = Object.freeze({
   perTryTimeout: Infinity,
   backoffBase: 0.025,
   backoffMax: 0.25,
-  retryOn: Object.freeze(['connect-failure', 'refused-stream', 'unavailable', 'retriable-status']) as RetryCondition[],
+  // Istio 1.24's default retry_on for an HTTP service: 503 left out since 1.24; unavailable and cancelled are gRPC statuses.
+  retryOn: Object.freeze(['connect-failure', 'refused-stream']) as RetryCondition[],
   differentHost: true,
   budget: null,
   maxConcurrentRetries: Infinity,
@@ -168,6 +169,9 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
         out.push(error('out-of-range', rp('backoff', 'max'), msg.backoffOrder(show(backoff.max as Scalar), show(backoff.base as Scalar)), msg.backoffOrderHint()));
       }
     }
+    // Written for a 503, it would silently retry nothing: Envoy's `unavailable` is gRPC's status 14.
+    const grpc = retries.retryOn?.indexOf('unavailable') ?? -1;
+    if (grpc >= 0) out.push(warning('grpc-condition', [...rp('retryOn'), grpc], msg.grpcRetryCondition(), msg.grpcRetryConditionHint()));
     if (retries.retryOn !== undefined && retries.retryOn.length === 0) {
       out.push(error('empty', rp('retryOn'), msg.emptyCollection('retryOn'), msg.emptyRetryOnHint()));
     }

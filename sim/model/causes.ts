@@ -33,9 +33,9 @@ const CONNECT: readonly RetryCondition[] = ['connect-failure', '5xx'];
 export const CAUSES: readonly CauseInfo[] = [
   { id: 'queue-full', component: 'overload: queue full', flag: '-', mesh: false, status: 503,
     // Refused before any processing, for overflow: what an HTTP/2 server's REFUSED_STREAM says.
-    retryOn: ['refused-stream', 'unavailable', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
+    retryOn: ['refused-stream', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
   { id: 'injected-abort', component: 'injected fault', flag: 'FI', mesh: false, status: 503,
-    retryOn: ['unavailable', 'retriable-status', '5xx'], description: 'an injected fault made the application answer with an error status' },
+    retryOn: ['retriable-status', '5xx'], description: 'an injected fault made the application answer with an error status' },
   { id: 'replica-crash', component: 'application (crash)', flag: 'UC', mesh: false, status: 503,
     retryOn: ['reset', '5xx'], description: 'the replica crashed with the request in flight; the connection was reset' },
   { id: 'replica-down', component: 'application (crash)', flag: 'UF', mesh: false, status: 503,
@@ -99,10 +99,11 @@ export function retryable(cause: number, status: number, retryOn: readonly Retry
       // The callee answered with an error it got from further down: the
       // caller sees a response and its status, not the connection failure,
       // reset or timeout that began deeper.
-      if ((r === '5xx' && status >= 500) || (r === 'unavailable' && status === 503)) return true;
+      if (r === '5xx' && status >= 500) return true;
       continue;
     }
-    if (r === 'unavailable' && status === 503 && c.retryOn.includes('unavailable')) return true;
+    // `unavailable` is gRPC's UNAVAILABLE (grpc-status 14), as in Envoy's retry_on: an HTTP 503 never meets it, and
+    // meshtax's services answer HTTP. It is accepted (Istio's retry_on lists it) and matches nothing.
     if (r === '5xx' && status >= 500 && c.retryOn.includes('5xx')) return true;
     if (r === '5xx' && status >= 500 && cause === CAUSE_INJECTED_ABORT) return true;
     if (r !== '5xx' && r !== 'retriable-status' && r !== 'unavailable' && c.retryOn.includes(r)) return true;

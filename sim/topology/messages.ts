@@ -355,6 +355,8 @@ export const connectTimeoutHint = () => "how long a connection attempt may take 
 export const attemptsHint = () => 'attempts counts every try, the first included: 3 is the first try and 2 retries; for no retries write retries: none';
 export const backoffOrder = (max: string, base: string) => `backoff max (${max}) is less than base (${base})`;
 export const backoffOrderHint = () => 'the back-off bound starts at base and doubles per retry up to max, so max must be at least base (Envoy: 25ms and 250ms)';
+export const grpcRetryCondition = () => "unavailable is gRPC's UNAVAILABLE status (14), as in Envoy's retry_on; an HTTP service never answers it, so it retries nothing";
+export const grpcRetryConditionHint = () => 'to retry a 503 write retriable-status (or 5xx for any 5xx); Istio lists unavailable for its gRPC traffic';
 export const emptyRetryOnHint = () => 'list the failures that are retried, e.g. [connect-failure, 5xx]; to turn retries off write retries: none';
 export const budgetRatioHint = () => 'ratio is a fraction of the calls that retries may add: 0.2 lets them add 20 % (Linkerd\'s default)';
 export const largeBudgetRatio = (ratio: number) => `a budget ratio of ${ratio} lets retries add ${+(ratio * 100).toFixed(2)} % to the calls`;

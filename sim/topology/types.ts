@@ -191,7 +191,7 @@ export interface MeshProfile {
 export type RetryCondition =
   | 'connect-failure'   // could not connect: refused, partitioned, handshake failed
   | 'refused-stream'    // the upstream refused the request before processing (overflow)
-  | 'unavailable'       // 503 from the upstream
+  | 'unavailable'       // gRPC's UNAVAILABLE (14): never an HTTP service's answer, so it matches nothing here
   | 'retriable-status'  // a status in retryOn's statuses (Istio's default: 503)
   | '5xx'               // any 5xx, including timeouts of the attempt
   | 'reset'             // the connection was reset mid-request (crash)

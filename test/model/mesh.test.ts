@@ -223,15 +223,16 @@ entrypoints:
 });
 
 describe('L7 policy in ambient mode', () => {
-  // 30 % of back's and l7back's answers are 503s for 20 s; Istio's default
-  // policy retries them on another host where an Envoy carries the call.
+  // 30 % of back's and l7back's answers are 503s for 20 s; Istio's policy,
+  // told to retry 503s (its default until 1.24), retries them on another
+  // host where an Envoy carries the call.
   const yaml = (via: string) => `
 name: ambient-policy
 simulation: {duration: 30s, warmup: 1s}
 services:
-  front: {workers: 64, serviceTime: 1ms, calls: [back, l7back]}
-  back: {replicas: 2, workers: 64, serviceTime: 2ms}
-  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true}
+  front: {workers: 64, serviceTime: 1ms, calls: [back, l7back], resilience: {retries: {retryOn: [connect-failure, refused-stream, retriable-status]}}}
+  back: {replicas: 2, workers: 64, serviceTime: 2ms, resilience: {retries: {retryOn: [connect-failure, refused-stream, retriable-status]}}}
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true, resilience: {retries: {retryOn: [connect-failure, refused-stream, retriable-status]}}}
 entrypoints:
   web: {target: front, via: ${via}, rate: 100/s}
 timeline:
@@ -264,7 +265,7 @@ name: ingress-waypoint
 simulation: {duration: 30s, warmup: 1s}
 network: {sameZone: 500us}
 services:
-  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true${label ? ', ingressUseWaypoint: true' : ''}}
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true${label ? ', ingressUseWaypoint: true' : ''}, resilience: {retries: {retryOn: [connect-failure, refused-stream, retriable-status]}}}
 entrypoints:
   web: {target: l7back, via: gateway, rate: 100/s}
 timeline:
@@ -284,13 +285,13 @@ timeline:
   });
 
   it('a retry from the waypoint starts at the waypoint: the caller\'s leg to it is walked once', () => {
-    // Every answer of l7back is a 503: Istio's 3 tries each time, from the waypoint.
+    // Every answer of l7back is a 503, retried: Istio's 3 tries each time, from the waypoint.
     const r = runTopology(topo(`
 name: waypoint-retries
 simulation: {duration: 20s, warmup: 1s}
 services:
   front: {workers: 64, serviceTime: 1ms, calls: [l7back]}
-  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true}
+  l7back: {replicas: 2, workers: 64, serviceTime: 2ms, l7: true, resilience: {retries: {retryOn: [connect-failure, refused-stream, retriable-status]}}}
 entrypoints:
   web: {target: front, via: mesh, rate: 50/s}
 timeline:
@@ -330,9 +331,10 @@ entrypoints:
     const overflow = (r: RunResult) => r.entrypoints[0].failures.find((f) => f.cause === 'circuit-open')?.count ?? 0;
     const waypoint = runTopology(t('istio-ambient-waypoint'));
     const sidecar = runTopology(t('istio-sidecar'));
-    // 800/s × 50 ms = 40 in flight: one breaker of 8 fails most of them; eight of 8 (64) almost none.
+    // 800/s × 50 ms = 40 in flight: one breaker of 8 fails most of them; eight of 8 (64) only a sidecar's
+    // bursts past 8 of its ~5 (its 503 is not retried at the entry since Istio 1.24; before, a retry hid most).
     expect(overflow(waypoint) / waypoint.entrypoints[0].completed).toBeGreaterThan(0.5);
-    expect(overflow(sidecar) / sidecar.entrypoints[0].completed).toBeLessThan(0.01);
+    expect(overflow(sidecar) / sidecar.entrypoints[0].completed).toBeLessThan(0.05);
   });
 });
 

@@ -119,6 +119,26 @@ timeline:
     });
   });
 
+  it("Istio 1.24's default retries leave an application's 503 alone; unavailable is gRPC's and retries nothing", () => {
+    const src = (retryOn: string) => `
+name: r503
+simulation: {seed: 1, duration: 20s}
+mesh: istio-sidecar
+services:
+  a: {workers: 100, serviceTime: 100us, calls: [b]}
+  b: {replicas: 2, workers: 100, serviceTime: 100us${retryOn}}
+entrypoints:
+  web: {target: a, via: mesh, rate: 100/s}
+timeline:
+  - {at: 0s, abort: {service: b, status: 503, probability: 0.2}}
+`;
+    const b = (r: ReturnType<typeof runTopology>) => r.services.find((x) => x.name === 'b')!;
+    // Before: 'unavailable' (and 'retriable-status') retried every 503 under the default policy.
+    expect(b(runTopology(topo(src('')))).retries).toBe(0);
+    expect(b(runTopology(topo(src(', resilience: {retries: {retryOn: [unavailable]}}')))).retries).toBe(0);
+    expect(b(runTopology(topo(src(', resilience: {retries: {retryOn: [retriable-status]}}')))).retries).toBeGreaterThan(300);
+  });
+
   it('no healthy upstream (UH) is a local reply, never retried, as in Envoy', () => {
     // b's one pod crashes and leaves the endpoints at once: a's proxy has nowhere to send.
     const r = runTopology(topo(`

@@ -465,6 +465,13 @@ describe('references', () => {
     expect(codes(src('none'))).toEqual([]);
   });
 
+  it('warns that unavailable, a gRPC status, retries nothing an HTTP service answers', () => {
+    const src = 'name: g\nservices: {a: {serviceTime: 1ms, resilience: {retries: {retryOn: [connect-failure, unavailable]}}}}\nentrypoints: {w: {target: a, rate: 1/s}}\n';
+    const [d] = loadTopologySource(src, 'g.yaml').diagnostics;
+    expect(`${d.location?.line}:${d.location?.column} ${d.severity} ${d.code} ${formatPath(d.path)}`).toBe('2:84 warning grpc-condition services.a.resilience.retries.retryOn[1]');
+    expect(d.hint).toContain('retriable-status');
+  });
+
   it('refuses a "__proto__" key, which would make its service vanish', () => {
     const src = 'name: m\nservices:\n  a: {serviceTime: 1ms, calls: [__proto__]}\n  __proto__: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 10/s}}\n';
     expect(loadTopologySource(src, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${formatPath(d.path)}`))
