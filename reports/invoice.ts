@@ -161,11 +161,16 @@ function bottomLine(model: ReportModel): Sentence[] {
     // Modes whose medians land in one histogram bin tie exactly: name them all, not whichever came first.
     const low = Math.min(...ranked.map(p50)), high = Math.max(...ranked.map(p50));
     const best = ranked.filter((i) => p50(i) === low), worst = ranked.filter((i) => p50(i) === high);
-    const delta = (i: number): string => formatSignedSeconds(p50(i));
+    // A median in the baseline's bin changed by less than the bin, not by +0 (as each mode's sentence says: "stays at").
+    const delta = (i: number): string => (p50(i) === 0 ? "a change under the histogram's ±0.5 % bins" : formatSignedSeconds(p50(i)));
     const names = (set: number[]): Sentence => joinModes(set.map((i) => model.modes[i]));
-    const each = (set: number[]): string => (set.length > 1 ? ' each' : '');
+    const each = (set: number[]): string => (set.length > 1 && p50(set[0]) !== 0 ? ' each' : '');
     if (ranked.length > 1 && low === high) {
-      const verb = model.runs[b].mesh.mode === 'none' ? ` add the same to the median (${delta(best[0])} each)` : ' have the same median';
+      const verb = model.runs[b].mesh.mode !== 'none'
+        ? ' have the same median'
+        : low === 0
+          ? " leave the median in the baseline's histogram bin (what they add to it is under the bins' ±0.5 %)"
+          : ` add the same to the median (${delta(best[0])} each)`;
       lines.push([`At ${ep.entrypoint}, `, ...names(best), `${verb}.`]);
       continue;
     }

@@ -162,6 +162,17 @@ export function checkTopologyObject(topology: Topology): Diagnostic[] {
       }
     }
   }
+  // A rollout's limits as a file gives them (int-or-percent, defaulted): undefined fails inside the planner, NaN never ends it.
+  topology.timeline.forEach((ev, i) => {
+    if (ev.kind !== 'rollout') return;
+    for (const key of ['maxSurge', 'maxUnavailable'] as const) {
+      const b = ev[key] as { value?: unknown; percent?: unknown } | undefined;
+      if (!b || !whole(b.value, 0) || typeof b.percent !== 'boolean' || (key === 'maxUnavailable' && b.percent && (b.value as number) > 100)) {
+        bad(['timeline', i, 'rollout', key], `timeline[${i}].rollout.${key} ${JSON.stringify(b)}: must be {value: a whole number ≥ 0, percent: true or false}`);
+      }
+    }
+    if (ev.maxSurge?.value === 0 && ev.maxUnavailable?.value === 0) bad(['timeline', i, 'rollout'], `timeline[${i}].rollout: maxSurge and maxUnavailable are both 0`);
+  });
   if (typeof topology.mesh.mtls.enabled !== 'boolean') bad(['mesh', 'mtls'], `mesh.mtls.enabled ${JSON.stringify(topology.mesh.mtls.enabled)}: must be true or false`);
   return out;
 }

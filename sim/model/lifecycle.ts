@@ -39,20 +39,61 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   const actions: LifecycleAction[] = [];
   /** A pod taking a position: a rollout's new pod when the old one's endpoint goes, a scale-up's at once. */
   const moves: Move[] = [];
+  // Every pod of each service: when it was created, counts as available (ready, plus minReadySeconds) and was retired,
+  // and the rollout that made it (its ReplicaSet: 0 for the initial pods and those scaled up before any rollout).
+  const pods = topology.services.map((s) => new Map<number, Pod>(Array.from({ length: s.replicas }, (_, i) => [i, { created: 0, available: 0, removed: Infinity, generation: 0 }])));
+  const generation = topology.services.map(() => 0);
+  // What each service's last rollout planned: a later rollout that starts before it is done undoes what comes after its start.
+  const planned: Planned[][] = topology.services.map(() => []);
   // A pod retired before it has started or become ready (scaled away, or
   // replaced by a rollout, while still starting) never does: its pending
   // start and readiness are dropped, as Kubernetes deletes a pod that is
   // not yet ready without ever listing it.
-  const retire = (slot: number, s: number, at: number, stopAt: number): void => {
-    dropWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD));
-    dropWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at);
-    actions.push({ at, kind: LC_REMOVE, slot, service: s });
-    actions.push({ at: stopAt, kind: LC_STOP, slot, service: s });
+  const retire = (slot: number, s: number, at: number, stopAt: number): Retired => {
+    const dropped = takeWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD));
+    const droppedMoves = takeWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at);
+    const remove: LifecycleAction = { at, kind: LC_REMOVE, slot, service: s };
+    const stop: LifecycleAction = { at: stopAt, kind: LC_STOP, slot, service: s };
+    actions.push(remove, stop);
+    const pod = pods[s].get(slot);
+    const before = pod ? pod.removed : Infinity;
+    if (pod) pod.removed = Math.min(pod.removed, at);
+    return { slot, at, dropped, droppedMoves, remove, stop, before };
   };
   for (const ev of topology.timeline) {
     if (ev.kind === 'rollout') {
       const s = index.get(ev.service) as number;
-      current[s] = rollingUpdate(ev, s, current[s], () => slots[s]++, actions, moves, retire);
+      overtake(s, ev.at);
+      const n = current[s].length;
+      // Every pod there is now is an old one (a Deployment's old ReplicaSets), each in its place if it has one.
+      const holder = new Map<number, number>();
+      for (let k = 0; k < n; k++) holder.set(slotAtIn(moves, s, k, ev.at), k);
+      const olds: Old[] = [];
+      for (const [slot, pod] of pods[s]) {
+        if (pod.created <= ev.at && pod.removed > ev.at) olds.push({ slot, available: pod.available, generation: pod.generation, position: holder.get(slot) ?? -1 });
+      }
+      const gen = ++generation[s];
+      const create = (at: number): { slot: number; created: number; available: number } => {
+        const slot = slots[s]++;
+        actions.push({ at: at + ev.startup, kind: LC_UP, slot, service: s });
+        // Listed once ready; minReadySeconds only holds back the old pods' retirement, as a Deployment's does.
+        actions.push({ at: at + ev.startup, kind: LC_ADD, slot, service: s });
+        const p = { slot, created: at, available: at + ev.startup + ev.minReadySeconds };
+        pods[s].set(slot, { created: at, available: p.available, removed: Infinity, generation: gen });
+        planned[s].push({ kind: 'create', at, slot });
+        return p;
+      };
+      const made = rollingUpdate(ev, n, olds, create, (slot, at, stopAt) => retire(slot, s, at, stopAt));
+      const next: number[] = new Array(n);
+      for (const r of made.retired) planned[s].push({ kind: 'retire', at: r.at, slot: r.slot, retired: r });
+      // The j-th new pod takes the j-th place its old pod leaves, once both have happened.
+      made.vacated.forEach((v, j) => {
+        const move: Move = { at: Math.max(v.at, made.fresh[j].created), service: s, position: v.position, slot: made.fresh[j].slot };
+        moves.push(move);
+        planned[s].push({ kind: 'move', at: move.at, move });
+        next[v.position] = move.slot;
+      });
+      current[s] = next;
     } else if (ev.kind === 'scale') {
       const s = index.get(ev.service) as number;
       const have = current[s];
@@ -62,6 +103,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
           actions.push({ at: ev.at + ev.startup, kind: LC_UP, slot: fresh, service: s });
           actions.push({ at: ev.at + ev.startup, kind: LC_ADD, slot: fresh, service: s });
           moves.push({ at: ev.at, service: s, position: k, slot: fresh });
+          pods[s].set(fresh, { created: ev.at, available: ev.at + ev.startup, removed: Infinity, generation: generation[s] });
           have.push(fresh);
         }
       } else {
@@ -69,25 +111,77 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
       }
     }
   }
+
+  /**
+   * A rollout of `s` starting at `at` while the last one is still under way
+   * takes it over, as a Deployment's controller does with a new template:
+   * the new pods that one had yet to create are never created, the old pods
+   * it had yet to retire stay (they are old pods of the new rollout too),
+   * and the places they would have changed hands stay as they are.
+   */
+  function overtake(s: number, at: number): void {
+    for (const p of planned[s]) {
+      if (p.at <= at) continue;
+      if (p.kind === 'create') {
+        dropWhere(actions, (a) => a.slot === p.slot && a.service === s);
+        dropWhere(moves, (m) => m.slot === p.slot && m.service === s);
+        pods[s].delete(p.slot);
+      } else if (p.kind === 'move') {
+        dropWhere(moves, (m) => m === p.move);
+      }
+    }
+    for (const p of planned[s]) {
+      if (p.at <= at || p.kind !== 'retire') continue;
+      const r = p.retired;
+      dropWhere(actions, (a) => a === r.remove || a === r.stop);
+      actions.push(...r.dropped);
+      moves.push(...r.droppedMoves);
+      const pod = pods[s].get(r.slot);
+      if (pod) pod.removed = r.before;
+    }
+    planned[s] = [];
+  }
+
   // Stable: equal times keep the order above (add before remove within a step).
   const order = actions.map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]);
-  const slotAt = (service: number, position: number, at: number): number => {
-    let slot = position, when = -Infinity;
-    for (const m of moves) if (m.service === service && m.position === position && m.at <= at && m.at >= when) { slot = m.slot; when = m.at; }
-    return slot;
-  };
+  const slotAt = (service: number, position: number, at: number): number => slotAtIn(moves, service, position, at);
   return { slots, actions: order.map(([a]) => a), slotAt };
+}
+
+/** The slot at a position at a time: the last move there at or before it (the latest made when two tie). */
+function slotAtIn(moves: readonly Move[], service: number, position: number, at: number): number {
+  let slot = position, when = -Infinity;
+  for (const m of moves) if (m.service === service && m.position === position && m.at <= at && m.at >= when) { slot = m.slot; when = m.at; }
+  return slot;
 }
 
 /** Removes the items `drop` picks, in place (rollingUpdate holds the arrays), keeping the others' order. */
 function dropWhere<T>(list: T[], drop: (item: T) => boolean): void {
+  takeWhere(list, drop);
+}
+
+/** Removes the items `take` picks, in place, and returns them. */
+function takeWhere<T>(list: T[], take: (item: T) => boolean): T[] {
+  const taken: T[] = [];
   let kept = 0;
-  for (const item of list) if (!drop(item)) list[kept++] = item;
+  for (const item of list) {
+    if (take(item)) taken.push(item);
+    else list[kept++] = item;
+  }
   list.length = kept;
+  return taken;
 }
 
 type Rollout = Extract<TimelineEvent, { kind: 'rollout' }>;
 type Move = { at: number; service: number; position: number; slot: number };
+type Pod = { created: number; available: number; removed: number; generation: number };
+type Retired = { slot: number; at: number; dropped: LifecycleAction[]; droppedMoves: Move[]; remove: LifecycleAction; stop: LifecycleAction; before: number };
+type Planned =
+  | { kind: 'create'; at: number; slot: number }
+  | { kind: 'retire'; at: number; slot: number; retired: Retired }
+  | { kind: 'move'; at: number; move: Move };
+/** An old pod of a rollout: when it is (or was) available, its ReplicaSet's age, and its place (-1 for a pod above the replicas). */
+type Old = { slot: number; available: number; generation: number; position: number };
 
 /** A maxSurge or maxUnavailable in pods for `replicas`: a percentage rounded up (surge) or down (unavailable), as a Deployment's. */
 function podsOf(budget: PodBudget, replicas: number, round: (x: number) => number): number {
@@ -95,62 +189,70 @@ function podsOf(budget: PodBudget, replicas: number, round: (x: number) => numbe
 }
 
 /**
- * A Deployment's rolling update of the pods `olds` (in position order), as
- * its controller paces it: whenever something changes it scales the new
- * pods up as far as maxSurge lets (pods at most replicas + maxSurge) and
- * then the old ones down as far as maxUnavailable lets (available pods at
- * least replicas − maxUnavailable, new pods not yet available counting
- * against it), until neither can move; then it waits for the next new pod
- * to become available (`startup`, ready and listed, plus
- * `minReadySeconds`). Old pods go in position order: the endpoint removed
- * at once, the process stopped after `preStop`. With maxSurge 1 and
- * maxUnavailable 0 that is one pod at a time; with the default 25 % each,
- * 4 replicas are replaced two at a time. Returns the new pods.
+ * A Deployment's rolling update to `n` replicas of the pods `olds`, as its
+ * controller paces it: whenever something changes it scales the new pods
+ * up as far as maxSurge lets (pods at most n + maxSurge) and then the old
+ * ones down as far as maxUnavailable lets (available pods at least n −
+ * maxUnavailable, new pods not yet available counting against it), until
+ * neither can move; then it waits for the next pod to become available
+ * (`startup`, ready and listed, plus `minReadySeconds`). Old pods not yet
+ * available go first (cleanupUnhealthyReplicas), then the oldest
+ * ReplicaSet's, each in position order: the endpoint removed at once, the
+ * process stopped after `preStop`. With maxSurge 1 and maxUnavailable 0
+ * that is one pod at a time; with the default 25 % each, 4 replicas are
+ * replaced two at a time.
  */
 function rollingUpdate(
   ev: Rollout,
-  service: number,
-  olds: number[],
-  newSlot: () => number,
-  actions: LifecycleAction[],
-  moves: Move[],
-  retire: (slot: number, s: number, at: number, stopAt: number) => void,
-): number[] {
-  const n = olds.length;
+  n: number,
+  olds: Old[],
+  create: (at: number) => { slot: number; created: number; available: number },
+  retire: (slot: number, at: number, stopAt: number) => Retired,
+): { fresh: Array<{ slot: number; created: number; available: number }>; retired: Retired[]; vacated: Array<{ position: number; at: number }> } {
   const surge = podsOf(ev.maxSurge, n, Math.ceil);
   // Kubernetes' fencepost: both rounding to 0 would stall, so one pod may be unavailable.
   const unavailable = surge === 0 ? Math.max(1, podsOf(ev.maxUnavailable, n, Math.floor)) : podsOf(ev.maxUnavailable, n, Math.floor);
+  const minAvailable = n - Math.min(n, unavailable);
   const fresh: Array<{ slot: number; created: number; available: number }> = [];
-  const retiredAt: number[] = [];
+  const retired: Retired[] = [];
+  const vacated: Array<{ position: number; at: number }> = [];
+  const left = [...olds];
+  const place = (o: Old) => (o.position < 0 ? Infinity : o.position);
+  const take = (o: Old, t: number) => {
+    left.splice(left.indexOf(o), 1);
+    retired.push(retire(o.slot, t, t + ev.preStop));
+    if (o.position >= 0) vacated.push({ position: o.position, at: t });
+  };
   let t = ev.at;
   for (;;) {
     for (;;) {
-      const oldLeft = n - retiredAt.length;
-      let up = Math.min(n - fresh.length, n + surge - (oldLeft + fresh.length));
+      let up = Math.min(n - fresh.length, n + surge - (left.length + fresh.length));
       const moved = up > 0;
-      for (; up > 0; up--) {
-        const slot = newSlot();
-        actions.push({ at: t + ev.startup, kind: LC_UP, slot, service });
-        // Listed once ready; minReadySeconds only holds back the old pods' retirement, as a Deployment's does.
-        actions.push({ at: t + ev.startup, kind: LC_ADD, slot, service });
-        fresh.push({ slot, created: t, available: t + ev.startup + ev.minReadySeconds });
-      }
+      for (; up > 0; up--) fresh.push(create(t));
       let newUnavailable = 0;
       for (const p of fresh) if (p.available > t) newUnavailable++;
-      let down = Math.min(oldLeft, oldLeft + fresh.length - (n - unavailable) - newUnavailable);
-      if (!moved && down <= 0) break;
-      for (; down > 0; down--) {
-        retire(olds[retiredAt.length], service, t, t + ev.preStop);
-        retiredAt.push(t);
+      const maxScaledDown = left.length + fresh.length - minAvailable - newUnavailable;
+      let down = 0;
+      if (maxScaledDown > 0) {
+        // Old pods not yet available first: retiring them costs no availability.
+        const unhealthy = left.filter((o) => o.available > t).sort((a, b) => a.generation - b.generation || place(a) - place(b));
+        for (const o of unhealthy.slice(0, maxScaledDown)) { take(o, t); down++; }
+        // Then as many as keep minAvailable available, the oldest ReplicaSet's first.
+        let availableNow = fresh.length - newUnavailable;
+        for (const o of left) if (o.available <= t) availableNow++;
+        const more = Math.min(left.length, availableNow - minAvailable);
+        const ranked = [...left].sort((a, b) => a.generation - b.generation || Number(b.available > t) - Number(a.available > t) || place(a) - place(b));
+        for (const o of ranked.slice(0, Math.max(0, more))) { take(o, t); down++; }
       }
+      if (!moved && down === 0) break;
     }
-    if (retiredAt.length === n && fresh.length === n) break;
+    if (left.length === 0 && fresh.length === n) break;
     let next = Infinity;
     for (const p of fresh) if (p.available > t && p.available < next) next = p.available;
-    if (next === Infinity) throw new Error(`rolling update of service ${service} stalled at t=${t}`);
+    for (const o of left) if (o.available > t && o.available < next) next = o.available;
+    if (next === Infinity) throw new Error(`rolling update of ${ev.service} stalled at t=${t}`);
     t = next;
   }
-  // The k-th new pod takes the place of the k-th old one, once both have happened.
-  for (let k = 0; k < n; k++) moves.push({ at: Math.max(retiredAt[k], fresh[k].created), service, position: k, slot: fresh[k].slot });
-  return fresh.map((p) => p.slot);
+  if (vacated.length !== n) throw new Error(`internal error: a rollout of ${ev.service} left ${vacated.length} of ${n} places`);
+  return { fresh, retired, vacated };
 }

@@ -1841,7 +1841,8 @@ class Simulation implements EventDispatcher {
     const r = a.replica;
     switch (a.kind) {
       case LC_UP:
-        this.setUp(r, 1, 1);
+        // A pod that starts inside a crash window over its place starts crashed: it comes up at the window's end (restart).
+        this.setUp(r, 1, this.crashWindows[r] > 0 ? 0 : 1);
         return;
       case LC_ADD:
         this.wanted[r] = 1;

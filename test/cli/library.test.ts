@@ -103,6 +103,11 @@ describe('library API (the README example)', () => {
     const edited = load('topologies/mm1.yaml');
     edited.services[0].workers = 0;
     expect(refused(() => runTopology(edited, { duration: 12 }))).toContain('services.server.workers 0: must be a whole number, at least 1');
+    // A rollout's limits edited in code: NaN never ended the planner, a missing one failed inside it.
+    const rolled = loadTopologySource('name: r\nservices: {a: {serviceTime: 1ms, replicas: 2}}\nentrypoints: {w: {target: a, rate: 1/s}}\ntimeline: [{at: 1s, rollout: {service: a}}]\n', 'r.yaml').topology!;
+    const ev = rolled.timeline[0] as Extract<(typeof rolled.timeline)[number], { kind: 'rollout' }>;
+    ev.maxUnavailable = { value: NaN, percent: false };
+    expect(refused(() => runTopology(rolled, { duration: 12 }))).toContain('timeline[0].rollout.maxUnavailable');
     // yaml failed deep inside on a non-string source.
     expect(formatDiagnostics(loadTopologySource(null as unknown as string, 'x.yaml').diagnostics)).toContain('the source must be the file\'s text');
     // A sweep of repeat 0 planned no runs and reported itself complete.

@@ -385,6 +385,29 @@ ${timeline}`, 'places.yaml');
   });
 });
 
+describe('a crash over a place whose new pod is still starting', () => {
+  it('starts the pod crashed: it serves only once the window ends', async () => {
+    // A default rollout of 4 pods (maxUnavailable 1) hands place 0 to a new pod at 10 s, which starts at 15 s,
+    // inside the crash window: 3 pods carry the load until 30 s, and they queue.
+    const { loadTopologySource } = await import('../../sim/topology/load.js');
+    const src = (crashed: boolean) => `name: crash
+simulation: {seed: 1, duration: 40s, warmup: 1s}
+services:
+  svc: {replicas: 4, workers: 1, serviceTime: {dist: exponential, mean: 8ms}}
+entrypoints:
+  c: {target: svc, rate: 300/s}
+timeline:
+  - {at: 10s, rollout: {service: svc, startup: 5s, preStop: 20s}}
+${crashed ? '  - {at: 11s, until: 30s, crash: {replica: svc-0, readinessDelay: 1s}}\n' : ''}`;
+    const run = (crashed: boolean) => runTopology(loadTopologySource(src(crashed), 'crash.yaml').topology!);
+    const crashed = run(true), calm = run(false);
+    expect(crashed.timeline.markers.find((m) => m.kind === 'crash')?.subject).toBe('svc-4');
+    // Before: svc-4 started at 15 s and served as if nothing had happened — the same queueing as without the crash.
+    expect(crashed.services[0].meanQueueWait).toBeGreaterThan(3 * calm.services[0].meanQueueWait);
+    expect(crashed.entrypoints[0].failed).toBe(0); // never listed while down
+  });
+});
+
 describe('overlapping fault windows', () => {
   const errorRate = (r: RunResult, from: number, to: number) => {
     const pts = r.timeline.points.filter((p) => p.t >= from && p.t < to);

@@ -69,4 +69,39 @@ describe('a rollout', () => {
     // Place 3: the old pod went at 16 s; its replacement started at 13 s.
     expect([15.9, 16].map((t) => p.slotAt(0, 3, t))).toEqual([3, 7]);
   });
+
+  it('overtaken by a second rollout, never runs below maxUnavailable: the first one stops where it is', () => {
+    const source = `name: t
+services:
+  api: {serviceTime: 1ms, replicas: 2}
+entrypoints:
+  web: {target: api, rate: 10/s}
+timeline:
+  - {at: 10s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}
+  - {at: 11s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}
+`;
+    const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+    const listed = new Set([0, 1]);
+    let fewest = 2;
+    for (const a of p.actions) {
+      if (a.kind === LC_ADD) listed.add(a.slot);
+      if (a.kind === LC_REMOVE) listed.delete(a.slot);
+      if (a.kind === LC_REMOVE) fewest = Math.min(fewest, listed.size);
+    }
+    expect(fewest).toBe(1);
+  });
+
+  it('retires old pods still starting (a scale-up) before ready ones, as cleanupUnhealthyReplicas does', () => {
+    const source = `name: t
+services:
+  api: {serviceTime: 1ms, replicas: 2}
+entrypoints:
+  web: {target: api, rate: 10/s}
+timeline:
+  - {at: 0s, scale: {service: api, replicas: 4, startup: 10s}}
+  - {at: 1s, rollout: {service: api, startup: 10s}}
+`;
+    const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+    expect(p.actions.filter((a) => a.kind === LC_REMOVE && a.at === 1).map((a) => a.slot)).toEqual([2]);
+  });
 });

@@ -73,6 +73,9 @@ describe('the invoice in words', () => {
     const words = invoiceText(buildInvoice(reportModel(c)));
     expect(words).toContain("at web the median stays at 6.01ms (a change under the histogram's ±0.5 % bins, if any)");
     expect(words).not.toMatch(/\(\+0, \+0%/);
+    // The bottom line says so too, not "(+0)".
+    expect(words).toContain("At web, istio-ambient adds the least to the median (a change under the histogram's ±0.5 % bins), istio-sidecar the most (+766µs).");
+    expect(words).not.toMatch(/\(\+0\b/);
   });
 
   it('says so when the order of cost at the projected scale differs from the order here', () => {
