@@ -225,7 +225,7 @@ export function buildInvoice(model: ReportModel): Invoice {
     return {
       // From compare with one --mesh, the advice is more meshes, not the command that made it.
       intro: model.kind === 'compare'
-        ? [`${name} under ${model.modes[0]} alone; `, { strong: 'meshtax compare --mesh none,…' }, ' with more than one mesh shows the differences.']
+        ? [`${name} under ${model.modes[0]} alone; `, { strong: 'meshtax compare --mesh none,istio-sidecar,…' }, ' with more than one mode shows the differences.']
         : model.runs[0].mesh.mode === 'none'
           ? [`${name} without a mesh; `, { strong: 'meshtax compare' }, ' shows what each mesh would add to it.']
           : [`${name} under one mesh; `, { strong: 'meshtax compare' }, ' shows it against no mesh and the other meshes.'],

@@ -125,7 +125,7 @@ type When = { at: number | undefined; index: number };
 /** Kubernetes' int-or-percent: a whole number of pods, or a whole percentage ("25%"); undefined when it is neither. */
 function parsePodBudget(value: string | number): PodBudget | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? { value, percent: false } : undefined;
-  const m = /^([0-9]+)%$/.exec(value.trim());
+  const m = /^([0-9]+)%$/.exec(value);
   if (!m) return undefined;
   const percent = Number(m[1]);
   return Number.isSafeInteger(percent) ? { value: percent, percent: true } : undefined;

@@ -61,7 +61,7 @@ describe('library API (the README example)', () => {
     expect(alone).toBe('bookinfo — none alone, seed 42');
     const one = compareMeshes([meshes[1]], { duration: 12 });
     expect(compareTable(one)).not.toContain('change against');
-    expect(invoiceText(buildInvoice(reportModel(one)))).toMatch(/^bookinfo under istio-sidecar alone; meshtax compare --mesh none,… with more than one mesh/);
+    expect(invoiceText(buildInvoice(reportModel(one)))).toMatch(/^bookinfo under istio-sidecar alone; meshtax compare --mesh none,istio-sidecar,… with more than one mode/);
     expect(compareTable(invoice).split('\n')[0]).toBe('bookinfo — istio-sidecar, linkerd against none, mTLS on, seed 42, same random numbers in every mode');
   });
 
