@@ -41,13 +41,14 @@ describe('mTLS comparison (3200 RPS, 200 ms server, one shared 8-core node)', ()
 describe('Linkerd vs Istio on emojivoto (2021 benchmark shape)', () => {
   const file = 'topologies/calibration/emojivoto.yaml';
   for (const rate of [20, 200, 2000]) {
-    it(`at ${rate} RPS Linkerd adds less at the median, and Istio's tail is the heavier`, () => {
+    // Only the median and p99 are asserted: the model's maxima differ by noise
+    // (the ordering of the max flips on other seeds), not by a heavier Istio tail.
+    it(`at ${rate} RPS Linkerd adds less at the median and at p99`, () => {
       const duration = rate === 20 ? 600 : 120;
       const [none, linkerd, istio] = ['none', 'linkerd', 'istio-sidecar'].map((m) => atRate(file, m, rate, { duration }).entrypoints[0].latency);
       expect(linkerd.p50 - none.p50).toBeGreaterThan(0);
       expect(linkerd.p50 - none.p50).toBeLessThan(istio.p50 - none.p50);
       expect(istio.p99 - none.p99).toBeGreaterThan(linkerd.p99 - none.p99);
-      expect(istio.max - none.max).toBeGreaterThan(linkerd.max - none.max);
     });
   }
 
