@@ -196,6 +196,20 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     add({ severity: 'error', code: 'bad-option', path: ['--repeat'], message: `--repeat ${String(definition.repeat)}: the repeats must be a whole number, at least 1`, hint: 'for example --repeat 3' });
     return { diagnostics };
   }
+  // The options as a library caller gives them (the CLI parses its own): a NaN seed would be hashed into every run's.
+  if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0)) {
+    add({ severity: 'error', code: 'bad-option', path: ['--seed'], message: `--seed ${String(options.seed)}: the seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, hint: 'for example --seed 7' });
+  }
+  for (const [flag, value, max] of [['--vcpu-hour', options.costs?.vcpuHour, 1e6], ['--gb-hour', options.costs?.gbHour, 1e6]] as const) {
+    if (value !== undefined && !(value >= 0 && value <= max)) {
+      add({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${String(value)}: a price must be from 0 to $${max} an hour`, hint: 'for example 0.0416' });
+    }
+  }
+  const pods = options.costs?.projectPods;
+  if (pods !== undefined && !(Number.isSafeInteger(pods) && pods >= 1)) {
+    add({ severity: 'error', code: 'bad-option', path: ['--pods'], message: `--pods ${String(pods)}: the pods to project to must be a whole number, at least 1`, hint: 'for example --pods 1000' });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // Count before expanding: a grid of 3,000 × 3,000 would otherwise fill the heap before it is refused.
   const explicitCount = Math.max(1, definition.points.length);
   const runs = definition.axes.reduce((n, a) => n * a.values.length, explicitCount) * definition.repeat;

@@ -115,6 +115,12 @@ describe('library API (the README example)', () => {
     const plan = planSweep('test/fixtures/sweep/small.yaml', readFileSync('test/fixtures/sweep/small.yaml', 'utf8'), built.definition!);
     expect(plan.plan).toBeUndefined();
     expect(formatDiagnostics(plan.diagnostics)).toContain('--repeat 0: the repeats must be a whole number, at least 1');
+    // A NaN seed was hashed into every run's; a negative price priced the proxies below nothing.
+    const once = buildDefinition(['entrypoints.web.rate=50/s,100/s'], undefined, 1).definition!;
+    const bad = planSweep('test/fixtures/sweep/small.yaml', readFileSync('test/fixtures/sweep/small.yaml', 'utf8'), once, { seed: NaN, costs: { vcpuHour: -1 } });
+    expect(bad.plan).toBeUndefined();
+    expect(formatDiagnostics(bad.diagnostics)).toContain('--seed NaN');
+    expect(formatDiagnostics(bad.diagnostics)).toContain('--vcpu-hour -1: a price must be from 0');
   });
 
   it('exports what its functions take, return and throw', () => {
