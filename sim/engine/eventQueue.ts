@@ -106,6 +106,14 @@ export class EventQueue {
     T[i] = t; S[i] = s; E[i] = e;
   }
 
+  /** Calls `fn(time, a, b)` for every pending event, in no particular order. */
+  forEach(fn: (time: number, a: number, b: number) => void): void {
+    for (let i = 0; i < this.n; i++) {
+      const slot = this.slotOf[i];
+      fn(this.time[i], this.argA[slot], this.argB[slot]);
+    }
+  }
+
   clear(): void {
     this.n = 0;
     this.freeCount = 0;

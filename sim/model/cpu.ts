@@ -52,6 +52,12 @@ export class SharedCpu {
     this.reschedule();
   }
 
+  /** Calls `fn(task, remaining)` for every job on the CPU now, with the CPU-seconds it still needs. */
+  forEachJob(fn: (task: number, remaining: number) => void): void {
+    this.advance(this.engine.now);
+    this.finish.forEach((t, task) => fn(task, Math.max(0, t - this.vtime)));
+  }
+
   /**
    * Handles this CPU's completion event; returns the tasks that finished
    * (written to `out`, count returned) so the caller continues them after

@@ -453,13 +453,33 @@ class Simulation implements EventDispatcher {
     if (this.roots === 0 && this.pendingSources === 0) this.engine.stop();
   }
 
+  /**
+   * CPU work on shared nodes is counted whole when it starts inside the
+   * window (runCpu); what it actually used inside the window differs by the
+   * work left of the jobs running at the window's edges: jobs started before
+   * the warm-up ended add what they still need then, jobs still running at
+   * the end take back what they have not used yet (an overloaded node's
+   * backlog is not CPU it used).
+   */
+  private creditRunningCpu(sign: 1 | -1): void {
+    for (const cpu of this.cpus) {
+      cpu?.forEachJob((t, remaining) => {
+        const task = this.tasks.items[t];
+        if (task.kind === TASK_APP) this.services[task.service].cpuSeconds += sign * remaining;
+        else this.proxies[task.proxy].cpuSeconds += sign * remaining;
+      });
+    }
+  }
+
   private onWarmupEnd(): void {
+    this.creditRunningCpu(1);
     this.measuring = true;
     this.collectors.startMeasuring(this.engine.now, this.cpus);
     this.threads.startMeasuring(this.engine.now);
   }
 
   private onWindowEnd(): void {
+    if (this.measuring) this.creditRunningCpu(-1);
     this.windowEnd = this.engine.now;
     // Connections that lapsed idle and were never looked for again stop counting when they timed out.
     this.conns.expireIdle(this.windowEnd);
@@ -578,6 +598,10 @@ class Simulation implements EventDispatcher {
   /** Closed-loop starts at the current instant; a request and a think time that take no time would loop here for ever. */
   private userStartsNow = 0;
   private userStartsAt = NaN;
+  /** When a closed-loop user's request last failed, and why: a loop of instant failures is named as such. */
+  private userFailedAt = NaN;
+  private userFailedCause = -1;
+  private userFailedService = -1;
 
   private noteUserStart(entryIndex: number, now: number): void {
     if (now !== this.userStartsAt) {
@@ -590,6 +614,15 @@ class Simulation implements EventDispatcher {
 
   private abortZeroTimeLoop(entryIndex: number): never {
     const name = this.model.entries[entryIndex].name;
+    if (this.userFailedAt === this.engine.now) {
+      // The requests take time when they succeed: it is their failing at once (a full queue, an abort) that loops.
+      const svc = this.model.services[this.userFailedService]?.name ?? '?';
+      throw new SimulationAbort(
+        `stopped at t=${this.engine.now.toFixed(1)}s: the closed-loop users of "${name}" resend request after request at the same instant, ` +
+          `because their requests fail at once (${CAUSES[this.userFailedCause]?.id ?? 'a failure'} at "${svc}") and their think time is 0, so the clock cannot move on`,
+        `give "${name}" a thinkTime above 0 (a client pauses or backs off after an error), or the network a latency above 0`,
+      );
+    }
     throw new SimulationAbort(
       `stopped at t=${this.engine.now.toFixed(1)}s: the closed-loop users of "${name}" start request after request at the same instant, ` +
         `because their requests and their think time take no simulated time, so the clock cannot move on`,
@@ -623,6 +656,11 @@ class Simulation implements EventDispatcher {
     }
     const user = root.user;
     const entryIndex = root.entry;
+    if (user >= 0 && root.failed) {
+      this.userFailedAt = now;
+      this.userFailedCause = root.cause;
+      this.userFailedService = root.causeService;
+    }
     this.pool.release(r);
     if (user >= 0) {
       const entry = this.model.entries[entryIndex];

@@ -176,7 +176,11 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
 
   // Closed-loop users cannot outrun a server: its queue holds at most the
   // users, and their latency follows how many there are, not the run's length.
-  const closedOnly = model.entries.every((e) => e.arrivals.kind === 'closed');
+  // Unless a timeout gives up on requests the servers go on working on: each
+  // user then leaves work behind and comes back, and the queues can grow.
+  const abandons = model.services.some((s) =>
+    [s.resilience, s.l4Resilience].some((p) => Number.isFinite(p.timeout) || (p.retries !== null && Number.isFinite(p.retries.perTryTimeout))));
+  const closedOnly = !abandons && model.entries.every((e) => e.arrivals.kind === 'closed');
   const warnings: RunWarning[] = services
     .filter((s) => s.utilization >= SATURATION)
     .map((s) => ({
@@ -209,6 +213,19 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       code: 'saturated',
       subject: f.kind,
       message: message + `requests queue in the mesh itself, so ${queued}; give the proxy more workers or lower the load`,
+    });
+  }
+
+  // A shared node whose cores are all busy slows every app and proxy on it:
+  // their own workers and threads may look idle while the run queue grows.
+  for (const n of resources.sharedNodes) {
+    if (!(n.utilization >= SATURATION)) continue;
+    warnings.push({
+      code: 'saturated',
+      subject: n.name,
+      message:
+        `the shared node "${n.name}" is saturated (its ${n.cores} core${n.cores === 1 ? '' : 's'} busy ${(n.utilization * 100).toFixed(1)} % of the time): ` +
+        `every app and proxy on it runs slower, so ${queued}; give the node more cores or lower the load`,
     });
   }
 

@@ -150,6 +150,14 @@ services: {api: {serviceTime: 0s}}
 entrypoints: {web: {target: api, arrivals: closed, users: 10, thinkTime: 0s}}
 `);
     expect(() => runTopology(loop)).toThrow(/^stopped at t=0\.0s: the closed-loop users of "web" start request after request at the same instant/);
+    // Requests that take time but fail at once (a full queue) with no think time: named as such, not blamed on serviceTime.
+    const rejected = topo(`
+name: zqueue
+simulation: {seed: 1, duration: 60s, warmup: 5s}
+services: {server: {workers: 1, queue: 2, serviceTime: {dist: exponential, mean: 10ms}}}
+entrypoints: {users: {target: server, arrivals: closed, users: 5}}
+`);
+    expect(() => runTopology(rejected)).toThrow(/because their requests fail at once \(queue-full at "server"\) and their think time is 0/);
     // Many users starting together, again and again, is no loop: 10,000 users with a constant 1 s think time.
     const crowd = runTopology(topo(`
 name: crowd
@@ -402,6 +410,21 @@ entrypoints: {e: ${entry}}
   it('open load: the queue grows with the run; a bounded one overflows', () => {
     expect(warning(run('{target: s, rate: 150/s}'))).toMatch(/its queue keeps growing, so its latency depends on how long the run is/);
     expect(warning(run('{target: s, rate: 300/s}', ', queue: 5'))).toMatch(/its queue is full and overflows, so requests beyond what it can serve are rejected \(503\)$/);
+  });
+
+  it('closed-loop users behind a timeout leave work behind: the queue can grow with the run, and the warning says so', () => {
+    // 5 users, a 30 ms timeout on 10 ms work: the server goes on with abandoned requests and its queue grows.
+    const r = runTopology(topo(`
+name: cto
+simulation: {seed: 1, duration: 200s, warmup: 10s}
+services:
+  s: {workers: 1, serviceTime: {dist: exponential, mean: 10ms}, resilience: {timeout: 30ms}}
+entrypoints:
+  e: {target: s, arrivals: closed, users: 5, thinkTime: {dist: exponential, mean: 20ms}}
+`));
+    // Before: "the closed-loop users queue at it", though 5 users left ~37 requests in the server on average.
+    expect(r.services[0].meanInSystem).toBeGreaterThan(5);
+    expect(warning(r)).toMatch(/its queue keeps growing, so its latency depends on how long the run is/);
   });
 
   it('closed-loop users: the queue holds at most the users, so it does not blame the run length', () => {

@@ -152,6 +152,24 @@ entrypoints:
     expect(rel(r.resources.sharedNodes[0].utilization, 0.6)).toBeLessThan(0.02);
   });
 
+  it('an overloaded shared node is saturated: it warns, and bills the core it used, not the backlog', () => {
+    // 150/s of 10 ms on one core: 1.5 cores of work offered.
+    const r = runTopology(topo(`
+name: ps-over
+nodes: {n1: {zone: default, cores: 1, cpu: shared}}
+simulation: {seed: 1, duration: 100s, warmup: 10s}
+services:
+  server: {workers: 100000, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  clients: {target: server, rate: 150/s}
+`));
+    expect(r.resources.sharedNodes[0].utilization).toBeGreaterThan(0.99);
+    // Before: no warning (the workers looked idle), and 1.496 vCPU of app work on a 1-core node.
+    expect(r.warnings.some((w) => w.code === 'saturated' && w.subject === 'n1')).toBe(true);
+    expect(r.resources.appVcpu).toBeLessThanOrEqual(1 + 1e-9);
+    expect(r.resources.appVcpu).toBeGreaterThan(0.99);
+  });
+
   it('proxies and apps on one node slow each other down', () => {
     const mk = (cpu: string) => runTopology(topo(`
 name: contention
