@@ -20,6 +20,9 @@ export interface FailureRow {
   requests: string;
 }
 
+/** Colours the widest categorical scheme tells apart; services beyond them share one bar as "other". */
+const MAX_COLOURS = 20;
+
 export function failureRows(model: ReportModel): FailureRow[] {
   const rows: FailureRow[] = [];
   for (const [m, run] of model.runs.entries()) {
@@ -33,6 +36,14 @@ export function failureRows(model: ReportModel): FailureRow[] {
         });
       }
     }
+  }
+  // More services than colours would give two services one colour: the biggest keep theirs, the rest are "other services".
+  const byService = new Map<string, number>();
+  for (const r of rows) byService.set(r.service, (byService.get(r.service) ?? 0) + r.count);
+  if (byService.size > MAX_COLOURS) {
+    const keep = new Set([...byService.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_COLOURS - 1).map(([name]) => name));
+    const other = `other services (${byService.size - keep.size})`;
+    for (const r of rows) if (!keep.has(r.service)) r.service = other;
   }
   return rows;
 }
@@ -50,7 +61,8 @@ function panel(model: ReportModel, field: Facet, title: string, legend: string, 
       x: { aggregate: 'sum' as const, field: 'count', type: 'quantitative' as const, title: 'failed requests' },
       color: {
         field, type: 'nominal' as const, title: legend,
-        ...(field === 'origin' ? { scale: { domain: ['the mesh', 'the application'], range: ['#e45756', '#4c78a8'] } } : {}),
+        // tableau20: the default ten colours repeat from the eleventh service or component on.
+        scale: field === 'origin' ? { domain: ['the mesh', 'the application'], range: ['#e45756', '#4c78a8'] } : { scheme: 'tableau20' },
         legend: { orient: 'bottom' as const, direction: 'vertical' as const },
       },
       tooltip: [

@@ -12,8 +12,10 @@ import { BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from
 
 /** Points per mode at most: finer than the chart's pixels, and it bounds the inlined data for long runs. */
 const MAX_POINTS = 300;
-/** Markers per mode at most: beyond this they are a smear, and the tooltip is what matters. */
-const MAX_MARKERS = 150;
+/** Marker rules at most: events closer than about a pixel's worth of time share one rule. */
+const MARKER_SLOTS = 800;
+/** Lines in one rule's tooltip at most; the rest are counted. */
+const MARKER_LINES = 12;
 
 export interface TimelineRow {
   mesh: string;
@@ -28,13 +30,18 @@ export interface TimelineRow {
   p99Label: string;
 }
 
+/** One rule: every event of every mode at (about) one time, so none hides behind another. */
 export interface MarkerRow {
-  mesh: string;
   t: number;
-  what: string;
-  subject: string;
   when: string;
+  /** One line per event and subject: how many, and in which meshes when not in all. */
+  events: string;
+  /** Holds an event of the topology's timeline (a fault, a rollout), not only the mesh's own pushes and ejections: drawn darker. */
+  major: boolean;
 }
+
+/** What the mesh does on its own, often dozens of times a run: drawn light, so the timeline's own events stand out. */
+const ROUTINE = new Set(['push', 'push-converged', 'ejection']);
 
 /** Older results files have no timeline; the type says it is there, the file may not. */
 function timelineOf(run: RunResult): Timeline | undefined {
@@ -57,17 +64,32 @@ function loadVaried(counts: number[]): boolean {
   return mean > 0 && variance / mean > 3;
 }
 
+/**
+ * A time on the run's clock for tooltips: formatSeconds' three digits past ten
+ * minutes would round an interval's two ends together ("114m – 114m"), so a
+ * long run reads h:mm:ss.
+ */
+function clock(t: number, long: boolean): string {
+  if (!long) return formatSeconds(t);
+  const s = Math.round(t);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+}
+
 export function timelineRows(model: ReportModel): { points: TimelineRow[]; markers: MarkerRow[]; loadVaried: boolean } {
   const points: TimelineRow[] = [];
-  const markers: MarkerRow[] = [];
+  const raw: Array<{ mode: string; at: number; kind: string; subject: string }> = [];
   let varied = false;
+  let longest = 0;
   model.runs.forEach((run, m) => {
     const tl = timelineOf(run);
     if (!tl) return;
     // After the load stops only the drain is left: a partial last interval that reads as a collapse.
     const end = run.settings.duration ?? Infinity;
     const offered = tl.points.filter((p) => p.t < end);
+    const stop = Number.isFinite(end) ? end : num(run.run?.simulatedTime) || Infinity;
     const group = Math.max(1, Math.ceil(offered.length / MAX_POINTS));
+    const long = offered.length * tl.interval >= 600;
     varied ||= loadVaried(offered.filter((p) => p.t >= run.settings.warmup).map((p) => p.completed));
     for (let i = 0; i < offered.length; i += group) {
       const slice = offered.slice(i, i + group);
@@ -77,21 +99,66 @@ export function timelineRows(model: ReportModel): { points: TimelineRow[]; marke
       const p99s = slice.map((p) => num(p.p99)).filter((x) => Number.isFinite(x));
       const p99 = p99s.length ? Math.max(...p99s) : NaN;
       const t = slice[0].t;
-      // The last group may hold fewer intervals than the others: its rate is over its own length.
-      const width = tl.interval * slice.length;
-      points.push({
+      // The last group may hold fewer intervals than the others, and the run may stop inside its last
+      // interval (the load's end, or a --requests run's last completion): the rate is over the time covered.
+      const width = Math.max(Math.min(tl.interval * slice.length, stop - t), Number.MIN_VALUE);
+      const row: TimelineRow = {
         mesh: model.modes[m], t: round(t) ?? 0, rate: round(completed / width) ?? 0,
         errorRate: completed > 0 ? round(failed / completed) : null, p99: ms(p99),
-        when: `${formatSeconds(t)} – ${formatSeconds(t + width)}`, rateLabel: formatRate(completed / width),
+        when: `${clock(t, long)} – ${clock(t + width, long)}`, rateLabel: formatRate(completed / width),
         errorLabel: completed > 0 ? `${formatPercent(failed / completed)} (${formatCount(failed)} of ${formatCount(completed)})` : '–',
         p99Label: Number.isFinite(p99) ? `≈ ${formatSeconds(p99)}` : '–',
-      });
+      };
+      // Each interval as a segment from its start to its end, so the last one is drawn too and an
+      // interval with no value (nothing completed, nothing succeeded) breaks the line instead of
+      // carrying the one before it across.
+      points.push(row, { ...row, t: round(t + width) ?? 0 });
     }
-    for (const mk of (tl.markers ?? []).slice(0, MAX_MARKERS)) {
-      markers.push({ mesh: model.modes[m], t: round(mk.at) ?? 0, what: mk.kind, subject: mk.subject, when: formatSeconds(mk.at) });
-    }
+    // A push's convergence is marked when it is sent, at the time its slowest proxy will have it: past the
+    // run's end that never happened, and past the last interval drawn it only stretches the time axis.
+    const last = offered.length ? offered[offered.length - 1].t + tl.interval : 0;
+    const until = Math.min(last, num(run.run?.simulatedTime) || Infinity);
+    longest = Math.max(longest, offered.length * tl.interval);
+    for (const mk of tl.markers ?? []) if (mk.at <= until) raw.push({ mode: model.modes[m], at: mk.at, kind: mk.kind, subject: mk.subject });
   });
-  return { points, markers, loadVaried: varied };
+  return { points, markers: markerRows(model, raw, longest >= 600), loadVaried: varied };
+}
+
+/**
+ * Every marker of every mode, none dropped: markers within one slot of time
+ * (a fraction of a pixel) become one rule whose tooltip lists them all,
+ * with the meshes each happened in unless it happened in every one.
+ */
+function markerRows(model: ReportModel, raw: Array<{ mode: string; at: number; kind: string; subject: string }>, long: boolean): MarkerRow[] {
+  if (raw.length === 0) return [];
+  const span = raw.reduce((a, r) => Math.max(a, r.at), 0) || 1;
+  const slot = span / MARKER_SLOTS;
+  const slots = new Map<number, typeof raw>();
+  for (const r of raw) {
+    const k = Math.floor(r.at / slot);
+    const list = slots.get(k);
+    if (list) list.push(r);
+    else slots.set(k, [r]);
+  }
+  return [...slots.keys()].sort((a, b) => a - b).map((k) => {
+    const rs = slots.get(k)!;
+    const lines = new Map<string, { modes: Set<string>; count: number }>();
+    for (const r of rs) {
+      const line = r.subject ? `${r.kind} ${r.subject}` : r.kind;
+      const had = lines.get(line) ?? { modes: new Set<string>(), count: 0 };
+      had.modes.add(r.mode);
+      had.count++;
+      lines.set(line, had);
+    }
+    const text = [...lines.entries()].map(([line, { modes, count }]) => {
+      const times = count > modes.size ? ` ×${count}` : '';
+      const where = model.modes.length > 1 && modes.size < model.modes.length ? ` (${model.modes.filter((m) => modes.has(m)).join(', ')})` : '';
+      return `${line}${times}${where}`;
+    });
+    const shown = text.length > MARKER_LINES ? [...text.slice(0, MARKER_LINES - 1), `… and ${text.length - MARKER_LINES + 1} more`] : text;
+    const t = rs.reduce((a, r) => Math.min(a, r.at), Infinity);
+    return { t: round(t) ?? 0, when: clock(t, long), events: shown.join('\n'), major: rs.some((r) => !ROUTINE.has(r.kind)) };
+  });
 }
 
 type Measure = 'rate' | 'errorRate' | 'p99';
@@ -115,13 +182,12 @@ function panel(model: ReportModel, field: Measure, title: string, axis: string, 
       // An empty layer would give vega an infinite extent to warn about.
       ...(withMarkers ? [{
         data: { name: 'markers' },
-        mark: { type: 'rule' as const, color: '#b0b0b0', strokeDash: [2, 3] },
-        encoding: { x: { field: 't', type: 'quantitative' as const }, tooltip: [tip('mesh', 'mesh'), tip('when', 'at'), tip('what', 'event'), tip('subject', 'on')] },
+        mark: { type: 'rule' as const, strokeDash: [2, 3] },
+        encoding: { x: { field: 't', type: 'quantitative' as const }, color: { condition: { test: 'datum.major', value: '#707070' }, value: '#d4d4d4' }, tooltip: [tip('when', 'at'), tip('events', 'events')] },
       }] : []),
       {
         data: { name: 'points' },
-        transform: [{ filter: { field, valid: true } }],
-        mark: { type: 'line' as const, interpolate: 'step-after' as const, point: 'transparent' as const, strokeWidth: 1.5 },
+        mark: { type: 'line' as const, point: 'transparent' as const, strokeWidth: 1.5, invalid: 'break-paths-filter-domains' as const },
         encoding: {
           x, y,
           color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
@@ -134,22 +200,27 @@ function panel(model: ReportModel, field: Measure, title: string, axis: string, 
 
 export function timelineChart(model: ReportModel): ReportChart | null {
   const { points, markers, loadVaried } = timelineRows(model);
-  const warmup = model.runs[0].settings.warmup;
+  const { warmup, replications, seed } = model.runs[0].settings;
   // A steady run in which nothing happened draws flat lines, and the p99's coarse classes
   // flickering between neighbours, which reads as trouble where there is none.
   const failures = points.some((p) => p.errorRate !== null && p.errorRate > 0);
   if (points.length === 0 || !(markers.length > 0 || failures || loadVaried)) return null;
+  // When nothing succeeded in any mode there is no p99 to draw: an empty log-scale panel only makes vega warn.
+  const withP99 = points.some((p) => p.p99 !== null);
   return {
     id: 'timeline',
     title: 'Over time',
-    caption: 'Each line is one mesh, per interval of simulated time: requests completed per second, the share that failed, and an approximate p99 of the successful ones (−18 % … +22 %). Dotted rules mark the timeline\'s events (hover for what happened); the shaded start is the warm-up, left out of every other number.',
+    caption: 'Each line is one mesh, per interval of simulated time: requests completed per second, the share that failed, and an approximate p99 of the successful ones (−18 % … +22 %). Dotted rules mark the timeline\'s events (hover for what happened); the shaded start is the warm-up, left out of every other number.' +
+      (withP99 ? '' : ' No request succeeded, so there is no p99 to show.') +
+      // The results keep one replication's time series: its counts are that run's, not the totals above.
+      (replications > 1 ? ` Drawn from the first of the ${replications} replications (seed ${seed}) alone: its counts are a fraction of the totals above, and its events (ejections, pushes) are that run's.` : ''),
     spec: {
       $schema: SCHEMA,
       datasets: { points, markers },
       vconcat: [
         panel(model, 'rate', 'Throughput', 'requests/s', false, warmup, markers.length > 0),
-        panel(model, 'errorRate', 'Error rate', 'failed', false, warmup, markers.length > 0),
-        panel(model, 'p99', 'p99 latency', 'ms (log scale)', true, warmup, markers.length > 0),
+        panel(model, 'errorRate', 'Error rate', 'failed', !withP99, warmup, markers.length > 0),
+        ...(withP99 ? [panel(model, 'p99', 'p99 latency', 'ms (log scale)', true, warmup, markers.length > 0)] : []),
       ],
       resolve: { scale: { x: 'shared' as const } },
       config: BASE_CONFIG,
