@@ -157,6 +157,22 @@ describe('summaries that read right at the edges', () => {
     expect(saturated).toMatch(/\nWarnings\n  none: /);
   });
 
+  it('the timeline marks every event, breaks its lines where there is nothing to show, and draws the last interval', () => {
+    const c = fixtureCompare();
+    const tl = c.runs[1].timeline;
+    // 400 ejections in the first seconds, then a crash at 55 s: only the first 150 markers were drawn.
+    tl.markers = [...Array.from({ length: 400 }, (_, k) => ({ at: 1 + k / 100, kind: 'ejection', subject: 'b-0' })), { at: 55, kind: 'crash', subject: 'b-1' }];
+    // Nothing succeeded from 30 s to 40 s: the p99 line carried 30 ms across.
+    tl.points[3].p99 = null as unknown as number;
+    const { points, markers } = timelineRows(reportModel(c));
+    expect(markers.some((m) => m.events.includes('crash b-1'))).toBe(true);
+    expect(markers.find((m) => m.events.includes('ejection b-0'))?.major).toBe(false);
+    const sidecar = points.filter((p) => p.mesh === 'istio-sidecar');
+    expect(sidecar.filter((p) => p.t >= 30 && p.t <= 40 && p.p99 === null)).toHaveLength(2);
+    // Each interval spans its own time: the last one drawn (50–60 s, the load ends at 60 s) ends at 60 s; the step line ended at 50 s.
+    expect(Math.max(...sidecar.map((p) => p.t))).toBe(60);
+  });
+
   it('the timeline\'s last merged interval is a rate over its own length', () => {
     // 305 one-second intervals merge in threes; the last group holds two.
     const src = 'name: t\nsimulation: {seed: 1, duration: 305s, warmup: 5s}\nservices: {a: {serviceTime: 1ms, workers: 4}}\nentrypoints: {w: {target: a, rate: 100/s, arrivals: constant}}\n';
