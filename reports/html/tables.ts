@@ -92,9 +92,18 @@ export function replicaFailureTable(model: ReportModel): string {
     }
     const total = run.entrypoints.reduce((a, e) => a + e.failed, 0);
     // Most first; ties in name order, so the table is the same on every render.
-    return [...byPod.values()].sort((a, b) => b.count - a.count || (a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0)).slice(0, TOP)
-      .map((f) => `<tr><td class="name">${esc(model.modes[m])}</td><td class="name">${esc(f.replica)}</td><td>${esc(f.service)}</td>` +
-        `<td>${formatCount(f.count)}</td><td>${total > 0 ? esc(formatPercent(f.count / total)) : '–'}</td></tr>`);
+    const sorted = [...byPod.values()].sort((a, b) => b.count - a.count || (a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0));
+    const share = (n: number): string => (total > 0 ? esc(formatPercent(n / total)) : '–');
+    const top = sorted.slice(0, TOP).map((f) => `<tr><td class="name">${esc(model.modes[m])}</td><td class="name">${esc(f.replica)}</td><td>${esc(f.service)}</td>` +
+      `<td>${formatCount(f.count)}</td><td>${share(f.count)}</td></tr>`);
+    // The rest in one row, so the mode's rows add up to what began at pods.
+    const rest = sorted.slice(TOP);
+    const restCount = rest.reduce((a, f) => a + f.count, 0);
+    if (rest.length > 0) {
+      top.push(`<tr><td class="name">${esc(model.modes[m])}</td><td class="name">${rest.length} other pod${rest.length === 1 ? '' : 's'}</td><td></td>` +
+        `<td>${formatCount(restCount)}</td><td>${share(restCount)}</td></tr>`);
+    }
+    return top;
   });
   if (rows.length === 0) return '';
   return `<h3>Pods where failures began</h3><p class="note">The ${TOP} pods with the most failed requests per mode, each failure at the pod it was sent to where it began, ` +

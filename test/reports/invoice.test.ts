@@ -4,7 +4,7 @@ import { reportModel } from '../../reports/model.js';
 import { fixtureCompare, fixtureRun } from './fixture.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { compareTable } from '../../reports/compareTable.js';
-import { summaryTables } from '../../reports/html/tables.js';
+import { replicaFailureTable, summaryTables } from '../../reports/html/tables.js';
 import { headerHtml } from '../../reports/html/sections.js';
 import { runTable } from '../../reports/table.js';
 import { sig } from '../../reports/format.js';
@@ -155,6 +155,15 @@ describe('summaries that read right at the edges', () => {
       'name: s\nsimulation: {seed: 2, duration: 20s, warmup: 2s}\nservices: {s: {workers: 2, serviceTime: {dist: exponential, mean: 5ms}}}\nentrypoints: {web: {target: s, rate: 450/s, via: direct}}\n',
       [{ mesh: 'none' }, { mesh: 'istio-sidecar' }]));
     expect(saturated).toMatch(/\nWarnings\n  none: /);
+  });
+
+  it('lists the pods where failures began, the top 8 and the rest in one row', () => {
+    const c = fixtureCompare();
+    const e = c.runs[1].entrypoints[0];
+    e.failuresByReplica = Array.from({ length: 11 }, (_, k) => ({ service: 'api', replica: `api-${k}`, count: 11 - k }));
+    const html = replicaFailureTable(reportModel(c));
+    // Before: 8 rows and nothing about the other 3 pods' 6 failures.
+    expect(html).toContain('<td class="name">3 other pods</td><td></td><td>6</td>');
   });
 
   it('the timeline marks every event, breaks its lines where there is nothing to show, and draws the last interval', () => {
