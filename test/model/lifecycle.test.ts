@@ -22,6 +22,12 @@ timeline:
   return { plan: p, up: times(LC_UP), add: times(LC_ADD), remove: times(LC_REMOVE), stop: times(LC_STOP) };
 }
 
+/** The plan for a service `api` of 2 pods under the timeline's entries. */
+function twoPods(timeline: string[]) {
+  const source = `name: t\nservices:\n  api: {serviceTime: 1ms, replicas: 2}\nentrypoints:\n  web: {target: api, rate: 10/s}\ntimeline:\n${timeline.map((e) => `  - ${e}\n`).join('')}`;
+  return planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+}
+
 describe('a rollout', () => {
   it('with maxSurge 1 and maxUnavailable 0 replaces one pod a step', () => {
     const r = plan(4, ', maxSurge: 1, maxUnavailable: 0');
@@ -71,16 +77,10 @@ describe('a rollout', () => {
   });
 
   it('overtaken by a second rollout, never runs below maxUnavailable: the first one stops where it is', () => {
-    const source = `name: t
-services:
-  api: {serviceTime: 1ms, replicas: 2}
-entrypoints:
-  web: {target: api, rate: 10/s}
-timeline:
-  - {at: 10s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}
-  - {at: 11s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}
-`;
-    const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+    const p = twoPods([
+      '{at: 10s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}',
+      '{at: 11s, rollout: {service: api, startup: 1s, maxSurge: 0, maxUnavailable: 1}}',
+    ]);
     const listed = new Set([0, 1]);
     let fewest = 2;
     for (const a of p.actions) {
@@ -92,16 +92,7 @@ timeline:
   });
 
   it('retires old pods still starting (a scale-up) before ready ones, as cleanupUnhealthyReplicas does', () => {
-    const source = `name: t
-services:
-  api: {serviceTime: 1ms, replicas: 2}
-entrypoints:
-  web: {target: api, rate: 10/s}
-timeline:
-  - {at: 0s, scale: {service: api, replicas: 4, startup: 10s}}
-  - {at: 1s, rollout: {service: api, startup: 10s}}
-`;
-    const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+    const p = twoPods(['{at: 0s, scale: {service: api, replicas: 4, startup: 10s}}', '{at: 1s, rollout: {service: api, startup: 10s}}']);
     expect(p.actions.filter((a) => a.kind === LC_REMOVE && a.at === 1).map((a) => a.slot)).toEqual([2]);
   });
 });

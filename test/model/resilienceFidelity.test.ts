@@ -5,6 +5,24 @@ import { topo } from './helpers.js';
 const ejections = (r: ReturnType<typeof runTopology>, subject: string) =>
   r.timeline.markers.filter((m) => m.kind === 'ejection' && m.subject === subject);
 
+/** a (no retries) calls b's 2 pods at 100/s under istio-sidecar, b with outlier detection of base 10 s, ejecting at the first 5xx. */
+const ejecting = (duration: string, od: string, timeline: string[]) => runTopology(topo(`
+name: ej
+simulation: {seed: 1, duration: ${duration}}
+mesh: istio-sidecar
+services:
+  a: {workers: 100, serviceTime: 100us, calls: [b], resilience: {retries: none}}
+  b:
+    replicas: 2
+    workers: 100
+    serviceTime: 100us
+    resilience: {retries: none, outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10s, maxEjectionPercent: 50, ${od}}}
+entrypoints:
+  web: {target: a, via: mesh, rate: 100/s, arrivals: constant}
+timeline:
+${timeline.map((e) => `  - ${e}`).join('\n')}
+`));
+
 describe('retry conditions see what the caller sees', () => {
   it('a failure passed up from a deeper call comes back as a response: connect-failure does not retry it', () => {
     // c refuses every connection; b answers a with an error response. Only
@@ -55,22 +73,7 @@ timeline:
   });
 
   it('an ejection lasts at most maxEjectionTime, however often the host was ejected (Envoy\'s max_ejection_time)', () => {
-    const r = runTopology(topo(`
-name: ej
-simulation: {seed: 1, duration: 100s}
-mesh: istio-sidecar
-services:
-  a: {workers: 100, serviceTime: 100us, calls: [b], resilience: {retries: none}}
-  b:
-    replicas: 2
-    workers: 100
-    serviceTime: 100us
-    resilience: {retries: none, outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10s, maxEjectionPercent: 50, maxEjectionTime: 20s}}
-entrypoints:
-  web: {target: a, via: mesh, rate: 100/s, arrivals: constant}
-timeline:
-  - {at: 0s, abort: {replica: b-0, status: 503}}
-`));
+    const r = ejecting('100s', 'maxEjectionTime: 20s', ['{at: 0s, abort: {replica: b-0, status: 503}}']);
     // 10 s, then 20 s each time (not 20, 30, 40 …), each ended at the first of a's sidecar's sweeps (every 10 s, Envoy's
     // interval) after it, and re-ejected by its first 503 back, 10 ms later.
     const at = ejections(r, 'b-0').map((m) => m.at);
@@ -83,23 +86,10 @@ timeline:
   });
 
   it("a host's multiplier drops by one each sweep it is healthy: ejected again after a long healthy spell, it is out for the base again", () => {
-    const run = (interval: string) => runTopology(topo(`
-name: decay
-simulation: {seed: 1, duration: 200s}
-mesh: istio-sidecar
-services:
-  a: {workers: 100, serviceTime: 100us, calls: [b], resilience: {retries: none}}
-  b:
-    replicas: 2
-    workers: 100
-    serviceTime: 100us
-    resilience: {retries: none, outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10s, maxEjectionPercent: 50, interval: ${interval}}}
-entrypoints:
-  web: {target: a, via: mesh, rate: 100/s, arrivals: constant}
-timeline:
-  - {at: 0s, until: 1s, abort: {replica: b-0, status: 503}}
-  - {at: 100s, abort: {replica: b-0, status: 503}}
-`));
+    const run = (interval: string) => ejecting('200s', `interval: ${interval}`, [
+      '{at: 0s, until: 1s, abort: {replica: b-0, status: 503}}',
+      '{at: 100s, abort: {replica: b-0, status: 503}}',
+    ]);
     const gaps = (r: ReturnType<typeof runTopology>) => {
       const at = ejections(r, 'b-0').map((m) => m.at);
       return at.slice(2).map((t, k) => t - at[k + 1]);
