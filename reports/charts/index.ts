@@ -13,10 +13,11 @@ import { timelineChart } from './timeline.js';
 export type { ReportChart, ChartSpec } from './common.js';
 
 export interface ReportCharts {
-  latencyCdf: ReportChart;
-  latencyHistogram: ReportChart;
-  percentiles: ReportChart;
-  decomposition: ReportChart;
+  /** The latency charts are null when no request succeeded in any mode: nothing to draw, and vega would warn of empty extents. */
+  latencyCdf: ReportChart | null;
+  latencyHistogram: ReportChart | null;
+  percentiles: ReportChart | null;
+  decomposition: ReportChart | null;
   resourceTax: ReportChart;
   /** Null when no mode has a proxy: nothing to project. */
   projection: ReportChart | null;
@@ -27,11 +28,12 @@ export interface ReportCharts {
 }
 
 export function buildCharts(model: ReportModel): ReportCharts {
+  const succeeded = model.runs.some((r) => r.entrypoints.some((e) => e.succeeded > 0));
   return {
-    latencyCdf: latencyCdfChart(model),
-    latencyHistogram: latencyHistogramChart(model),
-    percentiles: percentilesChart(model),
-    decomposition: decompositionChart(model),
+    latencyCdf: succeeded ? latencyCdfChart(model) : null,
+    latencyHistogram: succeeded ? latencyHistogramChart(model) : null,
+    percentiles: succeeded ? percentilesChart(model) : null,
+    decomposition: succeeded ? decompositionChart(model) : null,
     resourceTax: resourceTaxChart(model),
     projection: model.runs.some((r) => r.resources.proxies.length > 0) ? projectionChart(model) : null,
     failures: failuresChart(model),
@@ -41,6 +43,7 @@ export function buildCharts(model: ReportModel): ReportCharts {
 
 /** The charts that exist, in page order. */
 export function chartList(charts: ReportCharts): ReportChart[] {
-  return [charts.latencyCdf, charts.latencyHistogram, charts.percentiles, charts.decomposition,
+  const some = (c: ReportChart | null): ReportChart[] => (c ? [c] : []);
+  return [...some(charts.latencyCdf), ...some(charts.latencyHistogram), ...some(charts.percentiles), ...some(charts.decomposition),
     charts.resourceTax, ...(charts.projection ? [charts.projection] : []), ...(charts.failures ? [charts.failures] : []), ...(charts.timeline ? [charts.timeline] : [])];
 }

@@ -39,13 +39,21 @@ describe('chart builders', () => {
     const calm = fixtureCompare();
     for (const r of calm.runs) for (const e of r.entrypoints) e.failures = [];
     expect(buildCharts(reportModel(calm)).failures).toBeNull();
-    expect(JSON.stringify(single.percentiles.spec)).not.toContain('Change against');
-    expect(JSON.stringify(single.decomposition.spec)).not.toContain('Added to the mean request');
+    expect(JSON.stringify(single.percentiles!.spec)).not.toContain('Change against');
+    expect(JSON.stringify(single.decomposition!.spec)).not.toContain('Added to the mean request');
+  });
+
+  it('draws no latency chart when no request succeeded in any mode (vega warned of empty extents)', () => {
+    const failed = fixtureCompare();
+    for (const r of failed.runs) for (const e of r.entrypoints) e.succeeded = 0;
+    const charts = buildCharts(reportModel(failed));
+    expect([charts.latencyCdf, charts.latencyHistogram, charts.percentiles, charts.decomposition]).toEqual([null, null, null, null]);
+    expect(chartList(charts).map((c) => c.id)).not.toContain('latency-cdf');
   });
 
   it('renders the same SVG twice (usable as a golden)', async () => {
-    const a = await renderChart(compare.decomposition.spec);
-    const b = await renderChart(compare.decomposition.spec);
+    const a = await renderChart(compare.decomposition!.spec);
+    const b = await renderChart(compare.decomposition!.spec);
     expect(a.svg).toBe(b.svg);
   });
 
