@@ -31,7 +31,9 @@ export function runCsv(result: RunResult): string {
     }),
     ...result.services.map((s) => {
       const l = s.latency;
-      return ['service', s.name, s.arrivals - s.rejected, s.rejected, s.arrivals ? s.rejected / s.arrivals : 0, s.throughput,
+      // Failed = every arrival without a successful response (rejected, or failed at or below it), as for entry points.
+      const failed = s.arrivals - l.count;
+      return ['service', s.name, s.arrivals, failed, s.arrivals ? failed / s.arrivals : 0, s.throughput,
         l.mean, l.ci.mean?.[0] ?? null, l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null,
         l.ci.p99?.[1] ?? null, l.p999, l.max, s.utilization, s.meanInSystem];
     }),

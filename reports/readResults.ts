@@ -47,6 +47,10 @@ export function parseResults(text: string, file: string): ReadResults {
     if (!Array.isArray(runs) || runs.length === 0 || !runs.every(looksLikeRun) || !Array.isArray(doc.invoice)) {
       return problem('bad-results', `${file}: a compare document without complete "runs" and "invoice"`, 'was the file cut short or edited?');
     }
+    const stale = invoiceMismatch(doc as unknown as CompareResult);
+    if (stale) {
+      return problem('bad-results', `${file}: the invoice disagrees with the runs (${stale})`, 'was the file edited? write it again with `meshtax compare … -o FILE.json`');
+    }
     return { input: doc as unknown as CompareResult, diagnostics: [] };
   }
   if (!looksLikeRun(doc)) {
@@ -74,4 +78,22 @@ export function readResultsFile(file: string): ReadResults {
     return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'give the path of a results JSON file');
   }
   return parseResults(text, file);
+}
+
+/** The first invoice value that is not its run's own number (a hand-edited file), or undefined. */
+function invoiceMismatch(c: CompareResult): string | undefined {
+  const same = (a: unknown, b: unknown): boolean => (a ?? null) === (b ?? null);
+  for (const ep of c.invoice) {
+    if (!isObject(ep) || !Array.isArray(ep.rows) || ep.rows.length !== c.runs.length) return `entry point ${String(ep?.entrypoint)}: one row per run expected`;
+    for (let m = 0; m < c.runs.length; m++) {
+      const row = ep.rows[m];
+      const e = c.runs[m].entrypoints.find((x) => x.name === ep.entrypoint);
+      if (!isObject(row) || !e || !isObject(e.latency)) return `${ep.entrypoint}, row ${m}: no matching run`;
+      for (const q of ['mean', 'p50', 'p90', 'p99', 'p999'] as const) {
+        if (!isObject(row[q]) || !same(row[q].value, e.latency[q])) return `${ep.entrypoint} ${row.mesh} ${q}: invoice ${String(row[q]?.value)}, run ${String(e.latency[q])}`;
+      }
+      if (!same(row.errorRate, e.errorRate)) return `${ep.entrypoint} ${row.mesh} errorRate`;
+    }
+  }
+  return undefined;
 }

@@ -225,6 +225,29 @@ describe('words and numbers for one proxy, tiny prices and replications', () => 
   });
 });
 
+describe('outputs that must agree', () => {
+  it("the CSV's service rows count every arrival that got no successful response as failed, as the entry point's do", async () => {
+    const { runCsv } = await import('../../reports/csv.js');
+    // Every request fails at the leaf (an injected abort): the services' rows read 0 failed before (rejections only).
+    const src = 'name: f\nsimulation: {seed: 1, duration: 10s, warmup: 1s}\nservices:\n  a: {serviceTime: 1ms, workers: 8, calls: [leaf]}\n  leaf: {serviceTime: 1ms, workers: 8}\nentrypoints: {w: {target: a, rate: 50/s}}\ntimeline: [{at: 0s, abort: {service: leaf, status: 503}}]\n';
+    const r = runTopology(topologyOrThrow(loadTopologySource(src, 'f.yaml')));
+    const rows = runCsv(r).trim().split('\n').slice(1).map((l) => l.split(','));
+    for (const row of rows.filter((x) => x[0] === 'service')) {
+      expect(Number(row[3])).toBe(Number(row[2]));
+      expect(Number(row[4])).toBe(1);
+    }
+  });
+
+  it('report refuses a compare file whose invoice disagrees with its runs, rather than print two medians', async () => {
+    const { parseResults } = await import('../../reports/readResults.js');
+    const c = fixtureCompare();
+    expect(parseResults(JSON.stringify(c), 'c.json').diagnostics).toEqual([]);
+    c.runs[1].entrypoints[0].latency.p50 = 0.02;
+    const d = parseResults(JSON.stringify(c), 'c.json').diagnostics;
+    expect(d.map((x) => x.message).join()).toContain('the invoice disagrees with the runs (web istio-sidecar p50');
+  });
+});
+
 describe('compare\'s table with a mode where nothing succeeded', () => {
   it('shows – for its changes, not "– ~" (within the noise of nothing)', () => {
     const src = 'name: e\nsimulation: {seed: 2, duration: 10s, warmup: 1s}\nservices:\n  a: {replicas: 2, workers: 8, serviceTime: 1ms, calls: [b]}\n  b: {replicas: 2, workers: 8, serviceTime: 1ms}\nentrypoints: {web: {target: a, rate: 100/s}}\ntimeline: [{at: 0s, certificateExpiry: {root: true}}]\n';
