@@ -21,11 +21,12 @@ export function formatDollars(x: number): string {
 export function resourceLines(r: ResourceTax): string[] {
   if (r.proxies.length === 0) return [];
   const table = textTable(
-    ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'req/s each', 'conns each', 'handshakes', 'busy'],
+    ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'req/s each', 'conns each', 'handshakes + resumed', 'busy'],
     r.proxies.map((p) => [
       // Time-weighted (a pod alive half the window counts ½): as compare and the report print it, so count × each = total.
       p.kind, Number.isInteger(p.count) ? formatCount(p.count) : sig(p.count), sig(p.vcpuPerProxy), sig(p.memoryMBPerProxy), sig(p.vcpu), sig(p.memoryGB),
-      sig(p.requestsPerSecondPerProxy), sig(p.meanConnectionsPerProxy), formatCount(p.handshakes + p.resumptions), formatPercent(p.workerUtilization),
+      sig(p.requestsPerSecondPerProxy), sig(p.meanConnectionsPerProxy), // As the HTML shows them: full handshakes and resumptions cost differently, so their sum alone hides which.
+      `${formatCount(p.handshakes)} + ${formatCount(p.resumptions)}`, formatPercent(p.workerUtilization),
     ]),
   );
   const p = r.projection;
