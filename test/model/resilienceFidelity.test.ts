@@ -171,62 +171,39 @@ entrypoints:
 });
 
 describe('outlier detection as Envoy counts', () => {
-  it('a host that times out every try is ejected (Envoy reports a timeout to outlier detection as a 504)', () => {
-    const r = runTopology(topo(`
-name: od-timeout
+  /** front (no retries) calls leaf's pods through istio-sidecar for 10 s; leaf's pods, policy and rate, and a timeline, vary. */
+  const frontLeaf = (leaf: string, rate: string, event: string) => runTopology(topo(`
+name: od
 simulation: {seed: 3, duration: 10s}
 mesh: {profile: istio-sidecar, resilience: {retries: none}}
 services:
   front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
-  leaf:
-    replicas: 2
-    workers: 1000
-    serviceTime: 1ms
-    resilience: {timeout: 100ms, outlierDetection: {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 50}}
+  leaf: {workers: 1000, ${leaf}}
 entrypoints:
-  web: {target: front, via: mesh, rate: 100/s}
+  web: {target: front, via: mesh, rate: ${rate}}
 timeline:
-  - {at: 2s, delay: {replica: leaf-1, delay: 1s}}
+  - ${event}
 `));
+
+  it('a host that times out every try is ejected (Envoy reports a timeout to outlier detection as a 504)', () => {
+    const r = frontLeaf(
+      'replicas: 2, serviceTime: 1ms, resilience: {timeout: 100ms, outlierDetection: {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 50}}',
+      '100/s', '{at: 2s, delay: {replica: leaf-1, delay: 1s}}');
     expect(ejections(r, 'leaf-1')).toHaveLength(1);
     expect(r.entrypoints[0].failed).toBeLessThan(20);
   });
 
   it('a host already ejected is not ejected again by the failures of tries sent before', () => {
     // ~20 requests in flight at leaf-1 are reset at once by its crash: one ejection, for baseEjectionTime.
-    const r = runTopology(topo(`
-name: od-reeject
-simulation: {seed: 3, duration: 10s}
-mesh: {profile: istio-sidecar, resilience: {retries: none}}
-services:
-  front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
-  leaf:
-    replicas: 3
-    workers: 1000
-    serviceTime: 200ms
-    resilience: {outlierDetection: {consecutive5xx: 5, baseEjectionTime: 10s, maxEjectionPercent: 100}}
-entrypoints:
-  web: {target: front, via: mesh, rate: 300/s}
-timeline:
-  - {at: 2s, until: 3s, crash: {replica: leaf-1, readinessDelay: 30s}}
-`));
+    const r = frontLeaf(
+      'replicas: 3, serviceTime: 200ms, resilience: {outlierDetection: {consecutive5xx: 5, baseEjectionTime: 10s, maxEjectionPercent: 100}}',
+      '300/s', '{at: 2s, until: 3s, crash: {replica: leaf-1, readinessDelay: 30s}}');
     expect(r.entrypoints[0].failed).toBeGreaterThan(10);
     expect(ejections(r, 'leaf-1')).toHaveLength(1);
   });
 
   it('ejects nothing when even one host is over maxEjectionPercent (Envoy >= 1.31 without always_eject_one_host)', () => {
-    const r = runTopology(topo(`
-name: od-percent
-simulation: {seed: 3, duration: 10s}
-mesh: {profile: istio-sidecar, resilience: {retries: none}}
-services:
-  front: {workers: 1000, serviceTime: 100us, calls: [leaf]}
-  leaf: {replicas: 3, workers: 1000, serviceTime: 1ms, resilience: {outlierDetection: {consecutive5xx: 5}}}
-entrypoints:
-  web: {target: front, via: mesh, rate: 100/s}
-timeline:
-  - {at: 2s, abort: {replica: leaf-1, status: 503}}
-`));
+    const r = frontLeaf('replicas: 3, serviceTime: 1ms, resilience: {outlierDetection: {consecutive5xx: 5}}', '100/s', '{at: 2s, abort: {replica: leaf-1, status: 503}}');
     // 1 of 3 hosts is 33 % > the default 10 %.
     expect(ejections(r, 'leaf-1')).toHaveLength(0);
   });
