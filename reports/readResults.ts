@@ -33,28 +33,36 @@ export function parseResults(text: string, file: string): ReadResults {
     return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
+  return checkResults(doc, file);
+}
+
+/**
+ * Whether `doc` is a results document the report can render, `label` naming
+ * it in the message: the file it came from, or what a library caller passed.
+ */
+export function checkResults(doc: unknown, label: string): ReadResults {
   if (!isObject(doc) || !isObject(doc.meshtax)) {
-    return problem('bad-results', `${file}: not a meshtax results document (no "meshtax" version block)`,
+    return problem('bad-results', `${label}: not a meshtax results document (no "meshtax" version block)`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
   const format = doc.meshtax.format;
   if (format !== RESULTS_FORMAT) {
-    return problem('results-format', `${file}: results format ${JSON.stringify(format)}, but this meshtax reads format ${RESULTS_FORMAT}`,
+    return problem('results-format', `${label}: results format ${JSON.stringify(format)}, but this meshtax reads format ${RESULTS_FORMAT}`,
       'run the simulation again with this version of meshtax, or render with the version that wrote the file');
   }
   if (doc.kind === 'compare') {
     const runs = doc.runs;
     if (!Array.isArray(runs) || runs.length === 0 || !runs.every(looksLikeRun) || !Array.isArray(doc.invoice)) {
-      return problem('bad-results', `${file}: a compare document without complete "runs" and "invoice"`, 'was the file cut short or edited?');
+      return problem('bad-results', `${label}: a compare document without complete "runs" and "invoice"`, 'was the file cut short or edited?');
     }
     const stale = invoiceMismatch(doc as unknown as CompareResult);
     if (stale) {
-      return problem('bad-results', `${file}: the invoice disagrees with the runs (${stale})`, 'was the file edited? write it again with `meshtax compare … -o FILE.json`');
+      return problem('bad-results', `${label}: the invoice disagrees with the runs (${stale})`, 'was the file edited? write it again with `meshtax compare … -o FILE.json`');
     }
     return { input: doc as unknown as CompareResult, diagnostics: [] };
   }
   if (!looksLikeRun(doc)) {
-    return problem('bad-results', `${file}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
+    return problem('bad-results', `${label}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
   }
   return { input: doc, diagnostics: [] };
 }
@@ -82,7 +90,11 @@ export function readResultsFile(file: string): ReadResults {
 
 /** The first invoice value that is not its run's own number (a hand-edited file), or undefined. */
 function invoiceMismatch(c: CompareResult): string | undefined {
-  const same = (a: unknown, b: unknown): boolean => (a ?? null) === (b ?? null);
+  // In memory an unmeasured quantity is NaN, which a saved file holds as null.
+  const same = (a: unknown, b: unknown): boolean => {
+    const x = a ?? null, y = b ?? null;
+    return x === y || (Number.isNaN(x) && Number.isNaN(y));
+  };
   for (const ep of c.invoice) {
     if (!isObject(ep) || !Array.isArray(ep.rows) || ep.rows.length !== c.runs.length) return `entry point ${String(ep?.entrypoint)}: one row per run expected`;
     for (let m = 0; m < c.runs.length; m++) {

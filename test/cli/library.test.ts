@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   loadTopologyFile, loadTopologySource, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
-  reportModel, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, type ReportModel, type Component,
+  reportModel, renderHtmlReport, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, type ReportModel, type Component,
 } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 
@@ -130,5 +130,21 @@ describe('library API (the README example)', () => {
     const app: Component = 'appWork';
     expect(model.runs[0].entrypoints[0].decomposition[app]).toBeGreaterThan(0);
     expect(new SimulationAbort('stopped', 'a hint').hint).toBe('a hint');
+  });
+
+  it('says what is wrong with results a JavaScript caller hands the report, not a TypeError', () => {
+    const refusal = (input: unknown): string => {
+      try {
+        renderHtmlReport(input as Parameters<typeof renderHtmlReport>[0]);
+        return 'rendered';
+      } catch (e) {
+        return e instanceof DiagnosticError ? formatDiagnostics(e.diagnostics) : `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    };
+    expect(refusal({})).toContain('not a meshtax results document');
+    const run = runTopology(loadTopologyFile('topologies/mm1.yaml').topology!, { duration: 12, warmup: 1 });
+    expect(refusal({ ...run, services: undefined })).toContain('neither a run nor a compare results document');
+    // A run that measured nothing (NaN in memory, null in a file) is still a run.
+    expect(refusal(run)).toBe('rendered');
   });
 });
