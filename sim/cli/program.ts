@@ -26,7 +26,7 @@ import { OptionParser } from './options.js';
 import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers } from '../parallel/pool.js';
-import { ShareProgress, modeDoneLine } from './progress.js';
+import { ShareProgress, drawsBar, modeDoneLine } from './progress.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkDistinctPaths, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
@@ -258,7 +258,7 @@ function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: 
 /** The progress display of a long run or compare on stderr (none with -q). */
 function shareProgress(io: CliIo, label: string, quiet: boolean): ShareProgress | undefined {
   if (quiet) return undefined;
-  const tty = io === processIo && process.stderr.isTTY === true;
+  const tty = io === processIo && drawsBar(process.stderr);
   return new ShareProgress({ write: (t) => io.err(t), tty, label, columns: process.stderr.columns });
 }
 

@@ -51,6 +51,30 @@ export function progressText(state: ProgressState, elapsedSeconds: number): stri
   return `${state.done}/${state.todo} runs${resumed}  ${rateText(rate)}/s  ETA ${state.done === state.todo ? '0:00' : formatEta(eta)}`;
 }
 
+/**
+ * Whether a progress display may redraw a bar in place on `stream`: a
+ * terminal, and not one that declares itself dumb (TERM=dumb: Emacs'
+ * shell and compilation buffers), which shows `\x1b[K` as garbage; there
+ * the plain lines of a log are drawn instead, as git does.
+ */
+export function drawsBar(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/**
+ * The bar's line cut to the terminal's width less one column: a line that
+ * wraps cannot be redrawn in place (`\r` returns to the start of its last
+ * row only), so every redraw would leave a row behind. The bar goes first,
+ * then the end of the text. `columns` 0 or unknown: 80.
+ */
+export function fitLine(head: string, bar: string, text: string, columns: number | undefined): string {
+  const max = (columns !== undefined && columns > 1 ? columns : 80) - 1;
+  const whole = `${head}${bar} ${text}`;
+  if (whole.length <= max) return whole;
+  const plain = `${head}${text}`;
+  return plain.length <= max ? plain : plain.slice(0, max);
+}
+
 export function progressBar(fraction: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(fraction * width)));
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
@@ -93,8 +117,10 @@ export class ProgressReporter {
     const elapsed = (t - this.start) / 1000;
     const text = progressText(state, elapsed);
     if (this.options.tty) {
-      const width = Math.max(10, Math.min(40, (this.options.columns ?? 80) - text.length - 4));
-      this.options.write(`\r${progressBar(state.todo > 0 ? (state.done + (state.running ?? 0)) / state.todo : 1, width)} ${text}\x1b[K`);
+      const columns = this.options.columns || 80;
+      const width = Math.max(10, Math.min(40, columns - text.length - 4));
+      const bar = progressBar(state.todo > 0 ? (state.done + (state.running ?? 0)) / state.todo : 1, width);
+      this.options.write(`\r${fitLine('', bar, text, columns)}\x1b[K`);
       this.drawn = true;
     } else if (force || state.done > 0 || (state.running ?? 0) > 0 || state.todo === 0) {
       this.options.write(`sweep: ${text}\n`);
@@ -155,7 +181,7 @@ export class ShareProgress {
     if (tty) {
       // One width for the whole run, leaving room for the longest text after it: a bar that changes length jumps about.
       const width = Math.max(10, Math.min(40, (this.options.columns || 80) - this.options.label.length - 42));
-      this.options.write(`\r${this.options.label}: ${progressBar(share, width)} ${text}\x1b[K`);
+      this.options.write(`\r${fitLine(`${this.options.label}: `, progressBar(share, width), text, this.options.columns)}\x1b[K`);
       this.barShown = true;
     } else {
       this.options.write(`${this.options.label}: ${text}\n`);

@@ -24,7 +24,7 @@ import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
 import { EXIT_BAD_INPUT, checkDistinctPaths, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
 import { checkRunOptions } from '../run.js';
-import { ProgressReporter } from './progress.js';
+import { ProgressReporter, drawsBar } from './progress.js';
 
 /** Exit code of a sweep stopped by Ctrl-C or SIGTERM, after its results were saved: 128 + SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -233,7 +233,7 @@ Examples:
       const onSignal = (): void => controller.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const tty = io === processIo && process.stderr.isTTY === true;
+      const tty = io === processIo && drawsBar(process.stderr);
       const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: process.stderr.columns });
       const n = workers ?? defaultWorkers();
       if (!quiet) {
@@ -258,7 +258,9 @@ Examples:
       }
       const notes = [`sweep ${plan.id}: ${outcome.saved} of ${outcome.total} runs saved in ${output}` + (outcome.resumed > 0 ? ` (${outcome.resumed} ${outcome.resumed === 1 ? 'was' : 'were'} already there)` : '')];
       const report = str(opts, 'report'), csv = str(opts, 'csv');
-      if (report || csv) notes.push(...writeSweepReports(readRecords(output, io, exit), report, csv, undefined));
+      // A shard with no runs (more shards than runs) is done, not failed: its empty file has no report to show.
+      if ((report || csv) && outcome.total === 0) notes.push(msg.emptyShardNoReport());
+      else if (report || csv) notes.push(...writeSweepReports(readRecords(output, io, exit), report, csv, undefined));
       if (!quiet) io.out(notes.join('\n') + '\n');
     });
 

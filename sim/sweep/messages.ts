@@ -69,6 +69,7 @@ export const otherSweep = (file: string, what: string) => `${q(file)} holds resu
 export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
 export const changedTopology = (name: string) => `the topology ${q(name)} changed since they were written (its file, or a mesh profile file its points use)`;
 export const noSuchFile = (file: string) => `${q(file)} does not exist`;
+export const emptyShardNoReport = () => 'this shard has no runs (more shards than runs): no report or CSV written; merge the shards and report the merged file';
 export const noSuchFileHint = () => 'check the path: a shard that had no runs still writes an empty file';
 export const changedDefinition = () => 'the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option) changed since they were written';
 export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;

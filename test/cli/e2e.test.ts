@@ -35,6 +35,19 @@ describe('compiled CLI, end to end', () => {
     expect(piped.stderr).toBe('');
   });
 
+  it('on a dumb terminal (TERM=dumb: Emacs shell and compile buffers) prints plain progress lines, no escape codes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-dumb-'));
+    const sweep = (term: string, file: string) => spawnSync('script', ['-qec', `"${process.execPath}" ${CLI} sweep test/fixtures/sweep/small.yaml --set mesh=none,istio-sidecar --duration 3s --workers 1 -o ${join(dir, file)}`, '/dev/null'],
+      { encoding: 'utf8', env: { ...process.env, TERM: term } });
+    const smart = sweep('xterm', 'smart.ndjson');
+    expect(smart.status).toBe(0);
+    expect(smart.stdout).toContain('\x1b[K');
+    const dumb = sweep('dumb', 'dumb.ndjson');
+    expect(dumb.status).toBe(0);
+    expect(dumb.stdout).toContain('sweep: 2/2 runs');
+    expect(dumb.stdout).not.toContain('\x1b[');
+  });
+
   it('refuses an output that would overwrite an input or another output, before running, and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-clash-'));
     const topology = join(dir, 'self.yaml');

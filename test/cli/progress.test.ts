@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressReporter, ShareProgress, formatEta, progressText } from '../../sim/cli/progress.js';
+import { ProgressReporter, ShareProgress, drawsBar, formatEta, progressText } from '../../sim/cli/progress.js';
 
 function reporter(tty: boolean) {
   let t = 0;
@@ -122,5 +122,50 @@ describe('sweep progress with runs in progress', () => {
     t = 20_000;
     q.update({ done: 0, todo: 4, resumed: 0, running: 2 });
     expect(log).toEqual(['sweep: 0/4 runs  –/s  ETA 0:10\n']);
+  });
+});
+
+describe('progress on a narrow or dumb terminal', () => {
+  /** What a redraw leaves on the line: the text between the carriage return and the erase. */
+  const drawn = (out: string[]) => out.filter((s) => s.startsWith('\r') && s.endsWith('\x1b[K') && s.length > 4).map((s) => s.slice(1, -3));
+
+  it('never draws a line as wide as the terminal: a wrapped line cannot be redrawn in place by \\r', () => {
+    let t = 0;
+    const out: string[] = [];
+    const compare = new ShareProgress({ write: (s) => out.push(s), tty: true, label: 'compare', columns: 40, now: () => t });
+    for (const [ms, share, detail] of [[1000, 0.1, '0/3 modes done'], [2000, 0.5, '1/3 modes done'], [3000, 1, '3/3 modes done']] as const) {
+      t = ms;
+      compare.update(share, detail);
+    }
+    const sweep: string[] = [];
+    const p = new ProgressReporter({ write: (s) => sweep.push(s), tty: true, columns: 40, now: () => t });
+    t = 10_000;
+    p.update({ done: 2, todo: 6, resumed: 3, running: 0.5 });
+    p.finish();
+    const lines = [...drawn(out), ...drawn(sweep)];
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line.length).toBeLessThan(40);
+    // The bar goes first; the share, the modes and the ETA stay.
+    expect(drawn(out)[1]).toBe('compare: 50%  1/3 modes done  ETA 0:02');
+    expect(drawn(sweep)[0]).toBe('2/6 runs (+3 resumed)  0.29/s  ETA 0:10');
+    // Wide enough, the bar stays.
+    expect(progressBar40(t)).toMatch(/^run: \[#+\.*\] 50%  ETA 0:02$/);
+  });
+
+  function progressBar40(t0: number): string {
+    let t = t0;
+    const out: string[] = [];
+    const p = new ShareProgress({ write: (s) => out.push(s), tty: true, label: 'run', columns: 40, now: () => t });
+    t += 2000;
+    p.update(0.5);
+    return drawn(out)[0];
+  }
+
+  it('draws no bar on a terminal that says it is dumb (TERM=dumb), nor off a terminal', () => {
+    expect(drawsBar({ isTTY: true }, { TERM: 'xterm-256color' })).toBe(true);
+    expect(drawsBar({ isTTY: true }, {})).toBe(true);
+    expect(drawsBar({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(drawsBar({ isTTY: false }, { TERM: 'xterm' })).toBe(false);
+    expect(drawsBar({}, { TERM: 'xterm' })).toBe(false);
   });
 });

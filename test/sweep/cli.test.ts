@@ -112,6 +112,20 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a shard with no runs asked for --report and --csv succeeds (an Indexed Job pod must not fail), writing no report', () => {
+    const idle = join(dir, 'idle-report.ndjson'), html = join(dir, 'idle-report.html'), csv = join(dir, 'idle-report.csv');
+    const r = meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '13/16', '--workers', '1', '-o', idle, '--report', html, '--csv', csv);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 of 0 runs saved');
+    expect(r.stdout).toContain('this shard has no runs (more shards than runs): no report or CSV written');
+    expect(readFileSync(idle, 'utf8')).toBe('');
+    expect(existsSync(html)).toBe(false);
+    expect(existsSync(csv)).toBe(false);
+    // A pod restarted with --resume finds it done, and succeeds again.
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '13/16', '--workers', '1', '-o', idle, '--report', html, '--resume', '-q')).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('after a real SIGKILL mid-sweep, --resume runs exactly the missing runs', async () => {
     const args = [CLI, 'sweep', TOPOLOGY, '--set', 'mesh=none,istio-sidecar', '--set', 'entrypoints.web.rate=20/s..400/s:20/s', '--duration', '20s', '--workers', '1'];
     const whole = join(dir, 'whole.ndjson');
