@@ -228,7 +228,7 @@ Examples:
         return;
       }
 
-      checkSweepOutput(plan, { output, resume: opts.resume === true });
+      checkSweepOutput(plan, { output, resume: opts.resume === true, shard });
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
       process.once('SIGINT', onSignal);

@@ -75,12 +75,12 @@ function otherSweepReason(plan: SweepPlan, line: StoredLine): string {
  * results: not a sweep's, another sweep's, or this one's without resume.
  * Changes nothing; the command calls it before saying what it will run.
  */
-export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume'>): void {
+export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>): void {
   existingRuns(plan, options, false);
 }
 
 /** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
-function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume'>, repair = true): { done: Set<number>; torn: boolean } {
+function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>, repair = true): { done: Set<number>; torn: boolean } {
   const read = readResultsFile(options.output);
   if (read.diagnostics.length > 0) throw new DiagnosticError(read.diagnostics);
   if ((read.lines.length > 0 || read.torn) && !options.resume) {
@@ -89,6 +89,13 @@ function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' |
   const foreign = read.lines.find((l) => l.record.sweep.id !== plan.id);
   if (foreign) {
     throw new DiagnosticError([lineDiagnostic(options.output, foreign.line, 'other-sweep', msg.otherSweep(options.output, otherSweepReason(plan, foreign)), msg.otherSweepHint())]);
+  }
+  // Another shard's runs in this file would be merged twice: resumed with a different --shard by mistake.
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const stray = read.lines.find((l) => l.record.run % shard.count !== shard.index);
+  if (stray) {
+    throw new DiagnosticError([lineDiagnostic(options.output, stray.line, 'other-shard',
+      msg.otherShard(options.output, stray.record.run, shard), msg.otherShardHint(stray.record.run, shard.count))]);
   }
   if (read.torn && repair) truncateSync(options.output, read.completeBytes);
   return { done: new Set(read.lines.map((l) => l.record.run)), torn: read.torn };

@@ -68,6 +68,10 @@ export const outputExistsHint = () => 'pass --resume to run only the missing poi
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;
 export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
 export const changedTopology = (name: string) => `the topology ${q(name)} changed since they were written (its file, or a mesh profile file its points use)`;
+export const otherShard = (file: string, run: number, shard: { index: number; count: number }) =>
+  `${q(file)} holds run ${run}, which shard ${shard.index}/${shard.count} does not run: it was written by another shard`;
+export const otherShardHint = (run: number, count: number) =>
+  `resume each shard into its own file: this one looks like --shard ${run % count}/${count}'s (or a different shard count's)`;
 export const noSuchFile = (file: string) => `${q(file)} does not exist`;
 export const emptyShardNoReport = () => 'this shard has no runs (more shards than runs): no report or CSV written; merge the shards and report the merged file';
 export const noSuchFileHint = () => 'check the path: a shard that had no runs still writes an empty file';

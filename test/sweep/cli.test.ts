@@ -112,6 +112,21 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses to resume a shard\'s file as another shard (its runs would be merged twice), but lets the whole sweep finish it', () => {
+    const file = join(dir, 'shard-0-of-3.ndjson');
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '--workers', '1', '-o', file, '-q').code).toBe(0);
+    const before = readFileSync(file, 'utf8');
+    const wrong = meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '1/3', '--workers', '1', '-o', file, '--resume', '-q');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/shard-0-of-3\.ndjson:1:1: error\[other-shard\]: ".*" holds run 0, which shard 1\/3 does not run/);
+    expect(wrong.stderr).toContain("this one looks like --shard 0/3's");
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    // Without --shard the sweep is every run: shard 0's are done, the rest run.
+    const all = meshtax('sweep', TOPOLOGY, ...GRID, '--workers', '1', '-o', file, '--resume', '-q');
+    expect(all.code).toBe(0);
+    expect(runs(file)).toEqual([...Array(12).keys()]);
+  });
+
   it('a shard with no runs asked for --report and --csv succeeds (an Indexed Job pod must not fail), writing no report', () => {
     const idle = join(dir, 'idle-report.ndjson'), html = join(dir, 'idle-report.html'), csv = join(dir, 'idle-report.csv');
     const r = meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '13/16', '--workers', '1', '-o', idle, '--report', html, '--csv', csv);
