@@ -76,10 +76,11 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const proxyMemoryGB = sum(fleets.map((f) => f.memoryGB));
   const monthly = (vcpu: number, gb: number): number => (vcpu * costs.vcpuHour + gb * costs.gbHour) * HOURS_PER_MONTH;
 
-  // Projection, with today's traffic per pod: sidecars scale with pods and
-  // each one learns every endpoint; node proxies scale with the nodes those
-  // pods need at today's density (nodes without pods keep theirs). Waypoints and gateways keep today's
-  // replicas, and the CPU their requests cost grows with the traffic.
+  // Projection, with today's traffic per pod: every proxy learns every
+  // endpoint, as it does in the run; sidecars scale with pods; node proxies
+  // scale with the nodes those pods need at today's density (nodes without
+  // pods keep theirs). Waypoints and gateways keep today's replicas, and
+  // the CPU their requests cost grows with the traffic.
   // Per pod means per pod of the window, time-weighted as the proxies
   // are: after a scale-up a gateway's CPU is spread over the pods it
   // served, as a sidecar fleet's is (not over the pods at the start).
@@ -95,12 +96,12 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   let projMemory = 0;
   for (const f of fleets) {
     const ps = perProxy.filter((p) => p.kind === f.kind);
-    const perEndpoint = f.kind === 'gateway' || f.kind === 'waypoint' ? 0 : model.proxies.find((p) => p.kind === f.kind)?.spec.memory.perEndpoint ?? 0;
+    const perEndpoint = model.proxies.find((p) => p.kind === f.kind)?.spec.memory.perEndpoint ?? 0;
     const grownMemory = f.memoryGB * GB / f.count + perEndpoint * (N - endpoints);
     if (f.kind === 'gateway' || f.kind === 'waypoint') {
       const idle = (model.proxies.find((p) => p.kind === f.kind)?.spec.idleCpu ?? 0) * f.count;
       projVcpu += idle + ((f.vcpu - idle) * N) / Math.max(1, pods);
-      projMemory += f.memoryGB * GB;
+      projMemory += f.count * grownMemory;
       continue;
     }
     let count = f.count;

@@ -532,4 +532,28 @@ timeline:
     // Before: the gateway's share was divided by the 4 pods at the start (37 % more).
     expect(r.projection.proxyVcpu).toBeCloseTo(expected, 6);
   });
+
+  it('grows every proxy\'s memory by the endpoints it learns, the gateway\'s too', () => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: fleet
+mesh: istio-sidecar
+simulation: {seed: 2, duration: 10s, warmup: 1s}
+costs: {projectPods: 1000}
+services:
+  front: {replicas: 2, workers: 8, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 8, serviceTime: 1ms}
+entrypoints:
+  web: {target: front, rate: 100/s, via: gateway}`, 'fleet.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    const r = runTopology(topology).resources;
+    const sidecars = r.proxies.find((p) => p.kind === 'sidecar');
+    const gateway = r.proxies.find((p) => p.kind === 'gateway');
+    if (!sidecars || !gateway) throw new Error('expected sidecars and a gateway');
+    // istio-sidecar: 12 KB an endpoint, sidecar and gateway alike; 4 endpoints today, 1,000 projected.
+    const grown = 12e3 * (1000 - 4);
+    const expected = 1000 * (sidecars.memoryMBPerProxy * 1e6 + grown) + gateway.count * (gateway.memoryMBPerProxy * 1e6 + grown);
+    // Before, the gateway kept today's memory: 2 × 12 MB less.
+    expect(r.projection.proxyMemoryGB * 1e9).toBeCloseTo(expected, 0);
+    expect(gateway.count).toBe(2);
+  });
 });
