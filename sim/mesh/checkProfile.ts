@@ -10,13 +10,14 @@ import {
   checkDuration,
   checkInteger,
   checkNonNegative,
+  checkPrintable,
   checkRange,
   checkSize,
 } from '../topology/checkScalars.js';
 import { MAX_PODS } from '../topology/checkValues.js';
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
-import { error, type Problem } from '../topology/problem.js';
+import { error, warning, type Problem } from '../topology/problem.js';
 import { checkControlPlaneValues } from './controlPlane.js';
 import type { MtlsOverrideFile, ProfileFile, ProxyOverrideFile } from './profileSchema.js';
 import { checkResilienceValues } from './resilience.js';
@@ -40,6 +41,8 @@ export function modeAllows(mode: ProfileFile['mode'], key: ProxyKey): boolean {
 export function checkProfile(file: ProfileFile): Problem[] {
   const out: Problem[] = [];
   if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyProfileNameHint()));
+  // The name heads the profile's column in every table, CSV row and chart, as a topology's names do.
+  checkPrintable(out, file.name, ['name'], "the profile's name", 'value');
   const rules = MODE_RULES[file.mode];
   for (const key of rules.required) {
     if (file[key] === undefined) out.push(atMode(error('missing-key', [key], msg.modeNeeds(file.mode, key), msg.modeNeedsHint(key))));
@@ -53,6 +56,10 @@ export function checkProfile(file: ProfileFile): Problem[] {
   // Only node proxies share a node's tunnel: a sidecar's mTLS is its pod's.
   if (file.mtls?.scope === 'node' && file.mode !== 'ambient') {
     out.push(error('not-applicable', ['mtls', 'scope'], msg.nodeScopeNotApplicable(file.mode), msg.nodeScopeNotApplicableHint(), 'key'));
+  }
+  // Mode none has no proxies, so no connections between proxies to secure: the run would have mTLS off whatever this says.
+  if (file.mode === 'none' && file.mtls?.enabled === true) {
+    out.push(warning('no-effect', ['mtls', 'enabled'], msg.mtlsWithoutProxies(), msg.mtlsWithoutProxiesHint()));
   }
   checkSources(out, file);
   for (const key of PROXY_KEYS) {

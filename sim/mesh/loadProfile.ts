@@ -125,7 +125,7 @@ export function loadMeshProfileSource(source: string, file: string): ProfileResu
   if (!result.success) {
     // A topology given as --mesh: say so, not a list of its keys a profile does not know.
     if (!('mode' in value) && ('services' in value || 'entrypoints' in value)) {
-      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.topologyNotProfile(), msg.topologyNotProfileHint()))] };
+      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.topologyNotProfile(), msg.topologyNotProfileHint(listMeshProfiles())))] };
     }
     const problems = schemaProblems(result.error.issues, profileFileSchema, value);
     return { diagnostics: sortByPosition([...parsed.diagnostics, ...problems.map((p) => located(index, p))]) };

@@ -244,3 +244,16 @@ export function checkRange(out: Problem[], value: number, path: Path, key: strin
   out.push(error('out-of-range', path, message, hint));
   return undefined;
 }
+
+/**
+ * Control characters and what XML forbids: a name goes to the terminal (an
+ * escape sequence would drive it), into CSV and into the report's SVG, which
+ * would no longer parse. Lone surrogates cannot be written as UTF-8 at all.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+
+/** A name that reaches tables, CSV and charts (of the topology, its parts, a mesh profile) holds only printable characters. */
+export function checkPrintable(out: Problem[], name: string, path: Path, what: string, at: 'key' | 'value'): void {
+  const m = UNPRINTABLE.exec(name);
+  if (m) out.push(error('bad-name', path, msg.unprintableName(what, name, m[0]), msg.unprintableNameHint(), at));
+}

@@ -8,7 +8,7 @@
  */
 import { checkOverrideValues, meshOverrides } from '../mesh/overrides.js';
 import { checkMergedResilience, mergeResilience } from '../mesh/resilience.js';
-import { show } from './checkScalars.js';
+import { checkPrintable, show } from './checkScalars.js';
 import { checkValues } from './checkValues.js';
 import { DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { Path } from './locate.js';
@@ -36,19 +36,9 @@ export function checkTopology(file: TopologyFile, given: GivenLimits = {}): Prob
   ];
 }
 
-/**
- * Control characters and what XML forbids: a name goes to the terminal (an
- * escape sequence would drive it), into CSV and into the report's SVG, which
- * would no longer parse. Lone surrogates cannot be written as UTF-8 at all.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
-
 function checkNames(file: TopologyFile): Problem[] {
   const out: Problem[] = [];
-  const check = (name: string, path: Path, what: string, at: 'key' | 'value'): void => {
-    const m = UNPRINTABLE.exec(name);
-    if (m) out.push(error('bad-name', path, msg.unprintableName(what, name, m[0]), msg.unprintableNameHint(), at));
-  };
+  const check = (name: string, path: Path, what: string, at: 'key' | 'value'): void => checkPrintable(out, name, path, what, at);
   check(file.name, ['name'], 'the topology\'s name', 'value');
   for (const name of Object.keys(file.services)) check(name, ['services', name], 'a service name', 'key');
   for (const name of Object.keys(file.entrypoints)) check(name, ['entrypoints', name], 'an entry point name', 'key');

@@ -102,7 +102,8 @@ export const missingKeyHint = (key: string, description: string | undefined) =>
 export const fieldHint = (key: string, description: string) => `${key}: ${lowerFirst(description).replace(/\.$/, '')}`;
 
 export const wrongType = (expected: string, got: string) => `expected ${expected}, got ${got}`;
-export const emptyValueHint = () => 'the key has no value: give it one, or remove the key to use the default';
+export const emptyValueHint = (optional: boolean) =>
+  optional ? 'the key has no value: give it one, or remove the key to use the default' : 'the key has no value: give it one (the key is required: it has no default)';
 
 export const invalidValue = (got: string, allowed: readonly string[]) =>
   `${got} is not allowed here; expected ${allowed.length === 1 ? q(allowed[0]) : `one of ${allowed.join(', ')}`}`;
@@ -287,15 +288,18 @@ export const unknownMeshProfileHint = (suggestion: string | undefined, known: re
 export const meshListHint = (ref: string) =>
   `--mesh here takes one profile; to run several side by side, use compare: meshtax compare FILE --mesh ${ref}`;
 export const topologyNotProfile = () => 'this is a topology (it has services or entry points and no mode), not a mesh profile';
-export const topologyNotProfileHint = () =>
-  'a mesh profile describes a mesh (see topologies/meshes/): give --mesh a bundled name (none, istio-sidecar, istio-ambient, linkerd, cilium) or such a file';
+export const topologyNotProfileHint = (bundled: readonly string[]) =>
+  `a mesh profile describes a mesh (see topologies/meshes/): give --mesh a bundled name (${bundled.join(', ')}) or such a file`;
 export const profileNotTopology = () => 'this is a mesh profile (it has mode and no services), not a topology';
 export const profileNotTopologyHint = (file: string) =>
-  `run a topology under it: meshtax run TOPOLOGY.yaml --mesh ${file} (or mesh: {profile: ${file}} in the topology)`;
+  `run a topology under it: meshtax run TOPOLOGY.yaml --mesh ${file}, or check it with meshtax validate TOPOLOGY.yaml --mesh ${file} (in the topology's own mesh:, a path is relative to the topology's directory)`;
 export const profilePathHint = (baseDir: string) =>
   baseDir === '.' || baseDir === ''
     ? 'check the path; it is relative to the current directory'
-    : `check the path; it is relative to ${q(baseDir)}, the directory of the file that names it`;
+    : `check the path; it is relative to ${q(baseDir)}, the topology file's directory`;
+export const mtlsWithoutProxies = () => 'true has no effect under mode none: with no proxies there is no mTLS, and the run has it off';
+export const mtlsWithoutProxiesHint = () =>
+  'write enabled: false (the bundled none profile keeps its numbers that way), or give the profile a data plane: mode sidecar or ambient';
 export const emptyProfileNameHint = () => 'give the profile a name; reports show it';
 export const blockNotApplicable = (key: string, mode: string) => `${key} does not apply to mode ${mode}`;
 export const blockNotApplicableHint = (key: string, mode: string) => {

@@ -101,7 +101,8 @@ function wrongType(path: Path, schema: z.ZodType | undefined, value: unknown, zo
 }
 
 function hintFor(path: Path, schema: z.ZodType | undefined, value: unknown): string | undefined {
-  if (value === null) return msg.emptyValueHint();
+  // Only a key that may be left out has a default to fall back on; removing a required one is the next error.
+  if (value === null) return msg.emptyValueHint(schema instanceof z.ZodOptional || schema instanceof z.ZodDefault);
   const text = description(schema);
   const key = path[path.length - 1];
   return text === undefined ? undefined : typeof key === 'string' ? msg.fieldHint(key, text) : text;

@@ -96,6 +96,8 @@ describe('command-line options', () => {
     expect(profile.code).toBe(2);
     expect(profile.err).toContain('error[wrong-kind-of-file]: this is a mesh profile (it has mode and no services), not a topology');
     expect(profile.err).toContain('hint: run a topology under it: meshtax run TOPOLOGY.yaml --mesh topologies/meshes/linkerd.yaml');
+    // The way to check a profile on its own, and where a topology's mesh: path starts from (not the current directory).
+    expect(profile.err).toContain("or check it with meshtax validate TOPOLOGY.yaml --mesh topologies/meshes/linkerd.yaml (in the topology's own mesh:, a path is relative to the topology's directory)");
     expect(profile.err).toContain('1 error, 0 warnings');
     const topology = await cli('validate', 'topologies/mm1.yaml', '--mesh', 'topologies/bookinfo.yaml');
     expect(topology.err).toContain('topologies/bookinfo.yaml:9:1: error[wrong-kind-of-file]: this is a topology');

@@ -230,7 +230,7 @@ describe('profile references', () => {
   it('reports a missing profile file', () => {
     expect(formatDiagnostics(loadMeshProfile('nope.yaml', 'test/fixtures/bad').diagnostics)).toMatchInlineSnapshot(`
       "error[file-not-found]: cannot read "test/fixtures/bad/nope.yaml": no such file
-        hint: check the path; it is relative to "test/fixtures/bad", the directory of the file that names it
+        hint: check the path; it is relative to "test/fixtures/bad", the topology file's directory
 
       1 error, 0 warnings"
     `);
@@ -412,6 +412,52 @@ describe('profile diagnostics', () => {
     const { diagnostics } = loadMeshProfileSource(linkerd, 'l.yaml');
     expect(diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['not-applicable nodeProxyLayer']);
     expect(diagnostics[0].message).toContain('nodeProxyLayer does not apply to mode sidecar');
+  });
+});
+
+describe('a profile of your own', () => {
+  const kuma = (name: string) =>
+    readFileSync('topologies/meshes/istio-sidecar.yaml', 'utf8').replace(/^name: istio-sidecar$/m, `name: ${name}`);
+
+  it('refuses a name with a control character, as a topology\'s names are: it heads tables, CSV and the charts\' SVG', () => {
+    const { profile, diagnostics } = loadMeshProfileSource(kuma('"kuma\\e[31m"'), 'kuma.yaml');
+    expect(profile).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', code: 'bad-name', path: ['name'] });
+    expect(formatDiagnostics(diagnostics)).toContain(
+      'kuma.yaml:17:7: error[bad-name]: name: the profile\'s name holds an unprintable character (U+001B): "kuma\\u001b[31m"',
+    );
+    // Printable names, quotes and markup included, are the report's to escape.
+    expect(loadMeshProfileSource(kuma('"kuma <b>\\"2.9\\"</b>"'), 'kuma.yaml').profile?.name).toBe('kuma <b>"2.9"</b>');
+  });
+
+  it('warns that mTLS enabled under mode none does nothing, where the run silently had it off', () => {
+    const mtls = 'mtls: {enabled: true, handshakeCpu: 1ms, resumeCpu: 150us, handshakeRoundTrips: 2, resumeRoundTrips: 1, resumption: true, perKB: 500ns, idleTimeout: 90s, streamsPerConnection: 1}';
+    const { profile, diagnostics } = loadMeshProfileSource(`name: go\ndescription: d\nmode: none\n${mtls}\n${CONTROL_AND_POLICY}`, 'go.yaml');
+    expect(profile).toBeDefined();
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')} ${d.location?.line}:${d.location?.column}`)).toEqual([
+      'warning no-effect mtls.enabled 4:17',
+    ]);
+    expect(diagnostics[0].message).toBe('true has no effect under mode none: with no proxies there is no mTLS, and the run has it off');
+    const off = loadMeshProfileSource(`name: go\ndescription: d\nmode: none\n${mtls.replace('enabled: true', 'enabled: false')}\n${CONTROL_AND_POLICY}`, 'go.yaml');
+    expect(off.diagnostics).toEqual([]);
+  });
+
+  it('does not tell a key with no value to fall back on a default it does not have', () => {
+    const required = loadMeshProfileSource(kuma('kuma').replace(/^  timeout: none .*$/m, '  timeout:'), 'kuma.yaml');
+    expect(required.diagnostics.map((d) => d.hint)).toEqual(['the key has no value: give it one (the key is required: it has no default)']);
+    // An optional key may be removed: outlierDetection's interval has Envoy's default.
+    const optional = loadMeshProfileSource(
+      kuma('kuma').replace(/^  outlierDetection: none .*$/m, '  outlierDetection: {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 10, interval: }'),
+      'kuma.yaml',
+    );
+    expect(optional.diagnostics.map((d) => d.hint)).toEqual(['the key has no value: give it one, or remove the key to use the default']);
+  });
+
+  it('names every bundled profile when a topology is given instead of one', () => {
+    const { diagnostics } = loadMeshProfileSource('name: t\nservices: {a: {serviceTime: 1ms}}\n', 't.yaml');
+    expect(diagnostics[0].code).toBe('wrong-kind-of-file');
+    expect(diagnostics[0].hint).toContain(`give --mesh a bundled name (${BUNDLED.join(', ')}) or such a file`);
   });
 });
 

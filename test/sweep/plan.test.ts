@@ -191,6 +191,14 @@ describe('what a sweep refuses before it runs', () => {
     expect(r.diagnostics.map((d) => d.message)).toContain("--duration and --set simulation.duration both set the run's length");
   });
 
+  it('says a profile path a point names is relative to the topology\'s directory, not the --set or sweep file\'s', () => {
+    const r = plan(['mesh=meshes/kuma.yaml']);
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.code}: ${d.hint}`)).toEqual([
+      'file-not-found: check the path; it is relative to "test/fixtures/sweep", the topology file\'s directory',
+    ]);
+  });
+
   it('counts the mesh profile files its points use in the sweep\'s identity', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-prof-'));
     const profile = join(dir, 'p.yaml');

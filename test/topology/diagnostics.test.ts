@@ -687,7 +687,7 @@ describe('nodes, mesh and costs', () => {
       "test/fixtures/bad/missing-profile-path.yaml:2:17: error[file-not-found]: mesh.profile: cannot read "test/fixtures/bad/meshes/nope.yaml": no such file
           2 | mesh: {profile: meshes/nope.yaml, mtls: {enabled: false}}
             |                 ^
-        hint: check the path; it is relative to "test/fixtures/bad", the directory of the file that names it
+        hint: check the path; it is relative to "test/fixtures/bad", the topology file's directory
 
       1 error, 0 warnings"
     `);
