@@ -5,6 +5,7 @@ import { RESULTS_FORMAT, VERSION } from './version.js';
 import { DiagnosticError } from './diagnostics/types.js';
 import type { Component } from './model/components.js';
 import { runModes, type ParallelOptions } from './parallel/modes.js';
+import { inMode } from './parallel/mode.js';
 
 /** One percentile of one mode against the baseline. */
 export interface Delta {
@@ -80,7 +81,7 @@ function delta(value: number, base: number, ci: Interval, baseCi: Interval): Del
  */
 export function compareMeshes(topologies: Topology[], options: RunOptions = {}): CompareResult {
   checkSameEntryPoints(topologies.map((t) => ({ mesh: t.mesh.name, topology: t.name, entrypoints: t.entrypoints })));
-  return compareRuns(topologies.map((t) => runTopology(t, options)));
+  return compareRuns(topologies.map((t) => inMode(t, () => runTopology(t, options))));
 }
 
 /**

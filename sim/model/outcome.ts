@@ -149,6 +149,8 @@ export interface SimulationOutcome {
   markers: Marker[];
   pushes: number;
   peakFramesInUse: number;
+  /** Measured requests that completed (succeeded or failed); short of limits.requests when the load ran out first. */
+  measuredRequests: number;
 }
 
 /** The collectors of one run, created empty. */

@@ -408,7 +408,11 @@ class Simulation implements EventDispatcher {
     }
     // Certificate renewals would keep the clock going for ever: the run ends
     // when no load is left to come and none is in flight (see maybeStop).
-    if (!progress) e.run();
+    // Counting requests, a load that offers none at all leaves nothing to run.
+    const noLoad = !Number.isFinite(this.offerUntil) && this.pendingSources === 0;
+    if (noLoad) {
+      // No event: the run is over before it starts.
+    } else if (!progress) e.run();
     else {
       // A NaN `every` would make each chunk zero events, and end the run before its first event.
       const given = Number(progress.every ?? PROGRESS_EVERY);
@@ -431,6 +435,7 @@ class Simulation implements EventDispatcher {
       markers: this.markers,
       pushes: this.controlPlane.pushes,
       peakFramesInUse: this.peakFrames,
+      measuredRequests: this.measuredDone,
     };
   }
 
@@ -667,7 +672,9 @@ class Simulation implements EventDispatcher {
       const think = entry.thinkTime as NonNullable<typeof entry.thinkTime>;
       this.scheduleSource(now + think(this.arrivals[entryIndex].rng), H_THINK_DONE, entryIndex, user);
     }
-    if (now >= this.offerUntil) this.maybeStop();
+    // Counting requests there is no end of the load to wait for: once a schedule
+    // has offered its last request (its rate stays 0) and none is in flight, the run is over.
+    if (now >= this.offerUntil || !Number.isFinite(this.offerUntil)) this.maybeStop();
   }
 
   // ---- the hop -------------------------------------------------------------

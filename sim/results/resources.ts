@@ -8,6 +8,8 @@ const HOURS_PER_MONTH = 730;
 const GB = 1e9;
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+/** A time average over an empty window (a run whose load ran out before its warm-up ended) is NaN: nothing was measured. */
+const measured = (x: number): number => (Number.isFinite(x) ? x : 0);
 
 /**
  * The resource invoice: what the proxies and the applications used, from
@@ -32,7 +34,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     const cs = outcomes.map((o) => o.proxies[p.index]);
     const present = span > 0 ? presentFor(p.from, p.until) : 1;
     const vcpu = (measuredTime > 0 ? sum(cs.map((c) => c.cpuSeconds)) / measuredTime : 0) + p.spec.idleCpu * present;
-    const conns = sum(cs.map((c) => c.meanOpenConnections)) / reps;
+    const conns = sum(cs.map((c) => measured(c.meanOpenConnections))) / reps;
     const mem = p.spec.memory;
     return {
       kind: p.kind,
@@ -43,7 +45,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
       requests: sum(cs.map((c) => c.requests)),
       handshakes: sum(cs.map((c) => c.handshakes)),
       resumptions: sum(cs.map((c) => c.resumptions)),
-      busy: sum(cs.map((c) => c.meanBusyWorkers)) / reps / p.spec.workers,
+      busy: sum(cs.map((c) => measured(c.meanBusyWorkers))) / reps / p.spec.workers,
     };
   });
 

@@ -244,6 +244,24 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
   for (const entry of model.entries) beyond('entry point', entry.name, entryHistograms[entry.index]);
   for (const svc of model.services) beyond('service', svc.name, serviceHistograms[svc.index]);
 
+  // Counting requests, a schedule whose rate ends at 0 can run out of load first: the run stops
+  // there, and its numbers are of fewer requests than the header's count.
+  const asked = first.limits.requests;
+  if (asked !== undefined) {
+    const short = outcomes.filter((o) => o.measuredRequests < asked);
+    if (short.length > 0) {
+      const got = short.map((o) => o.measuredRequests);
+      const counted = reps === 1 ? got[0].toLocaleString('en-US') : `${short.length} of ${reps} replications, ${Math.min(...got).toLocaleString('en-US')} at fewest,`;
+      warnings.push({
+        code: 'short-run',
+        subject: model.entries.map((e) => e.name).join(', '),
+        message: `the load ran out before ${asked.toLocaleString('en-US')} measured requests completed: ` +
+          `${counted} ${reps === 1 ? 'did' : 'fell short'} (the arrival schedule offers no more), so the run stopped there; ` +
+          'give the schedule a last rate above 0, or set a duration instead of a request count',
+      });
+    }
+  }
+
   const attemptTally = new Map<number, number>();
   for (const o of outcomes) for (const [key, n] of o.attemptFailures) attemptTally.set(key, (attemptTally.get(key) ?? 0) + n);
 

@@ -117,8 +117,11 @@ export interface ServiceGraph {
 
 /** Something about the run a reader should know before trusting its numbers. */
 export interface RunWarning {
-  /** saturated: a queue grows without bound; beyond-range: latencies past the histograms' top (10⁶ s) were recorded. */
-  code: 'saturated' | 'beyond-range';
+  /**
+   * saturated: a queue grows without bound; beyond-range: latencies past the histograms' top (10⁶ s) were recorded;
+   * short-run: the load ended before the measured requests asked for completed.
+   */
+  code: 'saturated' | 'beyond-range' | 'short-run';
   /** The service, proxy kind or entry point it is about. */
   subject: string;
   message: string;

@@ -187,6 +187,41 @@ entrypoints:
     expect(n).toBeLessThanOrEqual(2500);
   });
 
+  it('counting requests, a schedule that runs out of load ends the run and says it fell short, under a mesh too', () => {
+    // Certificate renewals go on for ever: before, a mesh run waited on them for requests that never came.
+    // A progress hook that gives up after a few million events turns such a hang into a failure.
+    let chunks = 0;
+    const bounded = { progressEvery: 100_000, onProgress: () => { if (++chunks > 50) throw new Error('the run did not end'); } };
+    const short = (mesh: string, schedule: string) => runTopology(topo(`
+name: ends
+mesh: ${mesh}
+simulation: {seed: 1, requests: 100000}
+services: {server: {serviceTime: {dist: exponential, mean: 1ms}}}
+entrypoints: {clients: {target: server, schedule: ${schedule}}}
+`), {}, bounded);
+    for (const mesh of ['none', 'istio-sidecar', 'linkerd']) {
+      chunks = 0;
+      const r = short(mesh, '[{at: 0s, rate: 100/s}, {at: 5s, rate: 0/s}]');
+      const e = r.entrypoints[0];
+      expect(e.completed, mesh).toBeGreaterThan(400);
+      expect(e.completed, mesh).toBeLessThan(600);
+      expect(r.run.measuredTime, mesh).toBeLessThan(6);
+      expect(r.warnings.filter((w) => w.code === 'short-run').map((w) => w.message), mesh).toEqual([
+        `the load ran out before 100,000 measured requests completed: ${e.completed.toLocaleString('en-US')} did (the arrival schedule offers no more), ` +
+          'so the run stopped there; give the schedule a last rate above 0, or set a duration instead of a request count',
+      ]);
+    }
+    // A schedule that offers nothing at all: no request, and a resource invoice of idle proxies, not NaN.
+    chunks = 0;
+    const none = short('linkerd', '[{at: 0s, rate: 0/s}]');
+    expect(none.entrypoints[0].completed).toBe(0);
+    expect(none.warnings.map((w) => w.code)).toEqual(['short-run']);
+    expect(Number.isFinite(none.resources.proxyMemoryGB) && none.resources.proxyMemoryGB > 0).toBe(true);
+    expect(Number.isFinite(none.resources.proxyCostPerMonth)).toBe(true);
+    // A load that does not run out is not flagged.
+    expect(runTopology(topoFile('topologies/mm1.yaml'), { requests: 2000 }).warnings).toEqual([]);
+  });
+
   it('round robin spreads evenly; least request avoids the busy replica', () => {
     const mk = (lb: string) => runTopology(topo(`
 name: lb

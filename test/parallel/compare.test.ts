@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadTopologyFile } from '../../sim/topology/load.js';
 import { modeDoneLine } from '../../sim/cli/progress.js';
@@ -78,7 +80,7 @@ describe('compare on worker threads', () => {
     } catch (e) {
       if (e instanceof SimulationAbort) expected = e;
     }
-    expect(expected?.message).toMatch(/^stopped at t=[\d.]+s with [\d,]+ requests waiting at the sidecar proxy "api-0"/);
+    expect(expected?.message).toMatch(/^istio-sidecar: stopped at t=[\d.]+s with [\d,]+ requests waiting at the sidecar proxy "api-0"/);
     for (const workers of [1, 2, 3]) {
       const failed = await dist.compareMeshesParallel(topologies, options, { workers }).then(() => undefined, (e: unknown) => e);
       expect(failed, `${workers} workers`).toBeInstanceOf(SimulationAbort);
@@ -96,9 +98,34 @@ describe('compare on worker threads', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp(
       '^note: about 2\\.0e8 requests to simulate \\(rate × duration × 2 modes\\)[^\\n]*\\n' +
-      'meshtax: error: stopped at t=[\\d.]+s with [\\d,]+ requests waiting at the sidecar proxy "api-0": its worker threads cannot keep up and its queue keeps growing\\n' +
+      'meshtax: error: istio-sidecar: stopped at t=[\\d.]+s with [\\d,]+ requests waiting at the sidecar proxy "api-0": its worker threads cannot keep up and its queue keeps growing\\n' +
       '  hint: the offered load exceeds what the mesh\'s proxies can process; give the proxy more workers in the mesh profile, add replicas, or lower the rate\\n$',
     ));
+  });
+
+  it('names the mode that stopped itself: a service\'s overload or a closed loop reads the same under every mesh', async () => {
+    // Users with no think time whose requests a full queue rejects at once loop at one instant without a mesh;
+    // the sidecars' work takes time, so under them the clock moves on and the run ends.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-mode-abort-'));
+    const file = join(dir, 'loop.yaml');
+    writeFileSync(file, `name: loop
+simulation: {seed: 1, duration: 2s, warmup: 1s}
+services: {server: {workers: 1, queue: 0, serviceTime: {dist: exponential, mean: 10ms}}}
+entrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}}
+`);
+    const topologies = ['istio-sidecar', 'none'].map((mesh) => load(file, mesh));
+    expect(() => dist.runTopology(topologies[0])).not.toThrow();
+    const stop = /^none: stopped at t=0\.0s: the closed-loop users of "users" resend request after request at the same instant/;
+    expect(() => dist.compareMeshes(topologies)).toThrow(stop);
+    for (const workers of [1, 2]) {
+      const failed = await dist.compareMeshesParallel(topologies, {}, { workers }).then(() => undefined, (e: unknown) => e);
+      expect(failed, `${workers} workers`).toBeInstanceOf(SimulationAbort);
+      expect((failed as Error).message, `${workers} workers`).toMatch(stop);
+      const r = spawnSync(process.execPath, [CLI, 'compare', file, '--mesh', 'istio-sidecar,none', '--workers', String(workers), '--json'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^meshtax: error: none: stopped at t=0\.0s: the closed-loop users of "users"/);
+    }
   });
 
   it('--workers must be a whole number ≥ 1', () => {
