@@ -26,14 +26,15 @@ export function runCsv(result: RunResult): string {
   const rows = [
     ...result.entrypoints.map((e) => {
       const l = e.latency;
-      return ['entrypoint', e.name, e.completed, e.failed, e.errorRate, e.throughput, l.mean, l.ci.mean?.[0] ?? null,
+      // No request measured: no error rate (empty, as the latencies are), not 0.
+      return ['entrypoint', e.name, e.completed, e.failed, e.completed === 0 ? null : e.errorRate, e.throughput, l.mean, l.ci.mean?.[0] ?? null,
         l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null, l.ci.p99?.[1] ?? null, l.p999, l.max, null, e.meanInSystem];
     }),
     ...result.services.map((s) => {
       const l = s.latency;
       // Failed = every arrival without a successful response (rejected, or failed at or below it), as for entry points.
       const failed = s.arrivals - l.count;
-      return ['service', s.name, s.arrivals, failed, s.arrivals ? failed / s.arrivals : 0, s.throughput,
+      return ['service', s.name, s.arrivals, failed, s.arrivals ? failed / s.arrivals : null, s.throughput,
         l.mean, l.ci.mean?.[0] ?? null, l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null,
         l.ci.p99?.[1] ?? null, l.p999, l.max, s.utilization, s.meanInSystem];
     }),
@@ -52,7 +53,7 @@ export function compareCsv(c: import('../sim/compare.js').CompareResult): string
     const res = c.runs[i].resources;
     return [ep.entrypoint, r.mesh, r.mean.value, r.p50.value, r.p90.value, r.p99.value, r.p999.value,
       r.p50.delta, r.p50.relative, r.p50.significant, r.p99.delta, r.p99.relative, r.p99.significant,
-      r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth];
+      c.runs[i].entrypoints.find((e) => e.name === ep.entrypoint)?.completed === 0 ? null : r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth];
   }));
   return csvLines(header, rows);
 }

@@ -59,7 +59,8 @@ export function runTable(result: RunResult): string {
   const entries = textTable(
     ['entry point', 'completed', 'errors', 'throughput', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
     result.entrypoints.map((e) => [
-      e.name, formatCount(e.completed), formatPercent(e.errorRate), formatRate(e.throughput), ...latencyCells(e.latency),
+      // No request measured: no error rate to speak of (0 % would read as "none failed"), as compare shows it.
+      e.name, formatCount(e.completed), e.completed === 0 ? '–' : formatPercent(e.errorRate), formatRate(e.throughput), ...latencyCells(e.latency),
     ]),
   );
   const decomposition = textTable(

@@ -45,7 +45,7 @@ export function summaryTables(model: ReportModel): string {
       const l: LatencySummary = e.latency;
       const meshFailed = e.failures.filter((f) => f.mesh).reduce((a, f) => a + f.count, 0);
       return `<tr${m === model.baseline ? ' class="baseline"' : ''}><td class="name">${esc(model.modes[m])}</td>` +
-        `<td>${formatCount(e.completed)}</td><td>${esc(formatPercent(e.errorRate))}</td>` +
+        `<td>${formatCount(e.completed)}</td><td>${e.completed === 0 ? '–' : esc(formatPercent(e.errorRate))}</td>` +
         `<td>${e.failed > 0 ? esc(formatPercent(meshFailed / e.failed)) : '–'}</td><td>${esc(formatRate(e.throughput))}</td>` +
         latencyCell(num(l.mean), l.ci.mean, inv?.mean) + latencyCell(num(l.p50), l.ci.p50, inv?.p50) +
         latencyCell(num(l.p90), l.ci.p90, inv?.p90) + latencyCell(num(l.p99), l.ci.p99, inv?.p99) +

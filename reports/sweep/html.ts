@@ -50,9 +50,20 @@ function headerHtml(model: SweepReportModel): string {
 function warningsHtml(model: SweepReportModel): string {
   const items: string[] = [];
   if (model.runs < model.sweep.runs) items.push(`<li>Only ${model.runs} of the sweep's ${model.sweep.runs} runs are in these results (a shard, or an unfinished sweep).</li>`);
-  if (model.aborted > 0) items.push(`<li>${model.aborted} runs stopped themselves (queues grew without bound); their points have no values.</li>`);
-  const saturated = model.rows.filter((r) => r.saturated).length;
-  if (saturated > 0) items.push(`<li>At ${saturated} points a service or proxy was saturated: its queue kept growing, so latencies there describe how long the run lasted.</li>`);
+  // A run stops itself for more than a queue that grows without bound (closed-loop users stuck at one instant): each row says why.
+  if (model.aborted > 0) {
+    const all = new Set(model.rows.filter((r) => r.aborted === r.repeats).map((r) => r.order)).size;
+    const some = new Set(model.rows.filter((r) => r.aborted > 0 && r.aborted < r.repeats).map((r) => r.order)).size;
+    const what = [
+      ...(all > 0 ? [`${all === 1 ? '1 point' : `${all} points`} whose every run stopped ${all === 1 ? 'has' : 'have'} no values`] : []),
+      ...(some > 0 ? [`${some === 1 ? '1 point shows' : `${some} points show`} only the runs that finished`] : []),
+    ];
+    items.push(`<li>${model.aborted === 1 ? '1 run' : `${model.aborted} runs`} stopped before the end, each for the reason in its row's tooltip ` +
+      `(and the CSV's aborted_reason): ${what.join('; ')}.</li>`);
+  }
+  // Rows whose every run stopped are told above: this is about the latencies the others show.
+  const saturated = model.rows.filter((r) => r.saturated && r.aborted < r.repeats).length;
+  if (saturated > 0) items.push(`<li>At ${saturated === 1 ? '1 point' : `${saturated} points`} a service or proxy was saturated: its queue kept growing, so latencies there describe how long the run lasted.</li>`);
   return items.length ? `<div class="warnings"><strong>Read these numbers with care</strong><ul>${items.join('')}</ul></div>` : '';
 }
 

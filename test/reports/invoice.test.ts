@@ -240,6 +240,24 @@ describe('outputs that must agree', () => {
     }
   });
 
+  it('a run that measured nothing shows no error rate, in the table, the CSV and the report, as compare shows it, not 0 %', async () => {
+    const { runCsv } = await import('../../reports/csv.js');
+    // The load stops before the warm-up ends: nothing is measured.
+    const src = 'name: idle\nsimulation: {seed: 1, duration: 5s, warmup: 2s}\nservices: {s: {serviceTime: 1ms}}\n' +
+      'entrypoints: {w: {target: s, schedule: [{at: 0s, rate: 100/s}, {at: 1s, rate: 0/s}]}}\n';
+    const t = topologyOrThrow(loadTopologySource(src, 'idle.yaml'));
+    const r = runTopology(t);
+    expect(r.entrypoints[0].completed).toBe(0);
+    const row = runTable(r).split('\n').find((l) => l.startsWith('w '));
+    expect(row?.trim().split(/\s{2,}/).slice(0, 3)).toEqual(['w', '0', '–']);
+    const csv = runCsv(r).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(csv.map((x) => [x[0], x[2], x[4]])).toEqual([['entrypoint', '0', ''], ['service', '0', '']]);
+    expect(summaryTables(reportModel(r))).toContain('<td>0</td><td>–</td>');
+    const c = compareMeshes([t, topologyOrThrow(loadTopologySource(src, 'idle.yaml', { mesh: 'linkerd' }))]);
+    expect(compareTable(c).split('\n').filter((l) => /^(none|linkerd) /.test(l)).slice(0, 2).map((l) => l.trim().split(/\s{2,}/).at(-2))).toEqual(['–', '–']);
+    expect(compareCsv(c).trim().split('\n').slice(1).map((l) => l.split(',')[13])).toEqual(['', '']);
+  });
+
   it('report refuses a compare file whose invoice disagrees with its runs, rather than print two medians', async () => {
     const { parseResults } = await import('../../reports/readResults.js');
     const c = fixtureCompare();

@@ -275,6 +275,26 @@ describe('the sweep report\'s series', () => {
     expect(csv.slice(1).filter((l) => l.endsWith(',queues grew without bound'))).toHaveLength(2);
   });
 
+  it('says why runs stopped as they did, and which points show the runs that finished, not "queues grew without bound" for all', async () => {
+    const { renderSweepReport } = await import('../../reports/sweep/index.js');
+    const records = await sweepOf([FILE, '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '2s', '--repeat', '2']);
+    expect(records.map((r) => r.point)).toEqual([0, 0, 1, 1]);
+    // Both runs of the first point, and one of the second, stopped: closed-loop users stuck at one instant, no queue at all.
+    const loop = 'stopped at t=0.0s: the closed-loop users of "web" resend request after request at the same instant';
+    for (const r of records.slice(0, 3)) {
+      delete r.summary;
+      r.aborted = { message: loop };
+    }
+    const warnings = /<div class="warnings"><strong>Read these numbers with care<\/strong><ul>(.*?)<\/ul><\/div>/.exec(renderSweepReport(records))?.[1] ?? '';
+    expect(warnings.split('</li>')[0]).toBe(
+      '<li>3 runs stopped before the end, each for the reason in its row\'s tooltip (and the CSV\'s aborted_reason): ' +
+        '1 point whose every run stopped has no values; 1 point shows only the runs that finished.',
+    );
+    expect(warnings).not.toContain('grew without bound');
+    // The point with no values is not counted again among the saturated points whose latencies are shown.
+    expect(warnings).not.toContain('At 2 points');
+  });
+
   it('keeps the ±0.5 % band for a single run a point too, and shows no null interval where there is none', async () => {
     const { sweepReportModel } = await import('../../reports/sweep/model.js');
     const { sweepCharts } = await import('../../reports/sweep/charts.js');
