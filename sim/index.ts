@@ -14,7 +14,7 @@ export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';
 export { DiagnosticError, type Diagnostic, type SourceLocation, type Severity } from './diagnostics/types.js';
 // Thrown by runTopology / compareMeshes* when a run is unboundedly overloaded: catch it by class, read its `hint`.
-export { SimulationAbort, type SimulationLimits } from './model/outcome.js';
+export { SimulationAbort, type AbortReason, type SimulationLimits } from './model/outcome.js';
 export type { Component } from './model/components.js';
 export type { ProxyKind } from './model/build.js';
 export type { Interval } from './stats/batched.js';

@@ -239,8 +239,9 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
         throughput: estimate(eps.map((e) => e.throughput), undefined),
         proxyVcpu: res('proxyVcpu'), proxyMemoryGB: res('proxyMemoryGB'), proxyCostPerMonth: res('proxyCostPerMonth'),
         meshCaused: estimate(eps.map((e) => e.meshCaused), undefined),
-        // A run that stopped itself had a queue that grew without bound: the most saturated point of all.
-        saturated: done.length < group.length || done.some((r) => r.summary!.saturated.length > 0),
+        // A run stopped by a queue that grew without bound is the most saturated point of all; one
+        // stopped by a closed loop stuck at an instant is not (files before the reason was kept: overload).
+        saturated: group.some((r) => r.aborted && r.aborted.reason !== 'zero-time-loop') || done.some((r) => r.summary!.saturated.length > 0),
         abort: group.find((r) => r.aborted)?.aborted?.message ?? null,
         params: first.params,
       });

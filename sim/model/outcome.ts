@@ -26,8 +26,11 @@ export const BATCHES = 20;
 export const MAX_FRAMES_IN_FLIGHT = 1_000_000;
 
 /** The model reached a state where its results would mean nothing (e.g. unbounded overload). */
+/** Why a run stopped itself: a queue that grows without bound, or a closed loop whose clock cannot move on. */
+export type AbortReason = 'overload' | 'zero-time-loop';
+
 export class SimulationAbort extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(message: string, readonly hint: string, readonly reason: AbortReason = 'overload') {
     super(message);
     this.name = 'SimulationAbort';
   }

@@ -626,12 +626,14 @@ class Simulation implements EventDispatcher {
         `stopped at t=${this.engine.now.toFixed(1)}s: the closed-loop users of "${name}" resend request after request at the same instant, ` +
           `because their requests fail at once (${CAUSES[this.userFailedCause]?.id ?? 'a failure'} at "${svc}") and their think time is 0, so the clock cannot move on`,
         `give "${name}" a thinkTime above 0 (a client pauses or backs off after an error), or the network a latency above 0`,
+        'zero-time-loop',
       );
     }
     throw new SimulationAbort(
       `stopped at t=${this.engine.now.toFixed(1)}s: the closed-loop users of "${name}" start request after request at the same instant, ` +
         `because their requests and their think time take no simulated time, so the clock cannot move on`,
       `give "${name}" a thinkTime above 0, or its services a serviceTime above 0`,
+      'zero-time-loop',
     );
   }
 

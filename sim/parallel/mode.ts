@@ -33,7 +33,7 @@ export function inMode<T>(topology: Topology, run: () => T): T {
   try {
     return run();
   } catch (e) {
-    if (e instanceof SimulationAbort) throw new SimulationAbort(`${topology.mesh.name}: ${e.message}`, e.hint);
+    if (e instanceof SimulationAbort) throw new SimulationAbort(`${topology.mesh.name}: ${e.message}`, e.hint, e.reason);
     throw e;
   }
 }

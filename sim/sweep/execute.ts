@@ -75,7 +75,7 @@ export class RunExecutor {
       record.summary = summarizeRun(result);
     } catch (e) {
       if (!(e instanceof SimulationAbort)) throw e;
-      record.aborted = { message: e.message };
+      record.aborted = { message: e.message, reason: e.reason };
     }
     return recordLine(record);
   }

@@ -5,6 +5,7 @@
  * day, no worker — so the same run gives the same line anywhere.
  */
 import type { Interval, RunResult } from '../results/types.js';
+import type { AbortReason } from '../model/outcome.js';
 
 export interface SweepIdentity {
   /** Hash of topology + definition + meshtax version: lines of one sweep share it. */
@@ -55,7 +56,7 @@ export interface SweepRecord {
   /** Present when the run completed. */
   summary?: RunSummary;
   /** Present when the simulation stopped itself (e.g. queues grew without bound); deterministic like the rest. */
-  aborted?: { message: string };
+  aborted?: { message: string; reason?: AbortReason };
 }
 
 export function summarizeRun(result: RunResult): RunSummary {

@@ -295,6 +295,20 @@ describe('the sweep report\'s series', () => {
     expect(warnings).not.toContain('At 2 points');
   });
 
+  it('does not call a point saturated whose runs stopped in a closed loop stuck at one instant (no queue grew)', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { sweepModelCsv } = await import('../../reports/sweep/csv.js');
+    const records = await sweepOf(['test/fixtures/sweep/loop.yaml', '--set', 'services.server.workers=1,2']);
+    expect(records.map((r) => r.aborted?.reason)).toEqual(['zero-time-loop', 'zero-time-loop']);
+    const model = sweepReportModel(records, {});
+    expect(model.rows.map((r) => [r.saturated, r.aborted])).toEqual([[false, 1], [false, 1]]);
+    // Before: saturated=true for both, and shaded as a queue that kept growing.
+    expect(sweepModelCsv(model).split('\n').slice(1).filter((l) => l.includes(',false,false,"stopped at t=0.0s: the closed-loop users'))).toHaveLength(2);
+    // A file written before the reason was kept reads as an overload, as it was.
+    for (const r of records) delete r.aborted?.reason;
+    expect(sweepReportModel(records, {}).rows.every((r) => r.saturated)).toBe(true);
+  });
+
   it('keeps the ±0.5 % band for a single run a point too, and shows no null interval where there is none', async () => {
     const { sweepReportModel } = await import('../../reports/sweep/model.js');
     const { sweepCharts } = await import('../../reports/sweep/charts.js');
