@@ -73,11 +73,12 @@ function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[
   whole('--seed', options.seed, 0, 'the seed must be a whole number, 0 or more', 'for example --seed 7');
   whole('--replications', options.replications, 1, 'replications must be a whole number, at least 1', 'for example --replications 10');
   // Replications run with seeds seed … seed+N−1: past 2^53 those round onto each other, and two replications
-  // would be one run counted twice (intervals narrower than the data allow).
-  const lastSeed = (options.seed ?? limits.seed) + (options.replications ?? 1) - 1;
-  if (out.length === 0 && !Number.isSafeInteger(lastSeed)) {
-    const reps = options.replications ?? 1;
-    bad('--seed', `--seed ${options.seed ?? limits.seed} with ${reps} replications: the last seed would be past ${Number.MAX_SAFE_INTEGER} (2^53 − 1), where seeds are no longer distinct`,
+  // would be one run counted twice (intervals narrower than the data allow). Compared without adding:
+  // seed + N − 1 is itself rounded (2^53 − 1 + 2 − 1 comes out as 2^53 − 1), so it would pass one seed too many.
+  const firstSeed = options.seed ?? limits.seed;
+  const reps = options.replications ?? 1;
+  if (out.length === 0 && !(Number.isSafeInteger(firstSeed) && firstSeed <= Number.MAX_SAFE_INTEGER - (reps - 1))) {
+    bad('--seed', `--seed ${firstSeed} with ${reps} replications: the last seed would be past ${Number.MAX_SAFE_INTEGER} (2^53 − 1), where seeds are no longer distinct`,
       `with ${reps} replications the seed can be at most ${Number.MAX_SAFE_INTEGER - reps + 1}; for example --seed 7`);
   }
   whole('maxFramesInFlight', options.maxFramesInFlight, 1, 'the frames in flight at which a run stops must be a whole number, at least 1', 'leave it out for the default, 1,000,000');

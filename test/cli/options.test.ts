@@ -41,6 +41,15 @@ describe('command-line options', () => {
     expect(r.err).toContain('with 3 replications the seed can be at most 9007199254740989');
   });
 
+  it('refuses the last seed past 2^53 − 1 even when seed + N − 1 rounds back under it', async () => {
+    // 9007199254740991 + 2 − 1 is 9007199254740991 in doubles: the second replication's seed, 2^53, passed.
+    const r = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--seed', '9007199254740991', '--replications', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('with 2 replications the seed can be at most 9007199254740990');
+    const edge = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--seed', '9007199254740990', '--replications', '2', '-q');
+    expect(edge.code).toBe(0);
+  });
+
   it('refuses "-" as an output file, for every command that writes one', async () => {
     const results = join(dir, 'a.ndjson');
     writeFileSync(results, '');
