@@ -32,8 +32,9 @@ export function runCsv(result: RunResult): string {
     }),
     ...result.services.map((s) => {
       const l = s.latency;
-      // Failed = every arrival without a successful response (rejected, or failed at or below it), as for entry points.
-      const failed = s.arrivals - l.count;
+      // Failed = every arrival answered without success (rejected, or failed at or below it), as for entry points;
+      // not those still in flight when a --requests run stopped. (Files from before the count: arrivals − successes.)
+      const failed = Number.isFinite(s.failed) ? s.failed : s.arrivals - l.count;
       return ['service', s.name, s.arrivals, failed, s.arrivals ? failed / s.arrivals : null, s.throughput,
         l.mean, l.ci.mean?.[0] ?? null, l.ci.mean?.[1] ?? null, l.p50, l.p90, l.p99, l.ci.p99?.[0] ?? null,
         l.ci.p99?.[1] ?? null, l.p999, l.max, s.utilization, s.meanInSystem];

@@ -88,6 +88,8 @@ export interface ServiceCollector {
   /** Measured calls to the service (first tries only). */
   calls: number;
   rejected: number;
+  /** Measured arrivals answered without success: aborted, rejected, failed below, or reset by a crash. */
+  failed: number;
   /** Server-side latency: arrival at the replica to response sent. */
   latency: BatchedLatency;
   waited: number;
@@ -180,6 +182,7 @@ export class Collectors {
       retries: 0,
       calls: 0,
       rejected: 0,
+      failed: 0,
       latency: new BatchedLatency(BATCHES),
       waited: 0,
       queueWaitSum: 0,

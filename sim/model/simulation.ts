@@ -1609,13 +1609,17 @@ class Simulation implements EventDispatcher {
     if (measured) sc.arrivals++;
     const pAbort = this.faults.abortProbability[rep];
     if (pAbort > 0 && this.faultRng() < pAbort) {
+      if (measured) sc.failed++;
       this.fail(att, CAUSE_INJECTED_ABORT, att.service, rep, flagIndex('FI'), false);
       att.status = this.faults.abortStatus[rep];
       att.responseSize = 0;
       return this.resume(f);
     }
     if (this.busy[rep] >= svc.workers && this.waiting[rep].length >= svc.queueCapacity) {
-      if (measured) sc.rejected++;
+      if (measured) {
+        sc.rejected++;
+        sc.failed++;
+      }
       this.fail(att, CAUSE_QUEUE_FULL, att.service, rep, FLAG_NONE, false);
       att.responseSize = 0;
       return this.resume(f);
@@ -1739,7 +1743,10 @@ class Simulation implements EventDispatcher {
       this.pool.release(i);
       return;
     }
-    if (inv.measured && !inv.failed) sc.latency.record(now - inv.start, this.batch());
+    if (inv.measured) {
+      if (inv.failed) sc.failed++;
+      else sc.latency.record(now - inv.start, this.batch());
+    }
     const f = inv.parent;
     const att = this.frames[f];
     this.absorb(att, inv);
@@ -2048,6 +2055,7 @@ class Simulation implements EventDispatcher {
       const inv = this.frames[i];
       if (inv.detached) continue;
       inv.detached = true;
+      if (inv.measured) this.services[inv.service].failed++;
       const a = inv.parent;
       const att = this.frames[a];
       // Until now it waited for a worker, then worked (and called out).

@@ -162,6 +162,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       workersPerReplica: svc.workers,
       arrivals,
       rejected,
+      failed: sum(cs.map((c) => c.failed)),
       calls: sum(cs.map((c) => c.calls)),
       retries: sum(cs.map((c) => c.retries)),
       throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),

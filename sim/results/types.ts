@@ -59,6 +59,8 @@ export interface ServiceResult {
   arrivals: number;
   /** Turned away because the replica's queue was full. */
   rejected: number;
+  /** Answered without success: rejected, aborted, failed below it, or reset by a crash (not those still in flight at the end). */
+  failed: number;
   /** Calls made to it (first tries), and the tries that were retries: the extra load retries created. */
   calls: number;
   retries: number;

@@ -12,7 +12,7 @@ import { runTopology } from '../../sim/run.js';
 import { compareCsv } from '../../reports/csv.js';
 import { addedRows } from '../../reports/charts/decomposition.js';
 import { timelineRows } from '../../reports/charts/timeline.js';
-import { loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
+import { loadTopologyFile, loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
 
 describe('the invoice in words', () => {
   it('says what each mesh adds against the baseline, what it costs, and which is cheapest', () => {
@@ -238,6 +238,20 @@ describe('outputs that must agree', () => {
       expect(Number(row[3])).toBe(Number(row[2]));
       expect(Number(row[4])).toBe(1);
     }
+  });
+
+  it("the CSV's service rows do not count requests still in flight when a --requests run stops as failed", async () => {
+    const { runCsv } = await import('../../reports/csv.js');
+    // No fault anywhere: every service's failed must be 0, as both entry points' are. Before, the
+    // requests at a service when the 1,000th completed (arrivals − successes) read as failures.
+    const r = runTopology(topologyOrThrow(loadTopologyFile('topologies/checkout.yaml')), { requests: 1000 });
+    const rows = runCsv(r).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.filter((x) => x[0] === 'entrypoint').map((x) => x[3])).toEqual(['0', '0']);
+    const services = rows.filter((x) => x[0] === 'service');
+    expect(services.map((x) => [x[1], x[3]])).toEqual(services.map((x) => [x[1], '0']));
+    // Some arrivals were still in flight: arrivals exceed successes somewhere.
+    expect(r.services.some((s) => s.arrivals > s.latency.count)).toBe(true);
+    expect(r.services.every((s) => s.failed === 0)).toBe(true);
   });
 
   it('a run that measured nothing shows no error rate, in the table, the CSV and the report, as compare shows it, not 0 %', async () => {
