@@ -24,6 +24,8 @@ export function compareTable(c: CompareResult): string {
   // "Same random numbers", not "same arrivals": closed-loop users arrive when their last response came back.
   const lines: string[] = [
     `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}${others.length > 0 ? ', same random numbers in every mode' : ''}`,
+    // A tuned profile is not the product's as published: say which fields the topology changed.
+    ...c.runs.filter((r) => r.mesh.tuned?.length).map((r) => `${r.mesh.profile} tuned by the topology: ${r.mesh.tuned.join(', ')}`),
     '',
   ];
   for (const ep of c.invoice) {

@@ -50,7 +50,8 @@ export function measuredInWords(result: RunResult): string {
 export function runTable(result: RunResult): string {
   const s = result.settings;
   const limit = s.requests !== null ? `${formatCount(s.requests)} requests` : `${formatSeconds(s.duration ?? 0)}`;
-  const mesh = result.mesh.mode === 'none' ? 'no mesh' : `mesh ${result.mesh.profile} (${result.mesh.mode}, mTLS ${result.mesh.mtls ? 'on' : 'off'})`;
+  const tuned = result.mesh.tuned?.length ? `, tuned: ${result.mesh.tuned.join(', ')}` : '';
+  const mesh = result.mesh.mode === 'none' ? `no mesh${tuned ? ` (${tuned.slice(2)})` : ''}` : `mesh ${result.mesh.profile} (${result.mesh.mode}, mTLS ${result.mesh.mtls ? 'on' : 'off'}${tuned})`;
   const head = [
     `${result.topology.name} — ${mesh}, seed ${s.seed}, ${limit}, warm-up ${formatSeconds(s.warmup)}` +
       (s.replications > 1 ? `, ${s.replications} replications` : '') +

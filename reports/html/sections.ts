@@ -90,12 +90,15 @@ export function profilesHtml(model: ReportModel): string {
   const items: string[] = [];
   for (const run of model.runs) {
     const p = run.mesh;
-    const key = `${p.profile}\u0000${p.mtls}`;
+    const key = `${p.profile}\u0000${p.mtls}\u0000${(p.tuned ?? []).join()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const sources = p.sources.length ? `<ul>${p.sources.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>` : '<p class="note">No sources given.</p>';
     items.push(`<details class="profile" open><summary>${esc(p.profile)} — ${esc(meshInWords(run))}</summary>` +
-      (p.description ? `<p>${esc(p.description)}</p>` : '') + sources + '</details>');
+      (p.description ? `<p>${esc(p.description)}</p>` : '') +
+      // Files from before the field have none: the profile as written.
+      (p.tuned?.length ? `<p class="note">Tuned by the topology's <code>mesh:</code> settings: ${p.tuned.map((t) => `<code>${esc(t)}</code>`).join(', ')}; the sources are the profile's own.</p>` : '') +
+      sources + '</details>');
   }
   return items.join('');
 }

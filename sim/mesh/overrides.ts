@@ -86,6 +86,15 @@ export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFil
   if (mtls !== undefined) merged.mtls = mergeMtls(profile.mtls, mtls);
   if (overrides.controlPlane !== undefined) merged.controlPlane = mergeControlPlane(profile.controlPlane, overrides.controlPlane);
   if (overrides.resilience !== undefined) merged.resilience = mergeResilience(profile.resilience, overrides.resilience);
+  // Results say the profile was tuned, and where: a report of "istio-sidecar" with one worker is not istio-sidecar's.
+  const tuned = new Set(profile.tuned ?? []);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key === 'profile' || value === undefined) continue;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const field of Object.keys(value)) tuned.add(`${key}.${field}`);
+    } else tuned.add(key);
+  }
+  if (tuned.size > 0) merged.tuned = [...tuned].sort();
   return merged;
 }
 

@@ -277,6 +277,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       description: model.mesh.description,
       // A copy: the result must not share an array with the topology (or with the next run's result).
       sources: [...model.mesh.sources],
+      tuned: [...(model.mesh.tuned ?? [])],
     },
     graph: serviceGraph(model),
     settings: {

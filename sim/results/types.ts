@@ -142,7 +142,8 @@ export interface Timeline {
 export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
-  mesh: { profile: string; mode: MeshMode; mtls: boolean; description: string; sources: string[] };
+  /** tuned: the fields the topology's `mesh:` overrides changed (empty: the profile as written). */
+  mesh: { profile: string; mode: MeshMode; mtls: boolean; description: string; sources: string[]; tuned: string[] };
   graph: ServiceGraph;
   settings: {
     seed: number;

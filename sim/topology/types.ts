@@ -185,6 +185,8 @@ export interface MeshProfile {
   controlPlane: ControlPlane;
   /** The product's default resilience policy for every call (services may override it). */
   resilience: ResiliencePolicy;
+  /** What the topology's `mesh:` overrides changed (`sidecar.workers`, `resilience.retries`), sorted; absent or empty: the profile as written. */
+  tuned?: string[];
 }
 
 /** What a failed attempt was, for `retryOn` (Envoy's names where they exist). */

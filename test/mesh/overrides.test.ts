@@ -35,7 +35,26 @@ describe('overrides', () => {
       },
       gateway: { ...base.gateway!, replicas: 1, perKB: 0.000003 },
       mtls: { ...base.mtls, enabled: false, streamsPerConnection: 10 },
+      // And it says what changed, for the results and reports.
+      tuned: ['gateway.perKB', 'gateway.replicas', 'mtls.enabled', 'mtls.streamsPerConnection', 'sidecar.memory', 'sidecar.telemetryCost', 'sidecar.workers'],
     });
+  });
+
+  it('are named in the results and every report, so a tuned profile does not pass for the product\'s own', async () => {
+    const { runTopology } = await import('../../sim/run.js');
+    const { runTable } = await import('../../reports/table.js');
+    const { profilesHtml } = await import('../../reports/html/sections.js');
+    const { reportModel } = await import('../../reports/model.js');
+    const src = 'name: t\nsimulation: {seed: 1, duration: 3s, warmup: 1s}\nmesh: {profile: istio-sidecar, sidecar: {workers: 1}, resilience: {retries: none}}\n' +
+      'services: {s: {serviceTime: 1ms}}\nentrypoints: {w: {target: s, rate: 50/s}}\n';
+    const r = runTopology(topologyOrThrow(loadTopologySource(src, 't.yaml')));
+    expect(r.mesh.tuned).toEqual(['resilience.retries', 'sidecar.workers']);
+    expect(runTable(r).split('\n')[0]).toContain('mesh istio-sidecar (sidecar, mTLS on, tuned: resilience.retries, sidecar.workers)');
+    expect(profilesHtml(reportModel(r))).toContain("Tuned by the topology's <code>mesh:</code> settings: <code>resilience.retries</code>, <code>sidecar.workers</code>");
+    // The profile as written says nothing of the kind.
+    const plain = runTopology(topologyOrThrow(loadTopologySource(src.replace(', sidecar: {workers: 1}, resilience: {retries: none}', ''), 't.yaml')));
+    expect(plain.mesh.tuned).toEqual([]);
+    expect(runTable(plain).split('\n')[0]).not.toContain('tuned');
   });
 
   it('change the control plane and the default policy key by key', () => {
