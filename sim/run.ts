@@ -1,6 +1,6 @@
 import type { Topology } from './topology/types.js';
 import { buildModel } from './model/build.js';
-import { simulate, type ProgressHook, type SimulationLimits } from './model/simulation.js';
+import { SimulationAbort, simulate, type ProgressHook, type SimulationLimits } from './model/simulation.js';
 import { summarize } from './results/summarize.js';
 import type { RunResult } from './results/types.js';
 import { DiagnosticError, type Diagnostic } from './diagnostics/types.js';
@@ -192,7 +192,15 @@ export function runTopology(topology: Topology, options: RunOptions = {}, hooks:
       onProgress: (f) => onProgress((r + f) / replications),
       every: hooks.progressEvery,
     };
-    outcomes.push(simulate(model, { ...limits, seed: limits.seed + r }, progress));
+    try {
+      outcomes.push(simulate(model, { ...limits, seed: limits.seed + r }, progress));
+    } catch (e) {
+      // One replication's seed can overload where the others did not: say which, so it can be run alone.
+      if (e instanceof SimulationAbort && replications > 1) {
+        throw new SimulationAbort(`replication ${r + 1} of ${replications} (seed ${limits.seed + r}): ${e.message}`, e.hint, e.reason);
+      }
+      throw e;
+    }
   }
   return summarize(model, outcomes);
 }

@@ -128,6 +128,18 @@ entrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}
     }
   });
 
+  it('names the replication (and its seed) that stopped itself, so it can be run alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-rep-abort-'));
+    const file = join(dir, 'loop.yaml');
+    writeFileSync(file, 'name: loop\nsimulation: {seed: 40, duration: 2s, warmup: 1s}\n' +
+      'services: {server: {workers: 1, queue: 0, serviceTime: 10ms}}\nentrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}}\n');
+    const r = spawnSync(process.execPath, [CLI, 'run', file, '--replications', '3'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^meshtax: error: replication 1 of 3 \(seed 40\): stopped at t=0\.0s: the closed-loop users of "users"/);
+    // One run is no replication to name.
+    expect(spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8' }).stderr).toMatch(/^meshtax: error: stopped at t=0\.0s/);
+  });
+
   it('--workers must be a whole number ≥ 1', () => {
     const r = spawnSync(process.execPath, [CLI, 'compare', 'topologies/mm1.yaml', '--workers', '0'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
