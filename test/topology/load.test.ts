@@ -35,6 +35,8 @@ const full: Topology = {
     mtls: { ...ISTIO_SIDECAR.mtls, enabled: false, idleTimeout: 600 },
     controlPlane: { ...ISTIO_SIDECAR.controlPlane, pushDelay: { kind: 'constant', value: 1 } },
     resilience: FULL_RESILIENCE,
+    // What the overrides changed, for the results and reports to say.
+    tuned: ['controlPlane.pushDelay', 'gateway.replicas', 'mtls.enabled', 'mtls.idleTimeout', 'resilience.retries', 'resilience.timeout', 'sidecar.memory', 'sidecar.requestCost', 'sidecar.workers'],
   },
   costs: { vcpuHour: 0.05, gbHour: 0.006, projectPods: 500 },
   timeline: [{ kind: 'crash', at: 30, until: 40, target: { replica: { service: 'ratings', ordinal: 0 } }, readinessDelay: 10 }],

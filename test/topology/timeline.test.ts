@@ -38,7 +38,10 @@ const expected: Topology = {
     { name: 'zone-a-node', zone: 'zone-a', cores: 8, cpu: 'dedicated' },
     { name: 'zone-b-node', zone: 'zone-b', cores: 8, cpu: 'dedicated' },
   ],
-  mesh: { ...ISTIO_SIDECAR, controlPlane: { ...ISTIO_SIDECAR.controlPlane, debounce: 0, renewAt: 0.5 }, resilience: MESH },
+  mesh: {
+    ...ISTIO_SIDECAR, controlPlane: { ...ISTIO_SIDECAR.controlPlane, debounce: 0, renewAt: 0.5 }, resilience: MESH,
+    tuned: ['controlPlane.debounce', 'controlPlane.renewAt', 'resilience.outlierDetection', 'resilience.retries'],
+  },
   costs: { vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 },
   // Sorted by time; ties in file order.
   timeline: [
