@@ -4,7 +4,7 @@
  * SVG drawn headless in Node (`NAME.svg`, for slides and design documents),
  * plus the service graph as `service-graph.svg`.
  */
-import { writeFileSync } from 'node:fs';
+import { writeAtomically } from '../sim/writeAtomically.js';
 import { makeDirs } from '../sim/makeDirs.js';
 import { join } from 'node:path';
 import { buildCharts, chartList } from './charts/index.js';
@@ -19,7 +19,7 @@ export async function writeChartFiles(dir: string, input: ReportInput): Promise<
   const written: string[] = [];
   const write = (name: string, text: string): void => {
     const path = join(dir, name);
-    writeFileSync(path, text);
+    writeAtomically(path, text);
     written.push(path);
   };
   for (const chart of chartList(buildCharts(model))) {

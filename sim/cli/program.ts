@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { makeDirs } from '../makeDirs.js';
-import { dirname, extname, resolve } from 'node:path';
+import { writeAtomically } from '../writeAtomically.js';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { loadTopologyFile, type LoadOptions } from '../topology/load.js';
@@ -178,8 +177,7 @@ function runOptions(opts: Record<string, string | boolean | undefined>, p: Optio
 }
 
 function writeOutput(path: string, text: string): void {
-  makeDirs(dirname(path));
-  writeFileSync(path, text);
+  writeAtomically(path, text);
 }
 
 /** --report and --charts, shared by run, compare and report. */

@@ -5,9 +5,8 @@
  * added to the program by `addSweepCommands`; the program's own error
  * handling prints diagnostics (exit 2) and internal errors (exit 1).
  */
-import { writeFileSync } from 'node:fs';
-import { makeDirs } from '../makeDirs.js';
-import { dirname, resolve } from 'node:path';
+import { writeAtomically } from '../writeAtomically.js';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../diagnostics/format.js';
@@ -39,8 +38,7 @@ function str(opts: Opts, key: string): string | undefined {
 }
 
 function writeFile(path: string, text: string): void {
-  makeDirs(dirname(path));
-  writeFileSync(path, text);
+  writeAtomically(path, text);
 }
 
 /** Prints the diagnostics (with `quiet`, the errors only); stops with exit 2 if any is an error. */

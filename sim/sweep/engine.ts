@@ -20,7 +20,8 @@ import { runPool, threadCount, type PoolOutcome } from '../parallel/pool.js';
 import { runContext, runTask, type RunTask } from './execute.js';
 import * as msg from './messages.js';
 import { runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
-import { canonicalText, lineDiagnostic, readResultsFile, writeAtomically, type StoredLine } from './store.js';
+import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
+import { writeAtomically } from '../writeAtomically.js';
 
 export { defaultWorkers } from '../parallel/pool.js';
 

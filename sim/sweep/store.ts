@@ -4,7 +4,7 @@
  * atomically, through a temporary file and a rename, so a kill during the
  * rewrite leaves the old file whole.
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import * as msg from './messages.js';
 import { parseRecord, type SweepRecord } from './record.js';
@@ -131,21 +131,4 @@ export function canonicalText(lines: readonly StoredLine[]): string {
   const byRun = new Map<number, string>();
   for (const l of lines) if (!byRun.has(l.record.run)) byRun.set(l.record.run, l.text);
   return [...byRun.keys()].sort((a, b) => a - b).map((run) => byRun.get(run)).join('');
-}
-
-/** Replaces the file's contents at once: readers see the old file or the new one, never a mix. */
-export function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    if (existsSync(tmp)) unlinkSync(tmp);
-    throw e;
-  }
 }

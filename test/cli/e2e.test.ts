@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -336,5 +336,25 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(badMesh.code).toBe(2);
     expect(badMesh.stderr).toContain('unknown-mesh-profile');
     expect(badMesh.stderr).toContain('did you mean "istio-sidecar"?');
+  });
+
+  it('replaces -o, --report and --charts files whole (written beside them and renamed over), never rewriting them in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-atomic-'));
+    const out = join(dir, 'mm1.json'), report = join(dir, 'mm1.html'), chart = join(dir, 'charts', 'service-graph.svg');
+    const first = meshtax('run', 'topologies/mm1.yaml', '--requests', '200', '-o', out, '--report', report, '--charts', join(dir, 'charts'));
+    expect(first.code).toBe(0);
+    // A hard link shares the file's contents while it is the same file: a write in place would change them under it.
+    const kept = [out, report, chart].map((f, i) => {
+      const link = join(dir, `old-${i}`);
+      linkSync(f, link);
+      return { link, text: readFileSync(f, 'utf8') };
+    });
+    const second = meshtax('run', 'topologies/mm1.yaml', '--requests', '300', '-o', out, '--report', report, '--charts', join(dir, 'charts'));
+    expect(second.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toBe(kept[0].text);
+    for (const { link, text } of kept) expect(readFileSync(link, 'utf8')).toBe(text);
+    // Nothing is left beside them.
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(join(dir, 'charts')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
