@@ -8,7 +8,7 @@ export function sweepModelCsv(model: SweepReportModel): string {
   const header = [
     'point', ...params, 'mesh_profile', 'entrypoint', 'repeats', 'aborted',
     'p50_s', 'p50_ci_low_s', 'p50_ci_high_s', 'p99_s', 'p99_ci_low_s', 'p99_ci_high_s', 'mean_s',
-    'error_rate', 'throughput_per_s', 'mesh_caused_failures', 'proxy_vcpu', 'proxy_memory_gb', 'proxy_cost_per_month', 'saturated', 'knee', 'aborted_reason',
+    'error_rate', 'throughput_per_s', 'mesh_caused_failures', 'proxy_vcpu', 'proxy_memory_gb', 'proxy_cost_per_month', 'saturated', 'knee', 'aborted_reason', 'warnings',
   ];
   const trio = (e: Estimate) => [e.value, e.lo, e.hi];
   const rows = [...model.rows].sort((a, b) => a.order - b.order || model.entrypoints.indexOf(a.entrypoint) - model.entrypoints.indexOf(b.entrypoint)).map((r) => [
@@ -16,6 +16,7 @@ export function sweepModelCsv(model: SweepReportModel): string {
     ...trio(r.p50), ...trio(r.p99), r.mean.value,
     r.errorRate.value, r.throughput.value, r.meshCaused.value, r.proxyVcpu.value, r.proxyMemoryGB.value, r.proxyCostPerMonth.value,
     r.saturated, model.knees.some((k) => k.series === r.series && k.entrypoint === r.entrypoint && k.x === r.x), r.abort,
+    r.warnings.length > 0 ? r.warnings.join(' ') : null,
   ]);
   return csvLines(header, rows);
 }

@@ -64,6 +64,14 @@ function warningsHtml(model: SweepReportModel): string {
   // Rows whose every run stopped are told above: this is about the latencies the others show.
   const saturated = model.rows.filter((r) => r.saturated && r.aborted < r.repeats).length;
   if (saturated > 0) items.push(`<li>At ${saturated === 1 ? '1 point' : `${saturated} points`} a service or proxy was saturated: its queue kept growing, so latencies there describe how long the run lasted.</li>`);
+  const points = (code: string): string => {
+    const n = new Set(model.rows.filter((r) => r.warnings.includes(code)).map((r) => r.order)).size;
+    return n === 0 ? '' : n === 1 ? '1 point' : `${n} points`;
+  };
+  const short = points('short-run');
+  if (short) items.push(`<li>At ${short} the load ran out before the requests asked for had completed (the arrival schedule offers no more): those runs measured fewer requests (the CSV's warnings column says short-run).</li>`);
+  const beyond = points('beyond-range');
+  if (beyond) items.push(`<li>At ${beyond} some latencies were beyond the histograms' top (10⁶ s): a quantile among them reads the top, not its value (the CSV's warnings column says beyond-range).</li>`);
   return items.length ? `<div class="warnings"><strong>Read these numbers with care</strong><ul>${items.join('')}</ul></div>` : '';
 }
 

@@ -48,6 +48,8 @@ export interface SweepRow {
   proxyCostPerMonth: Estimate;
   meshCaused: Estimate;
   saturated: boolean;
+  /** Codes of the repeats' other warnings (short-run, beyond-range), each once, sorted. */
+  warnings: string[];
   /** Why a repeat of the point stopped itself, when one did. */
   abort: string | null;
   params: Record<string, unknown>;
@@ -242,6 +244,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
         // A run stopped by a queue that grew without bound is the most saturated point of all; one
         // stopped by a closed loop stuck at an instant is not (files before the reason was kept: overload).
         saturated: group.some((r) => r.aborted && r.aborted.reason !== 'zero-time-loop') || done.some((r) => r.summary!.saturated.length > 0),
+        warnings: [...new Set(done.flatMap((r) => (r.summary!.warnings ?? []).map((w) => w.code)))].sort(),
         abort: group.find((r) => r.aborted)?.aborted?.message ?? null,
         params: first.params,
       });

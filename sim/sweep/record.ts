@@ -4,7 +4,7 @@
  * run. Everything in it follows from the sweep and the point — no time of
  * day, no worker — so the same run gives the same line anywhere.
  */
-import type { Interval, RunResult } from '../results/types.js';
+import type { Interval, RunResult, RunWarning } from '../results/types.js';
 import type { AbortReason } from '../model/outcome.js';
 
 export interface SweepIdentity {
@@ -43,6 +43,11 @@ export interface RunSummary {
   resources: { appVcpu: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
   /** Subjects of saturation warnings: past the knee, the results describe a queue that keeps growing. */
   saturated: string[];
+  /**
+   * The run's other warnings (a request count the load ran out before, latencies beyond the
+   * histograms' top), by code and subject; absent when there are none, so lines without them stay as they were.
+   */
+  warnings?: Array<{ code: Exclude<RunWarning['code'], 'saturated'>; subject: string }>;
 }
 
 export interface SweepRecord {
@@ -60,6 +65,7 @@ export interface SweepRecord {
 }
 
 export function summarizeRun(result: RunResult): RunSummary {
+  const warnings = result.warnings.flatMap((w) => (w.code === 'saturated' ? [] : [{ code: w.code, subject: w.subject }]));
   return {
     mesh: { profile: result.mesh.profile, mode: result.mesh.mode, mtls: result.mesh.mtls },
     measuredTime: result.run.measuredTime,
@@ -82,6 +88,7 @@ export function summarizeRun(result: RunResult): RunSummary {
       proxyCostPerMonth: result.resources.proxyCostPerMonth,
     },
     saturated: result.warnings.filter((w) => w.code === 'saturated').map((w) => w.subject),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

@@ -284,11 +284,27 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(page).toContain('Where the tax bites');
     expect(page).toContain('chart-sweep-p99');
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
-      'point,entrypoints.web.rate,mesh,mesh_profile,entrypoint,repeats,aborted,p50_s,p50_ci_low_s,p50_ci_high_s,p99_s,p99_ci_low_s,p99_ci_high_s,mean_s,error_rate,throughput_per_s,mesh_caused_failures,proxy_vcpu,proxy_memory_gb,proxy_cost_per_month,saturated,knee,aborted_reason');
+      'point,entrypoints.web.rate,mesh,mesh_profile,entrypoint,repeats,aborted,p50_s,p50_ci_low_s,p50_ci_high_s,p99_s,p99_ci_low_s,p99_ci_high_s,mean_s,error_rate,throughput_per_s,mesh_caused_failures,proxy_vcpu,proxy_memory_gb,proxy_cost_per_month,saturated,knee,aborted_reason,warnings');
     expect(readFileSync(csv, 'utf8').split('\n')).toHaveLength(14);
     const again = join(dir, 'again.html');
     expect(meshtax('sweep-report', single, '-o', again, '-q').code).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(page);
+  });
+
+  it('a run that falls short of its request count says so in its record, the CSV and the report', () => {
+    const out = join(dir, 'ends.ndjson'), html = join(dir, 'ends.html'), csv = join(dir, 'ends.csv');
+    const r = meshtax('sweep', 'test/fixtures/sweep/ends.yaml', '--set', 'mesh=none,linkerd', '--workers', '1', '-o', out, '--report', html, '--csv', csv, '-q');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const records = lines(out).map((l) => JSON.parse(l));
+    expect(records.map((x) => x.summary.warnings)).toEqual([[{ code: 'short-run', subject: 'clients' }], [{ code: 'short-run', subject: 'clients' }]]);
+    expect(records.every((x) => x.summary.entrypoints[0].completed < 600)).toBe(true);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0].endsWith(',warnings')).toBe(true);
+    expect(rows.slice(1).map((row) => row.split(',').at(-1))).toEqual(['short-run', 'short-run']);
+    expect(readFileSync(html, 'utf8')).toContain('<li>At 2 points the load ran out before the requests asked for had completed');
+    // A run that reaches its count writes no warnings at all: lines as before.
+    expect(lines(single).every((l) => !l.includes('"warnings"'))).toBe(true);
   });
 
   it('meshtax report on a sweep\'s NDJSON writes what sweep-report writes, telling the file by its content', () => {
