@@ -366,7 +366,7 @@ Examples:
   $ meshtax compare topologies/calibration/mtls-comparison.yaml --mtls off
   $ meshtax compare topologies/checkout.yaml --requests 1000000 --workers 2
   $ meshtax compare topologies/bookinfo.yaml -o out/bookinfo.json --report out/bookinfo.html --charts out/charts`)
-    .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
+    .action(async (file: string, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
@@ -387,6 +387,16 @@ Examples:
       });
       if (attempts.some((l) => l === undefined)) throw new Exit(EXIT_BAD_INPUT);
       const loaded = attempts as Loaded[];
+      if (cmd.getOptionValueSource('mesh') === 'default') {
+        // The topology's own profile (a file of the user's, not bundled) is the mesh they mean to price: compared too, last.
+        const own = loadOrExit(file, io, { mtls, limits: givenLimits(options) }, costs, true, seen);
+        const name = own.topology.mesh.name;
+        if (!loaded.some((l) => l.topology.mesh.name === name)) {
+          loaded.push(own);
+          meshes.push(own.meshFile ?? name);
+          if (opts.quiet !== true) io.err(`note: also comparing the topology's own mesh profile "${name}" (its mesh:), after the ${DEFAULT_COMPARE.split(',').length} bundled ones; --mesh chooses the modes\n`);
+        }
+      }
       checkOutputs(opts, file, loaded);
       const topologies = loaded.map((l) => l.topology);
       // Results, tables and CSV name each mode by its profile's name: two alike could not be told apart.

@@ -357,4 +357,26 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(readdirSync(join(dir, 'charts')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
+
+  it('compare without --mesh also runs the topology\'s own profile when it is not one of the five (a file of the user\'s, a bundled variant)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-own-'));
+    const mm1 = readFileSync('topologies/mm1.yaml', 'utf8');
+    writeFileSync(join(dir, 'ours.yaml'), readFileSync('topologies/meshes/linkerd.yaml', 'utf8').replace(/^name: linkerd$/m, 'name: linkerd-ours'));
+    let n = 0;
+    const modes = (topology: string, ...args: string[]) => {
+      const file = join(dir, `t${n++}.yaml`);
+      writeFileSync(file, topology);
+      const r = meshtax('compare', file, '--requests', '100', '--json', '--workers', '1', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return { profiles: (JSON.parse(r.stdout) as { runs: Array<{ mesh: { profile: string } }> }).runs.map((x) => x.mesh.profile), stderr: r.stderr };
+    };
+    const own = modes(`${mm1}\nmesh: ours.yaml\n`);
+    expect(own.profiles).toEqual(['none', 'istio-sidecar', 'istio-ambient', 'linkerd', 'cilium', 'linkerd-ours']);
+    expect(own.stderr).toContain('note: also comparing the topology\'s own mesh profile "linkerd-ours" (its mesh:), after the 5 bundled ones; --mesh chooses the modes');
+    expect(modes(`${mm1}\nmesh: istio-ambient-waypoint\n`).profiles.at(-1)).toBe('istio-ambient-waypoint');
+    // One of the five: nothing added; --mesh: exactly what it lists; -q: no note.
+    expect(modes(`${mm1}\nmesh: {profile: linkerd, sidecar: {workers: 4}}\n`).profiles).toEqual(['none', 'istio-sidecar', 'istio-ambient', 'linkerd', 'cilium']);
+    expect(modes(`${mm1}\nmesh: ours.yaml\n`, '--mesh', 'none,linkerd').profiles).toEqual(['none', 'linkerd']);
+    expect(modes(`${mm1}\nmesh: ours.yaml\n`, '-q').stderr).toBe('');
+  });
 });
