@@ -92,6 +92,8 @@ export interface ServiceCollector {
   failed: number;
   /** Server-side latency: arrival at the replica to response sent. */
   latency: BatchedLatency;
+  /** Measured invocations that got a worker: the requests `waited` and `queueWaitSum` are of (not those an injected abort answered, a crash reset in the queue, or the run's end left waiting). */
+  started: number;
   waited: number;
   queueWaitSum: number;
   /** Application CPU-seconds spent by measured requests. */
@@ -184,6 +186,7 @@ export class Collectors {
       rejected: 0,
       failed: 0,
       latency: new BatchedLatency(BATCHES),
+      started: 0,
       waited: 0,
       queueWaitSum: 0,
       cpuSeconds: 0,

@@ -1664,6 +1664,7 @@ class Simulation implements EventDispatcher {
       return;
     }
     if (inv.measured) {
+      sc.started++;
       if (wait > 0) sc.waited++;
       sc.queueWaitSum += wait;
     }

@@ -153,7 +153,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     const cs = outcomes.map((o) => o.services[svc.index]);
     const arrivals = sum(cs.map((c) => c.arrivals));
     const rejected = sum(cs.map((c) => c.rejected));
-    const admitted = arrivals - rejected;
+    const started = sum(cs.map((c) => c.started));
     const lat = latency((o) => o.services[svc.index].latency);
     serviceHistograms.push(lat.histogram);
     return {
@@ -168,8 +168,9 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
       // Of the workers there were: replicas scaled in, out, crashed or restarted count for the time they served.
       utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), mean(cs.map((c) => c.meanCapacity))),
-      waitProbability: ratio(sum(cs.map((c) => c.waited)), admitted),
-      meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), admitted),
+      // Of the requests that reached a worker: an injected abort never queues for one.
+      waitProbability: ratio(sum(cs.map((c) => c.waited)), started),
+      meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), started),
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),
       latency: lat.summary,
     };

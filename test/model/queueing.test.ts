@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTopologyFile } from '../../sim/topology/load.js';
+import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js';
 import { runTopology } from '../../sim/run.js';
 import type { Topology } from '../../sim/topology/types.js';
 import type { RunResult } from '../../sim/results/types.js';
@@ -163,5 +163,30 @@ describe('tandem of two M/M/1 queues (Jackson network)', () => {
     expect(d.network).toBe(0);
     expect(rel(d.appWork + d.appQueue, e.latency.mean)).toBeLessThan(1e-9);
     expect(rel(d.appWork, 0.01 + 0.008)).toBeLessThan(0.02);
+  });
+});
+
+describe('wait statistics are of the requests that reached the queue', () => {
+  // Poisson 80/s with an injected abort on half of them: the other half are
+  // a Poisson stream of 40/s into an M/M/1 with μ = 100/s, so P(wait) = 0.4
+  // and Wq = 0.4/60 s. The aborted requests never queue for a worker;
+  // counting them as arrivals that did not wait halved both (0.2, 3.3 ms).
+  const { topology, diagnostics } = loadTopologySource(`
+name: aborted-half
+simulation: {seed: 1, duration: 2000s, warmup: 10s}
+services:
+  server: {workers: 1, serviceTime: {dist: exponential, mean: 10ms}}
+entrypoints:
+  clients: {target: server, rate: 80/s}
+timeline:
+  - {at: 0s, abort: {service: server, status: 503, probability: 0.5}}
+`, 'aborted-half.yaml');
+  if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  const s = runTopology(topology).services[0];
+
+  it('P(wait) = 0.4 and Wq = 0.4/(μ−λ) among the 40/s that are served', () => {
+    expect(Math.abs(s.utilization - 0.4)).toBeLessThan(0.01);
+    expect(Math.abs(s.waitProbability - 0.4)).toBeLessThan(0.02);
+    expect(rel(s.meanQueueWait, 0.4 / 60)).toBeLessThan(0.06);
   });
 });
