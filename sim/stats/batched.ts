@@ -110,9 +110,15 @@ export function summarizeParts(parts: readonly LogHistogram[], overall: LogHisto
   const quantileInterval = (p: number, estimate: number): Interval => {
     if (used.length < 2) return null;
     const halfWidth = halfWidthOf(used.map((h) => h.fractionAtOrBelow(estimate)));
-    const lo = overall.quantile(Math.max(0, p - halfWidth));
-    const hi = overall.quantile(Math.min(1, p + halfWidth));
-    return [Math.min(lo, estimate), Math.max(hi, estimate)];
+    // The estimate is a bucket's representative r, which stands for any
+    // value in [r/(1+α), r/(1−α)]: the interval spans at least that bucket.
+    // Else a long run's interval shrinks to the one point r (zero width) and
+    // misses the sample quantile it estimates, up to 0.5 % away. Clamped to
+    // the exact min and max, so equal values keep a point interval.
+    const a = LogHistogram.RELATIVE_ERROR;
+    const lo = Math.min(overall.quantile(Math.max(0, p - halfWidth)), estimate / (1 + a));
+    const hi = Math.max(overall.quantile(Math.min(1, p + halfWidth)), estimate / (1 - a));
+    return [Math.max(overall.min, lo), Math.min(overall.max, hi)];
   };
   return {
     count: overall.count,
