@@ -155,7 +155,10 @@ export interface RunResult {
     intervals: 'batch-means' | 'replications';
   };
   run: {
-    /** Seconds of simulated time measured (after warm-up, while load was offered). */
+    /**
+     * Seconds of simulated time measured (after warm-up, while load was offered), summed over the
+     * replications: the time the summed counts were measured over (throughput = completed / this).
+     */
     measuredTime: number;
     /** Simulated time at which the last replication ended. */
     simulatedTime: number;
