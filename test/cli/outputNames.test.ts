@@ -1,0 +1,35 @@
+/**
+ * An option where an output file name belongs (`-o --json`, `-o -q`): the
+ * parser takes the flag as the file, so the run wrote a file called
+ * "--json" and dropped the flag without a word. In process.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { runCli } from '../../sim/cli/program.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+describe('output names', () => {
+  // Without the check these runs leave files called "--json" and "-q" in the checkout.
+  afterAll(() => { for (const f of ['--json', '-q']) rmSync(f, { force: true }); });
+
+  it('refuses an option given where an output file name belongs, and writes nothing', async () => {
+    const before = readdirSync('.');
+    for (const argv of [
+      ['run', 'topologies/mm1.yaml', '--requests', '200', '-o', '--json'],
+      ['run', 'topologies/mm1.yaml', '--requests', '200', '-o', '-q'],
+      ['compare', 'topologies/mm1.yaml', '--requests', '200', '--mesh', 'none', '--report', '--json'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/: looks like an option, not a file name/);
+      expect(r.out).toBe('');
+    }
+    expect(readdirSync('.')).toEqual(before);
+    expect(existsSync('--json')).toBe(false);
+  });
+});
