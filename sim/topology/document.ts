@@ -59,7 +59,7 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
   if (hasErrors(syntax)) {
     // JSON is parsed as YAML; a broken .json file gets JSON's own words for what is wrong.
     const json = /\.json$/i.test(file) ? jsonSyntax(index, source, sortByPosition(syntax)[0]) : undefined;
-    return { index, diagnostics: json ? [json] : sortByPosition(syntax) };
+    return { index, diagnostics: json ? [json] : capSyntaxErrors(sortByPosition(syntax)) };
   }
   // YAML takes what JSON does not (a trailing comma, a comment): a .json file is held to JSON, which other tools reading it expect.
   if (/\.json$/i.test(file)) {
@@ -191,6 +191,26 @@ function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['
   const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
   const message = e.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments() : msg.yamlMessage(e.message);
   return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code), location };
+}
+
+/** Syntax problems shown at most; after them, one line says how many more there were. */
+export const MAX_SYNTAX_PROBLEMS = 10;
+
+/**
+ * After a syntax error the parser often loses its way and reports every
+ * line after it (a stray `{` at the top, or an NDJSON or HTML file given as
+ * the topology: thousands of errors, megabytes on the terminal). The first
+ * ones say what is wrong; the rest are counted.
+ */
+function capSyntaxErrors(sorted: Diagnostic[]): Diagnostic[] {
+  if (sorted.length <= MAX_SYNTAX_PROBLEMS) return sorted;
+  const shown = sorted.slice(0, MAX_SYNTAX_PROBLEMS);
+  const after = shown[shown.length - 1].location?.line ?? 1;
+  return [...shown, {
+    severity: 'error', code: 'yaml-syntax', path: [],
+    message: msg.moreSyntaxProblems(sorted.length - shown.length, after),
+    hint: msg.moreSyntaxProblemsHint(),
+  }];
 }
 
 /** One mistake often trips several parser rules at the same spot; the first says it best. */

@@ -67,6 +67,9 @@ const YAML_HINTS: Record<string, string> = {
 export const yamlSyntaxHint = (yamlCode: string) =>
   YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
 /** In place of the library's "please use YAML.parseAllDocuments()", which speaks to programmers. */
+export const moreSyntaxProblems = (count: number, line: number) =>
+  `${count.toLocaleString('en-US')} more syntax problem${count === 1 ? '' : 's'} from line ${line} on, not shown: after the first, the parser often loses its way`;
+export const moreSyntaxProblemsHint = () => 'fix the first ones and check again (is this a topology file, YAML or JSON?)';
 export const multipleDocuments = () => 'a second YAML document starts here (after ---): the file holds more than one';
 export const unknownAnchor = (name: string) => `alias *${name} names no anchor set before it`;
 export const unknownAnchorHint = (name: string) => `set the anchor (&${name}) on a value above this alias, or check its spelling`;
