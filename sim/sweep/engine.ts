@@ -67,6 +67,9 @@ export interface SweepOutcome {
 function otherSweepReason(plan: SweepPlan, line: StoredLine): string {
   const s = line.record.sweep;
   if (s.meshtax !== plan.version) return msg.changedVersion(s.meshtax, plan.version);
+  // The topology's hash covers the profile files the points use, which the definition chooses
+  // (--set mesh=…): when the definition changed, the hash may have changed with it, file untouched.
+  if (s.definitionHash !== plan.definitionHash) return msg.changedDefinition();
   if (s.topologyHash !== plan.topologyHash) return msg.changedTopology(plan.name);
   return msg.changedDefinition();
 }
