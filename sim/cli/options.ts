@@ -33,7 +33,8 @@ export class OptionParser {
     const text = raw.trim().replace(/^\$/, '');
     const v = Number(text);
     // The file's costs are refused above $1e6 an hour (checkValues.ts): the flag that overrides them likewise.
-    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(v) && v <= 1e6) return v;
+    // Decimals as the file's YAML takes them (.5, 5., 1e-3); not hex, signs or Infinity, which Number() also reads.
+    if (/^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(v) && v <= 1e6) return v;
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
       message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number from 0 to 1000000`,
