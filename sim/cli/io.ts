@@ -121,6 +121,16 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
       });
       continue;
     }
+    // `-o --json`, `-o -q`: the option parser takes the next word as the file, whatever it is,
+    // and the run would write a file called "--json" and drop the flag without a word.
+    if (named.what.startsWith('-') && named.path.length > 1 && named.path.startsWith('-')) {
+      problems.push({
+        severity: 'error', code: 'bad-option', path: [named.what],
+        message: `${named.what} ${JSON.stringify(named.path)}: looks like an option, not a file name: ${named.what} takes the word after it as its file`,
+        hint: `write the file name right after ${named.what}; a file whose name starts with "-" can be given as ./${named.path}`,
+      });
+      continue;
+    }
     const id = fileIdentity(named.path);
     const clash = seen.find((s) => s.id === id);
     if (clash) {
