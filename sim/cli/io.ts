@@ -85,10 +85,14 @@ function removeDirs(made: readonly string[]): void {
 /** checkWritableFile for a directory of files to come (--charts). */
 export function checkWritableDir(dir: string): void {
   const made = makeDirs(dir);
+  const probe = `${dir}/.meshtax-write-check`;
   try {
-    const probe = `${dir}/.meshtax-write-check`;
     closeSync(openSync(probe, 'a'));
     unlinkSync(probe);
+  } catch (e) {
+    // The user named the directory, not the probe inside it: explain the error by theirs.
+    if (e instanceof Error && (e as NodeJS.ErrnoException).path === probe) (e as NodeJS.ErrnoException).path = dir;
+    throw e;
   } finally {
     removeDirs(made);
   }

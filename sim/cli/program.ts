@@ -482,9 +482,13 @@ Examples:
       if (opts.csv !== undefined) misplaced.push(wrongKindOption('--csv', 'sweep results', `${file} holds ${kind} results; for their CSV, run \`meshtax ${kind} … --csv\``));
       if (opts.x !== undefined) misplaced.push(wrongKindOption('--x', 'sweep results', `${file} holds ${kind} results; drop --x`));
       reportBadOptions(misplaced, io);
+      // Every output checked before any is written, as run and compare do: no page left behind by a --charts that fails.
+      const target = output ?? defaultReportFile(file, false);
+      checkWritableFile(target);
+      if (typeof opts.charts === 'string') checkWritableDir(opts.charts);
       let written: string[];
       try {
-        written = await writeReports(input, output ?? defaultReportFile(file, false), opts.charts as string | undefined);
+        written = await writeReports(input, target, opts.charts as string | undefined);
       } catch (e) {
         // The file passed the shape check but lacks something deeper a chart reads: edited, or cut short.
         if (!(e instanceof TypeError)) throw e;
