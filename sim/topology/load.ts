@@ -96,6 +96,14 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
     if ('mode' in value && !('services' in value) && !('entrypoints' in value)) {
       return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.profileNotTopology(), msg.profileNotTopologyHint(file)))] };
     }
+    // Results written by run or compare (-o FILE.json) start with meshtax: {version, format}.
+    const head = (value as Record<string, unknown>).meshtax;
+    if (typeof head === 'object' && head !== null && 'format' in head) {
+      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.resultsNotTopology(), msg.resultsNotTopologyHint(file)))] };
+    }
+    if (('grid' in value || 'points' in value) && !('services' in value)) {
+      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.sweepNotTopology(), msg.sweepNotTopologyHint(file)))] };
+    }
     const problems = schemaProblems(result.error.issues, topologyFileSchema, value);
     return { diagnostics: [...patchProblems, ...sortByPosition([...parsed.diagnostics, ...problems.map(locate)])] };
   }

@@ -296,6 +296,10 @@ export const topologyNotProfileHint = (bundled: readonly string[]) =>
 export const profileNotTopology = () => 'this is a mesh profile (it has mode and no services), not a topology';
 export const profileNotTopologyHint = (file: string) =>
   `run a topology under it: meshtax run TOPOLOGY.yaml --mesh ${file}, or check it with meshtax validate TOPOLOGY.yaml --mesh ${file} (in the topology's own mesh:, a path is relative to the topology's directory)`;
+export const resultsNotTopology = () => 'this is a results file written by meshtax run or compare (it starts with meshtax: {version, format}), not a topology';
+export const resultsNotTopologyHint = (file: string) => `render it with meshtax report ${file}; run the topology it came from (its name is under topology:)`;
+export const sweepNotTopology = () => 'this is a sweep file (it has grid or points and no services), not a topology';
+export const sweepNotTopologyHint = (file: string) => `give it to a sweep beside a topology: meshtax sweep TOPOLOGY.yaml --sweep ${file}`;
 export const profilePathHint = (baseDir: string) =>
   baseDir === '.' || baseDir === ''
     ? 'check the path; it is relative to the current directory'

@@ -117,6 +117,19 @@ describe('command-line options', () => {
     const upper = join(dir, 'L.YAML');
     writeFileSync(upper, (await import('node:fs')).readFileSync('topologies/meshes/linkerd.yaml', 'utf8'));
     expect((await cli('validate', 'topologies/mm1.yaml', '--mesh', upper)).code).toBe(0);
+    // Results of run or compare, and a sweep file, given as the topology: named, not a list of keys a topology lacks.
+    const results = join(dir, 'r.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--requests', '100', '-o', results, '-q')).code).toBe(0);
+    const asTopology = await cli('run', results);
+    expect(asTopology.code).toBe(2);
+    expect(asTopology.err).toContain(`${results}:1:1: error[wrong-kind-of-file]: this is a results file written by meshtax run or compare`);
+    expect(asTopology.err).toContain(`hint: render it with meshtax report ${results}`);
+    expect(asTopology.err).toContain('1 error, 0 warnings');
+    const sweepFile = join(dir, 'sweep.yaml');
+    writeFileSync(sweepFile, 'grid:\n  mesh: [none, linkerd]\nrepeat: 2\n');
+    const sweepAsTopology = await cli('validate', sweepFile);
+    expect(sweepAsTopology.err).toContain('error[wrong-kind-of-file]: this is a sweep file (it has grid or points and no services), not a topology');
+    expect(sweepAsTopology.err).toContain(`meshtax sweep TOPOLOGY.yaml --sweep ${sweepFile}`);
   });
 
   it('compare shows a warning no profile changes once, not once per mode', async () => {
