@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { fileIdentity } from '../fileIdentity.js';
 import * as msg from './messages.js';
-import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
+import { canonicalText, lineDiagnostic, readResultsFile, sweepDifferences, type StoredLine } from './store.js';
 
 export interface MergeResult {
   /** The merged NDJSON; absent when there are problems. */
@@ -69,7 +69,7 @@ export function mergeResults(files: readonly string[]): MergeResult {
   for (const l of foreign) {
     if (reported.has(l.file)) continue;
     reported.add(l.file);
-    diagnostics.push(lineDiagnostic(l.file, l.line, 'mixed-sweeps', msg.mixedSweeps(describe(first), describe(l)), msg.mixedSweepsHint()));
+    diagnostics.push(lineDiagnostic(l.file, l.line, 'mixed-sweeps', `${msg.mixedSweeps(describe(first), describe(l))}; ${msg.sweepsDiffer(sweepDifferences(sweep, l.record.sweep))}`, msg.mixedSweepsHint()));
   }
   if (foreign.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
 

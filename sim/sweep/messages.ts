@@ -87,6 +87,7 @@ export const tornLineHint = (resume: boolean) =>
   resume ? 'it is dropped; that run is done again' : 'resume that shard (meshtax sweep … --resume) so it finishes, then merge';
 
 export const mixedSweeps = (a: string, b: string) => `results of two different sweeps: ${a} and ${b}`;
+export const sweepsDiffer = (what: readonly string[]) => (what.length === 0 ? 'their identities differ' : `they differ in ${what.join(', and in ')}`);
 export const mixedSweepsHint = () => 'merge only the shards of one sweep: same topology, same sweep definition, same meshtax';
 export const unknownRangeKey = (key: string) => `unknown key "${key}" in a range`;
 export const unknownRangeKeyHint = (suggestion: string | undefined) =>

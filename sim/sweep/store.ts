@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import * as msg from './messages.js';
-import { parseRecord, type SweepRecord } from './record.js';
+import { parseRecord, type SweepIdentity, type SweepRecord } from './record.js';
 
 export interface StoredLine {
   file: string;
@@ -85,7 +85,7 @@ export function readSweepRecords(file: string): { records: SweepRecord[]; diagno
   const first = read.lines[0];
   const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
   if (other) {
-    diagnostics.push(lineDiagnostic(file, other.line, 'mixed-sweeps', msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id), msg.mixedSweepsHint()));
+    diagnostics.push(lineDiagnostic(file, other.line, 'mixed-sweeps', `${msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id)}; ${msg.sweepsDiffer(sweepDifferences(first.record.sweep, other.record.sweep))}`, msg.mixedSweepsHint()));
   }
   // A run twice would count as one more repeat of its point, and skew its mean and band.
   const lineOf = new Map<number, number>();
@@ -131,4 +131,17 @@ export function canonicalText(lines: readonly StoredLine[]): string {
   const byRun = new Map<number, string>();
   for (const l of lines) if (!byRun.has(l.record.run)) byRun.set(l.record.run, l.text);
   return [...byRun.keys()].sort((a, b) => a - b).map((run) => byRun.get(run)).join('');
+}
+
+/** What tells two sweeps' identities apart, as a reader can act on it (the ids alone are hashes). */
+export function sweepDifferences(a: SweepIdentity, b: SweepIdentity): string[] {
+  const out: string[] = [];
+  if (a.meshtax !== b.meshtax) out.push(`the meshtax version (${a.meshtax} against ${b.meshtax})`);
+  if (a.name !== b.name) out.push(`the topology (${JSON.stringify(a.name)} against ${JSON.stringify(b.name)})`);
+  // The topology's hash covers the profile files the points use, which the definition chooses: with the definitions
+  // apart, a differing hash says nothing of its own (see otherSweepReason in engine.ts).
+  else if (a.topologyHash !== b.topologyHash && a.definitionHash === b.definitionHash) out.push('the topology file, or a mesh profile file its points use');
+  if (a.definitionHash !== b.definitionHash) out.push('the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option)');
+  if (a.runs !== b.runs) out.push(`the number of runs (${a.runs} against ${b.runs})`);
+  return out;
 }

@@ -109,6 +109,8 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     const mixed = meshtax('merge', ...shards, other, '-o', out);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('error[mixed-sweeps]: results of two different sweeps');
+    // The ids are hashes: what differs is said in words.
+    expect(mixed.stderr).toContain('; they differ in the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option), and in the number of runs (');
     expect(existsSync(out)).toBe(false);
   });
 
@@ -367,7 +369,7 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     const m = meshtax('report', mixed);
     expect(m.code).toBe(2);
     expect(m.stderr).toContain(`${mixed}:4:1: error[bad-line]: not a sweep result: invalid JSON`);
-    expect(m.stderr).toMatch(new RegExp(`${mixed}:5:1: error\\[mixed-sweeps\\]: results of two different sweeps: [0-9a-f]{16} and [0-9a-f]{16}\\n  hint: merge only the shards of one sweep`));
+    expect(m.stderr).toMatch(new RegExp(`${mixed}:5:1: error\\[mixed-sweeps\\]: results of two different sweeps: [0-9a-f]{16} and [0-9a-f]{16}; they differ in the sweep definition [^\\n]*\\n  hint: merge only the shards of one sweep`));
     expect(m.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(existsSync(join(dir, 'mixed.html'))).toBe(false);
   });
