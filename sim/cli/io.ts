@@ -102,7 +102,12 @@ export function checkWritableDir(dir: string): void {
 export interface NamedPath {
   path: string | undefined;
   what: string;
+  /** An HTML page is written there (--report, report's -o): a data file's extension is refused. */
+  html?: boolean;
 }
+
+/** Extensions of the data files meshtax writes and reads: an HTML page under one would be read as data later. */
+const DATA_EXTENSION = /\.(json|ndjson|jsonl|csv|ya?ml)$/i;
 
 /**
  * Refuses outputs that would overwrite an input or each other (`-o` naming
@@ -134,6 +139,15 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
         hint: `write the file name right after ${named.what}; a file whose name starts with "-" can be given as ./${named.path}`,
       });
       continue;
+    }
+    const ext = DATA_EXTENSION.exec(named.path)?.[0];
+    if ((named.html === true || named.what === '--report') && ext !== undefined) {
+      // `--report r.json` wrote a page a later `meshtax report r.json` refused as results that are not JSON.
+      problems.push({
+        severity: 'error', code: 'bad-option', path: [named.what],
+        message: `${named.what} ${JSON.stringify(named.path)}: ${named.what} writes an HTML page, not ${ext.slice(1).toUpperCase()}`,
+        hint: `name the page .html, for example ${named.path.slice(0, -ext.length)}.html${named.what === '--report' ? '; the results themselves go to -o' : ''}`,
+      });
     }
     const id = fileIdentity(named.path);
     const clash = seen.find((s) => s.id === id);

@@ -462,7 +462,7 @@ Examples:
       const quiet = opts.quiet === true;
       const sweep = isSweepResultsFile(file);
       checkDistinctPaths([{ path: file, what: 'the results file' }], [
-        output === undefined ? { path: defaultReportFile(file, sweep), what: 'the report (by default the results file with .html)' } : { path: output, what: '-o' },
+        output === undefined ? { path: defaultReportFile(file, sweep), what: 'the report (by default the results file with .html)' } : { path: output, what: '-o', html: true },
         { path: opts.charts as string | undefined, what: '--charts' },
         { path: opts.csv as string | undefined, what: '--csv' },
       ]);

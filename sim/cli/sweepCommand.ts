@@ -120,7 +120,7 @@ export function defaultReportFile(results: string, sweep: boolean): string {
 export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, exit: (code: number) => Error): void {
   const output = args.output ?? defaultReportFile(file, true);
   checkDistinctPaths([{ path: file, what: 'the results file' }], [
-    { path: output, what: args.output === undefined ? 'the report (by default the results file with .html)' : '-o' },
+    { path: output, what: args.output === undefined ? 'the report (by default the results file with .html)' : '-o', html: true },
     { path: args.csv, what: '--csv' },
   ]);
   const records = readRecords(file, io, exit);

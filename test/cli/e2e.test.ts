@@ -121,8 +121,8 @@ entrypoints: {w: {target: a, rate: 300/s}}
 
   it('an output under a directory that cannot be made fails at once, and a refused run leaves no directories behind', () => {
     // Node's recursive mkdir spun for ever under /proc.
-    for (const flag of ['-o', '--report', '--charts']) {
-      const r = spawnSync(process.execPath, [CLI, 'run', 'topologies/mm1.yaml', '--requests', '100', flag, '/proc/meshtax-nope/out.json'], { encoding: 'utf8', timeout: 20_000 });
+    for (const [flag, name] of [['-o', 'out.json'], ['--report', 'out.html'], ['--charts', 'charts']]) {
+      const r = spawnSync(process.execPath, [CLI, 'run', 'topologies/mm1.yaml', '--requests', '100', flag, `/proc/meshtax-nope/${name}`], { encoding: 'utf8', timeout: 20_000 });
       expect(r.status, flag).toBe(2);
       expect(r.stderr, flag).toContain('cannot write "/proc/meshtax-nope');
     }

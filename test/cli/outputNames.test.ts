@@ -4,7 +4,9 @@
  * "--json" and dropped the flag without a word. In process.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../sim/cli/program.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -31,5 +33,26 @@ describe('output names', () => {
     }
     expect(readdirSync('.')).toEqual(before);
     expect(existsSync('--json')).toBe(false);
+  });
+
+  it('refuses to write an HTML page under a data file\'s name (a later report would read it as results)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-html-names-'));
+    const results = join(dir, 'r.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--requests', '200', '-o', results, '-q')).code).toBe(0);
+    for (const [argv, flag, kind] of [
+      [['run', 'topologies/mm1.yaml', '--requests', '200', '--report', join(dir, 'page.json')], '--report', 'JSON'],
+      [['compare', 'topologies/mm1.yaml', '--requests', '200', '--mesh', 'none', '--report', join(dir, 'page.CSV')], '--report', 'CSV'],
+      [['report', results, '-o', join(dir, 'page.csv')], '-o', 'CSV'],
+      [['report', results, '-o', join(dir, 'page.yaml')], '-o', 'YAML'],
+    ] as const) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toContain(`writes an HTML page, not ${kind}`);
+      expect(r.err).toContain(`${flag} `);
+    }
+    expect(readdirSync(dir)).toEqual(['r.json']);
+    // An .html page, or a name with no extension, is written.
+    expect((await cli('report', results, '-o', join(dir, 'page.html'), '-q')).code).toBe(0);
+    expect((await cli('report', results, '-o', join(dir, 'page'), '-q')).code).toBe(0);
   });
 });
