@@ -23,7 +23,10 @@ export function compareTable(c: CompareResult): string {
   const mtls = meshed.length > 0 && meshed.every((r) => r.mesh.mtls === meshed[0].mesh.mtls) ? `, mTLS ${meshed[0].mesh.mtls ? 'on' : 'off'}` : '';
   // "Same random numbers", not "same arrivals": closed-loop users arrive when their last response came back.
   const lines: string[] = [
-    `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}${others.length > 0 ? ', same random numbers in every mode' : ''}`,
+    `${c.topology.name} — ${what}${mtls}, seed ${c.runs[0].settings.seed}` +
+      // As run's header says it: intervals then come from the replications' spread, not from batches.
+      (c.runs[0].settings.replications > 1 ? `, ${c.runs[0].settings.replications} replications` : '') +
+      (others.length > 0 ? ', same random numbers in every mode' : ''),
     // A tuned profile is not the product's as published: say which fields the topology changed.
     ...c.runs.filter((r) => r.mesh.tuned?.length).map((r) => `${r.mesh.profile} tuned by the topology: ${r.mesh.tuned.join(', ')}`),
     '',

@@ -59,6 +59,9 @@ describe('library API (the README example)', () => {
     // One mode has nothing to share its random numbers with, and the header does not claim it.
     const alone = compareTable(compareMeshes([meshes[0]], { duration: 12 })).split('\n')[0];
     expect(alone).toBe('bookinfo — none alone, seed 42');
+    // Replications are named, as run's header names them.
+    expect(compareTable(compareMeshes(meshes.slice(0, 2), { duration: 12, replications: 2 })).split('\n')[0])
+      .toBe('bookinfo — istio-sidecar against none, mTLS on, seed 42, 2 replications, same random numbers in every mode');
     const one = compareMeshes([meshes[1]], { duration: 12 });
     expect(compareTable(one)).not.toContain('change against');
     expect(invoiceText(buildInvoice(reportModel(one)))).toMatch(/^bookinfo under istio-sidecar alone; meshtax compare --mesh none,istio-sidecar,… with more than one mode/);
