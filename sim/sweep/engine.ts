@@ -83,6 +83,12 @@ export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions,
   existingRuns(plan, options, false);
 }
 
+/** The runs of the shard still to run (for --dry-run with --resume), after the checks a resume makes; the file is left as it is. */
+export function remainingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>): number[] {
+  const { done } = existingRuns(plan, options, false);
+  return shardRuns(plan, options.shard).filter((r) => !done.has(r));
+}
+
 /** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
 function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>, repair = true): { done: Set<number>; torn: boolean } {
   const read = readResultsFile(options.output);

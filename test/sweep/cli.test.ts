@@ -60,6 +60,21 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(missing.stderr).toContain('error[missing-option]: no results file: -o (--output) names where each finished run is saved');
   });
 
+  it('--resume --dry-run lists the points a resume would run, after checking the file as a resume does', () => {
+    const part = join(dir, 'part.ndjson');
+    writeFileSync(part, lines(single).slice(0, 5).join('\n') + '\n');
+    const dry = meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '2', '-o', part, '--resume', '--dry-run');
+    expect(dry.code).toBe(0);
+    // Runs 0–4 are there (points 0, 1 and half of 2): 19 of 24 left, at points 2–11.
+    expect(dry.stdout).toMatch(new RegExp(`^sweep [0-9a-f]{16}: .*; 19 of 24 runs left to run in ${part}, at these points; nothing was run \\(--dry-run\\)\n`));
+    expect(dry.stdout.trim().split('\n').slice(1).map((l) => Number(l.trim().split(' ')[0]))).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(lines(part)).toHaveLength(5);
+    // Another sweep's file is refused as a resume refuses it.
+    const other = meshtax('sweep', TOPOLOGY, ...GRID, '--repeat', '3', '-o', part, '--resume', '--dry-run');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('error[other-sweep]');
+  });
+
   it('4 shards merged equal the single-process run byte for byte', () => {
     const shards = [0, 1, 2, 3].map((i) => join(dir, `shard-${i}.ndjson`));
     shards.forEach((file, i) => {
