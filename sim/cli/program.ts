@@ -92,12 +92,14 @@ function firstTime(seen: Set<string>, d: Diagnostic): boolean {
 }
 
 /** `seen`: diagnostics already printed by an earlier load of the same file (compare's other modes), not printed again. */
-function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false, seen?: Set<string>): Loaded {
+function loadOrExit(file: string, io: CliIo, options?: LoadOptions, costs: CostOverrides = {}, quiet = false, seen?: Set<string>, sink?: Diagnostic[]): Loaded {
   const { topology, diagnostics, meshFile } = loadTopologyFile(file, options);
   // -q: nothing but errors.
   const fresh = seen === undefined ? diagnostics : diagnostics.filter((d) => firstTime(seen, d));
   const shown = quiet ? fresh.filter((d) => d.severity === 'error') : fresh;
-  if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
+  // A caller loading several modes gathers them, to print one list with one count.
+  if (sink) sink.push(...shown);
+  else if (shown.length > 0) io.err(formatDiagnostics(shown) + '\n');
   if (!topology) throw new Exit(EXIT_BAD_INPUT);
   topology.costs = {
     vcpuHour: costs.vcpuHour ?? topology.costs.vcpuHour,
@@ -377,14 +379,16 @@ Examples:
       reportBadOptions(p.diagnostics, io);
       // Every mode is loaded before any refusal, so one run shows the problems of every profile (as validate does).
       const seen = new Set<string>();
+      const gathered: Diagnostic[] = [];
       const attempts = meshes.map((mesh) => {
         try {
-          return loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true, seen);
+          return loadOrExit(file, io, { mesh, mtls, limits: givenLimits(options) }, costs, opts.quiet === true, seen, gathered);
         } catch (e) {
           if (e instanceof Exit) return undefined;
           throw e;
         }
       });
+      if (gathered.length > 0) io.err(formatDiagnostics(gathered) + '\n');
       if (attempts.some((l) => l === undefined)) throw new Exit(EXIT_BAD_INPUT);
       const loaded = attempts as Loaded[];
       if (cmd.getOptionValueSource('mesh') === 'default') {

@@ -84,6 +84,14 @@ describe('command-line options', () => {
     expect(r.err).toMatch(/error\[missing-key\]: [^\n]*"mode"/);
   });
 
+  it('compare gathers every mode\'s problems into one list with one count', async () => {
+    const r = await cli('compare', 'topologies/mm1.yaml', '--mesh', 'none,nosuch,bad2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown mesh profile "nosuch"');
+    expect(r.err).toContain('unknown mesh profile "bad2"');
+    expect(r.err.match(/\d+ errors?, \d+ warnings?/g)).toEqual(['2 errors, 0 warnings']);
+  });
+
   it('validate refuses what compare would: one profile named twice however spelled, two profiles of one name', async () => {
     const same = await cli('validate', 'topologies/mm1.yaml', '--mesh', 'linkerd,topologies/meshes/linkerd.yaml');
     expect(same.code).toBe(2);
