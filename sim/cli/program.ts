@@ -413,7 +413,9 @@ Examples:
       const shares = topologies.map(() => 0);
       let modesDone = 0;
       const showShare = (): void => {
-        progress?.update(shares.reduce((a, b) => a + b, 0) / shares.length, `${modesDone}/${shares.length} modes done`);
+        // A mode's simulation ends (share 1) before its summary does: 100 % only once every mode is done.
+        const share = shares.reduce((a, b) => a + b, 0) / shares.length;
+        progress?.update(modesDone < shares.length ? Math.min(share, 0.99) : share, `${modesDone}/${shares.length} modes done`);
       };
       let result: CompareResult;
       try {

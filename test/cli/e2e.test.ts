@@ -35,6 +35,15 @@ describe('compiled CLI, end to end', () => {
     expect(piped.stderr).toBe('');
   });
 
+  it('compare\'s bar reads 100 % only once every mode is done (a mode\'s simulation ends before its summary)', () => {
+    const command = `"${process.execPath}" ${CLI} compare topologies/bench/chain5-reference.yaml --mesh none,istio-sidecar --requests 300000 --workers 1`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+    expect(r.status).toBe(0);
+    const readings = [...r.stdout.matchAll(/(\d+)%  (\d)\/2 modes done/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(readings.length).toBeGreaterThan(2);
+    expect(readings.filter(([share, done]) => share === 100 && done < 2)).toEqual([]);
+  });
+
   it('on a dumb terminal (TERM=dumb: Emacs shell and compile buffers) prints plain progress lines, no escape codes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-dumb-'));
     const sweep = (term: string, file: string) => spawnSync('script', ['-qec', `"${process.execPath}" ${CLI} sweep test/fixtures/sweep/small.yaml --set mesh=none,istio-sidecar --duration 3s --workers 1 -o ${join(dir, file)}`, '/dev/null'],
