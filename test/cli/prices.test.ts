@@ -4,13 +4,7 @@
  * was `1e6`, the limit the message names.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../sim/cli/program.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const code = await runCli(argv, { out: () => {}, err: (t) => { err += t; } });
-  return { code, err };
-}
+import { cli } from './inProcess.js';
 
 describe('price options', () => {
   it('accept decimals written as numbers usually are', async () => {

@@ -6,13 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../sim/cli/program.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const code = await runCli(argv, { out: () => {}, err: (t) => { err += t; } });
-  return { code, err };
-}
+import { cli } from './inProcess.js';
 
 describe('report outputs', () => {
   it('refuses a --charts that cannot be a directory before writing the page, and names it, not a probe file', async () => {
