@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../sim/cli/program.js';
 import { cli } from './inProcess.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshtax-options-'));
