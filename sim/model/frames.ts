@@ -176,8 +176,9 @@ export class FramePool {
     f.retrySlot = false;
     f.countersReleased = false;
     f.detached = false;
+    // Unrolled: a loop bounded by comp.length costs a bounds check a component (see addComponents).
     const comp = f.comp;
-    for (let k = 0; k < comp.length; k++) comp[k] = 0;
+    comp[0] = 0; comp[1] = 0; comp[2] = 0; comp[3] = 0; comp[4] = 0; comp[5] = 0; comp[6] = 0;
     if (parent >= 0) {
       const p = this.frames[parent];
       f.entry = p.entry;

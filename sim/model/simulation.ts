@@ -186,6 +186,8 @@ class Simulation implements EventDispatcher {
   private readonly cpus: Array<SharedCpu | null>;
   /** Per proxy: it has a CPU of its own, so its threads are solved ahead by `threads`. */
   private readonly proxyDedicated: Uint8Array;
+  /** Per proxy: dedicated threads and a response pass that costs nothing (see proxyResponse). */
+  private readonly freeResponse: Uint8Array;
   private readonly threads: ProxyThreads;
   private readonly finished: number[] = [];
   private readonly conns: ConnectionPools;
@@ -292,6 +294,7 @@ class Simulation implements EventDispatcher {
 
     this.cpus = model.nodes.map((n) => (n.shared ? new SharedCpu(e, n.cores, H_SHARED_CPU, n.index) : null));
     this.proxyDedicated = Uint8Array.from(model.proxies, (p) => (this.cpus[p.node] === null ? 1 : 0));
+    this.freeResponse = Uint8Array.from(model.proxies, (p, i) => (this.proxyDedicated[i] === 1 && p.spec.responseFree ? 1 : 0));
     this.threads = new ProxyThreads(this.proxyWorkers);
 
     this.collectors = new Collectors(model);
@@ -1330,8 +1333,10 @@ class Simulation implements EventDispatcher {
   }
 
   private proxyResponse(f: number, proxy: number): boolean {
-    const spec = this.model.proxies[proxy].spec;
     if (this.inWindow()) this.proxies[proxy].requests++; // a rate over the window, as its CPU
+    // A free pass through a proxy with threads of its own and one free: no task, no event (as submitProxyTask would find).
+    if (this.freeResponse[proxy] === 1 && this.threads.hasFree(proxy, this.engine.now)) return false;
+    const spec = this.model.proxies[proxy].spec;
     if (spec.responseFree) return this.submitProxyTask(TASK_PROXY, f, proxy, 0, 0);
     const rng = this.proxyRng[proxy];
     const work = spec.responseCost(rng) + this.frames[f].responseSize * spec.cpuPerByte;
