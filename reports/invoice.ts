@@ -128,10 +128,13 @@ function comparedSentence(model: ReportModel, m: number): Sentence {
 
 function singleSentence(model: ReportModel): Sentence {
   const run = model.runs[0];
-  const parts = run.entrypoints.map((e): Sentence => [
-    `at ${e.name} the median is `, { strong: formatSeconds(num(e.latency.p50)) }, ' and the p99 ', { strong: formatSeconds(num(e.latency.p99)) },
-    ` over ${formatCount(e.completed)} requests${failuresInWords(e, undefined, null)}`,
-  ]);
+  const parts = run.entrypoints.map((e): Sentence => (e.succeeded === 0
+    // No median of nothing ("the median is – … over 167 requests"): say why, as a comparison's baseline does.
+    ? [`at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}${failuresInWords(e, undefined, null)}`]
+    : [
+      `at ${e.name} the median is `, { strong: formatSeconds(num(e.latency.p50)) }, ' and the p99 ', { strong: formatSeconds(num(e.latency.p99)) },
+      ` over ${formatCount(e.completed)} requests${failuresInWords(e, undefined, null)}`,
+    ]));
   return [{ strong: model.modes[0] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
 }
 

@@ -64,12 +64,15 @@ export function runTable(result: RunResult): string {
       e.name, formatCount(e.completed), e.completed === 0 ? '–' : formatPercent(e.errorRate), formatRate(e.throughput), ...latencyCells(e.latency),
     ]),
   );
+  // No successful request: nothing to take apart. The parts of a latency that does not exist are "–", not 0 (as compare and the report say it).
+  const parts = (e: RunResult['entrypoints'][number], v: Record<string, number>): string[] =>
+    COMPONENTS.map((c) => (e.succeeded === 0 ? '–' : formatSeconds(v[c])));
   const decomposition = textTable(
     ['entry point', '', ...COMPONENTS],
     result.entrypoints.flatMap((e) => [
-      [e.name, 'mean', ...COMPONENTS.map((c) => formatSeconds(e.decomposition[c]))],
-      ['', 'at p50', ...COMPONENTS.map((c) => formatSeconds(e.composition.p50[c]))],
-      ['', 'at p99', ...COMPONENTS.map((c) => formatSeconds(e.composition.p99[c]))],
+      [e.name, 'mean', ...parts(e, e.decomposition)],
+      ['', 'at p50', ...parts(e, e.composition.p50)],
+      ['', 'at p99', ...parts(e, e.composition.p99)],
     ]),
   );
   const services = textTable(
