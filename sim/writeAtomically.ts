@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs } from './makeDirs.js';
 
@@ -10,7 +10,17 @@ import { makeDirs } from './makeDirs.js';
  * written beside the file and renamed over it, so it is a new file: a hard
  * link to the old one keeps the old contents.
  */
-export function writeAtomically(file: string, text: string): void {
+export function writeAtomically(given: string, text: string): void {
+  // A FIFO, a device (/dev/stdout), a process substitution's pipe: nothing to replace, and a
+  // file renamed over it would take its place (its reader gets nothing). Write into it.
+  const st = statOrNull(given);
+  if (st && !st.isFile() && !st.isDirectory()) {
+    writeFileSync(given, text);
+    return;
+  }
+  // A symlink is written through, as any program writing to it would: renamed over, the link
+  // would become a file of its own and the file it points at keep the old contents.
+  const file = st?.isFile() ? realpathSync(given) : given;
   makeDirs(dirname(file));
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -24,7 +34,16 @@ export function writeAtomically(file: string, text: string): void {
   } catch (e) {
     if (existsSync(tmp)) unlinkSync(tmp);
     // The user named `file`, not the temporary one beside it: explain the error by theirs.
-    if (e instanceof Error && (e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = file;
+    if (e instanceof Error && [tmp, file].includes((e as NodeJS.ErrnoException).path ?? '')) (e as NodeJS.ErrnoException).path = given;
     throw e;
+  }
+}
+
+/** What a path names, or null when it is not there or cannot be looked at (the write itself then says why). */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, openSync, rmdirSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, rmdirSync, unlinkSync } from 'node:fs';
 import { makeDirs } from '../makeDirs.js';
+import { statOrNull } from '../writeAtomically.js';
 import { fileIdentity } from '../fileIdentity.js';
 import { dirname, extname } from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -67,6 +68,13 @@ export function fileSystemProblem(e: unknown): { message: string; hint: string }
  * the directories the write would) and removes it again if it was not there.
  */
 export function checkWritableFile(file: string): void {
+  // A FIFO or a device (-o /dev/stdout): opening it would wait for a reader, or close the
+  // stream on it before the results come. Asking is enough.
+  const st = statOrNull(file);
+  if (st && !st.isFile() && !st.isDirectory()) {
+    accessSync(file, constants.W_OK);
+    return;
+  }
   const existed = existsSync(file);
   const made = makeDirs(dirname(file));
   try {
@@ -170,3 +178,4 @@ function suggestion(path: string): string {
   const ext = extname(path);
   return `${path.slice(0, path.length - ext.length)}-2${ext}`;
 }
+
