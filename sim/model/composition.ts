@@ -5,6 +5,8 @@ const RATIO = 1.05;
 const LOG_RATIO = Math.log(RATIO);
 const MIN = 1e-7;
 const CLASSES = Math.ceil(Math.log(1e5 / MIN) / LOG_RATIO) + 1;
+/** Classes a reading widens to each side at most, once it holds a request: 1.05⁴ ≈ 1.22. */
+const MAX_WIDEN = 4;
 
 /**
  * The latency decomposition by how long requests took: for each class of
@@ -47,7 +49,11 @@ export class CompositionByLatency {
   /**
    * Mean components of requests whose latency lies in the class of
    * `latency`, widened to the neighbouring classes until at least
-   * `minRequests` are included (a tail class may hold only a few).
+   * `minRequests` are included (a tail class may hold only a few), but no
+   * further than MAX_WIDEN classes each side (within ~20 %) while any
+   * request is in: in a thin tail, widening to 50 took in requests far
+   * faster than the p99, whose parts then added up to well under it
+   * (mm1, 300 requests: 53.5 ms at a p99 of 73.2 ms).
    */
   at(latency: number, minRequests = 50): Float64Array {
     const out = new Float64Array(COMPONENT_COUNT);
@@ -55,7 +61,7 @@ export class CompositionByLatency {
     const centre = CompositionByLatency.classOf(latency);
     let lo = centre, hi = centre;
     let n = this.counts[centre];
-    while (n < minRequests && (lo > 0 || hi < CLASSES - 1)) {
+    while (((n < minRequests && centre - lo < MAX_WIDEN && hi - centre < MAX_WIDEN) || n === 0) && (lo > 0 || hi < CLASSES - 1)) {
       if (lo > 0) n += this.counts[--lo];
       if (hi < CLASSES - 1) n += this.counts[++hi];
     }
