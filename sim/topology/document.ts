@@ -20,7 +20,12 @@ export type ReadResult = { ok: true; source: string } | { ok: false; diagnostic:
 /** The file's text, or a diagnostic (without a location) saying why it cannot be read. */
 export function readSource(path: string, notFoundHint: string = msg.fileNotFoundHint()): ReadResult {
   try {
-    return { ok: true, source: readFileSync(path, 'utf8') };
+    const bytes = readFileSync(path);
+    // Windows tools write UTF-16 (PowerShell 5's `>` and Out-File): read as UTF-8 it is NULs between letters.
+    if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+      return { ok: false, diagnostic: { severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, msg.utf16()), hint: msg.utf16Hint() } };
+    }
+    return { ok: true, source: bytes.toString('utf8') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const unreadable = (reason: string, hint: string): Diagnostic =>
@@ -43,16 +48,25 @@ export interface ParsedSource {
 }
 
 /** `file` names the source in diagnostics; it is not read. */
-export function parseSource(source: string, file: string, kind: DocumentKind): ParsedSource {
+export function parseSource(text: string, file: string, kind: DocumentKind): ParsedSource {
+  // A byte-order mark (Notepad, PowerShell's UTF8 encoding) is no part of the text: JSON.parse refuses it, editors hide it.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineCounter = new LineCounter();
-  // merge: YAML's `<<: *defaults` merge keys, which hand-written files use to share settings.
-  // uniqueKeys off: yaml looks for each key among all before it in its map,
-  // which took 2 s for 10,000 services; duplicateKeys does it with a set.
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+  let doc: Document;
+  try {
+    // merge: YAML's `<<: *defaults` merge keys, which hand-written files use to share settings.
+    // uniqueKeys off: yaml looks for each key among all before it in its map,
+    // which took 2 s for 10,000 services; duplicateKeys does it with a set.
+    doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+  } catch (e) {
+    // yaml's parser recurses per level of nesting; hundreds of levels of block collections overflow the stack.
+    if (!(e instanceof RangeError)) throw e;
+    return tooDeep(source, file);
+  }
   const index = createSourceIndex(file, source, doc, lineCounter);
 
   const syntax = firstAtEachPosition([
-    ...doc.errors.map((e) => yamlDiagnostic(index, e, 'error')),
+    ...onlyFirstTooDeep(doc.errors).map((e) => yamlDiagnostic(index, e, 'error')),
     ...doc.warnings.map((w) => yamlDiagnostic(index, w, 'warning')),
     ...duplicateKeys(doc, index),
   ]);
@@ -81,6 +95,33 @@ export function parseSource(source: string, file: string, kind: DocumentKind): P
   const shapeless = checkRoot(value, kind);
   if (shapeless) return { index, diagnostics: [...syntax, located(index, shapeless)] };
   return { index, value: value as Record<string, unknown>, diagnostics: syntax };
+}
+
+/** The parser's stack overflowed: one error, at the most deeply indented line (a location without the parsed document). */
+function tooDeep(source: string, file: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const lines = source.split(/\r?\n/);
+  let offset = 0;
+  let deepest = 0;
+  let depth = -1;
+  for (const line of lines) {
+    lineCounter.addNewLine(offset);
+    const indent = /^[\s\-[{]*/.exec(line)?.[0].length ?? 0;
+    if (indent > depth && line.trim() !== '') { depth = indent; deepest = offset + indent; }
+    offset += line.length + 1;
+  }
+  const index = createSourceIndex(file, source, parseDocument(''), lineCounter);
+  return { index, diagnostics: [{ severity: 'error', code: 'too-deep', path: [], message: msg.tooDeep(), hint: msg.tooDeepHint(), location: locationAtOffset(index, deepest) }] };
+}
+
+/** yaml reports a stack overflow in flow collections ([[[…]]]) once per level it unwinds: keep the first. */
+function onlyFirstTooDeep(errors: readonly YAMLError[]): YAMLError[] {
+  const first = errors.find(isStackOverflow);
+  return errors.filter((e) => !isStackOverflow(e) || e === first);
+}
+
+function isStackOverflow(e: YAMLError): boolean {
+  return e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message);
 }
 
 /** A key written twice in one mapping, at its second place (merge keys may repeat; complex keys are not compared). */
@@ -188,6 +229,7 @@ function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['
       location = { ...location, line: last + 1, column: lineText.trimEnd().length + 1, lineText };
     }
   }
+  if (isStackOverflow(e)) return { severity: 'error', code: 'too-deep', path: [], message: msg.tooDeep(), hint: msg.tooDeepHint(), location };
   const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
   const message = e.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments() : msg.yamlMessage(e.message);
   return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code), location };

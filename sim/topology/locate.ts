@@ -111,6 +111,8 @@ function atOffset(index: SourceIndex, offset: number): SourceLocation {
 function keyName(key: unknown): string {
   // A merge key's value is Symbol(<<) (see parseSource): name it as written.
   if (isScalar(key) && typeof key.value === 'symbol') return '<<';
+  // A null key (`~:`, `null:`, or `: x`) is the empty string in the value the checks see.
+  if (isScalar(key) && key.value === null) return '';
   return isScalar(key) ? String(key.value) : String(key);
 }
 

@@ -79,6 +79,10 @@ export const complexKey = () => 'a key must be a name, not a list or a mapping';
 export const complexKeyHint = () => 'write the key as plain text (`? [a, b]` makes a list the key)';
 export const badMerge = () => 'a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them';
 export const badMergeHint = () => 'write `<<: *defaults` where `&defaults` is set on a mapping above, or write the keys out';
+export const tooDeep = () => 'the file nests lists and mappings hundreds of levels deep, more than the YAML parser can follow';
+export const tooDeepHint = () => 'a topology nests a few levels deep (calls at most 200): check for a runaway indentation or unclosed brackets, or flatten the nesting';
+export const utf16 = () => 'it is UTF-16 text, and meshtax reads UTF-8';
+export const utf16Hint = () => 'save the file as UTF-8 (in PowerShell: Set-Content -Encoding utf8, or Out-File -Encoding utf8)';
 export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
 /** V8's JSON.parse message, without where (the location says it) and without the echoed text. */
 export const jsonMessage = (raw: string) =>
