@@ -428,7 +428,7 @@ export const notAReplica = (name: string) => `${q(name)} is not a replica name`;
 export const notAReplicaHint = (name: string, isService: boolean) =>
   isService
     ? `for every replica of ${name} write service: ${name}; for one of them, replica: ${name}-0`
-    : 'name a replica <service>-<ordinal>, counting from 0, e.g. reviews-0';
+    : 'name a replica <service>-<ordinal>, counting from 0 without leading zeros, e.g. reviews-0 or reviews-10';
 export const unknownReplicaService = (service: string, replica: string) => `unknown service ${q(service)} in replica ${q(replica)}`;
 export const noSuchReplica = (replica: string, service: string, count: number, scaled: { at: string } | undefined) => {
   const names = count === 0 ? 'none' : count === 1 ? `${service}-0` : `${service}-0 to ${service}-${count - 1}`;

@@ -22,7 +22,8 @@ interface TargetFile {
 
 /** `reviews-1` → reviews, 1; undefined when the name has no `-<ordinal>` suffix. */
 export function parseReplica(name: string): { service: string; ordinal: number } | undefined {
-  const m = /^(.+)-(\d+)$/.exec(name);
+  // Pods are api-0 … api-9, api-10: no leading zeros, so api-01 names no pod (it read as api-1).
+  const m = /^(.+)-(0|[1-9]\d*)$/.exec(name);
   return m ? { service: m[1], ordinal: Number(m[2]) } : undefined;
 }
 

@@ -168,6 +168,9 @@ describe('timeline and resilience overrides', () => {
     expect(parseReplica('reviews-12')).toEqual({ service: 'reviews', ordinal: 12 });
     expect(parseReplica('my-svc-0')).toEqual({ service: 'my-svc', ordinal: 0 });
     expect(parseReplica('reviews')).toBeUndefined();
+    // No pod is named with a leading zero: api-01 is not api-1.
+    expect(parseReplica('api-01')).toBeUndefined();
+    expect(parseReplica('api-10')).toEqual({ service: 'api', ordinal: 10 });
     expect(report('timeline:\n  - {at: 1s, crash: {replica: api}}\n  - {at: 1s, crash: {replica: apj-0}}\n')).toMatchInlineSnapshot(`
       "t.yaml:8:31: error[bad-replica]: timeline[0].crash.replica: "api" is not a replica name
           8 |   - {at: 1s, crash: {replica: api}}
