@@ -103,14 +103,19 @@ function checkLimits(limits: SimulationLimits, options: RunOptions): Diagnostic[
 }
 
 /**
- * Requests the open-loop entry points offer over the run when a duration
- * limits it (their rate schedules integrated; closed loops, whose rate
- * follows their latency, count nothing); NaN when a request count does.
- * For telling a user before a long run that it will be one.
+ * Requests the open-loop entry points offer over the run (their rate
+ * schedules integrated; closed loops, whose rate follows their latency,
+ * count nothing): up to the duration, or, when a request count ends the
+ * run, those offered during the warm-up plus the count. For telling a user
+ * before a long run that it will be one. NaN when neither bounds the run.
  */
 export function offeredRequests(topology: Topology, limits: SimulationLimits): number {
-  if (limits.requests !== undefined || limits.duration === undefined) return NaN;
-  const end = limits.duration;
+  if (limits.requests !== undefined) return offeredUntil(topology, limits.warmup) + limits.requests;
+  if (limits.duration === undefined) return NaN;
+  return offeredUntil(topology, limits.duration);
+}
+
+function offeredUntil(topology: Topology, end: number): number {
   let total = 0;
   for (const e of topology.entrypoints) {
     if (e.arrivals.kind === 'closed') continue;

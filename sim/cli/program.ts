@@ -246,12 +246,17 @@ const LONG_RUN_REQUESTS = 20_000_000;
 /** A note on stderr before a run that will take long, so a silent terminal is not taken for a hang. */
 function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: number, quiet: boolean): void {
   const replications = Math.max(1, options.replications ?? 1);
-  const offered = offeredRequests(topology, resolveLimits(topology, options)) * modes * replications;
+  const limits = resolveLimits(topology, options);
+  const offered = offeredRequests(topology, limits) * modes * replications;
   if (quiet || !(offered > LONG_RUN_REQUESTS)) return;
   const factors = `${modes > 1 ? ` × ${modes} modes` : ''}${replications > 1 ? ` × ${replications} replications` : ''}`;
+  // With a request count, what makes the run long is the warm-up's load: it is simulated, not measured.
+  const counted = limits.requests !== undefined;
   io.err(
-    `note: about ${offered.toExponential(1).replace('e+', 'e')} requests to simulate (rate × duration${factors}); ` +
-      'at the usual 0.1–1 million a second that is minutes to hours. --requests N or a shorter --duration sizes it down.\n',
+    `note: about ${offered.toExponential(1).replace('e+', 'e')} requests to simulate ` +
+      `(${counted ? 'rate × warm-up, plus the requests asked for' : 'rate × duration'}${factors}); ` +
+      'at the usual 0.1–1 million a second that is minutes to hours. ' +
+      `${counted ? 'A shorter --warmup sizes it down' : '--requests N or a shorter --duration sizes it down'}.\n`,
   );
 }
 

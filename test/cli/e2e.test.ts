@@ -220,6 +220,10 @@ entrypoints: {w: {target: a, rate: 300/s}}
     const long = meshtax('run', huge);
     expect(long.code).toBe(2);
     expect(long.stderr).toMatch(/^note: about 1\.0e9 requests to simulate \(rate × duration\)/);
+    // Counting requests, a long warm-up is what is long: it ran silently.
+    const warm = meshtax('run', huge, '--requests', '10', '--warmup', '1s');
+    expect(warm.code).toBe(2);
+    expect(warm.stderr).toMatch(/^note: about 1\.0e8 requests to simulate \(rate × warm-up, plus the requests asked for\)[^\n]*A shorter --warmup sizes it down\.\n/);
     expect(meshtax('run', 'topologies/mm1.yaml', '--duration', '100s').stderr).toBe('');
     // Each flag's hint suggests a value that makes sense for it.
     const workers = meshtax('compare', 'topologies/mm1.yaml', '--workers', '0');

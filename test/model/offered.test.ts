@@ -21,7 +21,10 @@ describe('offered requests (for the long-run note)', () => {
     expect(offeredRequests(topology, resolveLimits(topology, { duration: 20 }))).toBe(200 + 2_000);
   });
 
-  it('has no estimate when a request count ends the run', () => {
-    expect(offeredRequests(topology, resolveLimits(topology, { requests: 1000 }))).toBeNaN();
+  it('counts the warm-up\'s load and the requests asked for when a request count ends the run', () => {
+    // A long warm-up at a high rate is simulated in full before the first measured request:
+    // 10/s × 40 s + 100/s × 30 s + 500/s × 10 s, then the 1,000.
+    expect(offeredRequests(topology, resolveLimits(topology, { requests: 1000, warmup: 40 }))).toBe(400 + 3_000 + 5_000 + 1_000);
+    expect(offeredRequests(topology, resolveLimits(topology, { requests: 1000, warmup: 0 }))).toBe(1_000);
   });
 });
