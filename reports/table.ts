@@ -49,7 +49,7 @@ export function measuredInWords(result: RunResult): string {
 /** The readable summary `meshtax run` prints: entry points, decomposition, services, proxies. */
 export function runTable(result: RunResult): string {
   const s = result.settings;
-  const limit = s.requests !== null ? `${formatCount(s.requests)} requests` : `${formatSeconds(s.duration ?? 0)}`;
+  const limit = s.requests !== null ? `${formatCount(s.requests)} request${s.requests === 1 ? '' : 's'}` : `${formatSeconds(s.duration ?? 0)}`;
   const tuned = result.mesh.tuned?.length ? `, tuned: ${result.mesh.tuned.join(', ')}` : '';
   const mesh = result.mesh.mode === 'none' ? `no mesh${tuned ? ` (${tuned.slice(2)})` : ''}` : `mesh ${result.mesh.profile} (${result.mesh.mode}, mTLS ${result.mesh.mtls ? 'on' : 'off'}${tuned})`;
   const head = [

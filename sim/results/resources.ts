@@ -27,8 +27,11 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const from = outcomes[0].limits.warmup;
   const span = measuredTime / reps;
 
+  // There all along is 1 exactly: (from + span) − from is not span to the last bit (1.0000000000000413 proxies).
   const presentFor = (start: number, end: number): number =>
-    (span > 0 ? Math.max(0, Math.min(from + span, end) - Math.max(from, start)) / span : start <= 0 && end === Infinity ? 1 : 0);
+    (span > 0
+      ? start <= from && end >= from + span ? 1 : Math.max(0, Math.min(from + span, end) - Math.max(from, start)) / span
+      : start <= 0 && end === Infinity ? 1 : 0);
 
   const perProxy = model.proxies.map((p) => {
     const cs = outcomes.map((o) => o.proxies[p.index]);

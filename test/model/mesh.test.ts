@@ -557,3 +557,13 @@ entrypoints:
     expect(gateway.count).toBe(2);
   });
 });
+
+describe('proxy counts', () => {
+  it('a proxy there all along counts exactly 1, whatever the replications\' windows', () => {
+    // Runs ended by a request count have windows of their own lengths; weighed against
+    // their average, (from + span) − from came to 1.0000000000000413 proxies.
+    const t = topo('name: one\nservices:\n  s: {serviceTime: {dist: exponential, mean: 10ms}}\nentrypoints:\n  w: {target: s, rate: 80/s}\n', { mesh: 'linkerd' });
+    const r = runTopology(t, { replications: 2, requests: 3, warmup: 50 });
+    expect(r.resources.proxies.map((p) => p.count)).toEqual([1]);
+  });
+});
