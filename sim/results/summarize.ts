@@ -169,8 +169,9 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       // Of the workers there were: replicas scaled in, out, crashed or restarted count for the time they served.
       utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), mean(cs.map((c) => c.meanCapacity))),
       // Of the requests that reached a worker: an injected abort never queues for one.
-      waitProbability: ratio(sum(cs.map((c) => c.waited)), started),
-      meanQueueWait: ratio(sum(cs.map((c) => c.queueWaitSum)), started),
+      // Of no request at all (every one aborted or turned away) these are not 0 but undefined: NaN, null in JSON, "–" in tables.
+      waitProbability: started > 0 ? sum(cs.map((c) => c.waited)) / started : NaN,
+      meanQueueWait: started > 0 ? sum(cs.map((c) => c.queueWaitSum)) / started : NaN,
       meanInSystem: mean(cs.map((c) => c.meanInSystem)),
       latency: lat.summary,
     };

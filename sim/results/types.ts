@@ -68,7 +68,7 @@ export interface ServiceResult {
   throughput: number;
   /** Busy workers over all workers, time-averaged. */
   utilization: number;
-  /** Share of admitted requests that had to wait for a worker. */
+  /** Share of the requests that got a worker that had to wait for one, and their mean wait; NaN (null in JSON) when none got one. */
   waitProbability: number;
   meanQueueWait: number;
   meanInSystem: number;

@@ -34,3 +34,17 @@ describe('a run where every request fails', () => {
     expect(words).toContain('at clients no request succeeded, and 100% of requests failed');
   });
 });
+
+describe('a service no request got a worker at', () => {
+  const r = runTopology(topologyOrThrow(loadTopologySource(src, 'allfail.yaml')));
+
+  it('has no P(wait) or queue wait ("–", null in JSON), not 0 % and 0 of nothing', () => {
+    const s = r.services[0];
+    expect(s.arrivals).toBeGreaterThan(100);
+    expect(JSON.parse(JSON.stringify(s))).toMatchObject({ waitProbability: null, meanQueueWait: null });
+    const lines = runTable(r).split('\n');
+    const row = lines[lines.findIndex((l) => l.startsWith('Services')) + 3].trim().split(/\s{2,}/);
+    expect(row.slice(0, 6)).toEqual(['server', '1×1', String(s.arrivals), '0', '0%', '–']);
+    expect(row[6]).toBe('–');
+  });
+});
