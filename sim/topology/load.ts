@@ -17,6 +17,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { DiagnosticError } from '../diagnostics/types.js';
 import { resolveMesh, type MeshOptions } from '../mesh/resolve.js';
 import { checkAgainstProfile, checkTopology } from './checks.js';
+import { checkZeroTimeLoops } from './zeroTimeLoop.js';
 import { hasErrors, located, parseSource, readSource, sortByPosition, type ParsedSource } from './document.js';
 import * as msg from './messages.js';
 import { normalizeTopology } from './normalize.js';
@@ -118,7 +119,11 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
     ...mesh.diagnostics,
   ];
   if (hasErrors(diagnostics) || mesh.profile === undefined) return { diagnostics, meshFile: mesh.file };
-  return { topology: normalizeTopology(result.data, mesh.profile), diagnostics, meshFile: mesh.file };
+  const topology = normalizeTopology(result.data, mesh.profile);
+  const entries = result.data.entrypoints;
+  const loops = checkZeroTimeLoops(topology, (name) => entries[name]?.thinkTime !== undefined).map(locate);
+  if (loops.length > 0) return { diagnostics: [...diagnostics, ...loops], meshFile: mesh.file };
+  return { topology, diagnostics, meshFile: mesh.file };
 }
 
 /** The topology of a result, or a DiagnosticError carrying every diagnostic. */

@@ -525,3 +525,8 @@ export const overridesNotApplied = (keys: string[], own: string, profile: string
   `the file's mesh settings (${keys.join(', ')}) are for ${q(own)}; this run under ${q(profile)} does without them`;
 export const overridesNotAppliedHint = (profile: string) =>
   `overrides tune the profile the file names; to run ${q(profile)} with them, name it in the file (mesh: {profile: ${profile}, …})`;
+export const zeroTimeLoop = (entry: string, services: readonly string[]) =>
+  `the closed-loop users of ${q(entry)} would start request after request at one instant: their think time, ` +
+  `the service time of ${services.map(q).join(', ')} and the network all take no time, so the clock cannot move on`;
+export const zeroTimeLoopHint = (entry: string) =>
+  `give ${q(entry)} a thinkTime above 0, a service a serviceTime above 0, or the network a latency above 0`;

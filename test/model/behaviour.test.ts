@@ -3,6 +3,7 @@ import { runTopology, resolveLimits } from '../../sim/run.js';
 import { buildModel } from '../../sim/model/build.js';
 import { simulate } from '../../sim/model/simulation.js';
 import { topo, topoFile } from './helpers.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
 
 const rel = (x: number, y: number): number => Math.abs(x - y) / y;
 
@@ -143,13 +144,27 @@ entrypoints:
   });
 
   it('closed-loop users whose requests and think time take no time stop with an error, not a hang', () => {
-    const loop = topo(`
+    const instant = `
 name: instant
 simulation: {duration: 1s}
-services: {api: {serviceTime: 0s}}
+services: {api: {serviceTime: 0s, calls: [db]}, db: {serviceTime: {dist: empirical, samples: [0, 0]}}}
 entrypoints: {web: {target: api, arrivals: closed, users: 10, thinkTime: 0s}}
-`);
-    expect(() => runTopology(loop)).toThrow(/^stopped at t=0\.0s: the closed-loop users of "web" start request after request at the same instant/);
+`;
+    // Refused as it loads, where validate sees it too (before: validate said ok, and run stopped after a million starts).
+    const loaded = loadTopologySource(instant, 'instant.yaml');
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([[
+      'zero-time-loop', 5,
+      'the closed-loop users of "web" would start request after request at one instant: their think time, the service time of "api", "db" and the network all take no time, so the clock cannot move on',
+    ]]);
+    // Any time anywhere lets it run: a service, the think time, the network.
+    for (const change of [['samples: [0, 0]', 'samples: [0, 1ms]'], ['thinkTime: 0s', 'thinkTime: {dist: exponential, mean: 1ms}'], ['duration: 1s}', 'duration: 1s}\nnetwork: {crossZone: 1ms}']]) {
+      expect(loadTopologySource(instant.replace(change[0], change[1]), 'x.yaml').topology, change[1]).toBeDefined();
+    }
+    // A topology built in code skips the loader: the simulation stops it, not hangs.
+    const built = topo(instant.replace('serviceTime: 0s', 'serviceTime: 1ms'));
+    built.services[0].serviceTime = { kind: 'constant', value: 0 };
+    expect(() => runTopology(built)).toThrow(/^stopped at t=0\.0s: the closed-loop users of "web" start request after request at the same instant/);
     // Requests that take time but fail at once (a full queue) with no think time: named as such, not blamed on serviceTime.
     const rejected = topo(`
 name: zqueue
