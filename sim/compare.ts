@@ -26,7 +26,7 @@ export interface ModeRow {
   p99: Delta;
   p999: Delta;
   errorRate: number;
-  /** Share of failed requests the mesh caused. */
+  /** Share of failed requests the mesh caused; NaN (null in JSON) when none failed. */
   meshCausedShare: number;
   decomposition: Record<Component, number>;
 }
@@ -114,7 +114,7 @@ export function compareRuns(runs: RunResult[]): CompareResult {
         p99: delta(l.p99, bl.p99, l.ci.p99, bl.ci.p99),
         p999: delta(l.p999, bl.p999, l.ci.p999, bl.ci.p999),
         errorRate: e.errorRate,
-        meshCausedShare: e.failed > 0 ? meshFailed / e.failed : 0,
+        meshCausedShare: e.failed > 0 ? meshFailed / e.failed : NaN,
         decomposition: e.decomposition,
       };
     }),

@@ -134,7 +134,8 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       completed,
       succeeded,
       failed,
-      errorRate: ratio(failed, completed),
+      // Of nothing measured there is no rate: NaN (null in JSON), which averages and charts skip, where 0 would count.
+      errorRate: completed > 0 ? failed / completed : NaN,
       // Ended inside the window, over its length: a drain after an overload does not count.
       throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
       latency: lat.summary,

@@ -27,6 +27,7 @@ export interface EntryPointResult {
   completed: number;
   succeeded: number;
   failed: number;
+  /** failed / completed; NaN (null in JSON) when nothing completed. */
   errorRate: number;
   /**
    * Requests that ended inside the measurement window per second of it

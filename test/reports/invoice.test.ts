@@ -262,6 +262,8 @@ describe('outputs that must agree', () => {
     const t = topologyOrThrow(loadTopologySource(src, 'idle.yaml'));
     const r = runTopology(t);
     expect(r.entrypoints[0].completed).toBe(0);
+    // No rate of nothing in the JSON either (it read 0, which a sweep averaged in as a point with no errors).
+    expect(JSON.parse(JSON.stringify(r)).entrypoints[0].errorRate).toBeNull();
     const row = runTable(r).split('\n').find((l) => l.startsWith('w '));
     expect(row?.trim().split(/\s{2,}/).slice(0, 3)).toEqual(['w', '0', '–']);
     const csv = runCsv(r).trim().split('\n').slice(1).map((l) => l.split(','));
@@ -270,6 +272,7 @@ describe('outputs that must agree', () => {
     const c = compareMeshes([t, topologyOrThrow(loadTopologySource(src, 'idle.yaml', { mesh: 'linkerd' }))]);
     expect(compareTable(c).split('\n').filter((l) => /^(none|linkerd) /.test(l)).slice(0, 2).map((l) => l.trim().split(/\s{2,}/).at(-2))).toEqual(['–', '–']);
     expect(compareCsv(c).trim().split('\n').slice(1).map((l) => l.split(',')[13])).toEqual(['', '']);
+    expect(JSON.parse(JSON.stringify(c)).invoice[0].rows.map((x: { errorRate: unknown; meshCausedShare: unknown }) => [x.errorRate, x.meshCausedShare])).toEqual([[null, null], [null, null]]);
   });
 
   it('report refuses a compare file whose invoice disagrees with its runs, rather than print two medians', async () => {
