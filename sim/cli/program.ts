@@ -264,7 +264,7 @@ function warnLongRun(io: CliIo, topology: Topology, options: RunOptions, modes: 
 function shareProgress(io: CliIo, label: string, quiet: boolean): ShareProgress | undefined {
   if (quiet) return undefined;
   const tty = io === processIo && drawsBar(process.stderr);
-  return new ShareProgress({ write: (t) => io.err(t), tty, label, columns: process.stderr.columns });
+  return new ShareProgress({ write: (t) => io.err(t), tty, label, columns: () => process.stderr.columns });
 }
 
 function printNotes(io: CliIo, notes: string[], quiet: boolean, stdoutIsData: boolean): void {

@@ -20,11 +20,18 @@ export interface ProgressState {
 export interface ProgressOptions {
   write: (text: string) => void;
   tty: boolean;
-  /** Columns of the terminal, for the bar. */
-  columns?: number;
+  /** Columns of the terminal, for the bar; a function is asked at every redraw, so a resized terminal gets a bar that fits. */
+  columns?: Columns;
   /** Milliseconds between plain lines (default 10 s). */
   every?: number;
   now?: () => number;
+}
+
+/** A terminal's width, fixed or read when drawing (`() => process.stderr.columns`, which Node updates on SIGWINCH). */
+export type Columns = number | undefined | (() => number | undefined);
+
+function columnsNow(columns: Columns): number | undefined {
+  return typeof columns === 'function' ? columns() : columns;
 }
 
 /** 0:09, 3:25, 1:02:03. */
@@ -117,7 +124,7 @@ export class ProgressReporter {
     const elapsed = (t - this.start) / 1000;
     const text = progressText(state, elapsed);
     if (this.options.tty) {
-      const columns = this.options.columns || 80;
+      const columns = columnsNow(this.options.columns) || 80;
       const width = Math.max(10, Math.min(40, columns - text.length - 4));
       const bar = progressBar(state.todo > 0 ? (state.done + (state.running ?? 0)) / state.todo : 1, width);
       this.options.write(`\r${fitLine('', bar, text, columns)}\x1b[K`);
@@ -141,7 +148,7 @@ export interface ShareProgressOptions {
   tty: boolean;
   /** What is running: `run`, `compare`. */
   label: string;
-  columns?: number;
+  columns?: Columns;
   /** Milliseconds before anything is drawn: a quick run shows no bar (default 1 s on a terminal, 30 s in a log). */
   delay?: number;
   /** Milliseconds between plain lines in a log (default 30 s). */
@@ -179,9 +186,10 @@ export class ShareProgress {
     this.lastDraw = t;
     const text = this.text(t);
     if (tty) {
-      // One width for the whole run, leaving room for the longest text after it: a bar that changes length jumps about.
-      const width = Math.max(10, Math.min(40, (this.options.columns || 80) - this.options.label.length - 42));
-      this.options.write(`\r${fitLine(`${this.options.label}: `, progressBar(share, width), text, this.options.columns)}\x1b[K`);
+      // One width while the terminal keeps its size, leaving room for the longest text after it: a bar that changes length jumps about.
+      const columns = columnsNow(this.options.columns);
+      const width = Math.max(10, Math.min(40, (columns || 80) - this.options.label.length - 42));
+      this.options.write(`\r${fitLine(`${this.options.label}: `, progressBar(share, width), text, columns)}\x1b[K`);
       this.barShown = true;
     } else {
       this.options.write(`${this.options.label}: ${text}\n`);

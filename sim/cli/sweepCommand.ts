@@ -237,7 +237,7 @@ Examples:
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const tty = io === processIo && drawsBar(process.stderr);
-      const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: process.stderr.columns });
+      const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: () => process.stderr.columns });
       const n = workers ?? defaultWorkers();
       if (!quiet) {
         const part = shard ? `, shard ${shard.index}/${shard.count}` : '';

@@ -161,6 +161,28 @@ describe('progress on a narrow or dumb terminal', () => {
     return drawn(out)[0];
   }
 
+  it('fits a terminal resized while it runs (the width is read at each redraw, as Node updates it on SIGWINCH)', () => {
+    let t = 0;
+    let columns = 100;
+    const out: string[] = [];
+    const run = new ShareProgress({ write: (s) => out.push(s), tty: true, label: 'run', columns: () => columns, now: () => t });
+    const sweepOut: string[] = [];
+    const sweep = new ProgressReporter({ write: (s) => sweepOut.push(s), tty: true, columns: () => columns, now: () => t });
+    t = 2000;
+    run.update(0.2);
+    sweep.update({ done: 1, todo: 5, resumed: 0 });
+    columns = 30;
+    t = 3000;
+    run.update(0.4);
+    sweep.update({ done: 2, todo: 5, resumed: 0 });
+    const lines = [drawn(out), drawn(sweepOut)];
+    // Before: the width read at the start, so the narrowed terminal wrapped every redraw onto a new row.
+    for (const [wide, narrow] of lines) {
+      expect(wide.length).toBeGreaterThan(30);
+      expect(narrow.length).toBeLessThan(30);
+    }
+  });
+
   it('draws no bar on a terminal that says it is dumb (TERM=dumb), nor off a terminal', () => {
     expect(drawsBar({ isTTY: true }, { TERM: 'xterm-256color' })).toBe(true);
     expect(drawsBar({ isTTY: true }, {})).toBe(true);
