@@ -210,6 +210,10 @@ export const resilienceSchema = z
     outlierDetection: orNone(outlierDetectionSchema, 'none, or a mapping like {consecutive5xx: 5, baseEjectionTime: 30s, maxEjectionPercent: 10}').meta({
       description: 'Outlier detection, or none.',
     }),
+    outlierDetectionStyle: z.enum(['envoy', 'linkerd']).optional().meta({
+      description:
+        "How the proxy takes failing hosts out, whoever turns it on: envoy (default; ejections within maxEjectionPercent, for baseEjectionTime × a multiplier, ended by the interval's sweep) or linkerd (failure accrual: after consecutive5xx failures the host is shut for a back-off from baseEjectionTime doubling up to maxEjectionTime, then one probe request decides; maxEjectionPercent and interval unused; defaults 7, 1s, 60s).",
+    }),
   })
   .meta({
     id: 'resilience',

@@ -47,6 +47,13 @@ export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreaker> = Object.freeze({
 /** Envoy's and Istio's outlier detection defaults, once it is on. */
 export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10 });
 
+/**
+ * Linkerd's failure accrual defaults (balancer.linkerd.io/failure-accrual:
+ * consecutive): 7 failures, a back-off from 1 s to 60 s. It ejects any
+ * share of the hosts and has no sweep, so those two keys are unused.
+ */
+export const LINKERD_FAILURE_ACCRUAL: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 7, baseEjectionTime: 1, maxEjectionPercent: 100, maxEjectionTime: 60, interval: 10 });
+
 /** `none` → Infinity, anything else a duration in seconds. */
 export function secondsOrNone(value: string | number): number {
   return value === 'none' ? Infinity : seconds(value);
@@ -67,6 +74,7 @@ export function normalizeResilience(file: ResilienceFile): ResiliencePolicy {
     retries: null,
     circuitBreaker: null,
     outlierDetection: null,
+    outlierStyle: file.outlierDetectionStyle ?? 'envoy',
     connectTimeout: 0,
   };
   return mergeResilience(none, file);
@@ -89,7 +97,8 @@ export function mergeResilience(base: ResiliencePolicy, o: ResilienceOverrideFil
         ? copy(base.outlierDetection)
         : o.outlierDetection === 'none'
           ? null
-          : mergeOutlier(base.outlierDetection ?? DEFAULT_OUTLIER_DETECTION, o.outlierDetection),
+          : mergeOutlier(base.outlierDetection ?? (base.outlierStyle === 'linkerd' ? LINKERD_FAILURE_ACCRUAL : DEFAULT_OUTLIER_DETECTION), o.outlierDetection),
+    outlierStyle: base.outlierStyle,
     connectTimeout: o.connectTimeout === undefined ? base.connectTimeout : seconds(o.connectTimeout),
   };
 }

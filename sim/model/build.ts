@@ -187,7 +187,7 @@ function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
 
 /** A mesh policy as an L4 proxy can carry it: connections time out, requests are neither retried, timed, broken nor ejected. */
 function l4Only(p: ResiliencePolicy): ResiliencePolicy {
-  return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, connectTimeout: p.connectTimeout };
+  return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: p.outlierStyle, connectTimeout: p.connectTimeout };
 }
 
 /**

@@ -62,6 +62,9 @@ export const CAUSES: readonly CauseInfo[] = [
     retryOn: [], description: 'too many requests in flight to the service: the circuit breaker failed it at once' },
   { id: 'proxy-reset', component: 'inbound proxy', flag: 'UC', mesh: true, status: 503,
     retryOn: ['reset', '5xx'], description: "the callee's proxy crashed with the request in flight; the connection was reset" },
+  // Envoy routes to every host when all are ejected (panic mode); Linkerd's balancer has none ready, and fails the request.
+  { id: 'all-endpoints-shut', component: 'policy: failure accrual', flag: 'UH', mesh: 'placement', status: 503,
+    retryOn: ['5xx'], description: "the caller's failure accrual had shut every endpoint of the service: no endpoint to send to" },
 ];
 
 const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
@@ -78,6 +81,7 @@ export const CAUSE_REPLICA_DOWN = id('replica-down');
 export const CAUSE_STALE_ENDPOINT = id('stale-endpoint');
 export const CAUSE_NO_HEALTHY_UPSTREAM = id('no-healthy-upstream');
 export const CAUSE_NO_ENDPOINTS = id('no-endpoints');
+export const CAUSE_ALL_ENDPOINTS_SHUT = id('all-endpoints-shut');
 export const CAUSE_INBOUND_PROXY_DOWN = id('inbound-proxy-down');
 export const CAUSE_OUTBOUND_PROXY_DOWN = id('outbound-proxy-down');
 export const CAUSE_CERTIFICATE = id('certificate');
@@ -91,7 +95,7 @@ export const CAUSE_PROXY_RESET = id('proxy-reset');
 export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false): boolean {
   // Envoy never retries its own local replies: an overflow (a circuit breaker's UO), or no healthy
   // upstream to send to (UH) — no upstream request was made, so no retry policy applies.
-  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS)) return false;
+  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT)) return false;
   const c = CAUSES[cause];
   for (const r of retryOn) {
     if (r === 'retriable-status' && status === retriableStatus) return true;

@@ -21,7 +21,7 @@
  */
 import type { Rng } from '../engine/rng.js';
 import type { RuntimeModel, RuntimeService } from './build.js';
-import type { ResiliencePolicy } from '../topology/types.js';
+import type { OutlierDetection, ResiliencePolicy } from '../topology/types.js';
 import type { Marker } from './controlPlane.js';
 import type { EndpointVersions } from './endpoints.js';
 
@@ -51,7 +51,18 @@ interface OutlierState {
   consecutive5xx: Int32Array;
   multiplier: Int32Array;
   ejectedUntil: Float64Array;
+  /** Linkerd's breaker: OPEN (counting failures), SHUT (until ejectedUntil, then one probe may go) or PROBING (the probe is in flight). */
+  breaker: Uint8Array;
+  /** Linkerd's breaker: the back-off of the host's current shut spell. */
+  backoff: Float64Array;
 }
+
+const OPEN = 0;
+const SHUT = 1;
+const PROBING = 2;
+
+/** What pick() returns when Linkerd's failure accrual has shut every endpoint (Envoy would route to all: panic mode). */
+export const ALL_SHUT = -2;
 
 /** Spreads the routers' sweeps over the interval (each Envoy's timer started when its own cluster did), with no random draw. */
 const SWEEP_PHASE = (Math.sqrt(5) - 1) / 2;
@@ -113,7 +124,7 @@ export class LoadBalancer {
     let o = this.outliers.get(key);
     if (!o) {
       const n = service.replicas.length;
-      o = { consecutive5xx: new Int32Array(n), multiplier: new Int32Array(n), ejectedUntil: new Float64Array(n) };
+      o = { consecutive5xx: new Int32Array(n), multiplier: new Int32Array(n), ejectedUntil: new Float64Array(n), breaker: new Uint8Array(n), backoff: new Float64Array(n) };
       this.outliers.set(key, o);
     }
     return o;
@@ -123,26 +134,36 @@ export class LoadBalancer {
    * Picks a replica from the router's view of the service's endpoints,
    * avoiding ejected hosts and (when the policy says so) hosts the call
    * already tried — the first `triedCount` of `tried` — unless nothing else
-   * is left. -1 when the view is empty. `pair` is the (router, service)
-   * slot, PolicyState.slot.
+   * is left. -1 when the view is empty, ALL_SHUT when Linkerd's failure
+   * accrual shut every host. `pair` is the (router, service) slot,
+   * PolicyState.slot.
    */
   pick(service: RuntimeService, policy: ResiliencePolicy, router: number, pair: number, tried: readonly number[], triedCount: number, now: number): number {
     const view = this.endpoints.view(router, service.index);
     const n = view.length;
     if (n === 0) return -1;
-    if (n === 1) return view[0];
-    const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
     const o = this.outliers.get(router * this.model.services.length + service.index);
+    if (n === 1 && (o === undefined || policy.outlierStyle !== 'linkerd')) return view[0];
+    const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
     let r = this.pickFrom(service, router, pair, o, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
     if (r < 0) r = this.pickFrom(service, router, pair, o, view, 0, tried, now);
+    if (r >= 0) {
+      // Linkerd's breaker lets one probe through once a shut spell is over; the others wait for its answer.
+      if (o !== undefined && o.breaker[this.model.replicas[r].ordinal] === SHUT) o.breaker[this.model.replicas[r].ordinal] = PROBING;
+      return r;
+    }
+    if (policy.outlierStyle === 'linkerd' && o !== undefined) return ALL_SHUT;
     // Every host ejected: Envoy's panic mode routes to all of them.
-    return r >= 0 ? r : view[this.nextIndex(pair, service) % n];
+    return view[this.nextIndex(pair, service) % n];
   }
 
   /** Whether rep may take the router's try: not ejected by it (`o`, its outlier state), and not among the first `avoid` tried hosts. */
   private ok(o: OutlierState | undefined, rep: number, avoid: number, tried: readonly number[], now: number): boolean {
-    if (o !== undefined && o.ejectedUntil[this.model.replicas[rep].ordinal] > now) return false;
+    if (o !== undefined) {
+      const i = this.model.replicas[rep].ordinal;
+      if (o.ejectedUntil[i] > now || o.breaker[i] === PROBING) return false;
+    }
     for (let i = 0; i < avoid; i++) if (tried[i] === rep) return false;
     return true;
   }
@@ -201,11 +222,13 @@ export class LoadBalancer {
     if (!fromHost) {
       if (!t.failed) {
         const seen = this.outliers.get(router * this.model.services.length + svc.index);
-        if (seen) seen.consecutive5xx[i] = 0;
+        if (seen && t.policy.outlierStyle === 'linkerd') this.accrue(seen, i, od, true, now, svc, rep);
+        else if (seen) seen.consecutive5xx[i] = 0;
       }
       return;
     }
     const o = this.outlierState(router, svc);
+    if (t.policy.outlierStyle === 'linkerd') return this.accrue(o, i, od, false, now, svc, rep);
     // A host already ejected is not ejected again (Envoy's onConsecutiveErrorWorker): late failures of tries sent before do not lengthen it.
     if (o.ejectedUntil[i] > now) return;
     if (++o.consecutive5xx[i] < od.consecutive5xx) return;
@@ -228,6 +251,40 @@ export class LoadBalancer {
     // The host comes back at the first sweep that finds its time served.
     o.ejectedUntil[i] = sweepAtOrAfter(now + Math.min(od.baseEjectionTime * o.multiplier[i], cap));
     // One marker per router that ejects: with several callers, a burst of them.
+    this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
+  }
+
+  /**
+   * Linkerd's failure accrual (linkerd2-proxy, breaker/consecutive_failures.rs):
+   * open, it counts consecutive failures and shuts the host at the
+   * threshold, for baseEjectionTime; responses while shut are ignored; then
+   * one probe request goes, and its answer opens the host or shuts it again
+   * for twice as long, up to maxEjectionTime. Each router on its own, any
+   * share of the hosts (no maxEjectionPercent), no sweep. A new spell starts
+   * from baseEjectionTime again.
+   */
+  private accrue(o: OutlierState, i: number, od: OutlierDetection, success: boolean, now: number, svc: RuntimeService, rep: number): void {
+    const state = o.breaker[i];
+    if (state !== OPEN) {
+      // Shut: the answers of tries sent before do not count. Once the spell is over, the first answer is the probe's.
+      if (o.ejectedUntil[i] > now) return;
+      if (success) {
+        o.breaker[i] = OPEN;
+        o.consecutive5xx[i] = 0;
+        return;
+      }
+      o.backoff[i] = Math.min(Math.max(od.baseEjectionTime, od.maxEjectionTime), 2 * o.backoff[i]);
+    } else {
+      if (success) {
+        o.consecutive5xx[i] = 0;
+        return;
+      }
+      if (++o.consecutive5xx[i] < od.consecutive5xx) return;
+      o.consecutive5xx[i] = 0;
+      o.backoff[i] = od.baseEjectionTime;
+    }
+    o.breaker[i] = SHUT;
+    o.ejectedUntil[i] = now + o.backoff[i];
     this.mark({ at: now, kind: 'ejection', subject: `${svc.name}-${this.model.replicas[rep].ordinal}` });
   }
 }

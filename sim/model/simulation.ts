@@ -4,7 +4,7 @@ import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
 import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
 import {
-  CAUSES, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
+  CAUSES, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
   CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
 } from './causes.js';
@@ -25,7 +25,7 @@ import {
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
 import { FaultState, describeEvent, targetProxies, targetReplicas } from './faults.js';
-import { LoadBalancer } from './loadBalancing.js';
+import { ALL_SHUT, LoadBalancer } from './loadBalancing.js';
 import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
@@ -863,7 +863,7 @@ class Simulation implements EventDispatcher {
     this.policy.active[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
-      const cause = this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+      const cause = rep === ALL_SHUT ? CAUSE_ALL_ENDPOINTS_SHUT : this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
     }
     att.replica = rep;

@@ -77,6 +77,13 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     const merged = mergeResilience(profile.resilience, service.resilience);
     out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience'], profile.name));
     out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
+    const od = service.resilience.outlierDetection;
+    if (profile.resilience.outlierStyle === 'linkerd' && typeof od === 'object') {
+      for (const key of ['maxEjectionPercent', 'interval'] as const) {
+        if (od[key] === undefined) continue;
+        out.push(warning('no-effect', ['services', name, 'resilience', 'outlierDetection', key], msg.accrualIgnores(name, key, profile.name), msg.accrualIgnoresHint(), 'key'));
+      }
+    }
   }
   // Every hop under a mesh has redirects between a pod and its own proxy: left unset, each costs a trip between machines.
   if (profile.mode !== 'none' && file.network?.sameZone !== undefined && file.network.sameNode === undefined) {

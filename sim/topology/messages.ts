@@ -530,3 +530,7 @@ export const zeroTimeLoop = (entry: string, services: readonly string[]) =>
   `the service time of ${services.map(q).join(', ')} and the network all take no time, so the clock cannot move on`;
 export const zeroTimeLoopHint = (entry: string) =>
   `give ${q(entry)} a thinkTime above 0, a service a serviceTime above 0, or the network a latency above 0`;
+export const accrualIgnores = (service: string, key: string, profile: string) =>
+  `${key} of ${q(service)} does nothing under ${q(profile)}: its proxy's failure accrual shuts any share of the hosts, each for its own back-off, with no sweep`;
+export const accrualIgnoresHint = () =>
+  'kept for profiles whose proxies are Envoys (compare runs the same file under each); under failure accrual consecutive5xx, baseEjectionTime and maxEjectionTime apply';

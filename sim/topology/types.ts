@@ -238,6 +238,8 @@ export interface OutlierDetection {
   interval: number;
 }
 
+export type OutlierStyle = 'envoy' | 'linkerd';
+
 export interface ResiliencePolicy {
   /** Where the policy runs: in the caller's mesh proxy, or in the caller's client library. */
   placement: 'mesh' | 'client';
@@ -246,6 +248,15 @@ export interface ResiliencePolicy {
   retries: RetryPolicy | null;
   circuitBreaker: CircuitBreaker | null;
   outlierDetection: OutlierDetection | null;
+  /**
+   * How the proxy takes failing hosts out, a property of the proxy, not of a
+   * service's policy: `envoy` (outlier detection: ejections within
+   * maxEjectionPercent, for baseEjectionTime × a multiplier, ended by the
+   * sweep) or `linkerd` (failure accrual: the host is shut for a back-off
+   * from baseEjectionTime doubling to maxEjectionTime, then admits one
+   * probe request, whose success opens it again).
+   */
+  outlierStyle: OutlierStyle;
   /** A connection attempt to an unreachable host gives up after this long (Envoy's connect_timeout). */
   connectTimeout: number;
 }

@@ -54,6 +54,7 @@ export const ISTIO_RESILIENCE: ResiliencePolicy = {
   },
   circuitBreaker: null,
   outlierDetection: null,
+  outlierStyle: 'envoy',
   connectTimeout: 10,
 };
 

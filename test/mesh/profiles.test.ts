@@ -140,6 +140,7 @@ describe('bundled profiles', () => {
       },
       circuitBreaker: null,
       outlierDetection: null,
+      outlierStyle: 'linkerd',
       connectTimeout: 1,
     });
     expect(load('cilium').resilience).toEqual({
@@ -157,6 +158,7 @@ describe('bundled profiles', () => {
       },
       circuitBreaker: { maxConnections: 1024, maxPending: 1024, maxRequests: 1024 },
       outlierDetection: null,
+      outlierStyle: 'envoy',
       connectTimeout: 2,
     });
     expect(load('cilium').controlPlane.pushDelay).toEqual(lognormal(0.5, 5));
@@ -170,6 +172,7 @@ describe('bundled profiles', () => {
       retries: null,
       circuitBreaker: null,
       outlierDetection: null,
+      outlierStyle: 'envoy',
       connectTimeout: 30,
     });
     expect(none.controlPlane).toEqual({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
 import { topo } from './helpers.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
 
 const ejections = (r: ReturnType<typeof runTopology>, subject: string) =>
   r.timeline.markers.filter((m) => m.kind === 'ejection' && m.subject === subject);
@@ -206,5 +207,62 @@ timeline:
     const r = frontLeaf('replicas: 3, serviceTime: 1ms, resilience: {outlierDetection: {consecutive5xx: 5}}', '100/s', '{at: 2s, abort: {replica: leaf-1, status: 503}}');
     // 1 of 3 hosts is 33 % > the default 10 %.
     expect(ejections(r, 'leaf-1')).toHaveLength(0);
+  });
+});
+
+describe("Linkerd's failure accrual (linkerd2-proxy's consecutive-failures breaker), not Envoy's ejection", () => {
+  /** The client's own proxy calls back's pods round robin at 100/s; back-0 answers 503 to everything from 10 s to 50 s. */
+  const accrual = (mesh: string, replicas: number, od = '{}') => runTopology(topo(`
+name: accrual
+simulation: {seed: 5, duration: 90s, warmup: 1s}
+mesh: {profile: ${mesh}, resilience: {retries: none}}
+services:
+  back: {replicas: ${replicas}, workers: 8, serviceTime: 2ms, loadBalancer: round_robin, resilience: {retries: none, outlierDetection: ${od}}}
+entrypoints:
+  web: {target: back, rate: 100/s, via: mesh}
+timeline:
+  - {at: 10s, until: 50s, abort: {replica: back-0, probability: 1}}
+`));
+
+  it('shuts the host after 7 failures for 1 s, then lets one probe through, doubling the shut spell while probes fail', () => {
+    const r = accrual('linkerd', 2);
+    const at = ejections(r, 'back-0').map((m) => m.at);
+    // Shut at the 7th failure; each failed probe shuts it for 2, 4, 8, 16 s; the probe at ~73 s (after 32 s) finds it healthy.
+    const spells = at.slice(1).map((t, k) => Math.round(t - at[k]));
+    expect(spells).toEqual([1, 2, 4, 8, 16]);
+    expect(at[0]).toBeGreaterThan(10);
+    expect(at[0]).toBeLessThan(10.2);
+    // 7 failures to shut it, then one a probe: 12. Before: Envoy's semantics, a different count (below).
+    const e = r.entrypoints[0];
+    expect(e.failuresByReplica).toEqual([{ service: 'back', replica: 'back-0', count: 12 }]);
+    expect(e.failed).toBe(12);
+    // Under istio-sidecar the same policy keys eject by Envoy's rules (a 30 s base, back at the sweep, panic mode beyond 10 %).
+    const envoy = accrual('istio-sidecar', 2, '{consecutive5xx: 7, baseEjectionTime: 1s, maxEjectionTime: 60s, maxEjectionPercent: 50}');
+    expect(envoy.entrypoints[0].failed).not.toBe(12);
+  });
+
+  it('with every endpoint shut, fails the request at once (no panic mode): mesh-caused, a policy of the mesh', () => {
+    const r = accrual('linkerd', 1);
+    const e = r.entrypoints[0];
+    const by = Object.fromEntries(e.failures.map((f) => [f.cause, f]));
+    expect(by['injected-abort'].count).toBe(12);
+    expect(by['all-endpoints-shut'].mesh).toBe(true);
+    // Every request of the shut spells, about 1 + 2 + 4 + 8 + 16 + 32 s at 100/s.
+    expect(by['all-endpoints-shut'].count).toBeGreaterThan(6000);
+    expect(by['all-endpoints-shut'].count).toBeLessThan(6400);
+    expect(e.meshCaused).toBe(by['all-endpoints-shut'].count);
+    // Envoy's panic mode sends to the one host however it is ejected: no request fails but for the host's own 503s.
+    const envoy = accrual('istio-sidecar', 1, '{consecutive5xx: 7, baseEjectionTime: 1s, maxEjectionPercent: 100}');
+    expect(envoy.entrypoints[0].failures.map((f) => f.cause)).toEqual(['injected-abort']);
+  });
+
+  it("warns that Envoy's maxEjectionPercent and interval do nothing under failure accrual, under that profile only", () => {
+    const src = 'name: w\nservices: {b: {replicas: 2, serviceTime: 1ms, resilience: {outlierDetection: {maxEjectionPercent: 50, interval: 5s}}}}\nentrypoints: {web: {target: b, rate: 10/s}}\n';
+    const under = (mesh: string) => loadTopologySource(src, 'w.yaml', { mesh }).diagnostics.filter((d) => d.code === 'no-effect').map((d) => d.message);
+    expect(under('linkerd')).toEqual([
+      'maxEjectionPercent of "b" does nothing under "linkerd": its proxy\'s failure accrual shuts any share of the hosts, each for its own back-off, with no sweep',
+      'interval of "b" does nothing under "linkerd": its proxy\'s failure accrual shuts any share of the hosts, each for its own back-off, with no sweep',
+    ]);
+    expect(under('istio-sidecar')).toEqual([]);
   });
 });
