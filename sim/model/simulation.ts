@@ -1294,7 +1294,7 @@ class Simulation implements EventDispatcher {
     if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
     call.tryToken = 0;
     this.abandonCurrent(call);
-    this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
     this.countTimedOutTry(call);
     this.afterFailedTry(f, CAUSE_TIMEOUT, 504, false);
   }
@@ -1317,7 +1317,7 @@ class Simulation implements EventDispatcher {
       call.comp[RETRY_BACKOFF] -= call.backoffEnd - this.engine.now;
       call.backoffToken = 0;
     }
-    this.fail(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
     if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);
   }
@@ -1867,12 +1867,24 @@ class Simulation implements EventDispatcher {
   }
 
   private copyFailure(to: Frame, from: Frame): void {
-    this.fail(to, from.cause, from.causeService, from.causeReplica, from.flag, from.meshCaused);
+    this.setFailure(to, from.cause, from.causeService, from.causeReplica, from.flag, from.meshCaused);
     to.status = from.status;
     to.failedHere = false;
   }
 
+  /**
+   * A failure that begins here. One that begins on a call's own phases,
+   * outside any try (the leg to the gateway, the caller's own proxy, the
+   * leg to a waypoint that runs the tries), fails the call without a try
+   * that attemptDone would count: it is counted here, so that failed tries
+   * cover every failed request (with no retries they are equal).
+   */
   private fail(frame: Frame, cause: number, service: number, replica: number, flag: number, mesh: boolean): void {
+    this.setFailure(frame, cause, service, replica, flag, mesh);
+    if (frame.kind === FRAME_CALL && !frame.inTry && frame.measured) this.countAttemptFailure(frame);
+  }
+
+  private setFailure(frame: Frame, cause: number, service: number, replica: number, flag: number, mesh: boolean): void {
     frame.failed = true;
     frame.cause = cause;
     frame.failedHere = true;
