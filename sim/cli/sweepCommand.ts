@@ -20,7 +20,7 @@ import { parseShard, planSweep, shardRuns, type Shard, type SweepOptions } from 
 import type { SweepRecord } from '../sweep/record.js';
 import { readSweepRecords } from '../sweep/store.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
-import { EXIT_BAD_INPUT, checkDistinctPaths, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, checkDistinctPaths, checkWritableFile, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
 import { checkRunOptions } from '../run.js';
 import { ProgressReporter, drawsBar } from './progress.js';
@@ -232,6 +232,8 @@ Examples:
       }
 
       checkSweepOutput(plan, { output, resume: opts.resume === true, shard });
+      // The report and the CSV are written after the last run: a path that cannot be written is told now, not then.
+      for (const path of [str(opts, 'report'), str(opts, 'csv')]) if (path !== undefined) checkWritableFile(path);
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
       process.once('SIGINT', onSignal);
@@ -284,6 +286,7 @@ Examples:
         files.map((path) => ({ path, what: `the input ${path}` })),
         [{ path: str(opts, 'output'), what: '-o' }, { path: str(opts, 'report'), what: '--report' }, { path: str(opts, 'csv'), what: '--csv' }],
       );
+      for (const path of [str(opts, 'output'), str(opts, 'report'), str(opts, 'csv')]) if (path !== undefined) checkWritableFile(path);
       const merged = mergeResults(files);
       if (merged.text === undefined) throw new DiagnosticError(merged.diagnostics);
       const output = str(opts, 'output')!;

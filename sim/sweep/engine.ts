@@ -12,7 +12,7 @@
  * runs; once every run of the shard is in, the file is rewritten sorted by
  * run, so equal sweeps give equal bytes however they were run.
  */
-import { closeSync, openSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs } from '../makeDirs.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -91,6 +91,12 @@ export function remainingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'o
 
 /** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
 function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>, repair = true): { done: Set<number>; torn: boolean } {
+  // A FIFO or a device (-o /dev/stdout) would be read as results before anything runs: the read waits
+  // for a writer that never comes (or, from /dev/zero, never ends). The results file must be a file.
+  const st = statSync(options.output, { throwIfNoEntry: false });
+  if (st && !st.isFile() && !st.isDirectory()) {
+    throw new DiagnosticError([{ severity: 'error', code: 'bad-option', path: ['-o'], message: msg.outputNotAFile(options.output), hint: msg.outputNotAFileHint() }]);
+  }
   const read = readResultsFile(options.output);
   if (read.diagnostics.length > 0) throw new DiagnosticError(read.diagnostics);
   if ((read.lines.length > 0 || read.torn) && !options.resume) {

@@ -63,6 +63,10 @@ export const setsDurationHint = (flag: string) => `${flag} applies to every poin
 
 export const outputMissing = () => 'no results file: -o (--output) names where each finished run is saved';
 export const outputMissingHint = () => 'add -o out/sweep.ndjson (or --dry-run to list the points without running them)';
+export const resultsIsDirectory = (file: string) => `${q(file)} is a directory, not a results file`;
+export const resultsIsDirectoryHint = () => 'name an NDJSON file, for example out/sweep.ndjson';
+export const outputNotAFile = (file: string) => `-o ${q(file)} is not a regular file: a sweep reads its results file back (to resume, and to rewrite it in order), which a pipe or a device cannot give`;
+export const outputNotAFileHint = () => 'write the results to a file (-o out/sweep.ndjson); print them afterwards with cat, or render them with meshtax sweep-report';
 export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} results`;
 export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;

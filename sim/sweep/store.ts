@@ -4,7 +4,7 @@
  * atomically, through a temporary file and a rename, so a kill during the
  * rewrite leaves the old file whole.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import * as msg from './messages.js';
 import { parseRecord, type SweepIdentity, type SweepRecord } from './record.js';
@@ -41,6 +41,10 @@ export function lineDiagnostic(file: string, line: number, code: string, message
 /** Every complete line of the file; a missing file reads as empty. */
 export function readResultsFile(file: string): ReadResults {
   if (!existsSync(file)) return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [] };
+  // A directory cannot be read as results (readFileSync's EISDIR names no path: it surfaced as an internal error).
+  if (statSync(file).isDirectory()) {
+    return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'not-a-file', path: [], message: msg.resultsIsDirectory(file), hint: msg.resultsIsDirectoryHint() }] };
+  }
   const buffer = readFileSync(file);
   const lastNewline = buffer.lastIndexOf(0x0a);
   const completeBytes = lastNewline + 1;

@@ -74,7 +74,7 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
           container.length > 0 ? `indices run from 0 to ${container.length - 1}` : `${formatPath(here)} is empty in the topology`);
       }
       if (last) {
-        container[index] = patch.value;
+        container[index] = structuredClone(patch.value);
         return undefined;
       }
       const next: unknown = container[index];
@@ -90,7 +90,9 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
       return unknownPath(patch, path.slice(0, i + 1), `there is no ${what} ${JSON.stringify(key)}`, msg.didYouMean(closest(key, known), `${what === 'entry point' ? 'entry points' : `${what}s`}`, known));
     }
     if (last) {
-      container[key] = patch.value;
+      // A copy: a longer patch after this one (mesh={profile: linkerd}, then mesh.mtls.enabled=false) changes
+      // what this one set, and must not change the sweep's value itself, which every point shares.
+      container[key] = structuredClone(patch.value);
       return undefined;
     }
     let next: unknown = container[key];
