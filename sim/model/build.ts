@@ -234,7 +234,9 @@ export function buildModel(topology: Topology): RuntimeModel {
 
   const proxies: RuntimeProxy[] = [];
   const addProxy = (kind: ProxyKind, label: string, service: number, node: number, spec: ProxySpec): number => {
-    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, mtlsPerKB), from: 0, until: Infinity });
+    // A waypoint ends the caller's mTLS connection and opens its own to the callee: it decrypts and encrypts every byte.
+    const perKB = kind === 'waypoint' ? 2 * mtlsPerKB : mtlsPerKB;
+    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, perKB), from: 0, until: Infinity });
     return proxies.length - 1;
   };
 

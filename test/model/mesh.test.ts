@@ -567,3 +567,30 @@ describe('proxy counts', () => {
     expect(r.resources.proxies.map((p) => p.count)).toEqual([1]);
   });
 });
+
+describe("mTLS's per-KB CPU, where each proxy encrypts or decrypts", () => {
+  /** 100 calls a second carrying 10 KB each way to an l7 service, with mTLS's per-KB cost at 10 µs or 0. */
+  const perKB = (profile: string, cost: string) => runTopology(topo(`
+name: payload
+simulation: {seed: 2, duration: 40s, warmup: 5s}
+mesh: {profile: ${profile}, mtls: {perKB: ${cost}}}
+services:
+  api: {workers: 100, serviceTime: 1ms, l7: true, responseSize: 10KB}
+entrypoints:
+  in: {target: api, via: mesh, rate: 100/s, requestSize: 10KB}
+`));
+  /** mTLS's CPU a request in one fleet: the difference the 10 µs/KB makes, over the requests. */
+  const perRequest = (profile: string, kind: string) => {
+    const on = perKB(profile, '10us'), off = perKB(profile, '0s');
+    const rate = on.entrypoints[0].throughput;
+    return ((fleet(on, kind)?.vcpu ?? 0) - (fleet(off, kind)?.vcpu ?? 0)) / rate;
+  };
+
+  it('a waypoint decrypts and encrypts every byte (twice the per-KB cost), a sidecar or a node proxy one of the two', () => {
+    // 20 KB a request at 10 µs/KB: 200 µs for each end of an mTLS connection.
+    // Before: the waypoint was charged 200 µs, as if it only forwarded encrypted bytes.
+    expect(perRequest('istio-ambient-waypoint', 'waypoint')).toBeCloseTo(400e-6, 5);
+    expect(perRequest('istio-ambient-waypoint', 'node-proxy')).toBeCloseTo(400e-6, 5);
+    expect(perRequest('istio-sidecar', 'sidecar')).toBeCloseTo(400e-6, 5);
+  });
+});
