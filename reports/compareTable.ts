@@ -28,7 +28,7 @@ export function compareTable(c: CompareResult): string {
       (c.runs[0].settings.replications > 1 ? `, ${c.runs[0].settings.replications} replications` : '') +
       (others.length > 0 ? ', same random numbers in every mode' : ''),
     // A tuned profile is not the product's as published: say which fields the topology changed.
-    ...c.runs.filter((r) => r.mesh.tuned?.length).map((r) => `${r.mesh.profile} tuned by the topology: ${r.mesh.tuned.join(', ')}`),
+    ...c.runs.filter((r) => r.mesh.tuned?.length).map((r) => `${r.mesh.profile} tuned: ${r.mesh.tuned.join(', ')}`),
     '',
   ];
   for (const ep of c.invoice) {

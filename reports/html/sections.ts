@@ -97,7 +97,7 @@ export function profilesHtml(model: ReportModel): string {
     items.push(`<details class="profile" open><summary>${esc(p.profile)} — ${esc(meshInWords(run))}</summary>` +
       (p.description ? `<p>${esc(p.description)}</p>` : '') +
       // Files from before the field have none: the profile as written.
-      (p.tuned?.length ? `<p class="note">Tuned by the topology's <code>mesh:</code> settings: ${p.tuned.map((t) => `<code>${esc(t)}</code>`).join(', ')}; the sources are the profile's own.</p>` : '') +
+      (p.tuned?.length ? `<p class="note">Tuned (by the topology's <code>mesh:</code> settings, or in a copy of the profile file under its name): ${p.tuned.map((t) => `<code>${esc(t)}</code>`).join(', ')}; the sources are the published profile's.</p>` : '') +
       sources + '</details>');
   }
   return items.join('');

@@ -4,13 +4,13 @@
  * topology's overrides merged in when they are meant for that profile, and
  * mTLS forced on or off when asked.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Path } from '../topology/locate.js';
 import { error, warning, type Problem } from '../topology/problem.js';
 import * as msg from '../topology/messages.js';
 import type { MeshProfile } from '../topology/types.js';
-import { findMeshProfile, loadMeshProfileFile, profileIdentity } from './loadProfile.js';
+import { findMeshProfile, listMeshProfiles, loadMeshProfileFile, meshProfilesDir, profileIdentity } from './loadProfile.js';
 import { applyOverrides, checkOverridesFit, meshOverrides } from './overrides.js';
 import type { MeshSettingFile } from './profileSchema.js';
 
@@ -70,7 +70,7 @@ export function resolveMesh(
   if (unread && !substituted) return { problems: [error(unread.code, namedAt, unread.message, unread.hint)], diagnostics: [], file: found.file };
   if (loaded.profile === undefined) return { problems: [], diagnostics: loaded.diagnostics, file: found.file };
 
-  let profile = loaded.profile;
+  let profile = withCopyDifferences(loaded.profile, found.file);
   const overrides = meshOverrides(setting);
   // The same profile however it is named: `linkerd` and the path of topologies/meshes/linkerd.yaml are one file.
   const namedFile = substituted ? findMeshProfile(named, baseDir) : found;
@@ -90,3 +90,39 @@ export function resolveMesh(
   if (options.mtls !== undefined) profile = { ...profile, mtls: { ...profile.mtls, enabled: options.mtls } };
   return { profile, problems, diagnostics: loaded.diagnostics, file: found.file };
 }
+
+/**
+ * A profile file of the user's under a bundled profile's name (a copy,
+ * edited) would read in every result as the product's own: its fields that
+ * differ from the bundled profile are listed as tuned, as the topology's
+ * overrides are, so run's header, compare and the report say so.
+ */
+function withCopyDifferences(profile: MeshProfile, file: string): MeshProfile {
+  if (!listMeshProfiles().includes(profile.name)) return profile;
+  const bundledFile = join(meshProfilesDir(), `${profile.name}.yaml`);
+  if (resolve(file) === resolve(bundledFile)) return profile;
+  const bundled = loadMeshProfileFile(bundledFile).profile;
+  if (bundled === undefined) return profile;
+  const changed = profileDifferences(bundled, profile);
+  if (changed.length === 0) return profile;
+  return { ...profile, tuned: [...new Set([...(profile.tuned ?? []), ...changed])].sort() };
+}
+
+/** The fields (`sidecar.requestCost`, `mode`) in which two profiles differ; what describes them (name, description, sources) aside. */
+export function profileDifferences(a: MeshProfile, b: MeshProfile): string[] {
+  const out: string[] = [];
+  const same = (x: unknown, y: unknown): boolean => JSON.stringify(x, finite) === JSON.stringify(y, finite);
+  for (const key of Object.keys({ ...a, ...b }).sort()) {
+    if (key === 'name' || key === 'description' || key === 'sources' || key === 'tuned') continue;
+    const x = (a as unknown as Record<string, unknown>)[key];
+    const y = (b as unknown as Record<string, unknown>)[key];
+    if (isBlock(x) && isBlock(y)) {
+      for (const field of Object.keys({ ...x, ...y }).sort()) if (!same(x[field], y[field])) out.push(`${key}.${field}`);
+    } else if (!same(x, y)) out.push(key);
+  }
+  return out;
+}
+
+const isBlock = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** JSON.stringify writes Infinity as null: keep them apart. */
+const finite = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);

@@ -143,7 +143,7 @@ export interface Timeline {
 export interface RunResult {
   meshtax: { version: string; format: number };
   topology: { name: string; description: string };
-  /** tuned: the fields the topology's `mesh:` overrides changed (empty: the profile as written). */
+  /** tuned: the fields the topology's `mesh:` overrides changed, or an edited copy of a bundled profile under its name (empty: the profile as published). */
   mesh: { profile: string; mode: MeshMode; mtls: boolean; description: string; sources: string[]; tuned: string[] };
   graph: ServiceGraph;
   settings: {

@@ -50,11 +50,29 @@ describe('overrides', () => {
     const r = runTopology(topologyOrThrow(loadTopologySource(src, 't.yaml')));
     expect(r.mesh.tuned).toEqual(['resilience.retries', 'sidecar.workers']);
     expect(runTable(r).split('\n')[0]).toContain('mesh istio-sidecar (sidecar, mTLS on, tuned: resilience.retries, sidecar.workers)');
-    expect(profilesHtml(reportModel(r))).toContain("Tuned by the topology's <code>mesh:</code> settings: <code>resilience.retries</code>, <code>sidecar.workers</code>");
+    expect(profilesHtml(reportModel(r))).toContain("Tuned (by the topology's <code>mesh:</code> settings, or in a copy of the profile file under its name): <code>resilience.retries</code>, <code>sidecar.workers</code>");
     // The profile as written says nothing of the kind.
     const plain = runTopology(topologyOrThrow(loadTopologySource(src.replace(', sidecar: {workers: 1}, resilience: {retries: none}', ''), 't.yaml')));
     expect(plain.mesh.tuned).toEqual([]);
     expect(runTable(plain).split('\n')[0]).not.toContain('tuned');
+  });
+
+  it('an edited copy of a bundled profile under its name lists what it changed, as overrides are (an unedited copy nothing)', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-copy-'));
+    const original = readFileSync('topologies/meshes/linkerd.yaml', 'utf8');
+    const edited = original.replace(/^  requestCost: .*$/m, '  requestCost: 5ms').replace('outlierDetectionStyle: linkerd', 'outlierDetectionStyle: envoy');
+    expect(edited).not.toBe(original);
+    writeFileSync(join(dir, 'copy.yaml'), original);
+    writeFileSync(join(dir, 'edited.yaml'), edited);
+    const src = 'name: t\nservices: {s: {serviceTime: 1ms}}\nentrypoints: {w: {target: s, rate: 50/s}}\n';
+    const under = (file: string) => topologyOrThrow(loadTopologySource(src, 't.yaml', { mesh: join(dir, file) })).mesh;
+    // Before: both ran as "linkerd", the edited one passing for Linkerd's own.
+    expect(under('edited.yaml').tuned).toEqual(['resilience.outlierStyle', 'sidecar.requestCost']);
+    expect(under('copy.yaml').tuned).toBeUndefined();
+    expect(topologyOrThrow(loadTopologySource(src, 't.yaml', { mesh: 'linkerd' })).mesh.tuned).toBeUndefined();
   });
 
   it('change the control plane and the default policy key by key', () => {
