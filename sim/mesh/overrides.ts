@@ -12,7 +12,7 @@
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
-import { error, type Problem } from '../topology/problem.js';
+import { error, warning, type Problem } from '../topology/problem.js';
 import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
 import { checkMtlsValues, checkProxyValues, PROXY_KEYS } from './checkProfile.js';
 import { checkControlPlaneValues, checkMergedControlPlane, mergeControlPlane } from './controlPlane.js';
@@ -60,6 +60,10 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
   );
   if (overrides.mtls?.scope === 'node' && profile.mode !== 'ambient') {
     out.push(error('not-applicable', [...MESH, 'mtls', 'scope'], msg.nodeScopeNotApplicable(profile.mode), msg.nodeScopeNotApplicableHint(), 'key'));
+  }
+  if (overrides.mtls?.enabled === true && profile.mode === 'none') {
+    // As a profile file of mode none that says enabled: true (checkProfile) and --mtls on: the run has mTLS off.
+    out.push(warning('no-effect', [...MESH, 'mtls', 'enabled'], msg.mtlsOverrideWithoutProxies(profile.name), msg.mtlsOverrideWithoutProxiesHint()));
   }
   const { controlPlane, resilience } = overrides;
   if (resilience !== undefined && profile.mode === 'none' && resilience.placement === 'mesh') {

@@ -80,7 +80,8 @@ export function resolveMesh(
   const problems: Problem[] = [];
   if (overrides !== undefined && sameProfile) {
     const misfits = checkOverridesFit(overrides, profile, applyTopologyOverrides);
-    if (misfits.length > 0) return { problems: misfits, diagnostics: loaded.diagnostics, file: found.file };
+    if (misfits.some((p) => p.severity === 'error')) return { problems: misfits, diagnostics: loaded.diagnostics, file: found.file };
+    problems.push(...misfits);
     if (applyTopologyOverrides) profile = applyOverrides(profile, overrides);
   } else if (overrides !== undefined && Object.keys(overrides).some((k) => k !== 'profile')) {
     // Said, not silent: a policy the file sets (retries off, a push delay) is not in this run.

@@ -219,16 +219,22 @@ export class LoadBalancer {
     const router = t.router;
     const svc = this.model.services[t.service];
     const i = this.model.replicas[rep].ordinal;
+    if (t.policy.outlierStyle === 'linkerd') {
+      // Linkerd's breaker classifies every answer of the endpoint by its status: a 5xx or an error is a
+      // failure, anything else (a 4xx too) a success. So every try ends a probe, and none leaves it in flight.
+      const failure = t.failed && t.status >= 500;
+      const o = failure ? this.outlierState(router, svc) : this.outliers.get(router * this.model.services.length + svc.index);
+      if (o !== undefined) this.accrue(o, i, od, !failure, now, svc, rep);
+      return;
+    }
     if (!fromHost) {
       if (!t.failed) {
         const seen = this.outliers.get(router * this.model.services.length + svc.index);
-        if (seen && t.policy.outlierStyle === 'linkerd') this.accrue(seen, i, od, true, now, svc, rep);
-        else if (seen) seen.consecutive5xx[i] = 0;
+        if (seen) seen.consecutive5xx[i] = 0;
       }
       return;
     }
     const o = this.outlierState(router, svc);
-    if (t.policy.outlierStyle === 'linkerd') return this.accrue(o, i, od, false, now, svc, rep);
     // A host already ejected is not ejected again (Envoy's onConsecutiveErrorWorker): late failures of tries sent before do not lengthen it.
     if (o.ejectedUntil[i] > now) return;
     if (++o.consecutive5xx[i] < od.consecutive5xx) return;

@@ -311,6 +311,9 @@ export const profilePathHint = (baseDir: string) =>
 export const mtlsWithoutProxies = () => 'true has no effect under mode none: with no proxies there is no mTLS, and the run has it off';
 export const mtlsWithoutProxiesHint = () =>
   'write enabled: false (the bundled none profile keeps its numbers that way), or give the profile a data plane: mode sidecar or ambient';
+export const mtlsOverrideWithoutProxies = (profile: string) =>
+  `true has no effect under profile "${profile}" (mode none): with no proxies there is no mTLS, and the run has it off`;
+export const mtlsOverrideWithoutProxiesHint = () => 'to price mTLS, name a profile with a data plane (mesh: {profile: istio-sidecar, …}), or leave mtls out';
 export const emptyProfileNameHint = () => 'give the profile a name; reports show it';
 export const blockNotApplicable = (key: string, mode: string) => `${key} does not apply to mode ${mode}`;
 export const blockNotApplicableHint = (key: string, mode: string) => {

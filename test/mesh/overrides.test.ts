@@ -157,6 +157,16 @@ describe('options.mesh', () => {
     expect(errors('mesh: {profile: linkerd, controlPlane: {debounce: 5s, debounceMax: 10s}}')).toBe('0 errors, 0 warnings');
   });
 
+  it('warns that mtls enabled: true does nothing under profile none, and still runs', () => {
+    // As a profile file of mode none with enabled: true, and --mtls on: the run has mTLS off, so the file's "tuned: mtls.enabled" must not pass unremarked.
+    const loaded = loadTopologySource(`name: t\nmesh: {profile: none, mtls: {enabled: true, handshakeCpu: 5ms}}\n${body}`, 'topologies/t.yaml');
+    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')}`)).toEqual(['warning no-effect mesh.mtls.enabled']);
+    expect(loaded.topology).toBeDefined();
+    // enabled: false under none, or true under a profile with proxies, says nothing.
+    expect(loadTopologySource(`name: t\nmesh: {profile: none, mtls: {enabled: false}}\n${body}`, 'topologies/t.yaml').diagnostics).toEqual([]);
+    expect(loadTopologySource(`name: t\nmesh: {profile: linkerd, mtls: {enabled: true}}\n${body}`, 'topologies/t.yaml').diagnostics.filter((d) => d.code === 'no-effect')).toEqual([]);
+  });
+
   it('names the profile a clashing inherited back-off comes from', () => {
     const text = formatDiagnostics(loadTopologySource(
       `name: t\nmesh: linkerd\nservices:\n  api: {serviceTime: 1ms, resilience: {retries: {backoff: {base: 50ms}}}}\nentrypoints:\n  web: {target: api, rate: 10/s}\n`,

@@ -266,3 +266,37 @@ timeline:
     expect(under('istio-sidecar')).toEqual([]);
   });
 });
+
+describe("Linkerd's failure accrual: a probe answered with a 4xx", () => {
+  /** back-0 answers 503 from 2 s, then 404 from 3 s to 5 s (the probe after the first 1 s spell gets a 404), healthy, then 503 again from 10 s. */
+  const run = (replicas: number) => runTopology(topo(`
+name: probe4xx
+simulation: {seed: 3, duration: 20s}
+mesh: {profile: linkerd, resilience: {retries: none}}
+services:
+  back: {replicas: ${replicas}, workers: 8, serviceTime: 1ms, resilience: {outlierDetection: {consecutive5xx: 7}}}
+entrypoints:
+  web: {target: back, rate: 200/s, via: mesh}
+timeline:
+  - {at: 2s, until: 4s, abort: {replica: back-0, status: 503}}
+  - {at: 3s, until: 5s, abort: {replica: back-0, status: 404}}
+  - {at: 10s, until: 20s, abort: {replica: back-0, status: 503}}
+`));
+
+  it('opens the endpoint again (linkerd2-proxy classifies only 5xx as failures), so the router sends to it later', () => {
+    const r = run(2);
+    const at = ejections(r, 'back-0').map((m) => m.at);
+    // Shut at ~2 s; the 404 probe opens it; the 503s from 10 s shut it again.
+    expect(at.some((t) => t >= 10 && t < 10.5)).toBe(true);
+    const late = r.timeline.points.filter((p) => p.t >= 10).reduce((s, p) => s + p.failed, 0);
+    expect(late).toBeGreaterThanOrEqual(7);
+  });
+
+  it('with one endpoint, does not fail every later request as all-endpoints-shut', () => {
+    const r = run(1);
+    // The host answers from 5 s to 10 s. Before: the 404 left the breaker probing for good, and every request from ~3 s on failed at once.
+    const healthy = r.timeline.points.filter((p) => p.t >= 5 && p.t < 10);
+    expect(healthy.reduce((s, p) => s + p.failed, 0)).toBe(0);
+    expect(healthy.reduce((s, p) => s + p.completed, 0)).toBeGreaterThan(900);
+  });
+});
