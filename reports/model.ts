@@ -72,6 +72,16 @@ export function entrypointNames(model: ReportModel): string[] {
 }
 
 /**
+ * Entry points where a request succeeded in at least one mode: the latency
+ * and decomposition charts draw only these. One where nothing succeeded
+ * anywhere has no latency to chart: its panels would be empty axes (and
+ * vega would warn of infinite extents); the page says so in words instead.
+ */
+export function chartedEntrypoints(model: ReportModel): string[] {
+  return entrypointNames(model).filter((name) => model.runs.some((r) => r.entrypoints.some((e) => e.name === name && e.succeeded > 0)));
+}
+
+/**
  * A number from results JSON: NaN and ±Infinity are written as null by
  * JSON.stringify, so a re-rendered report sees null where an empty
  * histogram had NaN.

@@ -5,7 +5,7 @@
  */
 import type { Component } from '../../sim/model/components.js';
 import { formatPercent, formatSeconds, formatSignedSeconds } from '../format.js';
-import { entrypointNames, num, type ReportModel } from '../model.js';
+import { chartedEntrypoints, entrypointNames, num, type ReportModel } from '../model.js';
 import { BASE_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, COMPONENT_ORDER, SCHEMA, entryTitle, ms, tip, type ReportChart } from './common.js';
 
 export const AT = [
@@ -139,7 +139,7 @@ export function decompositionChart(model: ReportModel): ReportChart {
     spec: {
       $schema: SCHEMA,
       datasets: { parts: decompositionRows(model), added: addedRows(model) },
-      vconcat: entrypointNames(model).map((entry) => ({
+      vconcat: chartedEntrypoints(model).map((entry) => ({
         title: entryTitle(model, entry),
         hconcat: [
           ...AT.map((at, i) => panel(model, entry, at, i === 0)),

@@ -7,7 +7,7 @@ import { LogHistogram } from '../../sim/stats/histogram.js';
 import { formatPercent, formatSeconds } from '../format.js';
 import type { ReportModel } from '../model.js';
 import { BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
-import { entrypointNames } from '../model.js';
+import { chartedEntrypoints } from '../model.js';
 
 export interface CdfRow {
   entrypoint: string;
@@ -25,20 +25,32 @@ export interface CdfRow {
 /** Points per line: enough for a smooth curve, few enough to keep five modes small. */
 const CDF_POINTS = 120;
 
+/** The tail panel's percentile axis, as 1 / (1 − p): p50 to p99.99. */
+const TAIL_DOMAIN = [2, 10000] as const;
+
 export function cdfRows(model: ReportModel): CdfRow[] {
   const rows: CdfRow[] = [];
   for (const [m, run] of model.runs.entries()) {
     for (const e of run.entrypoints) {
       if (e.histogram.count === 0) continue;
+      const mine: CdfRow[] = [];
       for (const pt of LogHistogram.fromJSON(e.histogram).cdf(CDF_POINTS)) {
         const x = ms(pt.value), p = round(pt.p);
         // A log axis cannot show 0; the zero bucket is below a nanosecond anyway.
         if (x === null || x <= 0 || p === null) continue;
-        rows.push({
+        mine.push({
           entrypoint: e.name, mesh: model.modes[m], ms: x, p, nines: pt.p < 1 ? round(1 / (1 - pt.p)) : null,
           latency: formatSeconds(pt.value), share: formatPercent(pt.p),
         });
       }
+      // No point between p50 and the maximum (one request, or every request equally fast, as with constant
+      // service times): the last step of the CDF covers every percentile from p50 up, so the tail panel
+      // draws that latency flat across its axis rather than nothing at all.
+      const last = mine[mine.length - 1];
+      if (last && last.p === 1 && !mine.some((r) => r.nines !== null && r.p >= 0.5)) {
+        mine.push({ ...last, nines: TAIL_DOMAIN[0] }, { ...last, nines: TAIL_DOMAIN[1] });
+      }
+      rows.push(...mine);
     }
   }
   return rows;
@@ -94,11 +106,11 @@ function tailPanel(model: ReportModel, entry: string) {
     encoding: {
       x: {
         field: 'nines', type: 'quantitative' as const, title: 'percentile',
-        scale: { type: 'log' as const, domain: [2, 10000] },
+        scale: { type: 'log' as const, domain: [...TAIL_DOMAIN] },
         axis: { values: [2, 10, 100, 1000, 10000], labelExpr: "format(1 - 1 / datum.value, '.2~%')", grid: true },
       },
       // Not "nice": rounding a log domain out to powers of ten would squash the lines into a band.
-      y: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+      y: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
       color: color(model),
       tooltip,
     },
@@ -106,7 +118,7 @@ function tailPanel(model: ReportModel, entry: string) {
 }
 
 export function latencyCdfChart(model: ReportModel): ReportChart {
-  const entries = entrypointNames(model);
+  const entries = chartedEntrypoints(model);
   return {
     id: 'latency-cdf',
     title: 'Latency distribution',

@@ -5,7 +5,7 @@
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
 import { formatPercent, formatSeconds } from '../format.js';
-import { entrypointNames, type ReportModel } from '../model.js';
+import { chartedEntrypoints, entrypointNames, type ReportModel } from '../model.js';
 import { BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
 
 export interface HistogramRow {
@@ -69,7 +69,7 @@ export function latencyHistogramChart(model: ReportModel): ReportChart {
     spec: {
       $schema: SCHEMA,
       data: { values: histogramRows(model) },
-      vconcat: entrypointNames(model).map((entry) => ({
+      vconcat: chartedEntrypoints(model).map((entry) => ({
         title: entryTitle(model, entry),
         width: 800,
         height: 200,

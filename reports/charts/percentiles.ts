@@ -5,7 +5,7 @@
  */
 import type { Delta } from '../../sim/compare.js';
 import { formatSeconds, formatSignedPercent, formatSignedSeconds } from '../format.js';
-import { entrypointNames, num, type ReportModel } from '../model.js';
+import { chartedEntrypoints, entrypointNames, num, type ReportModel } from '../model.js';
 import { BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, tip, type ReportChart } from './common.js';
 
 export const PERCENTILES = [
@@ -108,7 +108,7 @@ export function percentilesChart(model: ReportModel): ReportChart {
     spec: {
       $schema: SCHEMA,
       data: { values: percentileRows(model) },
-      vconcat: entrypointNames(model).map((entry) => ({
+      vconcat: chartedEntrypoints(model).map((entry) => ({
         title: entryTitle(model, entry),
         hconcat: compare ? [valuesPanel(model, entry), deltaPanel(model, entry)] : [valuesPanel(model, entry)],
       })),

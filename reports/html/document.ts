@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { buildCharts, chartList, type ReportChart } from '../charts/index.js';
 import { serviceGraphSvg } from '../graph/svg.js';
-import { reportModel, type ReportInput } from '../model.js';
+import { chartedEntrypoints, entrypointNames, reportModel, type ReportInput } from '../model.js';
 import { BOOT_SCRIPT } from './boot.js';
 import { escapeHtml as esc, jsonForScript } from './escape.js';
 import { footerHtml, headerHtml, invoiceHtml, profilesHtml, tocHtml, warningsHtml } from './sections.js';
@@ -42,6 +42,12 @@ export function renderHtmlReport(input: ReportInput): string {
   const csp = `default-src 'none'; script-src ${scripts.map(sha256).join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const graph = model.runs[0].graph;
   const multi = model.runs.length > 1;
+  // Entry points where nothing succeeded in any mode are left out of the latency charts; when others are drawn, say which.
+  const charted = new Set(chartedEntrypoints(model));
+  const uncharted = entrypointNames(model).filter((n) => !charted.has(n));
+  const leftOut = charted.size > 0 && uncharted.length > 0
+    ? `<p class="note">No request succeeded${multi ? ' in any mode' : ''} at ${uncharted.map((n) => esc(n)).join(', ')}: ${uncharted.length === 1 ? 'it is' : 'they are'} left out of the charts below.</p>`
+    : '';
 
   const body = [
     headerHtml(model),
@@ -57,10 +63,12 @@ export function renderHtmlReport(input: ReportInput): string {
       (multi ? 'Under each value, the change against the baseline; ~ marks a change within the noise (the 95 % intervals overlap). ' : '') +
       'Hover a value for its 95 % confidence interval.</p>',
     summaryTables(model),
+    leftOut,
     ...(charts.latencyCdf ? [figure(charts.latencyCdf)] : [`<p class="note">No request succeeded${multi ? ' in any mode' : ''}: there is no latency to chart.</p>`]),
     charts.percentiles ? figure(charts.percentiles) : '',
     charts.latencyHistogram ? figure(charts.latencyHistogram) : '',
     '<h2 id="time">Where the time goes</h2>',
+    leftOut,
     charts.decomposition ? figure(charts.decomposition) : '<p class="note">No successful request to take apart.</p>',
     '<h2 id="resources">Resource tax</h2>',
     figure(charts.resourceTax),

@@ -55,7 +55,7 @@ function scaled(v: number | null, k: number): number | null {
 }
 
 function chartData(model: SweepReportModel, rows: SweepRow[], metric: Metric): Array<Record<string, unknown>> {
-  return rows.map((r) => {
+  const data = rows.map((r) => {
     const e = metric.get(r);
     return {
       series: r.series, x: r.x, xLabel: r.xLabel, order: r.order,
@@ -64,6 +64,10 @@ function chartData(model: SweepReportModel, rows: SweepRow[], metric: Metric): A
       saturated: r.saturated ? 'yes — a queue kept growing' : 'no',
     };
   }).filter((d) => d.y !== null && (model.x.numeric ? typeof d.x === 'number' : true));
+  // A series drawn at one x only (a sweep of the mesh alone, a single point) has no band to draw between points: its interval is an error bar.
+  const perSeries = new Map<unknown, Set<unknown>>();
+  for (const d of data) perSeries.set(d.series, (perSeries.get(d.series) ?? new Set()).add(d.x));
+  return data.map((d) => (perSeries.get(d.series)!.size === 1 ? { ...d, alone: true } : d));
 }
 
 function xEncoding(model: SweepReportModel): Record<string, unknown> {
@@ -98,6 +102,13 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
       transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
       encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis, axis: { format: metric.format } }, y2: { field: 'hi' }, color: { ...color, legend: null } },
     });
+    if (data.some((d) => d.alone && d.lo !== null && d.hi !== null)) {
+      layers.push({
+        mark: { type: 'errorbar', ticks: true, size: 12, thickness: 1.5 },
+        transform: [{ filter: 'datum.alone && datum.lo !== null && datum.hi !== null' }],
+        encoding: { x, y: { field: 'lo', type: 'quantitative', title: metric.axis, axis: { format: metric.format } }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+      });
+    }
   }
   layers.push({
     mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },

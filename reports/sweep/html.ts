@@ -76,6 +76,7 @@ function warningsHtml(model: SweepReportModel): string {
 }
 
 function kneesHtml(model: SweepReportModel): string {
+  if (model.x.key === null) return '<p class="note">Nothing was swept: one point makes no curve, so no knee is marked.</p>';
   if (!model.x.numeric) return '<p class="note">The x parameter is not numeric, so no knee is marked.</p>';
   const items = model.series.flatMap((s) => model.entrypoints.map((ep) => {
     const k = model.knees.find((n) => n.series === s && n.entrypoint === ep);
