@@ -43,6 +43,19 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   // and the rollout that made it (its ReplicaSet: 0 for the initial pods and those scaled up before any rollout).
   const pods = topology.services.map((s) => new Map<number, Pod>(Array.from({ length: s.replicas }, (_, i) => [i, { created: 0, available: 0, removed: Infinity, generation: 0 }])));
   const generation = topology.services.map(() => 0);
+  // A sidecar gets its certificate and its first config from the control
+  // plane, and its pod is not ready (the sidecar's probe fails) until it
+  // has them: a pod created during a controlPlaneOutage is listed, and
+  // counts as available, only once the outage is over. A rollout that
+  // keeps its available pods (maxUnavailable 0) then waits with the old
+  // pods serving, as Kubernetes' would.
+  const outages = topology.mesh.mode === 'sidecar' ? topology.timeline.filter((e) => e.kind === 'control-plane-outage') : [];
+  const readyAt = (created: number, startup: number): number => {
+    let configured = created;
+    // Sorted by start: an outage that ends inside the next one runs into it.
+    for (const o of outages) if (configured >= o.at && configured < o.until) configured = o.until;
+    return Math.max(created + startup, configured);
+  };
   // What each service's last rollout planned: a later rollout that starts before it is done undoes what comes after its start.
   const planned: Planned[][] = topology.services.map(() => []);
   // A pod retired before it has started or become ready (scaled away, or
@@ -75,10 +88,11 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
       const gen = ++generation[s];
       const create = (at: number): { slot: number; created: number; available: number } => {
         const slot = slots[s]++;
+        const ready = readyAt(at, ev.startup);
         actions.push({ at: at + ev.startup, kind: LC_UP, slot, service: s });
         // Listed once ready; minReadySeconds only holds back the old pods' retirement, as a Deployment's does.
-        actions.push({ at: at + ev.startup, kind: LC_ADD, slot, service: s });
-        const p = { slot, created: at, available: at + ev.startup + ev.minReadySeconds };
+        actions.push({ at: ready, kind: LC_ADD, slot, service: s });
+        const p = { slot, created: at, available: ready + ev.minReadySeconds };
         pods[s].set(slot, { created: at, available: p.available, removed: Infinity, generation: gen });
         planned[s].push({ kind: 'create', at, slot });
         return p;
@@ -100,10 +114,11 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
       if (ev.replicas > have.length) {
         for (let k = have.length; k < ev.replicas; k++) {
           const fresh = slots[s]++;
+          const ready = readyAt(ev.at, ev.startup);
           actions.push({ at: ev.at + ev.startup, kind: LC_UP, slot: fresh, service: s });
-          actions.push({ at: ev.at + ev.startup, kind: LC_ADD, slot: fresh, service: s });
+          actions.push({ at: ready, kind: LC_ADD, slot: fresh, service: s });
           moves.push({ at: ev.at, service: s, position: k, slot: fresh });
-          pods[s].set(fresh, { created: ev.at, available: ev.at + ev.startup, removed: Infinity, generation: generation[s] });
+          pods[s].set(fresh, { created: ev.at, available: ready, removed: Infinity, generation: generation[s] });
           have.push(fresh);
         }
       } else {
