@@ -100,7 +100,10 @@ export const unknownKey = (key: string) => `unknown key ${q(key)}`;
 export const unknownKeyHint = (key: string, suggestion: string | undefined, allowed: readonly string[]) =>
   key === '<<'
     ? 'YAML merge keys (<<) are not supported: write the keys out, or use an alias (*name) for a whole value'
-    : didYouMean(suggestion, 'allowed keys here', allowed);
+    : key === 'outlierDetectionStyle' && allowed.includes('outlierDetection')
+      // How a proxy ejects hosts is its implementation's, not a policy a topology or a service can change.
+      ? "outlierDetectionStyle belongs to a mesh profile file's resilience block (how its proxy takes hosts out); a topology cannot change it: run another profile, or copy the profile and set it there"
+      : didYouMean(suggestion, 'allowed keys here', allowed);
 
 export const missingKey = (key: string) => `missing required key ${q(key)}`;
 export const missingKeyHint = (key: string, description: string | undefined) =>

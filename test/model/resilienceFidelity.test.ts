@@ -299,4 +299,12 @@ timeline:
     expect(healthy.reduce((s, p) => s + p.failed, 0)).toBe(0);
     expect(healthy.reduce((s, p) => s + p.completed, 0)).toBeGreaterThan(900);
   });
+
+  it('a topology that sets outlierDetectionStyle is told it is a profile file\'s, not to write outlierDetection', () => {
+    const src = 'name: s\nservices: {b: {serviceTime: 1ms, resilience: {outlierDetectionStyle: linkerd}}}\nentrypoints: {web: {target: b, rate: 10/s}}\n';
+    const d = loadTopologySource(src, 's.yaml').diagnostics;
+    expect(d.map((x) => [x.code, x.location?.line])).toEqual([['unknown-key', 2]]);
+    // Before: "did you mean outlierDetection?", a different key.
+    expect(d[0].hint).toMatch(/^outlierDetectionStyle belongs to a mesh profile file's resilience block/);
+  });
 });
