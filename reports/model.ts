@@ -6,7 +6,7 @@
 import type { CompareResult, ModeRow } from '../sim/compare.js';
 import type { RunResult } from '../sim/results/types.js';
 import { DiagnosticError } from '../sim/diagnostics/types.js';
-import { checkResults } from './readResults.js';
+import { checkResults, GIVEN_RESULTS } from './readResults.js';
 
 export type ReportInput = RunResult | CompareResult;
 
@@ -40,7 +40,7 @@ function uniqueLabels(names: string[]): string[] {
 
 export function reportModel(input: ReportInput): ReportModel {
   // A JavaScript caller can pass anything: say what is wrong, not a TypeError deep in a chart.
-  const checked = checkResults(input, 'the results given to the report');
+  const checked = checkResults(input, GIVEN_RESULTS);
   if (checked.diagnostics.length > 0) throw new DiagnosticError(checked.diagnostics);
   if (isCompare(input)) {
     const modes = uniqueLabels(input.runs.map((r) => r.mesh.profile));

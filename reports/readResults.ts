@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CompareResult } from '../sim/compare.js';
-import type { Diagnostic } from '../sim/diagnostics/types.js';
+import { DiagnosticError, type Diagnostic } from '../sim/diagnostics/types.js';
 import type { RunResult } from '../sim/results/types.js';
 import { RESULTS_FORMAT } from '../sim/version.js';
 import type { ReportInput } from './model.js';
@@ -65,6 +65,24 @@ export function checkResults(doc: unknown, label: string): ReadResults {
     return problem('bad-results', `${label}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
   }
   return { input: doc, diagnostics: [] };
+}
+
+/** How a library caller's results are named in a diagnostic (the CLI names the file instead). */
+export const GIVEN_RESULTS = 'the results given to the report';
+
+/**
+ * What rendering results that passed checkResults threw, as the caller
+ * should see it: a TypeError from inside a chart means a value deeper in
+ * the document is missing or of the wrong kind (edited, or cut short), a
+ * DiagnosticError saying so; anything else unchanged.
+ */
+export function lackingValue(e: unknown, label: string = GIVEN_RESULTS): unknown {
+  if (!(e instanceof TypeError)) return e;
+  return new DiagnosticError([{
+    severity: 'error', code: 'bad-results', path: [],
+    message: `${label}: the results lack a value the report reads (${e.message})`,
+    hint: 'was the file cut short or edited? write it again with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`',
+  }]);
 }
 
 /** ":line:column" of a JSON.parse error that gives a character position, else "". */

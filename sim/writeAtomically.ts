@@ -15,7 +15,13 @@ export function writeAtomically(given: string, text: string): void {
   // file renamed over it would take its place (its reader gets nothing). Write into it.
   const st = statOrNull(given);
   if (st && !st.isFile() && !st.isDirectory()) {
-    writeFileSync(given, text);
+    try {
+      writeFileSync(given, text);
+    } catch (e) {
+      // A failed write() names no path: name the user's, so the CLI can say what went wrong where.
+      nameThePath(e, given, [given]);
+      throw e;
+    }
     return;
   }
   // A symlink is written through, as any program writing to it would: renamed over, the link
@@ -26,7 +32,7 @@ export function writeAtomically(given: string, text: string): void {
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, text);
+      writeAll(fd, text);
     } finally {
       closeSync(fd);
     }
@@ -34,9 +40,33 @@ export function writeAtomically(given: string, text: string): void {
   } catch (e) {
     if (existsSync(tmp)) unlinkSync(tmp);
     // The user named `file`, not the temporary one beside it: explain the error by theirs.
-    if (e instanceof Error && [tmp, file].includes((e as NodeJS.ErrnoException).path ?? '')) (e as NodeJS.ErrnoException).path = given;
+    nameThePath(e, given, [tmp, file]);
     throw e;
   }
+}
+
+/**
+ * Every byte of `text`: write() may take only part of it (a disk filling
+ * up), and a file renamed over the old one with its tail missing would be
+ * reported as written.
+ */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    const n = writeSync(fd, bytes, done, bytes.length - done);
+    // Nothing taken and no error: give up rather than spin (the caller removes the partial file).
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    done += n;
+  }
+}
+
+/** Puts `given` on a file-system error about one of `paths`, or about no path at all (a failed write() on a descriptor). */
+function nameThePath(e: unknown, given: string, paths: readonly string[]): void {
+  if (!(e instanceof Error)) return;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === undefined) return;
+  if (err.path === undefined ? err.syscall !== undefined : paths.includes(err.path)) err.path = given;
 }
 
 /** What a path names, or null when it is not there or cannot be looked at (the write itself then says why). */

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { buildCharts, chartList, type ReportChart } from '../charts/index.js';
 import { serviceGraphSvg } from '../graph/svg.js';
 import { chartedEntrypoints, entrypointNames, reportModel, type ReportInput } from '../model.js';
+import { lackingValue } from '../readResults.js';
 import { BOOT_SCRIPT } from './boot.js';
 import { escapeHtml as esc, jsonForScript } from './escape.js';
 import { footerHtml, headerHtml, invoiceHtml, profilesHtml, tocHtml, warningsHtml } from './sections.js';
@@ -35,6 +36,15 @@ function sha256(text: string): string {
 }
 
 export function renderHtmlReport(input: ReportInput): string {
+  // Results that pass the shape check can still lack something deeper (a JavaScript caller's, a hand-edited file's).
+  try {
+    return renderPage(input);
+  } catch (e) {
+    throw lackingValue(e);
+  }
+}
+
+function renderPage(input: ReportInput): string {
   const model = reportModel(input);
   const charts = buildCharts(model);
   const vendors = vendorScripts();

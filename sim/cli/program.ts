@@ -16,7 +16,7 @@ import { runTable } from '../../reports/table.js';
 import { runCsv, compareCsv } from '../../reports/csv.js';
 import { renderHtmlReport } from '../../reports/html/document.js';
 import { writeChartFiles } from '../../reports/chartFiles.js';
-import { readResultsFile } from '../../reports/readResults.js';
+import { GIVEN_RESULTS, lackingValue, readResultsFile } from '../../reports/readResults.js';
 import type { ReportInput } from '../../reports/model.js';
 import { VERSION } from '../version.js';
 import { findMeshProfile } from '../mesh/loadProfile.js';
@@ -502,12 +502,9 @@ Examples:
         written = await writeReports(input, target, opts.charts as string | undefined);
       } catch (e) {
         // The file passed the shape check but lacks something deeper a chart reads: edited, or cut short.
-        if (!(e instanceof TypeError)) throw e;
-        reportBadOptions([{
-          severity: 'error', code: 'bad-results', path: [],
-          message: `${file}: the results lack a value the report reads (${e.message})`,
-          hint: 'was the file cut short or edited? write it again with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`',
-        }], io);
+        // The renderers say so of "the results given"; here they are the user's file.
+        if (!(e instanceof DiagnosticError) || !e.diagnostics.every((d) => d.code === 'bad-results')) throw lackingValue(e, file);
+        reportBadOptions(e.diagnostics.map((d) => ({ ...d, message: d.message.replace(GIVEN_RESULTS, file) })), io);
         return;
       }
       printNotes(io, written, quiet, false);

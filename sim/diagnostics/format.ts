@@ -35,7 +35,8 @@ export function formatDiagnostic(d: Diagnostic): string {
     const { line, column, lineText } = d.location;
     const width = Math.max(MIN_GUTTER, String(line).length);
     // Tabs would shift the caret by an unknown amount; one column each keeps it aligned.
-    const full = lineText.replace(/\t/g, ' ');
+    // Control characters (ESC, BEL, NUL … of a binary or hostile file) would act on the terminal: one visible column each.
+    const full = lineText.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
     // A very long line (minified JSON, a generated file) shows as a window around the column.
     const start = full.length > MAX_EXCERPT ? Math.max(0, Math.min(column - 1 - MAX_EXCERPT / 2, full.length - MAX_EXCERPT)) : 0;
     const end = Math.min(full.length, start + MAX_EXCERPT);

@@ -12,7 +12,8 @@
  * runs; once every run of the shard is in, the file is rewritten sorted by
  * run, so equal sweeps give equal bytes however they were run.
  */
-import { closeSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, truncateSync } from 'node:fs';
+import { writeAll } from '../writeAtomically.js';
 import { dirname } from 'node:path';
 import { makeDirs } from '../makeDirs.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -154,8 +155,14 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
       name: (i) => `run ${tasks[i].run}`,
       signal: options.signal,
       onResult: (line, index) => {
-        // One write of one complete line: a kill leaves whole lines behind.
-        writeSync(fd, line);
+        // One complete line (written whole, however many write() calls a filling disk takes): a kill leaves whole lines behind, a torn last one at worst, which --resume cuts off.
+        try {
+          writeAll(fd, line);
+        } catch (e) {
+          // A failed write() names no path: name the results file, so the CLI can say what went wrong where.
+          if (e instanceof Error && (e as NodeJS.ErrnoException).code !== undefined && (e as NodeJS.ErrnoException).path === undefined) (e as NodeJS.ErrnoException).path = options.output;
+          throw e;
+        }
         progress.done++;
         shares.delete(index);
         report();

@@ -125,10 +125,14 @@ export const missingDist = () => 'a distribution needs a `dist` key naming its k
 export const distributionHint = (suggestion: string | undefined, known: readonly string[]) =>
   didYouMean(suggestion, 'known distributions', known);
 
+/** Characters of a string quoted in "got …" at most. */
+const DESCRIBED_STRING = 60;
+
 /** How a JavaScript value parsed from YAML reads in "got …". */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
-  if (typeof value === 'string') return `the string ${q(value)}`;
+  // A file of prose or binary is one long string: quote its start, not all of it.
+  if (typeof value === 'string') return `the string ${q(value.length > DESCRIBED_STRING ? `${value.slice(0, DESCRIBED_STRING)}…` : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
   if (Array.isArray(value)) return 'a list';

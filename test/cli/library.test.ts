@@ -1,10 +1,12 @@
 import { compareTable } from '../../reports/compareTable.js';
 import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   loadTopologyFile, loadTopologySource, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
-  reportModel, renderHtmlReport, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, type ReportModel, type Component,
+  reportModel, renderHtmlReport, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, writeChartFiles, type ReportModel, type Component,
 } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 
@@ -149,5 +151,22 @@ describe('library API (the README example)', () => {
     expect(refusal({ ...run, services: undefined })).toContain('neither a run nor a compare results document');
     // A run that measured nothing (NaN in memory, null in a file) is still a run.
     expect(refusal(run)).toBe('rendered');
+    // Deeper than the shape check: a value a chart reads is missing.
+    const saved = JSON.parse(JSON.stringify(run));
+    saved.entrypoints[0].latency = null;
+    expect(refusal(saved)).toContain('error[bad-results]: the results given to the report: the results lack a value the report reads');
+  });
+
+  it('writes no chart files from results lacking a value a chart reads, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-charts-'));
+    try {
+      const run = JSON.parse(JSON.stringify(runTopology(loadTopologyFile('topologies/mm1.yaml').topology!, { duration: 12, warmup: 1 })));
+      run.entrypoints[0].latency = null;
+      const thrown = await writeChartFiles(join(dir, 'charts'), run).then(() => undefined, (e: unknown) => e);
+      expect(thrown).toBeInstanceOf(DiagnosticError);
+      expect(existsSync(join(dir, 'charts'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,28 @@
+/**
+ * What a diagnostic echoes of the file reaches the terminal: a binary file,
+ * or one with escape sequences in it, must not act on the terminal, and a
+ * file of prose (one long string to YAML) must not be printed whole.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { loadTopologySource } from '../../sim/topology/load.js';
+
+// C0 controls but newline, DEL and the C1 controls.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe('diagnostics of hostile or wrong files', () => {
+  it('shows no raw control character from the source line', () => {
+    const { diagnostics } = loadTopologySource('name: x\u001b[31mRED\u001b[0m\n\u0007services: {}\n', 'esc.yaml');
+    const text = formatDiagnostics(diagnostics);
+    expect(text).toContain('esc.yaml:1:1');
+    expect(text).not.toMatch(CONTROL);
+  });
+
+  it('quotes the start of a file that is one long string, not all of it', () => {
+    const prose = Array.from({ length: 200 }, (_, i) => `this is line ${i} of some notes without any colon`).join('\n');
+    const { diagnostics } = loadTopologySource(prose, 'notes.yaml');
+    const text = formatDiagnostics(diagnostics);
+    expect(text).toContain('the top level must be a mapping of keys, got the string "this is line 0');
+    expect(text.length).toBeLessThan(1000);
+  });
+});
