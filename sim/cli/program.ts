@@ -400,10 +400,16 @@ Examples:
         // The topology's own profile (a file of the user's, not bundled) is the mesh they mean to price: compared too, last.
         const own = loadOrExit(file, io, { mtls, limits: givenLimits(options) }, costs, true, seen);
         const name = own.topology.mesh.name;
-        if (!loaded.some((l) => l.topology.mesh.name === name)) {
+        const same = loaded.findIndex((l) => l.topology.mesh.name === name);
+        if (same < 0) {
           loaded.push(own);
           meshes.push(own.meshFile ?? name);
           if (opts.quiet !== true) io.err(`note: also comparing the topology's own mesh profile "${name}" (its mesh:), after the ${DEFAULT_COMPARE.split(',').length} bundled ones; --mesh chooses the modes\n`);
+        } else if (own.meshFile !== undefined && loaded[same].meshFile !== undefined && fileIdentity(own.meshFile) !== fileIdentity(loaded[same].meshFile as string)) {
+          // A copy of a bundled profile under its name (edited: its differences are tuned) is the mesh they mean to price: it runs in the bundled one's place.
+          loaded[same] = own;
+          meshes[same] = own.meshFile;
+          if (opts.quiet !== true) io.err(`note: the topology's own mesh profile ${JSON.stringify(own.meshFile)} (its mesh:), named "${name}", runs in place of the bundled "${name}"; --mesh chooses the modes\n`);
         }
       }
       checkOutputs(opts, file, loaded);

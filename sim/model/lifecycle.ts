@@ -98,7 +98,8 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
         return p;
       };
       const made = rollingUpdate(ev, n, olds, create, (slot, at, stopAt) => retire(slot, s, at, stopAt));
-      const next: number[] = new Array(n);
+      // A place no new pod takes (a rollout stalled by new pods that never become ready) keeps its old pod.
+      const next: number[] = Array.from({ length: n }, (_, k) => slotAtIn(moves, s, k, ev.at));
       for (const r of made.retired) planned[s].push({ kind: 'retire', at: r.at, slot: r.slot, retired: r });
       // The j-th new pod takes the j-th place its old pod leaves, once both have happened.
       made.vacated.forEach((v, j) => {
@@ -265,7 +266,12 @@ function rollingUpdate(
     let next = Infinity;
     for (const p of fresh) if (p.available > t && p.available < next) next = p.available;
     for (const o of left) if (o.available > t && o.available < next) next = o.available;
-    if (next === Infinity) throw new Error(`rolling update of ${ev.service} stalled at t=${t}`);
+    if (next === Infinity) {
+      // New pods that never become ready (created during a control-plane outage that lasts to the end of the run):
+      // the rollout waits for good, as a Deployment whose new pods never pass their probes does.
+      if (fresh.some((p) => p.available === Infinity)) return { fresh, retired, vacated: vacated.slice(0, fresh.length) };
+      throw new Error(`rolling update of ${ev.service} stalled at t=${t}`);
+    }
     t = next;
   }
   if (vacated.length !== n) throw new Error(`internal error: a rollout of ${ev.service} left ${vacated.length} of ${n} places`);

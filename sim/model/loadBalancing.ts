@@ -148,6 +148,9 @@ export class LoadBalancer {
     let r = this.pickFrom(service, router, pair, o, view, avoidTried, tried, now);
     // A second pass without the tried hosts (run even when none were avoided: it draws as it always has).
     if (r < 0) r = this.pickFrom(service, router, pair, o, view, 0, tried, now);
+    // Random draws can miss the few hosts failure accrual left open; Linkerd's balancer only ever chooses among
+    // the ready ones, so fail at once (ALL_SHUT) only when none is.
+    if (r < 0 && policy.outlierStyle === 'linkerd' && o !== undefined) r = this.pickOpen(service, router, o, view, now);
     if (r >= 0) {
       // Linkerd's breaker lets one probe through once a shut spell is over; the others wait for its answer.
       if (o !== undefined && o.breaker[this.model.replicas[r].ordinal] === SHUT) o.breaker[this.model.replicas[r].ordinal] = PROBING;
@@ -166,6 +169,20 @@ export class LoadBalancer {
     }
     for (let i = 0; i < avoid; i++) if (tried[i] === rep) return false;
     return true;
+  }
+
+  /** Among the hosts of `view` that failure accrual has not shut: the one with the fewest of the router's tries in flight (least request), else one at random; -1 when every host is shut. */
+  private pickOpen(service: RuntimeService, router: number, o: OutlierState, view: Int32Array, now: number): number {
+    const open: number[] = [];
+    for (let k = 0; k < view.length; k++) if (this.ok(o, view[k], 0, [], now)) open.push(view[k]);
+    if (open.length === 0) return -1;
+    if (service.loadBalancer === 'least_request') {
+      const mine = this.counts(router, service);
+      let best = open[0];
+      for (const r of open) if (mine[this.model.replicas[r].ordinal] < mine[this.model.replicas[best].ordinal]) best = r;
+      return best;
+    }
+    return open[Math.floor(this.rngs[service.index]() * open.length)];
   }
 
   private pickFrom(

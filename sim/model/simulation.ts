@@ -1235,7 +1235,7 @@ class Simulation implements EventDispatcher {
       return;
     }
     // Retries used up, unless the last try ended in a local reply (no healthy upstream), which keeps its UH.
-    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS);
+    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT);
     if (call.retries > 0 && call.flag !== FLAG_UO && !localReply) call.flag = FLAG_URX;
     this.finishAttempts(f);
   }

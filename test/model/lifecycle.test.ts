@@ -96,3 +96,32 @@ describe('a rollout', () => {
     expect(p.actions.filter((a) => a.kind === LC_REMOVE && a.at === 1).map((a) => a.slot)).toEqual([2]);
   });
 });
+
+describe('a rollout during a control-plane outage that lasts to the end of the run', () => {
+  /** istio-sidecar: api's 3 pods rolled out at 30 s; istiod down from 29 s, with no `until`. */
+  const plan = (limits = '') => planLifecycle(topologyOrThrow(loadTopologySource(`name: t
+mesh: istio-sidecar
+services:
+  api: {serviceTime: 1ms, replicas: 3}
+entrypoints:
+  web: {target: api, rate: 10/s}
+timeline:
+  - {at: 29s, controlPlaneOutage: {}}
+  - {at: 30s, rollout: {service: api, startup: 4s, preStop: 0s${limits}}}
+`, 't.yaml')));
+
+  it('waits for good with maxUnavailable 0: the old pods stay, the new one is never listed (before: an internal error, "stalled")', () => {
+    const p = plan();
+    expect(p.actions.filter((a) => a.kind === LC_REMOVE)).toEqual([]);
+    expect(p.actions.filter((a) => a.kind === LC_ADD).map((a) => a.at)).toEqual([Infinity]);
+    // Every place keeps its old pod.
+    expect([0, 1, 2].map((k) => p.slotAt(0, k, 100))).toEqual([0, 1, 2]);
+  });
+
+  it('with maxUnavailable 1 retires one old pod at once and waits there', () => {
+    const p = plan(', maxUnavailable: 1');
+    expect(p.actions.filter((a) => a.kind === LC_REMOVE).map((a) => `${a.slot}@${a.at}`)).toEqual(['0@30']);
+    expect(p.slotAt(0, 0, 100)).toBe(3);
+    expect([1, 2].map((k) => p.slotAt(0, k, 100))).toEqual([1, 2]);
+  });
+});

@@ -308,3 +308,44 @@ timeline:
     expect(d[0].hint).toMatch(/^outlierDetectionStyle belongs to a mesh profile file's resilience block/);
   });
 });
+
+describe("Linkerd's failure accrual with most endpoints shut", () => {
+  /** back's pods 0-8 answer 503 to everything from 5 s; back-9 stays healthy. */
+  const run = (lb: string) => runTopology(topo(`
+name: mostshut
+simulation: {seed: 5, duration: 60s, warmup: 1s}
+mesh: {profile: linkerd, resilience: {retries: none}}
+services:
+  back: {replicas: 10, workers: 8, serviceTime: 2ms, loadBalancer: ${lb}, resilience: {retries: none, outlierDetection: {}}}
+entrypoints:
+  web: {target: back, rate: 200/s, via: mesh}
+timeline:
+${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => `  - {at: 5s, abort: {replica: back-${i}, probability: 1}}`).join('\n')}
+`));
+
+  for (const lb of ['random', 'least_request', 'round_robin']) {
+    it(`${lb}: sends to the one endpoint still open, never failing a request as all-endpoints-shut`, () => {
+      const causes = run(lb).entrypoints[0].failures.map((f) => f.cause);
+      // Before: random draws that missed back-9 failed 149 requests as all-endpoints-shut (least_request 1).
+      expect(causes).toEqual(['injected-abort']);
+    });
+  }
+
+  it('a call whose last try found every endpoint shut keeps UH, a local reply, however many tries it made (not URX)', () => {
+    const r = runTopology(topo(`
+name: shut-retry
+simulation: {seed: 5, duration: 20s, warmup: 1s}
+mesh: {profile: linkerd, resilience: {retries: {attempts: 3, retryOn: [5xx], budget: none}}}
+services:
+  back: {replicas: 1, workers: 8, serviceTime: 2ms, resilience: {outlierDetection: {}}}
+entrypoints:
+  web: {target: back, rate: 100/s, via: mesh}
+timeline:
+  - {at: 5s, until: 8s, abort: {replica: back-0, probability: 1}}
+`));
+    const shut = r.entrypoints[0].failures.filter((f) => f.cause === 'all-endpoints-shut');
+    expect(shut.length).toBeGreaterThan(0);
+    // Before: the calls that had retried before finding every endpoint shut read URX.
+    expect(shut.map((f) => f.flag)).toEqual(['UH']);
+  });
+});
