@@ -4,7 +4,9 @@
  * wrong; its hint says what to do about it.
  */
 
-const q = (text: string): string => JSON.stringify(text);
+import { quoted } from '../diagnostics/format.js';
+
+const q = (text: string): string => quoted(text);
 
 // ---- --set and sweep files ----------------------------------------------------
 

@@ -14,8 +14,9 @@ export function list(names: readonly string[]): string {
   return `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length - MAX_LISTED} more)`;
 }
 
+/** Quoted as JSON, with DEL and the C1 controls escaped too: a value of the user's file is echoed to a terminal. */
 function q(text: string): string {
-  return JSON.stringify(text);
+  return quoted(text);
 }
 
 /** "did you mean "x"? known services: a, b" or just the list when nothing is close. */

@@ -26,3 +26,13 @@ describe('diagnostics of hostile or wrong files', () => {
     expect(text.length).toBeLessThan(1000);
   });
 });
+
+describe('values of the file echoed in a message', () => {
+  it('escapes the C1 controls (CSI U+009B) a YAML "\\x9b" escape puts in a string, as it does ESC', () => {
+    const { diagnostics } = loadTopologySource(
+      'name: x\ndescription: y\nservices:\n  a: {replicas: "\\x9b2J\\x1b[2J", serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 1/s}\n', 'c1.yaml');
+    const text = formatDiagnostics(diagnostics);
+    expect(text).toContain('the string "\\u009b2J\\u001b[2J"');
+    expect(text).not.toMatch(CONTROL);
+  });
+});
