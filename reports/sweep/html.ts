@@ -91,17 +91,20 @@ function kneesHtml(model: SweepReportModel): string {
 }
 
 function tableHtml(model: SweepReportModel): string {
-  const head = ['point', model.x.title, 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
+  // Nothing swept (the mesh alone, or one point): the x is the point number, already the first column.
+  const withX = model.x.key !== null;
+  const head = ['point', ...(withX ? [model.x.title] : []), 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
+  const meshColumn = withX ? 2 : 1;
   const rows = [...model.rows].sort((a, b) => a.order - b.order).map((r) => {
     const knee = model.knees.some((k) => k.series === r.series && k.entrypoint === r.entrypoint && k.x === r.x);
     const cells = [
-      String(r.order), esc(r.xLabel), esc(r.series), ...(model.entrypoints.length > 1 ? [esc(r.entrypoint)] : []), String(r.repeats),
+      String(r.order), ...(withX ? [esc(r.xLabel)] : []), esc(r.series), ...(model.entrypoints.length > 1 ? [esc(r.entrypoint)] : []), String(r.repeats),
       withBand(r.p50, formatSeconds), withBand(r.p99, formatSeconds), withBand(r.errorRate, formatPercent),
       withBand(r.throughput, (v) => `${sig(v)}/s`), withBand(r.proxyVcpu, sig), withBand(r.proxyMemoryGB, (v) => `${sig(v)} GB`),
       knee ? '◆' : '',
     ];
     const title = r.abort !== null ? `stopped: ${r.abort}` : 'saturated';
-    return `<tr${r.saturated ? ` class="baseline" title="${esc(title)}"` : ''}>${cells.map((c, i) => (i === 2 ? `<td class="name">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`;
+    return `<tr${r.saturated ? ` class="baseline" title="${esc(title)}"` : ''}>${cells.map((c, i) => (i === meshColumn ? `<td class="name">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`;
   });
   return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }

@@ -48,5 +48,9 @@ describe('sweep series of a single point', () => {
     const html = renderSweepReport(sweepOf(['--set', 'entrypoints.clients.rate=40/s']));
     expect(html.includes('The x parameter is not numeric')).toBe(false);
     expect(html.includes('Nothing was swept: one point makes no curve, so no knee is marked.')).toBe(true);
+    // Before: a second column headed "point" (the x of a sweep with none) repeated the first.
+    const head = /<thead><tr>(.*?)<\/tr><\/thead>/.exec(html)?.[1] ?? '';
+    expect(head.match(/<th>point<\/th>/g)).toHaveLength(1);
+    expect(head.startsWith('<th>point</th><th>mesh</th>')).toBe(true);
   });
 });
