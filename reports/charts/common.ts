@@ -21,6 +21,14 @@ export interface ReportChart {
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/**
+ * Tick labels of a quantity axis: significant digits, trailing zeros
+ * trimmed, thousands grouped. Vega's default takes its precision from the
+ * tick step, which for an axis of zeros alone (nothing to show) reads
+ * "0.000000".
+ */
+export const AXIS_NUMBER = ',~r';
+
 /** The baseline is grey so that every coloured line or bar is "a mesh". */
 const BASELINE_COLOR = '#8c8c8c';
 const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];

@@ -6,7 +6,7 @@
 import type { Component } from '../../sim/model/components.js';
 import { formatPercent, formatSeconds, formatSignedSeconds } from '../format.js';
 import { chartedEntrypoints, entrypointNames, num, type ReportModel } from '../model.js';
-import { BASE_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, COMPONENT_ORDER, SCHEMA, entryTitle, ms, tip, type ReportChart } from './common.js';
+import { AXIS_NUMBER, BASE_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, COMPONENT_ORDER, SCHEMA, entryTitle, ms, tip, type ReportChart } from './common.js';
 
 export const AT = [
   { key: 'mean', label: 'mean request' },
@@ -96,7 +96,7 @@ function addedPanel(model: ReportModel, entry: string) {
         mark: { type: 'bar' as const },
         encoding: {
           y: { field: 'mesh', type: 'nominal' as const, sort: model.modes, scale: { domain: model.modes }, title: null, axis: { labels: false, ticks: false } },
-          x: { field: 'ms', type: 'quantitative' as const, stack: 'zero' as const, title: `change vs ${base} (ms)` },
+          x: { field: 'ms', type: 'quantitative' as const, stack: 'zero' as const, title: `change vs ${base} (ms)`, axis: { format: AXIS_NUMBER } },
           color: componentColor,
           order: { field: 'order', type: 'quantitative' as const },
           tooltip: [tip('mesh', 'mesh'), tip('component', 'component'), tip('time', `change vs ${base}`)],
@@ -122,7 +122,7 @@ function panel(model: ReportModel, entry: string, at: (typeof AT)[number], first
     mark: { type: 'bar' as const },
     encoding: {
       y: { field: 'mesh', type: 'nominal' as const, sort: model.modes, scale: { domain: model.modes }, title: null, axis: first ? {} : { labels: false, ticks: false } },
-      x: { field: 'ms', type: 'quantitative' as const, stack: 'zero' as const, title: 'time on the critical path (ms)' },
+      x: { field: 'ms', type: 'quantitative' as const, stack: 'zero' as const, title: 'time on the critical path (ms)', axis: { format: AXIS_NUMBER } },
       color: componentColor,
       order: { field: 'order', type: 'quantitative' as const },
       tooltip: [tip('mesh', 'mesh'), tip('at', 'for the'), tip('component', 'component'), tip('time', 'time'), tip('share', 'share of the latency')],

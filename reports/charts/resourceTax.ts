@@ -6,7 +6,7 @@ import type { ProxyFleet } from '../../sim/results/types.js';
 import { formatCount, sig } from '../format.js';
 import { formatDollars } from '../table.js';
 import type { ReportModel } from '../model.js';
-import { BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
+import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
 
 /** Proxy kinds as a reader names them. */
 export const PROXY_LABELS: Record<ProxyFleet['kind'], string> = {
@@ -69,7 +69,7 @@ function stacked(model: ReportModel, field: 'vcpu' | 'gb', title: string, axis: 
     mark: { type: 'bar' as const },
     encoding: {
       y: { field: 'mesh', type: 'nominal' as const, sort: model.modes, scale: { domain: model.modes }, title: null },
-      x: { field, type: 'quantitative' as const, stack: 'zero' as const, title: axis },
+      x: { field, type: 'quantitative' as const, stack: 'zero' as const, title: axis, axis: { format: AXIS_NUMBER } },
       color: { field: 'part', type: 'nominal' as const, title: 'who uses it', scale: { domain: PART_DOMAIN, range: PART_COLORS } },
       order: { field: 'order', type: 'quantitative' as const },
       tooltip: [tip('mesh', 'mesh'), tip('part', 'who'), { field, type: 'quantitative' as const, title: axis, format: '.3~g' }, tip('detail', 'fleet')],

@@ -91,4 +91,18 @@ describe('a mode whose every request takes the same time', () => {
       expect(warnings).toEqual([]);
     }
   });
+
+  it('labels an axis of zeros 0, not 0.000000 (a run whose requests take no time, and no proxies)', async () => {
+    const r = runTopology(load('name: z\nsimulation: {seed: 1, duration: 5s, warmup: 1s}\nservices: {a: {serviceTime: 0s}}\nentrypoints: {w: {target: a, rate: 10/s}}\n'));
+    const charts = chartList(buildCharts(reportModel(r)));
+    for (const id of ['decomposition', 'resource-tax', 'latency-percentiles']) {
+      const chart = charts.find((c) => c.id === id);
+      expect(chart, id).toBeDefined();
+      const { svg } = await renderChart(chart!.spec);
+      const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+      // Before: Vega took the tick format's precision from a zero step.
+      expect(labels.filter((l) => /^0\.0+$/.test(l)), id).toEqual([]);
+      expect(labels, id).toContain('0');
+    }
+  });
 });
