@@ -32,6 +32,17 @@ export class ControlPlaneRuntime {
   private readonly brokenUntil: Float64Array;
   /** The one renewal chain per proxy that is live; others are stale. */
   private readonly renewToken: Int32Array;
+  /**
+   * Holders that come later (a rollout's or a scale-up's pods): when each is
+   * due its first certificate, whether it has one, and its first renewal's
+   * share of the lifetime, drawn up front in the order every holder draws,
+   * so pods created later leave the random streams as they were.
+   */
+  private readonly dueAt: Float64Array;
+  private readonly issued: Uint8Array;
+  private readonly firstRenewAt: Float64Array;
+  /** Holders due their first certificate while the control plane was down: issued when it is back. */
+  private awaitingFirst: number[] = [];
   rootExpired = false;
   pushes = 0;
 
@@ -54,6 +65,8 @@ export class ControlPlaneRuntime {
      */
     private readonly identityRng: Rng = rng,
     private readonly proxyCount = Infinity,
+    /** When a holder comes to exist and asks for its first certificate (Infinity: never). */
+    firstIssue: (holder: number) => number = () => 0,
   ) {
     this.pushDelay = compileSampler(spec.pushDelay);
     this.hPush = engine.register((_, tok) => this.onPush(tok));
@@ -64,7 +77,24 @@ export class ControlPlaneRuntime {
     this.certExpiry = new Float64Array(holderCount).fill(Infinity);
     this.brokenUntil = new Float64Array(holderCount).fill(-Infinity);
     this.renewToken = new Int32Array(holderCount);
-    for (const p of certHolders) this.issue(p);
+    this.dueAt = new Float64Array(holderCount);
+    this.issued = new Uint8Array(holderCount);
+    this.firstRenewAt = new Float64Array(holderCount);
+    for (const p of certHolders) {
+      const at = firstIssue(p);
+      if (at <= 0) {
+        this.issue(p);
+        continue;
+      }
+      // No certificate until the pod exists and the CA has signed one: its handshakes fail until then.
+      this.certExpiry[p] = -Infinity;
+      this.dueAt[p] = at;
+      this.firstRenewAt[p] = this.renewShare(p);
+      if (Number.isFinite(at)) {
+        this.renewToken[p] = (this.renewToken[p] + 1) | 0;
+        engine.scheduleAt(at, this.hRenew, p, this.renewToken[p]);
+      }
+    }
   }
 
   /** A service's endpoints changed: push after the debounce. */
@@ -98,6 +128,16 @@ export class ControlPlaneRuntime {
 
   setDown(down: boolean): void {
     this.down = down;
+    if (!down) {
+      // A pod's agent asks for its first certificate until it gets one: at once when the CA is back.
+      const waiting = this.awaitingFirst;
+      this.awaitingFirst = [];
+      for (const p of waiting) {
+        if (this.issued[p]) continue;
+        if (this.engine.now >= this.brokenUntil[p]) this.issue(p);
+        else this.scheduleRenew(p, this.spec.renewRetry);
+      }
+    }
     if (!down && this.deferred) {
       this.deferred = false;
       this.token = (this.token + 1) | 0;
@@ -110,9 +150,15 @@ export class ControlPlaneRuntime {
   private issue(proxy: number): void {
     const ttl = this.spec.certificateTtl;
     this.certExpiry[proxy] = this.engine.now + ttl;
+    const share = this.issued[proxy] || this.dueAt[proxy] <= 0 ? this.renewShare(proxy) : this.firstRenewAt[proxy];
+    this.issued[proxy] = 1;
+    this.scheduleRenew(proxy, ttl * share);
+  }
+
+  /** When in its lifetime a certificate is renewed: `renewAt` plus jitter. */
+  private renewShare(proxy: number): number {
     const rng = proxy >= this.proxyCount ? this.identityRng : this.rng;
-    const renewIn = ttl * (this.spec.renewAt + this.spec.renewJitter * rng());
-    this.scheduleRenew(proxy, renewIn);
+    return this.spec.renewAt + this.spec.renewJitter * rng();
   }
 
   private scheduleRenew(proxy: number, delay: number): void {
@@ -121,6 +167,10 @@ export class ControlPlaneRuntime {
   }
 
   private renew(proxy: number): void {
+    if (this.down && !this.issued[proxy]) {
+      this.awaitingFirst.push(proxy);
+      return;
+    }
     if (this.down || this.engine.now < this.brokenUntil[proxy]) {
       this.scheduleRenew(proxy, this.spec.renewRetry);
       return;
@@ -131,6 +181,11 @@ export class ControlPlaneRuntime {
   /** A failed rotation: the certificates expire now and cannot be renewed until `until`. */
   expire(proxies: number[], until: number): void {
     for (const p of proxies) {
+      // A pod not yet created has nothing to expire; its first certificate waits for the window's end.
+      if (!this.issued[p]) {
+        this.brokenUntil[p] = Math.max(this.brokenUntil[p], until);
+        continue;
+      }
       this.certExpiry[p] = this.engine.now;
       // Overlapping failed rotations: renewal works again when the last of them ends.
       this.brokenUntil[p] = Math.max(this.brokenUntil[p], until);
@@ -140,7 +195,11 @@ export class ControlPlaneRuntime {
 
   /** A failed rotation's window is over: renew at once (unless the control plane is down, or another window still runs). */
   renewNow(proxies: number[]): void {
-    for (const p of proxies) if (this.engine.now >= this.brokenUntil[p] && this.certExpiry[p] <= this.engine.now) this.scheduleRenew(p, 0);
+    const now = this.engine.now;
+    for (const p of proxies) {
+      const due = this.issued[p] ? this.certExpiry[p] <= now : this.dueAt[p] <= now;
+      if (now >= this.brokenUntil[p] && due && !this.awaitingFirst.includes(p)) this.scheduleRenew(p, 0);
+    }
   }
 
   certValid(proxy: number): boolean {

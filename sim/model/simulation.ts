@@ -341,11 +341,16 @@ class Simulation implements EventDispatcher {
       ...model.proxies.map((p) => p.index),
       ...(nodeProxies ? model.replicas.map((r) => this.proxyCount + r.id) : []),
     ];
+    // A later pod's identity is issued when it starts (its sidecar's start, or its process's under a node proxy), not at t = 0.
+    const podStart = new Float64Array(nReplicas);
+    for (const r of model.replicas) podStart[r.id] = r.initial ? 0 : Infinity;
+    for (const a of model.lifecycle) if (a.kind === LC_UP) podStart[a.replica] = Math.min(podStart[a.replica], a.at);
     this.controlPlane = new ControlPlaneRuntime(
       e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount + (nodeProxies ? nReplicas : 0),
       (now) => model.proxies.reduce((n, p) => (p.from <= now && now < p.until ? n + 1 : n), 0), certHolders,
       streams.stream('control-plane'), (m) => this.markers.push(m),
       streams.stream('workload-certificates'), this.proxyCount,
+      (holder) => (holder < this.proxyCount ? model.proxies[holder].from : podStart[holder - this.proxyCount]),
     );
   }
 
