@@ -87,6 +87,8 @@ export const BASE_CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#eee' },
+  // Mesh names label the band axes: the default 180 px cut a tuned profile's name to "istio-sidecar-tuned-for-…".
+  axisBand: { labelLimit: 0 },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, labelLimit: 260 },
   title: { fontSize: 13, anchor: 'start' as const, fontWeight: 'bold' as const },
   header: { labelFontSize: 12, titleFontSize: 12 },

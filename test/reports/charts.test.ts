@@ -78,3 +78,17 @@ describe('a run with no proxies', () => {
     expect(svg).toMatch(/class="mark-rect[^"]*role-mark/);
   });
 });
+
+describe('long mesh names', () => {
+  it('are drawn whole on the mesh axes, not cut at 180 px with an ellipsis', async () => {
+    const long = 'istio-sidecar-tuned-for-the-payments-team-review-2026';
+    const c = fixtureCompare();
+    c.runs[1].mesh.profile = long;
+    const charts = buildCharts(reportModel(c));
+    for (const chart of [charts.decomposition, charts.failures, charts.projection]) {
+      const { svg, warnings } = await renderChart(chart!.spec);
+      expect(warnings).toEqual([]);
+      expect(svg).toContain(`>${long}</text>`);
+    }
+  });
+});
