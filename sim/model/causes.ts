@@ -53,7 +53,7 @@ export const CAUSES: readonly CauseInfo[] = [
   { id: 'certificate', component: 'mTLS (certificate)', flag: 'UF', mesh: true, status: 503,
     retryOn: CONNECT, description: 'the mTLS handshake failed: a certificate had expired' },
   { id: 'partition', component: 'network (partition)', flag: 'UF', mesh: false, status: 503,
-    retryOn: CONNECT, description: 'no route between the two ends: the connection attempt timed out' },
+    retryOn: CONNECT, description: 'no route between the two ends: the connection attempt timed out (or TCP gave up resending on an open one)' },
   { id: 'connect-failure', component: 'network (connect failure)', flag: 'UF', mesh: false, status: 503,
     retryOn: CONNECT, description: 'an injected connection failure' },
   { id: 'timeout', component: 'policy: timeout', flag: 'UT', mesh: 'placement', status: 504,

@@ -121,6 +121,11 @@ export class Frame {
   /** The invoke frame whose code this frame runs (for a crashed replica's calls), and its generation. */
   invoke = -1;
   invokeGen = 0;
+  /** A leg a partition drops: its stall's id (0: none), when it began, resends so far, and whether it rides a pooled connection. */
+  stall = 0;
+  stallStart = 0;
+  stallTries = 0;
+  stallPooled = false;
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }
 
@@ -176,6 +181,7 @@ export class FramePool {
     f.retrySlot = false;
     f.countersReleased = false;
     f.detached = false;
+    f.stall = 0;
     // Unrolled: a loop bounded by comp.length costs a bounds check a component (see addComponents).
     const comp = f.comp;
     comp[0] = 0; comp[1] = 0; comp[2] = 0; comp[3] = 0; comp[4] = 0; comp[5] = 0; comp[6] = 0;

@@ -134,7 +134,22 @@ const H_LIFECYCLE = 14;
 const H_TIMELINE = 15;
 const H_UNREADY = 16;
 const H_DISPATCH_PENDING = 17;
-const HANDLER_KINDS = 18;
+const H_RETRANSMIT = 18;
+const HANDLER_KINDS = 19;
+
+/**
+ * Linux's TCP retransmissions, as offsets from the first send, for a leg a
+ * partition drops: a SYN is resent after 1, 2, 4 … s (tcp_syn_retries 6,
+ * so connect() gives up at 127 s); data on an established connection after
+ * the minimum RTO of 200 ms, doubling to at most 120 s (tcp_retries2 15, so
+ * the connection is reset at 924.6 s). Packets get through at the first
+ * resend after the partition heals.
+ */
+const SYN_RESENDS = [1, 3, 7, 15, 31, 63];
+const SYN_GIVE_UP = 127;
+const DATA_RESENDS: number[] = [];
+for (let k = 0, t = 0; k < 15; k++) DATA_RESENDS.push((t += Math.min(0.2 * 2 ** k, 120)));
+const DATA_GIVE_UP = DATA_RESENDS[14] + 120;
 
 const FLAG_NONE = flagIndex('-');
 const FLAG_URX = flagIndex('URX');
@@ -145,6 +160,8 @@ class Simulation implements EventDispatcher {
   private readonly pool = new FramePool();
   private readonly tasks = new TaskPool();
   private readonly frames: Frame[];
+  /** Ids of stalls (legs a partition drops), so a resend meant for an earlier stall of a reused frame is recognised. */
+  private stallSeq = 0;
   private readonly model: RuntimeModel;
   private readonly limits: SimulationLimits;
 
@@ -380,8 +397,17 @@ class Simulation implements EventDispatcher {
       }
       case H_PARTITION_FAIL: {
         const att = this.frames[a];
-        if (att.gen === b) this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
-        return;
+        if (att.stall !== b) return;
+        att.comp[NETWORK] += this.engine.now - att.stallStart;
+        att.stall = 0;
+        return this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
+      }
+      case H_RETRANSMIT: {
+        const att = this.frames[a];
+        if (att.stall !== b) return;
+        // A try nobody waits for any more is not resent for minutes: it ends now (as a timeout's abandoned try would).
+        if (att.detached) return this.dispatch(H_PARTITION_FAIL, a, b);
+        return this.advance(a); // the leg again: through if the partition has healed, else the next resend
       }
       case H_LIFECYCLE: return this.onLifecycle(a);
       case H_TIMELINE: return this.onTimeline(a, b === 1);
@@ -1102,21 +1128,24 @@ class Simulation implements EventDispatcher {
   }
 
   /**
-   * A network leg from node `from` to node `to` that opens a connection:
-   * across a partition of their zones packets go nowhere, and the
-   * connection attempt times out (CUT_WAITING, an event ends it). A leg
-   * that reaches the replica (`toReplica`) is also cut by a partition
-   * between the caller's service and the replica's, and may meet an
-   * injected connect failure, which fails at once and turns back at `back`
-   * (CUT_FAILED). CUT_NONE: the leg is clear.
+   * A network leg from node `from` to node `to`: across a partition of their
+   * zones packets go nowhere, and TCP resends them (CUT_WAITING, an event
+   * looks again). On a pooled connection the request waits until the
+   * partition heals, or a timeout gives up on it, or TCP resets the
+   * connection; a new connection's SYN gets through if the partition heals
+   * before `connectTimeout`, else the attempt fails then. A leg that
+   * reaches the replica (`toReplica`) is also cut by a partition between
+   * the caller's service and the replica's, and may meet an injected
+   * connect failure, which fails at once and turns back at `back`
+   * (CUT_FAILED, as is a healed leg sent back to open its connection).
+   * CUT_NONE: the leg is clear.
    */
   private cutOff(f: number, c: Frame, from: number, to: number, toReplica: boolean, back: number): number {
     if (this.faults.cut(this.nodeZone[from], this.nodeZone[to], c.owner, toReplica ? c.replica : -1)) {
-      const ct = c.policy.connectTimeout;
-      c.comp[NETWORK] += ct;
-      this.engine.schedule(ct, H_PARTITION_FAIL, f, c.gen);
+      this.stallOrGiveUp(f, c);
       return CUT_WAITING;
     }
+    if (c.stall !== 0 && this.healed(c)) return CUT_FAILED;
     if (!toReplica) return CUT_NONE;
     const pFail = this.faults.connectFailure[c.replica];
     if (pFail > 0 && this.faultRng() < pFail) {
@@ -1125,6 +1154,45 @@ class Simulation implements EventDispatcher {
       return CUT_FAILED;
     }
     return CUT_NONE;
+  }
+
+  /** A leg a partition drops: the first or next resend, or the end of the attempt when TCP or the connect timeout gives up. */
+  private stallOrGiveUp(f: number, c: Frame): void {
+    const start = c.stall === 0;
+    if (start) {
+      this.stallSeq = this.stallSeq === 0x7fffffff ? 1 : this.stallSeq + 1;
+      c.stall = this.stallSeq;
+      c.stallStart = this.engine.now;
+      c.stallTries = 0;
+      // Established: the leg rides a pooled connection (a stream on it); else it opens one, whose SYN is what is lost.
+      c.stallPooled = (c.phase === P_NET1 && c.conn1 !== null) || (c.phase === P_NET2 && c.conn2 !== null);
+    }
+    const resends = c.stallPooled ? DATA_RESENDS : SYN_RESENDS;
+    const giveUp = c.stallPooled ? DATA_GIVE_UP : Math.min(SYN_GIVE_UP, c.policy.connectTimeout);
+    if (start) this.engine.scheduleAt(c.stallStart + giveUp, H_PARTITION_FAIL, f, c.stall);
+    const k = c.stallTries++;
+    if (k < resends.length && resends[k] < giveUp) this.engine.scheduleAt(c.stallStart + resends[k], H_RETRANSMIT, f, c.stall);
+  }
+
+  /**
+   * A resend got through: the stall ends, counted as network time. A leg
+   * that had no connection yet goes back to open one, now that the peer is
+   * reachable (true); else it goes on as sent (false).
+   */
+  private healed(c: Frame): boolean {
+    c.comp[NETWORK] += this.engine.now - c.stallStart;
+    c.stall = 0;
+    if (!c.stallPooled && this.model.mtls.enabled) {
+      if (c.phase === P_NET1 && c.cp >= 0 && (c.wp >= 0 || c.sp >= 0)) {
+        c.phase = P_CONNECT1;
+        return true;
+      }
+      if (c.phase === P_NET2 && c.wp >= 0 && c.sp >= 0) {
+        c.phase = P_CONNECT2;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Connection refused by a pod that is gone or down: whose fault depends on whether its endpoint should still be listed. */

@@ -12,7 +12,7 @@ describe('failed tries cover failures that begin outside any try', () => {
     const r = runTopology(topo(`
 name: gw-partition
 zones: [za, zb]
-mesh: {profile: istio-sidecar, resilience: {retries: none}}
+mesh: {profile: istio-sidecar, resilience: {retries: none, connectTimeout: 1s}}
 network: {sameNode: 20us, sameZone: 100us, crossZone: 500us}
 simulation: {seed: 5, duration: 20s, warmup: 1s}
 services:

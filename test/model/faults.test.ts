@@ -3,12 +3,12 @@ import { runTopology } from '../../sim/run.js';
 import { loadTopologySource } from '../../sim/topology/load.js';
 import type { RunResult } from '../../sim/results/types.js';
 
-function run(timeline: string, extra = '', mesh = 'istio-sidecar'): RunResult {
+function run(timeline: string, extra = '', mesh = 'istio-sidecar', resilience = ''): RunResult {
   const yaml = `
 name: faults
 zones: [a, b]
 simulation: {duration: 40s, warmup: 2s}
-mesh: {profile: ${mesh}, resilience: {retries: none}}
+mesh: {profile: ${mesh}, resilience: {retries: none${resilience ? ', ' + resilience : ''}}}
 services:
   front: {replicas: 2, zones: [a], workers: 64, serviceTime: 1ms, calls: [back]}
   back: {replicas: 2, zones: [b], workers: 64, serviceTime: {dist: exponential, mean: 5ms}${extra}}
@@ -113,21 +113,36 @@ describe('faults on the timeline', () => {
     expect(r.timeline.markers.filter((m) => m.kind === 'push' && m.at >= 20)).toEqual([]);
   });
 
-  it('a partition between zones makes connection attempts time out after connectTimeout', () => {
-    const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}');
+  it('a partition shorter than the connect timeout fails nothing: TCP resends get through once it heals', () => {
+    // 2 s against Istio's 10 s connectTimeout: a SYN is resent after 1 and 3 s, data after 0.2, 0.6, 1.4, 3 s.
+    // Before: every request in the window failed (~200, partition/UF) however short the partition.
+    for (const [mesh, extra] of [['istio-sidecar', ''], ['istio-ambient-waypoint', ', l7: true'], ['none', '']]) {
+      const r = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}', extra, mesh);
+      const e = r.entrypoints[0];
+      expect(e.failed).toBe(0);
+      // The requests of the window wait for the first resend after 12 s: up to 3 s.
+      expect(e.latency.max).toBeGreaterThan(2);
+      expect(e.latency.max).toBeLessThan(3.1);
+      expect(r.timeline.points.filter((p) => p.t >= 10 && p.t < 12).reduce((n, p) => n + p.completed, 0)).toBeLessThan(5);
+    }
+  });
+
+  it('a longer partition fails the connections it opens after connectTimeout; requests on pooled connections wait for it to heal', () => {
+    const r = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}');
     // At back, from front in zone a; or at front already, for the requests
     // whose ingress gateway replica is in the other zone.
     expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app']));
     expect(new Set(r.entrypoints[0].failures.map((f) => f.service))).toEqual(new Set(['front', 'back']));
-    const e = r.entrypoints[0];
-    // Every request in the window, ~2 s × 100/s.
-    expect(e.failed).toBeGreaterThan(150);
-    expect(e.failed).toBeLessThan(250);
-    // Through a waypoint the replica is cut off on the waypoint's leg: the same failures.
-    const waypoint = run('  - {at: 10s, until: 12s, partition: {zones: [a, b]}}', ', l7: true', 'istio-ambient-waypoint');
-    expect(new Set(causes(waypoint))).toEqual(new Set(['partition/UF/app']));
-    expect(waypoint.entrypoints[0].failed).toBeGreaterThan(150);
-    expect(waypoint.entrypoints[0].failed).toBeLessThan(250);
+    // A SYN is lost for connectTimeout (10 s) before the attempt fails: nothing fails before 20 s, nothing after the heal.
+    expect(failedBetween(r, 0, 20)).toBe(0);
+    expect(failedBetween(r, 20, 30)).toBeGreaterThan(800);
+    expect(failedBetween(r, 34, 40)).toBe(0);
+    // The first requests of the window rode pooled connections: they waited for the resend after 30 s (at 10 + 25.4 s).
+    expect(r.entrypoints[0].latency.max).toBeGreaterThan(20);
+    // With a 500 ms timeout those are cut short instead (UT); legs to the gateway outside the mesh's policy are not.
+    const timed = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', '', 'istio-sidecar', 'timeout: 500ms');
+    expect(new Set(causes(timed))).toEqual(new Set(['partition/UF/app', 'timeout/UT/mesh']));
+    expect(failedBetween(timed, 10, 20)).toBeGreaterThan(400);
   });
 
   it('a partition cuts the legs that cross it: to and from a gateway or a waypoint in the other zone', () => {
@@ -158,12 +173,15 @@ timeline: [{at: 10s, until: 40s, partition: {zones: [z1, z2]}}]
     expect(g.failed).toBeGreaterThan(240);
     expect(g.failed).toBeLessThan(360);
     // The waypoint of the L7 service b sits on n1: every call to b in the window.
+    // (Those on the pooled connection to it when the partition began wait for
+    // TCP's resend after the heal, 51 s later; those that need a new one fail.)
     const waypoint = load(topology('mesh', 'istio-ambient-waypoint', ', l7: true'));
     const w = waypoint.entrypoints[0];
     expect(causes(waypoint)).toEqual(['partition/UF/app']);
     expect(w.failures[0].service).toBe('b');
-    expect(w.failed).toBeGreaterThan(540);
-    expect(w.failed).toBeLessThan(660);
+    expect(w.failed).toBeGreaterThan(450);
+    expect(w.failed).toBeLessThan(600);
+    expect(w.latency.max).toBeGreaterThan(40);
     // Outside the window nothing fails, and no path with all its legs in z2 is cut.
     expect(failedBetween(waypoint, 0, 10)).toBe(0);
     expect(failedBetween(waypoint, 42, 60)).toBe(0);
@@ -485,5 +503,36 @@ describe('timeouts', () => {
   it('with the policy in the client library, its failures are the application’s', () => {
     const r = run('  - {at: 0s, delay: {service: back, delay: 100ms, probability: 1}}', ', resilience: {placement: client, timeout: 50ms}');
     expect(causes(r)).toEqual(['timeout/UT/app']);
+  });
+});
+
+describe('a partition that does not heal', () => {
+  it('hangs the requests on an open connection until TCP gives up at 924.6 s; new connections fail at connectTimeout', () => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: hang
+mesh: {profile: linkerd, resilience: {retries: none}}
+simulation: {duration: 1000s, seed: 3, warmup: 0s}
+services:
+  a: {serviceTime: 1ms, workers: 200, calls: [b]}
+  b: {serviceTime: 1ms, workers: 4}
+entrypoints:
+  web: {target: a, rate: 0.5/s}
+timeline:
+  - {at: 5s, partition: {services: [a, b]}}`, 'hang.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    const r = runTopology(topology);
+    expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app']));
+    // Linkerd carries up to 100 streams on its one connection to b: the first
+    // 100 requests of the partition (200 ± 20 s of them) wait on it, and nothing
+    // fails until a request needs a new connection, whose SYN is lost for
+    // connectTimeout (1 s). Before: every request failed after connectTimeout.
+    const first = r.timeline.points.find((p) => p.failed > 0)?.t ?? NaN;
+    expect(first).toBeGreaterThan(150);
+    expect(first).toBeLessThan(270);
+    // Those that wait fail when TCP resets their connection, 924.6 s after
+    // each was sent: the run goes on until the last sent before 1000 s has.
+    expect(r.run.simulatedTime).toBeGreaterThan(1900);
+    expect(r.run.simulatedTime).toBeLessThan(1925);
+    expect(r.entrypoints[0].succeeded).toBe(r.entrypoints[0].completed - r.entrypoints[0].failed);
   });
 });
