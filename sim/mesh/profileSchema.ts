@@ -185,6 +185,11 @@ const outlierDetectionShape = {
   interval: durationSchema.optional().meta({
     description: "The sweep of the router's outlier detection: an ejected host comes back at the first sweep after its ejection time, and a healthy one's multiplier drops by one at each (Envoy: 10s).",
   }),
+  minHealthPercent: z.number().optional().meta({
+    minimum: 0,
+    maximum: 100,
+    description: "Panic mode: with fewer of the router's hosts than this percentage not ejected, it sends to them all (Istio's minHealthPercent: 0, off, so with every host ejected a request fails, UH; Envoy's own default: 50).",
+  }),
 };
 const outlierDetectionSchema = z
   .strictObject(outlierDetectionShape)

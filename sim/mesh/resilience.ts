@@ -45,14 +45,14 @@ export const DEFAULT_BUDGET: Readonly<NonNullable<RetryPolicy['budget']>> = Obje
 export const DEFAULT_CIRCUIT_BREAKER: Readonly<CircuitBreaker> = Object.freeze({ maxConnections: Infinity, maxPending: Infinity, maxRequests: Infinity });
 
 /** Envoy's and Istio's outlier detection defaults, once it is on. */
-export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10 });
+export const DEFAULT_OUTLIER_DETECTION: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10, minHealthPercent: 0 });
 
 /**
  * Linkerd's failure accrual defaults (balancer.linkerd.io/failure-accrual:
  * consecutive): 7 failures, a back-off from 1 s to 60 s. It ejects any
  * share of the hosts and has no sweep, so those two keys are unused.
  */
-export const LINKERD_FAILURE_ACCRUAL: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 7, baseEjectionTime: 1, maxEjectionPercent: 100, maxEjectionTime: 60, interval: 10 });
+export const LINKERD_FAILURE_ACCRUAL: Readonly<OutlierDetection> = Object.freeze({ consecutive5xx: 7, baseEjectionTime: 1, maxEjectionPercent: 100, maxEjectionTime: 60, interval: 10, minHealthPercent: 0 });
 
 /** `none` → Infinity, anything else a duration in seconds. */
 export function secondsOrNone(value: string | number): number {
@@ -134,6 +134,7 @@ function mergeOutlier(base: Readonly<OutlierDetection>, o: Exclude<NonNullable<R
     maxEjectionPercent: o.maxEjectionPercent ?? base.maxEjectionPercent,
     maxEjectionTime: o.maxEjectionTime === undefined ? base.maxEjectionTime : seconds(o.maxEjectionTime),
     interval: o.interval === undefined ? base.interval : seconds(o.interval),
+    minHealthPercent: o.minHealthPercent ?? base.minHealthPercent,
   };
 }
 
@@ -209,6 +210,9 @@ export function checkResilienceValues(out: Problem[], r: ResilienceOverrideFile,
     if (od.interval !== undefined) checkDuration(out, od.interval, at('outlierDetection', 'interval'), 'interval', 'positive');
     if (od.maxEjectionPercent !== undefined) {
       checkRange(out, od.maxEjectionPercent, at('outlierDetection', 'maxEjectionPercent'), 'maxEjectionPercent', { min: 0, max: 100 }, msg.maxEjectionPercentHint());
+    }
+    if (od.minHealthPercent !== undefined) {
+      checkRange(out, od.minHealthPercent, at('outlierDetection', 'minHealthPercent'), 'minHealthPercent', { min: 0, max: 100 }, msg.minHealthPercentHint());
     }
   }
 }

@@ -28,12 +28,14 @@ export const FLAGS = ['-', 'UF', 'UH', 'NR', 'UO', 'UT', 'URX', 'UC', 'DC', 'FI'
 export type Flag = (typeof FLAGS)[number];
 export const flagIndex = (f: Flag): number => FLAGS.indexOf(f);
 
-const CONNECT: readonly RetryCondition[] = ['connect-failure', '5xx'];
+// Envoy's `reset` retries every reset but an overflow, a connection failure or timeout included
+// (RetryStateImpl::wouldRetryFromReset), as `5xx` does.
+const CONNECT: readonly RetryCondition[] = ['connect-failure', 'reset', '5xx'];
 
 export const CAUSES: readonly CauseInfo[] = [
   { id: 'queue-full', component: 'overload: queue full', flag: '-', mesh: false, status: 503,
     // Refused before any processing, for overflow: what an HTTP/2 server's REFUSED_STREAM says.
-    retryOn: ['refused-stream', 'retriable-status', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
+    retryOn: ['refused-stream', 'retriable-status', 'reset', '5xx'], description: 'the replica queue was full; the application rejected the request (503)' },
   { id: 'injected-abort', component: 'injected fault', flag: 'FI', mesh: false, status: 503,
     retryOn: ['retriable-status', '5xx'], description: 'an injected fault made the application answer with an error status' },
   { id: 'replica-crash', component: 'application (crash)', flag: 'UC', mesh: false, status: 503,
@@ -57,7 +59,8 @@ export const CAUSES: readonly CauseInfo[] = [
   { id: 'connect-failure', component: 'network (connect failure)', flag: 'UF', mesh: false, status: 503,
     retryOn: CONNECT, description: 'an injected connection failure' },
   { id: 'timeout', component: 'policy: timeout', flag: 'UT', mesh: 'placement', status: 504,
-    retryOn: ['timeout', '5xx'], description: 'the call or the try ran past its timeout' },
+    // A per-try timeout resets the upstream stream: Envoy retries it under reset as under 5xx.
+    retryOn: ['timeout', 'reset', '5xx'], description: 'the call or the try ran past its timeout' },
   { id: 'circuit-open', component: 'policy: circuit breaker', flag: 'UO', mesh: 'placement', status: 503,
     retryOn: [], description: 'too many requests in flight to the service: the circuit breaker failed it at once' },
   { id: 'proxy-reset', component: 'inbound proxy', flag: 'UC', mesh: true, status: 503,
@@ -65,6 +68,9 @@ export const CAUSES: readonly CauseInfo[] = [
   // Envoy routes to every host when all are ejected (panic mode); Linkerd's balancer has none ready, and fails the request.
   { id: 'all-endpoints-shut', component: 'policy: failure accrual', flag: 'UH', mesh: 'placement', status: 503,
     retryOn: ['5xx'], description: "the caller's failure accrual had shut every endpoint of the service: no endpoint to send to" },
+  // Istio sets Envoy's panic threshold to its minHealthPercent, 0 by default: with every host ejected there is none to send to.
+  { id: 'all-endpoints-ejected', component: 'policy: outlier detection', flag: 'UH', mesh: 'placement', status: 503,
+    retryOn: ['5xx'], description: "the caller's outlier detection had ejected every endpoint of the service, and panic mode was off: no healthy upstream" },
 ];
 
 const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
@@ -82,6 +88,7 @@ export const CAUSE_STALE_ENDPOINT = id('stale-endpoint');
 export const CAUSE_NO_HEALTHY_UPSTREAM = id('no-healthy-upstream');
 export const CAUSE_NO_ENDPOINTS = id('no-endpoints');
 export const CAUSE_ALL_ENDPOINTS_SHUT = id('all-endpoints-shut');
+export const CAUSE_ALL_ENDPOINTS_EJECTED = id('all-endpoints-ejected');
 export const CAUSE_INBOUND_PROXY_DOWN = id('inbound-proxy-down');
 export const CAUSE_OUTBOUND_PROXY_DOWN = id('outbound-proxy-down');
 export const CAUSE_CERTIFICATE = id('certificate');
@@ -95,10 +102,11 @@ export const CAUSE_PROXY_RESET = id('proxy-reset');
 export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false): boolean {
   // Envoy never retries its own local replies: an overflow (a circuit breaker's UO), or no healthy
   // upstream to send to (UH) — no upstream request was made, so no retry policy applies.
-  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT)) return false;
   const c = CAUSES[cause];
+  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT || cause === CAUSE_ALL_ENDPOINTS_EJECTED)) return false;
   for (const r of retryOn) {
-    if (r === 'retriable-status' && status === retriableStatus) return true;
+    // Envoy matches retriable status codes on response headers only: a connection failure or a reset is no 503 answered.
+    if (r === 'retriable-status' && status === retriableStatus && (passedUp || c.retryOn.includes('retriable-status'))) return true;
     if (passedUp) {
       // The callee answered with an error it got from further down: the
       // caller sees a response and its status, not the connection failure,

@@ -75,6 +75,13 @@ export class Frame {
   causeReplica = -1;
   /** The failure was set on this frame, not passed up from a deeper one (it began at this hop). */
   failedHere = false;
+  /**
+   * The failure began at the callee's application behind its own live
+   * sidecar (refused, reset or overflowing there): the inbound proxy turned
+   * it into an HTTP 503, so the router saw a response, not a connection
+   * failure or a reset.
+   */
+  answered = false;
   /** HTTP status of the failure, its response flag (index into FLAGS), and whether the mesh caused it. */
   status = 0;
   flag = 0;
@@ -169,6 +176,7 @@ export class FramePool {
     f.causeService = -1;
     f.causeReplica = -1;
     f.failedHere = false;
+    f.answered = false;
     f.status = 0;
     f.flag = 0;
     f.meshCaused = false;

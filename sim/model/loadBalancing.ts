@@ -63,6 +63,8 @@ const PROBING = 2;
 
 /** What pick() returns when Linkerd's failure accrual has shut every endpoint (Envoy would route to all: panic mode). */
 export const ALL_SHUT = -2;
+/** What pick() returns when Envoy's outlier detection has ejected every endpoint and panic mode is off (Istio's minHealthPercent 0). */
+export const ALL_EJECTED = -3;
 
 /** Spreads the routers' sweeps over the interval (each Envoy's timer started when its own cluster did), with no random draw. */
 const SWEEP_PHASE = (Math.sqrt(5) - 1) / 2;
@@ -142,7 +144,16 @@ export class LoadBalancer {
     const view = this.endpoints.view(router, service.index);
     const n = view.length;
     if (n === 0) return -1;
-    const o = this.outliers.get(router * this.model.services.length + service.index);
+    let o = this.outliers.get(router * this.model.services.length + service.index);
+    const od = policy.outlierDetection;
+    if (o !== undefined && policy.outlierStyle !== 'linkerd' && od !== null) {
+      // Envoy's panic threshold (Istio's minHealthPercent): below it the router ignores ejections and sends to every
+      // host; at Istio's 0 it never panics, and with every host ejected it has none to send to (UH).
+      let healthy = 0;
+      for (let k = 0; k < n; k++) if (!(o.ejectedUntil[this.model.replicas[view[k]].ordinal] > now)) healthy++;
+      if (100 * healthy < od.minHealthPercent * n) o = undefined;
+      else if (healthy === 0) return ALL_EJECTED;
+    }
     if (n === 1 && (o === undefined || policy.outlierStyle !== 'linkerd')) return view[0];
     const avoidTried = policy.retries?.differentHost === true && triedCount > 0 ? triedCount : 0;
     let r = this.pickFrom(service, router, pair, o, view, avoidTried, tried, now);
@@ -150,14 +161,14 @@ export class LoadBalancer {
     if (r < 0) r = this.pickFrom(service, router, pair, o, view, 0, tried, now);
     // Random draws can miss the few hosts failure accrual left open; Linkerd's balancer only ever chooses among
     // the ready ones, so fail at once (ALL_SHUT) only when none is.
-    if (r < 0 && policy.outlierStyle === 'linkerd' && o !== undefined) r = this.pickOpen(service, router, o, view, now);
+    // Envoy's likewise chooses among the healthy hosts only (with panic mode off, or above its threshold).
+    if (r < 0 && o !== undefined) r = this.pickOpen(service, router, o, view, now);
     if (r >= 0) {
       // Linkerd's breaker lets one probe through once a shut spell is over; the others wait for its answer.
       if (o !== undefined && o.breaker[this.model.replicas[r].ordinal] === SHUT) o.breaker[this.model.replicas[r].ordinal] = PROBING;
       return r;
     }
-    if (policy.outlierStyle === 'linkerd' && o !== undefined) return ALL_SHUT;
-    // Every host ejected: Envoy's panic mode routes to all of them.
+    if (o !== undefined) return policy.outlierStyle === 'linkerd' ? ALL_SHUT : ALL_EJECTED;
     return view[this.nextIndex(pair, service) % n];
   }
 
@@ -245,7 +256,8 @@ export class LoadBalancer {
       return;
     }
     if (!fromHost) {
-      if (!t.failed) {
+      // Any answer that is not a 5xx (a 4xx too) breaks the run: Envoy's putHttpResponseCode zeroes consecutive_5xx_.
+      if (!t.failed || t.status < 500) {
         const seen = this.outliers.get(router * this.model.services.length + svc.index);
         if (seen) seen.consecutive5xx[i] = 0;
       }

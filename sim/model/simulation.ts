@@ -4,7 +4,7 @@ import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
 import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
 import {
-  CAUSES, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
+  CAUSES, CAUSE_ALL_ENDPOINTS_EJECTED, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
   CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
 } from './causes.js';
@@ -25,7 +25,7 @@ import {
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
 import { FaultState, describeEvent, targetProxies, targetReplicas } from './faults.js';
-import { ALL_SHUT, LoadBalancer } from './loadBalancing.js';
+import { ALL_EJECTED, ALL_SHUT, LoadBalancer } from './loadBalancing.js';
 import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
@@ -894,7 +894,7 @@ class Simulation implements EventDispatcher {
     this.policy.active[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
-      const cause = rep === ALL_SHUT ? CAUSE_ALL_ENDPOINTS_SHUT : this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+      const cause = rep === ALL_SHUT ? CAUSE_ALL_ENDPOINTS_SHUT : rep === ALL_EJECTED ? CAUSE_ALL_ENDPOINTS_EJECTED : this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
       return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
     }
     att.replica = rep;
@@ -1051,6 +1051,8 @@ class Simulation implements EventDispatcher {
           }
           if (!this.podUp[c.replica] || !this.appUp[c.replica]) {
             this.refused(c);
+            // The pod's sidecar took the connection and answers 503 for its app: a response to the caller's router.
+            if (this.podUp[c.replica] && this.behindLiveSidecar(c)) c.answered = true;
             c.phase = sp >= 0 ? P_LOCAL_IN_BACK : wp >= 0 ? P_NET2_BACK : P_NET1_BACK;
             continue;
           }
@@ -1237,7 +1239,7 @@ class Simulation implements EventDispatcher {
       att.inTry = false;
       this.balancer.noteOutcome(att, this.engine.now);
       if (!att.failed) return this.finishAttempts(a);
-      return this.afterFailedTry(a, att.cause, att.status, !att.failedHere);
+      return this.afterFailedTry(a, att.cause, att.status, !att.failedHere || att.answered);
     }
     if (att.detached) {
       this.pool.release(a);
@@ -1256,7 +1258,7 @@ class Simulation implements EventDispatcher {
       this.finishAttempts(f);
       return;
     }
-    const cause = att.cause, status = att.status, passedUp = !att.failedHere;
+    const cause = att.cause, status = att.status, passedUp = !att.failedHere || att.answered;
     this.copyFailure(call, att);
     this.pool.release(a);
     this.afterFailedTry(f, cause, status, passedUp);
@@ -1275,7 +1277,8 @@ class Simulation implements EventDispatcher {
 
   /**
    * Decides whether a failed try is retried: attempts left, a matching condition, the deadline, the budget, the retry breaker.
-   * `passedUp`: the failure began in a deeper call and came back as the callee's error response.
+   * `passedUp`: the router saw the failure as an error response — one that began in a deeper call, or
+   * at the callee's application behind its own sidecar, which answers for it — not as a connection failure or reset.
    */
   private afterFailedTry(f: number, cause: number, status: number, passedUp: boolean): void {
     const call = this.frames[f];
@@ -1308,7 +1311,7 @@ class Simulation implements EventDispatcher {
       return;
     }
     // Retries used up, unless the last try ended in a local reply (no healthy upstream), which keeps its UH.
-    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT);
+    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT || cause === CAUSE_ALL_ENDPOINTS_EJECTED);
     if (call.retries > 0 && call.flag !== FLAG_UO && !localReply) call.flag = FLAG_URX;
     this.finishAttempts(f);
   }
@@ -1699,6 +1702,7 @@ class Simulation implements EventDispatcher {
         sc.failed++;
       }
       this.fail(att, CAUSE_QUEUE_FULL, att.service, rep, FLAG_NONE, false);
+      if (this.behindLiveSidecar(att)) att.answered = true;
       att.responseSize = 0;
       return this.resume(f);
     }
@@ -1946,6 +1950,17 @@ class Simulation implements EventDispatcher {
   }
 
   /**
+   * Whether the try reached its replica through the pod's own sidecar, still
+   * up: a failure of the application there (connection refused, reset,
+   * overflow) is answered by that sidecar with an HTTP 503 — Envoy's
+   * "upstream connect error or disconnect/reset before headers", Linkerd's
+   * inbound error response — so the caller's router sees a response.
+   */
+  private behindLiveSidecar(c: Frame): boolean {
+    return c.sp >= 0 && c.replica >= 0 && this.model.replicas[c.replica].sidecar === c.sp && this.faults.proxyDown[c.sp] === 0;
+  }
+
+  /**
    * A failure that begins here. One that begins on a call's own phases,
    * outside any try (the leg to the gateway, the caller's own proxy, the
    * leg to a waypoint that runs the tries), fails the call without a try
@@ -1961,6 +1976,7 @@ class Simulation implements EventDispatcher {
     frame.failed = true;
     frame.cause = cause;
     frame.failedHere = true;
+    frame.answered = false;
     frame.causeService = service;
     frame.causeReplica = replica;
     frame.flag = flag;
@@ -2156,6 +2172,8 @@ class Simulation implements EventDispatcher {
         att.comp[APP_WORK] += now - inv.workStart;
       }
       this.fail(att, cause, att.service, r, flagIndex('UC'), this.meshCaused(cause, att));
+      // The app's reset reaches the caller as its sidecar's 503, unless the sidecar itself went down.
+      if (cause === CAUSE_REPLICA_CRASH && this.behindLiveSidecar(att)) att.answered = true;
       att.responseSize = 0;
       att.phase = cause === CAUSE_PROXY_RESET ? (att.wp >= 0 ? P_NET2_BACK : P_NET1_BACK) : P_LOCAL_IN_BACK;
       this.advance(a);

@@ -79,7 +79,7 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
     const od = service.resilience.outlierDetection;
     if (profile.resilience.outlierStyle === 'linkerd' && typeof od === 'object') {
-      for (const key of ['maxEjectionPercent', 'interval'] as const) {
+      for (const key of ['maxEjectionPercent', 'interval', 'minHealthPercent'] as const) {
         if (od[key] === undefined) continue;
         out.push(warning('no-effect', ['services', name, 'resilience', 'outlierDetection', key], msg.accrualIgnores(name, key, profile.name), msg.accrualIgnoresHint(), 'key'));
       }

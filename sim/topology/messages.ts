@@ -391,6 +391,7 @@ export const maxConcurrentRetriesHint = () => "retries in flight at once to the 
 export const circuitBreakerHint = () => "circuit breaker thresholds are counts: maxConnections and maxRequests at least 1, maxPending 0 or more (Envoy's defaults are 1024)";
 export const consecutive5xxHint = () => 'consecutive 5xx responses from a host before it is ejected, at least 1 (Envoy: 5)';
 export const maxEjectionPercentHint = () => "a percentage of the service's hosts, from 0 to 100 (Envoy: 10)";
+export const minHealthPercentHint = () => "a percentage of the service's hosts, from 0 to 100 (Istio: 0, no panic mode; Envoy's own default: 50)";
 export const orNoneHint = (unitHint: string) => `${unitHint}; or none for no limit`;
 /** A value the file did not set, as the merged policy has it. */
 export const inherited = (text: string, profile?: string) => (profile === undefined ? `${text}, not set here` : `${text} from profile "${profile}", not set here`);

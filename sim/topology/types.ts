@@ -236,6 +236,13 @@ export interface OutlierDetection {
   maxEjectionTime: number;
   /** Envoy's sweep: hosts come back, and multipliers decay, only at its ticks this far apart. */
   interval: number;
+  /**
+   * Envoy's healthy_panic_threshold, as Istio's minHealthPercent sets it: with
+   * fewer of the router's hosts than this percentage not ejected, it sends to
+   * them all, ejected or not (panic mode). Istio's default, 0, turns panic
+   * mode off: with every host ejected a request fails at once (UH).
+   */
+  minHealthPercent: number;
 }
 
 export type OutlierStyle = 'envoy' | 'linkerd';

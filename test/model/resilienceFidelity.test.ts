@@ -251,9 +251,12 @@ timeline:
     expect(by['all-endpoints-shut'].count).toBeGreaterThan(6000);
     expect(by['all-endpoints-shut'].count).toBeLessThan(6400);
     expect(e.meshCaused).toBe(by['all-endpoints-shut'].count);
-    // Envoy's panic mode sends to the one host however it is ejected: no request fails but for the host's own 503s.
-    const envoy = accrual('istio-sidecar', 1, '{consecutive5xx: 7, baseEjectionTime: 1s, maxEjectionPercent: 100}');
+    // Envoy's panic mode (at its own threshold, 50 %) sends to the one host however it is ejected: no request fails but for the host's own 503s.
+    const envoy = accrual('istio-sidecar', 1, '{consecutive5xx: 7, baseEjectionTime: 1s, maxEjectionPercent: 100, minHealthPercent: 50}');
     expect(envoy.entrypoints[0].failures.map((f) => f.cause)).toEqual(['injected-abort']);
+    // Istio's default minHealthPercent, 0, turns panic mode off: the ejected host gets nothing, and the router answers UH.
+    const istio = accrual('istio-sidecar', 1, '{consecutive5xx: 7, baseEjectionTime: 1s, maxEjectionPercent: 100}');
+    expect(istio.entrypoints[0].failures.map((f) => [f.cause, f.flag]).sort()).toEqual([['all-endpoints-ejected', 'UH'], ['injected-abort', 'FI']]);
   });
 
   it("warns that Envoy's maxEjectionPercent and interval do nothing under failure accrual, under that profile only", () => {

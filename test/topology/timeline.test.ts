@@ -21,7 +21,7 @@ const retries = ISTIO_RESILIENCE.retries!;
 const MESH: ResiliencePolicy = {
   ...ISTIO_RESILIENCE,
   retries: { ...retries, budget: { ratio: 0.1, minPerSecond: 10, window: 10 } },
-  outlierDetection: { consecutive5xx: 3, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10 },
+  outlierDetection: { consecutive5xx: 3, baseEjectionTime: 30, maxEjectionPercent: 10, maxEjectionTime: 300, interval: 10, minHealthPercent: 0 },
 };
 
 function service(name: string, resilience: ResiliencePolicy, overrides: Partial<Service> = {}): Service {
@@ -77,7 +77,7 @@ const expected: Topology = {
         placement: 'client',
         timeout: 2,
         retries: { ...MESH.retries!, attempts: 3, perTryTimeout: 0.3, retryOn: ['5xx', 'connect-failure', 'reset', 'timeout'] },
-        outlierDetection: { consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 50, maxEjectionTime: 300, interval: 10 },
+        outlierDetection: { consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 50, maxEjectionTime: 300, interval: 10, minHealthPercent: 0 },
       },
       { replicas: 3, serviceTime: { kind: 'constant', value: 0.002 }, calls: [call('ratings')] },
     ),
