@@ -10,9 +10,12 @@ const MIN_GUTTER = 4;
 const MAX_EXCERPT = 100;
 
 /** `services.api.calls[0].call`; keys that are not plain names are quoted: `services["a.b"]`. */
-/** A string quoted as JSON, with DEL and the C1 controls escaped too (JSON leaves them raw, and a terminal acts on some). */
+/**
+ * A string quoted as JSON, with DEL, the C1 controls and the bidirectional controls escaped too (JSON leaves them
+ * raw: a terminal acts on some, and a right-to-left override shows the rest of the line reversed).
+ */
 export function quoted(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatPath(path: ReadonlyArray<string | number>): string {
@@ -35,8 +38,9 @@ export function formatDiagnostic(d: Diagnostic): string {
     const { line, column, lineText } = d.location;
     const width = Math.max(MIN_GUTTER, String(line).length);
     // Tabs would shift the caret by an unknown amount; one column each keeps it aligned.
-    // Control characters (ESC, BEL, NUL … of a binary or hostile file) would act on the terminal: one visible column each.
-    const full = lineText.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+    // Control characters (ESC, BEL, NUL … of a binary or hostile file) would act on the terminal, and bidirectional
+    // controls reorder what follows them: one visible column each.
+    const full = lineText.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
     // A very long line (minified JSON, a generated file) shows as a window around the column.
     const start = full.length > MAX_EXCERPT ? Math.max(0, Math.min(column - 1 - MAX_EXCERPT / 2, full.length - MAX_EXCERPT)) : 0;
     const end = Math.min(full.length, start + MAX_EXCERPT);

@@ -568,6 +568,14 @@ class Simulation implements EventDispatcher {
         `the offered load exceeds what the mesh's proxies can process; give the proxy more workers in the mesh profile, add replicas, or lower the rate`,
       );
     }
+    if (this.waiting[worst].length === 0) {
+      // Nothing queues: the requests pile up on their way (a slow network, back-offs), not at a service or proxy.
+      throw new SimulationAbort(
+        `stopped at t=${this.engine.now.toFixed(1)}s with ${this.pool.inUse.toLocaleString('en-US')} calls in flight and none waiting in a queue: ` +
+          `requests arrive faster than they complete, and pile up on their way`,
+        `each request takes longer than the run can hold requests at this rate; check the network latencies and the payloads over the bandwidth, lower the rate, or give --duration instead of --requests`,
+      );
+    }
     const rep = this.model.replicas[worst];
     const svc = this.model.services[rep.service];
     throw new SimulationAbort(

@@ -64,6 +64,12 @@ function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognorm
     const p99 = checkDuration(out, d.p99, [...path, 'p99'], 'lognormal p99', 'positive');
     if (median !== undefined && p99 !== undefined && p99 <= median) {
       out.push(error('bad-distribution', [...path, 'p99'], msg.lognormalP99(show(d.p99), show(d.median)), msg.lognormalP99Hint()));
+    } else if (median !== undefined && p99 !== undefined) {
+      // The same reach as {mu, sigma} below: a p99 far above the median makes sigma large, and the tail goes past the clock.
+      const sigma = Math.log(p99 / median) / Z99;
+      if (!(median * Math.exp(6 * sigma) <= MAX_DURATION_S)) {
+        out.push(error('out-of-range', [...path, 'p99'], msg.lognormalTailOutOfClock(show(d.median), show(d.p99), median * Math.exp(6 * sigma)), msg.lognormalTailHint()));
+      }
     }
     return;
   }
@@ -147,6 +153,9 @@ export function percentileOf(key: string): number | undefined {
  * the clock once it has left 0, so closed loops and renewals spin in place.
  */
 export const MAX_DURATION_S = 1e8; // ~3 years
+
+/** z(0.99), the standard normal quantile: a lognormal's p99 = exp(mu + Z99 · sigma). */
+export const Z99 = 2.3263478740408408;
 export const MIN_DURATION_S = 1e-9;
 
 export function checkDuration(out: Problem[], value: Scalar, path: Path, what: string, sign: Sign, hint?: string): number | undefined {
@@ -248,9 +257,10 @@ export function checkRange(out: Problem[], value: number, path: Path, key: strin
 /**
  * Control characters and what XML forbids: a name goes to the terminal (an
  * escape sequence would drive it), into CSV and into the report's SVG, which
- * would no longer parse. Lone surrogates cannot be written as UTF-8 at all.
+ * would no longer parse. Bidirectional controls (U+202E …) show the rest of a line reversed, so one
+ * name can pass for another. Lone surrogates cannot be written as UTF-8 at all.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /** A name that reaches tables, CSV and charts (of the topology, its parts, a mesh profile) holds only printable characters. */
 export function checkPrintable(out: Problem[], name: string, path: Path, what: string, at: 'key' | 'value'): void {

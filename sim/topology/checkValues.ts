@@ -13,6 +13,7 @@ import {
   checkRange,
   checkSize as size,
   checkUnit as unit,
+  MAX_DURATION_S,
   show,
   type Scalar,
 } from './checkScalars.js';
@@ -31,25 +32,29 @@ export function checkValues(file: TopologyFile, given: GivenLimits = {}): Proble
     for (const [name, node] of Object.entries(file.nodes)) checkNode(out, node, ['nodes', name]);
   }
   if (file.costs !== undefined) checkCosts(out, file.costs);
+  let bytesPerSecond: number | undefined;
   if (file.network !== undefined) {
     const { sameNode, sameZone, crossZone, bandwidth } = file.network;
     if (sameNode !== undefined) distribution(out, sameNode, ['network', 'sameNode'], 'network.sameNode');
     if (sameZone !== undefined) distribution(out, sameZone, ['network', 'sameZone'], 'network.sameZone');
     if (crossZone !== undefined) distribution(out, crossZone, ['network', 'crossZone'], 'network.crossZone');
     if (bandwidth !== undefined) {
-      const bytesPerSecond = unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
+      bytesPerSecond = unit(out, parseBandwidth, 'bad-bandwidth', bandwidth, ['network', 'bandwidth'], 'bandwidth', 'positive', msg.bandwidthHint());
       // Below 1 bit/s a 1 KB payload takes over two hours a hop: the results would be the payload's, in days.
       if (bytesPerSecond !== undefined && bytesPerSecond < 1 / 8) {
         out.push(error('out-of-range', ['network', 'bandwidth'], msg.bandwidthTooLow(String(bandwidth)), msg.bandwidthHint()));
+        bytesPerSecond = undefined;
       }
     }
   }
   checkSimulation(out, file.simulation ?? {}, given);
   if (Object.keys(file.services).length === 0) out.push(error('empty', ['services'], msg.emptyCollection('services'), msg.emptyServicesHint()));
-  for (const [name, service] of Object.entries(file.services)) checkService(out, service, ['services', name]);
+  const bandwidthText = file.network?.bandwidth === undefined ? '' : show(file.network.bandwidth);
+  const payload: Payload = (value, path, what) => checkPayload(out, value, path, what, bytesPerSecond, bandwidthText);
+  for (const [name, service] of Object.entries(file.services)) checkService(out, service, ['services', name], payload);
   if (Object.keys(file.entrypoints).length === 0) out.push(error('empty', ['entrypoints'], msg.emptyCollection('entrypoints'), msg.emptyEntrypointsHint()));
   const length = runLength(file.simulation, given);
-  for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name], length);
+  for (const [name, entry] of Object.entries(file.entrypoints)) checkEntryPoint(out, entry, ['entrypoints', name], length, payload);
   checkScale(out, file);
   // A blank name cannot be referred to, and shows as nothing in every table and chart.
   for (const [section, kind] of [['services', 'service'], ['entrypoints', 'entry point'], ['nodes', 'node']] as const) {
@@ -130,7 +135,26 @@ function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulati
   }
 }
 
-function checkService(out: Problem[], s: ServiceFile, path: Path): void {
+/** Checks a payload size: a request's or a response's. */
+type Payload = (value: Scalar, path: Path, what: string) => void;
+
+/**
+ * A payload is bytes the simulator counts and sends: past 2^53 − 1 it is no
+ * longer a whole number of them, and one that takes longer than the clock
+ * can follow to cross the network (1TB at 1bps) left a run draining, a
+ * mesh's renewals ticking, for ever.
+ */
+function checkPayload(out: Problem[], value: Scalar, path: Path, what: string, bytesPerSecond: number | undefined, bandwidthText: string): void {
+  const bytes = size(out, value, path, what);
+  if (bytes === undefined) return;
+  if (bytes > Number.MAX_SAFE_INTEGER) {
+    out.push(error('out-of-range', path, msg.payloadTooLarge(what, show(value)), msg.payloadHint()));
+  } else if (bytesPerSecond !== undefined && bytes / bytesPerSecond > MAX_DURATION_S) {
+    out.push(error('out-of-range', path, msg.payloadTooSlow(what, show(value), bandwidthText), msg.payloadHint()));
+  }
+}
+
+function checkService(out: Problem[], s: ServiceFile, path: Path, payload: Payload): void {
   if (s.replicas !== undefined) integer(out, s.replicas, [...path, 'replicas'], 'replicas', 1, msg.replicasHint());
   if (s.workers !== undefined) integer(out, s.workers, [...path, 'workers'], 'workers', 1, msg.workersHint());
   if (typeof s.queue === 'number') integer(out, s.queue, [...path, 'queue'], 'queue', 0, msg.queueHint());
@@ -138,26 +162,26 @@ function checkService(out: Problem[], s: ServiceFile, path: Path): void {
   if (s.ioTime !== undefined) distribution(out, s.ioTime, [...path, 'ioTime'], 'ioTime');
   if (s.zones !== undefined) checkZoneList(out, s.zones, [...path, 'zones'], msg.emptyZonesHint());
   if (s.nodes !== undefined) checkNodeList(out, s.nodes, [...path, 'nodes']);
-  if (s.responseSize !== undefined) size(out, s.responseSize, [...path, 'responseSize'], 'responseSize');
+  if (s.responseSize !== undefined) payload(s.responseSize, [...path, 'responseSize'], 'responseSize');
   if (s.resilience !== undefined) checkResilienceValues(out, s.resilience, [...path, 'resilience']);
-  s.calls?.forEach((step, i) => checkStep(out, step, [...path, 'calls', i]));
+  s.calls?.forEach((step, i) => checkStep(out, step, [...path, 'calls', i], payload));
 }
 
-function checkStep(out: Problem[], step: StepFile, path: Path): void {
+function checkStep(out: Problem[], step: StepFile, path: Path, payload: Payload): void {
   if (typeof step === 'string') return;
   if (step.probability !== undefined && !(step.probability >= 0 && step.probability <= 1)) {
     out.push(error('out-of-range', [...path, 'probability'], msg.probabilityRange(step.probability), msg.probabilityHint()));
   }
   if ('call' in step) {
-    if (step.requestSize !== undefined) size(out, step.requestSize, [...path, 'requestSize'], 'requestSize');
+    if (step.requestSize !== undefined) payload(step.requestSize, [...path, 'requestSize'], 'requestSize');
     return;
   }
   const [kind, steps] = 'parallel' in step ? ['parallel', step.parallel] : ['sequence', step.sequence];
   if (steps.length === 0) out.push(error('empty', [...path, kind], msg.emptyCollection(kind), msg.emptyStepsHint(kind)));
-  steps.forEach((inner, i) => checkStep(out, inner, [...path, kind, i]));
+  steps.forEach((inner, i) => checkStep(out, inner, [...path, kind, i], payload));
 }
 
-function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path, length: RunLength): void {
+function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path, length: RunLength, payload: Payload): void {
   const kind = e.arrivals ?? 'poisson';
   const notApplicable = (key: keyof EntryPointFile) => {
     if (e[key] !== undefined) out.push(error('not-applicable', [...path, key], msg.notApplicable(key, kind), msg.notApplicableHint(key), 'key'));
@@ -180,7 +204,7 @@ function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path, length: 
     notApplicable('users');
     notApplicable('thinkTime');
   }
-  if (e.requestSize !== undefined) size(out, e.requestSize, [...path, 'requestSize'], 'requestSize');
+  if (e.requestSize !== undefined) payload(e.requestSize, [...path, 'requestSize'], 'requestSize');
 }
 
 /**

@@ -76,6 +76,8 @@ export const unknownAnchor = (name: string) => `alias *${name} names no anchor s
 export const unknownAnchorHint = (name: string) => `set the anchor (&${name}) on a value above this alias, or check its spelling`;
 export const reservedKey = () => 'a key cannot be named "__proto__": JavaScript reserves the name, and the entry would silently vanish';
 export const reservedKeyHint = () => 'rename it (a service, entry point, node or zone can take any other name)';
+export const reservedPathKey = () => 'a path cannot go through "__proto__": JavaScript reserves the name, and the value would change every object of the process or silently set nothing';
+export const reservedPathKeyHint = () => 'no key of a topology is named "__proto__"; write the path of a key in the file, e.g. services.api.replicas';
 export const complexKey = () => 'a key must be a name, not a list or a mapping';
 export const complexKeyHint = () => 'write the key as plain text (`? [a, b]` makes a list the key)';
 export const badMerge = () => 'a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them';
@@ -163,6 +165,10 @@ export const durationBelow = (what: string, text: string, min: string) => `${wha
 export const durationTooShortHint = () => 'use 0 for no time at all, or a duration of at least 1ns';
 export const lognormalOutOfClock = (mu: number, sigma: number) =>
   `lognormal mu ${mu}, sigma ${sigma} draws values outside 1ns to 1e8s (its median is e^mu seconds, its tail e^(mu + 6 sigma))`;
+export const lognormalTailOutOfClock = (median: string, p99: string, top: number) =>
+  `lognormal median ${median}, p99 ${p99} draws values past 1e8s: its tail (e^(mu + 6 sigma)) reaches ${top.toPrecision(3)}s`;
+export const lognormalTailHint = () =>
+  'the p99 sets the spread, and the tail is about median × (p99 / median)^2.6: bring the p99 closer to the median, or give the measured shape as an empirical distribution';
 export const negativeDurationHint = (text: string) => `a duration cannot be negative; did you mean ${text.replace(/^\s*-\s*/, '')}?`;
 export const rateTooLow = (text: string) => `rate ${text} is below 1e-6/s (one request in 12 days): a run of it lasts so long that the clock cannot resolve the service times`;
 export const rateTooLowHint = () => 'write the rate of the load you model, e.g. 5/m or 100/s';
@@ -519,6 +525,10 @@ export const durationBesideRequestsHint = () =>
   'keep one of the two; --duration on the command line runs for a time instead of the count';
 export const requestsHint = () => 'requests is how many measured requests to complete before stopping, at least 1';
 export const sizeNegativeHint = () => 'a size counts bytes, 0 or more';
+export const payloadTooLarge = (what: string, text: string) => `${what} ${text} is more bytes than meshtax can count (at most 2^53 − 1, about 9 PB)`;
+export const payloadTooSlow = (what: string, text: string, bandwidth: string) =>
+  `${what} ${text} takes longer than 1e8s (about 3 years) to cross the network at ${bandwidth}: the clock cannot follow it`;
+export const payloadHint = () => 'write the size of one request or response, e.g. 8KB; a bare number is bytes';
 export const bandwidthTooLow = (text: string) => `bandwidth ${text} is below 1bps: payloads would take longer than the clock can follow`;
 export const bandwidthHint = () => 'bandwidth must be positive; leave it out for payloads that cost no time';
 export const scheduleRateHint = () => 'a schedule rate may be 0 (a pause) but not negative';

@@ -6,14 +6,11 @@
  */
 import { mergeResilience } from '../mesh/resilience.js';
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
-import { percentileOf } from './checkScalars.js';
+import { percentileOf, Z99 } from './checkScalars.js';
 import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_DURATION_S, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
 import { normalizeTimeline } from './timeline.js';
 import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, ResiliencePolicy, Service, SimulationSettings, Step, Topology } from './types.js';
-
-/** z(0.99), the standard normal quantile: p99 = exp(mu + Z99 · sigma). */
-const Z99 = 2.3263478740408408;
 
 /** `mesh` is the resolved profile (sim/mesh), overrides already merged in. */
 export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topology {

@@ -62,6 +62,13 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | undefined {
   const { path } = patch;
   if (path.length === 0) return unknownPath(patch, [], 'a path is empty', 'write a path such as services.api.replicas');
+  // As in a file: `__proto__` would reach Object.prototype (every object of the process) or silently set nothing.
+  if (path.some((segment) => segment === '__proto__')) {
+    const d: Diagnostic = { severity: 'error', code: 'reserved-key', path, message: msg.reservedPathKey(), hint: msg.reservedPathKeyHint() };
+    const location = patch.pathOrigin ?? patch.origin;
+    if (location) d.location = location;
+    return d;
+  }
   let container: Record<string, unknown> | unknown[] = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
@@ -84,7 +91,8 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
     }
     const key = String(segment);
     const collection = here.length === 1 && NAMED_COLLECTIONS.has(String(here[0]));
-    if (collection && !(key in container)) {
+    // Own keys only: `in` also finds what every object inherits (constructor, toString).
+    if (collection && !Object.hasOwn(container, key)) {
       const known = Object.keys(container);
       const what = WHAT[String(here[0])];
       return unknownPath(patch, path.slice(0, i + 1), `there is no ${what} ${JSON.stringify(key)}`, msg.didYouMean(closest(key, known), `${what === 'entry point' ? 'entry points' : `${what}s`}`, known));
@@ -95,7 +103,7 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
       container[key] = structuredClone(patch.value);
       return undefined;
     }
-    let next: unknown = container[key];
+    let next: unknown = Object.hasOwn(container, key) ? container[key] : undefined;
     const into = path[i + 1];
     if ((next === undefined || next === null) && typeof into === 'number') {
       // A list cannot be made up entry by entry: [3] of nothing has no [0] to [2].
@@ -157,7 +165,7 @@ function existsIn(value: unknown, path: Path): boolean {
   let node = value;
   for (const segment of path) {
     if (Array.isArray(node)) node = node[Number(segment)];
-    else if (isMapping(node)) node = node[String(segment)];
+    else if (isMapping(node)) node = Object.hasOwn(node, String(segment)) ? node[String(segment)] : undefined;
     else return false;
     if (node === undefined) return false;
   }

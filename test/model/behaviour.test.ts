@@ -327,6 +327,23 @@ entrypoints:
     );
   });
 
+  it('says the requests pile up on their way, not in a queue, when none is waiting anywhere', () => {
+    // A day of network latency a hop at 100/s: nothing queues, the calls are all in transit. Before, this
+    // said "0 requests waiting at one replica of "api": its queue is unbounded" and advised a queue limit.
+    const slow = topo(`
+name: slow-network
+network: {sameNode: 1e5s}
+services:
+  api: {serviceTime: 1ms}
+entrypoints:
+  in: {target: api, rate: 100/s, via: mesh}
+`);
+    const limits = { ...resolveLimits(slow, { requests: 10 }), maxFramesInFlight: 30_000 };
+    expect(() => simulate(buildModel(slow), limits)).toThrow(
+      /^stopped at t=\d+\.\ds with \d{1,3},\d{3} calls in flight and none waiting in a queue: requests arrive faster than they complete, and pile up on their way$/,
+    );
+  });
+
   it('a saturated service is flagged in the results', () => {
     const r = runTopology(over, { duration: 30 });
     expect(r.warnings).toEqual([

@@ -104,6 +104,25 @@ describe('planning a sweep', () => {
     expect(plan(['services.backend.replicas=1,1']).diagnostics.map((d) => d.code)).toEqual(['duplicate-point']);
   });
 
+  it('refuses a path through __proto__, and names no inherited key (constructor) as a service, rather than change every object', () => {
+    // Before: the first set Object.prototype.x (every later check ended in an internal error), the second
+    // silently set nothing, and the third said "services.constructor is a mapping, not a mapping".
+    try {
+      const polluting = plan(['services.backend.__proto__.x=1']);
+      expect(polluting.plan).toBeUndefined();
+      expect(polluting.diagnostics.map((d) => [d.code, d.location?.file, d.location?.column])).toEqual([['reserved-key', '--set', 1]]);
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+      expect(plan(['services.__proto__.workers=2']).diagnostics.map((d) => d.code)).toEqual(['reserved-key']);
+      expect(plan(['services.backend.__proto__={workers: 8}']).diagnostics.map((d) => d.code)).toEqual(['reserved-key']);
+      expect(plan(['services.constructor.workers=2']).diagnostics.map((d) => [d.code, d.message]))
+        .toEqual([['unknown-path', 'there is no service "constructor"']]);
+      // A key the file format does not have is that, at the --set that wrote it.
+      expect(plan(['simulation.constructor.x=1']).diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['unknown-key', '--set']]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).x;
+    }
+  });
+
   it('points at a repeated point or grid value in the sweep file, and says what repeat is for', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-dup-'));
     const fromFile = (text: string) => {

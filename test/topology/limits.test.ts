@@ -22,6 +22,38 @@ describe('values beyond what the clock can follow', () => {
     expect(e[0].path[0]).toBe('services');
   });
 
+  it('refuses a lognormal given by median and p99 whose tail goes past the clock, as it refuses the same one given by mu and sigma', () => {
+    // median 1 ms, p99 1e8 s is mu −6.9, sigma 10.9: draws reach 1e25 s, and a run under a mesh
+    // (certificate renewals every few hours until the last response) never ended.
+    const e = errors(base('  a: {serviceTime: {dist: lognormal, median: 1ms, p99: 1e8s}}'));
+    expect(e.map((d) => [d.code, d.path.join('.'), d.message])).toEqual([[
+      'out-of-range', 'services.a.serviceTime.p99', 'lognormal median 1ms, p99 1e8s draws values past 1e8s: its tail (e^(mu + 6 sigma)) reaches 2.35e+25s',
+    ]]);
+    expect(errors(base('  a: {serviceTime: {dist: lognormal, mu: -6.9, sigma: 10.9}}')).map((d) => d.code)).toEqual(['out-of-range']);
+    // The same check in a mesh profile's distributions, through the topology's overrides.
+    expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: linkerd, controlPlane: {pushDelay: {dist: lognormal, median: 1s, p99: 1e6s}}}\n'))
+      .map((d) => d.path.join('.'))).toEqual(['mesh.controlPlane.pushDelay.p99']);
+    // Wide but within reach: a tail of about 1.5 h.
+    expect(errors(base('  a: {serviceTime: {dist: lognormal, median: 10ms, p99: 1s}}'))).toEqual([]);
+  });
+
+  it('refuses a payload past 2^53 − 1 bytes, or one that would take longer than the clock follows to cross the network', () => {
+    // Before: both passed; the run reported latencies of 9e295 days, and under a mesh (certificate renewals
+    // while the last response crawled) it never ended.
+    expect(errors(base('  a: {serviceTime: 1ms, responseSize: 1e300}')).map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['services.a.responseSize', 'responseSize 1e+300 is more bytes than meshtax can count (at most 2^53 − 1, about 9 PB)'],
+    ]);
+    const slow = errors(base('  a: {serviceTime: 1ms, calls: [{call: b, requestSize: 1TB}]}\n  b: {serviceTime: 1ms}', 'network: {bandwidth: 1bps}\n'));
+    expect(slow.map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['services.a.calls.0.requestSize', 'requestSize 1TB takes longer than 1e8s (about 3 years) to cross the network at 1bps: the clock cannot follow it'],
+    ]);
+    expect(errors(base('  a: {serviceTime: 1ms}', 'network: {bandwidth: 1bps}\n').replace('rate: 10/s', 'rate: 10/s, requestSize: 1e20B'))
+      .map((d) => d.path.join('.'))).toEqual(['entrypoints.web.requestSize']);
+    // Large but within reach: a gigabyte at 10 Gbps, a terabyte with no bandwidth set (payloads then cost no time).
+    expect(errors(base('  a: {serviceTime: 1ms, responseSize: 1GB}', 'network: {bandwidth: 10Gbps}\n'))).toEqual([]);
+    expect(errors(base('  a: {serviceTime: 1ms, responseSize: 1TB}'))).toEqual([]);
+  });
+
   it('refuses a billion retry attempts, a gateway of a million pods, a bandwidth below 1 bps and an infinite price', () => {
     expect(errors(base('  a: {serviceTime: 1ms, resilience: {retries: {attempts: 1000000000}}}', 'mesh: istio-sidecar\n'))
       .map((d) => d.path.join('.'))).toEqual(['services.a.resilience.retries.attempts']);

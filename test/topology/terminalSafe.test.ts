@@ -36,3 +36,20 @@ describe('values of the file echoed in a message', () => {
     expect(text).not.toMatch(CONTROL);
   });
 });
+
+describe('bidirectional controls in names', () => {
+  it('refuses a name with a right-to-left override, and neither its message nor its source line carries the override', () => {
+    // "a\u202eb" printed "a" and then everything after it on the line reversed, in every table, CSV and chart:
+    // a name that reads as another. Before, it passed validate and reached the terminal raw.
+    const src = 'name: x\nservices:\n  "a\\u202eb": {serviceTime: 1ms}\nentrypoints:\n  w: {target: "a\\u202eb", rate: 1/s}\n';
+    const { diagnostics } = loadTopologySource(src, 'bidi.yaml');
+    const bad = diagnostics.filter((d) => d.code === 'bad-name');
+    expect(bad.map((d) => d.message)).toEqual(['a service name holds an unprintable character (U+202E): "a\\u202eb"']);
+    const text = formatDiagnostics(diagnostics);
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    // Written raw in the file (not as a YAML escape), the source line shows a replacement character in its place.
+    const raw = formatDiagnostics(loadTopologySource('name: x\nservices:\n  "a\u202eb": {serviceTime: 1ms}\nentrypoints:\n  w: {target: "a\u202eb", rate: 1/s}\n', 'raw.yaml').diagnostics);
+    expect(raw).toContain('"a\ufffdb"');
+    expect(raw).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+});
