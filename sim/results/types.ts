@@ -134,7 +134,7 @@ export interface RunWarning {
 export interface Timeline {
   /** Seconds per point (1, or more for long runs: at most 2,000 points). */
   interval: number;
-  /** Per interval: requests completed (all entry points, warm-up included), failed, failed by the mesh, and the p99 of the successes (±25 %). */
+  /** Per interval: requests completed (all entry points, warm-up included), failed, failed by the mesh, and the p99 of the successes (the middle of a ×1.5 class: −18 % … +22 %). */
   points: Array<{ t: number; completed: number; failed: number; meshFailed: number; p99: number | null }>;
   /** What happened when: timeline events (start and `-end`), pushes and their convergence, ejections. */
   markers: Array<{ at: number; kind: string; subject: string }>;

@@ -21,6 +21,7 @@
 
 import { meanConfidenceInterval } from './confidence.js';
 import { LogHistogram } from './histogram.js';
+import { studentTQuantile } from './studentT.js';
 
 /** [lower, upper], or null when fewer than two independent parts had data. */
 export type Interval = [number, number] | null;
@@ -77,6 +78,29 @@ export function serialCorrelationFactor(values: readonly number[]): number {
 }
 
 /**
+ * How far beyond the data a quantile interval's upper end reaches when the
+ * parts cannot bound the tail: to where the extrapolated tail holds 1/50 of
+ * the quantile's share (p99: 0.02 %), ln 50 ≈ 3.9 mean excesses above the
+ * estimate. Measured on M/M/1 at ρ = 0.8 (1,000 seeds a length), the p99's
+ * interval then covers 94 % at 2,000 requests, 97 % at 5,000, 93 % at
+ * 20,000, and is as before at 100,000, where the data reach that far.
+ */
+const TAIL_FLOOR = 50;
+
+/** Mean of (v − x) over the values above x, from the buckets' representatives; 0 when none is above. */
+function meanExcess(h: LogHistogram, x: number): number {
+  let sum = 0;
+  let count = 0;
+  const rep = 2 / (LogHistogram.GAMMA + 1);
+  for (const b of h.buckets()) {
+    if (!(b.lower >= x)) continue;
+    sum += (Math.min(h.max, b.upper * rep) - x) * b.count;
+    count += b.count;
+  }
+  return count > 0 ? Math.max(0, sum / count) : 0;
+}
+
+/**
  * Summarize `overall` with intervals from the independent `parts` (batches or
  * replications) whose merge it is. Empty parts are skipped; with fewer than
  * two non-empty parts every interval is null. Lower bounds are clipped at 0:
@@ -109,7 +133,17 @@ export function summarizeParts(parts: readonly LogHistogram[], overall: LogHisto
   // periods (an M/M/1 p99 interval covered 36 % of the time at 60 s).
   const quantileInterval = (p: number, estimate: number): Interval => {
     if (used.length < 2) return null;
-    const halfWidth = halfWidthOf(used.map((h) => h.fractionAtOrBelow(estimate)));
+    const shares = used.map((h) => h.fractionAtOrBelow(estimate));
+    let halfWidth = halfWidthOf(shares);
+    // Only the parts holding a sample above the estimate say anything about
+    // the tail: the others' shares are all exactly 1. Tail samples come in a
+    // few busy periods, so on a short run a p99's 20 shares are often 17
+    // ones and three outliers, whose t-interval with 19 degrees of freedom
+    // is far too sure; with k such parts it has k − 1 (M/M/1 at ρ = 0.8,
+    // 5,000 requests, 1,000 seeds: the p99's interval covered 78 %).
+    const k = shares.filter((f) => f < 1).length;
+    const df = Math.max(1, Math.min(shares.length - 1, k - 1));
+    if (df < shares.length - 1) halfWidth *= studentTQuantile((1 + level) / 2, df) / studentTQuantile((1 + level) / 2, shares.length - 1);
     // The estimate is a bucket's representative r, which stands for any
     // value in [r/(1+α), r/(1−α)]: the interval spans at least that bucket.
     // Else a long run's interval shrinks to the one point r (zero width) and
@@ -117,8 +151,23 @@ export function summarizeParts(parts: readonly LogHistogram[], overall: LogHisto
     // the exact min and max, so equal values keep a point interval.
     const a = LogHistogram.RELATIVE_ERROR;
     const lo = Math.min(overall.quantile(Math.max(0, p - halfWidth)), estimate / (1 + a));
-    const hi = Math.max(overall.quantile(Math.min(1, p + halfWidth)), estimate / (1 - a));
-    return [Math.max(overall.min, lo), Math.min(overall.max, hi)];
+    const lower = Math.max(overall.min, lo);
+    // The upper end's share, 1 − p − h, may lie beyond the largest sample's
+    // rank (or at or below 0): the data then cannot bound q from above, and
+    // reading the histogram there gave the max, an upper end that missed the
+    // truth whenever the run held no sample beyond it (M/M/1, 2,000
+    // requests: the p99's interval covered 47 %). Extrapolate the tail
+    // instead, as exponential with the mean excess over the p90 (or the
+    // estimate, when lower), from the estimate's share 1 − p down to
+    // 1 − p − h, but no further than (1 − p)/TAIL_FLOOR.
+    const n = overall.count;
+    const beyond = Math.max(1 - p - halfWidth, (1 - p) / TAIL_FLOOR);
+    if (1 - beyond <= (n - 2) / (n - 1)) {
+      const hi = Math.max(overall.quantile(1 - beyond), estimate / (1 - a));
+      return [lower, Math.min(overall.max, hi)];
+    }
+    const excess = meanExcess(overall, Math.min(estimate, overall.quantile(0.9)));
+    return [lower, Math.max(overall.max, estimate + excess * Math.log((1 - p) / beyond))];
   };
   return {
     count: overall.count,

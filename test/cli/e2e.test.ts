@@ -161,7 +161,7 @@ entrypoints: {w: {target: a, rate: 300/s}}
       Latency of successful requests (± = 95 % confidence half-width)
       entry point  completed  errors  throughput            mean             p50    p90            p99  p99.9    max
       ───────────  ─────────  ──────  ──────────  ──────────────  ──────────────  ─────  ─────────────  ─────  ─────
-      clients         12,053      0%      80.4/s  51.2ms ±5.90ms  35.6ms ±4.44ms  122ms  211ms ±65.5ms  268ms  315ms
+      clients         12,053      0%      80.4/s  51.2ms ±5.90ms  35.6ms ±4.44ms  122ms  211ms ±63.2ms  268ms  315ms
 
       Where the time goes (critical path: mean request, and requests near p50 and p99)
       entry point          appWork  appQueue  proxyWork  proxyQueue  mtls  network  retryBackoff

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchedLatency, lagOneAutocorrelation, serialCorrelationFactor, type Interval } from '../../sim/stats/batched.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import { LogHistogram } from '../../sim/stats/histogram.js';
+import { studentTQuantile } from '../../sim/stats/studentT.js';
 import { exponential, lognormal, normal, rngFor } from './samplers.js';
 
 const inside = (iv: Interval, x: number): boolean => iv !== null && iv[0] <= x && x <= iv[1];
@@ -65,6 +66,31 @@ describe('BatchedLatency', () => {
     const c = new BatchedLatency(20);
     for (let k = 0; k < 20; k++) for (let i = 0; i < 100; i++) c.record(0.123, k);
     expect(c.summary().ci.p99).toEqual([0.123, 0.123]);
+  });
+
+  it("a tail held by a few batches: the p99's interval is not cut at the max, and has their degrees of freedom", () => {
+    // 20 batches of 100 exponential latencies (mean 10 ms, up to 53 ms), and
+    // two batches with ten slow requests more (55 … 68.5 ms), as a short
+    // run's tail sits in a couple of busy periods. The shares at or below
+    // the p99 are 18 ones and two 0.91s: with 19 degrees of freedom their
+    // interval reached past share 1 and its upper end was read as the max,
+    // as if no p99 above the largest sample were possible.
+    const b = new BatchedLatency(20);
+    for (let k = 0; k < 20; k++) {
+      for (let i = 0; i < 100; i++) b.record(-0.01 * Math.log(1 - (i + 0.5) / 100), k);
+      if (k % 10 === 3) for (let j = 0; j < 10; j++) b.record(0.055 + 0.0015 * j, k);
+    }
+    const s = b.summary();
+    const shares = Array.from({ length: 20 }, (_, i) => b.batch(i).fractionAtOrBelow(s.p99));
+    expect(shares.filter((f) => f < 1)).toHaveLength(2);
+    const iv = s.ci.p99 as [number, number];
+    expect(iv[1]).toBeGreaterThan(s.max);
+    expect(Number.isFinite(iv[1])).toBe(true);
+    // Two parts vary: t with 1 degree of freedom (12.7, not 2.09) sets the lower end.
+    const { halfWidth } = meanConfidenceInterval(shares);
+    const wide = (halfWidth * studentTQuantile(0.975, 1)) / studentTQuantile(0.975, 19);
+    expect(iv[0]).toBe(b.overall().quantile(0.99 - wide));
+    expect(inside(iv, s.p99)).toBe(true);
   });
 
   it('skips empty batches; fewer than two non-empty batches → null intervals', () => {
