@@ -354,7 +354,7 @@ Examples:
     .command('compare')), 'the comparison')
     .description('run one topology under several meshes with the same seed and arrivals; print the side-by-side invoice')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
-    .option('--mesh <profiles>', 'comma-separated mesh profiles; the first "none" is the baseline', DEFAULT_COMPARE)
+    .option('--mesh <profiles>', 'comma-separated mesh profiles; the baseline is "none", or the first profile when "none" is not listed', DEFAULT_COMPARE)
     .option('--mtls <on|off>', 'force mTLS on or off in every profile')
     .option('--seed <n>', 'random seed (overrides simulation.seed)')
     .option('--duration <d>', 'simulated time to offer load, with unit: 60s, 5m')
@@ -521,6 +521,7 @@ Examples:
     .description('check a topology file without running it; prints every problem with its file:line:column')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
     .option('--mesh <profiles>', 'check it under these mesh profiles instead of its own (comma-separated), as run --mesh or compare would run it')
+    .option('-q, --quiet', 'print nothing but errors (no warnings, no "ok" line); the exit code says whether the file is valid')
     .addHelpText('after', `
 Examples:
   $ meshtax validate topologies/checkout.yaml
@@ -539,7 +540,8 @@ Examples:
       // Every profile is checked, so one run shows every problem; the exit code says whether any had an error.
       for (const mesh of meshes.length > 0 ? meshes : [undefined]) {
         const { topology, diagnostics } = loadTopologyFile(file, mesh === undefined ? {} : { mesh });
-        const fresh = diagnostics.filter((d) => firstTime(shown, d));
+        const quiet = opts.quiet === true;
+        const fresh = diagnostics.filter((d) => firstTime(shown, d)).filter((d) => !quiet || d.severity === 'error');
         if (fresh.length > 0) io.err(formatDiagnostics(fresh) + '\n');
         if (!topology) {
           bad = true;
@@ -547,7 +549,7 @@ Examples:
         }
         names.push(topology.mesh.name);
         const under = mesh === undefined ? '' : ` under ${topology.mesh.name}${mesh !== topology.mesh.name ? ` (${mesh})` : ''}`;
-        io.out(`${file}: ok${under} — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
+        if (!quiet) io.out(`${file}: ok${under} — ${n(topology.services.length, 'service', 'services')}, ${n(topology.entrypoints.length, 'entry point', 'entry points')}\n`);
       }
       // What validate accepts, compare must run: two profiles of one name it would refuse.
       const clash = meshes.length > 1 && !bad ? nameClash(meshes, names) : undefined;
