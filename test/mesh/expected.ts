@@ -81,7 +81,7 @@ export const ISTIO_SIDECAR: MeshProfile = {
     handshakeCpu: constant(0.001),
     resumeCpu: constant(0.00015),
     handshakeRoundTrips: 2,
-    resumeRoundTrips: 1,
+    resumeRoundTrips: 2,
     resumption: true,
     perKB: 5e-7,
     idleTimeout: 3600,

@@ -68,12 +68,12 @@ describe('determinism', () => {
     }).toMatchInlineSnapshot(`
       {
         "completed": 3897,
-        "events": 242184,
+        "events": 242190,
         "handshakes": 0,
-        "mean": 0.009107320430859288,
-        "p99": 0.021385448982783484,
-        "proxyWork": 0.0003630717685035991,
-        "sidecarVcpu": 0.030562415104331737,
+        "mean": 0.00909249417183024,
+        "p99": 0.02181746734560832,
+        "proxyWork": 0.00036386041842004143,
+        "sidecarVcpu": 0.0305214391702905,
       }
     `);
   });
