@@ -21,9 +21,18 @@ export class Connection {
   active = 0;
   lastUsed = 0;
   ready = false;
+  /** Closed (idle, a proxy's or pod's end, or reset by TCP): a stream still holding it is on a dead connection. */
+  closed = false;
+  /**
+   * Streams a partition holds on it, and when its TCP retransmission episode
+   * began: the timer is the connection's, so every stream on it is resent
+   * on one schedule and reset together.
+   */
+  stalled = 0;
+  lostSince = 0;
   /** Frames (index, generation) waiting for this connection's handshake. */
   readonly waiters: number[] = [];
-  constructor(readonly from: number, readonly to: number) {}
+  constructor(readonly from: number, readonly to: number, readonly key = -1) {}
 }
 
 export interface PoolStats {
@@ -82,7 +91,7 @@ export class ConnectionPools {
   /** Opens a connection carrying one stream; returns it and whether it may resume a session. */
   openNew(from: number, to: number, fromId: number, toId: number, now: number): { conn: Connection; resumed: boolean } {
     const key = fromId * this.identityCount + toId;
-    const conn = new Connection(from, to);
+    const conn = new Connection(from, to, key);
     conn.active = 1;
     conn.lastUsed = now;
     (this.pools.get(key) as Connection[]).push(conn);
@@ -142,7 +151,19 @@ export class ConnectionPools {
     }
   }
 
+  /** TCP gave up on the connection and reset it: out of its pool, so the next stream opens a new one. */
+  reset(conn: Connection, now: number): void {
+    if (conn.closed) return;
+    const pool = this.pools.get(conn.key);
+    const i = pool ? pool.indexOf(conn) : -1;
+    if (i < 0) return;
+    (pool as Connection[]).splice(i, 1);
+    conn.lastUsed = now; // it was in use until now: its close is not dated back to an idle timeout
+    this.close(conn, now);
+  }
+
   private close(conn: Connection, now: number): void {
+    conn.closed = true;
     const since = Math.min(now, conn.lastUsed + this.idleTimeout);
     this.open[conn.from]--;
     this.open[conn.to]--;

@@ -132,6 +132,8 @@ export class Frame {
   stall = 0;
   stallStart = 0;
   stallTries = 0;
+  /** When this leg's stall began (stallStart is its connection's retransmission episode's, for a pooled one). */
+  stallSince = 0;
   stallPooled = false;
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }

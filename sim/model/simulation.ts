@@ -398,15 +398,18 @@ class Simulation implements EventDispatcher {
       case H_PARTITION_FAIL: {
         const att = this.frames[a];
         if (att.stall !== b) return;
-        att.comp[NETWORK] += this.engine.now - att.stallStart;
-        att.stall = 0;
+        if (att.detached) return this.dropDetachedStall(a);
+        att.comp[NETWORK] += this.engine.now - att.stallSince;
+        // TCP gave up on a pooled connection: it resets it, every stream on it with it (they give up now too).
+        const conn = this.endStall(att);
+        if (conn !== null) this.conns.reset(conn, this.engine.now);
         return this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
       }
       case H_RETRANSMIT: {
         const att = this.frames[a];
         if (att.stall !== b) return;
-        // A try nobody waits for any more is not resent for minutes: it ends now (as a timeout's abandoned try would).
-        if (att.detached) return this.dispatch(H_PARTITION_FAIL, a, b);
+        // A try nobody waits for any more is not resent for minutes: its stream is reset, and it ends now.
+        if (att.detached) return this.dropDetachedStall(a);
         return this.advance(a); // the leg again: through if the partition has healed, else the next resend
       }
       case H_LIFECYCLE: return this.onLifecycle(a);
@@ -1155,7 +1158,7 @@ class Simulation implements EventDispatcher {
       this.stallOrGiveUp(f, c);
       return CUT_WAITING;
     }
-    if (c.stall !== 0 && this.healed(c)) return CUT_FAILED;
+    if (c.stall !== 0 && this.healed(c, back)) return CUT_FAILED;
     if (!toReplica) return CUT_NONE;
     const pFail = this.faults.connectFailure[c.replica];
     if (pFail > 0 && this.faultRng() < pFail) {
@@ -1169,29 +1172,76 @@ class Simulation implements EventDispatcher {
   /** A leg a partition drops: the first or next resend, or the end of the attempt when TCP or the connect timeout gives up. */
   private stallOrGiveUp(f: number, c: Frame): void {
     const start = c.stall === 0;
+    const now = this.engine.now;
     if (start) {
       this.stallSeq = this.stallSeq === 0x7fffffff ? 1 : this.stallSeq + 1;
       c.stall = this.stallSeq;
-      c.stallStart = this.engine.now;
+      c.stallStart = now;
+      c.stallSince = now;
       c.stallTries = 0;
       // Established: the leg rides a pooled connection (a stream on it); else it opens one, whose SYN is what is lost.
       c.stallPooled = (c.phase === P_NET1 && c.conn1 !== null) || (c.phase === P_NET2 && c.conn2 !== null);
+      const conn = this.stallConn(c);
+      if (conn !== null) {
+        // The retransmission timer is the connection's: a stream sent on one
+        // already resending joins its episode (its schedule and its reset).
+        if (conn.stalled++ === 0) conn.lostSince = now;
+        c.stallStart = conn.lostSince;
+        while (c.stallTries < DATA_RESENDS.length && c.stallStart + DATA_RESENDS[c.stallTries] <= now) c.stallTries++;
+      }
     }
     const resends = c.stallPooled ? DATA_RESENDS : SYN_RESENDS;
     const giveUp = c.stallPooled ? DATA_GIVE_UP : Math.min(SYN_GIVE_UP, c.policy.connectTimeout);
-    if (start) this.engine.scheduleAt(c.stallStart + giveUp, H_PARTITION_FAIL, f, c.stall);
+    if (start) this.engine.scheduleAt(Math.max(now, c.stallStart + giveUp), H_PARTITION_FAIL, f, c.stall);
     const k = c.stallTries++;
     if (k < resends.length && resends[k] < giveUp) this.engine.scheduleAt(c.stallStart + resends[k], H_RETRANSMIT, f, c.stall);
+  }
+
+  /** The pooled connection a stalled leg's stream rides (null for a lost SYN). */
+  private stallConn(c: Frame): Connection | null {
+    if (!c.stallPooled) return null;
+    return c.phase === P_NET2 ? c.conn2 : c.conn1;
+  }
+
+  /** The stall is over (through, failed or dropped): its connection holds one stream fewer in its episode. Returns that connection. */
+  private endStall(c: Frame): Connection | null {
+    const conn = this.stallConn(c);
+    if (conn !== null) conn.stalled--;
+    c.stall = 0;
+    return conn;
+  }
+
+  /**
+   * A detached try stalled across a partition: nobody waits for it, and its
+   * stream was reset when it was abandoned (as Envoy resets a timed-out
+   * upstream request), so it ends with no failure of its own; the timeout
+   * that cut it was counted already.
+   */
+  private dropDetachedStall(a: number): void {
+    const att = this.frames[a];
+    this.endStall(att);
+    att.phase = att.attemptEnd;
+    this.advance(a);
   }
 
   /**
    * A resend got through: the stall ends, counted as network time. A leg
    * that had no connection yet goes back to open one, now that the peer is
-   * reachable (true); else it goes on as sent (false).
+   * reachable (true); else it goes on as sent (false). A stream whose
+   * pooled connection was torn down during the stall fails (reset), and
+   * turns back at `back` (true).
    */
-  private healed(c: Frame): boolean {
-    c.comp[NETWORK] += this.engine.now - c.stallStart;
-    c.stall = 0;
+  private healed(c: Frame, back: number): boolean {
+    c.comp[NETWORK] += this.engine.now - c.stallSince;
+    const conn = this.endStall(c);
+    // (A stream to a pod that stopped meanwhile goes on, to be refused there, as any leg to a pod gone.)
+    if (conn !== null && conn.closed && !(conn.to === c.sp && c.replica >= 0 && !this.podUp[c.replica])) {
+      // Its connection was torn down meanwhile (a proxy at either end crashed): the resend meets a reset.
+      this.fail(c, CAUSE_PROXY_RESET, c.service, c.replica, flagIndex('UC'), true);
+      c.responseSize = 0;
+      c.phase = back;
+      return true;
+    }
     if (!c.stallPooled && this.model.mtls.enabled) {
       if (c.phase === P_NET1 && c.cp >= 0 && (c.wp >= 0 || c.sp >= 0)) {
         c.phase = P_CONNECT1;
@@ -1369,6 +1419,8 @@ class Simulation implements EventDispatcher {
     }
     this.chargeAbandoned(call, att);
     att.detached = true;
+    // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
+    if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
     this.releaseAttemptCounters(att);
     call.current = -1;
   }

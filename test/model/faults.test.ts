@@ -529,10 +529,68 @@ timeline:
     const first = r.timeline.points.find((p) => p.failed > 0)?.t ?? NaN;
     expect(first).toBeGreaterThan(150);
     expect(first).toBeLessThan(270);
-    // Those that wait fail when TCP resets their connection, 924.6 s after
-    // each was sent: the run goes on until the last sent before 1000 s has.
-    expect(r.run.simulatedTime).toBeGreaterThan(1900);
-    expect(r.run.simulatedTime).toBeLessThan(1925);
+    // Those that wait fail together when TCP resets their connection, 924.6 s
+    // after the first of them was sent (the retransmission timer is the
+    // connection's, not each stream's); the next requests open a new
+    // connection and fail at connectTimeout, so the run ends with its load.
+    // Before: each failed 924.6 s after it was sent, the reset connection
+    // stayed pooled, and the run went on to ~1,910 s.
+    const together = r.timeline.points.filter((p) => p.failed >= 50);
+    expect(together.map((p) => p.failed)).toEqual([100]);
+    expect(together[0].t).toBeGreaterThan(925);
+    expect(together[0].t).toBeLessThan(935);
+    expect(r.run.simulatedTime).toBeLessThan(1010);
     expect(r.entrypoints[0].succeeded).toBe(r.entrypoints[0].completed - r.entrypoints[0].failed);
+  });
+});
+
+describe('partitions and the connections they stall (review)', () => {
+  const one = (timeline: string, resilience = 'retries: none') => {
+    const { topology, diagnostics } = loadTopologySource(`
+name: episode
+mesh: {profile: linkerd, resilience: {${resilience}}}
+simulation: {duration: 260s, seed: 3, warmup: 0s}
+services:
+  a: {serviceTime: 1ms, workers: 200, calls: [b]}
+  b: {serviceTime: 1ms, workers: 4}
+entrypoints:
+  web: {target: a, rate: 0.5/s}
+timeline:
+${timeline}`, 'episode.yaml');
+    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\\n'));
+    return runTopology(topology);
+  };
+
+  it('streams on one connection are resent on its one timer: after the heal they all get through at its next resend', () => {
+    // ~95 requests in 10–200 s ride Linkerd's one connection to b. TCP's
+    // retransmission timer is the connection's: the first stream began its
+    // back-off at ~10 s, so its resends fall at ~10 + 102.2 and ~10 + 204.6 s,
+    // and every stream queued on it gets through at the latter, together.
+    // Before: each stream had a timer of its own from when it was sent, and
+    // the late ones got through within a second or two of the heal.
+    const r = one('  - {at: 10s, until: 200s, partition: {services: [a, b]}}');
+    expect(r.entrypoints[0].failed).toBe(0);
+    // (a's two pods each hold a connection, whose episodes began a second or so apart).
+    const completed = (from: number, to: number) =>
+      r.timeline.points.filter((p) => p.t >= from && p.t < to).reduce((n, p) => n + p.completed, 0);
+    expect(completed(213, 217)).toBeGreaterThan(85);
+    expect(completed(200, 213)).toBeLessThan(10);
+  });
+
+  it('a try a timeout abandons in a stall ends then, and is not counted again as a partition failure', () => {
+    const r = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', '', 'istio-sidecar', 'timeout: 2s');
+    const at = (cause: string, service: string) =>
+      r.attemptFailures.filter((f) => f.cause === cause && f.service === service).reduce((n, f) => n + f.count, 0);
+    // Every try to back that stalls is cut by the 2 s timeout (a new connection's SYN would fail only at 10 s).
+    expect(at('timeout', 'back')).toBeGreaterThan(500);
+    // Before: each of them was counted a second time, as partition/UF, when it was dropped at its next resend.
+    expect(at('partition', 'back')).toBe(0);
+  });
+
+  it('a stream whose connection a proxy crash tore down during the stall is reset when the partition heals', () => {
+    const r = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}\n  - {at: 12s, until: 14s, proxyCrash: {service: back}}');
+    // Before: those streams went on after the heal as if their connection were still there, and succeeded 25 s late.
+    expect(causes(r)).toContain('proxy-reset/UC/mesh');
+    expect(r.entrypoints[0].latency.max).toBeLessThan(10);
   });
 });
