@@ -506,21 +506,26 @@ describe('timeouts', () => {
   });
 });
 
-describe('a partition that does not heal', () => {
-  it('hangs the requests on an open connection until TCP gives up at 924.6 s; new connections fail at connectTimeout', () => {
-    const { topology, diagnostics } = loadTopologySource(`
-name: hang
-mesh: {profile: linkerd, resilience: {retries: none}}
-simulation: {duration: 1000s, seed: 3, warmup: 0s}
+/** a → b under Linkerd (one connection, up to 100 streams, between each pair of pods) at 0.5 requests/s. */
+function linkerdPair(duration: string, timeline: string, resilience = 'retries: none'): RunResult {
+  const { topology, diagnostics } = loadTopologySource(`
+name: pair
+mesh: {profile: linkerd, resilience: {${resilience}}}
+simulation: {duration: ${duration}, seed: 3, warmup: 0s}
 services:
   a: {serviceTime: 1ms, workers: 200, calls: [b]}
   b: {serviceTime: 1ms, workers: 4}
 entrypoints:
   web: {target: a, rate: 0.5/s}
 timeline:
-  - {at: 5s, partition: {services: [a, b]}}`, 'hang.yaml');
-    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-    const r = runTopology(topology);
+${timeline}`, 'pair.yaml');
+  if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return runTopology(topology);
+}
+
+describe('a partition that does not heal', () => {
+  it('hangs the requests on an open connection until TCP gives up at 924.6 s; new connections fail at connectTimeout', () => {
+    const r = linkerdPair('1000s', '  - {at: 5s, partition: {services: [a, b]}}');
     expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app']));
     // Linkerd carries up to 100 streams on its one connection to b: the first
     // 100 requests of the partition (200 ± 20 s of them) wait on it, and nothing
@@ -545,21 +550,7 @@ timeline:
 });
 
 describe('partitions and the connections they stall (review)', () => {
-  const one = (timeline: string, resilience = 'retries: none') => {
-    const { topology, diagnostics } = loadTopologySource(`
-name: episode
-mesh: {profile: linkerd, resilience: {${resilience}}}
-simulation: {duration: 260s, seed: 3, warmup: 0s}
-services:
-  a: {serviceTime: 1ms, workers: 200, calls: [b]}
-  b: {serviceTime: 1ms, workers: 4}
-entrypoints:
-  web: {target: a, rate: 0.5/s}
-timeline:
-${timeline}`, 'episode.yaml');
-    if (!topology) throw new Error(diagnostics.map((d) => d.message).join('\\n'));
-    return runTopology(topology);
-  };
+  const one = (timeline: string, resilience = 'retries: none') => linkerdPair('260s', timeline, resilience);
 
   it('streams on one connection are resent on its one timer: after the heal they all get through at its next resend', () => {
     // ~95 requests in 10–200 s ride Linkerd's one connection to b. TCP's
