@@ -55,7 +55,7 @@ export const CAUSES: readonly CauseInfo[] = [
   { id: 'certificate', component: 'mTLS (certificate)', flag: 'UF', mesh: true, status: 503,
     retryOn: CONNECT, description: 'the mTLS handshake failed: a certificate had expired' },
   { id: 'partition', component: 'network (partition)', flag: 'UF', mesh: false, status: 503,
-    retryOn: CONNECT, description: 'no route between the two ends: the connection attempt timed out (or TCP gave up resending on an open one)' },
+    retryOn: CONNECT, description: 'no route between the two ends: the connection attempt timed out' },
   { id: 'connect-failure', component: 'network (connect failure)', flag: 'UF', mesh: false, status: 503,
     retryOn: CONNECT, description: 'an injected connection failure' },
   { id: 'timeout', component: 'policy: timeout', flag: 'UT', mesh: 'placement', status: 504,
@@ -71,6 +71,9 @@ export const CAUSES: readonly CauseInfo[] = [
   // Istio sets Envoy's panic threshold to its minHealthPercent, 0 by default: with every host ejected there is none to send to.
   { id: 'all-endpoints-ejected', component: 'policy: outlier detection', flag: 'UH', mesh: 'placement', status: 503,
     retryOn: ['5xx'], description: "the caller's outlier detection had ejected every endpoint of the service, and panic mode was off: no healthy upstream" },
+  // TCP gave up resending on an open connection (tcp_retries2, 924.6 s) and reset it: the router sees a reset, not a connect failure.
+  { id: 'partition-reset', component: 'network (partition)', flag: 'UC', mesh: false, status: 503,
+    retryOn: ['reset', '5xx'], description: 'no route between the two ends for 15 minutes: TCP gave up resending and reset the open connection' },
 ];
 
 const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
@@ -93,6 +96,7 @@ export const CAUSE_INBOUND_PROXY_DOWN = id('inbound-proxy-down');
 export const CAUSE_OUTBOUND_PROXY_DOWN = id('outbound-proxy-down');
 export const CAUSE_CERTIFICATE = id('certificate');
 export const CAUSE_PARTITION = id('partition');
+export const CAUSE_PARTITION_RESET = id('partition-reset');
 export const CAUSE_CONNECT_FAILURE = id('connect-failure');
 export const CAUSE_TIMEOUT = id('timeout');
 export const CAUSE_CIRCUIT_OPEN = id('circuit-open');

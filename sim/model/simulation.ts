@@ -5,7 +5,7 @@ import { STEP_CALL, STEP_SEQUENCE } from './build.js';
 import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
 import {
   CAUSES, CAUSE_ALL_ENDPOINTS_EJECTED, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
-  CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_QUEUE_FULL,
+  CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_PARTITION_RESET, CAUSE_QUEUE_FULL,
   CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
 } from './causes.js';
 import { EndpointVersions } from './endpoints.js';
@@ -403,7 +403,7 @@ class Simulation implements EventDispatcher {
         // TCP gave up on a pooled connection: it resets it, every stream on it with it (they give up now too).
         const conn = this.endStall(att);
         if (conn !== null) this.conns.reset(conn, this.engine.now);
-        return this.failAttempt(a, CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
+        return this.failAttempt(a, conn !== null ? CAUSE_PARTITION_RESET : CAUSE_PARTITION, att.service, att.replica, this.afterCut(att));
       }
       case H_RETRANSMIT: {
         const att = this.frames[a];

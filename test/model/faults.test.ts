@@ -526,7 +526,9 @@ ${timeline}`, 'pair.yaml');
 describe('a partition that does not heal', () => {
   it('hangs the requests on an open connection until TCP gives up at 924.6 s; new connections fail at connectTimeout', () => {
     const r = linkerdPair('1000s', '  - {at: 5s, partition: {services: [a, b]}}');
-    expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app']));
+    // A lost SYN is a connect failure (UF); an open connection TCP gave up on is reset (UC), as Envoy reports it.
+    expect(new Set(causes(r))).toEqual(new Set(['partition/UF/app', 'partition-reset/UC/app']));
+    expect(r.entrypoints[0].failures.find((f) => f.cause === 'partition-reset')?.count).toBe(100);
     // Linkerd carries up to 100 streams on its one connection to b: the first
     // 100 requests of the partition (200 ± 20 s of them) wait on it, and nothing
     // fails until a request needs a new connection, whose SYN is lost for
