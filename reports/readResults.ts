@@ -4,11 +4,13 @@
  * on and says what is wrong in a diagnostic, instead of failing later with a
  * TypeError deep in a chart.
  */
-import { readFileSync } from 'node:fs';
+import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText } from '../sim/readCapped.js';
 import type { CompareResult } from '../sim/compare.js';
 import { DiagnosticError, type Diagnostic } from '../sim/diagnostics/types.js';
 import type { RunResult } from '../sim/results/types.js';
 import { RESULTS_FORMAT } from '../sim/version.js';
+import { parseSource } from '../sim/topology/document.js';
+import * as topologyMsg from '../sim/topology/messages.js';
 import type { ReportInput } from './model.js';
 
 export type ReadResults = { input: ReportInput; diagnostics: [] } | { input?: undefined; diagnostics: Diagnostic[] };
@@ -30,6 +32,9 @@ export function parseResults(text: string, file: string): ReadResults {
   try {
     doc = JSON.parse(text);
   } catch (e) {
+    // A topology, a mesh profile or a sweep file (YAML) given in place of results: say which, as validate does the other way round.
+    const other = otherKind(parseSource(text, file, 'topology').value, file);
+    if (other) return other;
     return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
@@ -42,6 +47,8 @@ export function parseResults(text: string, file: string): ReadResults {
  */
 export function checkResults(doc: unknown, label: string): ReadResults {
   if (!isObject(doc) || !isObject(doc.meshtax)) {
+    const other = otherKind(doc, label);
+    if (other) return other;
     return problem('bad-results', `${label}: not a meshtax results document (no "meshtax" version block)`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
@@ -65,6 +72,22 @@ export function checkResults(doc: unknown, label: string): ReadResults {
     return problem('bad-results', `${label}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
   }
   return { input: doc, diagnostics: [] };
+}
+
+/**
+ * A meshtax file of another kind than results, told by its keys as
+ * loadParsedTopology tells results given as a topology: a diagnostic saying
+ * what it is and what to do with it, or undefined.
+ */
+function otherKind(doc: unknown, label: string): ReadResults | undefined {
+  if (!isObject(doc) || 'meshtax' in doc) return undefined;
+  const services = 'services' in doc || 'entrypoints' in doc;
+  const [message, hint] =
+    services ? [topologyMsg.topologyNotResults(), topologyMsg.topologyNotResultsHint(label)]
+      : 'mode' in doc ? [topologyMsg.profileNotResults(), topologyMsg.profileNotResultsHint(label)]
+        : 'grid' in doc || 'points' in doc ? [topologyMsg.sweepNotResults(), topologyMsg.sweepNotResultsHint(label)]
+          : [undefined, undefined];
+  return message === undefined ? undefined : problem('wrong-kind-of-file', `${label}: ${message}`, hint);
 }
 
 /** How a library caller's results are named in a diagnostic (the CLI names the file instead). */
@@ -98,7 +121,14 @@ function jsonErrorPlace(text: string, message: string): string {
 export function readResultsFile(file: string): ReadResults {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
+    const { bytes, tooLarge } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+    if (tooLarge !== undefined) {
+      return problem('file-too-large', `${file}: it holds more than ${sizeText(tooLarge)}, too large for a results file`,
+        'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results');
+    }
+    // A byte-order mark (Notepad, PowerShell's UTF8 encoding) is no part of the JSON, as in a topology.
+    text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'give the path of a results JSON file');

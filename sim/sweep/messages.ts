@@ -67,6 +67,8 @@ export const outputMissing = () => 'no results file: -o (--output) names where e
 export const outputMissingHint = () => 'add -o out/sweep.ndjson (or --dry-run to list the points without running them)';
 export const resultsIsDirectory = (file: string) => `${q(file)} is a directory, not a results file`;
 export const resultsIsDirectoryHint = () => 'name an NDJSON file, for example out/sweep.ndjson';
+export const resultsTooLarge = (file: string, size: string) => `cannot read ${q(file)}: it holds more than ${size}, too large for a results file`;
+export const resultsTooLargeHint = () => 'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results; split a very large sweep with --shard and report each shard';
 export const outputNotAFile = (file: string) => `-o ${q(file)} is not a regular file: a sweep reads its results file back (to resume, and to rewrite it in order), which a pipe or a device cannot give`;
 export const outputNotAFileHint = () => 'write the results to a file (-o out/sweep.ndjson); print them afterwards with cat, or render them with meshtax sweep-report';
 export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} results`;
@@ -85,6 +87,8 @@ export const changedDefinition = () => 'the sweep definition (--set values, swee
 export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;
 export const badLine = (why: string) => `not a sweep result: ${why}`;
 export const badLineHint = () => 'each line of a sweep results file is one JSON object written by meshtax sweep';
+export const badSummary = (what: string) => `its summary is not as meshtax writes it: ${what}`;
+export const badSummaryHint = () => 'was the line edited? a report of it would show a wrong number; delete the line and run that point again (meshtax sweep … --resume)';
 export const moreBadLines = (n: number, last: number) => `${n} more lines, up to line ${last}, are not sweep results either`;
 export const moreBadLinesHint = () => 'is this a sweep results file? `meshtax report` reads those (NDJSON) and the JSON of `meshtax run|compare … -o FILE.json`';
 export const tornLine = () => 'the last line is incomplete (the sweep was killed while writing it)';

@@ -4,10 +4,13 @@
  * atomically, through a temporary file and a rename, so a kill during the
  * rewrite leaves the old file whole.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText } from '../readCapped.js';
 import * as msg from './messages.js';
 import { parseRecord, type SweepIdentity, type SweepRecord } from './record.js';
+import { quoted } from '../diagnostics/format.js';
+import { MAX_DURATION_S } from '../topology/checkScalars.js';
 
 export interface StoredLine {
   file: string;
@@ -45,11 +48,17 @@ export function readResultsFile(file: string): ReadResults {
   if (statSync(file).isDirectory()) {
     return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'not-a-file', path: [], message: msg.resultsIsDirectory(file), hint: msg.resultsIsDirectoryHint() }] };
   }
-  const buffer = readFileSync(file);
+  // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
+  const { bytes: buffer, tooLarge } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+  if (tooLarge !== undefined) {
+    return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'file-too-large', path: [], message: msg.resultsTooLarge(file, sizeText(tooLarge)), hint: msg.resultsTooLargeHint() }] };
+  }
   const lastNewline = buffer.lastIndexOf(0x0a);
   const completeBytes = lastNewline + 1;
   const torn = completeBytes < buffer.length;
-  const text = buffer.subarray(0, completeBytes).toString('utf8');
+  // A byte-order mark (Notepad, PowerShell's UTF8 encoding) is no part of the first line, as in a topology (document.ts).
+  const start = hasByteOrderMark(buffer) ? 3 : 0;
+  const text = buffer.subarray(Math.min(start, completeBytes), completeBytes).toString('utf8');
   const lines: StoredLine[] = [];
   const diagnostics: Diagnostic[] = [];
   let line = 0;
@@ -58,12 +67,18 @@ export function readResultsFile(file: string): ReadResults {
     line++;
     if (raw === '') continue;
     const parsed = parseRecord(raw);
-    if (parsed.record) {
+    // A number edited into a summary ("NaN" as a string, -5, 1e308) would pass into the report without a word.
+    const wrong = parsed.record?.summary !== undefined ? summaryProblem(parsed.record.summary) : undefined;
+    if (parsed.record && wrong === undefined) {
       lines.push({ file, line, text: raw + '\n', record: parsed.record });
       continue;
     }
     // A few say what is wrong; a file of another kind would otherwise give a diagnostic a line.
-    if (++bad <= MAX_BAD_LINES) diagnostics.push(lineDiagnostic(file, line, 'bad-line', msg.badLine(parsed.error ?? ''), msg.badLineHint()));
+    if (++bad <= MAX_BAD_LINES) {
+      diagnostics.push(wrong !== undefined
+        ? lineDiagnostic(file, line, 'bad-summary', msg.badSummary(wrong), msg.badSummaryHint())
+        : lineDiagnostic(file, line, 'bad-line', msg.badLine(parsed.error ?? ''), msg.badLineHint()));
+    }
     lastBad = line;
   }
   if (bad > MAX_BAD_LINES) {
@@ -74,6 +89,71 @@ export function readResultsFile(file: string): ReadResults {
     return { lines, completeBytes, torn, tornLine: line, diagnostics: [lineDiagnostic(file, 1, 'not-sweep-results', msg.wholeJsonDocument(), msg.wholeJsonDocumentHint())] };
   }
   return { lines, completeBytes, torn, tornLine: line, diagnostics };
+}
+
+/** Counts, latencies and other quantities no run gives beyond (sums of them over repeats stay finite). */
+const MAX_QUANTITY = 1e15;
+/** A latency or a window is within a run, which lasts at most its warm-up and its duration. */
+const MAX_SECONDS = 2 * MAX_DURATION_S;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** What reading a value as a number ≥ 0 of at most `max` finds wrong, or undefined; null is what NaN is saved as, where `nullable`. */
+function numberProblem(x: unknown, max: number, nullable: boolean, integer = false): string | undefined {
+  if (x === null && nullable) return undefined;
+  if (typeof x !== 'number') {
+    const shown = typeof x === 'string' ? quoted(x.length > 40 ? `${x.slice(0, 40)}…` : x) : x === null ? 'null' : x === undefined ? 'missing' : `a ${Array.isArray(x) ? 'list' : typeof x}`;
+    return `is ${shown}, not a number${nullable ? ' (or null)' : ''}`;
+  }
+  if (!Number.isFinite(x) || x < 0) return `is ${x}, not a number ≥ 0`;
+  if (x > max) return `is ${x.toPrecision(3)}, more than any run gives (at most ${max.toPrecision(1)})`;
+  if (integer && !Number.isInteger(x)) return `is ${x}, not a whole number`;
+  return undefined;
+}
+
+/**
+ * What is wrong with the numbers of a summary, as "field why", or undefined:
+ * each a number ≥ 0 within what a run gives, and null only where a run
+ * saves NaN (a rate or a latency of nothing measured).
+ */
+export function summaryProblem(summary: unknown): string | undefined {
+  if (!isObject(summary)) return 'summary is not an object';
+  const check = (field: string, x: unknown, max: number, nullable: boolean, integer = false): string | undefined => {
+    const why = numberProblem(x, max, nullable, integer);
+    return why === undefined ? undefined : `${field} ${why}`;
+  };
+  const first = (...problems: Array<() => string | undefined>): string | undefined => {
+    for (const p of problems) {
+      const why = p();
+      if (why !== undefined) return why;
+    }
+    return undefined;
+  };
+  const timeProblem = check('measuredTime', summary.measuredTime, MAX_SECONDS, false);
+  if (timeProblem) return timeProblem;
+  if (!Array.isArray(summary.entrypoints)) return 'entrypoints is not a list';
+  for (const [i, e] of summary.entrypoints.entries()) {
+    if (!isObject(e) || typeof e.name !== 'string') return `entrypoints[${i}] has no name`;
+    const at = `entry point ${quoted(e.name)}:`;
+    const ci = e.ci;
+    const why = first(
+      ...(['completed', 'failed', 'meshCaused'] as const).map((k) => () => check(`${at} ${k}`, e[k], MAX_QUANTITY, false, true)),
+      () => check(`${at} errorRate`, e.errorRate, MAX_QUANTITY, true),
+      () => check(`${at} throughput`, e.throughput, MAX_QUANTITY, true),
+      ...(['mean', 'p50', 'p99'] as const).map((k) => () => check(`${at} ${k}`, e[k], MAX_SECONDS, true)),
+      () => (isObject(ci) ? undefined : `${at} ci is not an object`),
+      ...(['mean', 'p50', 'p99'] as const).map((k) => () => {
+        const interval = isObject(ci) ? ci[k] : null;
+        if (interval === null) return undefined;
+        if (!Array.isArray(interval) || interval.length !== 2) return `${at} ci.${k} is not [low, high] or null`;
+        return check(`${at} ci.${k}[0]`, interval[0], MAX_SECONDS, true) ?? check(`${at} ci.${k}[1]`, interval[1], MAX_SECONDS, true);
+      }),
+    );
+    if (why) return why;
+  }
+  const r = summary.resources;
+  if (!isObject(r)) return 'resources is not an object';
+  return first(...(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth'] as const).map((k) => () => check(`resources.${k}`, r[k], MAX_QUANTITY, true)));
 }
 
 /**
@@ -111,7 +191,10 @@ export function readSweepRecords(file: string): { records: SweepRecord[]; diagno
 export function isSweepResultsFile(file: string): boolean {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Too large to be results of any kind: reports/readResults.ts says so.
+    const { bytes } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+    if (bytes === undefined) return false;
+    text = bytes.subarray(hasByteOrderMark(bytes) ? 3 : 0).toString('utf8');
   } catch {
     return false;
   }
@@ -119,6 +202,11 @@ export function isSweepResultsFile(file: string): boolean {
   if (lines.some((l) => parseRecord(l).record !== undefined)) return true;
   if (isJson(text)) return false;
   return /\.(ndjson|jsonl)$/i.test(file) || (lines.length > 1 && isJson(lines[0]));
+}
+
+/** UTF-8's byte-order mark, EF BB BF, at the start. */
+export function hasByteOrderMark(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 function isJson(text: string): boolean {

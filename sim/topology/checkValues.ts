@@ -78,23 +78,24 @@ export const MAX_USERS = 1_000_000;
 
 function checkScale(out: Problem[], file: TopologyFile): void {
   const services = Object.entries(file.services);
-  const replicasOf = (s: ServiceFile | undefined): number => (s !== undefined && typeof s.replicas === 'number' && s.replicas > 0 ? s.replicas : 1);
+  // A count that is no safe whole number (1e308) is out-of-range already, at its place: counted here, it would be a second error there.
+  const replicasOf = (s: ServiceFile | undefined): number => (s !== undefined && Number.isSafeInteger(s.replicas) && (s.replicas as number) > 0 ? s.replicas as number : 1);
   const pods = services.reduce((n, [, s]) => n + replicasOf(s), 0);
   if (pods > MAX_PODS) {
     // Point at the service with the most: the one to change.
-    const [name] = services.reduce((a, b) => ((b[1].replicas ?? 1) > (a[1].replicas ?? 1) ? b : a));
+    const [name] = services.reduce((a, b) => (replicasOf(b[1]) > replicasOf(a[1]) ? b : a));
     out.push(error('too-large', ['services', name, 'replicas'], msg.tooManyPods(pods, MAX_PODS), msg.tooManyPodsHint()));
   }
   (file.timeline ?? []).forEach((entry, i) => {
     const scale = entry.scale;
-    if (scale === undefined || typeof scale.replicas !== 'number') return;
+    if (scale === undefined || !Number.isSafeInteger(scale.replicas)) return;
     // The other services as they start, this one scaled (a bound: earlier scale events are not replayed).
     const after = pods - replicasOf(file.services[scale.service]) + scale.replicas;
     if (after > MAX_PODS) out.push(error('too-large', ['timeline', i, 'scale', 'replicas'], msg.tooManyPods(after, MAX_PODS), msg.tooManyPodsHint()));
   });
   for (const [name, e] of Object.entries(file.entrypoints)) {
-    if (typeof e.users === 'number' && e.users > MAX_USERS) {
-      out.push(error('too-large', ['entrypoints', name, 'users'], msg.tooManyUsers(e.users, MAX_USERS), msg.tooManyUsersHint()));
+    if (Number.isSafeInteger(e.users) && (e.users as number) > MAX_USERS) {
+      out.push(error('too-large', ['entrypoints', name, 'users'], msg.tooManyUsers(e.users as number, MAX_USERS), msg.tooManyUsersHint()));
     }
   }
 }

@@ -5,7 +5,7 @@
  * level is a mapping. Later phases work on the plain value and report key
  * paths; `located` turns those back into file:line:column.
  */
-import { readFileSync } from 'node:fs';
+import { MAX_SOURCE_BYTES, readCapped, sizeText } from '../readCapped.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { createSourceIndex, locate, locationAtOffset, pathAtOffset, type SourceIndex } from './locate.js';
@@ -20,7 +20,11 @@ export type ReadResult = { ok: true; source: string } | { ok: false; diagnostic:
 /** The file's text, or a diagnostic (without a location) saying why it cannot be read. */
 export function readSource(path: string, notFoundHint: string = msg.fileNotFoundHint()): ReadResult {
   try {
-    const bytes = readFileSync(path);
+    // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
+    const { bytes, tooLarge } = readCapped(path, MAX_SOURCE_BYTES);
+    if (tooLarge !== undefined) {
+      return { ok: false, diagnostic: { severity: 'error', code: 'file-too-large', path: [], message: msg.fileUnreadable(path, msg.tooLarge(sizeText(tooLarge))), hint: msg.tooLargeHint() } };
+    }
     // Windows tools write UTF-16 (PowerShell 5's `>` and Out-File): read as UTF-8 it is NULs between letters.
     if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
       return { ok: false, diagnostic: { severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, msg.utf16()), hint: msg.utf16Hint() } };

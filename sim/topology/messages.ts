@@ -32,6 +32,8 @@ export const fileNotFoundHint = () => 'check the path; it is relative to the cur
 export const directoryHint = (path: string) => `name a file inside it, e.g. ${path.replace(/\/+$/, '')}/<file>.yaml`;
 export const permissionHint = () => 'check that the file exists and that you may read it';
 export const fileUnreadable = (file: string, reason: string) => `cannot read ${q(file)}: ${reason}`;
+export const tooLarge = (size: string) => `it holds more than ${size}, far more than any topology, mesh profile or sweep file`;
+export const tooLargeHint = () => 'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as one';
 export const emptyFile = () => 'the file is empty';
 export const emptyFileHint = (kind: 'topology' | 'profile' = 'topology') =>
   kind === 'topology'
@@ -316,6 +318,13 @@ export const profileNotTopologyHint = (file: string) =>
   `run a topology under it: meshtax run TOPOLOGY.yaml --mesh ${file}, or check it with meshtax validate TOPOLOGY.yaml --mesh ${file} (in the topology's own mesh:, a path is relative to the topology's directory)`;
 export const resultsNotTopology = () => 'this is a results file written by meshtax run or compare (it starts with meshtax: {version, format}), not a topology';
 export const resultsNotTopologyHint = (file: string) => `render it with meshtax report ${file}; run the topology it came from (its name is under topology:)`;
+export const topologyNotResults = () => 'this is a topology (it has services or entry points), not results: a report is made from the results of running one';
+export const topologyNotResultsHint = (file: string) =>
+  `run it with a report: meshtax run ${file} --report out/report.html, or meshtax compare ${file} --report out/compare.html (-o FILE.json saves results for meshtax report)`;
+export const profileNotResults = () => 'this is a mesh profile (it has mode and no services), not results';
+export const profileNotResultsHint = (file: string) => `run a topology under it with a report: meshtax run TOPOLOGY.yaml --mesh ${file} --report out/report.html`;
+export const sweepNotResults = () => 'this is a sweep file (it has grid or points and no services), not results';
+export const sweepNotResultsHint = (file: string) => `run the sweep with a report: meshtax sweep TOPOLOGY.yaml --sweep ${file} -o out/sweep.ndjson --report out/sweep.html`;
 export const sweepNotTopology = () => 'this is a sweep file (it has grid or points and no services), not a topology';
 export const sweepNotTopologyHint = (file: string) => `give it to a sweep beside a topology: meshtax sweep TOPOLOGY.yaml --sweep ${file}`;
 export const profilePathHint = (baseDir: string) =>
@@ -510,11 +519,11 @@ export const exponentialMeanHint = () =>
   'the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution';
 export const replicasHint = () => 'replicas is the number of pods, at least 1';
 export const tooManyPods = (pods: number, max: number) =>
-  `${pods.toLocaleString('en-US')} pods is more than meshtax can simulate (at most ${max.toLocaleString('en-US')}): every pod has state of its own`;
+  `${count(pods)} pods is more than meshtax can simulate (at most ${count(max)}): every pod has state of its own`;
 export const tooManyPodsHint = () =>
   'simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh\'s cost to all of it';
 export const tooManyUsers = (users: number, max: number) =>
-  `${users.toLocaleString('en-US')} closed-loop users is more than meshtax can simulate (at most ${max.toLocaleString('en-US')}): each has a request of its own`;
+  `${count(users)} closed-loop users is more than meshtax can simulate (at most ${count(max)}): each has a request of its own`;
 export const tooManyUsersHint = () => 'use fewer users with a shorter thinkTime, or an open-loop rate for the same load';
 export const workersHint = () => 'workers is how many requests one replica serves at once, at least 1';
 export const usersHint = () => 'users is the number of closed-loop clients, at least 1';

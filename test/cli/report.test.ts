@@ -69,7 +69,10 @@ describe('HTML reports from the CLI', () => {
     expect(r.stderr).toContain('results format 99, but this meshtax reads format 1');
     const notJson = meshtax('report', 'topologies/mm1.yaml');
     expect(notJson.code).toBe(2);
-    expect(notJson.stderr).toContain('not valid JSON');
+    expect(notJson.stderr).toContain('error[wrong-kind-of-file]: topologies/mm1.yaml: this is a topology');
+    const yaml = join(dir, 'notes.yaml');
+    writeFileSync(yaml, '# notes\nnot: [a, topology]\n');
+    expect(meshtax('report', yaml).stderr).toContain('not valid JSON');
     const missing = meshtax('report', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');

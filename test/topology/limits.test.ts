@@ -104,6 +104,24 @@ describe('values beyond what the clock can follow', () => {
       .toEqual(['an empirical distribution takes samples or percentiles, not both']);
   });
 
+  it('a huge count of pods or users is one error at its place, and no number is printed in 300 digits', () => {
+    const huge = [
+      base('  a: {serviceTime: 1ms, replicas: 1e308}'),
+      base('  a: {serviceTime: 1ms}').replace('rate: 10/s', 'arrivals: closed, users: 1e308'),
+      base('  a: {serviceTime: 1ms}', 'timeline: [{at: 1s, scale: {service: a, replicas: 1e308}}]\n'),
+    ];
+    for (const src of huge) {
+      const found = errors(src);
+      expect(found.map((d) => d.code)).toEqual(['out-of-range']);
+      expect(found[0].message).toMatch(/1e\+308 is too large/);
+      expect(found[0].message).not.toMatch(/\d{20}/);
+    }
+    // Safe integers past the cap are still the one too-large error, their count in words a reader takes in.
+    const big = errors(base('  a: {serviceTime: 1ms, replicas: 9007199254740991}\n  b: {serviceTime: 1ms, replicas: 9007199254740991}'));
+    expect(big.map((d) => d.code)).toEqual(['too-large']);
+    expect(big[0].message).toBe('1.80e+16 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own');
+  });
+
   it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {
     expect(errors(base('  a: {serviceTime: 100ms}').replace('duration: 2s', 'duration: 604800s'))).toEqual([]);
     expect(errors(base('  a: {serviceTime: 1ms}', 'mesh: {profile: istio-sidecar, controlPlane: {certificateTtl: 24h}}\n'))).toEqual([]);

@@ -1,0 +1,45 @@
+/**
+ * What `meshtax report` is given in place of results: a topology, a mesh
+ * profile or a sweep file is named as such, with the command that makes a
+ * report of it (as validate names results given as a topology), not a JSON
+ * syntax error at its first comment; and results behind a byte-order mark.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './inProcess.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshtax-report-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('report given a file of another kind', () => {
+  it('a topology (YAML or JSON), a mesh profile and a sweep file are each named, with what to run', async () => {
+    const json = join(dir, 'topology.json');
+    writeFileSync(json, JSON.stringify({ name: 't', services: { api: { serviceTime: '1ms' } }, entrypoints: { web: { target: 'api', rate: '10/s' } } }));
+    for (const [file, says, run] of [
+      ['topologies/mm1.yaml', 'this is a topology', 'meshtax run topologies/mm1.yaml --report'],
+      [json, 'this is a topology', `meshtax compare ${json} --report`],
+      ['topologies/meshes/istio-sidecar.yaml', 'this is a mesh profile', '--mesh topologies/meshes/istio-sidecar.yaml --report'],
+      ['test/fixtures/sweep/grid.yaml', 'this is a sweep file', '--sweep test/fixtures/sweep/grid.yaml'],
+    ] as const) {
+      const r = await cli('report', file, '-o', join(dir, 'out.html'));
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`error[wrong-kind-of-file]: ${file}: ${says}`);
+      expect(r.err).toContain(run);
+      expect(r.err).not.toContain('not valid JSON');
+    }
+  });
+});
+
+describe('report given results behind a byte-order mark', () => {
+  it('reads them as without it', async () => {
+    const json = join(dir, 'mm1.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '-q', '-o', json)).code).toBe(0);
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\uFEFF' + readFileSync(json, 'utf8'));
+    const r = await cli('report', bom, '-q', '-o', join(dir, 'bom.html'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

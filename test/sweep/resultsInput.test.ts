@@ -1,0 +1,80 @@
+/**
+ * Results files as hands and editors leave them: a number edited into a
+ * summary (a string, a negative, an absurd magnitude) is refused at its
+ * file:line instead of passing into the report without a word; a byte-order
+ * mark before the first line is no part of it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostics } from '../../sim/diagnostics/format.js';
+import { mergeResults } from '../../sim/sweep/merge.js';
+import { readSweepRecords } from '../../sim/sweep/store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshtax-results-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A line as meshtax sweep writes it, with `edit` applied to its entry point's summary. */
+function line(run: number, edit: Record<string, unknown> = {}): string {
+  const entry = {
+    name: 'web', completed: 113, failed: 0, errorRate: 0, throughput: 112, mean: 0.0105, p50: 0.0081, p99: 0.0349,
+    ci: { mean: [0.0082, 0.0129], p50: [0.0053, 0.0101], p99: [0.0199, 0.066] }, meshCaused: 0, ...edit,
+  };
+  return JSON.stringify({
+    sweep: { id: 'd18f90ea2d261611', name: 'sweep-small', topologyHash: 'f3b92d174eba', definitionHash: 'b18fb716ffb0', meshtax: '0.1.0', runs: 2, repeat: 1 },
+    run, point: run, repeat: 0, params: { 'services.backend.workers': 2 + run }, seed: 1208959720 + run,
+    summary: {
+      mesh: { profile: 'none', mode: 'none', mtls: false }, measuredTime: 1, entrypoints: [entry],
+      resources: { appVcpu: 1.07, proxyVcpu: 0, proxyMemoryGB: 0, proxyCostPerMonth: 0 }, saturated: [],
+    },
+  }) + '\n';
+}
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('the numbers of a summary are checked', () => {
+  it('a string, a negative or an absurd number is refused at its line, by sweep-report and by merge', () => {
+    for (const [edit, says] of [
+      [{ p99: 'NaN' }, 'entry point "web": p99 is "NaN", not a number (or null)'],
+      [{ p99: -5 }, 'entry point "web": p99 is -5, not a number ≥ 0'],
+      [{ mean: 1e308 }, 'entry point "web": mean is 1.00e+308, more than any run gives'],
+      [{ completed: 1.5 }, 'entry point "web": completed is 1.5, not a whole number'],
+      [{ ci: { mean: [0.1, 'x'], p50: null, p99: null } }, 'entry point "web": ci.mean[1] is "x"'],
+    ] as const) {
+      const file = write('edited.ndjson', line(0) + line(1, edit));
+      const read = readSweepRecords(file);
+      expect(read.diagnostics).toHaveLength(1);
+      expect(read.diagnostics[0]).toMatchObject({ severity: 'error', code: 'bad-summary', location: { file, line: 2 } });
+      expect(read.diagnostics[0].message).toContain(says);
+      expect(read.diagnostics[0].hint).toMatch(/edited/);
+      const merged = mergeResults([file]);
+      expect(merged.text).toBeUndefined();
+      expect(formatDiagnostics(merged.diagnostics)).toContain(`${file}:2:1: error[bad-summary]`);
+    }
+  });
+
+  it('null, which a run saves for a rate or a latency of nothing measured, is no problem', () => {
+    const file = write('nulls.ndjson', line(0, { errorRate: null, mean: null, p50: null, p99: null, ci: { mean: null, p50: null, p99: [null, null] } }) + line(1));
+    const read = readSweepRecords(file);
+    expect(read.diagnostics).toEqual([]);
+    expect(read.records).toHaveLength(2);
+  });
+});
+
+describe('a byte-order mark before the first line', () => {
+  it('is no part of the line: the file reads as without it', () => {
+    const file = write('bom.ndjson', '\uFEFF' + line(0) + line(1));
+    const read = readSweepRecords(file);
+    expect(read.diagnostics).toEqual([]);
+    expect(read.records.map((r) => r.run)).toEqual([0, 1]);
+    const merged = mergeResults([file]);
+    expect(merged.diagnostics).toEqual([]);
+    // The merged file is as one process would have written it: without the mark.
+    expect(merged.text).toBe(line(0) + line(1));
+  });
+});
