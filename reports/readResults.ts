@@ -27,13 +27,17 @@ function looksLikeRun(x: unknown): x is RunResult {
     isObject(x.resources) && isObject(x.mesh) && isObject(x.settings) && isObject(x.topology);
 }
 
+/** Past this, broken JSON that opens like results is not parsed again as YAML to name its kind. */
+const YAML_SNIFF_BYTES = 1 << 20;
+
 export function parseResults(text: string, file: string): ReadResults {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     // A topology, a mesh profile or a sweep file (YAML) given in place of results: say which, as validate does the other way round.
-    const other = otherKind(parseSource(text, file, 'topology').value, file);
+    // Not for text that starts as results JSON does (a truncated results file): the YAML parser over tens of MB took 3× the time and memory.
+    const other = /^\s*\{/.test(text.slice(0, 64)) && text.length > YAML_SNIFF_BYTES ? undefined : otherKind(parseSource(text, file, 'topology').value, file);
     if (other) return other;
     return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');

@@ -93,8 +93,20 @@ export function readResultsFile(file: string): ReadResults {
 
 /** Counts, latencies and other quantities no run gives beyond (sums of them over repeats stay finite). */
 const MAX_QUANTITY = 1e15;
-/** A latency or a window is within a run, which lasts at most its warm-up and its duration. */
+/**
+ * Resources (vCPU, GB, dollars) follow a profile's memory sizes, which have no upper bound, and
+ * prices up to $10⁶ an hour: a genuine run can pass 1e15 (a 2 PB sidecar at $10⁶ a GB-hour).
+ * Held only to what sums over repeats keep finite.
+ */
+const MAX_RESOURCE = 1e300;
+/** A measurement window is within a run, which lasts at most its warm-up and its duration. */
 const MAX_SECONDS = 2 * MAX_DURATION_S;
+/**
+ * A latency is not: a request queued at the end is measured in the drain after it (service
+ * times up to MAX_DURATION_S each), and a p99's interval reaches past the largest latency
+ * (the tail extrapolated). Held only to what no run gives.
+ */
+const MAX_LATENCY = MAX_QUANTITY;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -140,20 +152,20 @@ export function summaryProblem(summary: unknown): string | undefined {
       ...(['completed', 'failed', 'meshCaused'] as const).map((k) => () => check(`${at} ${k}`, e[k], MAX_QUANTITY, false, true)),
       () => check(`${at} errorRate`, e.errorRate, MAX_QUANTITY, true),
       () => check(`${at} throughput`, e.throughput, MAX_QUANTITY, true),
-      ...(['mean', 'p50', 'p99'] as const).map((k) => () => check(`${at} ${k}`, e[k], MAX_SECONDS, true)),
+      ...(['mean', 'p50', 'p99'] as const).map((k) => () => check(`${at} ${k}`, e[k], MAX_LATENCY, true)),
       () => (isObject(ci) ? undefined : `${at} ci is not an object`),
       ...(['mean', 'p50', 'p99'] as const).map((k) => () => {
         const interval = isObject(ci) ? ci[k] : null;
         if (interval === null) return undefined;
         if (!Array.isArray(interval) || interval.length !== 2) return `${at} ci.${k} is not [low, high] or null`;
-        return check(`${at} ci.${k}[0]`, interval[0], MAX_SECONDS, true) ?? check(`${at} ci.${k}[1]`, interval[1], MAX_SECONDS, true);
+        return check(`${at} ci.${k}[0]`, interval[0], MAX_LATENCY, true) ?? check(`${at} ci.${k}[1]`, interval[1], MAX_LATENCY, true);
       }),
     );
     if (why) return why;
   }
   const r = summary.resources;
   if (!isObject(r)) return 'resources is not an object';
-  return first(...(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth'] as const).map((k) => () => check(`resources.${k}`, r[k], MAX_QUANTITY, true)));
+  return first(...(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth'] as const).map((k) => () => check(`resources.${k}`, r[k], MAX_RESOURCE, true)));
 }
 
 /**

@@ -78,3 +78,27 @@ describe('a byte-order mark before the first line', () => {
     expect(merged.text).toBe(line(0) + line(1));
   });
 });
+
+describe('a genuine summary of extreme but valid inputs is not refused', () => {
+  it('passes a proxy cost beyond 1e15 that a valid profile and price give (a sweep read back its own line as bad-summary)', () => {
+    // What `sweep topologies/mm1.yaml --set mesh=istio-sidecar --set mesh.sidecar.memory.base=2000000TB --gb-hour 1000000` writes.
+    const text = line(0).replace('"proxyMemoryGB":0,"proxyCostPerMonth":0', '"proxyMemoryGB":2000000000.1134024,"proxyCostPerMonth":1460000000082783700');
+    expect(text).toContain('1460000000082783700');
+    const file = write('huge-cost.ndjson', text);
+    const r = readSweepRecords(file);
+    expect(r.diagnostics.filter((d) => d.severity === 'error'), formatDiagnostics(r.diagnostics)).toEqual([]);
+    expect(r.records).toHaveLength(1);
+  });
+
+  it('passes latencies past warm-up + duration: a drain after the window, a p99 interval reaching past the largest latency', () => {
+    // What `sweep topologies/mm1.yaml --set services.server.serviceTime.mean=100000000s --set services.server.workers=1000
+    // --set entrypoints.clients.rate=0.000001/s --duration 100000000s --warmup 1s` writes (seed 3).
+    const file = write('long-run.ndjson', line(0, {
+      completed: 94, mean: 98479034.3410562, p50: 999592.1517988326, p99: 999592.1517988326,
+      ci: { mean: [74871160.56298657, 122086908.11912583], p50: [994619.0565162514, 1004615.2279385253], p99: [994619.0565162514, 506494302.2485025] },
+    }).replace('"measuredTime":1,', '"measuredTime":99999999,'));
+    const r = readSweepRecords(file);
+    expect(r.diagnostics.filter((d) => d.severity === 'error'), formatDiagnostics(r.diagnostics)).toEqual([]);
+    expect(r.records).toHaveLength(1);
+  });
+});
