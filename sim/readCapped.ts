@@ -29,7 +29,15 @@ export type CappedRead = { bytes: Buffer; tooLarge?: undefined } | { bytes?: und
  * as readFileSync throws them.
  */
 export function readCapped(path: string, max: number, maxUnsized: number = max): CappedRead {
-  const fd = openSync(path, fsConstants.O_RDONLY);
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY);
+  } catch (e) {
+    // Opened to read: said so, or a file that cannot be read is reported as one that cannot be written.
+    const err = e as NodeJS.ErrnoException;
+    if (err.syscall === 'open') err.syscall = 'read';
+    throw e;
+  }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) max = Math.min(max, maxUnsized);

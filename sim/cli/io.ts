@@ -55,9 +55,10 @@ export function fileSystemProblem(e: unknown): { message: string; hint: string }
   if (code === undefined || path === undefined || syscall === undefined) return null;
   const reason = FS_REASONS[code];
   const verb = syscall === 'scandir' || syscall === 'read' || syscall === 'stat' ? 'read' : 'write';
+  const denied = code === 'EACCES' || code === 'EPERM';
   return {
     message: `cannot ${verb} ${JSON.stringify(path)}: ${reason ? reason[0] : code}`,
-    hint: reason ? reason[1] : 'check the path',
+    hint: verb === 'read' && denied ? 'check the file\'s permissions, or copy it somewhere you can read it' : reason ? reason[1] : 'check the path',
   };
 }
 
