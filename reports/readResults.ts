@@ -4,7 +4,7 @@
  * on and says what is wrong in a diagnostic, instead of failing later with a
  * TypeError deep in a chart.
  */
-import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText } from '../sim/readCapped.js';
+import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedRead } from '../sim/readCapped.js';
 import type { CompareResult } from '../sim/compare.js';
 import { DiagnosticError, type Diagnostic } from '../sim/diagnostics/types.js';
 import type { RunResult } from '../sim/results/types.js';
@@ -122,11 +122,12 @@ function jsonErrorPlace(text: string, message: string): string {
   return `:${line}:${at - before.lastIndexOf('\n')}`;
 }
 
-export function readResultsFile(file: string): ReadResults {
+/** `preread`: the file's bytes when the caller has read them already (a pipe can be read only once). */
+export function readResultsFile(file: string, preread?: CappedRead): ReadResults {
   let text: string;
   try {
     // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
-    const { bytes, tooLarge } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+    const { bytes, tooLarge } = preread ?? readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
     if (tooLarge !== undefined) {
       return problem('file-too-large', `${file}: it holds more than ${sizeText(tooLarge)}, too large for a results file`,
         'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results');

@@ -1,5 +1,7 @@
 import { writeAtomically } from '../writeAtomically.js';
 import { extname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, type CappedRead } from '../readCapped.js';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { loadTopologyFile, type LoadOptions } from '../topology/load.js';
@@ -237,6 +239,21 @@ function checkOutputs(opts: Record<string, string | boolean | undefined>, topolo
 
 function reportTargets(opts: Record<string, string | boolean | undefined>): { report?: string; charts?: string } {
   return { report: opts.report as string | undefined, charts: opts.charts as string | undefined };
+}
+
+/**
+ * The bytes of a results path that is not a regular file (a pipe, a
+ * process substitution, a device), read once; undefined for a regular file
+ * or one that cannot be read, which the readers then open and report.
+ */
+function readOnceIfPipe(file: string): CappedRead | undefined {
+  try {
+    const st = statSync(file);
+    if (st.isFile() || st.isDirectory()) return undefined;
+    return readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where-files-went lines: on stdout beside a table, on stderr when stdout carries JSON or CSV, nowhere with -q. */
@@ -477,7 +494,16 @@ Examples:
     .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const output = opts.output as string | undefined;
       const quiet = opts.quiet === true;
-      const sweep = isSweepResultsFile(file);
+      // A pipe (`report <(ssh host cat results.json)`) can be read only once: telling its kind would consume it.
+      const preread = readOnceIfPipe(file);
+      if (preread !== undefined && output === undefined) {
+        reportBadOptions([{
+          severity: 'error', code: 'bad-option', path: ['-o'],
+          message: `${file} is not a regular file (a pipe or a device): there is no place beside it for the report`,
+          hint: 'say where to write it: -o FILE.html',
+        }], io);
+      }
+      const sweep = isSweepResultsFile(file, preread);
       checkDistinctPaths([{ path: file, what: 'the results file' }], [
         output === undefined ? { path: defaultReportFile(file, sweep), what: 'the report (by default the results file with .html)' } : { path: output, what: '-o', html: true },
         { path: opts.charts as string | undefined, what: '--charts' },
@@ -486,10 +512,10 @@ Examples:
       // Sweep results are told by their content (see isSweepResultsFile), whatever the file is called.
       if (sweep) {
         if (opts.charts !== undefined) reportBadOptions([wrongKindOption('--charts', 'run and compare results', 'a sweep report holds its charts in the page; drop --charts')], io);
-        reportSweepFile(file, { output, csv: opts.csv as string | undefined, x: opts.x as string | undefined, quiet }, io, (code) => new Exit(code));
+        reportSweepFile(file, { output, csv: opts.csv as string | undefined, x: opts.x as string | undefined, quiet }, io, (code) => new Exit(code), preread);
         return;
       }
-      const { input, diagnostics } = readResultsFile(file);
+      const { input, diagnostics } = readResultsFile(file, preread);
       if (!input) {
         io.err(formatDiagnostics(diagnostics) + '\n');
         throw new Exit(EXIT_BAD_INPUT);

@@ -19,6 +19,7 @@ import * as msg from '../sweep/messages.js';
 import { parseShard, planSweep, shardRuns, type Shard, type SweepOptions } from '../sweep/plan.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { readSweepRecords } from '../sweep/store.js';
+import type { CappedRead } from '../readCapped.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
 import { EXIT_BAD_INPUT, checkDistinctPaths, checkWritableFile, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
@@ -82,8 +83,8 @@ function shardOption(raw: string | undefined, p: OptionParser): Shard | undefine
 }
 
 /** Reads a sweep results file; every line must be whole and of one sweep. */
-function readRecords(file: string, io: CliIo, exit: (code: number) => Error): SweepRecord[] {
-  const read = readSweepRecords(file);
+function readRecords(file: string, io: CliIo, exit: (code: number) => Error, preread?: CappedRead): SweepRecord[] {
+  const read = readSweepRecords(file, preread);
   check(read.diagnostics, io, exit);
   return read.records;
 }
@@ -117,13 +118,14 @@ export function defaultReportFile(results: string, sweep: boolean): string {
   return results.replace(sweep ? /(\.ndjson|\.jsonl|\.json)?$/i : /(\.json)?$/i, '.html');
 }
 
-export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, exit: (code: number) => Error): void {
+/** `preread`: the file's bytes when the caller has read them already (a pipe can be read only once). */
+export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, exit: (code: number) => Error, preread?: CappedRead): void {
   const output = args.output ?? defaultReportFile(file, true);
   checkDistinctPaths([{ path: file, what: 'the results file' }], [
     { path: output, what: args.output === undefined ? 'the report (by default the results file with .html)' : '-o', html: true },
     { path: args.csv, what: '--csv' },
   ]);
-  const records = readRecords(file, io, exit);
+  const records = readRecords(file, io, exit, preread);
   const notes = writeSweepReports(records, output, args.csv, args.x);
   if (args.quiet !== true) io.out(notes.join('\n') + '\n');
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText } from '../readCapped.js';
+import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedRead } from '../readCapped.js';
 import * as msg from './messages.js';
 import { parseRecord, type SweepIdentity, type SweepRecord } from './record.js';
 import { quoted } from '../diagnostics/format.js';
@@ -41,15 +41,19 @@ export function lineDiagnostic(file: string, line: number, code: string, message
   return d;
 }
 
-/** Every complete line of the file; a missing file reads as empty. */
-export function readResultsFile(file: string): ReadResults {
+/**
+ * Every complete line of the file; a missing file reads as empty. `preread`:
+ * the file's bytes when the caller has read them already (a pipe can be read
+ * only once).
+ */
+export function readResultsFile(file: string, preread?: CappedRead): ReadResults {
   if (!existsSync(file)) return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [] };
   // A directory cannot be read as results (readFileSync's EISDIR names no path: it surfaced as an internal error).
   if (statSync(file).isDirectory()) {
     return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'not-a-file', path: [], message: msg.resultsIsDirectory(file), hint: msg.resultsIsDirectoryHint() }] };
   }
   // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
-  const { bytes: buffer, tooLarge } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+  const { bytes: buffer, tooLarge } = preread ?? readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
   if (tooLarge !== undefined) {
     return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'file-too-large', path: [], message: msg.resultsTooLarge(file, sizeText(tooLarge)), hint: msg.resultsTooLargeHint() }] };
   }
@@ -173,8 +177,8 @@ export function summaryProblem(summary: unknown): string | undefined {
  * sweep, sorted by run. A torn last line (an interrupted sweep) is only a
  * warning: the report shows the runs that finished.
  */
-export function readSweepRecords(file: string): { records: SweepRecord[]; diagnostics: Diagnostic[] } {
-  const read = readResultsFile(file);
+export function readSweepRecords(file: string, preread?: CappedRead): { records: SweepRecord[]; diagnostics: Diagnostic[] } {
+  const read = readResultsFile(file, preread);
   const diagnostics = [...read.diagnostics];
   if (read.torn) diagnostics.push({ ...lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLineReport(), msg.tornLineHint(false)), severity: 'warning' });
   if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
@@ -200,11 +204,11 @@ export function readSweepRecords(file: string): { records: SweepRecord[]; diagno
  * several lines of which the first is a JSON value, say NDJSON — of
  * something else, which readSweepRecords then reports line by line.
  */
-export function isSweepResultsFile(file: string): boolean {
+export function isSweepResultsFile(file: string, preread?: CappedRead): boolean {
   let text: string;
   try {
     // Too large to be results of any kind: reports/readResults.ts says so.
-    const { bytes } = readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
+    const { bytes } = preread ?? readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
     if (bytes === undefined) return false;
     text = bytes.subarray(hasByteOrderMark(bytes) ? 3 : 0).toString('utf8');
   } catch {

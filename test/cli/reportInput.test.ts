@@ -2,8 +2,10 @@
  * What `meshtax report` is given in place of results: a topology, a mesh
  * profile or a sweep file is named as such, with the command that makes a
  * report of it (as validate names results given as a topology), not a JSON
- * syntax error at its first comment; and results behind a byte-order mark.
+ * syntax error at its first comment; results behind a byte-order mark; and
+ * results through a pipe.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,5 +43,60 @@ describe('report given results behind a byte-order mark', () => {
     const r = await cli('report', bom, '-q', '-o', join(dir, 'bom.html'));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('report given a pipe', () => {
+  // `meshtax report <(ssh host cat results.json)`: a pipe can be read once, so telling its kind must not consume it.
+  // The writer then opens the pipe again and again, empty, so a second read ends (at nothing) instead of waiting for ever.
+  let pipes = 0;
+  const throughPipe = (source: string): { fifo: string; writer: ChildProcess } => {
+    const fifo = join(dir, `pipe-${++pipes}`);
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"; while :; do : > "$2"; done', 'sh', source, fifo], { stdio: 'ignore' });
+    return { fifo, writer };
+  };
+
+  it('renders run results read once from it', async () => {
+    const json = join(dir, 'piped.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '-q', '-o', json)).code).toBe(0);
+    const { fifo, writer } = throughPipe(json);
+    try {
+      const html = join(dir, 'piped.html');
+      const r = await cli('report', fifo, '-q', '-o', html);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(readFileSync(html, 'utf8')).toContain('<html');
+    } finally {
+      writer.kill();
+    }
+  });
+
+  it('asks for -o, since there is no place beside a pipe for the report', async () => {
+    const { fifo, writer } = throughPipe('topologies/mm1.yaml');
+    try {
+      const r = await cli('report', fifo);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`error[bad-option]: ${fifo} is not a regular file (a pipe or a device)`);
+      expect(r.err).toContain('-o FILE.html');
+    } finally {
+      writer.kill();
+    }
+  });
+
+  it('renders sweep results read once from it', async () => {
+    const ndjson = join(dir, 'piped.ndjson');
+    const sweep = await cli('sweep', 'test/fixtures/sweep/small.yaml', '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '3s', '--workers', '1', '-q', '-o', ndjson);
+    expect(sweep.code).toBe(0);
+    const { fifo, writer } = throughPipe(ndjson);
+    try {
+      const html = join(dir, 'piped-sweep.html');
+      const r = await cli('report', fifo, '-q', '-o', html);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(readFileSync(html, 'utf8')).toContain('<html');
+    } finally {
+      writer.kill();
+    }
   });
 });
