@@ -83,6 +83,13 @@ export interface CompiledProxySpec {
   responseCost: Sampler;
   /** CPU seconds per byte passing through, including mTLS encryption when on. */
   cpuPerByte: number;
+  /**
+   * The same for bytes this proxy does not encrypt itself: under
+   * mtls.scope node a node proxy's encryption is the kernel tunnel's
+   * (WireGuard), which covers only legs between nodes and is billed there
+   * (RuntimeMtls.tunnelPerByte); else equal to cpuPerByte.
+   */
+  cpuPerBytePlain: number;
   telemetryCost: Sampler;
   /** The response pass costs nothing (constant 0 costs, which draw no random number): its samplers can be skipped. */
   responseFree: boolean;
@@ -129,6 +136,12 @@ export interface RuntimeMtls {
   streamsPerConnection: number;
   /** One tunnel per pair of nodes (see MtlsSpec.scope). */
   nodeScope: boolean;
+  /**
+   * Under nodeScope with mTLS on, the tunnel's CPU per byte on each end of
+   * a leg between node proxies on two nodes (encryption on one, decryption
+   * on the other); else 0.
+   */
+  tunnelPerByte: number;
 }
 
 export interface RuntimeModel {
@@ -172,12 +185,14 @@ export interface RuntimeModel {
 
 const isZero = (d: Dist): boolean => d.kind === 'constant' && d.value === 0;
 
-function compileProxy(spec: ProxySpec, mtlsPerKB: number): CompiledProxySpec {
+function compileProxy(spec: ProxySpec, mtlsPerKB: number, tunnelled: boolean): CompiledProxySpec {
+  const cpuPerByte = (spec.perKB + mtlsPerKB) / 1000;
   return {
     workers: spec.workers,
     requestCost: compileSampler(spec.requestCost),
     responseCost: compileSampler(spec.responseCost),
-    cpuPerByte: (spec.perKB + mtlsPerKB) / 1000,
+    cpuPerByte,
+    cpuPerBytePlain: tunnelled ? spec.perKB / 1000 : cpuPerByte,
     telemetryCost: compileSampler(spec.telemetryCost),
     responseFree: isZero(spec.responseCost) && isZero(spec.telemetryCost) && spec.perKB + mtlsPerKB === 0,
     idleCpu: spec.idleCpu,
@@ -236,7 +251,8 @@ export function buildModel(topology: Topology): RuntimeModel {
   const addProxy = (kind: ProxyKind, label: string, service: number, node: number, spec: ProxySpec): number => {
     // A waypoint ends the caller's mTLS connection and opens its own to the callee: it decrypts and encrypts every byte.
     const perKB = kind === 'waypoint' ? 2 * mtlsPerKB : mtlsPerKB;
-    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, perKB), from: 0, until: Infinity });
+    const tunnelled = kind === 'node-proxy' && mesh.mtls.scope === 'node';
+    proxies.push({ index: proxies.length, kind, label, service, node, spec: compileProxy(spec, perKB, tunnelled), from: 0, until: Infinity });
     return proxies.length - 1;
   };
 
@@ -355,6 +371,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       idleTimeout: m.idleTimeout,
       streamsPerConnection: m.streamsPerConnection,
       nodeScope: m.scope === 'node',
+      tunnelPerByte: m.scope === 'node' && m.enabled && mesh.mode !== 'none' ? m.perKB / 1000 : 0,
     },
     sameNode: compileSampler(sameNode),
     sameNodeFree: sameNode.kind === 'constant' && sameNode.value === 0,

@@ -226,6 +226,8 @@ class Simulation implements EventDispatcher {
   private readonly sameNodeFree: boolean;
   /** mtls.scope: node (hot-path copy). */
   private readonly nodeScope: boolean;
+  /** Per proxy, the CPU seconds of the kernel tunnel (mtls.scope node) in the window, billed apart from its threads (tunnelLeg). */
+  private readonly tunnelCpu: Float64Array;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
   /** Ambient with node proxies that carry connections only (ztunnel): request policy needs a waypoint or the gateway. */
@@ -295,6 +297,7 @@ class Simulation implements EventDispatcher {
     this.serverProxyOf = Int32Array.from(model.replicas, (r) => (mode === 'sidecar' ? r.sidecar : mode === 'ambient' ? model.nodeProxy[r.node] : -1));
     this.sameNodeFree = model.sameNodeFree;
     this.nodeScope = model.mtls.nodeScope;
+    this.tunnelCpu = new Float64Array(model.proxies.length);
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
     this.meshed = model.mesh.mode !== 'none';
@@ -536,6 +539,8 @@ class Simulation implements EventDispatcher {
       this.proxies[p].meanBusyWorkers = busy;
       this.proxies[p].cpuSeconds = Number.isFinite(busy) ? busy * span : 0;
     }
+    // The kernel tunnel's CPU took no proxy thread: added to the node proxies' lines apart.
+    for (let p = 0; p < this.proxyCount; p++) this.proxies[p].cpuSeconds += this.tunnelCpu[p];
     this.maybeStop();
   }
 
@@ -1011,6 +1016,7 @@ class Simulation implements EventDispatcher {
           const cut = this.cutOff(f, c, from, to, wp < 0, P_NET1_BACK);
           if (cut === CUT_WAITING) return;
           if (cut === CUT_FAILED) continue;
+          if (wp < 0) this.tunnelLeg(cp, sp, c.requestSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
           break;
         }
@@ -1099,6 +1105,7 @@ class Simulation implements EventDispatcher {
           if (c.replica < 0 && wp < 0) break;
           const from = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           const to = cp >= 0 ? this.proxyNode[cp] : c.node;
+          if (wp < 0) this.tunnelLeg(sp, cp, c.responseSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
           break;
         }
@@ -1464,8 +1471,40 @@ class Simulation implements EventDispatcher {
   private proxyRequest(f: number, proxy: number, bytes: number): boolean {
     const spec = this.model.proxies[proxy].spec;
     const rng = this.proxyRng[proxy];
-    const work = spec.requestCost(rng) + bytes * spec.cpuPerByte;
+    const work = spec.requestCost(rng) + bytes * this.perByte(this.frames[f], proxy);
     return this.submitProxyTask(TASK_PROXY, f, proxy, work, 0);
+  }
+
+  /**
+   * CPU per byte for this pass through `proxy`. Under mtls.scope node
+   * (WireGuard) a node proxy does not encrypt what it sends to another node
+   * proxy: the kernel tunnel does, and only between nodes (tunnelLeg);
+   * what it exchanges with a gateway or waypoint is TLS of their own, which
+   * it ends itself, and a client outside the mesh sends in plaintext.
+   */
+  private perByte(c: Frame, proxy: number): number {
+    const spec = this.model.proxies[proxy].spec;
+    if (!this.nodeScope || this.isNodeProxy[proxy] === 0) return spec.cpuPerByte;
+    // The caller's node proxy talks to the waypoint, if any, else to the callee's node proxy.
+    const callerSide = c.phase === P_CP_REQ || c.phase === P_CP_RESP;
+    const peer = c.wp >= 0 ? c.wp : callerSide ? -1 : c.cp;
+    return peer >= 0 && this.isNodeProxy[peer] === 0 ? spec.cpuPerByte : spec.cpuPerBytePlain;
+  }
+
+  /**
+   * A leg between two node proxies on different nodes under mtls.scope
+   * node: the kernel tunnel encrypts it on the sender's node and decrypts it
+   * on the receiver's, on whatever core the packets arrive, so it is billed
+   * to the two node proxies' lines (the node's datapath) without taking a
+   * proxy thread or, on a shared node, a share of the cores (a few µs per
+   * KB). A leg within a node is not tunnelled and costs nothing.
+   */
+  private tunnelLeg(from: number, to: number, bytes: number): void {
+    const perByte = this.model.mtls.tunnelPerByte;
+    if (perByte === 0 || from < 0 || to < 0 || bytes <= 0 || !this.inWindow()) return;
+    if (this.isNodeProxy[from] === 0 || this.isNodeProxy[to] === 0 || this.proxyNode[from] === this.proxyNode[to]) return;
+    this.tunnelCpu[from] += bytes * perByte;
+    this.tunnelCpu[to] += bytes * perByte;
   }
 
   private proxyResponse(f: number, proxy: number): boolean {
@@ -1475,7 +1514,7 @@ class Simulation implements EventDispatcher {
     const spec = this.model.proxies[proxy].spec;
     if (spec.responseFree) return this.submitProxyTask(TASK_PROXY, f, proxy, 0, 0);
     const rng = this.proxyRng[proxy];
-    const work = spec.responseCost(rng) + this.frames[f].responseSize * spec.cpuPerByte;
+    const work = spec.responseCost(rng) + this.frames[f].responseSize * this.perByte(this.frames[f], proxy);
     return this.submitProxyTask(TASK_PROXY, f, proxy, work, spec.telemetryCost(rng));
   }
 
