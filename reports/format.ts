@@ -31,7 +31,18 @@ export function sig(x: number): string {
 
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '–';
-  return `${sig(fraction * 100)}%`;
+  const shown = sig(fraction * 100);
+  // Three significant digits round 99.95 % and up to "100%": a share short of all (one request of 3,000
+  // succeeded, one failure of 3,000 was the application's) would read as all. Such a share gets the
+  // decimals it needs to stay below 100, as a small one keeps its digits ("0.0344%") rather than read 0.
+  if (fraction < 1 && Number(shown) >= 100) {
+    for (let decimals = 2; decimals <= 10; decimals++) {
+      const fixed = (fraction * 100).toFixed(decimals);
+      if (Number(fixed) < 100) return `${fixed}%`;
+    }
+    return '>99.9999999%';
+  }
+  return `${shown}%`;
 }
 
 export function formatCount(n: number): string {

@@ -29,9 +29,23 @@ export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
  */
 export const AXIS_NUMBER = ',~r';
 
+/**
+ * Tick labels of a share axis: as many decimals as the tick needs, trailing
+ * zeros trimmed. ".0%" rounded every tick of an axis topping out under 1 %
+ * (an error rate of 0.4 %) to "0%" or "1%": four ticks, three reading "0%".
+ */
+export const AXIS_PERCENT = '~%';
+
 /** The baseline is grey so that every coloured line or bar is "a mesh". */
 const BASELINE_COLOR = '#8c8c8c';
-const MESH_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6'];
+/**
+ * tableau20's hues after the nine the page has always used (its greys left out: grey is the baseline's):
+ * with nine colours, a comparison of eleven modes or more drew two meshes in one colour.
+ */
+const MESH_COLORS = [
+  '#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6',
+  '#9ecae9', '#ffbf79', '#88d27a', '#b79a20', '#439894', '#ff9d98', '#d67195', '#fcbfd2', '#d6a5c9', '#d8b5a5',
+];
 
 /** One colour per mode, the same in every chart of a report. */
 export function meshScale(model: ReportModel): { domain: string[]; range: string[] } {

@@ -48,16 +48,36 @@ export function resourceRows(model: ReportModel): ResourceRow[] {
 
 export interface CostRow {
   mesh: string;
+  part: string;
+  order: number;
   dollars: number;
   cost: string;
+  /** The mode's whole proxy bill, in every row of it: a stacked bar's tooltip says the total too. */
+  total: string;
 }
 
-function costRows(model: ReportModel): CostRow[] {
-  return model.runs.map((run, m) => ({
-    mesh: model.modes[m],
-    dollars: round(run.resources.proxyCostPerMonth) ?? 0,
-    cost: `${formatDollars(run.resources.proxyCostPerMonth)} a month`,
-  }));
+/** The month the results price (sim/results/resources.ts): 730 hours. */
+const HOURS_PER_MONTH = 730;
+
+/**
+ * The proxy bill per mode, one row per kind of proxy, priced as the results
+ * price the total (vCPU and GB at the run's prices, 730 h): the stack sums to
+ * `proxyCostPerMonth`, and each part has the colour the CPU and memory panels
+ * give that kind. One bar in the sidecars' colour read, by the shared legend,
+ * as sidecars for node-proxy meshes too.
+ */
+export function costRows(model: ReportModel): CostRow[] {
+  const rows: CostRow[] = [];
+  for (const [m, run] of model.runs.entries()) {
+    const r = run.resources;
+    const total = `${formatDollars(r.proxyCostPerMonth)} a month`;
+    for (const p of r.proxies) {
+      const label = PROXY_LABELS[p.kind] ?? p.kind;
+      const dollars = (p.vcpu * r.prices.vcpuHour + p.memoryGB * r.prices.gbHour) * HOURS_PER_MONTH;
+      rows.push({ mesh: model.modes[m], part: label, order: PART_DOMAIN.indexOf(label) + 1, dollars: round(dollars) ?? 0, cost: `${formatDollars(dollars)} a month`, total });
+    }
+  }
+  return rows;
 }
 
 function stacked(model: ReportModel, field: 'vcpu' | 'gb', title: string, axis: string, withApps: boolean) {
@@ -111,10 +131,11 @@ export function resourceTaxChart(model: ReportModel): ReportChart {
           mark: { type: 'bar' as const },
           encoding: {
             y: { field: 'mesh', type: 'nominal' as const, sort: model.modes, scale: { domain: model.modes }, title: null },
-            x: { field: 'dollars', type: 'quantitative' as const, title: '$ a month' },
-            // The cost is all proxies: the proxies' colour, so the three panels share one legend.
-            color: { value: PART_COLORS[1] },
-            tooltip: [tip('mesh', 'mesh'), tip('cost', 'proxies cost')],
+            x: { field: 'dollars', type: 'quantitative' as const, stack: 'zero' as const, title: '$ a month', axis: { format: AXIS_NUMBER } },
+            // Stacked by kind of proxy in the CPU and memory panels' colours, so the three panels share one legend truthfully.
+            color: { field: 'part', type: 'nominal' as const, title: 'who uses it', scale: { domain: PART_DOMAIN, range: PART_COLORS } },
+            order: { field: 'order', type: 'quantitative' as const },
+            tooltip: [tip('mesh', 'mesh'), tip('part', 'who'), tip('cost', 'costs'), tip('total', 'all proxies cost')],
           },
         },
       ],

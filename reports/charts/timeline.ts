@@ -8,7 +8,7 @@
 import type { RunResult, Timeline } from '../../sim/results/types.js';
 import { formatCount, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { num, type ReportModel } from '../model.js';
-import { BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_PERCENT, BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
 
 /** Points per mode at most: finer than the chart's pixels, and it bounds the inlined data for long runs. */
 const MAX_POINTS = 300;
@@ -167,7 +167,7 @@ function panel(model: ReportModel, field: Measure, title: string, axis: string, 
   const x = { field: 't', type: 'quantitative' as const, title: last ? 'simulated time (s)' : null, axis: last ? {} : { labels: false } };
   const y = field === 'p99'
     ? { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const, nice: false }, axis: { format: '~g' } }
-    : { field, type: 'quantitative' as const, title: axis, ...(field === 'errorRate' ? { axis: { format: '.0%' } } : {}) };
+    : { field, type: 'quantitative' as const, title: axis, ...(field === 'errorRate' ? { axis: { format: AXIS_PERCENT } } : {}) };
   const labels: Record<Measure, string> = { rate: 'rateLabel', errorRate: 'errorLabel', p99: 'p99Label' };
   return {
     title,

@@ -22,14 +22,25 @@ const VIA: Record<string, string> = {
   mesh: 'clients inside the mesh',
 };
 
-/** Shortens a name to what fits in the box; the full name is in the tooltip. */
-function fit(text: string, width: number, fontSize: number, bold: boolean): string {
+/**
+ * Shortens a name to what fits in the box, from the middle: names in one
+ * graph often share a long prefix and differ at the end
+ * (`payments-ledger-reconciliation-v1`, `…-v2`), which cutting the end made
+ * into identical boxes. The full name is in the tooltip.
+ */
+export function fit(text: string, width: number, fontSize: number, bold: boolean): string {
   const room = width - 2 * PAD_X;
   if (textWidth(text, fontSize, bold) <= room) return text;
   // Whole code points, so an emoji or other astral character is never cut in half.
   const chars = Array.from(text);
-  while (chars.length > 1 && textWidth(`${chars.join('')}…`, fontSize, bold) > room) chars.pop();
-  return `${chars.join('')}…`;
+  // The head keeps a character more than the tail when the count is odd: a name is read from its start.
+  let head = Math.ceil((chars.length - 1) / 2), tail = chars.length - 1 - head;
+  const shown = (): string => `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(chars.length - tail).join('') : ''}`;
+  while (head + tail > 1 && textWidth(shown(), fontSize, bold) > room) {
+    if (head > tail) head--;
+    else tail--;
+  }
+  return shown();
 }
 
 function nodeSvg(n: LaidNode, graph: ServiceGraph): string {

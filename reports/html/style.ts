@@ -37,7 +37,8 @@ tr.baseline td { background: #fafbfc; }
 .delta.noise { color: var(--muted); }
 .scroll { overflow-x: auto; }
 figure { margin: 14px 0 22px; }
-figure .chart { min-height: 60px; overflow-x: auto; }
+/* block: vega-embed makes its element an inline-block as wide as the chart, which overflow-x cannot scroll: a chart wider than the column pushed the whole page sideways. */
+figure .chart { display: block; min-height: 60px; overflow-x: auto; }
 figcaption { color: var(--muted); font-size: 13px; max-width: 900px; margin-top: 4px; }
 div.graph { overflow-x: auto; }
 svg.service-graph { max-width: 100%; height: auto; }
