@@ -37,7 +37,7 @@ export interface EntryPointResult {
   throughput: number;
   /** Latency of successful requests. */
   latency: LatencySummary;
-  /** Time-average requests in flight; with throughput, Little's law L = λW. */
+  /** Time-average requests in flight, failed ones included; with throughput, Little's law L = λW (W over all requests: `latency` is of the successes only). */
   meanInSystem: number;
   /** Mean seconds per successful request spent in each component on the critical path. */
   decomposition: Record<Component, number>;
