@@ -202,11 +202,18 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
     const mesh = r.summary?.mesh.profile ?? profileOf.get(meshKey(r)) ?? showValue(r.params.mesh ?? UNSET);
     return [mesh, ...others.map((k) => `${k}=${showValue(r.params[k])}`)].join(', ');
   };
+  // Each x value's place, looked up once a point: a search of the list at every point made a
+  // range of 10,000 rates take a minute to report (points × values comparisons).
+  const xPlace = new Map<string | undefined, number>();
+  xValues.forEach((u, i) => {
+    const k = JSON.stringify(u);
+    if (!xPlace.has(k)) xPlace.set(k, i);
+  });
   const xOf = (r: SweepRecord): { x: number | string; label: string } => {
     if (xKey === null) return { x: 'all', label: 'all' };
     const v = r.params[xKey];
     // By its place among the x values: numbers in the unit they were converted to together.
-    if (numeric) return { x: numeric.numbers[xValues.findIndex((u) => JSON.stringify(u) === JSON.stringify(v))], label: showValue(v) };
+    if (numeric) return { x: numeric.numbers[xPlace.get(JSON.stringify(v)) ?? -1], label: showValue(v) };
     return { x: showValue(v), label: showValue(v) };
   };
 

@@ -13,10 +13,10 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { readSource } from '../topology/document.js';
 import { buildDefinition, readSweepFile, type SweepDefinition } from '../sweep/definition.js';
-import { checkSweepOutput, defaultWorkers, remainingRuns, runSweep, type SweepOutcome } from '../sweep/engine.js';
+import { checkSweepOutput, defaultWorkers, dryRunListing, runSweep, type SweepOutcome } from '../sweep/engine.js';
 import { mergeResults } from '../sweep/merge.js';
 import * as msg from '../sweep/messages.js';
-import { parseShard, planSweep, shardRuns, type Shard, type SweepOptions } from '../sweep/plan.js';
+import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/plan.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { readSweepRecords } from '../sweep/store.js';
 import type { CappedRead } from '../readCapped.js';
@@ -212,13 +212,7 @@ Examples:
       const what = describeSweep(definition, plan.points.length, plan.runs);
 
       if (opts.dryRun) {
-        // With --resume, what a resume would run: the points with runs missing from the file (checked as a resume checks it).
-        const left = opts.resume === true && output !== undefined ? remainingRuns(plan, { output, resume: true, shard }) : null;
-        const atPoints = left === null ? null : new Set(left.map((r) => Math.floor(r / plan.repeat)));
-        const points = atPoints === null ? plan.points : plan.points.filter((pt) => atPoints.has(pt.index));
-        const lines = points.map((pt) => `${String(pt.index).padStart(5)}  ${Object.entries(pt.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}`);
-        const resuming = left === null ? '' : `; ${left.length} of ${shardRuns(plan, shard).length} runs left to run in ${output}${left.length > 0 ? ', at these points' : ''}`;
-        io.out(`sweep ${plan.id}: ${what}${resuming}; nothing was run (--dry-run)\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`);
+        io.out(dryRunListing(plan, what, { output, resume: opts.resume === true, shard }));
         return;
       }
       if (output !== undefined && /\.html?$/i.test(output)) {

@@ -90,6 +90,28 @@ export function remainingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'o
   return shardRuns(plan, options.shard).filter((r) => !done.has(r));
 }
 
+/**
+ * What `--dry-run` prints: the sweep and the points it would run. With
+ * `--shard`, the shard's points only (a shard's dry run listing every point
+ * told a batch job's author nothing of what that job would run); with
+ * `--resume -o FILE`, the points with runs missing from the file, after the
+ * checks a resume makes. `what` describes the whole sweep (`12 runs (6 points × 2 repeats)`).
+ */
+export function dryRunListing(plan: SweepPlan, what: string, options: { output?: string; resume?: boolean; shard?: Shard }): string {
+  const { output, shard } = options;
+  const mine = shardRuns(plan, shard);
+  const left = options.resume === true && output !== undefined ? remainingRuns(plan, { output, resume: true, shard }) : null;
+  const runs = left ?? (shard ? mine : null);
+  const atPoints = runs === null ? null : new Set(runs.map((r) => Math.floor(r / plan.repeat)));
+  const points = atPoints === null ? plan.points : plan.points.filter((pt) => atPoints.has(pt.index));
+  const lines = points.map((pt) => `${String(pt.index).padStart(5)}  ${Object.entries(pt.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')}`);
+  const part = shard ? `shard ${shard.index}/${shard.count}: ` : '';
+  const note = left !== null
+    ? `; ${part}${left.length} of ${mine.length} runs left to run in ${output}${left.length > 0 ? ', at these points' : ''}`
+    : shard ? `; shard ${shard.index}/${shard.count} runs ${mine.length} of them${mine.length > 0 ? ', at these points' : ' (more shards than runs)'}` : '';
+  return `sweep ${plan.id}: ${what}${note}; nothing was run (--dry-run)\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
+}
+
 /** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
 function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>, repair = true): { done: Set<number>; torn: boolean } {
   // A FIFO or a device (-o /dev/stdout) would be read as results before anything runs: the read waits

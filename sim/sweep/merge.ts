@@ -11,8 +11,9 @@
 import { existsSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { fileIdentity } from '../fileIdentity.js';
+import { MAX_RESULTS_BYTES, sizeText } from '../readCapped.js';
 import * as msg from './messages.js';
-import { canonicalText, lineDiagnostic, readResultsFile, sweepDifferences, type StoredLine } from './store.js';
+import { MAX_BAD_LINES, canonicalText, lineDiagnostic, readResultsFile, sweepDifferences, type StoredLine } from './store.js';
 
 export interface MergeResult {
   /** The merged NDJSON; absent when there are problems. */
@@ -34,7 +35,11 @@ export function runList(runs: readonly number[], max = 12): string {
   return parts.length <= max ? parts.join(', ') : `${parts.slice(0, max).join(', ')}, … (${parts.length - max} more)`;
 }
 
-export function mergeResults(files: readonly string[]): MergeResult {
+/**
+ * `maxBytes`: the most the merged file may hold, what meshtax can read back
+ * (to report or resume it); past it the merged text cannot be made at all.
+ */
+export function mergeResults(files: readonly string[], maxBytes: number = MAX_RESULTS_BYTES): MergeResult {
   const diagnostics: Diagnostic[] = [];
   const lines: StoredLine[] = [];
   const given = new Set<string>();
@@ -54,7 +59,8 @@ export function mergeResults(files: readonly string[]): MergeResult {
     const read = readResultsFile(file);
     diagnostics.push(...read.diagnostics);
     if (read.torn) diagnostics.push(lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLine(), msg.tornLineHint(false)));
-    lines.push(...read.lines);
+    // One at a time: spread as arguments, a shard of more than about 125,000 lines overflowed the stack.
+    for (const l of read.lines) lines.push(l);
   }
   if (lines.length === 0) {
     if (diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: files.length === 1 ? msg.noResults(files[0]) : msg.noResultsAnywhere(files.length) });
@@ -74,10 +80,17 @@ export function mergeResults(files: readonly string[]): MergeResult {
   if (foreign.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
 
   const seen = new Map<number, StoredLine>();
+  // A shard given twice under two names repeats every run: a few are shown, the rest counted, not a screenful each.
+  let duplicates = 0;
+  let lastDuplicate: StoredLine | undefined;
   for (const l of lines) {
     const before = seen.get(l.record.run);
-    if (before) diagnostics.push(lineDiagnostic(l.file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${before.file}:${before.line}`), msg.duplicateRunHint()));
-    else seen.set(l.record.run, l);
+    if (!before) seen.set(l.record.run, l);
+    else if (++duplicates <= MAX_BAD_LINES) diagnostics.push(lineDiagnostic(l.file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${before.file}:${before.line}`), msg.duplicateRunHint()));
+    else lastDuplicate = l;
+  }
+  if (lastDuplicate) {
+    diagnostics.push(lineDiagnostic(lastDuplicate.file, lastDuplicate.line, 'duplicate-run', msg.moreDuplicateRuns(duplicates - MAX_BAD_LINES), msg.duplicateRunHint()));
   }
   const missing: number[] = [];
   for (let r = 0; r < sweep.runs; r++) if (!seen.has(r)) missing.push(r);
@@ -85,5 +98,12 @@ export function mergeResults(files: readonly string[]): MergeResult {
     diagnostics.push({ severity: 'error', code: 'missing-runs', path: [], message: msg.missingRuns(missing.length, sweep.runs, runList(missing)), hint: msg.missingRunsHint() });
   }
   if (diagnostics.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
+  // Shards each within the limit can add up past it: joining them threw "Invalid string length" (an internal error).
+  let bytes = 0;
+  for (const l of seen.values()) bytes += Buffer.byteLength(l.text, 'utf8');
+  if (bytes > maxBytes) {
+    diagnostics.push({ severity: 'error', code: 'file-too-large', path: [], message: msg.mergedTooLarge(sweep.runs, sizeText(bytes), sizeText(maxBytes)), hint: msg.mergedTooLargeHint() });
+    return { runs: sweep.runs, sweep: sweep.id, diagnostics };
+  }
   return { text: canonicalText(lines), runs: sweep.runs, sweep: sweep.id, diagnostics };
 }

@@ -24,6 +24,7 @@ export const rangeUnitsHint = () => 'write every bound and the step in one unit,
 export const rangeNoStep = (text: string) => `the range ${q(text)} has no step`;
 export const rangeNoStepHint = (unit: string) => `add one after a colon, e.g. 100${unit}..1000${unit}:100${unit}`;
 export const rangeStep = (text: string) => `the step of the range ${q(text)} must be greater than 0`;
+export const rangeStepHint = () => 'the step is how far apart the values are, e.g. 1..8:1 or 100/s..2000/s:100/s; for one value, write it alone';
 export const rangeOrder = (text: string) => `the range ${q(text)} ends before it starts`;
 export const rangeOrderHint = () => 'write the smaller bound first: FROM..TO:STEP';
 export const rangeTooLong = (text: string, n: number, max: number) => `the range ${q(text)} has ${n} values, more than ${max}`;
@@ -103,10 +104,13 @@ export const unknownRangeKey = (key: string) => `unknown key "${key}" in a range
 export const unknownRangeKeyHint = (suggestion: string | undefined) =>
   `${suggestion ? `did you mean "${suggestion}"? ` : ''}a range is {from: 100/s, to: 1000/s, step: 100/s}; step may be left out`;
 export const duplicateRun = (run: number, where: string) => `run ${run} is also at ${where}`;
+export const moreDuplicateRuns = (n: number) => `${n} more ${n === 1 ? 'run appears' : 'runs appear'} twice as well, up to this line`;
 export const repeatedRunHint = () => 'a results file holds each run once: was a line copied, or were files joined by hand? `meshtax merge` joins shards and checks them';
 export const duplicateRunHint = () => 'two shards overlap: check that each ran a different --shard i/n of the same n';
 export const missingRuns = (n: number, total: number, list: string) => `${n} of ${total} runs are missing: ${list}`;
 export const missingRunsHint = () => 'a shard is missing or did not finish: run it (with --resume if it started), then merge again';
+export const mergedTooLarge = (runs: number, size: string, max: string) => `the ${runs} runs would make a results file of ${size}, more than meshtax can read back (${max})`;
+export const mergedTooLargeHint = () => 'report each shard on its own (meshtax sweep-report SHARD.ndjson), or split the sweep into smaller sweeps (fewer points or repeats)';
 export const noResults = (file: string) => `${q(file)} holds no results`;
 export const noResultsAnywhere = (files: number) => `none of the ${files} files holds any results`;
 export const fileGivenTwice = (file: string) => `${q(file)} is given twice`;

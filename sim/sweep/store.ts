@@ -32,8 +32,8 @@ export interface ReadResults {
   diagnostics: Diagnostic[];
 }
 
-/** Bad lines reported one by one; past these, one diagnostic counts the rest. */
-const MAX_BAD_LINES = 10;
+/** Bad lines (or runs given twice) reported one by one; past these, one diagnostic counts the rest. */
+export const MAX_BAD_LINES = 10;
 
 export function lineDiagnostic(file: string, line: number, code: string, message: string, hint?: string): Diagnostic {
   const d: Diagnostic = { severity: 'error', code, path: [], message, location: { file, line, column: 1, lineText: '' } };
@@ -189,11 +189,15 @@ export function readSweepRecords(file: string, preread?: CappedRead): { records:
   }
   // A run twice would count as one more repeat of its point, and skew its mean and band.
   const lineOf = new Map<number, number>();
+  // A file joined to itself (cat a b > all, a twice) repeats every run: a few are shown, the rest counted.
+  let duplicates = 0, lastDuplicate = 0;
   for (const l of read.lines) {
     const before = lineOf.get(l.record.run);
     if (before === undefined) lineOf.set(l.record.run, l.line);
-    else diagnostics.push(lineDiagnostic(file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${file}:${before}`), msg.repeatedRunHint()));
+    else if (++duplicates <= MAX_BAD_LINES) diagnostics.push(lineDiagnostic(file, l.line, 'duplicate-run', msg.duplicateRun(l.record.run, `${file}:${before}`), msg.repeatedRunHint()));
+    else lastDuplicate = l.line;
   }
+  if (duplicates > MAX_BAD_LINES) diagnostics.push(lineDiagnostic(file, lastDuplicate, 'duplicate-run', msg.moreDuplicateRuns(duplicates - MAX_BAD_LINES), msg.repeatedRunHint()));
   return { records: read.lines.map((l) => l.record).sort((a, b) => a.run - b.run), diagnostics };
 }
 

@@ -176,7 +176,7 @@ export function expandRange(text: string): Parsed<unknown[]> {
   const a = Math.round(Number(from![1]) * scale);
   const b = Math.round(Number(to![1]) * scale);
   const s = Math.round(Number(stepText) * scale);
-  if (!(s > 0)) return { ok: false, message: msg.rangeStep(shown), hint: msg.rangeUnitsHint() };
+  if (!(s > 0)) return { ok: false, message: msg.rangeStep(shown), hint: msg.rangeStepHint() };
   if (b < a) return { ok: false, message: msg.rangeOrder(shown), hint: msg.rangeOrderHint() };
   const count = Math.floor((b - a) / s) + 1;
   if (count > MAX_RANGE_VALUES) return { ok: false, message: msg.rangeTooLong(shown, count, MAX_RANGE_VALUES), hint: msg.rangeTooLongHint() };
