@@ -189,6 +189,13 @@ describe('what a sweep refuses before it runs', () => {
     expect(r.diagnostics[0].message).toContain('9000000 runs');
   });
 
+  it('refuses more runs than its results file could hold and still be read back (≈ 800 bytes a run)', () => {
+    // 1,000 × 200 points: 200,000 runs. Accepted before (the cap was 1,000,000, where results of one entry point pass 512 MiB).
+    const r = plan(['services.frontend.workers=1..1000', 'services.backend.workers=1..200']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['too-many-runs']);
+    expect(r.diagnostics[0].message).toBe('the sweep has 200000 runs, more than 100000');
+  });
+
   it('refuses a run-wide flag that would replace a swept value at every point', () => {
     const refused = (sets: string[], options: SweepOptions) => plan(sets, options).diagnostics.map((d) => `${d.path[0]}: ${d.message}`);
     expect(refused(['simulation.warmup=1s,2s'], { warmup: 0.5 })).toEqual([
