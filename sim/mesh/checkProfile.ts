@@ -53,6 +53,11 @@ export function checkProfile(file: ProfileFile): Problem[] {
   if (file.nodeProxyLayer !== undefined && file.mode !== 'ambient') {
     out.push(error('not-applicable', ['nodeProxyLayer'], msg.blockNotApplicable('nodeProxyLayer', file.mode), msg.blockNotApplicableHint('nodeProxyLayer', file.mode), 'key'));
   }
+  if (file.nodeProxyTraffic !== undefined && file.mode !== 'ambient') {
+    out.push(error('not-applicable', ['nodeProxyTraffic'], msg.blockNotApplicable('nodeProxyTraffic', file.mode), msg.blockNotApplicableHint('nodeProxyTraffic', file.mode), 'key'));
+  } else if (file.nodeProxyTraffic === 'l7' && (file.nodeProxyLayer ?? 'l4') !== 'l7') {
+    out.push(error('not-applicable', ['nodeProxyTraffic'], msg.nodeProxyTrafficNeedsL7(file.name ?? ''), msg.nodeProxyTrafficNeedsL7Hint(), 'value'));
+  }
   // Only node proxies share a node's tunnel: a sidecar's mTLS is its pod's.
   if (file.mtls?.scope === 'node' && file.mode !== 'ambient') {
     out.push(error('not-applicable', ['mtls', 'scope'], msg.nodeScopeNotApplicable(file.mode), msg.nodeScopeNotApplicableHint(), 'key'));

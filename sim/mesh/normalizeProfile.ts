@@ -37,6 +37,7 @@ export function normalizeProfile(file: ProfileFile): MeshProfile {
     sidecar: file.sidecar === undefined ? null : normalizeProxy(file.sidecar),
     nodeProxy: file.nodeProxy === undefined ? null : normalizeProxy(file.nodeProxy),
     nodeProxyLayer: file.nodeProxyLayer ?? 'l4',
+    nodeProxyTraffic: file.nodeProxyTraffic ?? 'all',
     waypoint: file.waypoint === undefined ? null : normalizeReplicated(file.waypoint),
     gateway: file.gateway === undefined ? null : normalizeReplicated(file.gateway),
     mtls: file.mtls === undefined ? noMtls() : normalizeMtls(file.mtls),

@@ -58,6 +58,11 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
       'key',
     ),
   );
+  if (overrides.nodeProxyTraffic !== undefined && profile.mode !== 'ambient') {
+    out.push(error('not-applicable', [...MESH, 'nodeProxyTraffic'], msg.overrideNotApplicable('nodeProxyTraffic', profile.name, profile.mode), msg.blockNotApplicableHint('nodeProxyTraffic', profile.mode), 'key'));
+  } else if (overrides.nodeProxyTraffic === 'l7' && profile.nodeProxyLayer !== 'l7') {
+    out.push(error('not-applicable', [...MESH, 'nodeProxyTraffic'], msg.nodeProxyTrafficNeedsL7(profile.name), msg.nodeProxyTrafficNeedsL7Hint(), 'value'));
+  }
   if (overrides.mtls?.scope === 'node' && profile.mode !== 'ambient') {
     out.push(error('not-applicable', [...MESH, 'mtls', 'scope'], msg.nodeScopeNotApplicable(profile.mode), msg.nodeScopeNotApplicableHint(), 'key'));
   }
@@ -88,6 +93,7 @@ export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFil
     merged.gateway = { ...mergeProxy(profile.gateway, gateway), replicas: gateway.replicas ?? profile.gateway.replicas };
   }
   if (mtls !== undefined) merged.mtls = mergeMtls(profile.mtls, mtls);
+  if (overrides.nodeProxyTraffic !== undefined) merged.nodeProxyTraffic = overrides.nodeProxyTraffic;
   if (overrides.controlPlane !== undefined) merged.controlPlane = mergeControlPlane(profile.controlPlane, overrides.controlPlane);
   if (overrides.resilience !== undefined) merged.resilience = mergeResilience(profile.resilience, overrides.resilience);
   // Results say the profile was tuned, and where: a report of "istio-sidecar" with one worker is not istio-sidecar's.

@@ -270,6 +270,13 @@ const modeRules = [
   then: { required, not: { anyOf: forbidden.map((key) => ({ required: [key] })) } },
 }));
 
+
+/** Which calls an L7 node proxy (Cilium's Envoy) carries: a profile key, and a topology's override. */
+export const nodeProxyTrafficSchema = z.enum(['all', 'l7']).meta({
+  description:
+    "Mode ambient with nodeProxyLayer l7: which calls pass the node proxies. all (default): every call, through the caller's node proxy and the callee's (Cilium with L7 policy on every service). l7: only calls to services with `l7: true` (an L7 policy selects them); every other call takes the kernel's path (eBPF), with no proxy, no request policy and only the tunnel's encryption between nodes.",
+});
+
 export const profileFileSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'JSON Schema reference for editors; ignored.' }),
@@ -288,6 +295,7 @@ export const profileFileSchema = z
       description:
         "Mode ambient: what the node proxy handles. l4 (default): connections only, like Istio's ztunnel, so request policy (timeouts, retries, circuit breakers, outlier detection) runs only in waypoints and the gateway. l7: it parses requests and applies the policy itself, like Cilium's node Envoy.",
     }),
+    nodeProxyTraffic: nodeProxyTrafficSchema.optional(),
     waypoint: replicatedProxySchema.optional().meta({ description: 'Mode ambient, optional: the L7 proxy for services with `l7: true`.' }),
     gateway: replicatedProxySchema.optional().meta({ description: 'Optional, any mode but none: the ingress gateway entry-point traffic passes through.' }),
     mtls: mtlsSchema.optional().meta({ description: 'Mutual TLS between proxies; required unless the mode is none (then disabled by default).' }),
@@ -333,6 +341,7 @@ export const mtlsOverrideSchema = mtlsSchema
 
 export const meshOverridesSchema = z.strictObject({
   profile: profileRefSchema,
+  nodeProxyTraffic: nodeProxyTrafficSchema.optional(),
   sidecar: proxyOverrideSchema.optional(),
   nodeProxy: proxyOverrideSchema.optional(),
   waypoint: replicatedProxyOverrideSchema.optional(),
@@ -348,7 +357,7 @@ export const meshSettingSchema = z
   .union([profileRefSchema, meshOverridesSchema])
   .meta({
     description:
-      'The mesh: a profile name or path (default "none"), or {profile, …} with field-by-field changes to its sidecar, nodeProxy, waypoint, gateway, mtls, controlPlane or resilience.',
+      'The mesh: a profile name or path (default "none"), or {profile, …} with field-by-field changes to its sidecar, nodeProxy, waypoint, gateway, mtls, controlPlane or resilience, and its nodeProxyTraffic.',
   })
   .register(labels, { expected: 'a profile name like istio-sidecar, or a mapping like {profile: istio-sidecar, mtls: {enabled: false}}' });
 

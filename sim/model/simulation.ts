@@ -230,6 +230,12 @@ class Simulation implements EventDispatcher {
   private readonly tunnelCpu: Float64Array;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
+  /**
+   * Ambient with L7 node proxies that carry only calls to services with
+   * `l7: true` (Cilium with L7 policy on those): every other call goes
+   * from pod to pod through the kernel, past no proxy.
+   */
+  private readonly l7OnlyNodeProxies: boolean;
   /** Ambient with node proxies that carry connections only (ztunnel): request policy needs a waypoint or the gateway. */
   private readonly l4NodeProxies: boolean;
   private readonly meshed: boolean;
@@ -300,6 +306,7 @@ class Simulation implements EventDispatcher {
     this.tunnelCpu = new Float64Array(model.proxies.length);
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
+    this.l7OnlyNodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l7' && model.mesh.nodeProxyTraffic === 'l7';
     this.meshed = model.mesh.mode !== 'none';
     this.closedUsers = model.entries.reduce((n, e) => n + (e.arrivals.kind === 'closed' ? e.arrivals.users : 0), 0);
     this.entryProxyNext = new Int32Array(model.entries.length);
@@ -763,6 +770,8 @@ class Simulation implements EventDispatcher {
     call.requestSize = requestSize;
     // The caller's side of the hop: its own sidecar or node proxy, or the gateway for entry traffic.
     call.cp = call.egress;
+    // No L7 policy selects the callee: the call leaves its pod through the kernel (eBPF), not the node's Envoy.
+    if (this.l7OnlyNodeProxies && !svc.l7 && call.cp >= 0 && this.isNodeProxy[call.cp] === 1) call.cp = -1;
     call.wp = -1;
     // Istio's ingress gateway is an Envoy that applies the route's policy
     // itself and sends straight to the pods, bypassing the waypoint unless
@@ -916,7 +925,7 @@ class Simulation implements EventDispatcher {
     att.replica = rep;
     this.balancer.started(att.router, svc, rep);
     call.tried[call.triedCount++] = rep;
-    att.sp = this.serverProxyOf[rep];
+    att.sp = this.l7OnlyNodeProxies && !svc.l7 ? -1 : this.serverProxyOf[rep];
     this.advance(a);
   }
 
@@ -1016,7 +1025,7 @@ class Simulation implements EventDispatcher {
           const cut = this.cutOff(f, c, from, to, wp < 0, P_NET1_BACK);
           if (cut === CUT_WAITING) return;
           if (cut === CUT_FAILED) continue;
-          if (wp < 0) this.tunnelLeg(cp, sp, c.requestSize);
+          if (wp < 0) this.tunnelHop(c, c.requestSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
           break;
         }
@@ -1105,7 +1114,7 @@ class Simulation implements EventDispatcher {
           if (c.replica < 0 && wp < 0) break;
           const from = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           const to = cp >= 0 ? this.proxyNode[cp] : c.node;
-          if (wp < 0) this.tunnelLeg(sp, cp, c.responseSize);
+          if (wp < 0) this.tunnelHop(c, c.responseSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
           break;
         }
@@ -1499,6 +1508,18 @@ class Simulation implements EventDispatcher {
    * proxy thread or, on a shared node, a share of the cores (a few µs per
    * KB). A leg within a node is not tunnelled and costs nothing.
    */
+  private tunnelHop(c: Frame, bytes: number): void {
+    if (this.model.mtls.tunnelPerByte === 0) return;
+    let from = c.cp, to = c.sp;
+    // A call no L7 policy selects passes no proxy, but the tunnel between the two nodes all the same.
+    if (this.l7OnlyNodeProxies) {
+      if (from < 0 && c.egress >= 0 && this.isNodeProxy[c.egress] === 1) from = c.egress;
+      if (to < 0 && c.replica >= 0) to = this.serverProxyOf[c.replica];
+    }
+    this.tunnelLeg(from, to, bytes);
+  }
+
+  /** The tunnel's cost of one leg between node proxies `from` and `to` (either way: it bills both ends alike). */
   private tunnelLeg(from: number, to: number, bytes: number): void {
     const perByte = this.model.mtls.tunnelPerByte;
     if (perByte === 0 || from < 0 || to < 0 || bytes <= 0 || !this.inWindow()) return;

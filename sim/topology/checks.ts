@@ -120,7 +120,13 @@ function checkL4Only(
   name: string, l7: boolean, own: NonNullable<TopologyFile['services'][string]['resilience']>,
   merged: ReturnType<typeof mergeResilience>, profile: MeshProfile,
 ): Problem[] {
-  if (profile.mode !== 'ambient' || profile.nodeProxyLayer === 'l7' || merged.placement !== 'mesh') return [];
+  if (profile.mode !== 'ambient' || merged.placement !== 'mesh') return [];
+  if (profile.nodeProxyLayer === 'l7') {
+    // An L7 node proxy applies the policy, on the calls it carries: with nodeProxyTraffic l7, only those to l7 services.
+    if (profile.nodeProxyTraffic !== 'l7' || l7) return [];
+    return L7_POLICY_KEYS.filter((key) => own[key] !== undefined && own[key] !== 'none').map((key) =>
+      warning('no-effect', ['services', name, 'resilience', key], msg.kernelPathPolicy(name, key, profile.name), msg.kernelPathPolicyHint(), 'key'));
+  }
   const hasWaypoint = profile.waypoint !== null;
   if (l7 && hasWaypoint) return [];
   return L7_POLICY_KEYS.filter((key) => own[key] !== undefined && own[key] !== 'none').map((key) =>

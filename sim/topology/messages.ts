@@ -345,8 +345,14 @@ export const blockNotApplicableHint = (key: string, mode: string) => {
   if (key === 'nodeProxy') return 'nodeProxy is the per-node proxy of mode ambient; a sidecar profile describes its proxy under sidecar';
   if (key === 'waypoint') return 'a waypoint is the L7 proxy of mode ambient; in mode sidecar every sidecar already works at L7, so remove it';
   if (key === 'nodeProxyLayer') return 'nodeProxyLayer says what the per-node proxy of mode ambient handles (l4 or l7); a sidecar works at L7 already, so remove it';
+  if (key === 'nodeProxyTraffic') return 'nodeProxyTraffic says which calls the per-node proxy of mode ambient carries; a sidecar carries every call of its pod, so remove it';
   return `remove ${key}`;
 };
+/** nodeProxyTraffic: l7 where the node proxy works at L4: ztunnel carries every call, L7 or not. */
+export const nodeProxyTrafficNeedsL7 = (profile: string) =>
+  `nodeProxyTraffic: l7 needs a node proxy that works at L7 (nodeProxyLayer: l7, as Cilium's Envoy); ${profile === '' ? 'this profile' : `profile "${profile}"`} has an L4 node proxy, which carries every call`;
+export const nodeProxyTrafficNeedsL7Hint = () =>
+  'remove nodeProxyTraffic: an L4 node proxy (ztunnel) carries every call and sends those to services with l7: true on to a waypoint';
 export const modeNeeds = (mode: string, key: string) => `mode ${mode} needs ${key}`;
 export const modeNeedsHint = (key: string) => {
   if (key === 'mtls') {
@@ -502,6 +508,10 @@ export const ingressWaypointWithoutGatewayHint = () =>
 export const l4OnlyPolicy = (service: string, key: string, profile: string, hasWaypoint: boolean) =>
   `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: in ambient mode they pass only ` +
   `node proxies (ztunnel, L4)${hasWaypoint ? ` unless the service has l7: true` : ', and the profile has no waypoint'}; it applies to calls from the ingress gateway`;
+export const kernelPathPolicy = (service: string, key: string, profile: string) =>
+  `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: with nodeProxyTraffic: l7 only calls ` +
+  'to services with l7: true pass the node proxies; the others take the kernel\'s path, with no request policy; it applies to calls from the ingress gateway';
+export const kernelPathPolicyHint = () => 'set l7: true on the service (an L7 policy selects it), or placement: client to run the policy in the client library';
 export const l4OnlyPolicyHint = (hasWaypoint: boolean) =>
   hasWaypoint
     ? 'set l7: true on the service so its traffic goes through the waypoint, or placement: client to run the policy in the client library'

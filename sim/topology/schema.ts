@@ -128,7 +128,7 @@ const serviceSchema = z
     l7: z
       .boolean()
       .optional()
-      .meta({ description: 'Needs L7 policy: in ambient mode calls to it from other pods go through a waypoint proxy, if the profile has one (calls from the ingress gateway too with ingressUseWaypoint). Default false.' }),
+      .meta({ description: 'Needs L7 policy: in ambient mode calls to it from other pods go through a waypoint proxy, if the profile has one (calls from the ingress gateway too with ingressUseWaypoint); under a profile with nodeProxyTraffic: l7 (Cilium with L7 policy only where it is asked for) only calls to such services pass the node proxies. Default false.' }),
     ingressUseWaypoint: z
       .boolean()
       .optional()

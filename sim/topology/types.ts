@@ -177,6 +177,8 @@ export interface MeshProfile {
   nodeProxy: ProxySpec | null;
   /** ambient mode: l4 when the node proxy carries connections only (ztunnel: request policy needs a waypoint), l7 when it applies request policy itself (Cilium's Envoy). */
   nodeProxyLayer: 'l4' | 'l7';
+  /** ambient mode with an l7 node proxy: whether every call passes the node proxies (all), or only calls to services with `l7: true` (l7; the rest take the kernel's path). */
+  nodeProxyTraffic: 'all' | 'l7';
   /** ambient mode: the L7 proxy for services with `l7: true`, with its replica count. */
   waypoint: (ProxySpec & { replicas: number }) | null;
   /** The ingress gateway that entry-point traffic passes through, or null. */

@@ -74,6 +74,7 @@ export const ISTIO_SIDECAR: MeshProfile = {
   sidecar: envoy,
   nodeProxy: null,
   nodeProxyLayer: 'l4',
+  nodeProxyTraffic: 'all',
   waypoint: null,
   gateway: { replicas: 2, ...gateway },
   mtls: {

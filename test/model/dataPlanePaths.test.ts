@@ -105,3 +105,73 @@ entrypoints:
   });
 });
 
+
+describe('Cilium with L7 policy only on the services that ask for it (nodeProxyTraffic: l7)', () => {
+  // back answers 20 % 503s; its Envoy retries 5xx (the cilium profile's defaults) when, and only when, its calls pass it.
+  const src = (traffic: string, l7: boolean, abort = 0.2) => `
+name: cilium-selective
+zones: [za]
+nodes: {a1: {zone: za}, a2: {zone: za}}
+network: {sameNode: 3us, sameZone: 50us}
+simulation: {seed: 3, requests: 4000}
+mesh: {profile: cilium${traffic === '' ? '' : `, nodeProxyTraffic: ${traffic}`}}
+services:
+  front: {nodes: [a1], workers: 8, serviceTime: 1ms, calls: [{call: back, requestSize: 10KB}]}
+  back: {nodes: [a2], workers: 8, serviceTime: 1ms, responseSize: 10KB, l7: ${l7}}
+entrypoints:
+  web: {target: front, via: direct, node: a1, arrivals: poisson, rate: 100/s}
+timeline:
+  - {at: 0s, abort: {service: back, status: 503, probability: ${abort}}}
+`;
+  const share = (r: RunResult) => r.entrypoints[0].errorRate;
+
+  it('sends a call to a service no L7 policy selects past the node proxies: no Envoy work, no Envoy retries', () => {
+    const kernel = runTopology(topo(src('l7', false)));
+    // The 503s reach the caller as under every other mesh; before, the node Envoys' 3 retries hid them (0 %).
+    expect(share(kernel)).toBeGreaterThan(0.17);
+    expect(share(kernel)).toBeLessThan(0.23);
+    expect(kernel.services.find((s) => s.name === 'back')?.retries).toBe(0);
+    // The client outside the mesh reaches front directly; front's call to back passes no proxy: the node proxies see no request.
+    expect(fleet(kernel, 'node-proxy')?.requestsPerSecondPerProxy).toBe(0);
+    // Proxy work and queueing are none of the latency.
+    expect(kernel.entrypoints[0].decomposition.proxyWork).toBe(0);
+  });
+
+  it('still charges WireGuard for the bytes between the two nodes, as kernel work on the node proxies\' lines', () => {
+    // No aborts: every call carries its 10 KB back too.
+    const kernel = runTopology(topo(src('l7', false, 0)));
+    const node = fleet(kernel, 'node-proxy');
+    // 10 KB each way a call, encrypted on one node and decrypted on the other (1 µs a KB each), plus the proxies' idle CPU.
+    const idle = 2 * 0.005;
+    const perCall = 2 * 2 * 10 * 1e-6;
+    const calls = kernel.services.find((s) => s.name === 'back')?.throughput ?? 0;
+    expect(((node?.vcpu ?? 0) - idle) / (calls * perCall)).toBeCloseTo(1, 1);
+  });
+
+  it('sends a call to an l7 service through the Envoy of both nodes, with its policy, as the default (all) does for every call', () => {
+    const selected = runTopology(topo(src('l7', true)));
+    const all = runTopology(topo(src('', false)));
+    for (const r of [selected, all]) {
+      expect(share(r)).toBeLessThan(0.01); // 3 retries on 5xx: 0.2^4 = 0.16 % of calls still fail
+      expect(r.services.find((s) => s.name === 'back')?.retries).toBeGreaterThan(0);
+      expect(fleet(r, 'node-proxy')?.requestsPerSecondPerProxy).toBeGreaterThan(0);
+    }
+  });
+
+  it('warns that a service\'s own retries do nothing on calls that take the kernel\'s path', () => {
+    const yaml = src('l7', false).replace('responseSize: 10KB, l7: false}', 'responseSize: 10KB, l7: false, resilience: {retries: {attempts: 2}}}');
+    const { diagnostics } = loadTopologySource(yaml, 'wg.yaml');
+    const d = diagnostics.find((x) => x.code === 'no-effect');
+    expect(d?.severity).toBe('warning');
+    expect(d?.path).toEqual(['services', 'back', 'resilience', 'retries']);
+    expect(d?.message).toContain('with nodeProxyTraffic: l7 only calls to services with l7: true pass the node proxies');
+    expect(loadTopologySource(yaml.replace('l7: false', 'l7: true'), 'wg.yaml').diagnostics.filter((x) => x.code === 'no-effect')).toEqual([]);
+  });
+
+  it('is refused under an L4 node proxy, which carries every call', () => {
+    const { diagnostics } = loadTopologySource(src('l7', false).replace('profile: cilium', 'profile: istio-ambient'), 'wg.yaml');
+    const d = diagnostics.find((x) => x.code === 'not-applicable');
+    expect(d?.message).toContain('nodeProxyTraffic: l7 needs a node proxy that works at L7');
+    expect(d?.path).toEqual(['mesh', 'nodeProxyTraffic']);
+  });
+});
