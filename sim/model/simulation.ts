@@ -228,6 +228,8 @@ class Simulation implements EventDispatcher {
   private readonly nodeScope: boolean;
   /** Per proxy, the CPU seconds of the kernel tunnel (mtls.scope node) in the window, billed apart from its threads (tunnelLeg). */
   private readonly tunnelCpu: Float64Array;
+  /** A kernel tunnel charges legs between nodes (mtls.scope node, mTLS on): checked on every leg, so kept at hand. */
+  private readonly tunnelled: boolean;
   /** The mesh mode puts a proxy in front of every replica (sidecar or node proxy). */
   private readonly serverProxies: boolean;
   /**
@@ -304,6 +306,7 @@ class Simulation implements EventDispatcher {
     this.sameNodeFree = model.sameNodeFree;
     this.nodeScope = model.mtls.nodeScope;
     this.tunnelCpu = new Float64Array(model.proxies.length);
+    this.tunnelled = model.mtls.tunnelPerByte > 0;
     this.serverProxies = model.mesh.mode === 'sidecar' || model.mesh.mode === 'ambient';
     this.l4NodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l4';
     this.l7OnlyNodeProxies = model.mesh.mode === 'ambient' && model.mesh.nodeProxyLayer === 'l7' && model.mesh.nodeProxyTraffic === 'l7';
@@ -1025,7 +1028,7 @@ class Simulation implements EventDispatcher {
           const cut = this.cutOff(f, c, from, to, wp < 0, P_NET1_BACK);
           if (cut === CUT_WAITING) return;
           if (cut === CUT_FAILED) continue;
-          if (wp < 0) this.tunnelHop(c, c.requestSize);
+          if (wp < 0 && this.tunnelled) this.tunnelHop(c, c.requestSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.requestSize), NETWORK)) return;
           break;
         }
@@ -1114,7 +1117,7 @@ class Simulation implements EventDispatcher {
           if (c.replica < 0 && wp < 0) break;
           const from = wp >= 0 ? this.proxyNode[wp] : this.replicaNode[c.replica];
           const to = cp >= 0 ? this.proxyNode[cp] : c.node;
-          if (wp < 0) this.tunnelHop(c, c.responseSize);
+          if (wp < 0 && this.tunnelled) this.tunnelHop(c, c.responseSize);
           if (this.wait(f, this.networkDelay(from, to, c.service, c.responseSize), NETWORK)) return;
           break;
         }
@@ -1509,7 +1512,6 @@ class Simulation implements EventDispatcher {
    * KB). A leg within a node is not tunnelled and costs nothing.
    */
   private tunnelHop(c: Frame, bytes: number): void {
-    if (this.model.mtls.tunnelPerByte === 0) return;
     let from = c.cp, to = c.sp;
     // A call no L7 policy selects passes no proxy, but the tunnel between the two nodes all the same.
     if (this.l7OnlyNodeProxies) {
