@@ -496,7 +496,8 @@ Examples:
       const quiet = opts.quiet === true;
       // A pipe (`report <(ssh host cat results.json)`) can be read only once: telling its kind would consume it.
       const preread = readOnceIfPipe(file);
-      if (preread !== undefined && output === undefined) {
+      // Only for bytes it gave: a device that never ends is refused as too large below, whatever -o says.
+      if (preread?.bytes !== undefined && output === undefined) {
         reportBadOptions([{
           severity: 'error', code: 'bad-option', path: ['-o'],
           message: `${file} is not a regular file (a pipe or a device): there is no place beside it for the report`,

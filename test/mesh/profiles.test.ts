@@ -479,3 +479,23 @@ describe('the compiled package', () => {
     expect(compiled.loadMeshProfile('istio-sidecar', '.').profile).toEqual(ISTIO_SIDECAR);
   });
 });
+
+describe('a profile loaded again', () => {
+  // Loads are remembered by file and text (a sweep loads one per point): each caller must still get its own.
+  it('is a copy of its own: changing one load changes no later one', () => {
+    const first = loadMeshProfile('istio-sidecar', '.').profile!;
+    first.resilience.connectTimeout = 123;
+    (first.sidecar as { workers: number }).workers = 99;
+    const second = loadMeshProfile('istio-sidecar', '.').profile!;
+    expect(second.resilience.connectTimeout).toBe(ISTIO_RESILIENCE.connectTimeout);
+    expect(second.sidecar?.workers).toBe(ISTIO_SIDECAR.sidecar?.workers);
+  });
+
+  it('is read afresh from text that changed under the same name', () => {
+    const text = readFileSync(join(meshProfilesDir(), 'istio-sidecar.yaml'), 'utf8');
+    const a = loadMeshProfileSource(text, 'same.yaml').profile!;
+    const b = loadMeshProfileSource(text.replace(/^(\s+)workers: 2\b/m, '$1workers: 7'), 'same.yaml').profile!;
+    expect(a.sidecar?.workers).toBe(2);
+    expect(b.sidecar?.workers).toBe(7);
+  });
+});
