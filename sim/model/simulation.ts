@@ -1467,12 +1467,21 @@ class Simulation implements EventDispatcher {
     const cut = call.current >= 0 && this.frames[call.current].gen === call.currentGen;
     this.abandonCurrent(call);
     call.tryToken = 0;
-    if (call.backoffToken !== 0) {
+    const inBackoff = call.backoffToken !== 0;
+    if (inBackoff) {
       // Timed out during a back-off: that wait ends now, not when it was due.
       call.comp[RETRY_BACKOFF] -= call.backoffEnd - this.engine.now;
       call.backoffToken = 0;
     }
-    this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    if (inBackoff) {
+      // It ran out while waiting to retry a try that failed: that try's root cause (still on the call) is where the
+      // failure began, as retries used up keep theirs (URX); UT says how it ended, and the caller sees a 504.
+      call.failed = true;
+      call.flag = flagIndex('UT');
+      call.status = CAUSES[CAUSE_TIMEOUT].status;
+    } else {
+      this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    }
     if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);
   }
