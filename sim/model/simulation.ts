@@ -1437,6 +1437,17 @@ class Simulation implements EventDispatcher {
       }, this.engine.now);
     }
     this.chargeAbandoned(call, att);
+    // A try still waiting for the circuit breaker's connection (counters
+    // released, no replica picked yet) never runs on: nothing would advance
+    // it to attemptDone, which is where a detached try is released, so each
+    // one was a frame lost for the rest of the run. Released here instead;
+    // its entry in the pending queue, or an H_DISPATCH_PENDING already
+    // scheduled for it, is then stale by generation (both check it).
+    if (att.countersReleased && att.replica < 0 && att.phase === call.attemptStart) {
+      this.pool.release(call.current);
+      call.current = -1;
+      return;
+    }
     att.detached = true;
     // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
     if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
