@@ -53,6 +53,15 @@ export class Engine {
     this.queue.push(time < this.now ? this.now : time, handler, a, b);
   }
 
+  /**
+   * Forgets pending events `keep` refuses — ones their handler would ignore
+   * (a cancelled timer) — so they take no memory until their time. They are
+   * not processed: eventsProcessed does not count them.
+   */
+  compact(keep: (handler: number, a: number, b: number) => boolean): number {
+    return this.queue.compact(keep);
+  }
+
   /** Ends run() after the current event. */
   stop(): void {
     this.stopped = true;

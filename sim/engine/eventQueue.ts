@@ -106,6 +106,48 @@ export class EventQueue {
     T[i] = t; S[i] = s; E[i] = e;
   }
 
+  /**
+   * Drops the pending events `keep` refuses (timers whose call is long
+   * over), and restores the heap over the rest. Returns how many went. The
+   * order of what is left is its (time, sequence) order, as before: a heap
+   * of the same events pops them in the same order whatever its layout.
+   */
+  compact(keep: (handler: number, a: number, b: number) => boolean): number {
+    const T = this.time, S = this.seq, E = this.slotOf;
+    const n = this.n;
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = E[i];
+      if (keep(this.handler[slot], this.argA[slot], this.argB[slot])) {
+        T[w] = T[i]; S[w] = S[i]; E[w] = slot;
+        w++;
+      } else {
+        this.free[this.freeCount++] = slot;
+      }
+    }
+    this.n = w;
+    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    return n - w;
+  }
+
+  private siftDown(from: number): void {
+    const T = this.time, S = this.seq, E = this.slotOf;
+    const n = this.n;
+    const t = T[from], s = S[from], e = E[from];
+    let i = from;
+    const half = n >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      const r = c + 1;
+      if (r < n && (T[r] < T[c] || (T[r] === T[c] && S[r] < S[c]))) c = r;
+      const ct = T[c];
+      if (t < ct || (t === ct && s < S[c])) break;
+      T[i] = ct; S[i] = S[c]; E[i] = E[c];
+      i = c;
+    }
+    T[i] = t; S[i] = s; E[i] = e;
+  }
+
   /** Calls `fn(time, a, b)` for every pending event, in no particular order. */
   forEach(fn: (time: number, a: number, b: number) => void): void {
     for (let i = 0; i < this.n; i++) {

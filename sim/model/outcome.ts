@@ -156,6 +156,8 @@ export interface SimulationOutcome {
   markers: Marker[];
   pushes: number;
   peakFramesInUse: number;
+  /** Events still queued when the run ended (timers included): what the queue held at the end. */
+  pendingEventsAtEnd: number;
   /** Measured requests that completed (succeeded or failed); short of limits.requests when the load ran out first. */
   measuredRequests: number;
 }

@@ -115,6 +115,9 @@ function modelBug(what: string, value: number): never {
   throw new Error(`${what} ${value}`);
 }
 
+/** Pending events below which ignored timers are left to expire (a queue this size is under a megabyte). */
+const MIN_TIMER_SWEEP = 1 << 14;
+
 // The model's events, dispatched by Simulation.dispatch.
 const H_ARRIVAL = 0;
 const H_THINK_DONE = 1;
@@ -485,6 +488,7 @@ class Simulation implements EventDispatcher {
       markers: this.markers,
       pushes: this.controlPlane.pushes,
       peakFramesInUse: this.peakFrames,
+      pendingEventsAtEnd: e.pending,
       measuredRequests: this.measuredDone,
     };
   }
@@ -845,6 +849,37 @@ class Simulation implements EventDispatcher {
     return budget;
   }
 
+  /**
+   * A call's or a try's timeout. Most calls end first, and their timer stays
+   * queued until its time, ignored (its token is gone): at a high rate with a
+   * long timeout (Cilium's 1 h) those were millions of events held in memory
+   * — it grew with the requests of the last hour, not those in flight. When
+   * the queue has doubled since it was last swept, the timers nobody waits
+   * for are dropped (their handlers would do nothing: the same check).
+   */
+  private scheduleTimer(delay: number, handler: number, f: number, token: number): void {
+    this.engine.schedule(delay, handler, f, token);
+    if (this.engine.pending > this.sweepTimersAt) {
+      this.engine.compact(this.liveEvent);
+      this.sweepTimersAt = Math.max(MIN_TIMER_SWEEP, 2 * this.engine.pending);
+    }
+  }
+
+  private sweepTimersAt = MIN_TIMER_SWEEP;
+
+  /** False for a timer its handler would ignore (onCallTimeout, onTryTimeout): its call ended or moved on. */
+  private readonly liveEvent = (handler: number, f: number, token: number): boolean => {
+    if (handler === H_CALL_TIMEOUT) {
+      const call = this.frames[f];
+      return call.kind === FRAME_CALL && call.timeoutToken === token && token !== 0;
+    }
+    if (handler === H_TRY_TIMEOUT) {
+      const call = this.frames[f];
+      return call.kind === FRAME_CALL && call.tryToken === token && token !== 0;
+    }
+    return true;
+  };
+
   /** Starts the call's next try: circuit breaking, endpoint choice, per-try timeout. */
   private startAttempt(f: number): void {
     const call = this.frames[f];
@@ -853,7 +888,7 @@ class Simulation implements EventDispatcher {
     const now = this.engine.now;
     if (call.attempts === 0 && Number.isFinite(pol.timeout)) {
       call.timeoutToken = this.token();
-      this.engine.schedule(pol.timeout, H_CALL_TIMEOUT, f, call.timeoutToken);
+      this.scheduleTimer(pol.timeout, H_CALL_TIMEOUT, f, call.timeoutToken);
     }
     let a = f;
     let att = call;
@@ -885,7 +920,7 @@ class Simulation implements EventDispatcher {
     const retries = pol.retries;
     if (retries && Number.isFinite(retries.perTryTimeout)) {
       call.tryToken = this.token();
-      this.engine.schedule(retries.perTryTimeout, H_TRY_TIMEOUT, f, call.tryToken);
+      this.scheduleTimer(retries.perTryTimeout, H_TRY_TIMEOUT, f, call.tryToken);
     }
     att.phase = call.attemptStart;
     const key = call.pair;

@@ -24,6 +24,45 @@ describe('EventQueue', () => {
     expect(got).toEqual(expected);
   });
 
+  it('compacts: drops the events refused, pops the rest in the same order, and reuses the freed slots', () => {
+    const q = new EventQueue(8);
+    const rng = seedrandom.alea('compact');
+    const live: Array<[number, number]> = [];
+    let id = 0;
+    const push = () => {
+      const t = Math.floor(rng() * 40);
+      q.push(t, id % 3, id, 7);
+      if (id % 3 !== 1) live.push([t, id]);
+      id++;
+    };
+    for (let i = 0; i < 3000; i++) push();
+    // Pop a few first, so the heap has a history of slot reuse.
+    const got: number[] = [];
+    const popOne = () => {
+      q.pop();
+      got.push(q.poppedA);
+      expect(q.poppedB).toBe(7);
+      expect(q.poppedHandler).toBe(q.poppedA % 3);
+    };
+    for (let i = 0; i < 200; i++) popOne();
+    const before = q.size;
+    const removed = q.compact((handler) => handler !== 1);
+    expect(q.size).toBe(before - removed);
+    expect(removed).toBeGreaterThan(800);
+    // More pushes after compaction land in freed slots without clobbering live ones.
+    for (let i = 0; i < 1000; i++) push();
+    q.compact((handler) => handler !== 1);
+    while (q.size > 0) popOne();
+    // Every kept event exactly once, in (time, insertion) order among those popped after the first 200.
+    const popped = new Set(got);
+    expect(popped.size).toBe(got.length);
+    for (const [, i] of live) expect(popped.has(i)).toBe(true);
+    // What was left after the first 200 pops comes out in (time, insertion) order, as if never compacted.
+    const first = new Set(got.slice(0, 200));
+    const expected = live.filter(([, i]) => !first.has(i)).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+    expect(got.slice(200)).toEqual(expected);
+  });
+
   it('interleaves pushes and pops, keeping each event\'s handler and arguments with it as slots are reused', () => {
     const q = new EventQueue(2);
     const rng = seedrandom.alea('mix');

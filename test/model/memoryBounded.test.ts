@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Engine } from '../../sim/engine/engine.js';
 import { runTopology } from '../../sim/run.js';
 import { buildModel } from '../../sim/model/build.js';
 import { simulate } from '../../sim/model/simulation.js';
@@ -47,5 +48,49 @@ entrypoints:
     expect(r.entrypoints[0].completed).toBeGreaterThanOrEqual(20_000);
     // The cut tries are counted as timeouts, as before.
     expect(r.attemptFailures.some((f) => f.cause === 'timeout' && f.count > 0)).toBe(true);
+  });
+});
+
+describe('timers of calls that ended first', () => {
+  // Cilium's defaults: a 1 h request timeout on every call. At 2,000 calls a second each call leaves a timer
+  // that fires (and is ignored) an hour later: the queue held every call of the last simulated hour.
+  const longTimeouts = topo(`
+name: long-timeouts
+simulation: {seed: 5}
+mesh: {profile: cilium}
+services:
+  a: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [b]}
+  b: {replicas: 2, workers: 64, serviceTime: 1ms}
+entrypoints:
+  web: {target: a, via: direct, rate: 1000/s}
+`);
+  const run = (requests: number) => simulate(buildModel(longTimeouts), { seed: 5, duration: undefined, requests, warmup: 0 });
+
+  it('are swept from the queue, which follows the calls in flight, not the calls of the last hour', () => {
+    const small = run(20_000), large = run(100_000);
+    // A timer a request (a's call to b; the client outside the mesh has no policy): 100,000 queued before.
+    expect(large.pendingEventsAtEnd).toBeLessThan(40_000);
+    expect(large.pendingEventsAtEnd).toBeLessThan(2 * Math.max(small.pendingEventsAtEnd, 1 << 14));
+  });
+
+  it('change no result: the timers swept are those their handlers ignore', () => {
+    const summary = () => {
+      const r = runTopology(longTimeouts, { requests: 60_000, warmup: 0 }) as unknown as { run: { events: number } };
+      const events = r.run.events;
+      r.run.events = 0;
+      return { text: JSON.stringify(r), events };
+    };
+    const swept = summary();
+    // The same run on a queue that never sweeps: every ignored timer stays until its hour is up.
+    const never = vi.spyOn(Engine.prototype, 'compact').mockReturnValue(0);
+    let kept: { text: string; events: number };
+    try {
+      kept = summary();
+    } finally {
+      never.mockRestore();
+    }
+    expect(swept.text).toBe(kept.text);
+    // The swept timers are not processed events (the run stops at 60 s, long before any would fire).
+    expect(swept.events).toBe(kept.events);
   });
 });
