@@ -158,6 +158,8 @@ export interface SimulationOutcome {
   peakFramesInUse: number;
   /** Events still queued when the run ended (timers included): what the queue held at the end. */
   pendingEventsAtEnd: number;
+  /** Outlier ejections past the timeline's cap on their markers: counted, not marked. */
+  unmarkedEjections: number;
   /** Measured requests that completed (succeeded or failed); short of limits.requests when the load ran out first. */
   measuredRequests: number;
 }

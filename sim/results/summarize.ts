@@ -266,6 +266,17 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     }
   }
 
+  // The timeline is the first replication's: its markers, and what it left unmarked.
+  if (first.unmarkedEjections > 0) {
+    warnings.push({
+      code: 'markers-capped',
+      subject: 'timeline',
+      message: `${first.unmarkedEjections.toLocaleString('en-US')} more outlier ejections are not marked on the timeline, ` +
+        `past its first ${first.markers.filter((m) => m.kind === 'ejection').length.toLocaleString('en-US')}: a replica kept being ejected and let back; ` +
+        'its failures and latencies are all counted',
+    });
+  }
+
   const attemptTally = new Map<number, number>();
   for (const o of outcomes) for (const [key, n] of o.attemptFailures) attemptTally.set(key, (attemptTally.get(key) ?? 0) + n);
 

@@ -122,9 +122,10 @@ export interface ServiceGraph {
 export interface RunWarning {
   /**
    * saturated: a queue grows without bound; beyond-range: latencies past the histograms' top (10⁶ s) were recorded;
-   * short-run: the load ended before the measured requests asked for completed.
+   * short-run: the load ended before the measured requests asked for completed; markers-capped: outlier
+   * ejections past the first 1,000 are not marked on the timeline.
    */
-  code: 'saturated' | 'beyond-range' | 'short-run';
+  code: 'saturated' | 'beyond-range' | 'short-run' | 'markers-capped';
   /** The service, proxy kind or entry point it is about. */
   subject: string;
   message: string;

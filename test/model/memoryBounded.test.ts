@@ -94,3 +94,40 @@ entrypoints:
     expect(swept.events).toBe(kept.events);
   });
 });
+
+describe('outlier ejections on the timeline', () => {
+  // A 30 % 503 rate and one failure to eject, for 10 ms: four routers eject b's replicas over and over.
+  const ejections = topo(`
+name: ejections
+simulation: {seed: 3}
+mesh:
+  profile: istio-sidecar
+  mtls: {enabled: false}
+  resilience: {retries: none}
+services:
+  a: {replicas: 4, workers: 64, serviceTime: {dist: exponential, mean: 200us}, calls: [b]}
+  b:
+    replicas: 4
+    workers: 64
+    serviceTime: {dist: exponential, mean: 200us}
+    resilience:
+      outlierDetection: {consecutive5xx: 1, baseEjectionTime: 10ms, maxEjectionTime: 10ms, interval: 10ms, maxEjectionPercent: 50}
+entrypoints:
+  web: {target: a, via: direct, rate: 2000/s}
+timeline:
+  - {at: 0s, abort: {service: b, status: 503, probability: 0.3}}
+`);
+
+  it('are marked up to a cap, then counted, and the results say how many went unmarked', () => {
+    const small = runTopology(ejections, { requests: 20_000, warmup: 0 });
+    const large = runTopology(ejections, { requests: 80_000, warmup: 0 });
+    const marked = (r: typeof small) => r.timeline.markers.filter((m) => m.kind === 'ejection').length;
+    // Each grew with the run: thousands of markers at 20,000 requests, four times as many at 80,000.
+    expect(marked(small)).toBe(1000);
+    expect(marked(large)).toBe(1000);
+    const capped = (r: typeof small) => r.warnings.find((w) => w.code === 'markers-capped');
+    const unmarked = (r: typeof small) => Number(/^([\d,]+) more outlier ejections/.exec(capped(r)?.message ?? '')?.[1].replace(/,/g, ''));
+    expect(unmarked(large)).toBeGreaterThan(3 * unmarked(small));
+    expect(capped(large)?.message).toContain('past its first 1,000');
+  });
+});
