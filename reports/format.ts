@@ -78,3 +78,12 @@ export function formatSignedPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '–';
   return `${fraction >= 0 ? '+' : '−'}${formatPercent(Math.abs(fraction))}`;
 }
+
+/**
+ * A price as given, in plain decimals: the user's number, not rounded, but
+ * never in exponent form ("$1e-7 per vCPU-hour" read as a typo).
+ */
+export function formatPrice(dollars: number): string {
+  if (!Number.isFinite(dollars)) return '–';
+  return `$${dollars.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 21 })}`;
+}

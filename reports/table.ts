@@ -1,6 +1,6 @@
 import type { RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
-import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, sig, textTable } from './format.js';
+import { formatCount, formatPods, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from './format.js';
 
 function withCi(value: number, ci: [number, number] | null): string {
   if (!ci) return formatSeconds(value);
@@ -33,7 +33,7 @@ export function resourceLines(r: ResourceTax): string[] {
   return [
     table,
     `Proxy tax: ${sig(r.proxyVcpu)} vCPU and ${sig(r.proxyMemoryGB)} GB (${formatDollars(r.proxyCostPerMonth)}/month at ` +
-      `$${r.prices.vcpuHour}/vCPU-h, $${r.prices.gbHour}/GB-h); the applications' own work used ${sig(r.appVcpu)} vCPU.`,
+      `${formatPrice(r.prices.vcpuHour)}/vCPU-h, ${formatPrice(r.prices.gbHour)}/GB-h); the applications' own work used ${sig(r.appVcpu)} vCPU.`,
     `At ${formatPods(p.pods)}: ${sig(p.proxyVcpu)} vCPU and ${sig(p.proxyMemoryGB)} GB of proxies, ${formatDollars(p.proxyCostPerMonth)}/month.`,
     ...r.sharedNodes.map((n) => `Shared node ${n.name}: ${n.cores} cores, ${formatPercent(n.utilization)} busy.`),
   ];

@@ -3,7 +3,7 @@
  * of proxy, so the tax has a scale), proxy memory, and what it costs a month.
  */
 import type { ProxyFleet } from '../../sim/results/types.js';
-import { formatCount, sig } from '../format.js';
+import { formatCount, formatPrice, sig } from '../format.js';
 import { formatDollars } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
@@ -116,7 +116,7 @@ export function resourceTaxChart(model: ReportModel): ReportChart {
   return {
     id: 'resource-tax',
     title: 'CPU, memory and cost of the proxies',
-    caption: `What the proxies use while serving this topology's load, next to the applications' own CPU. Memory is the proxies' only (the model does not size the applications' memory). Dollars a month (730 h) at $${prices.vcpuHour}/vCPU-hour and $${prices.gbHour}/GB-hour.`,
+    caption: `What the proxies use while serving this topology's load, next to the applications' own CPU. Memory is the proxies' only (the model does not size the applications' memory). Dollars a month (730 h) at ${formatPrice(prices.vcpuHour)}/vCPU-hour and ${formatPrice(prices.gbHour)}/GB-hour.`,
     spec: {
       $schema: SCHEMA,
       datasets: { resources: resourceRows(model), costs: costRows(model) },

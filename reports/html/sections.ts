@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../../sim/results/types.js';
 import { meshScale } from '../charts/common.js';
-import { formatCount, formatSeconds } from '../format.js';
+import { formatCount, formatPrice, formatSeconds } from '../format.js';
 import { buildInvoice, meshInWords, type Sentence } from '../invoice.js';
 import { measuredInWords } from '../table.js';
 import type { ReportModel } from '../model.js';
@@ -47,7 +47,7 @@ export function headerHtml(model: ReportModel): string {
     `<dt>${model.modes.length > 1 ? 'meshes' : 'mesh'}</dt><dd>${chips}</dd>` +
     `<dt>simulated</dt><dd>${esc(simulatedInWords(run))}</dd>` +
     `<dt>seed</dt><dd>${run.settings.seed} — ${esc(intervalsInWords(model.runs))}</dd>` +
-    `<dt>prices</dt><dd>$${prices.vcpuHour} per vCPU-hour, $${prices.gbHour} per GB-hour</dd>` +
+    `<dt>prices</dt><dd>${formatPrice(prices.vcpuHour)} per vCPU-hour, ${formatPrice(prices.gbHour)} per GB-hour</dd>` +
     `<dt>meshtax</dt><dd>${esc(model.version)}</dd>` +
     '</dl></header>';
 }

@@ -42,11 +42,12 @@ const METRICS: Metric[] = [
     caption: 'The 99th percentile of successful requests at each point; the diamond marks the knee of each curve, where the tail turns up.' },
   { id: 'p50', title: 'Median latency', axis: 'p50 latency (ms)', scale: 1000, format: '.3~f', get: (r) => r.p50,
     caption: 'The median of successful requests at each point.' },
-  { id: 'error-rate', title: 'Error rate', axis: 'failed requests (%)', scale: 100, format: '.3~f', get: (r) => r.errorRate,
+  // Significant digits, not decimals: an error rate of 0.0004 % or a proxy fleet of 0.0003 vCPU read "0" at three decimals.
+  { id: 'error-rate', title: 'Error rate', axis: 'failed requests (%)', scale: 100, format: '.4~r', get: (r) => r.errorRate,
     caption: 'Share of measured requests that failed, whatever the cause.' },
   { id: 'throughput', title: 'Throughput', axis: 'completed requests per second', scale: 1, format: '.4~s', get: (r) => r.throughput,
     caption: 'Measured requests completed per simulated second: it follows the offered load until something saturates.' },
-  { id: 'proxy-vcpu', title: 'Proxy vCPU', axis: 'proxy vCPU', scale: 1, format: '.3~f', get: (r) => r.proxyVcpu,
+  { id: 'proxy-vcpu', title: 'Proxy vCPU', axis: 'proxy vCPU', scale: 1, format: '.4~r', get: (r) => r.proxyVcpu,
     caption: 'vCPU the mesh\'s proxies used at each point, time-averaged: the resource tax.' },
 ];
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, sig, textTable } from '../../reports/format.js';
+import { formatPrice, formatSeconds, sig, textTable } from '../../reports/format.js';
 
 describe('number formatting', () => {
+  it('writes a price as given, in plain decimals', () => {
+    // Before: "$1e-7 per vCPU-hour" in the report's header.
+    expect([formatPrice(1e-7), formatPrice(0.0416), formatPrice(0), formatPrice(12), formatPrice(1e21)]).toEqual(['$0.0000001', '$0.0416', '$0', '$12', '$1000000000000000000000']);
+  });
+
   it('gives three significant digits', () => {
     expect([sig(0), sig(0.012345), sig(1.2345), sig(12.345), sig(1234.5)]).toEqual(['0', '0.0123', '1.23', '12.3', '1235']);
     expect(formatSeconds(0.0042123)).toBe('4.21ms');

@@ -358,6 +358,26 @@ describe('the sweep report\'s series', () => {
     expect(JSON.stringify(errors!.spec)).toMatch(/"y":\{[^}]*"axis":\{"format"/);
   });
 
+  it('labels an error rate of a few per million, and a proxy fleet of a thousandth of a vCPU, with digits, not "0"', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { sweepCharts } = await import('../../reports/sweep/charts.js');
+    const { renderChart } = await import('../../reports/charts/render.js');
+    const model = sweepReportModel(await sweepOf(['topologies/chain5.yaml', '--set', 'services.db.workers=8,16,32', '--requests', '300']), {});
+    // Rare failures and a nearly idle fleet: 0.0002 %-0.0006 % and 0.0001-0.0003 vCPU.
+    model.rows.forEach((row, i) => {
+      row.errorRate = { value: (i + 1) * 2e-6, lo: null, hi: null };
+      row.proxyVcpu = { value: (i + 1) * 1e-4, lo: null, hi: null };
+    });
+    for (const id of ['error', 'vcpu']) {
+      const chart = sweepCharts(model).find((c) => c.id.includes(id))!;
+      const { svg } = await renderChart(chart.spec);
+      const ticks = [...svg.matchAll(/<text[^>]*>(0[.\d]*)<\/text>/g)].map((m) => m[1]);
+      // Before: ".3~f" wrote these axes' ticks as "0 0 0 0 0 0.001 0.001" and "0 0 0 0 0 0 0".
+      expect(ticks.length, id).toBeGreaterThan(2);
+      expect(new Set(ticks).size, id).toBe(ticks.length);
+    }
+  });
+
   it('plots an x swept in mixed units on one numeric axis, and says why a short series has no knee', async () => {
     const { sweepReportModel } = await import('../../reports/sweep/model.js');
     const { renderSweepReport } = await import('../../reports/sweep/index.js');
