@@ -72,7 +72,7 @@ export const resultsTooLarge = (file: string, size: string) => `cannot read ${q(
 export const resultsTooLargeHint = () => 'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results; split a very large sweep with --shard and report each shard';
 export const outputNotAFile = (file: string) => `-o ${q(file)} is not a regular file: a sweep reads its results file back (to resume, and to rewrite it in order), which a pipe or a device cannot give`;
 export const outputNotAFileHint = () => 'write the results to a file (-o out/sweep.ndjson); print them afterwards with cat, or render them with meshtax sweep-report';
-export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} results`;
+export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} ${runs === 1 ? 'result' : 'results'}`;
 export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;
 export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
