@@ -101,7 +101,7 @@ function cdfPanel(model: ReportModel, entry: string) {
         transform: [{ filter: { field: 'panel', equal: 'cdf' } }, { filter: { field: 'entrypoint', equal: entry } }],
         mark: { type: 'line' as const, point: 'transparent' as const, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
           y,
           color: color(model),
           tooltip,
