@@ -353,10 +353,15 @@ class Simulation implements EventDispatcher {
       model, this.endpoints, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markEjection(m),
     );
     // A push reaches every proxy and every entry point's clients; with no
-    // mesh, every pod's client library too.
+    // mesh, every pod's client library too. So it does under node proxies
+    // that carry only L7-selected calls (nodeProxyTraffic: l7): the other
+    // calls are balanced in the kernel (eBPF) from the pod's own router, on
+    // the endpoints the node's agent programs, which follow the mesh's pushes.
+    // Without them that router kept the first endpoints for the whole run,
+    // and a rollout failed every such call after it (stale-endpoint).
     const routers: number[] = [];
     for (let p = 0; p < this.proxyCount; p++) routers.push(p);
-    if (model.mesh.mode === 'none') for (let r = 0; r < nReplicas; r++) routers.push(this.proxyCount + r);
+    if (model.mesh.mode === 'none' || this.l7OnlyNodeProxies) for (let r = 0; r < nReplicas; r++) routers.push(this.proxyCount + r);
     // Clients outside a mesh follow Kubernetes' own discovery instead (see outsideDiscovery).
     const outside: number[] = [];
     for (let i = 0; i < model.entries.length; i++) {
@@ -1035,7 +1040,11 @@ class Simulation implements EventDispatcher {
   private meshCaused(cause: number, frame: Frame): boolean {
     const m = CAUSES[cause].mesh;
     // A stale view is the mesh's when a mesh proxy picked the endpoint; a client outside the mesh has Kubernetes' own.
-    if (m === 'mode') return this.model.mesh.mode !== 'none' && frame.router >= 0 && frame.router < this.proxyCount;
+    // Under nodeProxyTraffic: l7 a pod's own router (the kernel's path) has the mesh's view too (see the pushes' routers).
+    if (m === 'mode') {
+      return this.model.mesh.mode !== 'none' && frame.router >= 0
+        && (frame.router < this.proxyCount || (this.l7OnlyNodeProxies && frame.router < this.proxyCount + this.replicaCount));
+    }
     if (m === 'placement') return frame.policy.placement === 'mesh' && frame.cp >= 0;
     return m;
   }
@@ -2310,7 +2319,7 @@ class Simulation implements EventDispatcher {
     for (let r = 0; r < m.replicas.length; r++) {
       const rep = m.replicas[r];
       if (this.serverProxyOf[r] !== p) continue;
-      this.resetInProgress(r, CAUSE_PROXY_RESET);
+      this.resetInProgress(r, CAUSE_PROXY_RESET, p);
       if (rep.sidecar === p && this.podUp[r] && this.appUp[r]) this.probesFailing(r, readinessDelay);
     }
   }
@@ -2353,13 +2362,20 @@ class Simulation implements EventDispatcher {
    * `cause` (UC) and its reset travels back — through the pod's proxy when
    * the app crashed, past it when the proxy did.
    */
-  private resetInProgress(r: number, cause: number): void {
+  /**
+   * `through`: only the requests whose try came in through this proxy (a
+   * crashed one). Under nodeProxyTraffic: l7 a call no L7 policy selects
+   * reaches its pod by the kernel's path, past the node's proxy, so that
+   * proxy's crash does not reset it (as it does not refuse the next one).
+   */
+  private resetInProgress(r: number, cause: number, through = -1): void {
     const inProgress: number[] = [];
     for (let i = this.inProgressHead[r]; i >= 0; i = this.frames[i].nextAtReplica) inProgress.push(i);
     const now = this.engine.now;
     for (const i of inProgress) {
       const inv = this.frames[i];
       if (inv.detached) continue;
+      if (through >= 0 && this.frames[inv.parent].sp !== through) continue;
       inv.detached = true;
       if (inv.measured) this.services[inv.service].failed++;
       const a = inv.parent;
