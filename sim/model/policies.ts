@@ -131,6 +131,20 @@ export class PolicyState {
     this.pendingTotal++;
   }
 
+  /** Takes a try that no longer waits out of the queue; false when it is not there (already dequeued). */
+  removePending(key: number, frame: number, gen: number): boolean {
+    const q = this.pending.get(key);
+    if (!q) return false;
+    for (let i = 0; i < q.length; i += 2) {
+      if (q[i] === frame && q[i + 1] === gen) {
+        q.splice(i, 2);
+        this.pendingTotal--;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The first waiting try still `alive`, removed from the queue; -1 when none. */
   dequeuePending(key: number, alive: (frame: number, gen: number) => boolean): number {
     const q = this.pending.get(key);

@@ -1356,7 +1356,11 @@ class Simulation implements EventDispatcher {
     const key = att.pair;
     this.policy.active[key]--;
     if (att.replica >= 0) this.balancer.ended(att.router, this.model.services[att.service], att.replica);
-    // A connection's worth of room: the longest-waiting live try takes it.
+    this.handRoomOn(key);
+  }
+
+  /** A connection's worth of room under `key`'s circuit breaker: the longest-waiting live try takes it. */
+  private handRoomOn(key: number): void {
     if (this.policy.pendingTotal === 0) return;
     const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
     if (next >= 0) this.engine.schedule(0, H_DISPATCH_PENDING, next, this.frames[next].gen);
@@ -1506,10 +1510,13 @@ class Simulation implements EventDispatcher {
     // A try still waiting for the circuit breaker's connection (counters
     // released, no replica picked yet) never runs on: nothing would advance
     // it to attemptDone, which is where a detached try is released, so each
-    // one was a frame lost for the rest of the run. Released here instead;
-    // its entry in the pending queue, or an H_DISPATCH_PENDING already
-    // scheduled for it, is then stale by generation (both check it).
+    // one was a frame lost for the rest of the run. Released here instead.
+    // Still in the queue, it leaves it: a waiter nobody waits for counted
+    // against maxPending and overflowed live tries. Already handed a
+    // connection's room (its dispatch due this instant), the room goes to
+    // the next in line rather than with it.
     if (att.countersReleased && att.replica < 0 && att.phase === call.attemptStart) {
+      if (!this.policy.removePending(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
       this.pool.release(call.current);
       call.current = -1;
       return;

@@ -131,3 +131,35 @@ timeline:
     expect(capped(large)?.message).toContain('past its first 1,000');
   });
 });
+
+describe('a try cut while it waits for the circuit breaker', () => {
+  // As above, with room for two waiters: a cut waiter left its place in the queue taken until it came to the
+  // front, so live tries behind it overflowed (UO) while the queue held fewer than two that still waited.
+  const twoWaiters = topo(`
+name: cb-pending
+simulation: {seed: 3}
+mesh:
+  profile: istio-sidecar
+  mtls: {enabled: false}
+services:
+  a: {replicas: 1, workers: 64, serviceTime: 100us, calls: [b]}
+  b:
+    replicas: 2
+    workers: 64
+    serviceTime: {dist: exponential, mean: 2ms}
+    resilience:
+      timeout: 7ms
+      circuitBreaker: {maxConnections: 1, maxPending: 2}
+      retries: {attempts: 3, perTryTimeout: 4ms, retryOn: [5xx, reset, timeout], backoff: {base: 1ms, max: 1ms}}
+entrypoints:
+  web: {target: a, via: direct, rate: 400/s}
+`);
+
+  it('leaves the queue at once, so it overflows no live try', () => {
+    const r = runTopology(twoWaiters, { requests: 20_000, warmup: 0 });
+    const uo = r.attemptFailures.find((f) => f.cause === 'circuit-open')?.count;
+    // Golden for this seed: 2,612 before (stale waiters held places), 2,571 now.
+    expect(uo).toBe(2571);
+    expect(r.entrypoints[0].failures.reduce((n, f) => n + f.count, 0)).toBe(r.entrypoints[0].failed);
+  });
+});

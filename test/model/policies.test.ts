@@ -5,6 +5,20 @@ import { runTopology } from '../../sim/run.js';
 import { topo } from './helpers.js';
 
 describe('per (router, service) policy state', () => {
+  it('takes a try that stopped waiting out of its pending queue, keeping the order of the rest', () => {
+    const p = new PolicyState(4, 2);
+    const key = p.slot(1, 1);
+    for (const [frame, gen] of [[10, 1], [11, 1], [12, 3]]) p.enqueuePending(key, frame, gen);
+    expect(p.removePending(key, 11, 2)).toBe(false); // another life of frame 11: not this entry
+    expect(p.removePending(key, 11, 1)).toBe(true);
+    expect(p.pendingCount(key)).toBe(2);
+    expect(p.pendingTotal).toBe(2);
+    expect(p.removePending(key, 11, 1)).toBe(false);
+    const alive = () => true;
+    expect([p.dequeuePending(key, alive), p.dequeuePending(key, alive), p.dequeuePending(key, alive)]).toEqual([10, 12, -1]);
+    expect(p.pendingTotal).toBe(0);
+  });
+
   it('gives each pair that occurs a slot of its own, in order of first use, and keeps its counts as it grows', () => {
     // 40,000 routers × 2,000 services would be 80 M pairs if kept densely.
     const p = new PolicyState(40_000, 2_000);
