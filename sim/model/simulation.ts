@@ -1606,10 +1606,12 @@ class Simulation implements EventDispatcher {
    */
   private tunnelHop(c: Frame, bytes: number): void {
     let from = c.cp, to = c.sp;
-    // A call no L7 policy selects passes no proxy, but the tunnel between the two nodes all the same.
-    if (this.l7OnlyNodeProxies) {
-      if (from < 0 && c.egress >= 0 && this.isNodeProxy[c.egress] === 1) from = c.egress;
-      if (to < 0 && c.replica >= 0) to = this.serverProxyOf[c.replica];
+    // A call no L7 policy selects passes no proxy, but the tunnel between the two nodes all the same:
+    // from the calling pod's node, or the gateway's (whose own TLS would have ended at the node proxy).
+    if (this.l7OnlyNodeProxies && to < 0 && c.replica >= 0) {
+      to = this.serverProxyOf[c.replica];
+      if (from < 0) from = c.egress >= 0 && this.isNodeProxy[c.egress] === 1 ? c.egress : -1;
+      else if (this.isNodeProxy[from] === 0) from = this.model.nodeProxy[this.proxyNode[from]];
     }
     this.tunnelLeg(from, to, bytes);
   }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
 import { loadTopologySource } from '../../sim/topology/load.js';
@@ -166,6 +169,35 @@ timeline:
     expect(d?.path).toEqual(['services', 'back', 'resilience', 'retries']);
     expect(d?.message).toContain('with nodeProxyTraffic: l7 only calls to services with l7: true pass the node proxies');
     expect(loadTopologySource(yaml.replace('l7: false', 'l7: true'), 'wg.yaml').diagnostics.filter((x) => x.code === 'no-effect')).toEqual([]);
+  });
+
+  it('charges the tunnel for a call from the ingress gateway to a pod on another node, past the node proxies', () => {
+    // A profile of the user's: cilium with an ingress gateway (one replica, on the first node, a1).
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-wg-gateway-'));
+    const profile = join(dir, 'cilium-gateway.yaml');
+    writeFileSync(profile, readFileSync('topologies/meshes/cilium.yaml', 'utf8').replace('name: cilium', 'name: cilium-gateway') +
+      '\ngateway: {replicas: 1, workers: 2, requestCost: 0us, responseCost: 0us, perKB: 0, telemetryCost: 0, idleCpu: 0, memory: {base: 50MB, perConnection: 0, perEndpoint: 0}}\n');
+    const yaml = `
+name: wg-gateway
+zones: [za]
+nodes: {a1: {zone: za}, a2: {zone: za}}
+network: {sameNode: 3us, sameZone: 50us}
+simulation: {seed: 3, requests: 2000}
+mesh: {profile: ${profile}, nodeProxyTraffic: l7, nodeProxy: {idleCpu: 0}}
+services:
+  back: {nodes: [a2], workers: 8, serviceTime: 1ms, responseSize: 10KB}
+entrypoints:
+  web: {target: back, via: gateway, arrivals: poisson, rate: 100/s, requestSize: 10KB}
+`;
+    try {
+      const r = runTopology(topo(yaml));
+      // 10 KB in and 10 KB back a call, each encrypted on a1 and decrypted on a2 (1 µs a KB each); before: nothing.
+      const perCall = 2 * 2 * 10 * 1e-6;
+      expect((fleet(r, 'node-proxy')?.vcpu ?? 0) / (r.entrypoints[0].throughput * perCall)).toBeCloseTo(1, 1);
+      expect(fleet(r, 'node-proxy')?.requestsPerSecondPerProxy).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is refused under an L4 node proxy, which carries every call', () => {
