@@ -71,6 +71,9 @@ export function checkProfile(file: ProfileFile): Problem[] {
     const proxy = file[key];
     if (proxy !== undefined) checkProxyValues(out, proxy, [key]);
   }
+  // Required by the schema: how a terminating pod's sidecar behaves decides what a rollout costs (its 503s,
+  // then refusals), and products differ on it (Istio drains 5 s, Linkerd refuses at once).
+  if (file.sidecar !== undefined) checkTerminationDrain(out, file.sidecar.terminationDrain, ['sidecar', 'terminationDrain']);
   if (file.mtls !== undefined) checkMtlsValues(out, file.mtls, ['mtls']);
   checkControlPlaneValues(out, file.controlPlane, ['controlPlane']);
   checkResilienceValues(out, file.resilience, ['resilience']);
@@ -123,6 +126,11 @@ export function checkProxyValues(out: Problem[], proxy: ProxyOverrideFile, path:
       if (value !== undefined) checkSize(out, value, [...path, 'memory', key], key);
     }
   }
+}
+
+/** A sidecar's terminationDrain, in a profile or a topology's override: a duration, 0 or more. */
+export function checkTerminationDrain(out: Problem[], value: string | number, path: Path): void {
+  checkDuration(out, value, path, 'terminationDrain', 'nonnegative', msg.terminationDrainHint());
 }
 
 export function checkMtlsValues(out: Problem[], mtls: MtlsOverrideFile, path: Path): void {

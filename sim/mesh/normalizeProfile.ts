@@ -3,9 +3,9 @@
  * null, `none` to null or Infinity. Runs only on a file that passed checkProfile.
  */
 import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
-import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
+import type { MeshProfile, MtlsSpec, ProxySpec, SidecarSpec } from '../topology/types.js';
 import { normalizeControlPlane } from './controlPlane.js';
-import type { MtlsFile, ProfileFile, ProxyFile, ReplicatedProxyFile } from './profileSchema.js';
+import type { MtlsFile, ProfileFile, ProxyFile, ReplicatedProxyFile, SidecarFile } from './profileSchema.js';
 import { normalizeResilience } from './resilience.js';
 
 /**
@@ -34,7 +34,7 @@ export function normalizeProfile(file: ProfileFile): MeshProfile {
     description: file.description,
     sources: [...(file.sources ?? [])],
     mode: file.mode,
-    sidecar: file.sidecar === undefined ? null : normalizeProxy(file.sidecar),
+    sidecar: file.sidecar === undefined ? null : normalizeSidecar(file.sidecar),
     nodeProxy: file.nodeProxy === undefined ? null : normalizeProxy(file.nodeProxy),
     nodeProxyLayer: file.nodeProxyLayer ?? 'l4',
     nodeProxyTraffic: file.nodeProxyTraffic ?? 'all',
@@ -56,6 +56,10 @@ export function normalizeProxy(p: ProxyFile): ProxySpec {
     idleCpu: p.idleCpu,
     memory: { base: bytes(p.memory.base), perConnection: bytes(p.memory.perConnection), perEndpoint: bytes(p.memory.perEndpoint) },
   };
+}
+
+function normalizeSidecar(p: SidecarFile): SidecarSpec {
+  return { ...normalizeProxy(p), terminationDrain: seconds(p.terminationDrain) };
 }
 
 function normalizeReplicated(p: ReplicatedProxyFile): ProxySpec & { replicas: number } {

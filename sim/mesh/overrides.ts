@@ -14,7 +14,7 @@ import * as msg from '../topology/messages.js';
 import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
 import { error, warning, type Problem } from '../topology/problem.js';
 import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
-import { checkMtlsValues, checkProxyValues, PROXY_KEYS } from './checkProfile.js';
+import { checkMtlsValues, checkProxyValues, checkTerminationDrain, PROXY_KEYS } from './checkProfile.js';
 import { checkControlPlaneValues, checkMergedControlPlane, mergeControlPlane } from './controlPlane.js';
 import { checkMergedResilience, checkResilienceValues, mergeResilience } from './resilience.js';
 import type { MeshOverridesFile, MeshSettingFile, MtlsOverrideFile, ProxyOverrideFile } from './profileSchema.js';
@@ -33,6 +33,8 @@ export function checkOverrideValues(overrides: MeshOverridesFile): Problem[] {
     const block = overrides[key];
     if (block !== undefined) checkProxyValues(out, block, [...MESH, key]);
   }
+  const drain = overrides.sidecar?.terminationDrain;
+  if (drain !== undefined) checkTerminationDrain(out, drain, [...MESH, 'sidecar', 'terminationDrain']);
   if (overrides.mtls !== undefined) checkMtlsValues(out, overrides.mtls, [...MESH, 'mtls']);
   if (overrides.controlPlane !== undefined) checkControlPlaneValues(out, overrides.controlPlane, [...MESH, 'controlPlane']);
   if (overrides.resilience !== undefined) checkResilienceValues(out, overrides.resilience, [...MESH, 'resilience']);
@@ -84,7 +86,9 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
 export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFile): MeshProfile {
   const merged: MeshProfile = { ...profile };
   const { sidecar, nodeProxy, waypoint, gateway, mtls } = overrides;
-  if (sidecar !== undefined && profile.sidecar !== null) merged.sidecar = mergeProxy(profile.sidecar, sidecar);
+  if (sidecar !== undefined && profile.sidecar !== null) {
+    merged.sidecar = { ...mergeProxy(profile.sidecar, sidecar), terminationDrain: sidecar.terminationDrain === undefined ? profile.sidecar.terminationDrain : seconds(sidecar.terminationDrain) };
+  }
   if (nodeProxy !== undefined && profile.nodeProxy !== null) merged.nodeProxy = mergeProxy(profile.nodeProxy, nodeProxy);
   if (waypoint !== undefined && profile.waypoint !== null) {
     merged.waypoint = { ...mergeProxy(profile.waypoint, waypoint), replicas: waypoint.replicas ?? profile.waypoint.replicas };

@@ -50,6 +50,20 @@ export const proxySchema = z
   .strictObject(proxyShape)
   .meta({ id: 'proxy', description: 'A proxy of the data plane as a queueing resource: its workers, CPU costs and memory.' });
 
+/**
+ * How long the sidecar keeps serving after its pod is told to stop. Only a
+ * pod's own sidecar has it: a gateway, waypoint or node proxy does not stop
+ * with a pod of the topology.
+ */
+const terminationDrainSchema = durationSchema.meta({
+  description:
+    "How long the sidecar keeps accepting connections once its pod is deleted, whatever the app's preStop (Istio's terminationDrainDuration: 5s; Linkerd: 0s). Meanwhile it answers 503 for an app that has exited; after it, connections are refused.",
+});
+
+export const sidecarSchema = z
+  .strictObject({ ...proxyShape, terminationDrain: terminationDrainSchema })
+  .meta({ id: 'sidecar', description: "The proxy in every pod: a proxy's keys, plus how long it drains when its pod terminates." });
+
 export const replicatedProxySchema = z
   .strictObject({ replicas: replicasSchema, ...proxyShape })
   .meta({ id: 'replicatedProxy', description: 'A proxy that runs as its own deployment, with its replica count.' });
@@ -289,7 +303,7 @@ export const profileFileSchema = z
     mode: z.enum(MESH_MODES).meta({
       description: 'none: no proxies; sidecar: a proxy in every pod; ambient: a proxy on every node, plus optional L7 waypoints.',
     }),
-    sidecar: proxySchema.optional().meta({ description: 'Mode sidecar: the proxy in every pod, outbound for its app\'s calls and inbound for calls to it.' }),
+    sidecar: sidecarSchema.optional().meta({ description: 'Mode sidecar: the proxy in every pod, outbound for its app\'s calls and inbound for calls to it.' }),
     nodeProxy: proxySchema.optional().meta({ description: "Mode ambient: the per-node proxy (Istio's ztunnel, Cilium's node Envoy)." }),
     nodeProxyLayer: z.enum(['l4', 'l7']).optional().meta({
       description:
@@ -331,6 +345,10 @@ export const proxyOverrideSchema = z
   })
   .meta({ id: 'proxyOverride', description: "Changes to the profile's proxy: any of its keys; memory key by key." });
 
+export const sidecarOverrideSchema = proxyOverrideSchema
+  .extend({ terminationDrain: terminationDrainSchema.optional() })
+  .meta({ id: 'sidecarOverride', description: "Changes to the profile's sidecar: any of its keys, terminationDrain too; memory key by key." });
+
 export const replicatedProxyOverrideSchema = proxyOverrideSchema
   .extend({ replicas: replicasSchema.optional() })
   .meta({ id: 'replicatedProxyOverride', description: "Changes to the profile's proxy: any of its keys, replicas too; memory key by key." });
@@ -342,7 +360,7 @@ export const mtlsOverrideSchema = mtlsSchema
 export const meshOverridesSchema = z.strictObject({
   profile: profileRefSchema,
   nodeProxyTraffic: nodeProxyTrafficSchema.optional(),
-  sidecar: proxyOverrideSchema.optional(),
+  sidecar: sidecarOverrideSchema.optional(),
   nodeProxy: proxyOverrideSchema.optional(),
   waypoint: replicatedProxyOverrideSchema.optional(),
   gateway: replicatedProxyOverrideSchema.optional(),
@@ -363,6 +381,8 @@ export const meshSettingSchema = z
 
 export type ProfileFile = z.input<typeof profileFileSchema>;
 export type ProxyFile = z.input<typeof proxySchema>;
+export type SidecarFile = z.input<typeof sidecarSchema>;
+export type SidecarOverrideFile = z.input<typeof sidecarOverrideSchema>;
 export type ReplicatedProxyFile = z.input<typeof replicatedProxySchema>;
 export type MtlsFile = z.input<typeof mtlsSchema>;
 export type ProxyOverrideFile = z.input<typeof replicatedProxyOverrideSchema>;

@@ -4,11 +4,12 @@ import type { PodBudget, TimelineEvent, Topology } from '../topology/types.js';
 export const LC_UP = 0;        // the process starts accepting connections
 export const LC_ADD = 1;       // its endpoint is added to the service (ready)
 export const LC_REMOVE = 2;    // its endpoint is removed (terminating, or scaled away)
-export const LC_STOP = 3;      // the process stops: connections are refused
+export const LC_STOP = 3;      // the pod stops serving (its sidecar, if it drains, exits): connections are refused
+export const LC_EXIT = 4;      // its app exits while its sidecar still drains: the sidecar answers 503 for it
 
 export interface LifecycleAction {
   at: number;
-  kind: typeof LC_UP | typeof LC_ADD | typeof LC_REMOVE | typeof LC_STOP;
+  kind: typeof LC_UP | typeof LC_ADD | typeof LC_REMOVE | typeof LC_STOP | typeof LC_EXIT;
   /** Index into the service's slots. */
   slot: number;
   service: number;
@@ -56,6 +57,10 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
     for (const o of outages) if (configured >= o.at && configured < o.until) configured = o.until;
     return Math.max(created + startup, configured);
   };
+  // A terminating pod's sidecar gets SIGTERM with the pod's deletion, not after the app's preStop: under a
+  // sidecar mesh the pod stops serving after the sidecar's drain, and its app exits after preStop, whichever
+  // comes first. Without a sidecar (node proxies, no mesh) the pod stops with its app.
+  const drain = topology.mesh.mode === 'sidecar' && topology.mesh.sidecar !== null ? topology.mesh.sidecar.terminationDrain : null;
   // What each service's last rollout planned: a later rollout that starts before it is done undoes what comes after its start.
   const planned: Planned[][] = topology.services.map(() => []);
   // A pod retired before it has started or become ready (scaled away, or
@@ -66,12 +71,16 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
     const dropped = takeWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD));
     const droppedMoves = takeWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at);
     const remove: LifecycleAction = { at, kind: LC_REMOVE, slot, service: s };
-    const stop: LifecycleAction = { at: stopAt, kind: LC_STOP, slot, service: s };
+    const stop: LifecycleAction = { at: drain === null ? stopAt : at + drain, kind: LC_STOP, slot, service: s };
+    // The app's exit is an action of its own only when it differs from the sidecar's: before it, the sidecar
+    // answers for an app that is gone; after it, the pod still counts as present until its app is done.
+    const exit: LifecycleAction | null = stop.at === stopAt ? null : { at: stopAt, kind: LC_EXIT, slot, service: s };
     actions.push(remove, stop);
+    if (exit !== null) actions.push(exit);
     const pod = pods[s].get(slot);
     const before = pod ? pod.removed : Infinity;
     if (pod) pod.removed = Math.min(pod.removed, at);
-    return { slot, at, dropped, droppedMoves, remove, stop, before };
+    return { slot, at, dropped, droppedMoves, remove, stop, exit, before };
   };
   for (const ev of topology.timeline) {
     if (ev.kind === 'rollout') {
@@ -149,7 +158,7 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
     for (const p of planned[s]) {
       if (p.at <= at || p.kind !== 'retire') continue;
       const r = p.retired;
-      dropWhere(actions, (a) => a === r.remove || a === r.stop);
+      dropWhere(actions, (a) => a === r.remove || a === r.stop || a === r.exit);
       actions.push(...r.dropped);
       moves.push(...r.droppedMoves);
       const pod = pods[s].get(r.slot);
@@ -191,7 +200,7 @@ function takeWhere<T>(list: T[], take: (item: T) => boolean): T[] {
 type Rollout = Extract<TimelineEvent, { kind: 'rollout' }>;
 type Move = { at: number; service: number; position: number; slot: number };
 type Pod = { created: number; available: number; removed: number; generation: number };
-type Retired = { slot: number; at: number; dropped: LifecycleAction[]; droppedMoves: Move[]; remove: LifecycleAction; stop: LifecycleAction; before: number };
+type Retired = { slot: number; at: number; dropped: LifecycleAction[]; droppedMoves: Move[]; remove: LifecycleAction; stop: LifecycleAction; exit: LifecycleAction | null; before: number };
 type Planned =
   | { kind: 'create'; at: number; slot: number }
   | { kind: 'retire'; at: number; slot: number; retired: Retired }
@@ -214,7 +223,8 @@ function podsOf(budget: PodBudget, replicas: number, round: (x: number) => numbe
  * (`startup`, ready and listed, plus `minReadySeconds`). Old pods not yet
  * available go first (cleanupUnhealthyReplicas), then the oldest
  * ReplicaSet's, each in position order: the endpoint removed at once, the
- * process stopped after `preStop`. With maxSurge 1 and maxUnavailable 0
+ * app stopped after `preStop` (under a sidecar mesh the pod stops serving
+ * when its sidecar's terminationDrain ends, see planLifecycle). With maxSurge 1 and maxUnavailable 0
  * that is one pod at a time; with the default 25 % each, 4 replicas are
  * replaced two at a time.
  */

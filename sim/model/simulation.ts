@@ -12,7 +12,7 @@ import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
 import { PolicyState, RetryBudget } from './policies.js';
 import { MAX_SERIES_INTERVALS, TimeSeries } from './series.js';
-import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
+import { LC_ADD, LC_EXIT, LC_REMOVE, LC_STOP, LC_UP } from './lifecycle.js';
 import { ConnectionPools, type Connection } from './connections.js';
 import { SharedCpu } from './cpu.js';
 import {
@@ -186,6 +186,8 @@ class Simulation implements EventDispatcher {
   /** Per replica: the pod exists (its proxy and process accept connections); the application is up. */
   private readonly podUp: Uint8Array;
   private readonly appUp: Uint8Array;
+  /** A terminating pod's app has exited (LC_EXIT): no restart brings it back while its sidecar drains. */
+  private readonly exited: Uint8Array;
   /**
    * Per replica: the rollout or scaling wants it in its service's endpoints
    * (from ready until terminating). It is listed when wanted and its
@@ -294,6 +296,7 @@ class Simulation implements EventDispatcher {
     this.inProgressHead = new Int32Array(nReplicas).fill(-1);
     this.podUp = new Uint8Array(nReplicas);
     this.appUp = new Uint8Array(nReplicas);
+    this.exited = new Uint8Array(nReplicas);
     this.wanted = new Uint8Array(nReplicas);
     this.crashWindows = new Int32Array(nReplicas);
     for (const r of model.replicas) if (r.initial) this.podUp[r.id] = this.appUp[r.id] = this.wanted[r.id] = 1;
@@ -2241,6 +2244,13 @@ class Simulation implements EventDispatcher {
         else if (this.model.nodeProxy[this.model.replicas[r].node] >= 0 && !this.nodeScope) this.conns.dropIdentity(this.proxyCount + r, this.engine.now);
         return;
       }
+      case LC_EXIT:
+        // The app is done (its preStop and shutdown) while its sidecar drains on: the sidecar still takes
+        // connections, and answers each request with a 503 (P_APP), until it exits at LC_STOP. Exited for good:
+        // the end of a crash window over it does not restart it (restart). After LC_STOP it changes nothing.
+        this.exited[r] = 1;
+        this.setUp(r, this.podUp[r], 0);
+        return;
     }
   }
 
@@ -2419,7 +2429,7 @@ class Simulation implements EventDispatcher {
   }
 
   private restart(r: number): void {
-    if (!this.podUp[r]) {
+    if (!this.podUp[r] || this.exited[r]) {
       this.unreadyToken.delete(r);
       return;
     }

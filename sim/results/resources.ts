@@ -1,6 +1,6 @@
 import type { RuntimeModel, ProxyKind } from '../model/build.js';
 import { PROXY_KINDS } from '../model/build.js';
-import { LC_STOP, LC_UP } from '../model/lifecycle.js';
+import { LC_EXIT, LC_STOP, LC_UP } from '../model/lifecycle.js';
 import type { SimulationOutcome } from '../model/simulation.js';
 import type { ResourceTax, ProxyFleet } from './types.js';
 
@@ -93,7 +93,8 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const podUntil = model.replicas.map(() => Infinity);
   for (const a of model.lifecycle) {
     if (a.kind === LC_UP) podFrom[a.replica] = a.at;
-    if (a.kind === LC_STOP) podUntil[a.replica] = a.at;
+    // A pod is there until its last container is gone: its sidecar (LC_STOP) or, in a preStop longer than the drain, its app.
+    if (a.kind === LC_STOP || a.kind === LC_EXIT) podUntil[a.replica] = podUntil[a.replica] === Infinity ? a.at : Math.max(podUntil[a.replica], a.at);
   }
   const pods = span > 0 ? sum(model.replicas.map((_, i) => presentFor(podFrom[i], podUntil[i]))) : endpoints;
   const N = costs.projectPods;

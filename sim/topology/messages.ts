@@ -367,6 +367,8 @@ export const sourcesHint = () =>
 export const emptySource = () => 'a source is empty';
 export const proxyWorkersHint = () => 'workers is the number of the proxy\'s worker threads, at least 1';
 export const proxyReplicasHint = () => 'replicas is the number of proxy pods, at least 1';
+export const terminationDrainHint = () =>
+  "terminationDrain is how long the sidecar keeps accepting connections once its pod is deleted, 0s or more: Istio's terminationDrainDuration is 5s by default; Linkerd's proxy refuses new requests at once (0s, or its proxy-wait-before-exit-seconds)";
 export const idleCpuHint = () => 'idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003';
 export const roundTripsHint = () => 'round trips are counted in whole numbers, 0 or more: TCP takes 1, a TLS 1.3 handshake 1 more';
 export const streamsHint = () => 'requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2';

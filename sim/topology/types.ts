@@ -141,6 +141,16 @@ export interface ProxySpec {
   memory: { base: number; perConnection: number; perEndpoint: number };
 }
 
+/** A pod's own proxy: a proxy, plus how it stops with its pod. */
+export interface SidecarSpec extends ProxySpec {
+  /**
+   * Seconds the sidecar keeps accepting connections after its pod is
+   * deleted, whatever the app's preStop (Istio's terminationDrainDuration);
+   * then it exits and the pod's connections are refused.
+   */
+  terminationDrain: number;
+}
+
 export interface MtlsSpec {
   enabled: boolean;
   /** CPU on each side for a full handshake (asymmetric crypto, certificate checks). */
@@ -172,7 +182,7 @@ export interface MeshProfile {
   sources: string[];
   mode: MeshMode;
   /** sidecar mode: the proxy in every pod, outbound for its app's calls and inbound for calls to it. */
-  sidecar: ProxySpec | null;
+  sidecar: SidecarSpec | null;
   /** ambient mode: the per-node proxy (Istio's ztunnel, Cilium's node Envoy). */
   nodeProxy: ProxySpec | null;
   /** ambient mode: l4 when the node proxy carries connections only (ztunnel: request policy needs a waypoint), l7 when it applies request policy itself (Cilium's Envoy). */

@@ -68,10 +68,12 @@ export const ISTIO_SIDECAR: MeshProfile = {
     'Istio 1.24 pilot-discovery and pilot-agent environment: PILOT_DEBOUNCE_AFTER 100ms, PILOT_DEBOUNCE_MAX 10s, SECRET_TTL 24h, SECRET_GRACE_PERIOD_RATIO 0.5, SECRET_GRACE_PERIOD_RATIO_JITTER 0.01',
     'Istio docs, Traffic Management: the default retry policy is 2 retries on connect-failure, refused-stream, unavailable and cancelled, each on a different host; no default route timeout',
     'Istio 1.24 release notes: the default retry policy no longer retries 503 (issue 50506; EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY=false restores it)',
+    'Istio ProxyConfig reference: terminationDrainDuration, the time pilot-agent drains the sidecar after SIGTERM before Envoy exits, default 5s (annotation proxy.istio.io/config); during it Envoy still accepts new inbound connections (istio/istio#26528, istio/api#2047)',
     "istio/istio pilot, getDefaultCircuitBreakerThresholds: max retries, requests, connections and pending requests set to 2^32-1 (Envoy's defaults of 3 concurrent retries caused 503s during rollouts)",
   ],
   mode: 'sidecar',
-  sidecar: envoy,
+  // istio-proxy drains 5 s after SIGTERM (terminationDrainDuration), whatever the app's preStop.
+  sidecar: { ...envoy, terminationDrain: 5 },
   nodeProxy: null,
   nodeProxyLayer: 'l4',
   nodeProxyTraffic: 'all',

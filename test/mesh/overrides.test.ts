@@ -326,3 +326,24 @@ entrypoints:
     }
   });
 });
+
+describe("a sidecar's terminationDrain", () => {
+  it('is required in a sidecar profile, and each bundled sidecar profile says its product’s', () => {
+    expect(loadMeshProfile('istio-sidecar', '.').profile!.sidecar!.terminationDrain).toBe(5);
+    // linkerd2-proxy refuses new requests as soon as it gets SIGTERM.
+    expect(loadMeshProfile('linkerd', '.').profile!.sidecar!.terminationDrain).toBe(0);
+  });
+
+  it('a topology may change it, and it is checked: a duration, 0 or more, and only for a sidecar', () => {
+    const t = topology('mesh: {profile: istio-sidecar, sidecar: {terminationDrain: 30s}}');
+    expect(t.mesh.sidecar!.terminationDrain).toBe(30);
+    expect(t.mesh.tuned).toEqual(['sidecar.terminationDrain']);
+    const bad = loadTopologySource(`name: t\nmesh: {profile: istio-sidecar, sidecar: {terminationDrain: -1s}}\n${body}`, 't.yaml');
+    expect(bad.topology).toBeUndefined();
+    expect(bad.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['out-of-range mesh.sidecar.terminationDrain']);
+    expect(bad.diagnostics[0].hint).toContain("Istio's terminationDrainDuration is 5s");
+    // A gateway does not stop with a pod of the topology: the key is not one of its.
+    const gateway = loadTopologySource(`name: t\nmesh: {profile: istio-sidecar, gateway: {terminationDrain: 5s}}\n${body}`, 't.yaml');
+    expect(gateway.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toEqual(['unknown-key mesh.gateway.terminationDrain']);
+  });
+});

@@ -285,12 +285,17 @@ describe('profile diagnostics', () => {
             |            ^
         hint: idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003
 
-      test/fixtures/bad/meshes/broken.yaml:23:25: error[out-of-range]: mtls.streamsPerConnection: streamsPerConnection must be an integer ≥ 1, got 0
-         23 |   streamsPerConnection: 0
+      test/fixtures/bad/meshes/broken.yaml:14:21: error[out-of-range]: sidecar.terminationDrain: terminationDrain must not be negative, got -5s
+         14 |   terminationDrain: -5s
+            |                     ^
+        hint: terminationDrain is how long the sidecar keeps accepting connections once its pod is deleted, 0s or more: Istio's terminationDrainDuration is 5s by default; Linkerd's proxy refuses new requests at once (0s, or its proxy-wait-before-exit-seconds)
+
+      test/fixtures/bad/meshes/broken.yaml:24:25: error[out-of-range]: mtls.streamsPerConnection: streamsPerConnection must be an integer ≥ 1, got 0
+         24 |   streamsPerConnection: 0
             |                         ^
         hint: requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2
 
-      3 errors, 0 warnings"
+      4 errors, 0 warnings"
     `);
   });
 

@@ -451,10 +451,11 @@ timeline:
   - {at: 10s, scale: {service: b, replicas: 1, preStop: 0s}}
 ${later}`));
     const converged = (r: ReturnType<typeof run>) => r.timeline.markers.find((m) => m.kind === 'push-converged' && m.subject === 'version 1')?.at;
-    // 100 ms debounce, 1 s push, 0.1 s for each of the 3 proxies then alive (b-0's sidecar, 2 gateways).
-    expect(converged(run(''))).toBeCloseTo(10.1 + 1 + 0.3, 9);
+    // 100 ms debounce, 1 s push, 0.1 s for each of the 4 proxies then alive (b-0's sidecar, b-1's, which
+    // drains until 15 s — istio-proxy's terminationDrainDuration — and 2 gateways).
+    expect(converged(run(''))).toBeCloseTo(10.1 + 1 + 0.4, 9);
     // 48 pods started at 50 s change nothing about a push at 10 s.
-    expect(converged(run('  - {at: 50s, scale: {service: b, replicas: 50, startup: 5s}}'))).toBeCloseTo(11.4, 9);
+    expect(converged(run('  - {at: 50s, scale: {service: b, replicas: 50, startup: 5s}}'))).toBeCloseTo(11.5, 9);
   });
 
   it('a replica crashed for half the run leaves three to share the load, counted over the time each served', () => {

@@ -4,7 +4,7 @@
 // yet available counting against it), again whenever a new pod becomes
 // available.
 import { describe, expect, it } from 'vitest';
-import { LC_ADD, LC_REMOVE, LC_STOP, LC_UP, planLifecycle } from '../../sim/model/lifecycle.js';
+import { LC_ADD, LC_EXIT, LC_REMOVE, LC_STOP, LC_UP, planLifecycle } from '../../sim/model/lifecycle.js';
 import { loadTopologySource, topologyOrThrow } from '../../sim/topology/load.js';
 
 /** A service `api` of `replicas` pods rolled out at 10 s: startup 2 s, minReadySeconds 1 s (a step of 3 s), preStop 4 s. */
@@ -123,5 +123,26 @@ timeline:
     expect(p.actions.filter((a) => a.kind === LC_REMOVE).map((a) => `${a.slot}@${a.at}`)).toEqual(['0@30']);
     expect(p.slotAt(0, 0, 100)).toBe(3);
     expect([1, 2].map((k) => p.slotAt(0, k, 100))).toEqual([1, 2]);
+  });
+});
+
+describe("a terminating pod's sidecar", () => {
+  /** One pod of `api` scaled away at 10 s with a preStop, under `mesh`. */
+  const retired = (mesh: string, preStop: string) => {
+    const source = `name: t\nmesh: ${mesh}\nservices:\n  api: {serviceTime: 1ms, replicas: 2}\nentrypoints:\n  web: {target: api, rate: 10/s}\ntimeline:\n  - {at: 10s, scale: {service: api, replicas: 1, preStop: ${preStop}}}\n`;
+    const p = planLifecycle(topologyOrThrow(loadTopologySource(source, 't.yaml')));
+    return p.actions.filter((a) => a.kind !== LC_REMOVE).map((a) => `${a.kind === LC_STOP ? 'stop' : a.kind === LC_EXIT ? 'exit' : a.kind}@${a.at}`);
+  };
+
+  it("drains for Istio's 5 s whatever the app's preStop: the app exits first, or the pod stops first", () => {
+    expect(retired('istio-sidecar', '0s')).toEqual(['exit@10', 'stop@15']);
+    expect(retired('istio-sidecar', '15s')).toEqual(['stop@15', 'exit@25']);
+    expect(retired('istio-sidecar', '5s')).toEqual(['stop@15']);
+  });
+
+  it("stops at once under Linkerd, and with its app where there is no sidecar", () => {
+    expect(retired('linkerd', '15s')).toEqual(['stop@10', 'exit@25']);
+    expect(retired('istio-ambient', '15s')).toEqual(['stop@25']);
+    expect(retired('none', '15s')).toEqual(['stop@25']);
   });
 });

@@ -89,6 +89,7 @@ describe('topology JSON Schema', () => {
       'rate',
       'replicatedProxyOverride',
       'resilienceOverride',
+      'sidecarOverride',
       'size',
       'step',
       'timelineEntry',
