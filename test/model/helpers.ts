@@ -13,3 +13,15 @@ export function topoFile(path: string, mesh?: string): Topology {
   if (!topology) throw new Error(diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
   return topology;
 }
+
+/** Erlang C: the probability that an arrival waits in an M/M/c queue offered a = λ/μ Erlangs. */
+export function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = ((term * a) / c) * (c / (c - a));
+  return last / (sum + last);
+}

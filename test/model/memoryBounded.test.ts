@@ -6,16 +6,12 @@ import { simulate } from '../../sim/model/simulation.js';
 import { topo } from './helpers.js';
 
 /**
- * Request state must not accumulate with the number of requests simulated
- * (README, Performance: memory must not grow). Asserted on structure sizes,
- * never on time or RSS, so the tests are deterministic.
+ * One connection's worth of circuit breaker in front of b: most tries wait
+ * for it. A try times out after 4 ms and is retried after 1 ms; the call's
+ * 7 ms timeout then often cuts a retry while it is still waiting.
  */
-describe('request state stays bounded', () => {
-  // One connection's worth of circuit breaker in front of b: most tries wait
-  // for it. A try times out after 4 ms and is retried after 1 ms; the call's
-  // 7 ms timeout then often cuts a retry while it is still waiting.
-  const waitingTriesCut = topo(`
-name: cb-pending-timeouts
+const breakerWithTimeouts = (name: string, circuitBreaker: string) => topo(`
+name: ${name}
 simulation: {seed: 3}
 mesh:
   profile: istio-sidecar
@@ -28,11 +24,19 @@ services:
     serviceTime: {dist: exponential, mean: 2ms}
     resilience:
       timeout: 7ms
-      circuitBreaker: {maxConnections: 1}
+      circuitBreaker: ${circuitBreaker}
       retries: {attempts: 3, perTryTimeout: 4ms, retryOn: [5xx, reset, timeout], backoff: {base: 1ms, max: 1ms}}
 entrypoints:
   web: {target: a, via: direct, rate: 400/s}
 `);
+
+/**
+ * Request state must not accumulate with the number of requests simulated
+ * (README, Performance: memory must not grow). Asserted on structure sizes,
+ * never on time or RSS, so the tests are deterministic.
+ */
+describe('request state stays bounded', () => {
+  const waitingTriesCut = breakerWithTimeouts('cb-pending-timeouts', '{maxConnections: 1}');
 
   it('a try cut by a timeout while it waits for the circuit breaker releases its frame', () => {
     const peak = (requests: number) => simulate(buildModel(waitingTriesCut), { seed: 3, duration: undefined, requests, warmup: 0 }).peakFramesInUse;
@@ -133,27 +137,9 @@ timeline:
 });
 
 describe('a try cut while it waits for the circuit breaker', () => {
-  // As above, with room for two waiters: a cut waiter left its place in the queue taken until it came to the
+  // With room for two waiters: a cut waiter left its place in the queue taken until it came to the
   // front, so live tries behind it overflowed (UO) while the queue held fewer than two that still waited.
-  const twoWaiters = topo(`
-name: cb-pending
-simulation: {seed: 3}
-mesh:
-  profile: istio-sidecar
-  mtls: {enabled: false}
-services:
-  a: {replicas: 1, workers: 64, serviceTime: 100us, calls: [b]}
-  b:
-    replicas: 2
-    workers: 64
-    serviceTime: {dist: exponential, mean: 2ms}
-    resilience:
-      timeout: 7ms
-      circuitBreaker: {maxConnections: 1, maxPending: 2}
-      retries: {attempts: 3, perTryTimeout: 4ms, retryOn: [5xx, reset, timeout], backoff: {base: 1ms, max: 1ms}}
-entrypoints:
-  web: {target: a, via: direct, rate: 400/s}
-`);
+  const twoWaiters = breakerWithTimeouts('cb-pending', '{maxConnections: 1, maxPending: 2}');
 
   it('leaves the queue at once, so it overflows no live try', () => {
     const r = runTopology(twoWaiters, { requests: 20_000, warmup: 0 });

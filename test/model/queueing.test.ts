@@ -3,6 +3,7 @@ import { loadTopologyFile, loadTopologySource } from '../../sim/topology/load.js
 import { runTopology } from '../../sim/run.js';
 import type { Topology } from '../../sim/topology/types.js';
 import type { RunResult } from '../../sim/results/types.js';
+import { erlangC } from './helpers.js';
 
 function load(path: string): Topology {
   const { topology, diagnostics } = loadTopologyFile(path);
@@ -10,17 +11,6 @@ function load(path: string): Topology {
   return topology;
 }
 
-/** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
-function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = (term * a) / c * (c / (c - a));
-  return last / (sum + last);
-}
 
 const rel = (x: number, y: number): number => Math.abs(x - y) / y;
 

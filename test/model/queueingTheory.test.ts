@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
 import type { Interval, RunResult } from '../../sim/results/types.js';
-import { topo } from './helpers.js';
+import { erlangC, topo } from './helpers.js';
 
 // Analytic anchors that queueing.test.ts (M/M/1, one M/M/4 pool, a
 // two-station tandem, M/M/2/7 loss) does not reach: several replicas behind
@@ -25,17 +25,6 @@ function covers(ci: Interval, value: number): boolean {
   return ci !== null && ci[0] <= value && value <= ci[1];
 }
 
-/** Erlang C: the probability that an arrival waits in an M/M/c queue offered a = λ/μ Erlangs. */
-function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = ((term * a) / c) * (c / (c - a));
-  return last / (sum + last);
-}
 
 /** Pollaczek–Khinchine: mean time in an M/G/1 queue. */
 const pollaczekKhinchine = (lambda: number, es: number, es2: number): number => es + (lambda * es2) / (2 * (1 - lambda * es));
