@@ -1498,10 +1498,16 @@ class Simulation implements EventDispatcher {
   }
 
   /** Detaches the call's try in flight, if any: it runs on, but nobody waits for it. */
-  private abandonCurrent(call: Frame): void {
-    if (call.current < 0) return;
+  /**
+   * Cuts the try in flight, if any. Returns the replica it was stalled
+   * towards across a partition when cut (its lateness is the partition's),
+   * -2 when it was stalled before reaching one, -1 when it was not stalled.
+   */
+  private abandonCurrent(call: Frame): number {
+    if (call.current < 0) return -1;
     const att = this.frames[call.current];
-    if (att.gen !== call.currentGen) return;
+    if (att.gen !== call.currentGen) return -1;
+    const stalledAt = att.stall !== 0 ? (att.replica >= 0 ? att.replica : -2) : -1;
     // Envoy reports a try cut short by a timeout to outlier detection as a 504 from its host.
     if (att.replica >= 0 && !att.countersReleased) {
       this.balancer.noteOutcome({
@@ -1522,28 +1528,39 @@ class Simulation implements EventDispatcher {
       if (!this.policy.removePending(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
       this.pool.release(call.current);
       call.current = -1;
-      return;
+      return -1;
     }
     att.detached = true;
     // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
     if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
     this.releaseAttemptCounters(att);
     call.current = -1;
+    return stalledAt;
+  }
+
+  /**
+   * The failure of a call whose try a timeout cut: the timeout's, unless the
+   * try was stalled across a partition — then the partition is where it
+   * began (the network's, not the mesh's), and UT says how it ended.
+   */
+  private timedOut(call: Frame, stalledAt: number): void {
+    if (stalledAt === -1) this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    else this.setFailure(call, CAUSE_PARTITION, call.service, stalledAt >= 0 ? stalledAt : -1, flagIndex('UT'), false);
+    call.status = CAUSES[CAUSE_TIMEOUT].status;
   }
 
   private onTryTimeout(f: number, tok: number): void {
     const call = this.frames[f];
     if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
     call.tryToken = 0;
-    this.abandonCurrent(call);
-    this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    this.timedOut(call, this.abandonCurrent(call));
     this.countTimedOutTry(call);
     this.afterFailedTry(f, CAUSE_TIMEOUT, 504, false);
   }
 
   private countTimedOutTry(call: Frame): void {
     if (!call.measured) return;
-    const key = failureKey(CAUSE_TIMEOUT, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
+    const key = failureKey(call.cause, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
     this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
   }
 
@@ -1552,7 +1569,7 @@ class Simulation implements EventDispatcher {
     if (call.kind !== FRAME_CALL || call.timeoutToken !== tok || tok === 0) return;
     // The try in flight, if any (not a back-off), is cut short: a failed try like any other.
     const cut = call.current >= 0 && this.frames[call.current].gen === call.currentGen;
-    this.abandonCurrent(call);
+    const stalledAt = this.abandonCurrent(call);
     call.tryToken = 0;
     const inBackoff = call.backoffToken !== 0;
     if (inBackoff) {
@@ -1567,7 +1584,7 @@ class Simulation implements EventDispatcher {
       call.flag = flagIndex('UT');
       call.status = CAUSES[CAUSE_TIMEOUT].status;
     } else {
-      this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+      this.timedOut(call, stalledAt);
     }
     if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);

@@ -572,12 +572,23 @@ describe('partitions and the connections they stall (review)', () => {
 
   it('a try a timeout abandons in a stall ends then, and is not counted again as a partition failure', () => {
     const r = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', '', 'istio-sidecar', 'timeout: 2s');
-    const at = (cause: string, service: string) =>
-      r.attemptFailures.filter((f) => f.cause === cause && f.service === service).reduce((n, f) => n + f.count, 0);
-    // Every try to back that stalls is cut by the 2 s timeout (a new connection's SYN would fail only at 10 s).
-    expect(at('timeout', 'back')).toBeGreaterThan(500);
-    // Before: each of them was counted a second time, as partition/UF, when it was dropped at its next resend.
-    expect(at('partition', 'back')).toBe(0);
+    const at = (cause: string, flag: string, service: string) =>
+      r.attemptFailures.filter((f) => f.cause === cause && f.flag === flag && f.service === service).reduce((n, f) => n + f.count, 0);
+    // Every try to back that stalls is cut by the 2 s timeout (a new connection's SYN would fail only at 10 s):
+    // the partition made it late, the timeout ended it (UT), and it is the network's, not the mesh's.
+    expect(at('partition', 'UT', 'back')).toBeGreaterThan(500);
+    expect(r.attemptFailures.filter((f) => f.cause === 'partition' && f.flag === 'UT').every((f) => !f.mesh)).toBe(true);
+    // Before: every one read timeout/UT, the mesh's.
+    expect(at('timeout', 'UT', 'back')).toBe(0);
+    // Nor is it counted a second time, as partition/UF, when it would have been dropped at its next resend.
+    expect(at('partition', 'UF', 'back')).toBe(0);
+    // With the timeout on back's calls only, so reads the request at the entry point: the partition's, ended by
+    // a timeout. (With the same timeout on the entry point's call, that one runs out first, on a try that is
+    // waiting for front, not stalled itself: a timeout, the mesh's — the README says so.)
+    const inner = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', ', resilience: {timeout: 2s}');
+    const causesAtEntry = new Set(inner.entrypoints[0].failures.map((f) => `${f.cause}/${f.flag}/${f.mesh ? 'mesh' : 'app'}`));
+    expect(causesAtEntry.has('partition/UT/app')).toBe(true);
+    expect(causesAtEntry.has('timeout/UT/mesh')).toBe(false);
   });
 
   it('a stream whose connection a proxy crash tore down during the stall is reset when the partition heals', () => {
