@@ -90,6 +90,8 @@ export interface CompiledProxySpec {
    * (RuntimeMtls.tunnelPerByte); else equal to cpuPerByte.
    */
   cpuPerBytePlain: number;
+  /** The proxy's own CPU per byte, no encryption: for plaintext from a client outside the mesh. */
+  cpuPerByteNoTls: number;
   telemetryCost: Sampler;
   /** The response pass costs nothing (constant 0 costs, which draw no random number): its samplers can be skipped. */
   responseFree: boolean;
@@ -193,6 +195,7 @@ function compileProxy(spec: ProxySpec, mtlsPerKB: number, tunnelled: boolean): C
     responseCost: compileSampler(spec.responseCost),
     cpuPerByte,
     cpuPerBytePlain: tunnelled ? spec.perKB / 1000 : cpuPerByte,
+    cpuPerByteNoTls: spec.perKB / 1000,
     telemetryCost: compileSampler(spec.telemetryCost),
     responseFree: isZero(spec.responseCost) && isZero(spec.telemetryCost) && spec.perKB + mtlsPerKB === 0,
     idleCpu: spec.idleCpu,

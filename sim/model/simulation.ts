@@ -1609,6 +1609,8 @@ class Simulation implements EventDispatcher {
    */
   private perByte(c: Frame, proxy: number): number {
     const spec = this.model.proxies[proxy].spec;
+    // A client outside the mesh (no proxy of its own) sends in plaintext, and is answered so: nothing to decrypt or encrypt.
+    if (c.cp < 0 && c.wp < 0) return spec.cpuPerByteNoTls;
     if (!this.nodeScope || this.isNodeProxy[proxy] === 0) return spec.cpuPerByte;
     // The caller's node proxy talks to the waypoint, if any, else to the callee's node proxy.
     const callerSide = c.phase === P_CP_REQ || c.phase === P_CP_RESP;

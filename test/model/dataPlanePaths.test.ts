@@ -109,6 +109,32 @@ entrypoints:
 });
 
 
+describe('a client outside the mesh', () => {
+  // Only mTLS's per-byte cost is on (the sidecar's own costs are 0), 100 KB in and 100 KB back a request.
+  const src = (via: string) => `
+name: plaintext
+simulation: {seed: 1, requests: 500}
+network: {sameNode: 3us, sameZone: 50us}
+mesh:
+  profile: istio-sidecar
+  sidecar: {requestCost: 0us, responseCost: 0us, perKB: 0, telemetryCost: 0, idleCpu: 0}
+  mtls: {handshakeCpu: 0us, resumeCpu: 0us, perKB: 10us}
+  resilience: {retries: none}
+services:
+  api: {replicas: 1, workers: 8, serviceTime: 1ms, responseSize: 100KB}
+entrypoints:
+  c: {target: api, via: ${via}, arrivals: constant, rate: 100/s, requestSize: 100KB}
+`;
+
+  it('sends in plaintext: the callee\'s sidecar has nothing to decrypt, nor to encrypt back', () => {
+    // Before: 2 x 100 KB x 10 us a request at the callee's sidecar, as if the client spoke mTLS.
+    expect(fleet(runTopology(topo(src('direct'))), 'sidecar')?.vcpu).toBe(0);
+    // A meshed client's sidecar and the callee's each encrypt and decrypt its 200 KB.
+    const meshed = runTopology(topo(src('mesh')));
+    expect((fleet(meshed, 'sidecar')?.vcpu ?? 0) / (meshed.entrypoints[0].throughput * 2 * 2 * 100 * 10e-6)).toBeCloseTo(1, 1);
+  });
+});
+
 describe('Cilium with L7 policy only on the services that ask for it (nodeProxyTraffic: l7)', () => {
   // back answers 20 % 503s; its Envoy retries 5xx (the cilium profile's defaults) when, and only when, its calls pass it.
   const src = (traffic: string, l7: boolean, abort = 0.2) => `
