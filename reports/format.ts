@@ -58,12 +58,31 @@ export function formatRate(perSecond: number): string {
   return `${sig(perSecond)}/s`;
 }
 
+/** East Asian wide and fullwidth characters (and the emoji blocks), two columns in a terminal. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+/** Combining marks and zero-width characters: no column of their own. */
+const ZERO = /[\p{M}\u200b-\u200d\u2060\ufeff]/u;
+
+/**
+ * The columns a text takes in a terminal: a name (of a service, an entry
+ * point) in Chinese or Japanese takes two a character, an accent written as
+ * a combining mark none, a character outside the BMP one, where `.length`
+ * counted one, zero and two, and the table's columns went out of line.
+ */
+export function displayWidth(text: string): number {
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  let width = 0;
+  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
 /** Lays out rows as a plain-text table: first column left-aligned, the rest right-aligned. */
 export function textTable(header: string[], rows: string[][]): string {
   // A loop, not Math.max(...rows): spreading 100,000 rows overflows the call stack.
-  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, displayWidth(r[i] ?? '')), displayWidth(h)));
+  const pad = (c: string, w: number): string => ' '.repeat(Math.max(0, w - displayWidth(c)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    cells.map((c, i) => (i === 0 ? c + pad(c, widths[i]) : pad(c, widths[i]) + c)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

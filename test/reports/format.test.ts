@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPrice, formatSeconds, sig, textTable } from '../../reports/format.js';
+import { displayWidth, formatPrice, formatSeconds, sig, textTable } from '../../reports/format.js';
 
 describe('number formatting', () => {
   it('writes a price as given, in plain decimals', () => {
@@ -31,5 +31,15 @@ describe('textTable', () => {
     const lines = textTable(['service', 'n'], rows).split('\n');
     expect(lines).toHaveLength(200_002);
     expect(lines[0]).toBe('service'.padEnd('svc-199999'.length) + '       n');
+  });
+
+  it('keeps the columns in line for names a terminal shows wider or narrower than their length', () => {
+    // Before: 服务一 (six columns) was padded as three, école with a combining accent as six, 𝒜pi (astral) as four.
+    const names = ['服务一', 'e\u0301cole', '\u{1d49c}pi', 'plain'];
+    expect(names.map(displayWidth)).toEqual([6, 5, 3, 5]);
+    const lines = textTable(['service', 'n'], names.map((n) => [n, '1'])).split('\n');
+    expect(new Set(lines.map(displayWidth))).toEqual(new Set([10]));
+    expect(lines[2]).toBe('服务一   1');
+    expect(lines[3]).toBe('e\u0301cole    1');
   });
 });
