@@ -25,7 +25,12 @@ export type {
 } from './results/types.js';
 export { compareMeshes, compareMeshesParallel, compareRuns, type CompareResult, type ModeRow, type Delta } from './compare.js';
 export { runModes, type ParallelOptions, type ModeDone, type ModeOutcome } from './parallel/modes.js';
-export { runCli } from './cli/program.js';
+export { runCli, resultJson } from './cli/program.js';
+// What run and compare print (--csv, the table) and what `meshtax report` reads.
+export { runTable } from '../reports/table.js';
+export { compareTable } from '../reports/compareTable.js';
+export { runCsv, compareCsv } from '../reports/csv.js';
+export { readResultsFile, type ReadResults } from '../reports/readResults.js';
 export type { CliIo } from './cli/io.js';
 export { VERSION } from './version.js';
 export {
@@ -38,4 +43,6 @@ export { planSweep, runAt, shardRuns, parseShard, type SweepPlan, type SweepOpti
 export { runSweep, type RunSweepOptions, type SweepOutcome, type SweepProgress } from './sweep/engine.js';
 export { mergeResults, type MergeResult } from './sweep/merge.js';
 export type { SweepRecord, RunSummary, SweepIdentity, EntryPointSummary } from './sweep/record.js';
+export { readSweepRecords } from './sweep/store.js';
+export type { CappedRead } from './readCapped.js';
 export { renderSweepReport, sweepCsv, type SweepReportOptions } from '../reports/sweep/index.js';

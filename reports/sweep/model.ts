@@ -10,6 +10,7 @@ import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
 import type { SweepIdentity, SweepRecord } from '../../sim/sweep/record.js';
+import { recordsProblems } from '../../sim/sweep/store.js';
 
 export interface SweepReportOptions {
   /** The parameter on the x axis; default: a numeric swept one, the one with the most values, other than the mesh. */
@@ -165,7 +166,9 @@ function distinct(values: unknown[]): unknown[] {
 }
 
 export function sweepReportModel(records: readonly SweepRecord[], options: SweepReportOptions = {}): SweepReportModel {
-  if (records.length === 0) throw new Error('a sweep report needs at least one record');
+  // Records built or parsed in code get the checks a results file gets: a DiagnosticError, not a TypeError or a silent average.
+  const problems = recordsProblems(records);
+  if (problems.length > 0) throw new DiagnosticError(problems);
   const sorted = [...records].sort((a, b) => a.run - b.run);
   const keys = [...new Set(sorted.flatMap((r) => Object.keys(r.params)))].sort();
   // Numeric values in order of size: a shard's runs (every n-th of the grid) meet them out of order.

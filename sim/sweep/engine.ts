@@ -20,8 +20,9 @@ import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { runPool, threadCount, type PoolOutcome } from '../parallel/pool.js';
 import { runContext, runTask, type RunTask } from './execute.js';
 import * as msg from './messages.js';
-import { runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
+import { checkShard, runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
 import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
+import { runList } from './merge.js';
 import { writeAtomically } from '../writeAtomically.js';
 
 export { defaultWorkers } from '../parallel/pool.js';
@@ -114,6 +115,7 @@ export function dryRunListing(plan: SweepPlan, what: string, options: { output?:
 
 /** The runs already done, after checking that the file belongs to this sweep; a torn last line is cut off when `repair`. */
 function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>, repair = true): { done: Set<number>; torn: boolean } {
+  checkShard(options.shard);
   // A FIFO or a device (-o /dev/stdout) would be read as results before anything runs: the read waits
   // for a writer that never comes (or, from /dev/zero, never ends). The results file must be a file.
   const st = statSync(options.output, { throwIfNoEntry: false });
@@ -123,7 +125,7 @@ function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' |
   const read = readResultsFile(options.output);
   if (read.diagnostics.length > 0) throw new DiagnosticError(read.diagnostics);
   if ((read.lines.length > 0 || read.torn) && !options.resume) {
-    throw new DiagnosticError([{ severity: 'error', code: 'output-exists', path: [], message: msg.outputExists(options.output, read.lines.length), hint: msg.outputExistsHint() }]);
+    throw new DiagnosticError([{ severity: 'error', code: 'output-exists', path: [], message: msg.outputExists(options.output, read.lines.length, read.torn), hint: msg.outputExistsHint() }]);
   }
   const foreign = read.lines.find((l) => l.record.sweep.id !== plan.id);
   if (foreign) {
@@ -198,14 +200,26 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
     closeSync(fd);
   }
 
-  if (pool.status === 'complete') canonicalize(plan, options.output);
+  if (pool.status === 'complete') canonicalize(plan, options.output, options.shard);
   return outcome(pool.status, pool.inFlight);
 }
 
-/** Rewrites the file sorted by run; refuses if a run appears twice with different results. */
-function canonicalize(plan: SweepPlan, file: string): void {
+/**
+ * Rewrites the file sorted by run; refuses if a run appears twice with
+ * different results, or if the file is not this shard's runs, every one:
+ * another process wrote it meanwhile (another shard or sweep given the same
+ * -o appends its runs; one that finished first renamed its rewrite over the
+ * file, and the lines appended since went to the old one, which no name
+ * reaches). Calling that complete would lose runs without a word.
+ */
+function canonicalize(plan: SweepPlan, file: string, shard: Shard | undefined): void {
   const read = readResultsFile(file);
-  const problems: Diagnostic[] = [...read.diagnostics];
+  if (read.diagnostics.length > 0) throw new DiagnosticError(read.diagnostics);
+  const foreign = read.lines.find((l) => l.record.sweep.id !== plan.id);
+  if (foreign) {
+    throw new DiagnosticError([lineDiagnostic(file, foreign.line, 'concurrent-write', msg.concurrentWrite(msg.otherSweep(file, otherSweepReason(plan, foreign))), msg.concurrentWriteHint('other-sweep'))]);
+  }
+  const problems: Diagnostic[] = [];
   const byRun = new Map<number, StoredLine>();
   for (const l of read.lines) {
     const first = byRun.get(l.record.run);
@@ -215,6 +229,17 @@ function canonicalize(plan: SweepPlan, file: string): void {
     if (!first) byRun.set(l.record.run, l);
   }
   if (problems.length > 0) throw new DiagnosticError(problems);
-  if (read.lines.some((l) => l.record.sweep.id !== plan.id)) return;
+  const own = shard ?? { index: 0, count: 1 };
+  const stray = read.lines.find((l) => l.record.run % own.count !== own.index);
+  if (stray) {
+    throw new DiagnosticError([lineDiagnostic(file, stray.line, 'concurrent-write', msg.concurrentWrite(msg.otherShard(file, stray.record.run, own)), msg.concurrentWriteHint('other-shard'))]);
+  }
+  const missing = shardRuns(plan, shard).filter((r) => !byRun.has(r));
+  if (missing.length > 0) {
+    throw new DiagnosticError([{
+      severity: 'error', code: 'concurrent-write', path: [],
+      message: msg.concurrentWrite(msg.lostRuns(file, missing.length, runList(missing), shard)), hint: msg.concurrentWriteHint('lost-runs'),
+    }]);
+  }
   writeAtomically(file, canonicalText(read.lines));
 }

@@ -72,7 +72,8 @@ export const resultsTooLarge = (file: string, size: string) => `cannot read ${q(
 export const resultsTooLargeHint = () => 'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results; split a very large sweep with --shard and report each shard';
 export const outputNotAFile = (file: string) => `-o ${q(file)} is not a regular file: a sweep reads its results file back (to resume, and to rewrite it in order), which a pipe or a device cannot give`;
 export const outputNotAFileHint = () => 'write the results to a file (-o out/sweep.ndjson); print them afterwards with cat, or render them with meshtax sweep-report';
-export const outputExists = (file: string, runs: number) => `${q(file)} already holds ${runs} ${runs === 1 ? 'result' : 'results'}`;
+export const outputExists = (file: string, runs: number, torn = false) =>
+  `${q(file)} already holds ${runs} ${runs === 1 ? 'result' : 'results'}${torn ? ' and the torn start of another (a sweep killed while writing it)' : ''}`;
 export const outputExistsHint = () => 'pass --resume to run only the missing points, or choose another output file (or delete this one)';
 export const otherSweep = (file: string, what: string) => `${q(file)} holds results of another sweep: ${what}`;
 export const otherSweepHint = () => 'resuming would mix results of two different sweeps; write to a new output file, or delete this one to start over';
@@ -81,6 +82,16 @@ export const otherShard = (file: string, run: number, shard: { index: number; co
   `${q(file)} holds run ${run}, which shard ${shard.index}/${shard.count} does not run: it was written by another shard`;
 export const otherShardHint = (run: number, count: number) =>
   `resume each shard into its own file: this one looks like --shard ${run % count}/${count}'s (or a different shard count's)`;
+/** A sweep that finished and found its results file not as it left it: another process writing the same -o. */
+export const concurrentWrite = (what: string) => `${what}; another meshtax sweep wrote to this file while this one ran, so the file was left as it is`;
+export const concurrentWriteHint = (what: 'other-shard' | 'other-sweep' | 'lost-runs') =>
+  what === 'other-shard'
+    ? 'give each shard its own -o file, then merge them; this one now holds runs of several shards: the same command without --shard, with --resume, finishes the whole sweep in it'
+    : what === 'other-sweep'
+      ? 'give each sweep its own -o file; this one now mixes the results of two sweeps, which no resume can finish: delete it and run again'
+      : 'give each sweep and each shard its own -o file; once nothing else writes to this one, the same command with --resume runs the missing runs again';
+export const lostRuns = (file: string, count: number, runs: string, shard: { index: number; count: number } | undefined) =>
+  `${count === 1 ? 'run' : 'runs'} ${runs} of this ${shard ? `shard (${shard.index}/${shard.count})` : 'sweep'} ${count === 1 ? 'is' : 'are'} missing from ${q(file)}, though ${count === 1 ? 'it was' : 'they were'} written to it`;
 export const noSuchFile = (file: string) => `${q(file)} does not exist`;
 export const emptyShardNoReport = () => 'this shard has no runs (more shards than runs): no report or CSV written; merge the shards and report the merged file';
 export const noSuchFileHint = () => 'check the path: a shard that had no runs still writes an empty file';

@@ -313,8 +313,23 @@ export function parseShard(text: string): Shard | undefined {
   return count >= 1 && index < count ? { index, count } : undefined;
 }
 
+/**
+ * Throws (a DiagnosticError) for a shard no `--shard i/n` can say: whole
+ * numbers with 0 ≤ i < n. Built in code, { index: 3, count: 2 } ran nothing
+ * and called the sweep complete, and a count of 0 looped until the heap
+ * ran out.
+ */
+export function checkShard(shard: Shard | undefined): void {
+  if (shard === undefined) return;
+  const { index, count } = (shard ?? {}) as Partial<Shard>;
+  const whole = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n);
+  if (whole(index) && whole(count) && count >= 1 && index >= 0 && index < count) return;
+  throw new DiagnosticError([{ severity: 'error', code: 'bad-option', path: ['--shard'], message: msg.badShard(`${String(index)}/${String(count)}`), hint: msg.badShardHint() }]);
+}
+
 /** The runs a shard owns, in canonical order: every n-th, so each shard gets a share of cheap and dear points. */
 export function shardRuns(plan: SweepPlan, shard: Shard = { index: 0, count: 1 }): number[] {
+  checkShard(shard);
   const out: number[] = [];
   for (let r = shard.index; r < plan.runs; r += shard.count) out.push(r);
   return out;

@@ -105,15 +105,21 @@ export function parseRecord(line: string): { record?: SweepRecord; error?: strin
   } catch (e) {
     return { error: `invalid JSON (${(e as Error).message})` };
   }
+  const error = recordProblem(value);
+  return error === undefined ? { record: value as SweepRecord } : { error };
+}
+
+/** Why a value (a parsed line, or a record a caller built) is not a sweep result, or undefined. */
+export function recordProblem(value: unknown): string | undefined {
   const r = value as Partial<SweepRecord>;
   if (typeof r !== 'object' || r === null || typeof r.sweep !== 'object' || r.sweep === null || typeof r.sweep.id !== 'string') {
-    return { error: 'it has no sweep identity' };
+    return 'it has no sweep identity';
   }
   if (!Number.isSafeInteger(r.run) || !Number.isSafeInteger(r.sweep.runs) || (r.run as number) < 0 || (r.run as number) >= r.sweep.runs) {
-    return { error: 'its run number is missing or out of range' };
+    return 'its run number is missing or out of range';
   }
   if (typeof r.params !== 'object' || r.params === null || (r.summary === undefined && r.aborted === undefined)) {
-    return { error: 'it has no parameters or no results' };
+    return 'it has no parameters or no results';
   }
-  return { record: r as SweepRecord };
+  return undefined;
 }

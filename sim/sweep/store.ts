@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedRead } from '../readCapped.js';
 import * as msg from './messages.js';
-import { parseRecord, type SweepIdentity, type SweepRecord } from './record.js';
+import { parseRecord, recordProblem, type SweepIdentity, type SweepRecord } from './record.js';
 import { quoted } from '../diagnostics/format.js';
 import { MAX_DURATION_S } from '../topology/checkScalars.js';
 
@@ -199,6 +199,46 @@ export function readSweepRecords(file: string, preread?: CappedRead): { records:
   }
   if (duplicates > MAX_BAD_LINES) diagnostics.push(lineDiagnostic(file, lastDuplicate, 'duplicate-run', msg.moreDuplicateRuns(duplicates - MAX_BAD_LINES), msg.repeatedRunHint()));
   return { records: read.lines.map((l) => l.record).sort((a, b) => a.run - b.run), diagnostics };
+}
+
+/**
+ * What is wrong with records handed to a sweep report in code (parsed by the
+ * caller, not read with readSweepRecords): the checks a results file gets,
+ * each problem naming its record by index. Empty when they can be reported.
+ * Without them a record lacking its summary surfaced as a TypeError from
+ * inside the model, and a run given twice or two sweeps' records were
+ * averaged together without a word.
+ */
+export function recordsProblems(records: readonly unknown[]): Diagnostic[] {
+  const at = (i: number, code: string, message: string, hint?: string): Diagnostic => {
+    const d: Diagnostic = { severity: 'error', code, path: ['records', i], message };
+    if (hint !== undefined) d.hint = hint;
+    return d;
+  };
+  if (!Array.isArray(records)) return [{ severity: 'error', code: 'bad-records', path: ['records'], message: 'the records must be a list of sweep results', hint: 'read a results file with readSweepRecords' }];
+  if (records.length === 0) return [{ severity: 'error', code: 'no-results', path: ['records'], message: 'a sweep report needs at least one record' }];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<number, number>();
+  let sweep: SweepIdentity | undefined;
+  for (const [i, value] of records.entries()) {
+    if (diagnostics.length >= MAX_BAD_LINES) break;
+    const shape = recordProblem(value);
+    if (shape !== undefined) {
+      diagnostics.push(at(i, 'bad-record', msg.badLine(shape), 'each record is one line of a results file, as meshtax sweep writes it'));
+      continue;
+    }
+    const record = value as SweepRecord;
+    const wrong = record.summary !== undefined ? summaryProblem(record.summary) : undefined;
+    if (wrong !== undefined) diagnostics.push(at(i, 'bad-summary', msg.badSummary(wrong), msg.badSummaryHint()));
+    sweep ??= record.sweep;
+    if (record.sweep.id !== sweep.id) {
+      diagnostics.push(at(i, 'mixed-sweeps', `${msg.mixedSweeps(sweep.id, record.sweep.id)}; ${msg.sweepsDiffer(sweepDifferences(sweep, record.sweep))}`, msg.mixedSweepsHint()));
+    }
+    const before = seen.get(record.run);
+    if (before !== undefined) diagnostics.push(at(i, 'duplicate-run', msg.duplicateRun(record.run, `records[${before}]`), msg.repeatedRunHint()));
+    else seen.set(record.run, i);
+  }
+  return diagnostics;
 }
 
 /**
