@@ -51,6 +51,16 @@ export interface RuntimeService {
    * mesh policy keeps its connect timeout and nothing else.
    */
   l4Resilience: ResiliencePolicy;
+  /**
+   * How a client outside the mesh calls it (an entry point `via: direct`, or
+   * `via: gateway` under a profile without one): it has no proxy of its
+   * own, so no mesh policy at all — not even the mesh proxy's connect
+   * timeout (Envoy's `connect_timeout`, Linkerd's outbound one), which is a
+   * setting of the caller's proxy: its own dialer's, the bundled `none`
+   * profile's (Go's 30 s). A `placement: client` policy is its client
+   * library's, as for any caller.
+   */
+  outsideResilience: ResiliencePolicy;
 }
 
 export interface RuntimeNode {
@@ -298,6 +308,9 @@ export function buildModel(topology: Topology): RuntimeModel {
       initialReplicas: s.replicas,
       resilience: withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
       l4Resilience: s.resilience.placement === 'mesh' ? l4Only(s.resilience) : withPlacement(s.resilience, s.resilience.placement),
+      outsideResilience: s.resilience.placement === 'mesh' && mesh.mode !== 'none'
+        ? { ...l4Only(s.resilience), connectTimeout: bundledNone().resilience.connectTimeout }
+        : withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
     };
   });
 
@@ -384,9 +397,18 @@ export function buildModel(topology: Topology): RuntimeModel {
   };
 }
 
+let noneProfile: MeshProfile | undefined;
+/** The bundled `none` profile: what clients outside a mesh do, loaded once. */
+function bundledNone(): MeshProfile {
+  if (!noneProfile) {
+    const none = loadMeshProfile('none', '.').profile;
+    if (!none) throw new Error('internal error: the bundled none profile does not load');
+    noneProfile = none;
+  }
+  return noneProfile;
+}
+
 /** The bundled `none` profile's control plane: Kubernetes' service discovery, as clients outside a mesh see it. */
 function bundledDiscovery(): ControlPlane {
-  const none = loadMeshProfile('none', '.').profile;
-  if (!none) throw new Error('internal error: the bundled none profile does not load');
-  return none.controlPlane;
+  return bundledNone().controlPlane;
 }

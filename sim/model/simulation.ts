@@ -813,7 +813,9 @@ class Simulation implements EventDispatcher {
     // retries in the client's sidecar).
     const unproxied = this.meshed && call.cp < 0 && call.wp < 0;
     const l4 = unproxied || (this.l4NodeProxies && call.wp < 0 && !(call.cp >= 0 && this.isGateway[call.cp] === 1));
-    const pol = l4 ? svc.l4Resilience : svc.resilience;
+    // A request from a client with no proxy of its own dials with its own connect timeout, not the mesh proxy's.
+    const outside = unproxied && call.parent < 0 && m.entries[call.entry].clientProxies.length === 0;
+    const pol = outside ? svc.outsideResilience : l4 ? svc.l4Resilience : svc.resilience;
     call.policy = pol;
     // A mesh policy's tries start where its proxy sends the request on:
     // the waypoint (its connection to the callee on), else the caller's proxy.

@@ -486,6 +486,39 @@ timeline:
     expect(gateway.services[0].retries).toBeGreaterThan(0);
     expect(gateway.entrypoints[0].errorRate).toBeLessThan(0.05);
   });
+
+  it("dials with its own connect timeout, not the mesh proxy's: a zone partition delays its requests as with no mesh", () => {
+    // Clients in zone a, the service in zone b, cut apart from 10 s to 20 s. A client outside the mesh has
+    // no Linkerd or Envoy of its own: its SYNs are resent (1, 3, 7, 15 s) until the partition heals, within
+    // its dialer's 30 s, as with no mesh. Before: it was given the mesh proxy's connect timeout (Linkerd
+    // 1 s, Cilium 2 s, Istio 10 s) and ~230 of its requests failed (partition, UF) under Linkerd.
+    const src = `
+name: outside
+zones: [a, b]
+network: {sameNode: 20us, sameZone: 100us, crossZone: 500us}
+simulation: {duration: 40s, seed: 2}
+services:
+  api: {workers: 8, serviceTime: 1ms, zones: [b]}
+entrypoints:
+  web: {target: api, rate: 20/s, zone: a, via: VIA}
+timeline:
+  - {at: 10s, until: 20s, partition: {zones: [a, b]}}
+`;
+    const run = (mesh: string, via: string) => runTopology(loadTopologySource(src.replace('VIA', via), 'outside.yaml', { mesh }).topology!).entrypoints[0];
+    const none = run('none', 'direct');
+    expect(none.failed).toBe(0);
+    expect(none.latency.max).toBeGreaterThan(14);
+    // linkerd and cilium have no gateway: via gateway their clients are outside the mesh too.
+    for (const [mesh, via] of [['linkerd', 'gateway'], ['cilium', 'gateway'], ['istio-sidecar', 'direct'], ['istio-ambient', 'direct'], ['linkerd', 'direct']]) {
+      const outside = run(mesh, via);
+      expect(outside.failed, `${mesh} via ${via}`).toBe(0);
+      expect(outside.latency.max, `${mesh} via ${via}`).toBeGreaterThan(14);
+    }
+    // A meshed client's proxy does time its connections out: Linkerd's 1 s fails what the partition holds up.
+    const meshed = run('linkerd', 'mesh');
+    expect(meshed.failed).toBeGreaterThan(100);
+    expect(new Set(meshed.failures.map((f) => f.cause))).toEqual(new Set(['partition']));
+  });
 });
 
 describe('idle connections', () => {
