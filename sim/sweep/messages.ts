@@ -36,6 +36,7 @@ export const pathInGridAndPoints = (path: string) => `${path} is both in the gri
 export const pathInGridAndPointsHint = () => 'a point is combined with every combination of the grid, so a path belongs to one of them';
 export const duplicatePoint = (params: string) => `the point ${params} is listed twice`;
 export const duplicatePointHint = () => 'each combination of values runs once; use --repeat for more seeds';
+export const morePoints = (n: number) => ` — and likewise for ${n} more ${n === 1 ? 'value' : 'values'} of the sweep`;
 export const nothingToSweep = () => 'nothing to sweep';
 export const nothingToSweepHint = () => 'give --set PATH=VALUES (e.g. --set mesh=none,istio-sidecar), or --sweep FILE.yaml with a grid or points';
 export const tooManyRuns = (n: number, max: number) => `the sweep has ${n} runs, more than ${max}`;

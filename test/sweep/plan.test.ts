@@ -104,6 +104,27 @@ describe('planning a sweep', () => {
     expect(plan(['services.backend.replicas=1,1']).diagnostics.map((d) => d.code)).toEqual(['duplicate-point']);
   });
 
+  it('says a problem that every value of a range has once, with how many more values have it, not once a value', () => {
+    // Before: a range without its unit (rate=100..500) printed 401 errors, one a value, and 1..10000 fifty thousand lines.
+    const r = plan(['entrypoints.web.rate=100..500', 'mesh=none,istio-sidecar']);
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.location?.file, d.location?.column, d.message])).toEqual([
+      ['bad-rate', '--set', 22, 'rate 100 has no unit — and likewise for 400 more values of the sweep'],
+    ]);
+    // Values listed one by one have places of their own: each is named.
+    expect(plan(['entrypoints.web.rate=100/s,fast,slow']).diagnostics.map((d) => d.location?.column)).toEqual([28, 33]);
+    // A sweep file's range likewise.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-range-'));
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'grid:\n  services.backend.serviceTime: 1..50\n');
+    const built = readSweepFile(f);
+    expect(built.definition).toBeDefined();
+    const fromFile = planSweep(FILE, SOURCE, built.definition!);
+    expect(fromFile.diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([
+      ['bad-duration', 2, 'duration 1 has no unit — and likewise for 49 more values of the sweep'],
+    ]);
+  });
+
   it('refuses a path through __proto__, and names no inherited key (constructor) as a service, rather than change every object', () => {
     // Before: the first set Object.prototype.x (every later check ended in an internal error), the second
     // silently set nothing, and the third said "services.constructor is a mapping, not a mapping".
