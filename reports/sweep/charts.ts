@@ -19,9 +19,10 @@ const MESH_COLORS = [
 
 export function seriesScale(model: SweepReportModel): { domain: string[]; range: string[] } {
   let next = 0, grey = 0;
+  // With the mesh on the x axis every series crosses the meshes: none of them is the baseline's.
   const range = model.series.map((s) => {
     const row = model.rows.find((r) => r.series === s);
-    return row?.meshMode === 'none' ? BASELINE_GREYS[grey++ % BASELINE_GREYS.length] : MESH_COLORS[next++ % MESH_COLORS.length];
+    return !model.acrossMeshes && row?.meshMode === 'none' ? BASELINE_GREYS[grey++ % BASELINE_GREYS.length] : MESH_COLORS[next++ % MESH_COLORS.length];
   });
   return { domain: model.series, range };
 }
@@ -81,12 +82,13 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
   // Resources are the whole mesh's, the same for every entry point: draw them once.
   const rows = model.rows.filter((r) => r.entrypoint === entry);
   const data = chartData(model, rows, metric);
-  const color = { field: 'series', type: 'nominal', title: 'mesh', scale: seriesScale(model), // labelLimit 0: a series is told apart by its last "key=value", which the default 160 px limit cuts off.
+  const seriesTitle = model.acrossMeshes ? 'series' : 'mesh';
+  const color = { field: 'series', type: 'nominal', title: seriesTitle, scale: seriesScale(model), // labelLimit 0: a series is told apart by its last "key=value", which the default 160 px limit cuts off.
     legend: { orient: 'bottom', columns: model.series.some((n) => n.length > 40) ? 1 : 2, labelLimit: 0 } };
   // A metric with no interval at any point (error rate, throughput, vCPU of single runs) would show "null" twice.
   const banded = data.some((d) => d.lo !== null && d.hi !== null);
   const tooltip = [
-    tip('series', 'mesh'), tip('xLabel', model.x.key ?? 'point'),
+    tip('series', seriesTitle), tip('xLabel', model.x.key ?? 'point'),
     { field: 'y', type: 'quantitative', title: metric.axis, format: metric.format },
     ...(banded ? [
       { field: 'lo', type: 'quantitative', title: '95 % low', format: metric.format },

@@ -127,7 +127,7 @@ export function renderSweepHtml(model: SweepReportModel): string {
     warningsHtml(model),
     kneesHtml(model),
     `<h2 id="curves">Against ${esc(model.x.title)}</h2>`,
-    '<p class="lead">One line per mesh; the shaded band is the 95 % interval. Hover a point for its numbers.</p>',
+    `<p class="lead">${model.acrossMeshes ? 'One line per value of the other swept parameters, across the meshes' : 'One line per mesh'}; the shaded band is the 95 % interval. Hover a point for its numbers.</p>`,
     ...charts.map(figure),
     '<h2 id="table">Every point</h2>',
     '<p class="lead">Means over the repeats; hover a value for its 95 % interval. Shaded rows: a queue kept growing.</p>',

@@ -74,6 +74,8 @@ export interface SweepReportModel {
   /** Parameters with one value: the same at every point. */
   fixed: Array<{ key: string; value: unknown }>;
   x: { key: string | null; numeric: boolean; unit: string; title: string };
+  /** The mesh is on the x axis and each series is a value of the other swept parameters, across the meshes. */
+  acrossMeshes: boolean;
   series: string[];
   entrypoints: string[];
   rows: SweepRow[];
@@ -201,9 +203,15 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const meshKey = (r: SweepRecord): string => JSON.stringify(Object.entries(r.params).filter(([k]) => k === 'mesh' || k.startsWith('mesh.')));
   const profileOf = new Map<string, string>();
   for (const r of sorted) if (r.summary && !profileOf.has(meshKey(r))) profileOf.set(meshKey(r), r.summary.mesh.profile);
+  // With the mesh itself on the x axis (--x mesh) and other parameters swept, a line runs across the meshes,
+  // one per value of the others: named by its mesh too, each series held one point and no line compared two
+  // meshes. (The mesh swept alone keeps a series per mesh: one point each, in the meshes' colours.)
+  const acrossMeshes = xKey === 'mesh' && others.length > 0;
   const seriesOf = (r: SweepRecord): string => {
+    const rest = others.map((k) => `${k}=${showValue(r.params[k])}`);
+    if (acrossMeshes) return rest.join(', ');
     const mesh = r.summary?.mesh.profile ?? profileOf.get(meshKey(r)) ?? showValue(r.params.mesh ?? UNSET);
-    return [mesh, ...others.map((k) => `${k}=${showValue(r.params[k])}`)].join(', ');
+    return [mesh, ...rest].join(', ');
   };
   // Each x value's place, looked up once a point: a search of the list at every point made a
   // range of 10,000 rates take a minute to report (points × values comparisons).
@@ -278,6 +286,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
     points: groups.size,
     swept, fixed,
     x: { key: xKey, numeric: numeric !== null, unit, title },
+    acrossMeshes,
     series, entrypoints, rows, knees,
     aborted: sorted.filter((r) => r.aborted !== undefined).length,
   };
