@@ -135,6 +135,15 @@ export class Frame {
   /** When this leg's stall began (stallStart is its connection's retransmission episode's, for a pooled one). */
   stallSince = 0;
   stallPooled = false;
+  /**
+   * Frames allocated under this one, in the order they were (the first
+   * `kidCount` of `kids`, with their generations: one no longer alive, or
+   * reused since, has another). Only read to walk a try's subtree when a
+   * timeout cuts it (see Simulation.knownLateCause).
+   */
+  kids: number[] = [];
+  kidGens: number[] = [];
+  kidCount = 0;
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }
 
@@ -192,6 +201,7 @@ export class FramePool {
     f.countersReleased = false;
     f.detached = false;
     f.stall = 0;
+    f.kidCount = 0;
     // Unrolled: a loop bounded by comp.length costs a bounds check a component (see addComponents).
     const comp = f.comp;
     comp[0] = 0; comp[1] = 0; comp[2] = 0; comp[3] = 0; comp[4] = 0; comp[5] = 0; comp[6] = 0;
@@ -206,6 +216,8 @@ export class FramePool {
       f.invokeGen = p.invokeGen;
       f.measured = p.measured;
       f.start = p.start;
+      p.kids[p.kidCount] = i;
+      p.kidGens[p.kidCount++] = f.gen;
     }
     this.inUse++;
     return i;

@@ -1499,17 +1499,11 @@ class Simulation implements EventDispatcher {
     call.comp[PHASE_COMPONENT[att.phase]] += elapsed - sum;
   }
 
-  /** Detaches the call's try in flight, if any: it runs on, but nobody waits for it. */
-  /**
-   * Cuts the try in flight, if any. Returns the replica it was stalled
-   * towards across a partition when cut (its lateness is the partition's),
-   * -2 when it was stalled before reaching one, -1 when it was not stalled.
-   */
-  private abandonCurrent(call: Frame): number {
-    if (call.current < 0) return -1;
+  /** Cuts the try in flight, if any: it runs on (or ends at once, when it never started), but nobody waits for it. */
+  private abandonCurrent(call: Frame): void {
+    if (call.current < 0) return;
     const att = this.frames[call.current];
-    if (att.gen !== call.currentGen) return -1;
-    const stalledAt = att.stall !== 0 ? (att.replica >= 0 ? att.replica : -2) : -1;
+    if (att.gen !== call.currentGen) return;
     // Envoy reports a try cut short by a timeout to outlier detection as a 504 from its host.
     if (att.replica >= 0 && !att.countersReleased) {
       this.balancer.noteOutcome({
@@ -1530,24 +1524,71 @@ class Simulation implements EventDispatcher {
       if (!this.policy.removePending(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
       this.pool.release(call.current);
       call.current = -1;
-      return -1;
+      return;
     }
     att.detached = true;
     // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
     if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
     this.releaseAttemptCounters(att);
     call.current = -1;
-    return stalledAt;
   }
 
   /**
-   * The failure of a call whose try a timeout cut: the timeout's, unless the
-   * try was stalled across a partition — then the partition is where it
-   * began (the network's, not the mesh's), and UT says how it ended.
+   * The frame whose failure, known at this instant, made the call's try in
+   * flight late, or -1 (none in flight, or nothing known: the callee is
+   * only slow, or queueing). See knownLateCause.
    */
-  private timedOut(call: Frame, stalledAt: number): void {
-    if (stalledAt === -1) this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
-    else this.setFailure(call, CAUSE_PARTITION, call.service, stalledAt >= 0 ? stalledAt : -1, flagIndex('UT'), false);
+  private lateCauseOfCurrent(call: Frame): number {
+    if (call.current < 0 || this.frames[call.current].gen !== call.currentGen) return -1;
+    return this.knownLateCause(call.current);
+  }
+
+  /**
+   * Searches the live subtree of frame `f` (the try a per-try timeout is
+   * cutting, or the call whose overall timeout ran out) for a failure
+   * already known to have made it late, depth first: a frame that
+   * has failed (its failure on its way up, or being retried by its own call)
+   * is taken before anything still running under it; a leg a partition
+   * drops (its packets being resent) is itself the cause; otherwise the
+   * frame's children are searched in the order they started (a parallel
+   * group's branches in step order), and then, for a call still trying —
+   * waiting in back-off, or with a retry in flight — the failed try it
+   * retries. The first found wins, so the cause is the deepest along the
+   * first path that has one, in frame order: no map or random order.
+   * Detached frames (abandoned tries, crashed replicas' invokes) are nobody's
+   * lateness and are skipped.
+   */
+  private knownLateCause(f: number): number {
+    const fr = this.frames[f];
+    if (fr.failed || fr.stall !== 0) return f;
+    for (let k = 0; k < fr.kidCount; k++) {
+      const c = fr.kids[k];
+      const kid = this.frames[c];
+      if (kid.gen !== fr.kidGens[k] || kid.detached) continue;
+      const found = this.knownLateCause(c);
+      if (found >= 0) return found;
+    }
+    if (fr.kind === FRAME_CALL && fr.cause >= 0 && (fr.backoffToken !== 0 || (fr.retries > 0 && (fr.inTry || fr.current >= 0)))) return f;
+    return -1;
+  }
+
+  /**
+   * The failure of a call whose try a timeout cut: the timeout's (the mesh's
+   * when its policy ran in the mesh proxy), unless what made the try late is
+   * known (`late`, see knownLateCause) — then that is where the failure began
+   * and keeps its attribution: a stall across a partition is the
+   * partition's (the network's, at the service and replica the leg was
+   * going to), a failed try deeper keeps its root cause. UT says how it
+   * ended, and the caller sees a 504.
+   */
+  private timedOut(call: Frame, late: number): void {
+    if (late < 0) {
+      this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+    } else {
+      const d = this.frames[late];
+      if (d.stall !== 0 && !d.failed) this.setFailure(call, CAUSE_PARTITION, d.service, d.replica >= 0 ? d.replica : -1, flagIndex('UT'), false);
+      else this.setFailure(call, d.cause, d.causeService, d.causeReplica, flagIndex('UT'), d.meshCaused);
+    }
     call.status = CAUSES[CAUSE_TIMEOUT].status;
   }
 
@@ -1555,14 +1596,17 @@ class Simulation implements EventDispatcher {
     const call = this.frames[f];
     if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
     call.tryToken = 0;
-    this.timedOut(call, this.abandonCurrent(call));
+    const late = this.lateCauseOfCurrent(call);
+    this.abandonCurrent(call);
+    this.timedOut(call, late);
     this.countTimedOutTry(call);
     this.afterFailedTry(f, CAUSE_TIMEOUT, 504, false);
   }
 
   private countTimedOutTry(call: Frame): void {
     if (!call.measured) return;
-    const key = failureKey(call.cause, flagIndex('UT'), call.meshCaused, call.service, this.model.services.length);
+    // Keyed as countAttemptFailure keys a try: by the service where its failure began (deeper, when known; see timedOut).
+    const key = failureKey(call.cause, flagIndex('UT'), call.meshCaused, call.causeService >= 0 ? call.causeService : call.service, this.model.services.length);
     this.attemptFailures.set(key, (this.attemptFailures.get(key) ?? 0) + 1);
   }
 
@@ -1571,7 +1615,10 @@ class Simulation implements EventDispatcher {
     if (call.kind !== FRAME_CALL || call.timeoutToken !== tok || tok === 0) return;
     // The try in flight, if any (not a back-off), is cut short: a failed try like any other.
     const cut = call.current >= 0 && this.frames[call.current].gen === call.currentGen;
-    const stalledAt = this.abandonCurrent(call);
+    // The call's whole time ran out: what made it late may also be a try of its own that failed before the one in
+    // flight (a retry), as during a back-off (below). A per-try timeout looks only under the try it cuts.
+    const late = this.knownLateCause(f);
+    this.abandonCurrent(call);
     call.tryToken = 0;
     const inBackoff = call.backoffToken !== 0;
     if (inBackoff) {
@@ -1586,7 +1633,7 @@ class Simulation implements EventDispatcher {
       call.flag = flagIndex('UT');
       call.status = CAUSES[CAUSE_TIMEOUT].status;
     } else {
-      this.timedOut(call, stalledAt);
+      this.timedOut(call, late);
     }
     if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);

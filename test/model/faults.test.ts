@@ -140,8 +140,11 @@ describe('faults on the timeline', () => {
     // The first requests of the window rode pooled connections: they waited for the resend after 30 s (at 10 + 25.4 s).
     expect(r.entrypoints[0].latency.max).toBeGreaterThan(20);
     // With a 500 ms timeout those are cut short instead (UT); legs to the gateway outside the mesh's policy are not.
+    // The entry point's call runs out first, on a try waiting for front while front's call to back is stalled:
+    // the partition made it late, so the failure is the partition's, at back (before: timeout/UT/mesh).
     const timed = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', '', 'istio-sidecar', 'timeout: 500ms');
-    expect(new Set(causes(timed))).toEqual(new Set(['partition/UF/app', 'timeout/UT/mesh']));
+    expect(new Set(causes(timed))).toEqual(new Set(['partition/UF/app', 'partition/UT/app']));
+    expect(timed.entrypoints[0].failures.find((f) => f.flag === 'UT')?.service).toBe('back');
     expect(failedBetween(timed, 10, 20)).toBeGreaterThan(400);
   });
 
@@ -583,8 +586,11 @@ describe('partitions and the connections they stall (review)', () => {
     // Nor is it counted a second time, as partition/UF, when it would have been dropped at its next resend.
     expect(at('partition', 'UF', 'back')).toBe(0);
     // With the timeout on back's calls only, so reads the request at the entry point: the partition's, ended by
-    // a timeout. (With the same timeout on the entry point's call, that one runs out first, on a try that is
-    // waiting for front, not stalled itself: a timeout, the mesh's — the README says so.)
+    // a timeout. With the same timeout on the entry point's call, that one runs out first, on a try that is
+    // waiting for front, not stalled itself, while front's try to back is: the partition's too (before: a
+    // timeout, the mesh's).
+    expect(r.entrypoints[0].failures.some((f) => f.cause === 'timeout')).toBe(false);
+    expect(r.entrypoints[0].failures.find((f) => f.cause === 'partition' && f.flag === 'UT')?.service).toBe('back');
     const inner = run('  - {at: 10s, until: 30s, partition: {zones: [a, b]}}', ', resilience: {timeout: 2s}');
     const causesAtEntry = new Set(inner.entrypoints[0].failures.map((f) => `${f.cause}/${f.flag}/${f.mesh ? 'mesh' : 'app'}`));
     expect(causesAtEntry.has('partition/UT/app')).toBe(true);
