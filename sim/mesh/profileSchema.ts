@@ -233,6 +233,10 @@ export const resilienceSchema = z
       description:
         "How the proxy takes failing hosts out, whoever turns it on: envoy (default; ejections within maxEjectionPercent, for baseEjectionTime × a multiplier, ended by the interval's sweep) or linkerd (failure accrual: after consecutive5xx failures the host is shut for a back-off from baseEjectionTime doubling up to maxEjectionTime, then one probe request decides; maxEjectionPercent and interval unused; defaults 7, 1s, 60s).",
     }),
+    pickFrom: z.enum(['listed', 'connectable']).optional().meta({
+      description:
+        "Which endpoints of its (possibly stale) view the proxy's balancer picks among: listed (default, Envoy: every one; a pod that is gone refuses the try, UF) or connectable (linkerd2-proxy: only those it holds a connection to, as its balancer dispatches to ready endpoints only and reconnects a refused one in the background; an endpoint whose pod is gone or whose proxy is down is skipped, unless none takes connections).",
+    }),
   })
   .meta({
     id: 'resilience',

@@ -75,6 +75,7 @@ export function normalizeResilience(file: ResilienceFile): ResiliencePolicy {
     circuitBreaker: null,
     outlierDetection: null,
     outlierStyle: file.outlierDetectionStyle ?? 'envoy',
+    pickFrom: file.pickFrom ?? 'listed',
     connectTimeout: 0,
   };
   return mergeResilience(none, file);
@@ -99,6 +100,7 @@ export function mergeResilience(base: ResiliencePolicy, o: ResilienceOverrideFil
           ? null
           : mergeOutlier(base.outlierDetection ?? (base.outlierStyle === 'linkerd' ? LINKERD_FAILURE_ACCRUAL : DEFAULT_OUTLIER_DETECTION), o.outlierDetection),
     outlierStyle: base.outlierStyle,
+    pickFrom: base.pickFrom,
     connectTimeout: o.connectTimeout === undefined ? base.connectTimeout : seconds(o.connectTimeout),
   };
 }

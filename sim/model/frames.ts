@@ -13,7 +13,7 @@ export const FRAME_ATTEMPT = 5;
 const NO_STEPS: CompiledStep[] = [];
 /** A frame's policy until its call sets one: nothing. */
 export const NO_POLICY: ResiliencePolicy = {
-  placement: 'client', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: 'envoy', connectTimeout: Infinity,
+  placement: 'client', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: 'envoy', pickFrom: 'listed', connectTimeout: Infinity,
 };
 
 /**

@@ -17,7 +17,11 @@
  *   sees few of its own requests, and the choice tends to random;
  * - outlier detection: a caller's proxy ejects a host after *it* has seen
  *   consecutive 5xx from it, and only that proxy stops sending there. With
- *   several callers a failing host is ejected by each in turn.
+ *   several callers a failing host is ejected by each in turn;
+ * - under `pickFrom: connectable` (linkerd2-proxy's balancer) a proxy picks
+ *   only among the endpoints of its view whose pod takes connections, as
+ *   tower's ReadyCache holds an endpoint ready only while its connection is
+ *   (see pick()).
  */
 import type { Rng } from '../engine/rng.js';
 import type { RuntimeModel, RuntimeService } from './build.js';
@@ -86,6 +90,8 @@ export class LoadBalancer {
     private readonly endpoints: EndpointVersions,
     private readonly rngs: Rng[],
     private readonly mark: (m: Marker) => void,
+    /** Whether a connection to the replica's pod would be taken now (its pod up, its sidecar or node proxy too); see connectable(). */
+    private readonly accepts: (rep: number) => boolean = () => true,
   ) {}
 
   /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
@@ -138,10 +144,12 @@ export class LoadBalancer {
    * already tried — the first `triedCount` of `tried` — unless nothing else
    * is left. -1 when the view is empty, ALL_SHUT when Linkerd's failure
    * accrual shut every host. `pair` is the (router, service) slot,
-   * PolicyState.slot.
+   * PolicyState.slot. Under `pickFrom: connectable` a proxy's view is
+   * first narrowed to the endpoints that take connections (connectable()).
    */
   pick(service: RuntimeService, policy: ResiliencePolicy, router: number, pair: number, tried: readonly number[], triedCount: number, now: number): number {
-    const view = this.endpoints.view(router, service.index);
+    let view = this.endpoints.view(router, service.index);
+    if (policy.pickFrom === 'connectable' && router < this.model.proxies.length) view = this.connectable(view);
     const n = view.length;
     if (n === 0) return -1;
     let o = this.outliers.get(router * this.model.services.length + service.index);
@@ -170,6 +178,32 @@ export class LoadBalancer {
     }
     if (o !== undefined) return policy.outlierStyle === 'linkerd' ? ALL_SHUT : ALL_EJECTED;
     return view[this.nextIndex(pair, service) % n];
+  }
+
+  /**
+   * linkerd2-proxy's balancer (a P2C pool over tower's ReadyCache) chooses
+   * among its *ready* endpoints only, and an endpoint is ready only while
+   * its connection is: one whose connection closed or was refused goes back
+   * to pending and reconnects in the background with a back-off
+   * (linkerd/reconnect), never on a request's path. So a proxy that still
+   * lists a pod that is gone, or whose sidecar is down, does not send to it:
+   * it knows from its connection to it (closed with the pod, or refused),
+   * which the model takes as known at once. An endpoint that takes
+   * connections but fails requests stays ready (failure accrual's to take
+   * out). With none of the view taking connections, the whole view is
+   * returned and the try is refused as before (Linkerd would queue the
+   * request until an endpoint is ready, failing it after its 3 s fail-fast
+   * timeout: not modelled). No random draw; the view's order is kept, and a
+   * view with every endpoint up is returned as it is.
+   */
+  private connectable(view: Int32Array): Int32Array {
+    let up = 0;
+    for (let k = 0; k < view.length; k++) if (this.accepts(view[k])) up++;
+    if (up === view.length || up === 0) return view;
+    const out = new Int32Array(up);
+    let j = 0;
+    for (let k = 0; k < view.length; k++) if (this.accepts(view[k])) out[j++] = view[k];
+    return out;
   }
 
   /** Whether rep may take the router's try: not ejected by it (`o`, its outlier state), and not among the first `avoid` tried hosts. */

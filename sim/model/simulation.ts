@@ -354,6 +354,7 @@ class Simulation implements EventDispatcher {
     );
     this.balancer = new LoadBalancer(
       model, this.endpoints, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markEjection(m),
+      (r) => this.takesConnections(r),
     );
     // A push reaches every proxy and every entry point's clients; with no
     // mesh, every pod's client library too. So it does under node proxies
@@ -2417,6 +2418,21 @@ class Simulation implements EventDispatcher {
     for (let r = 0; r < m.replicas.length; r++) {
       if (m.replicas[r].sidecar === p && this.podUp[r]) this.backInService(r);
     }
+  }
+
+  /**
+   * Whether a new connection to replica r's pod would be taken now: the pod
+   * is up and so is the proxy in front of it (its sidecar, or its node's
+   * proxy), or with none, its application. What refused() and the
+   * proxy-down checks of connect() and P_SP_REQ fail: a balancer that picks
+   * only endpoints it holds a connection to (pickFrom: connectable) skips
+   * the others. A pod whose sidecar is up but whose application is not
+   * takes the connection (the sidecar answers 503), so it is not skipped.
+   */
+  private takesConnections(r: number): boolean {
+    if (!this.podUp[r]) return false;
+    const sp = this.serverProxyOf[r];
+    return sp >= 0 ? this.faults.proxyDown[sp] === 0 : this.appUp[r] === 1;
   }
 
   /** Whether the pod's readiness probes pass: its app is up and, with sidecars, its sidecar too. */

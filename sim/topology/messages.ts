@@ -108,6 +108,9 @@ export const unknownKeyHint = (key: string, suggestion: string | undefined, allo
     : key === 'outlierDetectionStyle' && allowed.includes('outlierDetection')
       // How a proxy ejects hosts is its implementation's, not a policy a topology or a service can change.
       ? "outlierDetectionStyle belongs to a mesh profile file's resilience block (how its proxy takes hosts out); a topology cannot change it: run another profile, or copy the profile and set it there"
+      : key === 'pickFrom' && allowed.includes('outlierDetection')
+      // So is which endpoints its balancer picks among.
+      ? "pickFrom belongs to a mesh profile file's resilience block (which endpoints its proxy's balancer picks among); a topology cannot change it: run another profile, or copy the profile and set it there"
       : didYouMean(suggestion, 'allowed keys here', allowed);
 
 export const missingKey = (key: string) => `missing required key ${q(key)}`;

@@ -258,6 +258,8 @@ export interface OutlierDetection {
 }
 
 export type OutlierStyle = 'envoy' | 'linkerd';
+/** Which endpoints of its view a proxy's balancer picks among: every one listed (Envoy), or those that take connections (linkerd2-proxy). */
+export type PickFrom = 'listed' | 'connectable';
 
 export interface ResiliencePolicy {
   /** Where the policy runs: in the caller's mesh proxy, or in the caller's client library. */
@@ -276,6 +278,14 @@ export interface ResiliencePolicy {
    * probe request, whose success opens it again).
    */
   outlierStyle: OutlierStyle;
+  /**
+   * Which endpoints of its view a proxy's balancer picks among, a property
+   * of the proxy like outlierStyle: `listed` (every endpoint it was told of;
+   * one whose pod is gone is found out by the try, refused) or
+   * `connectable` (linkerd2-proxy: only those whose pod takes connections;
+   * the others reconnect in the background and get no tries meanwhile).
+   */
+  pickFrom: PickFrom;
   /** A connection attempt to an unreachable host gives up after this long (Envoy's connect_timeout). */
   connectTimeout: number;
 }

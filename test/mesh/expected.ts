@@ -55,6 +55,7 @@ export const ISTIO_RESILIENCE: ResiliencePolicy = {
   circuitBreaker: null,
   outlierDetection: null,
   outlierStyle: 'envoy',
+  pickFrom: 'listed',
   connectTimeout: 10,
 };
 

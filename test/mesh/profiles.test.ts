@@ -141,6 +141,7 @@ describe('bundled profiles', () => {
       circuitBreaker: null,
       outlierDetection: null,
       outlierStyle: 'linkerd',
+      pickFrom: 'connectable',
       connectTimeout: 1,
     });
     expect(load('cilium').resilience).toEqual({
@@ -159,6 +160,7 @@ describe('bundled profiles', () => {
       circuitBreaker: { maxConnections: 1024, maxPending: 1024, maxRequests: 1024 },
       outlierDetection: null,
       outlierStyle: 'envoy',
+      pickFrom: 'listed',
       connectTimeout: 2,
     });
     expect(load('cilium').controlPlane.pushDelay).toEqual(lognormal(0.5, 5));
@@ -173,6 +175,7 @@ describe('bundled profiles', () => {
       circuitBreaker: null,
       outlierDetection: null,
       outlierStyle: 'envoy',
+      pickFrom: 'listed',
       connectTimeout: 30,
     });
     expect(none.controlPlane).toEqual({
