@@ -93,7 +93,8 @@ function kneesHtml(model: SweepReportModel): string {
 function tableHtml(model: SweepReportModel): string {
   // Nothing swept (the mesh alone, or one point): the x is the point number, already the first column.
   const withX = model.x.key !== null;
-  const head = ['point', ...(withX ? [model.x.title] : []), 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
+  // With the mesh on the x axis (--x mesh) the x column is the mesh, and this one the series: the other parameters' values.
+  const head = ['point', ...(withX ? [model.x.title] : []), model.acrossMeshes ? 'series' : 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
   const meshColumn = withX ? 2 : 1;
   const rows = [...model.rows].sort((a, b) => a.order - b.order).map((r) => {
     const knee = model.knees.some((k) => k.series === r.series && k.entrypoint === r.entrypoint && k.x === r.x);

@@ -36,6 +36,10 @@ describe('a sweep report with the mesh on the x axis', () => {
     const html = renderSweepReport(records, { x: 'mesh' });
     expect(html).toContain('One line per value of the other swept parameters, across the meshes');
     expect(html).not.toContain('One line per mesh;');
+    // The table's x column is the mesh; the next one holds the series, not a second "mesh" (before: two
+    // columns headed mesh, the second reading "entrypoints.clients.rate=40/s").
+    expect(html).toContain('<thead><tr><th>point</th><th>mesh</th><th>series</th><th>repeats</th>');
+    expect(renderSweepReport(records, {})).toContain('<thead><tr><th>point</th><th>entrypoints.clients.rate (/s)</th><th>mesh</th><th>repeats</th>');
     // The mesh swept alone keeps a series per mesh (a point each, in the meshes' colours).
     expect(sweepReportModel(sweepOf(['--set', 'mesh=none,linkerd']), { x: 'mesh' }).series).toEqual(['none', 'linkerd']);
     // The default x (the rate) still draws a line per mesh.
