@@ -60,6 +60,11 @@ export function formatRate(perSecond: number): string {
 
 /** East Asian wide and fullwidth characters (and the emoji blocks), two columns in a terminal. */
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+/**
+ * Emoji shown as emoji by default (✅ U+2705, 🚀 U+1F680, 🫠 U+1FAE0 …), two columns like the
+ * blocks above, wherever Unicode put them; not the regional indicators, a flag's two halves of one column each.
+ */
+const EMOJI = /(?![\u{1f1e6}-\u{1f1ff}])\p{Emoji_Presentation}/u;
 /** Combining marks and zero-width characters: no column of their own. */
 const ZERO = /[\p{M}\u200b-\u200d\u2060\ufeff]/u;
 
@@ -72,7 +77,7 @@ const ZERO = /[\p{M}\u200b-\u200d\u2060\ufeff]/u;
 export function displayWidth(text: string): number {
   if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
-  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) || EMOJI.test(ch) ? 2 : 1;
   return width;
 }
 

@@ -42,4 +42,12 @@ describe('textTable', () => {
     expect(lines[2]).toBe('服务一   1');
     expect(lines[3]).toBe('e\u0301cole    1');
   });
+
+  it('takes an emoji shown as emoji for two columns outside the blocks listed too, and a flag for two', () => {
+    // Before: ✅ (U+2705), 🚀 (U+1F680, transport), 🫠 (U+1FAE0) and ⚡ (U+26A1) counted one column each.
+    expect(['✅web', '🚀api', '🫠x', '⚡x', '🇯🇵x', '☺x'].map(displayWidth)).toEqual([5, 5, 3, 3, 3, 2]);
+    const lines = textTable(['entry point', 'n'], [['✅web', '1'], ['🚀api', '1'], ['web', '1']]).split('\n');
+    expect(new Set(lines.map(displayWidth))).toEqual(new Set([14]));
+    expect(lines[2]).toBe(`✅web${' '.repeat(8)}1`);
+  });
 });
