@@ -118,6 +118,10 @@ export function recordProblem(value: unknown): string | undefined {
   if (!Number.isSafeInteger(r.run) || !Number.isSafeInteger(r.sweep.runs) || (r.run as number) < 0 || (r.run as number) >= r.sweep.runs) {
     return 'its run number is missing or out of range';
   }
+  // The report groups a point's repeats by `point`: one not its run's would be averaged into another point's results.
+  if (Number.isSafeInteger(r.sweep.repeat) && (r.sweep.repeat as number) >= 1 && r.point !== Math.floor((r.run as number) / (r.sweep.repeat as number))) {
+    return `its point number (${JSON.stringify(r.point) ?? 'missing'}) is not its run's (run ${r.run as number} is point ${Math.floor((r.run as number) / (r.sweep.repeat as number))})`;
+  }
   if (typeof r.params !== 'object' || r.params === null || (r.summary === undefined && r.aborted === undefined)) {
     return 'it has no parameters or no results';
   }

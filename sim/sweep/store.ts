@@ -181,7 +181,9 @@ export function readSweepRecords(file: string, preread?: CappedRead): { records:
   const read = readResultsFile(file, preread);
   const diagnostics = [...read.diagnostics];
   if (read.torn) diagnostics.push({ ...lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLineReport(), msg.tornLineHint(false)), severity: 'warning' });
-  if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
+  // A misspelt path is not a file of no results (readResultsFile reads a missing file as empty, for a sweep to start in).
+  if (read.lines.length === 0 && read.diagnostics.length === 0 && !existsSync(file)) diagnostics.push({ severity: 'error', code: 'no-such-file', path: [], message: msg.noSuchFile(file), hint: msg.noSuchFileHint() });
+  else if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
   const first = read.lines[0];
   const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
   if (other) {

@@ -102,3 +102,29 @@ describe('a genuine summary of extreme but valid inputs is not refused', () => {
     expect(r.records).toHaveLength(1);
   });
 });
+
+describe("a line's point number", () => {
+  it("is refused when it is not its run's: the report averaged the run into another point's results", () => {
+    // Before: run 1 saying point 0 was grouped with run 0 as one more repeat of point 0 (workers=2 and 3
+    // averaged into one row), and point 1 vanished; a line without one was a row of point "undefined".
+    const moved = line(1).replace('"point":1', '"point":0');
+    const missing = line(1).replace('"point":1,', '');
+    expect(moved).not.toBe(line(1));
+    expect(missing).not.toBe(line(1));
+    const wrong = formatDiagnostics(readSweepRecords(write('moved.ndjson', line(0) + moved)).diagnostics);
+    expect(wrong).toContain("moved.ndjson:2:1: error[bad-line]: not a sweep result: its point number (0) is not its run's (run 1 is point 1)");
+    const none = formatDiagnostics(readSweepRecords(write('missing.ndjson', line(0) + missing)).diagnostics);
+    expect(none).toContain("missing.ndjson:2:1: error[bad-line]: not a sweep result: its point number (missing) is not its run's (run 1 is point 1)");
+    expect(readSweepRecords(write('fine.ndjson', line(0) + line(1))).diagnostics).toEqual([]);
+  });
+});
+
+describe('a results file that does not exist', () => {
+  it('is said not to exist, not to hold no results (sweep-report, and readSweepRecords from code)', () => {
+    // Before: '"…/misspelt.ndjson" holds no results', as for an empty file, though merge said "does not exist".
+    const missing = formatDiagnostics(readSweepRecords(join(dir, 'misspelt.ndjson')).diagnostics);
+    expect(missing).toContain('error[no-such-file]: "');
+    expect(missing).toContain('misspelt.ndjson" does not exist');
+    expect(formatDiagnostics(readSweepRecords(write('empty.ndjson', '')).diagnostics)).toContain('empty.ndjson" holds no results');
+  });
+});
