@@ -16,7 +16,7 @@ import { error, warning, type Problem } from '../topology/problem.js';
 import type { MeshProfile, MtlsSpec, ProxySpec } from '../topology/types.js';
 import { checkMtlsValues, checkProxyValues, checkTerminationDrain, PROXY_KEYS } from './checkProfile.js';
 import { checkControlPlaneValues, checkMergedControlPlane, mergeControlPlane } from './controlPlane.js';
-import { checkMergedResilience, checkResilienceValues, mergeResilience } from './resilience.js';
+import { checkMergedResilience, checkResilienceValues, mergeResilience, writtenTimeouts } from './resilience.js';
 import type { MeshOverridesFile, MeshSettingFile, MtlsOverrideFile, ProxyOverrideFile } from './profileSchema.js';
 
 const MESH: Path = ['mesh'];
@@ -99,7 +99,11 @@ export function applyOverrides(profile: MeshProfile, overrides: MeshOverridesFil
   if (mtls !== undefined) merged.mtls = mergeMtls(profile.mtls, mtls);
   if (overrides.nodeProxyTraffic !== undefined) merged.nodeProxyTraffic = overrides.nodeProxyTraffic;
   if (overrides.controlPlane !== undefined) merged.controlPlane = mergeControlPlane(profile.controlPlane, overrides.controlPlane);
-  if (overrides.resilience !== undefined) merged.resilience = mergeResilience(profile.resilience, overrides.resilience);
+  if (overrides.resilience !== undefined) {
+    merged.resilience = mergeResilience(profile.resilience, overrides.resilience);
+    // The timeouts the topology wrote are its user's, not the mesh's defaults (see TopologyTimeouts).
+    merged.topologyTimeouts = writtenTimeouts(overrides.resilience, profile.topologyTimeouts);
+  }
   // Results say the profile was tuned, and where: a report of "istio-sidecar" with one worker is not istio-sidecar's.
   const tuned = new Set(profile.tuned ?? []);
   for (const [key, value] of Object.entries(overrides)) {

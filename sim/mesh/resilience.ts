@@ -16,7 +16,7 @@ import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { seconds } from '../topology/normalize.js';
 import { error, warning, type Problem } from '../topology/problem.js';
-import type { CircuitBreaker, OutlierDetection, ResiliencePolicy, RetryCondition, RetryPolicy } from '../topology/types.js';
+import type { CircuitBreaker, OutlierDetection, ResiliencePolicy, RetryCondition, RetryPolicy, TopologyTimeouts } from '../topology/types.js';
 import type { ResilienceFile, ResilienceOverrideFile } from './profileSchema.js';
 
 /**
@@ -102,6 +102,19 @@ export function mergeResilience(base: ResiliencePolicy, o: ResilienceOverrideFil
     outlierStyle: base.outlierStyle,
     pickFrom: base.pickFrom,
     connectTimeout: o.connectTimeout === undefined ? base.connectTimeout : seconds(o.connectTimeout),
+  };
+}
+
+/**
+ * Which timeouts a resilience block as written sets (a duration or `none`),
+ * over `base`: what the block underneath it had set. `retries: none` sets
+ * no per-try timeout (there is none left to run out).
+ */
+export function writtenTimeouts(o: ResilienceOverrideFile, base: TopologyTimeouts | undefined): TopologyTimeouts {
+  const retries = o.retries;
+  return {
+    timeout: o.timeout !== undefined || (base?.timeout ?? false),
+    perTryTimeout: retries === 'none' ? false : retries?.perTryTimeout !== undefined || (base?.perTryTimeout ?? false),
   };
 }
 

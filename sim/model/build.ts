@@ -1,4 +1,4 @@
-import type { LoadBalancer, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent, Dist, ControlPlane } from '../topology/types.js';
+import type { LoadBalancer, Service, Step, Topology, Arrivals, ProxySpec, EntryVia, MeshProfile, ResiliencePolicy, TimelineEvent, Dist, ControlPlane } from '../topology/types.js';
 import { loadMeshProfile } from '../mesh/loadProfile.js';
 import { compileSampler, type Sampler } from './sampler.js';
 import { planLifecycle, LC_STOP, LC_UP, type LifecycleAction } from './lifecycle.js';
@@ -61,6 +61,13 @@ export interface RuntimeService {
    * library's, as for any caller.
    */
   outsideResilience: ResiliencePolicy;
+  /**
+   * `resilience.timeout` and `resilience.retries.perTryTimeout` were set by
+   * the topology (its service's `resilience:` or its `mesh:` overrides), not
+   * by the mesh profile's defaults: see Simulation.plainTimeoutIsMesh.
+   */
+  topologyTimeout: boolean;
+  topologyPerTryTimeout: boolean;
 }
 
 export interface RuntimeNode {
@@ -228,6 +235,22 @@ function withPlacement(p: ResiliencePolicy, placement: ResiliencePolicy['placeme
   return { ...p, placement: placement === 'mesh' ? 'mesh' : 'client' };
 }
 
+/**
+ * Which of the service's timeouts its topology set, as booleans the
+ * simulation reads without a lookup. A topology loaded from a file says
+ * (Service.topologyTimeouts); one built in code may not: a timeout that
+ * differs from the mesh profile's is then taken as the topology's.
+ */
+function topologyTimeouts(s: Service, mesh: MeshProfile): { topologyTimeout: boolean; topologyPerTryTimeout: boolean } {
+  const set = s.topologyTimeouts;
+  if (set !== undefined) return { topologyTimeout: set.timeout, topologyPerTryTimeout: set.perTryTimeout };
+  const perTry = (p: ResiliencePolicy): number => p.retries?.perTryTimeout ?? Infinity;
+  return {
+    topologyTimeout: s.resilience.timeout !== mesh.resilience.timeout,
+    topologyPerTryTimeout: perTry(s.resilience) !== perTry(mesh.resilience),
+  };
+}
+
 export function buildModel(topology: Topology): RuntimeModel {
   const zoneIndex = new Map(topology.zones.map((z, i) => [z, i]));
   const nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
@@ -311,6 +334,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       outsideResilience: s.resilience.placement === 'mesh' && mesh.mode !== 'none'
         ? { ...l4Only(s.resilience), connectTimeout: bundledNone().resilience.connectTimeout }
         : withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
+      ...topologyTimeouts(s, mesh),
     };
   });
 

@@ -23,6 +23,19 @@ export const RETRY_BACKOFF = 6;
 export const COMPONENT_COUNT = COMPONENTS.length;
 
 /**
+ * Whose time each component is, for the counterfactual attribution of a
+ * timeout the topology set (Simulation.plainTimeoutIsMesh): the mesh's
+ * (proxy passes and their queueing, mTLS handshakes and the waits for
+ * them), or the application's and the network's (its work and worker
+ * queueing, every network leg, those a mesh adds included). A retry's
+ * back-off is neither's: a policy's wait, of whichever ran it.
+ */
+export const SIDE_NONE = 0;
+export const SIDE_MESH = 1;
+export const SIDE_APP = 2;
+export const COMPONENT_SIDE: readonly number[] = [SIDE_APP, SIDE_APP, SIDE_MESH, SIDE_MESH, SIDE_MESH, SIDE_APP, SIDE_NONE];
+
+/**
  * to[k] += from[k] for every component, unrolled: it runs a few times per
  * hop, and the loop over a module binding was ~2 % of a chain's run.
  */
@@ -31,3 +44,4 @@ export function addComponents(to: Float64Array, from: Float64Array): void {
   to[4] += from[4]; to[5] += from[5]; to[6] += from[6];
 }
 if (COMPONENT_COUNT !== 7) throw new Error('addComponents adds 7 components; update it with COMPONENTS');
+if (COMPONENT_SIDE.length !== COMPONENT_COUNT) throw new Error('COMPONENT_SIDE needs a side for every component');

@@ -10,6 +10,11 @@ export const FRAME_PARALLEL = 4;
 /** One try of a call: the part of the hop a retry repeats. */
 export const FRAME_ATTEMPT = 5;
 
+/** Frame.pend: no wait in progress that a cut would need to correct. */
+export const PEND_NONE = -1;
+/** Frame.pend: PEND_SINCE + component, a wait recorded when it ends, begun at pendAt. */
+export const PEND_SINCE = COMPONENT_COUNT;
+
 const NO_STEPS: CompiledStep[] = [];
 /** A frame's policy until its call sets one: nothing. */
 export const NO_POLICY: ResiliencePolicy = {
@@ -144,6 +149,29 @@ export class Frame {
   kids: number[] = [];
   kidGens: number[] = [];
   kidCount = 0;
+  /**
+   * The wait this frame is in, for a timeout that cuts it (see
+   * Simulation.accrueBlame): a component k below COMPONENT_COUNT was
+   * recorded whole when the wait began, and the wait ends at `pendAt` (a
+   * network leg, a proxy pass on a thread of its own, a handshake's round
+   * trips, the application's work on a CPU of its own); PEND_SINCE + k is
+   * recorded only when the wait ends, and began at `pendAt` (a task on a
+   * shared CPU, a connection being opened by another, the circuit
+   * breaker's queue). PEND_NONE: none, or one recorded at its end already.
+   * A wait of the first kind is not cleared when it ends: past its end it
+   * corrects nothing. Set where `wait`, `runOnThread` and the others
+   * schedule; -1 from alloc.
+   */
+  pend = PEND_NONE;
+  pendAt = 0;
+  /**
+   * Calls with an overall timeout: the mesh's and the application's (and
+   * the network's) time the call had spent when its first try started and
+   * its timeout with it (the client proxy's request pass, the gateway leg):
+   * none of it counts against the deadline.
+   */
+  preMesh = 0;
+  preApp = 0;
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }
 
@@ -202,6 +230,7 @@ export class FramePool {
     f.detached = false;
     f.stall = 0;
     f.kidCount = 0;
+    f.pend = PEND_NONE;
     // Unrolled: a loop bounded by comp.length costs a bounds check a component (see addComponents).
     const comp = f.comp;
     comp[0] = 0; comp[1] = 0; comp[2] = 0; comp[3] = 0; comp[4] = 0; comp[5] = 0; comp[6] = 0;

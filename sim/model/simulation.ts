@@ -2,7 +2,9 @@ import { Engine, type EventDispatcher } from '../engine/engine.js';
 import { RandomStreams, type Rng } from '../engine/rng.js';
 import type { RuntimeModel, CompiledStep } from './build.js';
 import { STEP_CALL, STEP_SEQUENCE } from './build.js';
-import { APP_QUEUE, APP_WORK, COMPONENT_COUNT, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF } from './components.js';
+import {
+  APP_QUEUE, APP_WORK, COMPONENT_COUNT, COMPONENT_SIDE, addComponents, MTLS, NETWORK, PROXY_QUEUE, PROXY_WORK, RETRY_BACKOFF, SIDE_APP, SIDE_MESH,
+} from './components.js';
 import {
   CAUSES, CAUSE_ALL_ENDPOINTS_EJECTED, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_PARTITION_RESET, CAUSE_QUEUE_FULL,
@@ -20,7 +22,7 @@ import {
   type EntryCollector, type ProgressHook, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
 } from './outcome.js';
 import {
-  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, type Frame,
+  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, PEND_NONE, PEND_SINCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
@@ -922,6 +924,14 @@ class Simulation implements EventDispatcher {
     if (call.attempts === 0 && Number.isFinite(pol.timeout)) {
       call.timeoutToken = this.token();
       this.scheduleTimer(pol.timeout, H_CALL_TIMEOUT, f, call.timeoutToken);
+      if (m.services[call.service].topologyTimeout) {
+        // What the call spent before its deadline started counting (see plainTimeoutIsMesh).
+        this.blameMesh = 0;
+        this.blameApp = 0;
+        this.addSides(call.comp);
+        call.preMesh = this.blameMesh;
+        call.preApp = this.blameApp;
+      }
     }
     let a = f;
     let att = call;
@@ -972,6 +982,8 @@ class Simulation implements EventDispatcher {
       if (active >= cb.maxConnections * m.mtls.streamsPerConnection) {
         att.countersReleased = true; // counted when it leaves the queue
         att.waitStart = now;
+        att.pend = PEND_SINCE + PROXY_QUEUE;
+        att.pendAt = now;
         this.policy.enqueuePending(key, a, att.gen);
         return;
       }
@@ -1005,6 +1017,7 @@ class Simulation implements EventDispatcher {
     const att = this.frames[a];
     if (att.gen !== gen || att.detached) return;
     att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
+    att.pend = PEND_NONE;
     this.dispatchAttempt(a);
   }
 
@@ -1031,6 +1044,8 @@ class Simulation implements EventDispatcher {
     if (d <= 0) return false;
     const frame = this.frames[f];
     frame.comp[component] += d;
+    frame.pend = component;
+    frame.pendAt = this.engine.now + d;
     this.engine.schedule(d, H_ADVANCE, f, frame.gen);
     return true;
   }
@@ -1574,17 +1589,17 @@ class Simulation implements EventDispatcher {
   }
 
   /**
-   * The failure of a call whose try a timeout cut: the timeout's (the mesh's
-   * when its policy ran in the mesh proxy), unless what made the try late is
-   * known (`late`, see knownLateCause) — then that is where the failure began
-   * and keeps its attribution: a stall across a partition is the
-   * partition's (the network's, at the service and replica the leg was
-   * going to), a failed try deeper keeps its root cause. UT says how it
-   * ended, and the caller sees a 504.
+   * The failure of a call whose try a timeout cut: the timeout's, unless
+   * what made the try late is known (`late`, see knownLateCause) — then that
+   * is where the failure began and keeps its attribution: a stall across a
+   * partition is the partition's (the network's, at the service and replica
+   * the leg was going to), a failed try deeper keeps its root cause. UT says
+   * how it ended, and the caller sees a 504. The timeout's own failure is
+   * the mesh's when `plainMesh` (see plainTimeoutIsMesh).
    */
-  private timedOut(call: Frame, late: number): void {
+  private timedOut(call: Frame, late: number, plainMesh: boolean): void {
     if (late < 0) {
-      this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), this.meshCaused(CAUSE_TIMEOUT, call));
+      this.setFailure(call, CAUSE_TIMEOUT, call.service, -1, flagIndex('UT'), plainMesh);
     } else {
       const d = this.frames[late];
       if (d.stall !== 0 && !d.failed) this.setFailure(call, CAUSE_PARTITION, d.service, d.replica >= 0 ? d.replica : -1, flagIndex('UT'), false);
@@ -1593,13 +1608,126 @@ class Simulation implements EventDispatcher {
     call.status = CAUSES[CAUSE_TIMEOUT].status;
   }
 
+  /**
+   * Whether a timeout with nothing known below it (knownLateCause found
+   * nothing: the callee is slow, or queueing) is the mesh's failure. Its
+   * policy in the client library: the application's. In the mesh's proxy, a
+   * timeout the mesh profile imposed (a default the topology did not set,
+   * such as Cilium's 1 h request timeout) is the mesh's. One the topology
+   * set (the service's `resilience:` or the `mesh:` overrides: its user's
+   * deadline, which the proxy only enforces) is the mesh's only if the
+   * request would have made it without the mesh's share of its time: if
+   * the mesh's time M in what the timeout cut exceeds the application's
+   * and the network's R (see accrueBlame, COMPONENT_SIDE). What it cut: for
+   * a per-try timeout the try (`perTry`), for the call's overall one the
+   * call since its first try started (the deadline's start). Read before
+   * the try is abandoned; changes nothing.
+   */
+  private plainTimeoutIsMesh(f: number, perTry: boolean): boolean {
+    const call = this.frames[f];
+    if (!this.meshCaused(CAUSE_TIMEOUT, call)) return false;
+    const svc = this.model.services[call.service];
+    if (!(perTry ? svc.topologyPerTryTimeout : svc.topologyTimeout)) return true;
+    this.blameMesh = 0;
+    this.blameApp = 0;
+    if (!perTry) {
+      this.accrueBlame(f);
+      this.blameMesh -= call.preMesh;
+      this.blameApp -= call.preApp;
+    } else if (call.current >= 0 && this.frames[call.current].gen === call.currentGen) {
+      this.accrueBlame(call.current);
+    }
+    return this.blameMesh > this.blameApp;
+  }
+
+  /** The mesh's and the application's (and network's) time accrueBlame has added up. */
+  private blameMesh = 0;
+  private blameApp = 0;
+
+  /** Adds a frame's recorded components to blameMesh and blameApp, each by its side (COMPONENT_SIDE). */
+  private addSides(comp: Float64Array): void {
+    for (let k = 0; k < COMPONENT_COUNT; k++) {
+      const side = COMPONENT_SIDE[k];
+      if (side === SIDE_MESH) this.blameMesh += comp[k];
+      else if (side === SIDE_APP) this.blameApp += comp[k];
+    }
+  }
+
+  /** Adds `d` of component `k` to blameMesh or blameApp (nothing for a back-off). */
+  private addSide(k: number, d: number): void {
+    const side = COMPONENT_SIDE[k];
+    if (side === SIDE_MESH) this.blameMesh += d;
+    else if (side === SIDE_APP) this.blameApp += d;
+  }
+
+  /**
+   * Adds to blameMesh and blameApp the time frame f's live subtree has
+   * spent until now, by component: what each frame recorded, less what a
+   * wait in progress recorded ahead of now (a wait recorded whole when it
+   * began, up to its end), plus what a wait in progress has not recorded
+   * yet (one recorded when it ends, from its start; an invoke still waiting
+   * for a worker; a leg a partition stalls) — see Frame.pend. Children are
+   * walked in the order they started, skipping those no longer alive or
+   * detached (a try abandoned earlier: its time was charged to its call,
+   * proportionally, by chargeAbandoned). A sequence's children add up; of
+   * a parallel group's branches still running (all started with it), the
+   * one with the most application and network time is its critical path
+   * without the mesh (the first of equals in step order), and counts alone.
+   * Allocation-free, and in frame order only.
+   */
+  private accrueBlame(f: number): void {
+    const fr = this.frames[f];
+    const now = this.engine.now;
+    if (fr.kind === FRAME_PARALLEL) {
+      const mesh0 = this.blameMesh, app0 = this.blameApp;
+      let mesh = 0, app = -1;
+      for (let k = 0; k < fr.kidCount; k++) {
+        const c = fr.kids[k];
+        const kid = this.frames[c];
+        if (kid.gen !== fr.kidGens[k] || kid.detached) continue;
+        this.blameMesh = 0;
+        this.blameApp = 0;
+        this.accrueBlame(c);
+        if (this.blameApp > app) {
+          app = this.blameApp;
+          mesh = this.blameMesh;
+        }
+      }
+      if (app < 0) {
+        // No branch running: what the last to finish left.
+        this.blameMesh = 0;
+        this.blameApp = 0;
+        this.addSides(fr.comp);
+        mesh = this.blameMesh;
+        app = this.blameApp;
+      }
+      this.blameMesh = mesh0 + mesh;
+      this.blameApp = app0 + app;
+      return;
+    }
+    this.addSides(fr.comp);
+    const p = fr.pend;
+    if (p >= PEND_SINCE) this.addSide(p - PEND_SINCE, now - fr.pendAt);
+    else if (p >= 0 && fr.pendAt > now) this.addSide(p, now - fr.pendAt);
+    if (fr.kind === FRAME_INVOKE && fr.workStart < 0) this.blameApp += now - fr.start;
+    if (fr.stall !== 0) this.blameApp += now - fr.stallSince;
+    for (let k = 0; k < fr.kidCount; k++) {
+      const c = fr.kids[k];
+      const kid = this.frames[c];
+      if (kid.gen !== fr.kidGens[k] || kid.detached) continue;
+      this.accrueBlame(c);
+    }
+  }
+
   private onTryTimeout(f: number, tok: number): void {
     const call = this.frames[f];
     if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
     call.tryToken = 0;
     const late = this.lateCauseOfCurrent(call);
+    // Judged before the try is abandoned: its subtree is what it has spent.
+    const plainMesh = late < 0 && this.plainTimeoutIsMesh(f, true);
     this.abandonCurrent(call);
-    this.timedOut(call, late);
+    this.timedOut(call, late, plainMesh);
     this.countTimedOutTry(call);
     this.afterFailedTry(f, CAUSE_TIMEOUT, 504, false);
   }
@@ -1619,9 +1747,10 @@ class Simulation implements EventDispatcher {
     // The call's whole time ran out: what made it late may also be a try of its own that failed before the one in
     // flight (a retry), as during a back-off (below). A per-try timeout looks only under the try it cuts.
     const late = this.knownLateCause(f);
+    const inBackoff = call.backoffToken !== 0;
+    const plainMesh = late < 0 && !inBackoff && this.plainTimeoutIsMesh(f, false);
     this.abandonCurrent(call);
     call.tryToken = 0;
-    const inBackoff = call.backoffToken !== 0;
     if (inBackoff) {
       // Timed out during a back-off: that wait ends now, not when it was due.
       call.comp[RETRY_BACKOFF] -= call.backoffEnd - this.engine.now;
@@ -1634,7 +1763,7 @@ class Simulation implements EventDispatcher {
       call.flag = flagIndex('UT');
       call.status = CAUSES[CAUSE_TIMEOUT].status;
     } else {
-      this.timedOut(call, late);
+      this.timedOut(call, late, plainMesh);
     }
     if (cut) this.countTimedOutTry(call);
     this.finishAttempts(f);
@@ -1727,6 +1856,9 @@ class Simulation implements EventDispatcher {
     task.work = work;
     task.telemetry = telemetry;
     task.enqueued = this.engine.now;
+    const frame = this.frames[f];
+    frame.pend = PEND_SINCE + (kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE);
+    frame.pendAt = task.enqueued;
     if (this.proxyBusy[proxy] < this.proxyWorkers[proxy]) this.startProxyTask(t);
     else this.proxyWaiting[proxy].push(t);
     return true;
@@ -1742,6 +1874,8 @@ class Simulation implements EventDispatcher {
     const frame = this.frames[f];
     if (handshake) {
       frame.comp[MTLS] += (start - now) + work;
+      frame.pend = MTLS;
+      frame.pendAt = end;
       this.engine.scheduleAt(end, H_HANDSHAKE, f, frame.gen);
       return true;
     }
@@ -1749,6 +1883,9 @@ class Simulation implements EventDispatcher {
     if (end === now) return false;
     frame.comp[PROXY_QUEUE] += start - now;
     frame.comp[PROXY_WORK] += work;
+    // Queueing for the thread, then the work: both the mesh's, so one pending wait stands for the two.
+    frame.pend = PROXY_WORK;
+    frame.pendAt = end;
     this.engine.scheduleAt(end, H_ADVANCE, f, frame.gen);
     return true;
   }
@@ -1760,7 +1897,11 @@ class Simulation implements EventDispatcher {
     this.proxyBusy[p]++;
     this.proxies[p].busyWorkers.add(now, 1);
     const frame = this.frames[task.frame];
-    if (frame.gen === task.frameGen) frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE] += now - task.enqueued;
+    if (frame.gen === task.frameGen) {
+      frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_QUEUE] += now - task.enqueued;
+      frame.pend = PEND_SINCE + (task.kind === TASK_HANDSHAKE ? MTLS : PROXY_WORK);
+      frame.pendAt = now;
+    }
     task.started = now;
     this.runCpu(t, this.proxyNode[p], task.work);
   }
@@ -1811,7 +1952,10 @@ class Simulation implements EventDispatcher {
         const f = task.frame;
         const frame = this.frames[f];
         const alive = frame.gen === task.frameGen;
-        if (alive) frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_WORK] += now - task.started;
+        if (alive) {
+          frame.comp[task.kind === TASK_HANDSHAKE ? MTLS : PROXY_WORK] += now - task.started;
+          frame.pend = PEND_NONE;
+        }
         if (task.telemetry > 0) {
           // Telemetry runs after the response has gone on, on the same
           // thread: it delays the proxy's next request, not this one.
@@ -1853,6 +1997,8 @@ class Simulation implements EventDispatcher {
       if (existing.ready) return false;
       // Joins a connection still handshaking: waits for it, as HTTP/2 streams do.
       c.waitStart = now;
+      c.pend = PEND_SINCE + MTLS;
+      c.pendAt = now;
       existing.waiters.push(f, c.gen);
       return true;
     }
@@ -1935,6 +2081,8 @@ class Simulation implements EventDispatcher {
       let d = 0;
       for (let i = 0; i < trips; i++) d += this.networkDelay(a, b, c.service, 0) + this.networkDelay(b, a, c.service, 0);
       c.comp[MTLS] += d;
+      c.pend = MTLS;
+      c.pendAt = this.engine.now + d;
       this.engine.schedule(d, H_HANDSHAKE, f, c.gen);
       return;
     }
@@ -1960,6 +2108,7 @@ class Simulation implements EventDispatcher {
     const c = this.frames[f];
     if (c.gen !== gen) return;
     c.comp[MTLS] += this.engine.now - c.waitStart;
+    c.pend = PEND_NONE;
     this.resume(f);
   }
 
@@ -2043,6 +2192,8 @@ class Simulation implements EventDispatcher {
     inv.workStart = now;
     const cpu = this.cpus[inv.node];
     if (cpu) {
+      inv.pend = PEND_SINCE + APP_WORK;
+      inv.pendAt = now;
       const t = this.tasks.alloc();
       const task = this.tasks.items[t];
       task.kind = TASK_APP;
@@ -2056,6 +2207,8 @@ class Simulation implements EventDispatcher {
     // On a dedicated CPU the work and the off-CPU wait are both plain delays.
     const io = this.offCpu(inv);
     inv.comp[APP_WORK] += work + io;
+    inv.pend = APP_WORK;
+    inv.pendAt = now + work + io;
     this.engine.schedule(work + io, H_WORK_DONE, i);
   }
 
@@ -2075,6 +2228,8 @@ class Simulation implements EventDispatcher {
     const inv = this.frames[i];
     const io = this.offCpu(inv);
     inv.comp[APP_WORK] += this.engine.now - inv.workStart + io;
+    inv.pend = APP_WORK;
+    inv.pendAt = this.engine.now + io;
     if (io > 0) this.engine.schedule(io, H_WORK_DONE, i);
     else this.onWorkDone(i);
   }

@@ -4,13 +4,13 @@
  * the timeline sorted (timeline.ts). Runs only on a file that passed checkTopology, so
  * a unit that fails to parse here is a bug in the checks, not bad input.
  */
-import { mergeResilience } from '../mesh/resilience.js';
+import { mergeResilience, writtenTimeouts } from '../mesh/resilience.js';
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
 import { percentileOf, Z99 } from './checkScalars.js';
 import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_DURATION_S, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
 import { normalizeTimeline } from './timeline.js';
-import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, ResiliencePolicy, Service, SimulationSettings, Step, Topology } from './types.js';
+import type { Arrivals, Dist, EntryPoint, MeshProfile, Network, Node, Service, SimulationSettings, Step, Topology } from './types.js';
 
 /** `mesh` is the resolved profile (sim/mesh), overrides already merged in. */
 export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topology {
@@ -25,7 +25,7 @@ export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topolo
     costs: { ...DEFAULT_COSTS, ...definedOnly(file.costs ?? {}) },
     timeline: normalizeTimeline(file.timeline),
     network: normalizeNetwork(file.network),
-    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes, mesh.resilience)),
+    services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes, mesh)),
     entrypoints: Object.entries(file.entrypoints).map(([name, e]) => normalizeEntryPoint(name, e, zones, nodes)),
     simulation: normalizeSimulation(file.simulation),
   };
@@ -72,13 +72,17 @@ function normalizeSimulation(sim: TopologyFile['simulation']): SimulationSetting
   };
 }
 
-/** `meshPolicy`: the profile's resilience (with the topology's `mesh:` overrides), which the service's own merges over. */
+/**
+ * `mesh`: the profile (with the topology's `mesh:` overrides), whose
+ * resilience the service's own merges over; the timeouts either of the
+ * topology's blocks writes are recorded as the topology's (topologyTimeouts).
+ */
 function normalizeService(
   name: string,
   s: ServiceFile,
   topologyZones: readonly string[],
   nodes: readonly Node[],
-  meshPolicy: ResiliencePolicy,
+  mesh: MeshProfile,
 ): Service {
   const zones = s.zones ?? topologyZones;
   return {
@@ -87,7 +91,8 @@ function normalizeService(
     ioTime: normalizeDist(s.ioTime ?? 0),
     l7: s.l7 ?? false,
     ingressUseWaypoint: s.ingressUseWaypoint ?? false,
-    resilience: mergeResilience(meshPolicy, s.resilience ?? {}),
+    resilience: mergeResilience(mesh.resilience, s.resilience ?? {}),
+    topologyTimeouts: writtenTimeouts(s.resilience ?? {}, mesh.topologyTimeouts),
     replicas: s.replicas ?? 1,
     workers: s.workers ?? 1,
     queue: s.queue === undefined || s.queue === 'unbounded' ? Infinity : s.queue,

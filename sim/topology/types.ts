@@ -45,6 +45,16 @@ export interface Service {
    * own `resilience:` (like a VirtualService + DestinationRule for its host).
    */
   resilience: ResiliencePolicy;
+  /**
+   * Which of `resilience`'s timeouts the topology file wrote (this
+   * service's own `resilience:`, or the `mesh:` block's overrides) rather
+   * than took from the mesh profile's defaults: a timeout the user set
+   * cutting a slow application is the application's, one the mesh imposed
+   * is the mesh's (see Simulation.plainTimeoutIsMesh). Absent (a topology
+   * built in code): a timeout that differs from the mesh profile's is taken
+   * as the topology's.
+   */
+  topologyTimeouts?: TopologyTimeouts;
   replicas: number;
   /** Requests a replica works on at once. */
   workers: number;
@@ -199,6 +209,16 @@ export interface MeshProfile {
   resilience: ResiliencePolicy;
   /** What the topology's `mesh:` overrides changed (`sidecar.workers`, `resilience.retries`), sorted; absent or empty: the profile as written. */
   tuned?: string[];
+  /** Which of `resilience`'s timeouts the topology's `mesh:` overrides wrote; absent: none (the profile's own). */
+  topologyTimeouts?: TopologyTimeouts;
+}
+
+/** Which timeouts of a resilience policy a topology file wrote, rather than left to the mesh profile's defaults. */
+export interface TopologyTimeouts {
+  /** The call's overall `timeout`. */
+  timeout: boolean;
+  /** `retries.perTryTimeout`. */
+  perTryTimeout: boolean;
 }
 
 /** What a failed attempt was, for `retryOn` (Envoy's names where they exist). */

@@ -12,6 +12,8 @@ const NONE = loadMeshProfile('none', '.').profile!;
 
 /** full.yaml's `mesh: {resilience: …}` over Istio's defaults: what its services get unless they say otherwise. */
 const FULL_RESILIENCE = { ...ISTIO_RESILIENCE, timeout: 5, retries: { ...ISTIO_RESILIENCE.retries!, perTryTimeout: 1 } };
+/** Both of them written by full.yaml's `mesh:` overrides: the topology's, for every service. */
+const FULL_TIMEOUTS = { timeout: true, perTryTimeout: true };
 
 const full: Topology = {
   name: 'fullshop',
@@ -37,6 +39,7 @@ const full: Topology = {
     resilience: FULL_RESILIENCE,
     // What the overrides changed, for the results and reports to say.
     tuned: ['controlPlane.pushDelay', 'gateway.replicas', 'mtls.enabled', 'mtls.idleTimeout', 'resilience.retries', 'resilience.timeout', 'sidecar.memory', 'sidecar.requestCost', 'sidecar.workers'],
+    topologyTimeouts: FULL_TIMEOUTS,
   },
   costs: { vcpuHour: 0.05, gbHour: 0.006, projectPods: 500 },
   timeline: [{ kind: 'crash', at: 30, until: 40, target: { replica: { service: 'ratings', ordinal: 0 } }, readinessDelay: 10 }],
@@ -55,6 +58,7 @@ const full: Topology = {
       ingressUseWaypoint: false,
       // The service's own over the mesh's: placement and attempts changed, the rest as the mesh has it.
       resilience: { ...FULL_RESILIENCE, placement: 'client', retries: { ...FULL_RESILIENCE.retries, attempts: 2 } },
+      topologyTimeouts: FULL_TIMEOUTS,
       replicas: 2,
       workers: 4,
       queue: 100,
@@ -154,7 +158,7 @@ const full: Topology = {
 
 /** A service of the full example with the defaults a file gets when it leaves keys out. */
 function service(name: string, overrides: Partial<Topology['services'][number]>): Topology['services'][number] {
-  return expectedService(name, { nodes: ['node-a1', 'node-b1', 'node-a2'], resilience: FULL_RESILIENCE, ...overrides });
+  return expectedService(name, { nodes: ['node-a1', 'node-b1', 'node-a2'], resilience: FULL_RESILIENCE, topologyTimeouts: FULL_TIMEOUTS, ...overrides });
 }
 
 describe('loadTopologyFile', () => {
@@ -184,6 +188,7 @@ describe('loadTopologyFile', () => {
           l7: false,
           ingressUseWaypoint: false,
           resilience: NONE.resilience,
+          topologyTimeouts: { timeout: false, perTryTimeout: false },
           replicas: 3,
           workers: 1,
           queue: Infinity,
@@ -201,6 +206,7 @@ describe('loadTopologyFile', () => {
           l7: false,
           ingressUseWaypoint: false,
           resilience: NONE.resilience,
+          topologyTimeouts: { timeout: false, perTryTimeout: false },
           replicas: 1,
           workers: 1,
           queue: Infinity,

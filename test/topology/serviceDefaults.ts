@@ -24,6 +24,8 @@ export function expectedService(
     zones: ['zone-a', 'zone-b'],
     responseSize: 0,
     calls: [],
+    // Neither timeout written in the topology: the profile's, whatever they are.
+    topologyTimeouts: { timeout: false, perTryTimeout: false },
     ...given,
   };
 }

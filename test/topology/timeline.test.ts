@@ -41,6 +41,8 @@ const expected: Topology = {
   mesh: {
     ...ISTIO_SIDECAR, controlPlane: { ...ISTIO_SIDECAR.controlPlane, debounce: 0, renewAt: 0.5 }, resilience: MESH,
     tuned: ['controlPlane.debounce', 'controlPlane.renewAt', 'resilience.outlierDetection', 'resilience.retries'],
+    // The overrides set a budget and outlier detection, no timeout.
+    topologyTimeouts: { timeout: false, perTryTimeout: false },
   },
   costs: { vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 },
   // Sorted by time; ties in file order.
@@ -67,7 +69,9 @@ const expected: Topology = {
   ],
   network: { sameZone: { kind: 'constant', value: 0 }, crossZone: { kind: 'constant', value: 0 }, bandwidth: Infinity },
   services: [
-    service('productpage', { ...MESH, timeout: 10, retries: null }, { calls: [call('details'), call('reviews')] }),
+    service('productpage', { ...MESH, timeout: 10, retries: null }, {
+      calls: [call('details'), call('reviews')], topologyTimeouts: { timeout: true, perTryTimeout: false },
+    }),
     // A circuit breaker over Istio's none: no limit but the one given.
     service('details', { ...MESH, circuitBreaker: { maxConnections: Infinity, maxPending: 10, maxRequests: Infinity }, outlierDetection: null }),
     service(
@@ -79,7 +83,7 @@ const expected: Topology = {
         retries: { ...MESH.retries!, attempts: 3, perTryTimeout: 0.3, retryOn: ['5xx', 'connect-failure', 'reset', 'timeout'] },
         outlierDetection: { consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 50, maxEjectionTime: 300, interval: 10, minHealthPercent: 0 },
       },
-      { replicas: 3, serviceTime: { kind: 'constant', value: 0.002 }, calls: [call('ratings')] },
+      { replicas: 3, serviceTime: { kind: 'constant', value: 0.002 }, calls: [call('ratings')], topologyTimeouts: { timeout: true, perTryTimeout: true } },
     ),
     service('ratings', {
       ...MESH,
