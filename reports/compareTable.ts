@@ -1,6 +1,6 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
 import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
-import { formatDollars } from './table.js';
+import { controlPlaneCharged, controlPlaneOf, formatDollars } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
   if (isBase) return formatSeconds(d.value);
@@ -65,6 +65,27 @@ export function compareTable(c: CompareResult): string {
     }),
   ));
   lines.push('');
+  // The control plane, priced apart from the proxies above; the last columns are the whole mesh (proxies + control plane).
+  const planes = c.runs.map((r) => ({ r, cp: controlPlaneOf(r.resources, r.mesh.mode) }));
+  if (planes.some((x) => x.cp !== null)) {
+    const pods = formatPods(c.runs[0].resources.projection.pods);
+    lines.push('Control plane (priced apart from the proxies; pushes, proxies reached and certificates in the measured window)');
+    lines.push(textTable(
+      ['mesh', 'pushes', 'reached', 'certificates', 'vCPU', 'GB', '$/month', `at ${pods}: vCPU`, 'GB', '$/month', 'mesh $/month', `at ${pods}`],
+      planes.map(({ r, cp }) => {
+        const t = r.resources;
+        if (cp === null) return [r.mesh.profile, '–', '–', '–', '–', '–', '–', '–', '–', '–', formatDollars(t.proxyCostPerMonth), formatDollars(t.projection.proxyCostPerMonth)];
+        // A profile that does not price its control plane: its work shows, its cost does not pass for $0.
+        const priced = controlPlaneCharged(cp);
+        const dash = (x: string): string => (priced ? x : 'not priced');
+        return [r.mesh.profile, formatCount(cp.pushes), formatCount(cp.proxyPushes), formatCount(cp.certificates),
+          dash(sig(cp.vcpu)), priced ? sig(cp.memoryGB) : '–', priced ? formatDollars(cp.costPerMonth) : '–',
+          priced ? sig(t.projection.controlPlane.vcpu) : '–', priced ? sig(t.projection.controlPlane.memoryGB) : '–', priced ? formatDollars(t.projection.controlPlane.costPerMonth) : '–',
+          formatDollars(t.meshCostPerMonth), formatDollars(t.projection.meshCostPerMonth)];
+      }),
+    ));
+    lines.push('');
+  }
   // Saturation warnings, as `run` prints them and the report shows them: a saturated mode's latencies describe the run's length.
   const warnings = c.runs.flatMap((r) => r.warnings.map((w) => `  ${r.mesh.profile}: ${w.message}`));
   if (warnings.length) lines.push('Warnings', ...warnings, '');

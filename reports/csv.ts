@@ -49,12 +49,15 @@ export function compareCsv(c: import('../sim/compare.js').CompareResult): string
     'entrypoint', 'mesh', 'mean_s', 'p50_s', 'p90_s', 'p99_s', 'p999_s',
     'p50_delta_s', 'p50_delta_rel', 'p50_significant', 'p99_delta_s', 'p99_delta_rel', 'p99_significant',
     'error_rate', 'proxy_vcpu', 'proxy_memory_gb', 'proxy_cost_per_month',
+    // The control plane apart from the proxies, and the whole mesh (proxies + control plane); empty for results saved before it was priced.
+    'control_plane_vcpu', 'control_plane_memory_gb', 'control_plane_cost_per_month', 'mesh_cost_per_month',
   ];
   const rows = c.invoice.flatMap((ep) => ep.rows.map((r, i) => {
     const res = c.runs[i].resources;
     return [ep.entrypoint, r.mesh, r.mean.value, r.p50.value, r.p90.value, r.p99.value, r.p999.value,
       r.p50.delta, r.p50.relative, r.p50.significant, r.p99.delta, r.p99.relative, r.p99.significant,
-      c.runs[i].entrypoints.find((e) => e.name === ep.entrypoint)?.completed === 0 ? null : r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth];
+      c.runs[i].entrypoints.find((e) => e.name === ep.entrypoint)?.completed === 0 ? null : r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth,
+      res.controlPlane?.vcpu ?? null, res.controlPlane?.memoryGB ?? null, res.controlPlane?.costPerMonth ?? null, res.meshCostPerMonth ?? null];
   }));
   return csvLines(header, rows);
 }

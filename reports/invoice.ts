@@ -8,7 +8,7 @@ import type { EntryPointResult, RunResult } from '../sim/results/types.js';
 import { PROXY_LABELS } from './charts/resourceTax.js';
 import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
 import { num, type ReportModel } from './model.js';
-import { formatDollars } from './table.js';
+import { controlPlaneCharged, controlPlaneOf, formatDollars } from './table.js';
 
 /** A run of text; `strong` is what the eye should land on. */
 export type Segment = string | { strong: string };
@@ -75,6 +75,20 @@ function resourcesInWords(run: RunResult): Sentence {
     { strong: `${sig(r.proxyVcpu)} vCPU` }, `${onTop} and `, { strong: `${sig(r.proxyMemoryGB)} GB` }, ': ',
     { strong: `${formatDollars(r.proxyCostPerMonth)} a month` },
     `, or ${formatDollars(r.projection.proxyCostPerMonth)} a month at ${formatPods(r.projection.pods)}.`,
+    ...controlPlaneInWords(run),
+  ];
+}
+
+/** The control plane's clause after the proxies': what it adds, and the whole mesh's bill. */
+function controlPlaneInWords(run: RunResult): Sentence {
+  const r = run.resources;
+  const cp = controlPlaneOf(r, run.mesh.mode);
+  if (cp === null) return [];
+  if (!controlPlaneCharged(cp)) return [' Its control plane is not priced by this profile.'];
+  const p = r.projection;
+  return [
+    ` Its control plane adds ${sig(cp.vcpu)} vCPU and ${sig(cp.memoryGB)} GB (${formatDollars(cp.costPerMonth)} a month, ${formatDollars(p.controlPlane.costPerMonth)} at ${formatPods(p.pods)}): `,
+    { strong: `${formatDollars(r.meshCostPerMonth)} a month` }, ` for the whole mesh, ${formatDollars(p.meshCostPerMonth)} at ${formatPods(p.pods)}.`,
   ];
 }
 
@@ -192,11 +206,37 @@ function bottomLine(model: ReportModel): Sentence[] {
       ...(low !== high ? [', ', ...names(worst), ` the highest${against(worst)}.`] : ['.']),
     ]);
   }
-  const cost = (i: number): number => model.runs[i].resources.proxyCostPerMonth;
-  const projected = (i: number): number => model.runs[i].resources.projection.proxyCostPerMonth;
   // A mode under which no request succeeded anywhere is no data plane to choose, however little it costs.
   const served = meshed.filter((i) => model.runs[i].entrypoints.some((e) => e.succeeded > 0));
   if (served.length < 2) return lines;
+  const data = (i: number) => model.runs[i].resources;
+  lines.push(cheapest(model, served, 'data plane', (i) => data(i).proxyCostPerMonth, (i) => data(i).projection.proxyCostPerMonth));
+  // With its control plane priced, the whole mesh's order may differ from the proxies' (istiod against Linkerd's control plane).
+  // Only meshes whose profile prices its control plane: one that does not (cilium's) would rank cheapest for what is left out.
+  const priced = served.filter((i) => {
+    const cp = controlPlaneOf(data(i), model.runs[i].mesh.mode);
+    return cp !== null && controlPlaneCharged(cp);
+  });
+  if (priced.length >= 2) {
+    const whole = (i: number): number => data(i).meshCostPerMonth;
+    const sentence = cheapest(model, priced, 'mesh counting its control plane', whole, (i) => data(i).projection.meshCostPerMonth);
+    const unpriced = served.filter((i) => !priced.includes(i));
+    if (unpriced.length > 0) {
+      // "… the dearest x ($…)." → "… the dearest x ($…); y is left out: its control plane is not priced by its profile."
+      const names = joinModes(unpriced.map((i) => model.modes[i]));
+      const one = unpriced.length === 1;
+      const last = sentence.length - 1;
+      const tail = sentence[last];
+      if (typeof tail === 'string' && tail.endsWith('.')) sentence[last] = tail.slice(0, -1);
+      sentence.push('; ', ...names, one ? ' is left out: its control plane is not priced by its profile.' : ' are left out: their control planes are not priced by their profiles.');
+    }
+    lines.push(sentence);
+  }
+  return lines;
+}
+
+/** "The cheapest data plane is …; the dearest …", here and at N pods, by the given monthly costs. */
+function cheapest(model: ReportModel, served: number[], what: string, cost: (i: number) => number, projected: (i: number) => number): Sentence {
   const least = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) < f(x) ? y : x));
   const most = (f: (i: number) => number): number => served.reduce((x, y) => (f(y) > f(x) ? y : x));
   const cheap = least(cost), dear = most(cost);
@@ -205,21 +245,19 @@ function bottomLine(model: ReportModel): Sentence[] {
   // Sidecars scale with pods, node proxies with nodes: the order here need not hold at scale.
   const cheapAtScale = least(projected), dearAtScale = most(projected);
   if (cheapAtScale === cheap && dearAtScale === dear) {
-    lines.push([
-      'The cheapest data plane is ', { strong: model.modes[cheap] }, ` (${at(cheap)})`,
+    return [
+      `The cheapest ${what} is `, { strong: model.modes[cheap] }, ` (${at(cheap)})`,
       ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${at(dear)}).`] : ['.']),
-    ]);
-    return lines;
+    ];
   }
   const here = (i: number): string => `${formatDollars(cost(i))} a month`;
   const scaled = (i: number): string => `${formatDollars(projected(i))} a month`;
-  lines.push([
-    'Here the cheapest data plane is ', { strong: model.modes[cheap] }, ` (${here(cheap)})`,
+  return [
+    `Here the cheapest ${what} is `, { strong: model.modes[cheap] }, ` (${here(cheap)})`,
     ...(dear !== cheap ? ['; the dearest ', { strong: model.modes[dear] }, ` (${here(dear)})`] : []),
     `. At ${pods} the order changes: `, { strong: model.modes[cheapAtScale] }, ` is the cheapest (${scaled(cheapAtScale)})`,
     ...(dearAtScale !== cheapAtScale ? [' and ', { strong: model.modes[dearAtScale] }, ` the dearest (${scaled(dearAtScale)}).`] : ['.']),
-  ]);
-  return lines;
+  ];
 }
 
 export function buildInvoice(model: ReportModel): Invoice {

@@ -1,4 +1,4 @@
-import type { RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
+import type { ControlPlaneTax, RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
 import { formatCount, formatPods, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from './format.js';
 
@@ -17,8 +17,42 @@ export function formatDollars(x: number): string {
   return `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
 }
 
-/** The proxies' share of the bill: per kind, then totals and the projection. */
-export function resourceLines(r: ResourceTax): string[] {
+/**
+ * The control plane's share of the bill, or null where there is none to show:
+ * no mesh, or results written before it was priced (they have no such field).
+ */
+export function controlPlaneOf(r: ResourceTax, mode: string): ControlPlaneTax | null {
+  return mode === 'none' || r.controlPlane === undefined ? null : r.controlPlane;
+}
+
+/** Whether the profile priced its control plane at all (a profile without `controlPlane.resources` does not). */
+export function controlPlaneCharged(cp: ControlPlaneTax): boolean {
+  return cp.vcpu > 0 || cp.memoryGB > 0;
+}
+
+/** What the control plane did in the measured window, in words: "12 pushes reaching 540 proxies, 30 certificates". */
+export function controlPlaneWork(cp: ControlPlaneTax): string {
+  const n = (x: number, one: string, many: string): string => `${formatCount(x)} ${x === 1 ? one : many}`;
+  return `${n(cp.pushes, 'push', 'pushes')} reaching ${n(cp.proxyPushes, 'proxy', 'proxies')}, ${n(cp.certificates, 'certificate', 'certificates')} issued or renewed`;
+}
+
+/** The control plane's lines under the proxies' (none for a run without a mesh). */
+function controlPlaneLines(r: ResourceTax, mode: string): string[] {
+  const cp = controlPlaneOf(r, mode);
+  if (cp === null) return [];
+  const work = controlPlaneWork(cp);
+  if (!controlPlaneCharged(cp)) return [`Control plane: not priced by this profile (no controlPlane.resources); in the measured window ${work}.`];
+  const p = r.projection;
+  return [
+    `Control plane: ${sig(cp.vcpu)} vCPU and ${sig(cp.memoryGB)} GB (${formatDollars(cp.costPerMonth)}/month), for ${work} in the measured window. ` +
+      `Mesh total, proxies and control plane: ${formatDollars(r.meshCostPerMonth)}/month.`,
+    `At ${formatPods(p.pods)}: control plane ${sig(p.controlPlane.vcpu)} vCPU and ${sig(p.controlPlane.memoryGB)} GB, ${formatDollars(p.controlPlane.costPerMonth)}/month; ` +
+      `mesh total ${formatDollars(p.meshCostPerMonth)}/month.`,
+  ];
+}
+
+/** The proxies' share of the bill: per kind, then totals and the projection; then the control plane's. */
+export function resourceLines(r: ResourceTax, mode: string): string[] {
   if (r.proxies.length === 0) return [];
   const table = textTable(
     ['proxies', 'count', 'vCPU each', 'MB each', 'vCPU total', 'GB total', 'req/s each', 'conns each', 'handshakes + resumed', 'busy'],
@@ -35,6 +69,7 @@ export function resourceLines(r: ResourceTax): string[] {
     `Proxy tax: ${sig(r.proxyVcpu)} vCPU and ${sig(r.proxyMemoryGB)} GB (${formatDollars(r.proxyCostPerMonth)}/month at ` +
       `${formatPrice(r.prices.vcpuHour)}/vCPU-h, ${formatPrice(r.prices.gbHour)}/GB-h); the applications' own work used ${sig(r.appVcpu)} vCPU.`,
     `At ${formatPods(p.pods)}: ${sig(p.proxyVcpu)} vCPU and ${sig(p.proxyMemoryGB)} GB of proxies, ${formatDollars(p.proxyCostPerMonth)}/month.`,
+    ...controlPlaneLines(r, mode),
     ...r.sharedNodes.map((n) => `Shared node ${n.name}: ${n.cores} cores, ${formatPercent(n.utilization)} busy.`),
   ];
 }
@@ -86,7 +121,7 @@ export function runTable(result: RunResult): string {
   const failures = result.entrypoints.flatMap((e) =>
     e.failures.map((f) => `  ${e.name}: ${formatCount(f.count)} × ${f.cause} at ${f.service} (${f.component}${f.flag !== '-' ? `, ${f.flag}` : ''})`),
   );
-  const resources = resourceLines(result.resources);
+  const resources = resourceLines(result.resources, result.mesh.mode);
   return [
     ...head, '',
     'Latency of successful requests (± = 95 % confidence half-width)', entries, '',

@@ -7,7 +7,7 @@ export type { MeshOptions } from './mesh/resolve.js';
 export type { ProfileResult } from './mesh/loadProfile.js';
 export type {
   Topology, Service, EntryPoint, Dist, Step, Node, MeshProfile, ProxySpec, MtlsSpec, Costs,
-  TimelineEvent, Target, ResiliencePolicy, RetryPolicy, ControlPlane, CircuitBreaker, OutlierDetection,
+  TimelineEvent, Target, ResiliencePolicy, RetryPolicy, ControlPlane, ControlPlaneResources, CircuitBreaker, OutlierDetection,
   MeshMode, RetryCondition, Network, LoadBalancer, Arrivals, RateSegment, EntryVia, SimulationSettings, TopologyTimeouts,
 } from './topology/types.js';
 export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
@@ -21,7 +21,7 @@ export type { Interval } from './stats/batched.js';
 export type { LogHistogramJSON } from './stats/histogram.js';
 export { runTopology, resolveLimits, type RunOptions, type RunHooks } from './run.js';
 export type {
-  RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, RunWarning, Timeline, ServiceGraph,
+  RunResult, EntryPointResult, ServiceResult, LatencySummary, FailureCount, ResourceTax, ProxyFleet, ControlPlaneTax, RunWarning, Timeline, ServiceGraph,
 } from './results/types.js';
 export { compareMeshes, compareMeshesParallel, compareRuns, type CompareResult, type ModeRow, type Delta } from './compare.js';
 export { runModes, type ParallelOptions, type ModeDone, type ModeOutcome } from './parallel/modes.js';

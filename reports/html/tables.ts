@@ -8,7 +8,7 @@ import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
 import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
-import { formatDollars } from '../table.js';
+import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
 
 function table(head: string[], rows: string[]): string {
@@ -73,9 +73,37 @@ export function proxyTable(model: ReportModel): string {
   const shared = model.runs.flatMap((run, m) => run.resources.sharedNodes.map((n) =>
     `<tr><td class="name">${esc(model.modes[m])}</td><td>${esc(n.name)}</td><td>${n.cores}</td><td>${esc(formatPercent(n.utilization))}</td></tr>`));
   return table(['mesh', 'app vCPU', 'proxy vCPU', 'proxy GB', 'proxy $/month', `at ${formatPods(model.runs[0].resources.projection.pods)}: vCPU`, 'GB', '$/month'], totals) +
+    controlPlaneTable(model) +
     '<h3>Proxy fleets</h3>' +
     table(['mesh', 'proxies', 'count', 'vCPU each', 'MB each', 'vCPU', 'GB', 'req/s each', 'conns each', 'handshakes + resumed', 'threads busy'], rows) +
     (shared.length ? '<h3>Shared nodes (apps and proxies on the same cores)</h3>' + table(['mesh', 'node', 'cores', 'busy'], shared) : '');
+}
+
+/**
+ * The control plane of each meshed mode, priced apart from the proxies: what
+ * it did in the measured window, its vCPU, memory and cost, here and at N
+ * pods, and the whole mesh's cost (proxies + control plane). Nothing for
+ * runs without a mesh, or results written before it was priced.
+ */
+function controlPlaneTable(model: ReportModel): string {
+  const rows = model.runs.flatMap((run, m) => {
+    const cp = controlPlaneOf(run.resources, run.mesh.mode);
+    if (cp === null) return [];
+    const r = run.resources, p = r.projection;
+    const priced = controlPlaneCharged(cp);
+    const money = priced
+      ? `<td>${sig(cp.vcpu)}</td><td>${sig(cp.memoryGB)}</td><td>${esc(formatDollars(cp.costPerMonth))}</td>` +
+        `<td>${sig(p.controlPlane.vcpu)}</td><td>${sig(p.controlPlane.memoryGB)}</td><td>${esc(formatDollars(p.controlPlane.costPerMonth))}</td>`
+      // Not priced by its profile: say so rather than show $0 as if it were free.
+      : '<td colspan="6" class="note">not priced by this profile (no controlPlane.resources)</td>';
+    return [`<tr><td class="name">${esc(model.modes[m])}</td><td>${formatCount(cp.pushes)}</td><td>${formatCount(cp.proxyPushes)}</td>` +
+      `<td>${formatCount(cp.certificates)}</td>${money}<td>${esc(formatDollars(r.meshCostPerMonth))}</td><td>${esc(formatDollars(p.meshCostPerMonth))}</td></tr>`];
+  });
+  if (rows.length === 0) return '';
+  const pods = formatPods(model.runs[0].resources.projection.pods);
+  return '<h3>Control plane</h3>' +
+    '<p class="note">Priced apart from the proxies above, from what it did in the measured window: its pushes, the proxies they reached and the certificates it issued or renewed (profile key <code>controlPlane.resources</code>). The last two columns are the whole mesh: proxies and control plane.</p>' +
+    table(['mesh', 'pushes', 'proxies reached', 'certificates', 'vCPU', 'GB', '$/month', `at ${pods}: vCPU`, 'GB', '$/month', 'mesh $/month', `mesh at ${pods}`], rows);
 }
 
 /** Pods with the most failures that began in them, per mode: which replica to look at. */

@@ -76,6 +76,10 @@ export function checkProfile(file: ProfileFile): Problem[] {
   if (file.sidecar !== undefined) checkTerminationDrain(out, file.sidecar.terminationDrain, ['sidecar', 'terminationDrain']);
   if (file.mtls !== undefined) checkMtlsValues(out, file.mtls, ['mtls']);
   checkControlPlaneValues(out, file.controlPlane, ['controlPlane']);
+  // Under mode none the pushes are Kubernetes' own discovery: no mesh's control plane to price.
+  if (file.mode === 'none' && file.controlPlane.resources !== undefined) {
+    out.push(warning('no-effect', ['controlPlane', 'resources'], msg.controlPlaneResourcesWithoutMesh(), msg.controlPlaneResourcesWithoutMeshHint()));
+  }
   checkResilienceValues(out, file.resilience, ['resilience']);
   if (file.mode === 'none' && file.resilience.placement === 'mesh') {
     out.push(error('not-applicable', ['resilience', 'placement'], msg.placementWithoutProxy(file.mode), msg.placementWithoutProxyHint()));

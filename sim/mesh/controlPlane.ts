@@ -2,13 +2,13 @@
  * The control plane block of a profile — push debouncing and delay,
  * certificate lifetime and renewal — and a topology's changes to it.
  */
-import { checkDistribution, checkDuration, checkRange, show, type Scalar } from '../topology/checkScalars.js';
+import { checkDistribution, checkDuration, checkNonNegative, checkRange, checkSize, show, type Scalar } from '../topology/checkScalars.js';
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
-import { normalizeDist, seconds } from '../topology/normalize.js';
+import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
 import { error, type Problem } from '../topology/problem.js';
-import type { ControlPlane } from '../topology/types.js';
-import type { ControlPlaneFile, ControlPlaneOverrideFile } from './profileSchema.js';
+import type { ControlPlane, ControlPlaneResources } from '../topology/types.js';
+import type { ControlPlaneFile, ControlPlaneOverrideFile, ControlPlaneResourcesOverrideFile } from './profileSchema.js';
 
 export function normalizeControlPlane(c: ControlPlaneFile): ControlPlane {
   return {
@@ -20,6 +20,34 @@ export function normalizeControlPlane(c: ControlPlaneFile): ControlPlane {
     renewAt: c.renewAt,
     renewJitter: c.renewJitter,
     renewRetry: seconds(c.renewRetry),
+    resources: mergeResources(NO_RESOURCES, c.resources),
+  };
+}
+
+/** A control plane that costs nothing: a profile without `resources` (none's, and the clients' own discovery). */
+export const NO_RESOURCES: ControlPlaneResources = Object.freeze({
+  idleCpu: 0,
+  memory: Object.freeze({ base: 0, perProxy: 0, perEndpoint: 0 }),
+  pushCpu: Object.freeze({ perPush: 0, perProxy: 0 }),
+  perCertificate: 0,
+}) as ControlPlaneResources;
+
+/** `o` over `base` key by key (memory and pushCpu too); a complete block from a profile file is `o` over zeros. */
+function mergeResources(base: ControlPlaneResources, o: ControlPlaneResourcesOverrideFile | undefined): ControlPlaneResources {
+  const time = (value: Scalar | undefined, fallback: number) => (value === undefined ? fallback : seconds(value));
+  const size = (value: Scalar | undefined, fallback: number) => (value === undefined ? fallback : bytes(value));
+  return {
+    idleCpu: o?.idleCpu ?? base.idleCpu,
+    memory: {
+      base: size(o?.memory?.base, base.memory.base),
+      perProxy: size(o?.memory?.perProxy, base.memory.perProxy),
+      perEndpoint: size(o?.memory?.perEndpoint, base.memory.perEndpoint),
+    },
+    pushCpu: {
+      perPush: time(o?.pushCpu?.perPush, base.pushCpu.perPush),
+      perProxy: time(o?.pushCpu?.perProxy, base.pushCpu.perProxy),
+    },
+    perCertificate: time(o?.perCertificate, base.perCertificate),
   };
 }
 
@@ -34,6 +62,7 @@ export function mergeControlPlane(base: ControlPlane, o: ControlPlaneOverrideFil
     renewAt: o.renewAt ?? base.renewAt,
     renewJitter: o.renewJitter ?? base.renewJitter,
     renewRetry: time(o.renewRetry, base.renewRetry),
+    resources: o.resources === undefined ? base.resources : mergeResources(base.resources, o.resources),
   };
 }
 
@@ -64,6 +93,25 @@ export function checkControlPlaneValues(out: Problem[], c: ControlPlaneOverrideF
   const jitter =
     c.renewJitter === undefined ? undefined : checkRange(out, c.renewJitter, at('renewJitter'), 'renewJitter', { min: 0, max: 1, maxExclusive: true }, msg.renewHint());
   if (renewAt !== undefined && jitter !== undefined) out.push(...renewalWindow(renewAt, jitter, at('renewJitter')));
+  if (c.resources !== undefined) checkResourceValues(out, c.resources, at('resources'));
+}
+
+/** The control plane's resources, complete in a profile or partial in an override: vCPU, sizes and CPU-seconds, none negative. */
+function checkResourceValues(out: Problem[], r: ControlPlaneResourcesOverrideFile, path: Path): void {
+  const at = (...keys: string[]): Path => [...path, ...keys];
+  // At most a large machine's cores, as a proxy's idleCpu: beyond, the tax reads ∞ vCPU and $∞ a month.
+  if (r.idleCpu !== undefined && checkNonNegative(out, r.idleCpu, at('idleCpu'), 'idleCpu', msg.controlPlaneIdleCpuHint()) !== undefined) {
+    checkRange(out, r.idleCpu, at('idleCpu'), 'idleCpu', { max: 1024 }, msg.controlPlaneIdleCpuHint());
+  }
+  for (const key of ['base', 'perProxy', 'perEndpoint'] as const) {
+    const value = r.memory?.[key];
+    if (value !== undefined) checkSize(out, value, at('memory', key), key);
+  }
+  for (const key of ['perPush', 'perProxy'] as const) {
+    const value = r.pushCpu?.[key];
+    if (value !== undefined) checkDuration(out, value, at('pushCpu', key), key, 'nonnegative', msg.controlPlaneCpuHint());
+  }
+  if (r.perCertificate !== undefined) checkDuration(out, r.perCertificate, at('perCertificate'), 'perCertificate', 'nonnegative', msg.controlPlaneCpuHint());
 }
 
 /**

@@ -73,6 +73,9 @@ export function checkOverridesFit(overrides: MeshOverridesFile, profile: MeshPro
     out.push(warning('no-effect', [...MESH, 'mtls', 'enabled'], msg.mtlsOverrideWithoutProxies(profile.name), msg.mtlsOverrideWithoutProxiesHint()));
   }
   const { controlPlane, resilience } = overrides;
+  if (controlPlane?.resources !== undefined && profile.mode === 'none') {
+    out.push(warning('no-effect', [...MESH, 'controlPlane', 'resources'], msg.controlPlaneResourcesOverrideWithoutMesh(profile.name), msg.controlPlaneResourcesWithoutMeshHint()));
+  }
   if (resilience !== undefined && profile.mode === 'none' && resilience.placement === 'mesh') {
     out.push(error('not-applicable', [...MESH, 'resilience', 'placement'], msg.placementOverrideWithoutProxy(profile.name), msg.placementWithoutProxyHint()));
   }

@@ -89,6 +89,44 @@ export const mtlsSchema = z
 
 // ---- control plane ------------------------------------------------------------------------
 
+const controlPlaneMemoryShape = {
+  base: sizeSchema.meta({ description: 'Memory of the control plane with no proxy connected and no endpoint (its caches of the cluster, its own runtime).' }),
+  perProxy: sizeSchema.meta({ description: 'Memory per connected proxy (its xDS stream, what was last pushed to it, its watches).' }),
+  perEndpoint: sizeSchema.meta({ description: 'Memory per endpoint (pod) in its model of the mesh.' }),
+};
+const pushCpuShape = {
+  perPush: durationSchema.meta({ description: 'CPU-seconds per push, whatever its fan-out (the change handled, the push context rebuilt).' }),
+  perProxy: durationSchema.meta({ description: "CPU-seconds per proxy a push reaches: computing, serializing and sending that proxy's configuration." }),
+};
+const controlPlaneResourcesShape = {
+  idleCpu: z.number().meta({ minimum: 0, description: 'vCPU of the control plane while nothing changes (watches, keep-alives, metrics).' }),
+  memory: z
+    .strictObject(controlPlaneMemoryShape)
+    .meta({ description: 'Memory: base + perProxy × proxies connected + perEndpoint × endpoints.' }),
+  pushCpu: z
+    .strictObject(pushCpuShape)
+    .meta({ description: 'CPU of config pushes: perPush for each push, plus perProxy for each proxy it reaches.' }),
+  perCertificate: durationSchema.meta({ description: 'CPU-seconds per workload certificate issued or renewed (verifying and signing a CSR).' }),
+};
+
+export const controlPlaneResourcesSchema = z.strictObject(controlPlaneResourcesShape).meta({
+  id: 'controlPlaneResources',
+  description:
+    "What the control plane itself costs, for the resource invoice: vCPU = idleCpu + (pushes × pushCpu.perPush + proxies reached × pushCpu.perProxy + certificates × perCertificate) / measured time, from what the run did; memory = base + perProxy × proxies + perEndpoint × endpoints. Optional: without it the control plane is not charged.",
+});
+
+const controlPlaneResourcesOverrideSchema = z
+  .strictObject({
+    idleCpu: controlPlaneResourcesShape.idleCpu.optional(),
+    memory: z.strictObject(controlPlaneMemoryShape).partial().optional().meta({ description: 'Changes to the memory: base, perProxy, perEndpoint.' }),
+    pushCpu: z.strictObject(pushCpuShape).partial().optional().meta({ description: 'Changes to the push CPU: perPush, perProxy.' }),
+    perCertificate: controlPlaneResourcesShape.perCertificate.optional(),
+  })
+  .meta({
+    id: 'controlPlaneResourcesOverride',
+    description: "Changes to the control plane's resources, key by key (memory and pushCpu too); over a profile without them, the keys left out are 0.",
+  });
+
 const controlPlaneShape = {
   debounce: durationSchema.meta({ description: 'A push starts this long after the last config change (Istio: PILOT_DEBOUNCE_AFTER, 100ms).' }),
   debounceMax: durationSchema.meta({
@@ -108,6 +146,7 @@ const controlPlaneShape = {
     description: 'Plus a random fraction of the lifetime up to this, e.g. 0.1; renewAt + renewJitter is at most 1.',
   }),
   renewRetry: durationSchema.meta({ description: 'A renewal that fails (the control plane is down) is retried after this long.' }),
+  resources: controlPlaneResourcesSchema.optional(),
 };
 
 export const controlPlaneSchema = z.strictObject(controlPlaneShape).meta({
@@ -118,7 +157,8 @@ export const controlPlaneSchema = z.strictObject(controlPlaneShape).meta({
 
 export const controlPlaneOverrideSchema = controlPlaneSchema
   .partial()
-  .meta({ id: 'controlPlaneOverride', description: "Changes to the profile's control plane: any of its keys, e.g. {pushDelay: 10s}." });
+  .extend({ resources: controlPlaneResourcesOverrideSchema.optional() })
+  .meta({ id: 'controlPlaneOverride', description: "Changes to the profile's control plane: any of its keys, e.g. {pushDelay: 10s}; resources key by key, e.g. {resources: {memory: {base: 1GB}}}." });
 
 // ---- resilience policies ------------------------------------------------------------------
 
@@ -395,6 +435,7 @@ export type MeshOverridesFile = z.input<typeof meshOverridesSchema>;
 export type MeshSettingFile = z.input<typeof meshSettingSchema>;
 export type ControlPlaneFile = z.input<typeof controlPlaneSchema>;
 export type ControlPlaneOverrideFile = z.input<typeof controlPlaneOverrideSchema>;
+export type ControlPlaneResourcesOverrideFile = z.input<typeof controlPlaneResourcesOverrideSchema>;
 export type ResilienceFile = z.input<typeof resilienceSchema>;
 export type ResilienceOverrideFile = z.input<typeof resilienceOverrideSchema>;
 export type RetriesOverrideFile = Exclude<NonNullable<ResilienceOverrideFile['retries']>, 'none'>;

@@ -45,6 +45,13 @@ export class ControlPlaneRuntime {
   private awaitingFirst: number[] = [];
   rootExpired = false;
   pushes = 0;
+  /**
+   * What the control plane did inside the measurement window, for its share
+   * of the invoice: pushes, proxies those pushes reached (each push counts
+   * the proxies that exist when it goes), certificates issued or renewed.
+   */
+  private measuring = false;
+  readonly measured = { pushes: 0, proxyPushes: 0, certificates: 0 };
 
   constructor(
     private readonly engine: Engine,
@@ -114,7 +121,8 @@ export class ControlPlaneRuntime {
     }
     this.firstPending = NaN;
     const version = this.endpoints.latest;
-    const fanOut = this.spec.pushDelayPerProxy * this.liveProxies(this.engine.now);
+    const live = this.liveProxies(this.engine.now);
+    const fanOut = this.spec.pushDelayPerProxy * live;
     let last = 0;
     for (const r of this.routers) {
       const d = this.pushDelay(this.rng) + fanOut;
@@ -122,8 +130,17 @@ export class ControlPlaneRuntime {
       this.engine.schedule(d, this.hConverge, r, version);
     }
     this.pushes++;
+    if (this.measuring) {
+      this.measured.pushes++;
+      this.measured.proxyPushes += live;
+    }
     this.mark({ at: this.engine.now, kind: 'push', subject: `version ${version}` });
     this.mark({ at: this.engine.now + last, kind: 'push-converged', subject: `version ${version}` });
+  }
+
+  /** The measurement window opens (the warm-up is over) or closes (the load is over). */
+  measure(on: boolean): void {
+    this.measuring = on;
   }
 
   setDown(down: boolean): void {
@@ -149,6 +166,7 @@ export class ControlPlaneRuntime {
 
   private issue(proxy: number): void {
     const ttl = this.spec.certificateTtl;
+    if (this.measuring) this.measured.certificates++;
     this.certExpiry[proxy] = this.engine.now + ttl;
     const share = this.issued[proxy] || this.dueAt[proxy] <= 0 ? this.renewShare(proxy) : this.firstRenewAt[proxy];
     this.issued[proxy] = 1;

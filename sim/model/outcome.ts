@@ -154,7 +154,10 @@ export interface SimulationOutcome {
   attemptFailures: Map<number, number>;
   series: TimeSeries;
   markers: Marker[];
+  /** The mesh's pushes in the whole run. */
   pushes: number;
+  /** Inside the measurement window: the mesh's pushes, the proxies they reached (each push counting those that existed), certificates issued or renewed. */
+  controlPlane: { pushes: number; proxyPushes: number; certificates: number };
   peakFramesInUse: number;
   /** Events still queued when the run ended (timers included): what the queue held at the end. */
   pendingEventsAtEnd: number;

@@ -500,6 +500,7 @@ class Simulation implements EventDispatcher {
       series: this.series,
       markers: this.markers,
       pushes: this.controlPlane.pushes,
+      controlPlane: { ...this.controlPlane.measured },
       peakFramesInUse: this.peakFrames,
       pendingEventsAtEnd: e.pending,
       unmarkedEjections: this.unmarkedEjections,
@@ -547,6 +548,7 @@ class Simulation implements EventDispatcher {
   private onWarmupEnd(): void {
     this.creditRunningCpu(1);
     this.measuring = true;
+    this.controlPlane.measure(true);
     this.collectors.startMeasuring(this.engine.now, this.cpus);
     this.threads.startMeasuring(this.engine.now);
   }
@@ -554,6 +556,7 @@ class Simulation implements EventDispatcher {
   private onWindowEnd(): void {
     if (this.measuring) this.creditRunningCpu(-1);
     this.windowEnd = this.engine.now;
+    this.controlPlane.measure(false);
     // Connections that lapsed idle and were never looked for again stop counting when they timed out.
     this.conns.expireIdle(this.windowEnd);
     this.collectors.closeWindow(this.windowEnd, this.cpus);

@@ -2,7 +2,7 @@ import type { RuntimeModel, ProxyKind } from '../model/build.js';
 import { PROXY_KINDS } from '../model/build.js';
 import { LC_EXIT, LC_STOP, LC_UP } from '../model/lifecycle.js';
 import type { SimulationOutcome } from '../model/simulation.js';
-import type { ResourceTax, ProxyFleet } from './types.js';
+import type { ControlPlaneTax, ResourceTax, ProxyFleet } from './types.js';
 
 const HOURS_PER_MONTH = 730;
 const GB = 1e9;
@@ -15,7 +15,10 @@ const measured = (x: number): number => (Number.isFinite(x) ? x : 0);
  * The resource invoice: what the proxies and the applications used, from
  * the CPU-seconds the simulation charged them and the proxies' memory model
  * (base + per open connection + per endpoint known), at the topology's
- * prices, and projected to a fleet of N pods.
+ * prices, and projected to a fleet of N pods; then the control plane's,
+ * apart: its idle CPU plus the CPU of the pushes and certificates it made
+ * in the measured window, and its memory for the proxies connected and the
+ * endpoints it knows (its profile's `controlPlane.resources`).
  */
 export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutcome[]): ResourceTax {
   const measuredTime = sum(outcomes.map((o) => o.measuredTime));
@@ -100,6 +103,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
   const N = costs.projectPods;
   let projVcpu = 0;
   let projMemory = 0;
+  let projProxies = 0;
   for (const f of fleets) {
     const ps = perProxy.filter((p) => p.kind === f.kind);
     const perEndpoint = model.proxies.find((p) => p.kind === f.kind)?.spec.memory.perEndpoint ?? 0;
@@ -108,6 +112,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
       const idle = (model.proxies.find((p) => p.kind === f.kind)?.spec.idleCpu ?? 0) * f.count;
       projVcpu += idle + ((f.vcpu - idle) * N) / Math.max(1, pods);
       projMemory += f.count * grownMemory;
+      projProxies += f.count;
       continue;
     }
     let count = f.count;
@@ -119,7 +124,41 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     }
     projVcpu += count * f.vcpuPerProxy;
     projMemory += count * (ps.length ? grownMemory : 0);
+    projProxies += count;
   }
+
+  // The control plane: what it did in the window, priced by its profile. With no mesh there is none to price
+  // (the pushes under `none` are the clients' own discovery, Kubernetes').
+  const cp = model.mesh.controlPlane.resources;
+  const charged = model.mesh.mode !== 'none';
+  const did = {
+    pushes: sum(outcomes.map((o) => o.controlPlane.pushes)),
+    proxyPushes: sum(outcomes.map((o) => o.controlPlane.proxyPushes)),
+    certificates: sum(outcomes.map((o) => o.controlPlane.certificates)),
+  };
+  // Proxies connected to it, time-weighted as the fleets' counts are.
+  const connected = sum(fleets.map((f) => f.count));
+  const cpVcpu = (work: { pushes: number; proxyPushes: number; certificates: number }): number =>
+    cp.idleCpu + (measuredTime > 0
+      ? (work.pushes * cp.pushCpu.perPush + work.proxyPushes * cp.pushCpu.perProxy + work.certificates * cp.perCertificate) / measuredTime
+      : 0);
+  const cpMemory = (proxies: number, endpointCount: number): number =>
+    cp.memory.base + cp.memory.perProxy * proxies + cp.memory.perEndpoint * endpointCount;
+  const controlPlane: ControlPlaneTax = charged
+    ? { vcpu: cpVcpu(did), memoryGB: cpMemory(connected, endpoints) / GB, ...did, costPerMonth: 0 }
+    : { vcpu: 0, memoryGB: 0, ...did, costPerMonth: 0 };
+  controlPlane.costPerMonth = monthly(controlPlane.vcpu, controlPlane.memoryGB);
+  // At N pods, with today's pushes: each reaches the projected proxies (today's proxy-pushes scaled by
+  // projected over today's proxies), and certificates are issued at today's rate per pod.
+  const projCpVcpu = charged
+    ? cpVcpu({
+      pushes: did.pushes,
+      proxyPushes: connected > 0 ? (did.proxyPushes * projProxies) / connected : 0,
+      certificates: (did.certificates * N) / Math.max(1, pods),
+    })
+    : 0;
+  const projCpMemoryGB = charged ? cpMemory(projProxies, N) / GB : 0;
+  const projCpCost = monthly(projCpVcpu, projCpMemoryGB);
 
   const sharedNodes = model.nodes.filter((n) => n.shared).map((n) => ({
     name: n.name,
@@ -134,12 +173,16 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     proxyVcpu,
     proxyMemoryGB,
     proxyCostPerMonth: monthly(proxyVcpu, proxyMemoryGB),
+    controlPlane,
+    meshCostPerMonth: monthly(proxyVcpu, proxyMemoryGB) + controlPlane.costPerMonth,
     sharedNodes,
     projection: {
       pods: N,
       proxyVcpu: projVcpu,
       proxyMemoryGB: projMemory / GB,
       proxyCostPerMonth: monthly(projVcpu, projMemory / GB),
+      controlPlane: { vcpu: projCpVcpu, memoryGB: projCpMemoryGB, costPerMonth: projCpCost },
+      meshCostPerMonth: monthly(projVcpu, projMemory / GB) + projCpCost,
     },
   };
 }

@@ -95,19 +95,55 @@ export interface ProxyFleet {
   workerUtilization: number;
 }
 
+/**
+ * The control plane (istiod; Linkerd's destination, identity and injector;
+ * Cilium's operator) as its profile's `controlPlane.resources` prices it,
+ * from what it did in the measured window. vcpu, memoryGB and costPerMonth
+ * are 0 where nothing prices it (mode none, or a profile without a
+ * `resources` block); the counts are what the run did all the same (under
+ * none, pushes are Kubernetes' own discovery's and reach no proxy).
+ */
+export interface ControlPlaneTax {
+  /** idleCpu + (pushes × perPush + proxyPushes × perProxy + certificates × perCertificate) / measured time. */
+  vcpu: number;
+  /** base + perProxy × proxies connected (time-weighted, as the fleets' counts) + perEndpoint × endpoints. */
+  memoryGB: number;
+  /** Inside the measured window, summed over replications: config pushes, the proxies they reached, certificates issued or renewed. */
+  pushes: number;
+  proxyPushes: number;
+  certificates: number;
+  /** Dollars a month (730 h) at the topology's prices. */
+  costPerMonth: number;
+}
+
 export interface ResourceTax {
   prices: { vcpuHour: number; gbHour: number };
   proxies: ProxyFleet[];
   /** CPU the applications' own work used, for scale. */
   appVcpu: number;
+  /** The data plane alone: the proxies. */
   proxyVcpu: number;
   proxyMemoryGB: number;
-  /** Dollars a month (730 h) for the proxies' vCPU and memory at the topology's prices. */
+  /** Dollars a month (730 h) for the proxies' vCPU and memory at the topology's prices (the data plane only). */
   proxyCostPerMonth: number;
+  /** The control plane, priced apart from the proxies. */
+  controlPlane: ControlPlaneTax;
+  /** The whole mesh a month: proxyCostPerMonth + controlPlane.costPerMonth. */
+  meshCostPerMonth: number;
   /** Nodes whose cores apps and proxies share, and how busy those cores were. */
   sharedNodes: Array<{ name: string; cores: number; utilization: number }>;
-  /** The same mesh at `pods` pods with today's traffic per pod (sidecars learn every endpoint). */
-  projection: { pods: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
+  /**
+   * The same mesh at `pods` pods with today's traffic per pod (sidecars learn every endpoint); the control plane
+   * with memory for the projected proxies and endpoints, and today's pushes reaching the projected proxies.
+   */
+  projection: {
+    pods: number;
+    proxyVcpu: number;
+    proxyMemoryGB: number;
+    proxyCostPerMonth: number;
+    controlPlane: { vcpu: number; memoryGB: number; costPerMonth: number };
+    meshCostPerMonth: number;
+  };
 }
 
 /** What was simulated, for a diagram: services, who calls whom, where load enters. */

@@ -340,6 +340,10 @@ export const mtlsWithoutProxiesHint = () =>
 export const mtlsOverrideWithoutProxies = (profile: string) =>
   `true has no effect under profile "${profile}" (mode none): with no proxies there is no mTLS, and the run has it off`;
 export const mtlsOverrideWithoutProxiesHint = () => 'to price mTLS, name a profile with a data plane (mesh: {profile: istio-sidecar, …}), or leave mtls out';
+export const controlPlaneResourcesWithoutMesh = () => 'has no effect under mode none: with no mesh there is no control plane to charge, and the invoice has none';
+export const controlPlaneResourcesOverrideWithoutMesh = (profile: string) =>
+  `has no effect under profile "${profile}" (mode none): with no mesh there is no control plane to charge, and the invoice has none`;
+export const controlPlaneResourcesWithoutMeshHint = () => 'leave resources out, or price a mesh: a profile of mode sidecar or ambient';
 export const emptyProfileNameHint = () => 'give the profile a name; reports show it';
 export const blockNotApplicable = (key: string, mode: string) => `${key} does not apply to mode ${mode}`;
 export const blockNotApplicableHint = (key: string, mode: string) => {
@@ -373,6 +377,8 @@ export const proxyReplicasHint = () => 'replicas is the number of proxy pods, at
 export const terminationDrainHint = () =>
   "terminationDrain is how long the sidecar keeps accepting connections once its pod is deleted, 0s or more: Istio's terminationDrainDuration is 5s by default; Linkerd's proxy refuses new requests at once (0s, or its proxy-wait-before-exit-seconds)";
 export const idleCpuHint = () => 'idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003';
+export const controlPlaneIdleCpuHint = () => "idleCpu is the control plane's CPU while nothing changes, in vCPU, 0 or more, e.g. 0.01";
+export const controlPlaneCpuHint = () => 'CPU-seconds as a duration, 0 or more, e.g. 300us per proxy a push reaches or 2ms per certificate';
 export const roundTripsHint = () => 'round trips are counted in whole numbers, 0 or more: TCP takes 1, a TLS 1.3 handshake 1 more';
 export const streamsHint = () => 'requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2';
 export const overrideNotApplicable = (key: string, profile: string, mode: string) =>

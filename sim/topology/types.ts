@@ -331,6 +331,25 @@ export interface ControlPlane {
   renewJitter: number;
   /** A renewal that fails (control plane down) is retried after this long. */
   renewRetry: number;
+  /** What the control plane itself uses, for the resource invoice (all zero: not charged). */
+  resources: ControlPlaneResources;
+}
+
+/**
+ * The control plane's own CPU and memory (istiod; Linkerd's destination,
+ * identity and proxy-injector): vCPU = idleCpu + the CPU-seconds of the
+ * pushes and certificates it made in the measured window over the window;
+ * memory = base + perProxy × proxies connected + perEndpoint × endpoints.
+ */
+export interface ControlPlaneResources {
+  /** vCPU while nothing changes (watches, xDS keep-alives, metrics). */
+  idleCpu: number;
+  /** Bytes. */
+  memory: { base: number; perProxy: number; perEndpoint: number };
+  /** CPU-seconds per push, and per proxy a push reaches (computing and sending its config). */
+  pushCpu: { perPush: number; perProxy: number };
+  /** CPU-seconds per workload certificate issued or renewed (signing a CSR). */
+  perCertificate: number;
 }
 
 /** Prices for the resource invoice. */

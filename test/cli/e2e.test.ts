@@ -306,6 +306,10 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(meshtax('compare', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '--mesh', 'linkerd').stdout).toMatch(/^mm1 — linkerd alone, mTLS on, seed /);
     expect(r.stdout).toMatch(/istio-sidecar +\d+\.\d+ms \+\d/);
     expect(r.stdout).toContain('Resource tax');
+    // The control plane, apart from the proxies: none has none, the meshes their own line with the whole mesh's bill.
+    expect(r.stdout).toContain('Control plane (priced apart from the proxies');
+    expect(r.stdout).toMatch(/\nnone +– +– +– /);
+    expect(r.stdout).toMatch(/\nistio-sidecar +\d+ +\d+ +\d+ +0\.0\d+ +0\.5\d+ +\$\d/);
     expect(r.stdout).toContain(`wrote ${a}`);
     expect(meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '15s', '--mesh', 'none,istio-sidecar,linkerd', '--json', '-q', '-o', b).code).toBe(0);
     expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
@@ -313,6 +317,10 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(doc.kind).toBe('compare');
     expect(doc.meshes).toEqual(['none', 'istio-sidecar', 'linkerd']);
     expect(doc.runs[1].resources.proxies[0].kind).toBe('sidecar');
+    const res = doc.runs[1].resources;
+    expect(Object.keys(res.controlPlane)).toEqual(['vcpu', 'memoryGB', 'pushes', 'proxyPushes', 'certificates', 'costPerMonth']);
+    expect(res.meshCostPerMonth).toBeCloseTo(res.proxyCostPerMonth + res.controlPlane.costPerMonth, 9);
+    expect(doc.runs[0].resources.controlPlane.costPerMonth).toBe(0);
   });
 
   it('run --mesh, --mtls and prices change the run; bad values exit 2', () => {

@@ -36,6 +36,12 @@ export const ISTIOD: ControlPlane = {
   renewAt: 0.49,
   renewJitter: 0.02,
   renewRetry: 10,
+  resources: {
+    idleCpu: 0.008,
+    memory: { base: 500e6, perProxy: 450e3, perEndpoint: 50e3 },
+    pushCpu: { perPush: 0.001, perProxy: 0.0005 },
+    perCertificate: 0.0015,
+  },
 };
 
 /** Istio's default policy for every call, in the caller's sidecar. */
@@ -71,6 +77,9 @@ export const ISTIO_SIDECAR: MeshProfile = {
     'Istio 1.24 release notes: the default retry policy no longer retries 503 (issue 50506; EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY=false restores it)',
     'Istio ProxyConfig reference: terminationDrainDuration, the time pilot-agent drains the sidecar after SIGTERM before Envoy exits, default 5s (annotation proxy.istio.io/config); during it Envoy still accepts new inbound connections (istio/istio#26528, istio/api#2047)',
     "istio/istio pilot, getDefaultCircuitBreakerThresholds: max retries, requests, connections and pending requests set to 2^32-1 (Envoy's defaults of 3 concurrent retries caused 503s during rollouts)",
+    'Istio 1.20 docs, Performance and scalability: with namespace isolation one istiod supports 1000 services and 2000 sidecars with 1 vCPU and 1.5 GB of memory; its CPU scales with the rate of deployment changes, the rate of configuration changes and the number of proxies connected',
+    "Linkerd vs Istio benchmark, 2021 (Istio 1.12.0 minimal, Kinvolk harness, 60 emojivoto instances): Istio's control plane averaged 597 MB, Linkerd's 365 MB; control plane CPU time 5 s vs 212 ms",
+    'istio/istio XDS benchmarks (#27676, #25116, 2020): endpoint (EDS) generation with tlsMode 0.41 ms per proxy for 10 services × 10 endpoints, 0.67 ms for 100 × 1; push context initialisation 0.3 µs (no config) to 6.5 ms (1000 gateways)',
   ],
   mode: 'sidecar',
   // istio-proxy drains 5 s after SIGTERM (terminationDrainDuration), whatever the app's preStop.

@@ -14,6 +14,7 @@ import {
   loadMeshProfileSource,
   meshProfilesDir,
 } from '../../sim/mesh/loadProfile.js';
+import { NO_RESOURCES } from '../../sim/mesh/controlPlane.js';
 import { ISTIOD, ISTIO_RESILIENCE, ISTIO_SIDECAR, constant, lognormal } from './expected.js';
 
 const BUNDLED = ['cilium', 'istio-ambient', 'istio-ambient-waypoint', 'istio-sidecar', 'linkerd', 'none'];
@@ -124,6 +125,12 @@ describe('bundled profiles', () => {
       renewAt: 0.7,
       renewJitter: 0,
       renewRetry: 10,
+      resources: {
+        idleCpu: 0.0004,
+        memory: { base: 310e6, perProxy: 275e3, perEndpoint: 30e3 },
+        pushCpu: { perPush: 0.0002, perProxy: 0.0001 },
+        perCertificate: 0.0001,
+      },
     });
     expect(load('linkerd').resilience).toEqual({
       placement: 'mesh',
@@ -164,6 +171,8 @@ describe('bundled profiles', () => {
       connectTimeout: 2,
     });
     expect(load('cilium').controlPlane.pushDelay).toEqual(lognormal(0.5, 5));
+    // No published figure for Cilium's operator: its control plane is not charged.
+    expect(load('cilium').controlPlane.resources).toEqual(NO_RESOURCES);
   });
 
   it('none leaves the policy to the client library and discovery to Kubernetes', () => {
@@ -187,6 +196,7 @@ describe('bundled profiles', () => {
       renewAt: 0.5,
       renewJitter: 0.1,
       renewRetry: 10,
+      resources: NO_RESOURCES,
     });
   });
 

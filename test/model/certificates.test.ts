@@ -3,12 +3,13 @@ import { Engine } from '../../sim/engine/engine.js';
 import { RandomStreams } from '../../sim/engine/rng.js';
 import { ControlPlaneRuntime } from '../../sim/model/controlPlane.js';
 import { EndpointVersions } from '../../sim/model/endpoints.js';
+import { NO_RESOURCES } from '../../sim/mesh/controlPlane.js';
 import type { ControlPlane } from '../../sim/topology/types.js';
 
 // 100 s certificates renewed at 80 % of their life, no jitter: every expiry is exact.
 const SPEC: ControlPlane = {
   debounce: 0, debounceMax: 0, pushDelay: { kind: 'constant', value: 1 }, pushDelayPerProxy: 0,
-  certificateTtl: 100, renewAt: 0.8, renewJitter: 0, renewRetry: 10,
+  certificateTtl: 100, renewAt: 0.8, renewJitter: 0, renewRetry: 10, resources: NO_RESOURCES,
 };
 
 /** Holder 0 exists from the start; holder 1 is a pod that starts at 50 s; holder 2 never starts. */

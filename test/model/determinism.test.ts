@@ -65,9 +65,18 @@ describe('determinism', () => {
     expect({
       completed: e.completed, mean: e.latency.mean, p99: e.latency.p99, events: r.run.events,
       proxyWork: e.decomposition.proxyWork, sidecarVcpu: s.vcpuPerProxy, handshakes: s.handshakes,
+      controlPlane: r.resources.controlPlane,
     }).toMatchInlineSnapshot(`
       {
         "completed": 3897,
+        "controlPlane": {
+          "certificates": 0,
+          "costPerMonth": 2.3090192,
+          "memoryGB": 0.5054,
+          "proxyPushes": 0,
+          "pushes": 0,
+          "vcpu": 0.008,
+        },
         "events": 242190,
         "handshakes": 0,
         "mean": 0.00909249417183024,

@@ -80,6 +80,7 @@ describe('topology JSON Schema', () => {
     expect(Object.keys(defs).sort()).toEqual([
       'bandwidth',
       'controlPlaneOverride',
+      'controlPlaneResourcesOverride',
       'distribution',
       'duration',
       'durationOrNone',
