@@ -115,6 +115,7 @@ export function writtenTimeouts(o: ResilienceOverrideFile, base: TopologyTimeout
   return {
     timeout: o.timeout !== undefined || (base?.timeout ?? false),
     perTryTimeout: retries === 'none' ? false : retries?.perTryTimeout !== undefined || (base?.perTryTimeout ?? false),
+    connectTimeout: o.connectTimeout !== undefined || (base?.connectTimeout ?? false),
   };
 }
 

@@ -58,7 +58,8 @@ export interface RuntimeService {
    * timeout (Envoy's `connect_timeout`, Linkerd's outbound one), which is a
    * setting of the caller's proxy: its own dialer's, the bundled `none`
    * profile's (Go's 30 s). A `placement: client` policy is its client
-   * library's, as for any caller.
+   * library's, as for any caller, with the `connectTimeout` the topology
+   * wrote (the library's) but not one the mesh profile brought (its proxy's).
    */
   outsideResilience: ResiliencePolicy;
   /**
@@ -251,6 +252,16 @@ function topologyTimeouts(s: Service, mesh: MeshProfile): { topologyTimeout: boo
   };
 }
 
+/** RuntimeService.outsideResilience. */
+function outsideResilience(s: Service, mesh: MeshProfile): ResiliencePolicy {
+  if (mesh.mode === 'none') return withPlacement(s.resilience, 'client');
+  const own = bundledNone().resilience.connectTimeout;
+  if (s.resilience.placement === 'mesh') return { ...l4Only(s.resilience), connectTimeout: own };
+  // Built in code, a topology may not say what it wrote: a connect timeout unlike the profile's is taken as its own.
+  const written = s.topologyTimeouts?.connectTimeout ?? s.resilience.connectTimeout !== mesh.resilience.connectTimeout;
+  return { ...withPlacement(s.resilience, 'client'), connectTimeout: written ? s.resilience.connectTimeout : own };
+}
+
 export function buildModel(topology: Topology): RuntimeModel {
   const zoneIndex = new Map(topology.zones.map((z, i) => [z, i]));
   const nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
@@ -331,9 +342,7 @@ export function buildModel(topology: Topology): RuntimeModel {
       initialReplicas: s.replicas,
       resilience: withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
       l4Resilience: s.resilience.placement === 'mesh' ? l4Only(s.resilience) : withPlacement(s.resilience, s.resilience.placement),
-      outsideResilience: s.resilience.placement === 'mesh' && mesh.mode !== 'none'
-        ? { ...l4Only(s.resilience), connectTimeout: bundledNone().resilience.connectTimeout }
-        : withPlacement(s.resilience, mesh.mode === 'none' ? 'client' : s.resilience.placement),
+      outsideResilience: outsideResilience(s, mesh),
       ...topologyTimeouts(s, mesh),
     };
   });

@@ -219,6 +219,12 @@ export interface TopologyTimeouts {
   timeout: boolean;
   /** `retries.perTryTimeout`. */
   perTryTimeout: boolean;
+  /**
+   * `connectTimeout`. Under `placement: client` a written one is the client
+   * library's dial timeout, which a client outside the mesh keeps; otherwise
+   * such a client dials with its own (RuntimeService.outsideResilience).
+   */
+  connectTimeout: boolean;
 }
 
 /** What a failed attempt was, for `retryOn` (Envoy's names where they exist). */

@@ -519,6 +519,35 @@ timeline:
     expect(meshed.failed).toBeGreaterThan(100);
     expect(new Set(meshed.failures.map((f) => f.cause))).toEqual(new Set(['partition']));
   });
+
+  it("keeps its own connect timeout under placement: client too, unless the topology wrote one for the client library", () => {
+    // With the policy in the client library the profile's connectTimeout (Linkerd's 1 s) is still its proxy's, not the
+    // library's: before, an outside client got it and ~28 % of its requests failed across the partition.
+    const src = `
+name: outside-client-placement
+zones: [a, b]
+network: {sameNode: 20us, sameZone: 100us, crossZone: 500us}
+simulation: {duration: 40s, seed: 2}
+services:
+  api: {workers: 8, serviceTime: 1ms, zones: [b], resilience: {placement: client CONNECT}}
+entrypoints:
+  web: {target: api, rate: 20/s, zone: a, via: direct}
+timeline:
+  - {at: 10s, until: 20s, partition: {zones: [a, b]}}
+`;
+    const run = (mesh: string, connect: string) =>
+      runTopology(loadTopologySource(src.replace(' CONNECT', connect), 'outside.yaml', { mesh }).topology!).entrypoints[0];
+    for (const mesh of ['linkerd', 'istio-sidecar', 'cilium']) {
+      const outside = run(mesh, '');
+      expect(outside.failed, mesh).toBe(0);
+      expect(outside.latency.max, mesh).toBeGreaterThan(14);
+    }
+    // A connect timeout the topology wrote under placement: client is the library's own, and it dials with it.
+    const written = run('linkerd', ', connectTimeout: 2s');
+    expect(written.failed).toBeGreaterThan(100);
+    expect(new Set(written.failures.map((f) => f.cause))).toEqual(new Set(['partition']));
+    expect(written.latency.max).toBeLessThan(3);
+  });
 });
 
 describe('idle connections', () => {

@@ -104,10 +104,10 @@ entrypoints:
   w: {target: a, rate: 1/s}
 `);
     expect(t.services.map((s) => [s.name, s.topologyTimeouts])).toEqual([
-      ['a', { timeout: false, perTryTimeout: false }],
-      ['b', { timeout: true, perTryTimeout: false }],
-      ['c', { timeout: false, perTryTimeout: true }],
-      ['d', { timeout: false, perTryTimeout: false }],
+      ['a', { timeout: false, perTryTimeout: false, connectTimeout: false }],
+      ['b', { timeout: true, perTryTimeout: false, connectTimeout: false }],
+      ['c', { timeout: false, perTryTimeout: true, connectTimeout: false }],
+      ['d', { timeout: false, perTryTimeout: false, connectTimeout: false }],
     ]);
     expect(t.services.map((s) => [s.resilience.timeout, s.resilience.retries?.perTryTimeout ?? null])).toEqual([
       [0.05, 0.03], [1, 0.03], [0.05, 0.01], [0.05, null],
@@ -121,7 +121,7 @@ services:
 entrypoints:
   w: {target: a, rate: 1/s}
 `);
-    expect(over.services[0].topologyTimeouts).toEqual({ timeout: true, perTryTimeout: true });
+    expect(over.services[0].topologyTimeouts).toEqual({ timeout: true, perTryTimeout: true, connectTimeout: false });
   });
 
   it('(3) a timeout the topology set, cutting a slow application: the application\'s (before: the mesh\'s)', () => {

@@ -13,7 +13,7 @@ const NONE = loadMeshProfile('none', '.').profile!;
 /** full.yaml's `mesh: {resilience: …}` over Istio's defaults: what its services get unless they say otherwise. */
 const FULL_RESILIENCE = { ...ISTIO_RESILIENCE, timeout: 5, retries: { ...ISTIO_RESILIENCE.retries!, perTryTimeout: 1 } };
 /** Both of them written by full.yaml's `mesh:` overrides: the topology's, for every service. */
-const FULL_TIMEOUTS = { timeout: true, perTryTimeout: true };
+const FULL_TIMEOUTS = { timeout: true, perTryTimeout: true, connectTimeout: false };
 
 const full: Topology = {
   name: 'fullshop',
@@ -188,7 +188,7 @@ describe('loadTopologyFile', () => {
           l7: false,
           ingressUseWaypoint: false,
           resilience: NONE.resilience,
-          topologyTimeouts: { timeout: false, perTryTimeout: false },
+          topologyTimeouts: { timeout: false, perTryTimeout: false, connectTimeout: false },
           replicas: 3,
           workers: 1,
           queue: Infinity,
@@ -206,7 +206,7 @@ describe('loadTopologyFile', () => {
           l7: false,
           ingressUseWaypoint: false,
           resilience: NONE.resilience,
-          topologyTimeouts: { timeout: false, perTryTimeout: false },
+          topologyTimeouts: { timeout: false, perTryTimeout: false, connectTimeout: false },
           replicas: 1,
           workers: 1,
           queue: Infinity,

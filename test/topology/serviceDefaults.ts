@@ -25,7 +25,7 @@ export function expectedService(
     responseSize: 0,
     calls: [],
     // Neither timeout written in the topology: the profile's, whatever they are.
-    topologyTimeouts: { timeout: false, perTryTimeout: false },
+    topologyTimeouts: { timeout: false, perTryTimeout: false, connectTimeout: false },
     ...given,
   };
 }

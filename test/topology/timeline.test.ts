@@ -42,7 +42,7 @@ const expected: Topology = {
     ...ISTIO_SIDECAR, controlPlane: { ...ISTIO_SIDECAR.controlPlane, debounce: 0, renewAt: 0.5 }, resilience: MESH,
     tuned: ['controlPlane.debounce', 'controlPlane.renewAt', 'resilience.outlierDetection', 'resilience.retries'],
     // The overrides set a budget and outlier detection, no timeout.
-    topologyTimeouts: { timeout: false, perTryTimeout: false },
+    topologyTimeouts: { timeout: false, perTryTimeout: false, connectTimeout: false },
   },
   costs: { vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 },
   // Sorted by time; ties in file order.
@@ -70,7 +70,7 @@ const expected: Topology = {
   network: { sameZone: { kind: 'constant', value: 0 }, crossZone: { kind: 'constant', value: 0 }, bandwidth: Infinity },
   services: [
     service('productpage', { ...MESH, timeout: 10, retries: null }, {
-      calls: [call('details'), call('reviews')], topologyTimeouts: { timeout: true, perTryTimeout: false },
+      calls: [call('details'), call('reviews')], topologyTimeouts: { timeout: true, perTryTimeout: false, connectTimeout: false },
     }),
     // A circuit breaker over Istio's none: no limit but the one given.
     service('details', { ...MESH, circuitBreaker: { maxConnections: Infinity, maxPending: 10, maxRequests: Infinity }, outlierDetection: null }),
@@ -83,13 +83,13 @@ const expected: Topology = {
         retries: { ...MESH.retries!, attempts: 3, perTryTimeout: 0.3, retryOn: ['5xx', 'connect-failure', 'reset', 'timeout'] },
         outlierDetection: { consecutive5xx: 5, baseEjectionTime: 30, maxEjectionPercent: 50, maxEjectionTime: 300, interval: 10, minHealthPercent: 0 },
       },
-      { replicas: 3, serviceTime: { kind: 'constant', value: 0.002 }, calls: [call('ratings')], topologyTimeouts: { timeout: true, perTryTimeout: true } },
+      { replicas: 3, serviceTime: { kind: 'constant', value: 0.002 }, calls: [call('ratings')], topologyTimeouts: { timeout: true, perTryTimeout: true, connectTimeout: false } },
     ),
     service('ratings', {
       ...MESH,
       connectTimeout: 0.25,
       retries: { ...MESH.retries!, backoffMax: 1, differentHost: false, budget: null, maxConcurrentRetries: 10 },
-    }),
+    }, { topologyTimeouts: { timeout: false, perTryTimeout: false, connectTimeout: true } }),
   ],
   entrypoints: [
     {
