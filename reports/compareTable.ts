@@ -1,6 +1,7 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
 import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
-import { controlPlaneCharged, controlPlaneOf, formatDollars } from './table.js';
+import { errorRateNote } from './errorRates.js';
+import { controlPlaneCharged, controlPlaneOf, formatDollars, warningText } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
   if (isBase) return formatSeconds(d.value);
@@ -31,11 +32,12 @@ export function compareTable(c: CompareResult): string {
     ...c.runs.filter((r) => r.mesh.tuned?.length).map((r) => `${r.mesh.profile} tuned: ${r.mesh.tuned.join(', ')}`),
     '',
   ];
+  const baseIndex = Math.max(0, c.runs.findIndex((r) => r.mesh.profile === c.baseline));
   for (const ep of c.invoice) {
-    // One mode has nothing to change against.
+    // One mode has nothing to change against. The latencies are of the successes only; errors count every completed request.
     lines.push(c.runs.length > 1
-      ? `Latency at ${ep.entrypoint} (change against ${c.baseline}; ~ = within the noise of the 95 % intervals)`
-      : `Latency at ${ep.entrypoint}`);
+      ? `Latency of successful requests at ${ep.entrypoint} (change against ${c.baseline}; ~ = within the noise of the 95 % intervals; errors: of all completed requests)`
+      : `Latency of successful requests at ${ep.entrypoint} (errors: of all completed requests)`);
     lines.push(textTable(
       ['mesh', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'errors', 'mesh-caused'],
       ep.rows.map((r) => {
@@ -46,8 +48,11 @@ export function compareTable(c: CompareResult): string {
           r.errorRate > 0 ? formatPercent(r.meshCausedShare) : '–'];
       }),
     ));
+    // Which error rates differ from the baseline's by more than the noise: said under the table, not read off it.
+    const note = errorRateNote(c.runs.map((r) => r.mesh.profile), baseIndex, c.runs.map((r) => r.entrypoints.find((e) => e.name === ep.entrypoint)));
+    if (note !== null) lines.push(note);
     lines.push('');
-    lines.push(`Where the time goes at ${ep.entrypoint} (mean per request)`);
+    lines.push(`Where the time goes at ${ep.entrypoint} (mean per successful request)`);
     const comps = Object.keys(ep.rows[0].decomposition) as Array<keyof typeof ep.rows[0]['decomposition']>;
     // No successful request: no mean request to split (the results hold zeros there).
     lines.push(textTable(['mesh', ...comps], ep.rows.map((r) => [r.mesh, ...comps.map((k) => (Number.isFinite(r.mean.value) ? formatSeconds(r.decomposition[k]) : '–'))])));
@@ -87,7 +92,7 @@ export function compareTable(c: CompareResult): string {
     lines.push('');
   }
   // Saturation warnings, as `run` prints them and the report shows them: a saturated mode's latencies describe the run's length.
-  const warnings = c.runs.flatMap((r) => r.warnings.map((w) => `  ${r.mesh.profile}: ${w.message}`));
+  const warnings = c.runs.flatMap((r) => r.warnings.map((w) => `  ${r.mesh.profile}: ${warningText(w)}`));
   if (warnings.length) lines.push('Warnings', ...warnings, '');
   return lines.join('\n');
 }

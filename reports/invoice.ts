@@ -4,9 +4,10 @@
  * escape every piece and tests can read the words without HTML.
  */
 import type { Delta } from '../sim/compare.js';
-import type { EntryPointResult, RunResult } from '../sim/results/types.js';
+import type { EntryPointResult, Interval, RunResult } from '../sim/results/types.js';
 import { PROXY_LABELS } from './charts/resourceTax.js';
 import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
+import { errorRateVerdict } from './errorRates.js';
 import { num, type ReportModel } from './model.js';
 import { controlPlaneCharged, controlPlaneOf, formatDollars } from './table.js';
 
@@ -21,6 +22,8 @@ export interface Invoice {
   items: Array<{ mode: string; sentence: Sentence }>;
   /** Which mesh is cheapest in latency and in resources; empty with fewer than two meshes. */
   bottomLine: Sentence[];
+  /** Settings of the topology that did nothing (the runs' no-effect warnings), one sentence each, with the modes they did nothing in. */
+  noEffect: Sentence[];
 }
 
 /** What kind of data plane a run had, in words. */
@@ -54,12 +57,27 @@ function change(label: string, d: Delta, base: number): Segment[] {
   ];
 }
 
-function failuresInWords(e: EntryPointResult, base: EntryPointResult | undefined, baseMode: string | null): string {
+/**
+ * The baseline's error rate in brackets, and whether this mode's differs from it beyond the noise (their 95 %
+ * Wilson intervals do not overlap: emphasised) or not ("within the noise": no claim of a difference).
+ */
+function versusBase(e: EntryPointResult, base: EntryPointResult, baseMode: string): Segment[] {
+  const verdict = errorRateVerdict(e, base);
+  const rate = `${baseMode}: ${formatPercent(base.errorRate)}`;
+  if (verdict === null) return [` (${rate})`];
+  if (verdict === 'within the noise') return [` (${rate}; the difference is within the noise)`];
+  return [` (${rate}; `, { strong: `${verdict}, beyond the noise` }, ')'];
+}
+
+function failuresInWords(e: EntryPointResult, base: EntryPointResult | undefined, baseMode: string | null): Segment[] {
+  const compared = base !== undefined && baseMode !== null;
   // Nothing failed here but something did in the baseline: that is part of the invoice too (a mesh's retries or ejection at work).
-  if (e.failed === 0) return base && baseMode !== null && base.failed > 0 ? `, and no request failed (${baseMode}: ${formatPercent(base.errorRate)})` : '';
+  if (e.failed === 0) return compared && base.failed > 0 ? [', and no request failed', ...versusBase(e, base, baseMode)] : [];
   const meshShare = e.failures.filter((f) => f.mesh).reduce((a, f) => a + f.count, 0) / e.failed;
-  const vsBase = base && baseMode !== null ? ` (${baseMode}: ${formatPercent(base.errorRate)})` : '';
-  return `, and ${formatPercent(e.errorRate)} of requests failed${vsBase}, ${formatPercent(meshShare)} of them caused by the mesh`;
+  return [
+    `, and ${formatPercent(e.errorRate)} of requests failed`, ...(compared ? versusBase(e, base, baseMode) : []),
+    `, ${formatPercent(meshShare)} of them caused by the mesh`,
+  ];
 }
 
 function resourcesInWords(run: RunResult): Sentence {
@@ -101,8 +119,9 @@ function baselineSentence(model: ReportModel, m: number): Sentence {
   const run = model.runs[m];
   const parts = run.entrypoints.map((e): Sentence => [
     e.succeeded === 0
-      ? `at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}${failuresInWords(e, undefined, null)}`
-      : `at ${e.name} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))}${failuresInWords(e, undefined, null)}`,
+      ? `at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}`
+      : `at ${e.name} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))}`,
+    ...failuresInWords(e, undefined, null),
   ]);
   return [
     { strong: model.modes[m] }, ` (${meshInWords(run)}, the baseline):`, ...clauses(parts),
@@ -121,20 +140,20 @@ function comparedSentence(model: ReportModel, m: number): Sentence {
     if (!row || !e || !be) continue;
     if (e.succeeded === 0) {
       // Still say how many failed and who caused it: a mesh that fails every request must be named for it.
-      parts.push([e.completed === 0 ? `at ${ep.entrypoint} no request was measured` : `at ${ep.entrypoint} no request succeeded${failuresInWords(e, be, model.modes[b])}`]);
+      parts.push(e.completed === 0 ? [`at ${ep.entrypoint} no request was measured`] : [`at ${ep.entrypoint} no request succeeded`, ...failuresInWords(e, be, model.modes[b])]);
       continue;
     }
     if (be.succeeded === 0) {
       // No baseline median to go "from": give this mode's own numbers, with no change and no noise to speak of.
       parts.push([
         `at ${ep.entrypoint} the median is ${formatSeconds(num(e.latency.p50))} and the p99 ${formatSeconds(num(e.latency.p99))} (${model.modes[b]}: no request succeeded)`,
-        failuresInWords(e, be, model.modes[b]),
+        ...failuresInWords(e, be, model.modes[b]),
       ]);
       continue;
     }
     parts.push([
       `at ${ep.entrypoint} `, ...change('median', row.p50, num(be.latency.p50)), ' and ', ...change('p99', row.p99, num(be.latency.p99)),
-      failuresInWords(e, be, model.modes[b]),
+      ...failuresInWords(e, be, model.modes[b]),
     ]);
   }
   return [{ strong: model.modes[m] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
@@ -144,10 +163,10 @@ function singleSentence(model: ReportModel): Sentence {
   const run = model.runs[0];
   const parts = run.entrypoints.map((e): Sentence => (e.succeeded === 0
     // No median of nothing ("the median is – … over 167 requests"): say why, as a comparison's baseline does.
-    ? [`at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}${failuresInWords(e, undefined, null)}`]
+    ? [`at ${e.name} ${e.completed === 0 ? 'no request was measured' : 'no request succeeded'}`, ...failuresInWords(e, undefined, null)]
     : [
       `at ${e.name} the median is `, { strong: formatSeconds(num(e.latency.p50)) }, ' and the p99 ', { strong: formatSeconds(num(e.latency.p99)) },
-      ` over ${formatCount(e.completed)} requests${failuresInWords(e, undefined, null)}`,
+      ` over ${formatCount(e.completed)} requests`, ...failuresInWords(e, undefined, null),
     ]));
   return [{ strong: model.modes[0] }, ` (${meshInWords(run)}):`, ...clauses(parts), ...resourcesInWords(run)];
 }
@@ -162,7 +181,69 @@ function joinModes(modes: string[]): Sentence {
   return out;
 }
 
-/** Which mesh adds the least median latency at each entry point, and which costs least. */
+/** Two 95 % intervals overlap, or one is unknown (too few batches): the medians cannot be told apart. */
+function overlap(a: Interval, b: Interval): boolean {
+  if (!a || !b) return true;
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+/**
+ * Which mesh leaves the lowest median at one entry point, and which the
+ * highest — only as far as the noise allows: when every pair of the
+ * competing modes' 95 % intervals of the median overlaps, no mode is
+ * named, and "no order among them" is said; otherwise the lowest and
+ * highest are named with the modes within their noise.
+ */
+function medianOrder(model: ReportModel, ep: NonNullable<ReportModel['invoice']>[number], meshed: number[]): Sentence | null {
+  const b = model.baseline ?? 0;
+  // A mode in which no request succeeded has no median (NaN): it cannot leave the lowest, nor the highest.
+  const ranked = meshed.filter((i) => Number.isFinite(num(ep.rows[i]?.p50.delta)));
+  if (ranked.length === 0) return null;
+  const p50 = (i: number): number => num(ep.rows[i].p50.delta);
+  const ci = (i: number): Interval => entry(model.runs[i], ep.entrypoint)?.latency.ci.p50 ?? null;
+  const near = (i: number, j: number): boolean => overlap(ci(i), ci(j));
+  const names = (set: number[]): Sentence => joinModes(set.map((i) => model.modes[i]));
+  const noMesh = model.runs[b].mesh.mode === 'none';
+  // Medians in one histogram bin are one median: no order either, whatever their intervals say.
+  const tied = ranked.every((i) => p50(i) === p50(ranked[0]));
+  if (ranked.length > 1 && (tied || ranked.every((i) => ranked.every((j) => near(i, j))))) {
+    const why = tied
+      ? " are the same (they land in one of the histogram's ±0.5 % bins)"
+      : ` are within the noise of each other (${ranked.length === 2 ? 'their' : 'every two of their'} 95 % intervals overlap)`;
+    return [`At ${ep.entrypoint}, the medians of `, ...names(ranked), `${why}: `, { strong: 'no order among them' }, '.'];
+  }
+  // A median in the baseline's bin changed by less than the bin, not by +0 (as each mode's sentence says: "stays at").
+  const delta = (i: number): string => (p50(i) === 0 ? "a change under the histogram's ±0.5 % bins" : formatSignedSeconds(p50(i)));
+  // Against no mesh the change is what the mesh adds; against a first mesh, say which it is against (nothing for the baseline itself).
+  const amounts = (set: number[], first: boolean): string => {
+    const own = set.filter((i) => i !== b || noMesh);
+    if (own.length === 0) return '';
+    const same = own.every((i) => p50(i) === p50(own[0]));
+    const shown = same ? `${delta(own[0])}${own.length > 1 && p50(own[0]) !== 0 ? ' each' : ''}` : own.map(delta).join(', ');
+    return first || !noMesh ? `${shown} against ${model.modes[b]}` : shown;
+  };
+  const low = Math.min(...ranked.map(p50)), high = Math.max(...ranked.map(p50));
+  // Modes whose medians land in one histogram bin tie exactly: name them all, not whichever came first.
+  const lowest = ranked.filter((i) => p50(i) === low);
+  const nearLow = ranked.filter((i) => !lowest.includes(i) && lowest.some((l) => near(i, l)));
+  const highest = ranked.filter((i) => p50(i) === high && !lowest.includes(i) && !nearLow.includes(i));
+  const nearHigh = ranked.filter((i) => !lowest.includes(i) && !nearLow.includes(i) && !highest.includes(i) && highest.some((h) => near(i, h)));
+  // "(+308µs against none; linkerd, at +320µs, is within its noise)": the ends' own changes, then who cannot be told from them.
+  const bracket = (set: number[], others: number[], first: boolean): Segment[] => {
+    const own = amounts(set, first);
+    const them = amounts(others, false);
+    const rest: Segment[] = others.length === 0 ? []
+      : [...names(others), `${them ? `, at ${them},` : ''} ${others.length === 1 ? 'is' : 'are'} within ${set.length === 1 ? 'its' : 'their'} noise`];
+    const parts: Segment[] = own && rest.length > 0 ? [own, '; ', ...rest] : own ? [own] : rest;
+    return parts.length > 0 ? [' (', ...parts, ')'] : [];
+  };
+  return [
+    `At ${ep.entrypoint}, `, ...names(lowest), ` ${lowest.length > 1 ? 'leave' : 'leaves'} the lowest median`, ...bracket(lowest, nearLow, true),
+    ...(highest.length > 0 ? [', ', ...names(highest), ' the highest', ...bracket(highest, nearHigh, false), '.'] : ['.']),
+  ];
+}
+
+/** Which mesh leaves the lowest median at each entry point, and which costs least. */
 function bottomLine(model: ReportModel): Sentence[] {
   const b = model.baseline;
   if (b === null || model.invoice === null) return [];
@@ -171,40 +252,8 @@ function bottomLine(model: ReportModel): Sentence[] {
   if (meshed.length < 2) return [];
   const lines: Sentence[] = [];
   for (const ep of model.invoice) {
-    // A mode in which no request succeeded has no median (NaN): it cannot add the least, nor the most.
-    const ranked = meshed.filter((i) => Number.isFinite(num(ep.rows[i]?.p50.delta)));
-    if (ranked.length === 0) continue;
-    const p50 = (i: number): number => num(ep.rows[i].p50.delta);
-    // Modes whose medians land in one histogram bin tie exactly: name them all, not whichever came first.
-    const low = Math.min(...ranked.map(p50)), high = Math.max(...ranked.map(p50));
-    const best = ranked.filter((i) => p50(i) === low), worst = ranked.filter((i) => p50(i) === high);
-    // A median in the baseline's bin changed by less than the bin, not by +0 (as each mode's sentence says: "stays at").
-    const delta = (i: number): string => (p50(i) === 0 ? "a change under the histogram's ±0.5 % bins" : formatSignedSeconds(p50(i)));
-    const names = (set: number[]): Sentence => joinModes(set.map((i) => model.modes[i]));
-    const each = (set: number[]): string => (set.length > 1 && p50(set[0]) !== 0 ? ' each' : '');
-    if (ranked.length > 1 && low === high) {
-      const verb = model.runs[b].mesh.mode !== 'none'
-        ? ' have the same median'
-        : low === 0
-          ? " leave the median in the baseline's histogram bin (what they add to it is under the bins' ±0.5 %)"
-          : ` add the same to the median (${delta(best[0])} each)`;
-      lines.push([`At ${ep.entrypoint}, `, ...names(best), `${verb}.`]);
-      continue;
-    }
-    const plural = best.length > 1;
-    if (model.runs[b].mesh.mode === 'none') {
-      lines.push([
-        `At ${ep.entrypoint}, `, ...names(best), ` ${plural ? 'add' : 'adds'} the least to the median (${delta(best[0])}${each(best)})`,
-        ...(low !== high ? [', ', ...names(worst), ` the most (${delta(worst[0])}${each(worst)}).`] : ['.']),
-      ]);
-      continue;
-    }
-    // With no run without a mesh, deltas are against the first mesh: say which median is lowest, not what a mesh adds.
-    const against = (set: number[]): string => (set.includes(b) ? '' : ` (${delta(set[0])} against ${model.modes[b]})`);
-    lines.push([
-      `At ${ep.entrypoint}, `, ...names(best), ` ${plural ? 'have' : 'has'} the lowest median${against(best)}`,
-      ...(low !== high ? [', ', ...names(worst), ` the highest${against(worst)}.`] : ['.']),
-    ]);
+    const line = medianOrder(model, ep, meshed);
+    if (line !== null) lines.push(line);
   }
   // A mode under which no request succeeded anywhere is no data plane to choose, however little it costs.
   const served = meshed.filter((i) => model.runs[i].entrypoints.some((e) => e.succeeded > 0));
@@ -272,6 +321,7 @@ export function buildInvoice(model: ReportModel): Invoice {
           : [`${name} under one mesh; `, { strong: 'meshtax compare' }, ' shows it against no mesh and the other meshes.'],
       items: [{ mode: model.modes[0], sentence: singleSentence(model) }],
       bottomLine: [],
+      noEffect: noEffectSentences(model),
     };
   }
   const b = model.baseline;
@@ -283,11 +333,35 @@ export function buildInvoice(model: ReportModel): Invoice {
     ],
     items: order.map((i) => ({ mode: model.modes[i], sentence: i === b ? baselineSentence(model, i) : comparedSentence(model, i) })),
     bottomLine: bottomLine(model),
+    noEffect: noEffectSentences(model),
   };
+}
+
+/**
+ * The settings that did nothing, from the runs' no-effect warnings: one
+ * sentence a setting and reason, naming the modes it did nothing in (all
+ * of them: "in every mode"), in the order of the first mode that has it.
+ */
+function noEffectSentences(model: ReportModel): Sentence[] {
+  const seen = new Map<string, { subject: string; message: string; modes: number[] }>();
+  model.runs.forEach((run, m) => {
+    for (const w of run.warnings) {
+      if (w.code !== 'no-effect') continue;
+      const key = `${w.subject}\u0000${w.message}`;
+      const had = seen.get(key);
+      if (had) had.modes.push(m);
+      else seen.set(key, { subject: w.subject, message: w.message, modes: [m] });
+    }
+  });
+  return [...seen.values()].map(({ subject, message, modes }): Sentence => {
+    const where: Sentence = model.runs.length === 1 ? ['In this run']
+      : modes.length === model.runs.length ? ['In every mode'] : ['Under ', ...joinModes(modes.map((m) => model.modes[m]))];
+    return [...where, ', a setting did nothing: ', { strong: subject }, ` — ${message}.`];
+  });
 }
 
 /** The invoice as plain text (tests, and anyone who wants the words without the page). */
 export function invoiceText(inv: Invoice): string {
   const text = (s: Sentence): string => s.map((x) => (typeof x === 'string' ? x : x.strong)).join('');
-  return [text(inv.intro), ...inv.items.map((i) => `- ${text(i.sentence)}`), ...inv.bottomLine.map(text)].join('\n');
+  return [text(inv.intro), ...inv.items.map((i) => `- ${text(i.sentence)}`), ...inv.noEffect.map(text), ...inv.bottomLine.map(text)].join('\n');
 }

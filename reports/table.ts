@@ -74,6 +74,11 @@ export function resourceLines(r: ResourceTax, mode: string): string[] {
   ];
 }
 
+/** A run's warning as the tables print it: a setting that did nothing with its path first, as `validate` prints it. */
+export function warningText(w: RunResult['warnings'][number]): string {
+  return w.code === 'no-effect' ? `${w.subject} did nothing: ${w.message}` : w.message;
+}
+
 /** Measured time, summed over replications: say it is a sum (3 × 25.0s), or it reads as longer than the run. */
 export function measuredInWords(result: RunResult): string {
   const n = result.settings.replications;
@@ -129,7 +134,7 @@ export function runTable(result: RunResult): string {
     'Services (server side)', services,
     ...(resources.length ? ['', ...resources] : []),
     ...(failures.length ? ['', 'Failures by root cause', ...failures] : []),
-    ...(result.warnings.length ? ['', 'Warnings', ...result.warnings.map((w) => `  ${w.message}`)] : []),
+    ...(result.warnings.length ? ['', 'Warnings', ...result.warnings.map((w) => `  ${warningText(w)}`)] : []),
     '',
   ].join('\n');
 }

@@ -8,7 +8,7 @@ export type { ProfileResult } from './mesh/loadProfile.js';
 export type {
   Topology, Service, EntryPoint, Dist, Step, Node, MeshProfile, ProxySpec, MtlsSpec, Costs,
   TimelineEvent, Target, ResiliencePolicy, RetryPolicy, ControlPlane, ControlPlaneResources, CircuitBreaker, OutlierDetection,
-  MeshMode, RetryCondition, Network, LoadBalancer, Arrivals, RateSegment, EntryVia, SimulationSettings, TopologyTimeouts,
+  MeshMode, RetryCondition, Network, LoadBalancer, Arrivals, RateSegment, EntryVia, SimulationSettings, TopologyTimeouts, NoEffectSetting,
 } from './topology/types.js';
 export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';

@@ -207,5 +207,12 @@ export function runTopology(topology: Topology, options: RunOptions = {}, hooks:
       throw e;
     }
   }
-  return summarize(model, outcomes);
+  const result = summarize(model, outcomes);
+  // A --duration or --requests replaces the file's run length: what the file's `simulation` block did not do no longer applies.
+  const lengthGiven = options.duration !== undefined || options.requests !== undefined;
+  for (const s of topology.noEffect ?? []) {
+    if (lengthGiven && s.path.startsWith('simulation.')) continue;
+    result.warnings.push({ code: 'no-effect', subject: s.path, message: s.message });
+  }
+  return result;
 }

@@ -56,7 +56,19 @@ export function percentileRows(model: ReportModel): PercentileRow[] {
   return rows;
 }
 
-function valuesPanel(model: ReportModel, entry: string) {
+/**
+ * The latencies themselves, on a log axis: p50 and p99.9 are often decades
+ * apart (1 ms and 200 ms), and on a linear axis the p50 bars were slivers
+ * whose differences between meshes could not be seen. A bar grows from the
+ * bottom of the axis. A latency of 0 (services that take no time, no
+ * network, no mesh) has no place on a log axis: an entry point with one
+ * keeps a linear axis, so its bars are all drawn.
+ */
+function valuesPanel(model: ReportModel, entry: string, rows: readonly PercentileRow[]) {
+  const log = rows.every((r) => r.entrypoint !== entry || r.ms === null || r.ms > 0);
+  const y = log
+    ? { field: 'ms', type: 'quantitative' as const, title: 'latency (ms, log scale)', scale: { type: 'log' as const }, axis: { format: '~g' }, stack: null }
+    : { field: 'ms', type: 'quantitative' as const, title: 'latency (ms)', axis: { format: AXIS_NUMBER } };
   return {
     title: 'Latency at each percentile',
     width: 360,
@@ -66,7 +78,7 @@ function valuesPanel(model: ReportModel, entry: string) {
     encoding: {
       x: { field: 'percentile', type: 'ordinal' as const, sort: PERCENTILES.map((p) => p.label), title: null, axis: { labelAngle: 0 } },
       xOffset: { field: 'mesh', type: 'nominal' as const, sort: model.modes },
-      y: { field: 'ms', type: 'quantitative' as const, title: 'latency (ms)', axis: { format: AXIS_NUMBER } },
+      y,
       color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
       tooltip: [tip('mesh', 'mesh'), tip('percentile', 'percentile'), tip('latency', 'latency'), tip('change', 'change')],
     },
@@ -99,18 +111,19 @@ function deltaPanel(model: ReportModel, entry: string) {
 
 export function percentilesChart(model: ReportModel): ReportChart {
   const compare = model.baseline !== null;
+  const rows = percentileRows(model);
   return {
     id: 'latency-percentiles',
     title: 'Percentiles',
     caption: compare
-      ? 'Left: each mesh\'s latency at p50, p90, p99 and p99.9. Right: what each mesh adds to the baseline at those percentiles; a faded bar is within the noise (the two 95 % confidence intervals overlap), so the run cannot tell it from zero.'
-      : 'Latency of successful requests at p50, p90, p99 and p99.9.',
+      ? 'Left: each mesh\'s latency of successful requests at p50, p90, p99 and p99.9, on a log scale (the percentiles span decades; linear where a latency is 0). Right: what each mesh adds to the baseline at those percentiles; a faded bar is within the noise (the two 95 % confidence intervals overlap), so the run cannot tell it from zero.'
+      : 'Latency of successful requests at p50, p90, p99 and p99.9, on a log scale (the percentiles span decades; linear where a latency is 0).',
     spec: {
       $schema: SCHEMA,
-      data: { values: percentileRows(model) },
+      data: { values: rows },
       vconcat: chartedEntrypoints(model).map((entry) => ({
         title: entryTitle(model, entry),
-        hconcat: compare ? [valuesPanel(model, entry), deltaPanel(model, entry)] : [valuesPanel(model, entry)],
+        hconcat: compare ? [valuesPanel(model, entry, rows), deltaPanel(model, entry)] : [valuesPanel(model, entry, rows)],
       })),
       resolve: { scale: { y: 'independent' as const } },
       config: BASE_CONFIG,

@@ -8,6 +8,7 @@
 import type { RunResult, Timeline } from '../../sim/results/types.js';
 import { formatCount, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { num, type ReportModel } from '../model.js';
+import { P99_CLASS_RATIO } from '../../sim/model/series.js';
 import { AXIS_PERCENT, BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
 
 /** Points per mode at most: finer than the chart's pixels, and it bounds the inlined data for long runs. */
@@ -163,10 +164,25 @@ function markerRows(model: ReportModel, raw: Array<{ mode: string; at: number; k
 
 type Measure = 'rate' | 'errorRate' | 'p99';
 
-function panel(model: ReportModel, field: Measure, title: string, axis: string, last: boolean, warmup: number, withMarkers: boolean) {
+/**
+ * The p99 panel's log axis, padded by one ×1.5 class (the p99's own
+ * resolution) beyond the values drawn: a p99 is a class's middle, and with
+ * the axis ending at the highest the top line sat on the panel's edge, its
+ * stroke cut in half and its points under the frame. The lowest line gets
+ * a class below it for the same reason (it lay on the time axis). Null with
+ * no p99 to draw.
+ */
+export function p99Domain(points: readonly TimelineRow[]): [number, number] | null {
+  const values = points.map((p) => p.p99).filter((v): v is number => v !== null && v > 0);
+  if (values.length === 0) return null;
+  const low = values.reduce((a, b) => Math.min(a, b)), high = values.reduce((a, b) => Math.max(a, b));
+  return [round(low / P99_CLASS_RATIO) ?? low, round(high * P99_CLASS_RATIO) ?? high];
+}
+
+function panel(model: ReportModel, field: Measure, title: string, axis: string, last: boolean, warmup: number, withMarkers: boolean, p99: [number, number] | null = null) {
   const x = { field: 't', type: 'quantitative' as const, title: last ? 'simulated time (s)' : null, axis: last ? {} : { labels: false } };
   const y = field === 'p99'
-    ? { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const, nice: false }, axis: { format: '~g' } }
+    ? { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const, nice: false, ...(p99 ? { domain: p99 } : {}) }, axis: { format: '~g' } }
     : { field, type: 'quantitative' as const, title: axis, ...(field === 'errorRate' ? { axis: { format: AXIS_PERCENT } } : {}) };
   const labels: Record<Measure, string> = { rate: 'rateLabel', errorRate: 'errorLabel', p99: 'p99Label' };
   return {
@@ -220,7 +236,7 @@ export function timelineChart(model: ReportModel): ReportChart | null {
       vconcat: [
         panel(model, 'rate', 'Throughput', 'requests/s', false, warmup, markers.length > 0),
         panel(model, 'errorRate', 'Error rate', 'failed', !withP99, warmup, markers.length > 0),
-        ...(withP99 ? [panel(model, 'p99', 'p99 latency', 'ms (log scale)', true, warmup, markers.length > 0)] : []),
+        ...(withP99 ? [panel(model, 'p99', 'p99 latency', 'ms (log scale)', true, warmup, markers.length > 0, p99Domain(points))] : []),
       ],
       resolve: { scale: { x: 'shared' as const } },
       config: BASE_CONFIG,

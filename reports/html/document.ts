@@ -69,8 +69,9 @@ function renderPage(input: ReportInput): string {
       `${multi ? 'every mesh ran this same graph with the same load' : 'hover a box or an arrow for details'}.</p>`,
     `<figure><div class="graph">${serviceGraphSvg(graph)}</div></figure>`,
     '<h2 id="latency">Latency</h2>',
-    '<p class="lead">Latency of successful requests, end to end at each entry point. ' +
-      (multi ? 'Under each value, the change against the baseline; ~ marks a change within the noise (the 95 % intervals overlap). ' : '') +
+    '<p class="lead">Latency of successful requests, end to end at each entry point; the requests, failed and throughput columns count every completed request. ' +
+      (multi ? 'Under each value, the change against the baseline; ~ marks a change within the noise (the 95 % intervals overlap). ' +
+        'Under a table, the error rates that differ from the baseline\'s beyond the noise (95 % Wilson intervals that do not overlap). ' : '') +
       'Hover a value for its 95 % confidence interval.</p>',
     summaryTables(model),
     leftOut,

@@ -61,12 +61,13 @@ export function tocHtml(hasFailures: boolean, hasTimeline: boolean): string {
   return `<nav class="toc">${links.map(([id, text]) => `<a href="#${id}">${text}</a>`).join('')}</nav>`;
 }
 
-/** Saturation warnings from the results, and runs in which nothing was measured. */
+/** Saturation and the runs' other warnings from the results (settings that did nothing are in the invoice), and runs in which nothing was measured. */
 export function warningsHtml(model: ReportModel): string {
   const items: string[] = [];
   model.runs.forEach((run, m) => {
     const who = model.runs.length > 1 ? `<strong>${esc(model.modes[m])}</strong>: ` : '';
-    for (const w of run.warnings) items.push(`<li>${who}${esc(w.message)}</li>`);
+    // A setting that did nothing is said in the invoice: the numbers are right, the setting idle.
+    for (const w of run.warnings) if (w.code !== 'no-effect') items.push(`<li>${who}${esc(w.message)}</li>`);
     for (const e of run.entrypoints) {
       if (e.completed === 0) items.push(`<li>${who}no request was measured at ${esc(e.name)}: the run may be no longer than its warm-up.</li>`);
     }
@@ -80,6 +81,7 @@ export function invoiceHtml(model: ReportModel): string {
   return '<section class="invoice" id="invoice"><h2>The invoice</h2>' +
     `<p>${sentenceHtml(inv.intro)}</p>` +
     `<ul>${inv.items.map((i) => `<li>${sentenceHtml(i.sentence)}</li>`).join('')}</ul>` +
+    inv.noEffect.map((s) => `<p class="no-effect">${sentenceHtml(s)}</p>`).join('') +
     inv.bottomLine.map((s) => `<p class="bottom">${sentenceHtml(s)}</p>`).join('') +
     '</section>';
 }

@@ -23,12 +23,14 @@ section.invoice h2 { border-top: 0; margin-top: 10px; }
 section.invoice ul { padding-left: 20px; margin: 6px 0; }
 section.invoice li { margin: 8px 0; max-width: 980px; }
 section.invoice p.bottom { font-weight: 600; margin: 12px 0 4px; }
+section.invoice p.no-effect { color: #4d2d00; background: var(--warnbg); border-left: 3px solid #d4a72c; padding: 4px 10px; margin: 8px 0; max-width: 980px; }
 .warnings { background: var(--warnbg); border: 1px solid #d4a72c; border-radius: 8px; padding: 8px 16px; margin-top: 16px; color: #4d2d00; }
 .warnings ul { margin: 4px 0; padding-left: 20px; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; white-space: nowrap; }
 th { background: var(--soft); font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 56px; }
-th:first-child, td:first-child, td.name { text-align: left; }
+tr:first-child > th:first-child, td:first-child, td.name { text-align: left; }
+th.group { text-align: center; border-bottom: 1px solid var(--line); }
 td.name { font-weight: 600; }
 tr.baseline td { background: #fafbfc; }
 .delta { display: block; font-size: 11px; }

@@ -8,6 +8,7 @@ import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
 import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
+import { errorRateNote } from '../errorRates.js';
 import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
 
@@ -51,8 +52,20 @@ export function summaryTables(model: ReportModel): string {
         latencyCell(num(l.p90), l.ci.p90, inv?.p90) + latencyCell(num(l.p99), l.ci.p99, inv?.p99) +
         latencyCell(num(l.p999), l.ci.p999, inv?.p999) + `<td>${esc(formatSeconds(num(l.max)))}</td></tr>`;
     });
-    return `<h3>Entry point ${esc(name)}</h3>` + table(['mesh', 'requests', 'failed', 'mesh-caused', 'throughput', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows);
+    // The latency columns are of the successful requests only; the counts before them are of all completed requests.
+    const head = '<tr><th rowspan="2">mesh</th><th rowspan="2">requests</th><th rowspan="2">failed</th><th rowspan="2">mesh-caused</th><th rowspan="2">throughput</th>' +
+      '<th colspan="6" class="group">Latency of successful requests</th></tr>' +
+      `<tr>${['mean', 'p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => `<th>${h}</th>`).join('')}</tr>`;
+    const note = compared && model.baseline !== null
+      ? errorRateNote(model.modes, model.baseline, model.runs.map((run) => run.entrypoints.find((x) => x.name === name)))
+      : null;
+    return `<h3>Entry point ${esc(name)}</h3>` + grouped(head, rows) + (note === null ? '' : `<p class="note">${esc(note)}</p>`);
   }).join('');
+}
+
+/** A table whose header is given as rows (grouped columns). */
+function grouped(headRows: string, rows: string[]): string {
+  return `<div class="scroll"><table><thead>${headRows}</thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 /** Each mode's proxies by kind: how many, what each uses, how busy they are. */

@@ -5,6 +5,8 @@
  * an overload's drain read as 60 s.)
  */
 const CLASS_RATIO = 1.5;
+/** How far apart the classes of the timeline's p99 are (×1.5): a chart pads its axis by one. */
+export const P99_CLASS_RATIO = CLASS_RATIO;
 const CLASS_MIN = 1e-5;
 const CLASSES = Math.ceil(Math.log(1e6 / CLASS_MIN) / Math.log(CLASS_RATIO)) + 1;
 const LN_CLASS_RATIO = Math.log(CLASS_RATIO);

@@ -40,3 +40,23 @@ export function meanConfidenceInterval(values: readonly number[], level = 0.95):
   const halfWidth = sd === 0 ? 0 : (studentTQuantile((1 + level) / 2, n - 1) * sd) / Math.sqrt(n);
   return { mean, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, n };
 }
+
+/** z for a two-sided 95 % interval: the standard normal's 97.5th percentile. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval for a binomial proportion: `hits` of `n` trials,
+ * assumed independent, at the confidence of `z` (95 % by default). Unlike
+ * the normal approximation it stays within [0, 1] and is not zero-width at
+ * 0 or n hits (0 of 1,000 gives [0, 0.38 %]). Null when n is 0: no share
+ * of nothing.
+ */
+export function wilsonInterval(hits: number, n: number, z = Z95): [number, number] | null {
+  if (!(n > 0) || !(hits >= 0 && hits <= n)) return null;
+  const p = hits / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // Exactly 0 and 1 at the ends (the formula leaves dust there: 1e-19 for 0 hits).
+  return [hits === 0 ? 0 : Math.max(0, centre - half), hits === n ? 1 : Math.min(1, centre + half)];
+}

@@ -36,6 +36,11 @@ export const pathInGridAndPoints = (path: string) => `${path} is both in the gri
 export const pathInGridAndPointsHint = () => 'a point is combined with every combination of the grid, so a path belongs to one of them';
 export const duplicatePoint = (params: string) => `the point ${params} is listed twice`;
 export const duplicatePointHint = () => 'each combination of values runs once; use --repeat for more seeds';
+export const sameAfterConversion = (first: string, second: string, firstAt: string) =>
+  `${first}${firstAt ? ` (at ${firstAt})` : ''} and ${second} are equal after unit conversion: the two would run the same point twice`;
+export const sameAfterConversionHint = (first: string, second: string) => `keep one of ${first} and ${second}; each value runs once, whatever its unit`;
+export const samePointAfterConversion = (params: string, first: string, firstAt: string) =>
+  `the point ${params} is the point ${first}${firstAt ? ` (at ${firstAt})` : ''} in other units: equal after unit conversion, it would run twice`;
 export const morePoints = (n: number) => ` — and likewise for ${n} more ${n === 1 ? 'value' : 'values'} of the sweep`;
 export const nothingToSweep = () => 'nothing to sweep';
 export const nothingToSweepHint = () => 'give --set PATH=VALUES (e.g. --set mesh=none,istio-sidecar), or --sweep FILE.yaml with a grid or points';

@@ -24,6 +24,7 @@ import type { Patch } from '../topology/patch.js';
 import { VERSION } from '../version.js';
 import { canonicalDefinition, type PointSetting, type SweepDefinition } from './definition.js';
 import * as msg from './messages.js';
+import { inBaseUnits, spelled } from './values.js';
 
 /** What applies to every point, as on `meshtax run`. */
 export interface SweepOptions {
@@ -141,6 +142,39 @@ function repeatedValue(definition: SweepDefinition, point: PointSetting[]): Sour
   return undefined;
 }
 
+/** `file:line:column` of a place, for a message that names a second place beside its own. */
+function where(origin: SourceLocation | undefined): string {
+  return origin ? `${origin.file}:${origin.line}:${origin.column}` : '';
+}
+
+/**
+ * Values of one axis that are one value in different units (`[1s, 1000ms]`,
+ * `100/s,6000/m`): each pair refused at the later one, naming both spellings,
+ * since they would run one point twice (and a report would draw it twice).
+ * The same value written the same way twice is a duplicate point, said as such.
+ */
+function sameAfterConversion(definition: SweepDefinition): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const axis of definition.axes) {
+    const first = new Map<string, (typeof axis.values)[number]>();
+    for (const v of axis.values) {
+      const key = stableJson(inBaseUnits(v.value));
+      const had = first.get(key);
+      if (had === undefined) {
+        first.set(key, v);
+        continue;
+      }
+      if (stableJson(had.value) === stableJson(v.value)) continue;
+      const [a, b] = [spelled(had.value), spelled(v.value)];
+      // Two values of one --set or one flow list share a line: the column tells them apart.
+      const d: Diagnostic = { severity: 'error', code: 'duplicate-value', path: axis.path, message: msg.sameAfterConversion(a, b, where(had.origin)), hint: msg.sameAfterConversionHint(a, b) };
+      if (v.origin) d.location = v.origin;
+      out.push(d);
+    }
+  }
+  return out;
+}
+
 function toPatches(settings: PointSetting[]): Patch[] {
   return settings
     .map((s): Patch => {
@@ -221,6 +255,7 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
   const explicitCount = Math.max(1, definition.points.length);
   const runs = definition.axes.reduce((n, a) => n * a.values.length, explicitCount) * definition.repeat;
   if (runs > MAX_RUNS) add({ severity: 'error', code: 'too-many-runs', path: [], message: msg.tooManyRuns(runs, MAX_RUNS), hint: msg.tooManyRunsHint() });
+  for (const d of sameAfterConversion(definition)) add(d);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const settings = expand(definition);
 
@@ -244,24 +279,29 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     if (place !== undefined) atPlace.set(place, { index: diagnostics.length - 1, more: 0 });
   };
   const points: SweepPoint[] = [];
-  const canonical = new Map<string, number>();
+  // Points by their parameters in base units (1000ms is 1s): the first point of each, as written and where.
+  const canonical = new Map<string, { text: string; shown: string; at?: SourceLocation }>();
   const meshFiles = new Set<string>();
   let name = '';
   for (const point of settings) {
     const params: Record<string, unknown> = {};
     for (const s of [...point].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) params[s.key] = s.value;
     const text = canonicalParams(params);
-    if (canonical.has(text)) {
-      const shown = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
-      // At the sweep file's point (its first path), or at the grid value listed twice.
-      const repeated = point.find((s) => s.pathOrigin !== undefined && definition.points.some((p) => p.includes(s)))?.pathOrigin
-        ?? repeatedValue(definition, point);
-      const d: Diagnostic = { severity: 'error', code: 'duplicate-point', path: [], message: msg.duplicatePoint(shown || '(no settings)'), hint: msg.duplicatePointHint() };
+    const converted = canonicalParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, inBaseUnits(v)])));
+    const shown = Object.entries(params).map(([k, v]) => `${k}=${stableJson(v)}`).join(', ');
+    // At the sweep file's point (its first path), or at the grid value listed twice.
+    const explicitAt = point.find((s) => s.pathOrigin !== undefined && definition.points.some((p) => p.includes(s)))?.pathOrigin;
+    const earlier = canonical.get(converted);
+    if (earlier !== undefined) {
+      const repeated = explicitAt ?? repeatedValue(definition, point);
+      const d: Diagnostic = earlier.text === text
+        ? { severity: 'error', code: 'duplicate-point', path: [], message: msg.duplicatePoint(shown || '(no settings)'), hint: msg.duplicatePointHint() }
+        : { severity: 'error', code: 'duplicate-point', path: [], message: msg.samePointAfterConversion(shown, earlier.shown, where(earlier.at)), hint: msg.duplicatePointHint() };
       if (repeated) d.location = repeated;
       add(d);
       continue;
     }
-    canonical.set(text, points.length);
+    canonical.set(converted, { text, shown, at: explicitAt });
     const patches = toPatches(point);
     const limits = { duration: options.duration, requests: options.requests, warmup: options.warmup };
     const loaded = loadParsedTopology(parsed, file, { patches, mtls: options.mtls, limits });

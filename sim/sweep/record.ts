@@ -47,7 +47,7 @@ export interface RunSummary {
    * The run's other warnings (a request count the load ran out before, latencies beyond the
    * histograms' top), by code and subject; absent when there are none, so lines without them stay as they were.
    */
-  warnings?: Array<{ code: Exclude<RunWarning['code'], 'saturated'>; subject: string }>;
+  warnings?: Array<{ code: Exclude<RunWarning['code'], 'saturated' | 'no-effect'>; subject: string }>;
 }
 
 export interface SweepRecord {
@@ -65,7 +65,8 @@ export interface SweepRecord {
 }
 
 export function summarizeRun(result: RunResult): RunSummary {
-  const warnings = result.warnings.flatMap((w) => (w.code === 'saturated' ? [] : [{ code: w.code, subject: w.subject }]));
+  // A setting that did nothing is the point's file, not its run: the sweep says so once as it plans (as validate does), not on every line.
+  const warnings = result.warnings.flatMap((w) => (w.code === 'saturated' || w.code === 'no-effect' ? [] : [{ code: w.code, subject: w.subject }]));
   return {
     mesh: { profile: result.mesh.profile, mode: result.mesh.mode, mtls: result.mesh.mtls },
     measuredTime: result.run.measuredTime,

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/types.js';
 import { formatPath } from '../diagnostics/format.js';
 import type { Path } from '../topology/locate.js';
+import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
 import * as msg from './messages.js';
 
 /** One value of a swept path, with where it was written. */
@@ -225,4 +226,39 @@ export function parseSetArgument(arg: string): { axis?: SweepAxis; diagnostics: 
     else axis.values.push({ value: v.value, origin: setLocation(arg, at) });
   }
   return diagnostics.length > 0 ? { diagnostics } : { axis, diagnostics };
+}
+
+/** A string that is a number and a unit (`1s`, `100/s`, `2KiB`), not a bare number. */
+const WITH_UNIT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*[^\s\d.+-]/;
+
+const QUANTITIES: Array<[string, (text: string) => UnitResult]> = [
+  ['duration', parseDuration], ['rate', parseRate], ['size', parseSize], ['bandwidth', parseBandwidth],
+];
+
+/**
+ * A value with every quantity in it in base units, tagged with its kind
+ * (`1000ms` and `1s` are both {duration: 1}; `1/s` is a rate, not the same),
+ * to 12 significant digits so `1.1m` is `66s`. Mappings and lists are
+ * converted inside (`{dist: exponential, mean: 2000us}` is `{…, mean: 2ms}`).
+ * Two values with the same conversion configure the same run.
+ */
+export function inBaseUnits(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (!WITH_UNIT.test(value)) return value;
+    for (const [kind, parse] of QUANTITIES) {
+      const r = parse(value);
+      if (r.ok) return { [`\u0000${kind}`]: Number(r.value.toPrecision(12)) };
+    }
+    return value;
+  }
+  if (Array.isArray(value)) return value.map(inBaseUnits);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, inBaseUnits(v)]));
+  }
+  return value;
+}
+
+/** A value as a person wrote it, for a message: `1000ms`, `{dist: exponential, mean: 2ms}` (as JSON), `3`. */
+export function spelled(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -25,7 +25,8 @@ import { applyPatches, patchFor, type Patch } from './patch.js';
 import { error, type Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
 import { schemaProblems } from './schemaIssues.js';
-import type { Topology } from './types.js';
+import type { NoEffectSetting, Topology } from './types.js';
+import { formatPath, quoted } from '../diagnostics/format.js';
 import type { GivenLimits } from './timeline.js';
 
 export interface LoadResult {
@@ -123,6 +124,13 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
   const entries = result.data.entrypoints;
   const loops = checkZeroTimeLoops(topology, (name) => entries[name]?.thinkTime !== undefined).map(locate);
   if (loops.length > 0) return { diagnostics: [...diagnostics, ...loops], meshFile: mesh.file };
+  // What did nothing goes with the topology into its results, so a report says so too, not only validate.
+  const fromProfile = new Set(mesh.diagnostics);
+  const noEffect = diagnostics.filter((d) => d.severity === 'warning' && d.code === 'no-effect').map((d): NoEffectSetting => ({
+    path: fromProfile.has(d) ? `mesh profile ${quoted(mesh.profile!.name)}: ${formatPath(d.path)}` : formatPath(d.path),
+    message: d.message,
+  }));
+  if (noEffect.length > 0) topology.noEffect = noEffect;
   return { topology, diagnostics, meshFile: mesh.file };
 }
 

@@ -414,6 +414,13 @@ export type TimelineEvent =
   /** The target's workload certificates expire at `at` (a failed rotation); root: the mesh's root CA expires, until `until` when it is replaced. */
   | { kind: 'certificate-expiry'; at: number; until: number; target: Target | null; root: boolean };
 
+/** A setting the loader found to do nothing in this run: a `no-effect` warning, carried into the results. */
+export interface NoEffectSetting {
+  /** Where it is written, as a diagnostic prints it (`services.api.resilience.retries`); a mesh profile file's own keys are prefixed with the profile. */
+  path: string;
+  message: string;
+}
+
 export interface Topology {
   name: string;
   description: string;
@@ -427,4 +434,10 @@ export interface Topology {
   services: Service[];
   entrypoints: EntryPoint[];
   simulation: SimulationSettings;
+  /**
+   * The settings that do nothing under this profile (validate's `no-effect` warnings), in the order they were
+   * reported: the topology file's by position, then the profile file's. A run lists them among its warnings.
+   * Absent when there are none, and in a topology built in code.
+   */
+  noEffect?: NoEffectSetting[];
 }

@@ -86,7 +86,42 @@ export function parseRate(input: string | number): UnitResult {
       Number.isFinite(n) ? `write it per unit of time, e.g. ${n}/s (units: /s, /m, /h, rps)` : 'write a finite rate such as 100/s',
     );
   }
+  const asDuration = durationForRate(input);
+  if (asDuration !== undefined) return asDuration;
   return parseWithUnits(input, RATE_UNITS, 'rate', '500/s', 'units: /s, /m, /h, rps');
+}
+
+/**
+ * A duration written where a rate belongs (`rate: 5ms`): most likely the time
+ * between arrivals. Refused as any bad rate is, with the rate that period
+ * makes — 5ms between arrivals is 200/s — so the fix is one copy away.
+ */
+function durationForRate(input: string): UnitResult | undefined {
+  const match = QUANTITY.exec(input);
+  if (!match || !(match[2] in DURATION_UNITS)) return undefined;
+  const period = parseDuration(input);
+  if (!period.ok) return undefined;
+  const text = input.trim();
+  const message = `rate ${show(input)} is a duration, not a rate`;
+  if (period.value === 0) return fail(message, 'a rate of 0 (no arrivals, a pause in a schedule) is written 0/s');
+  const rate = rateInWords(1 / period.value);
+  if (rate === undefined) return fail(message, `a rate is requests per unit of time, e.g. 200/s`);
+  return fail(message, `did you mean a period? ${text} between arrivals is ${rate.shown} — write \`rate: ${rate.written}\``);
+}
+
+/**
+ * A rate for a hint, in the unit that gives it a whole part (per second,
+ * else per minute, else per hour), to 4 significant digits: exact when
+ * those say it all ("200/s"), else "about 333.3/s".
+ */
+function rateInWords(perSecond: number): { shown: string; written: string } | undefined {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return undefined;
+  const [value, unit] = perSecond >= 1 ? [perSecond, '/s'] : perSecond * 60 >= 1 ? [perSecond * 60, '/m'] : [perSecond * 3600, '/h'];
+  const rounded = Number(value.toPrecision(4));
+  // Exact when the 4 digits hold the value to a part in 10¹² (200, not 199.99999999999997).
+  const exact = Math.abs(rounded - value) <= value * 1e-12;
+  const written = `${rounded}${unit}`;
+  return { shown: exact ? written : `about ${written}`, written };
 }
 
 /** `512B`, `1KB` (1000), `1KiB` (1024), `2MB`, `1GiB`; a bare integer is bytes. */

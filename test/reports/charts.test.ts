@@ -3,6 +3,7 @@ import { buildCharts, chartList } from '../../reports/charts/index.js';
 import { renderChart } from '../../reports/charts/render.js';
 import { reportModel } from '../../reports/model.js';
 import { fixtureCompare, fixtureRun } from './fixture.js';
+import { p99Domain, timelineRows } from '../../reports/charts/timeline.js';
 
 const compare = buildCharts(reportModel(fixtureCompare()));
 const single = buildCharts(reportModel(fixtureRun()));
@@ -90,5 +91,33 @@ describe('long mesh names', () => {
       expect(warnings).toEqual([]);
       expect(svg).toContain(`>${long}</text>`);
     }
+  });
+});
+
+describe('axes that show every line and every decade', () => {
+  type Panel = { encoding?: { y?: { scale?: { type?: string; domain?: number[] }; title?: string } }; layer?: Panel[]; hconcat?: Panel[]; vconcat?: Panel[] };
+  const panels = (spec: Panel): Panel[] => [spec, ...(spec.layer ?? []), ...(spec.hconcat ?? []), ...(spec.vconcat ?? [])].flatMap((p) => (p === spec ? [p] : panels(p)));
+
+  it('the timeline\'s p99 axis reaches one ×1.5 class past the highest p99 (and below the lowest), so its top line is not on the edge', async () => {
+    const model = reportModel(fixtureCompare());
+    const values = timelineRows(model).points.map((p) => p.p99).filter((v): v is number => v !== null);
+    const high = Math.max(...values), low = Math.min(...values);
+    expect(p99Domain(timelineRows(model).points)).toEqual([Number((low / 1.5).toPrecision(4)), Number((high * 1.5).toPrecision(4))]);
+    const p99 = panels(compare.timeline!.spec as Panel).find((p) => p.encoding?.y?.title === 'ms (log scale)')!;
+    expect(p99.encoding!.y!.scale).toEqual({ type: 'log', nice: false, domain: p99Domain(timelineRows(model).points) });
+    // Drawn without a warning from vega.
+    const { svg, warnings } = await renderChart(compare.timeline!.spec);
+    expect(warnings).toEqual([]);
+    expect(svg).toMatch(/<svg/);
+    expect(p99Domain([])).toBeNull();
+  });
+
+  it('the latency-by-percentile bars are on a log axis; the changes beside them stay linear (they can be negative)', () => {
+    const all = panels(compare.percentiles!.spec as Panel);
+    const values = all.filter((p) => p.encoding?.y?.title === 'latency (ms, log scale)');
+    expect(values).toHaveLength(2);
+    for (const v of values) expect(v.encoding!.y!.scale).toEqual({ type: 'log' });
+    expect(all.filter((p) => p.encoding?.y?.title?.startsWith('added latency')).every((p) => p.encoding!.y!.scale === undefined)).toBe(true);
+    expect(compare.percentiles!.caption).toContain('on a log scale');
   });
 });

@@ -19,10 +19,10 @@ describe('the invoice in words', () => {
     expect(invoiceText(buildInvoice(reportModel(fixtureCompare())))).toMatchInlineSnapshot(`
       "shop was simulated under 3 data planes with the same seed and the same random numbers, so the differences are the meshes', not chance. Against none:
       - none (no mesh, the baseline): at web the median is 6.01ms and the p99 12.0ms; at api the median is 2.49ms and the p99 3.99ms. The applications' own work uses 1.20 vCPU.
-      - istio-sidecar (a sidecar proxy in every pod, mTLS on): at web the median goes from 6.01ms to 6.77ms (+766µs, +12.7%) and the p99 goes from 12.0ms to 12.8ms (+868µs, +7.25%), and 1.19% of requests failed (none: 0%), 33.3% of them caused by the mesh; at api the median goes from 2.49ms to 3.30ms (+805µs, +32.3%) and the p99 goes from 3.99ms to 4.82ms (+834µs, +20.9%). Its 5 sidecar proxies use 0.250 vCPU (20.8% on top of the applications' 1.20 vCPU) and 0.300 GB: $8.82 a month, or $882 a month at 1,000 pods.
+      - istio-sidecar (a sidecar proxy in every pod, mTLS on): at web the median goes from 6.01ms to 6.77ms (+766µs, +12.7%) and the p99 goes from 12.0ms to 12.8ms (+868µs, +7.25%), and 1.19% of requests failed (none: 0%; higher, beyond the noise), 33.3% of them caused by the mesh; at api the median goes from 2.49ms to 3.30ms (+805µs, +32.3%) and the p99 goes from 3.99ms to 4.82ms (+834µs, +20.9%). Its 5 sidecar proxies use 0.250 vCPU (20.8% on top of the applications' 1.20 vCPU) and 0.300 GB: $8.82 a month, or $882 a month at 1,000 pods.
       - istio-ambient (a node proxy on every node, mTLS on): at web the median goes from 6.01ms to 6.31ms (+308µs, +5.13%, within the noise) and the p99 goes from 12.0ms to 12.3ms (+365µs, +3.05%, within the noise); at api the median goes from 2.49ms to 2.81ms (+318µs, +12.7%, within the noise) and the p99 goes from 3.99ms to 4.32ms (+332µs, +8.33%, within the noise). Its 2 node proxies use 0.100 vCPU (8.33% on top of the applications' 1.20 vCPU) and 0.0240 GB: $3.13 a month, or $313 a month at 1,000 pods.
-      At web, istio-ambient adds the least to the median (+308µs), istio-sidecar the most (+766µs).
-      At api, istio-ambient adds the least to the median (+318µs), istio-sidecar the most (+805µs).
+      At web, istio-ambient leaves the lowest median (+308µs against none), istio-sidecar the highest (+766µs).
+      At api, istio-ambient leaves the lowest median (+318µs against none), istio-sidecar the highest (+805µs).
       The cheapest data plane is istio-ambient ($3.13 a month here, $313 at 1,000 pods); the dearest istio-sidecar ($8.82 a month here, $882 at 1,000 pods)."
     `);
   });
@@ -57,13 +57,14 @@ describe('the invoice in words', () => {
     const c = fixtureCompare();
     const web = c.invoice[0].rows;
     web[2].p50.delta = web[1].p50.delta;
-    expect(invoiceText(buildInvoice(reportModel(c))).split('\n')).toContain('At web, istio-sidecar and istio-ambient add the same to the median (+766µs each).');
+    expect(invoiceText(buildInvoice(reportModel(c))).split('\n')).toContain(
+      "At web, the medians of istio-sidecar and istio-ambient are the same (they land in one of the histogram's ±0.5 % bins): no order among them.");
     const three = fixtureCompare();
     three.runs.push(structuredClone(three.runs[2]));
     three.runs[3].mesh.profile = 'linkerd';
     for (const ep of three.invoice) ep.rows.push(structuredClone(ep.rows[2]));
     const words = invoiceText(buildInvoice(reportModel(three))).split('\n');
-    expect(words).toContain('At web, istio-ambient and linkerd add the least to the median (+308µs each), istio-sidecar the most (+766µs).');
+    expect(words).toContain('At web, istio-ambient and linkerd leave the lowest median (+308µs each against none), istio-sidecar the highest (+766µs).');
   });
 
   it('says a quantile that lands in the baseline\'s bin changed by less than a bin, not by +0', () => {
@@ -76,7 +77,7 @@ describe('the invoice in words', () => {
     expect(words).toContain("at web the median stays at 6.01ms (a change under the histogram's ±0.5 % bins, if any)");
     expect(words).not.toMatch(/\(\+0, \+0%/);
     // The bottom line says so too, not "(+0)".
-    expect(words).toContain("At web, istio-ambient adds the least to the median (a change under the histogram's ±0.5 % bins), istio-sidecar the most (+766µs).");
+    expect(words).toContain("At web, istio-ambient leaves the lowest median (a change under the histogram's ±0.5 % bins against none), istio-sidecar the highest (+766µs).");
     expect(words).not.toMatch(/\(\+0\b/);
   });
 
@@ -106,8 +107,8 @@ describe('summaries that read right at the edges', () => {
     // Before: the baseline (linkerd, the cheapest) was left out, and cilium named the cheapest.
     expect(words).toContain(`The cheapest data plane is ${cheapest} (`);
     expect(cheapest).toBe('linkerd');
-    expect(words).toMatch(/At web, \S+ has the lowest median/);
-    expect(words).not.toContain('adds the least');
+    expect(words).toMatch(/At web, (\S+ leaves the lowest median|the medians of .* no order among them)/);
+    expect(words).not.toMatch(/adds the least|against linkerd\)[^.]*linkerd leaves/);
   });
 
   it('a mode with no successful request is neither the least-adding mode nor a saving in the decomposition', () => {
@@ -116,10 +117,10 @@ describe('summaries that read right at the edges', () => {
     const c = compare(src, [{ mesh: 'none' }, { mesh: 'istio-sidecar' }, { mesh: 'linkerd', mtls: false }]);
     expect(c.runs[1].entrypoints[0].succeeded).toBe(0);
     const words = invoiceText(buildInvoice(reportModel(c)));
-    expect(words).toMatch(/At web, linkerd adds the least to the median \(\+/);
+    expect(words).toMatch(/At web, linkerd leaves the lowest median \(\+\S+ against none\)\./);
     expect(words).not.toContain('(–)');
     // The mesh that failed every request is named for it (it read only "no request succeeded"), and is no cheapest data plane.
-    expect(words).toContain('at web no request succeeded, and 100% of requests failed (none: 0%), 100% of them caused by the mesh');
+    expect(words).toContain('at web no request succeeded, and 100% of requests failed (none: 0%; higher, beyond the noise), 100% of them caused by the mesh');
     expect(words).not.toMatch(/cheapest data plane is istio-sidecar/);
     // The header's batch means were the first mode's (20) alone: the failing mode had none.
     expect(headerHtml(reportModel(c))).toContain('95 % intervals from 20 batch means; none where fewer than 2 batches had a successful request');
@@ -145,7 +146,7 @@ describe('summaries that read right at the edges', () => {
     // istio-sidecar's root expired (every request failed), linkerd without mTLS served: compared against istio-sidecar.
     const src = two + 'timeline: [{at: 0s, certificateExpiry: {root: true}}]\n';
     const words = invoiceText(buildInvoice(reportModel(compare(src, [{ mesh: 'istio-sidecar' }, { mesh: 'linkerd', mtls: false }]))));
-    expect(words).toMatch(/linkerd \(.*\): at web the median is \S+ and the p99 \S+ \(istio-sidecar: no request succeeded\), and no request failed \(istio-sidecar: 100%\)/);
+    expect(words).toMatch(/linkerd \(.*\): at web the median is \S+ and the p99 \S+ \(istio-sidecar: no request succeeded\), and no request failed \(istio-sidecar: 100%; lower, beyond the noise\)/);
     expect(words).not.toContain('within the noise');
   });
 

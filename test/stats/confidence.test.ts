@@ -46,3 +46,36 @@ describe('meanConfidenceInterval', () => {
     expect(covered / E).toBeLessThanOrEqual(0.98);
   });
 });
+
+describe('wilsonInterval', () => {
+  it('matches hand-computed Wilson score intervals', async () => {
+    const { wilsonInterval } = await import('../../sim/stats/confidence.js');
+    // 5 of 10: centre 0.5, half-width 1.96·√(0.025 + 0.0096)/1.384 → [0.2366, 0.7634].
+    const [lo, hi] = wilsonInterval(5, 10)!;
+    expect(lo).toBeCloseTo(0.236593, 5);
+    expect(hi).toBeCloseTo(0.763407, 5);
+    // 0 of 1,000: exactly 0 below, z²/(n + z²) above; n of n mirrors it.
+    expect(wilsonInterval(0, 1000)).toEqual([0, expect.closeTo(0.0038268, 6)]);
+    expect(wilsonInterval(1000, 1000)![1]).toBe(1);
+    expect(wilsonInterval(1000, 1000)![0]).toBeCloseTo(1 - 0.0038268, 6);
+    // 12 of 1,012.
+    expect(wilsonInterval(12, 1012)!.map((x) => Number(x.toFixed(5)))).toEqual([0.0068, 0.02061]);
+    // No trials, or more hits than trials: no interval.
+    expect(wilsonInterval(0, 0)).toBeNull();
+    expect(wilsonInterval(3, 2)).toBeNull();
+  });
+
+  it('covers a proportion about 95 % of the time (400 seeded experiments of 200 trials at p = 0.03)', async () => {
+    const { wilsonInterval } = await import('../../sim/stats/confidence.js');
+    let covered = 0;
+    for (let e = 0; e < 400; e++) {
+      const r = rngFor(`wilson/${e}`);
+      let hits = 0;
+      for (let i = 0; i < 200; i++) if (r() < 0.03) hits++;
+      const [lo, hi] = wilsonInterval(hits, 200)!;
+      if (lo <= 0.03 && 0.03 <= hi) covered++;
+    }
+    expect(covered / 400).toBeGreaterThan(0.91);
+    expect(covered / 400).toBeLessThan(0.99);
+  });
+});

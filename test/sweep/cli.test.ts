@@ -60,6 +60,15 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(missing.stderr).toContain('error[missing-option]: no results file: -o (--output) names where each finished run is saved');
   });
 
+  it('refuses a grid that lists one value in two units (1s and 1000ms), before anything runs', () => {
+    const file = join(dir, 'units.yaml');
+    writeFileSync(file, 'grid:\n  simulation.warmup: [1s, 2s, 1000ms]\n');
+    const r = meshtax('sweep', TOPOLOGY, '--sweep', file, '--duration', '3s', '-o', join(dir, 'units.ndjson'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:31: error[duplicate-value]: simulation.warmup: 1s (at ${file}:2:23) and 1000ms are equal after unit conversion`);
+    expect(existsSync(join(dir, 'units.ndjson'))).toBe(false);
+  });
+
   it('--resume --dry-run lists the points a resume would run, after checking the file as a resume does', () => {
     const part = join(dir, 'part.ndjson');
     writeFileSync(part, lines(single).slice(0, 5).join('\n') + '\n');

@@ -160,6 +160,47 @@ describe('planning a sweep', () => {
     expect(repeat.map((d) => d.hint)).toEqual(['the runs of each point, each with its own seed: 1 runs each once, 5 gives the report confidence bands']);
   });
 
+  it('refuses values that are one value in two units, naming both spellings where they are written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-units-'));
+    const fromFile = (text: string) => {
+      const f = join(dir, 'sweep.yaml');
+      writeFileSync(f, text);
+      const read = readSweepFile(f);
+      if (!read.definition) throw new Error(formatDiagnostics(read.diagnostics));
+      return { file: f, diagnostics: planSweep(FILE, SOURCE, buildDefinition([], read.definition, undefined).definition!, {}).diagnostics };
+    };
+    // A grid in a sweep file: at the later value's file:line:column, the earlier one's place in the message.
+    const grid = fromFile('grid:\n  entrypoints.web.rate: [50/s, 100/s, 6000/m]\n');
+    expect(grid.diagnostics.map((d) => [d.code, d.location?.file, d.location?.line, d.location?.column])).toEqual([['duplicate-value', grid.file, 2, 39]]);
+    expect(formatDiagnostics(grid.diagnostics).replaceAll(grid.file, 'sweep.yaml')).toMatchInlineSnapshot(`
+      "sweep.yaml:2:39: error[duplicate-value]: entrypoints.web.rate: 100/s (at sweep.yaml:2:32) and 6000/m are equal after unit conversion: the two would run the same point twice
+          2 |   entrypoints.web.rate: [50/s, 100/s, 6000/m]
+            |                                       ^
+        hint: keep one of 100/s and 6000/m; each value runs once, whatever its unit
+
+      1 error, 0 warnings"
+    `);
+    // Durations, in a --set: 1s and 1000ms, the column of each.
+    const set = plan(['simulation.warmup=1s,1000ms,2s'], { duration: 5 });
+    expect(set.plan).toBeUndefined();
+    expect(set.diagnostics.map((d) => [d.code, d.location?.file, d.location?.column, d.message])).toEqual([
+      ['duplicate-value', '--set', 22, '1s (at --set:1:19) and 1000ms are equal after unit conversion: the two would run the same point twice'],
+    ]);
+    expect(set.diagnostics[0].hint).toBe('keep one of 1s and 1000ms; each value runs once, whatever its unit');
+    // Inside a mapping too: a distribution whose mean is written in µs is the one written in ms.
+    expect(plan(['services.backend.serviceTime={dist: exponential, mean: 8ms},{dist: exponential, mean: 8000us}']).diagnostics.map((d) => d.code))
+      .toEqual(['duplicate-value']);
+    // Explicit points of a sweep file: the later point, with the first's place.
+    const points = fromFile('points:\n  - {simulation.duration: 2s}\n  - {simulation.duration: 2000ms}\n');
+    expect(points.diagnostics.map((d) => [d.code, d.location?.line, d.location?.column])).toEqual([['duplicate-point', 3, 6]]);
+    expect(points.diagnostics[0].message).toBe(
+      `the point simulation.duration="2000ms" is the point simulation.duration="2s" (at ${points.file}:2:6) in other units: equal after unit conversion, it would run twice`);
+    // Different values are different points, whatever their units.
+    expect(plan(['simulation.warmup=1s,1ms,1m'], { duration: 120 }).plan).toBeDefined();
+    expect(plan(['entrypoints.web.rate=1/s,60/s,1/m']).plan).toBeDefined();
+    expect(plan(['mesh=none,istio-sidecar']).plan).toBeDefined();
+  });
+
   it('turns a mesh name into overrides for mesh.* paths', () => {
     const source = SOURCE.replace('simulation:', 'mesh: istio-sidecar\nsimulation:');
     const loaded = loadTopologySource(source, FILE, { patches: [{ path: ['mesh', 'sidecar', 'workers'], value: 4 }] });

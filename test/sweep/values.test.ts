@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../sim/diagnostics/format.js';
-import { expandRange, looksLikeRange, parsePath, parseSetArgument, parseValue, splitItems } from '../../sim/sweep/values.js';
+import { expandRange, inBaseUnits, looksLikeRange, parsePath, parseSetArgument, parseValue, splitItems } from '../../sim/sweep/values.js';
 
 describe('sweep paths', () => {
   it('reads dotted paths, indices and quoted keys', () => {
@@ -38,6 +38,23 @@ describe('sweep values', () => {
     expect(parseValue('{dist: exponential, mean: 2ms}')).toEqual({ ok: true, value: { dist: 'exponential', mean: '2ms' } });
     expect(parseValue(' ')).toMatchObject({ ok: false, message: 'an empty value' });
     expect(parseValue('{a: 1')).toMatchObject({ ok: false });
+  });
+
+  it('converts quantities to base units to tell when two spellings are one value', () => {
+    const same = (a: unknown, b: unknown) => JSON.stringify(inBaseUnits(a)) === JSON.stringify(inBaseUnits(b));
+    expect(same('1s', '1000ms')).toBe(true);
+    expect(same('1.1m', '66s')).toBe(true);
+    expect(same('100/s', '6000/m')).toBe(true);
+    expect(same('100/s', '100rps')).toBe(true);
+    expect(same('1KB', '1000B')).toBe(true);
+    expect(same('1Gbps', '125MB/s')).toBe(true);
+    expect(same({ dist: 'exponential', mean: '2ms' }, { dist: 'exponential', mean: '2000us' })).toBe(true);
+    // A duration is not a rate of the same number; names and bare numbers are left as they are.
+    expect(same('1s', '1/s')).toBe(false);
+    expect(same('1s', '2s')).toBe(false);
+    expect(same('istio-sidecar', 'linkerd')).toBe(false);
+    expect(inBaseUnits('5')).toBe('5');
+    expect(inBaseUnits(3)).toBe(3);
   });
 
   it('expands ranges in the unit written, exactly', () => {

@@ -219,6 +219,27 @@ describe('values', () => {
     `);
   });
 
+  it('takes a duration given as a rate for the time between arrivals, and says what rate that is', () => {
+    expect(report('rate-period.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/bad/rate-period.yaml:9:11: error[bad-rate]: entrypoints.web.rate: rate "5ms" is a duration, not a rate
+          9 |     rate: 5ms
+            |           ^
+        hint: did you mean a period? 5ms between arrivals is 200/s — write \`rate: 200/s\`
+
+      test/fixtures/bad/rate-period.yaml:13:24: error[bad-rate]: entrypoints.batch.schedule[0].rate: rate "1.5s" is a duration, not a rate
+         13 |       - {at: 0s, rate: 1.5s}
+            |                        ^
+        hint: did you mean a period? 1.5s between arrivals is 40/m — write \`rate: 40/m\`
+
+      test/fixtures/bad/rate-period.yaml:14:25: error[bad-rate]: entrypoints.batch.schedule[1].rate: rate "0s" is a duration, not a rate
+         14 |       - {at: 10s, rate: 0s}
+            |                         ^
+        hint: a rate of 0 (no arrivals, a pause in a schedule) is written 0/s
+
+      3 errors, 0 warnings"
+    `);
+  });
+
   it('rejects a probability outside [0, 1]', () => {
     expect(report('probability.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/probability.yaml:7:22: error[out-of-range]: services.api.calls[0].probability: probability 1.5 is outside [0, 1]

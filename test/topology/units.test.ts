@@ -61,6 +61,24 @@ describe('parseRate', () => {
     });
     expect(parseRate('100/sec')).toMatchObject({ ok: false, message: 'unknown rate unit "/sec" in "100/sec"' });
   });
+
+  it('reads a duration written as a rate as the time between arrivals, in its hint', () => {
+    expect(parseRate('5ms')).toEqual({
+      ok: false,
+      message: 'rate "5ms" is a duration, not a rate',
+      hint: 'did you mean a period? 5ms between arrivals is 200/s — write `rate: 200/s`',
+    });
+    // In the unit that gives the rate a whole part, exact when it is, "about" when 4 digits round it.
+    expect(parseRate('1.5s')).toMatchObject({ ok: false, hint: 'did you mean a period? 1.5s between arrivals is 40/m — write `rate: 40/m`' });
+    expect(parseRate('2m')).toMatchObject({ ok: false, hint: 'did you mean a period? 2m between arrivals is 30/h — write `rate: 30/h`' });
+    expect(parseRate('3ms')).toMatchObject({ ok: false, hint: 'did you mean a period? 3ms between arrivals is about 333.3/s — write `rate: 333.3/s`' });
+    expect(parseRate('250us')).toMatchObject({ ok: false, hint: 'did you mean a period? 250us between arrivals is 4000/s — write `rate: 4000/s`' });
+    // No period makes a rate of 0, nor a negative one: those get what a rate is.
+    expect(parseRate('0s')).toMatchObject({ ok: false, hint: 'a rate of 0 (no arrivals, a pause in a schedule) is written 0/s' });
+    expect(parseRate('-5ms')).toMatchObject({ ok: false, hint: 'a rate is requests per unit of time, e.g. 200/s' });
+    // Not a duration: as before.
+    expect(parseRate('5min')).toMatchObject({ ok: false, message: 'unknown rate unit "min" in "5min"' });
+  });
 });
 
 describe('parseSize', () => {
