@@ -145,6 +145,8 @@ function existingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' |
 /** Runs the shard's missing runs; resolves when all are saved or the signal stopped it. */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<SweepOutcome> {
   const threads = threadCount(options.workers);
+  // A refused shard leaves no trace: not even the output's directory.
+  checkShard(options.shard);
   makeDirs(dirname(options.output));
   const { done, torn } = existingRuns(plan, options);
   const mine = shardRuns(plan, options.shard);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildDefinition, planSweep, runSweep, shardRuns, DiagnosticError, formatDiagnostics, type Shard } from '../../sim/index.js';
 
 const FILE = 'test/fixtures/sweep/small.yaml';
@@ -33,9 +33,11 @@ describe('a shard given to the library', () => {
     [{ index: 0.5, count: 2 }, '0.5/2'],
     [{ index: 0, count: NaN }, '0/NaN'],
   ])('refuses %o as --shard %s would be refused, before writing anything', async (shard, shown) => {
-    const output = join(dir, `s-${shown.replace('/', '-')}.ndjson`);
+    const output = join(dir, `new-${shown.replace('/', '-')}`, 's.ndjson');
     expect(await refusal(shard, output)).toContain(`error[bad-option]: --shard "${shown}": expected i/n with 0 ≤ i < n`);
     expect(existsSync(output)).toBe(false);
+    // Before, the output's directory was made before the shard was checked.
+    expect(existsSync(dirname(output))).toBe(false);
     expect(() => shardRuns(plan, shard)).toThrow(DiagnosticError);
   }, 30_000);
 
