@@ -48,6 +48,12 @@ export interface CompareResult {
  * with another's `clients` under the first's name (or fail on a missing one). Refused, before any run.
  */
 function checkSameEntryPoints(modes: Array<{ mesh: string; topology: string; entrypoints: ReadonlyArray<{ name: string }> }>): void {
+  if (modes.length === 0) {
+    throw new DiagnosticError([{
+      severity: 'error', code: 'bad-option', path: [], message: 'compareMeshes was given no topology: there is nothing to compare',
+      hint: 'load the topology file once per mesh: loadTopologyFile(file, { mesh }), for "none" and each mesh to compare',
+    }]);
+  }
   const names = (m: (typeof modes)[number]) => m.entrypoints.map((e) => e.name).join(', ');
   const odd = modes.find((m) => names(m) !== names(modes[0]));
   if (!odd) return;
@@ -96,10 +102,9 @@ export async function compareMeshesParallel(topologies: Topology[], options: Run
 
 /** The comparison of finished runs, one per mode in the order given; the baseline is the first without a mesh. */
 export function compareRuns(runs: RunResult[]): CompareResult {
-  if (runs.length === 0) throw new Error('compareMeshes needs at least one topology');
+  checkSameEntryPoints(runs.map((r) => ({ mesh: r.mesh.profile, topology: r.topology.name, entrypoints: r.entrypoints })));
   const baseIndex = Math.max(0, runs.findIndex((r) => r.mesh.mode === 'none'));
   const base = runs[baseIndex];
-  checkSameEntryPoints(runs.map((r) => ({ mesh: r.mesh.profile, topology: r.topology.name, entrypoints: r.entrypoints })));
   const invoice = base.entrypoints.map((be, i) => ({
     entrypoint: be.name,
     rows: runs.map((r): ModeRow => {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  loadTopologyFile, loadTopologySource, runTopology, compareMeshes, compareMeshesParallel, formatDiagnostics, listMeshProfiles,
+  loadTopologyFile, loadTopologySource, runTopology, compareMeshes, compareMeshesParallel, compareRuns, formatDiagnostics, listMeshProfiles,
   reportModel, renderHtmlReport, buildCharts, chartList, buildDefinition, planSweep, SimulationAbort, writeChartFiles, type ReportModel, type Component,
 } from '../../sim/index.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
@@ -104,6 +104,9 @@ describe('library API (the README example)', () => {
     // Different topologies were paired by entry-point position: bookinfo's web reported as mm1's clients.
     expect(refused(() => compareMeshes([load('topologies/mm1.yaml'), load('topologies/bookinfo.yaml')], { duration: 12 })))
       .toContain('compareMeshes compares one topology under several meshes');
+    // Nothing to compare: was a plain Error, not a diagnostic.
+    expect(refused(() => compareMeshes([]))).toContain('error[bad-option]: compareMeshes was given no topology');
+    expect(refused(() => compareRuns([]))).toContain('compareMeshes was given no topology');
     // Edited in code: workers 0 ran and completed nothing, silently.
     const edited = load('topologies/mm1.yaml');
     edited.services[0].workers = 0;
