@@ -1,10 +1,11 @@
 /**
  * The resource tax per mesh: vCPU (the applications' own next to each kind
- * of proxy, so the tax has a scale), proxy memory, and what it costs a month.
+ * of proxy and the control plane, so the tax has a scale), the mesh's
+ * memory, and what it costs a month.
  */
 import type { ProxyFleet } from '../../sim/results/types.js';
 import { formatCount, formatPrice, sig } from '../format.js';
-import { formatDollars } from '../table.js';
+import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
 
@@ -17,8 +18,17 @@ export const PROXY_LABELS: Record<ProxyFleet['kind'], string> = {
 };
 
 const APP_LABEL = 'applications';
-const PART_DOMAIN = [APP_LABEL, ...Object.values(PROXY_LABELS)];
-const PART_COLORS = ['#9ecae9', '#f58518', '#e45756', '#b279a2', '#ffbf79'];
+const CONTROL_PLANE_LABEL = 'control plane';
+const PART_DOMAIN = [APP_LABEL, ...Object.values(PROXY_LABELS), CONTROL_PLANE_LABEL];
+const PART_COLORS = ['#9ecae9', '#f58518', '#e45756', '#b279a2', '#ffbf79', '#54a24b'];
+
+/** Whether any mode's profile prices its control plane: then the panels are the mesh's, not the proxies' alone. */
+function anyControlPlane(model: ReportModel): boolean {
+  return model.runs.some((run) => {
+    const cp = controlPlaneOf(run.resources, run.mesh.mode);
+    return cp !== null && controlPlaneCharged(cp);
+  });
+}
 
 export interface ResourceRow {
   mesh: string;
@@ -42,6 +52,14 @@ export function resourceRows(model: ReportModel): ResourceRow[] {
         detail: `${formatCount(p.count)} × (${sig(p.vcpuPerProxy)} vCPU, ${sig(p.memoryMBPerProxy)} MB)`,
       });
     }
+    const cp = controlPlaneOf(r, run.mesh.mode);
+    if (cp !== null && controlPlaneCharged(cp)) {
+      rows.push({
+        mesh: model.modes[m], part: CONTROL_PLANE_LABEL, order: PART_DOMAIN.indexOf(CONTROL_PLANE_LABEL) + 1,
+        vcpu: round(cp.vcpu) ?? 0, gb: round(cp.memoryGB) ?? 0,
+        detail: `${formatCount(cp.pushes)} pushes, ${formatCount(cp.certificates)} certificates (${sig(cp.vcpu)} vCPU, ${sig(cp.memoryGB)} GB)`,
+      });
+    }
   }
   return rows;
 }
@@ -52,7 +70,7 @@ export interface CostRow {
   order: number;
   dollars: number;
   cost: string;
-  /** The mode's whole proxy bill, in every row of it: a stacked bar's tooltip says the total too. */
+  /** The mode's whole bill (its proxies', and its control plane's where priced), in every row of it: a stacked bar's tooltip says the total too. */
   total: string;
 }
 
@@ -60,9 +78,11 @@ export interface CostRow {
 const HOURS_PER_MONTH = 730;
 
 /**
- * The proxy bill per mode, one row per kind of proxy, priced as the results
- * price the total (vCPU and GB at the run's prices, 730 h): the stack sums to
- * `proxyCostPerMonth`, and each part has the colour the CPU and memory panels
+ * The mesh's bill per mode, one row per kind of proxy, priced as the results
+ * price the total (vCPU and GB at the run's prices, 730 h), and one for the
+ * control plane where its profile prices it: the stack sums to
+ * `meshCostPerMonth` (`proxyCostPerMonth` without a priced control plane, or
+ * in results written before it was), and each part has the colour the CPU and memory panels
  * give that kind. One bar in the sidecars' colour read, by the shared legend,
  * as sidecars for node-proxy meshes too.
  */
@@ -70,11 +90,19 @@ export function costRows(model: ReportModel): CostRow[] {
   const rows: CostRow[] = [];
   for (const [m, run] of model.runs.entries()) {
     const r = run.resources;
-    const total = `${formatDollars(r.proxyCostPerMonth)} a month`;
+    const cp = controlPlaneOf(r, run.mesh.mode);
+    const priced = cp !== null && controlPlaneCharged(cp);
+    const total = `${formatDollars(priced ? r.proxyCostPerMonth + cp.costPerMonth : r.proxyCostPerMonth)} a month`;
     for (const p of r.proxies) {
       const label = PROXY_LABELS[p.kind] ?? p.kind;
       const dollars = (p.vcpu * r.prices.vcpuHour + p.memoryGB * r.prices.gbHour) * HOURS_PER_MONTH;
       rows.push({ mesh: model.modes[m], part: label, order: PART_DOMAIN.indexOf(label) + 1, dollars: round(dollars) ?? 0, cost: `${formatDollars(dollars)} a month`, total });
+    }
+    if (priced) {
+      rows.push({
+        mesh: model.modes[m], part: CONTROL_PLANE_LABEL, order: PART_DOMAIN.indexOf(CONTROL_PLANE_LABEL) + 1,
+        dollars: round(cp.costPerMonth) ?? 0, cost: `${formatDollars(cp.costPerMonth)} a month`, total,
+      });
     }
   }
   return rows;
@@ -113,18 +141,21 @@ export function resourceTaxChart(model: ReportModel): ReportChart {
       },
     };
   }
+  const withPlane = anyControlPlane(model);
   return {
     id: 'resource-tax',
-    title: 'CPU, memory and cost of the proxies',
-    caption: `What the proxies use while serving this topology's load, next to the applications' own CPU. Memory is the proxies' only (the model does not size the applications' memory). Dollars a month (730 h) at ${formatPrice(prices.vcpuHour)}/vCPU-hour and ${formatPrice(prices.gbHour)}/GB-hour.`,
+    title: withPlane ? 'CPU, memory and cost of the proxies and the control plane' : 'CPU, memory and cost of the proxies',
+    caption: withPlane
+      ? `What the proxies and the control plane (where its profile prices it) use while serving this topology's load, next to the applications' own CPU. Memory is the mesh's only (the model does not size the applications' memory). Dollars a month (730 h) at ${formatPrice(prices.vcpuHour)}/vCPU-hour and ${formatPrice(prices.gbHour)}/GB-hour; a mode whose profile does not price its control plane has no part for it.`
+      : `What the proxies use while serving this topology's load, next to the applications' own CPU. Memory is the proxies' only (the model does not size the applications' memory). Dollars a month (730 h) at ${formatPrice(prices.vcpuHour)}/vCPU-hour and ${formatPrice(prices.gbHour)}/GB-hour.`,
     spec: {
       $schema: SCHEMA,
       datasets: { resources: resourceRows(model), costs: costRows(model) },
       hconcat: [
         { data: { name: 'resources' }, ...stacked(model, 'vcpu', 'CPU', 'vCPU', true) },
-        { data: { name: 'resources' }, ...stacked(model, 'gb', 'Proxy memory', 'GB', false) },
+        { data: { name: 'resources' }, ...stacked(model, 'gb', withPlane ? 'Mesh memory' : 'Proxy memory', 'GB', false) },
         {
-          title: 'Proxy cost',
+          title: withPlane ? 'Mesh cost' : 'Proxy cost',
           width: 170,
           height: { step: 22 },
           data: { name: 'costs' },
@@ -135,7 +166,7 @@ export function resourceTaxChart(model: ReportModel): ReportChart {
             // Stacked by kind of proxy in the CPU and memory panels' colours, so the three panels share one legend truthfully.
             color: { field: 'part', type: 'nominal' as const, title: 'who uses it', scale: { domain: PART_DOMAIN, range: PART_COLORS } },
             order: { field: 'order', type: 'quantitative' as const },
-            tooltip: [tip('mesh', 'mesh'), tip('part', 'who'), tip('cost', 'costs'), tip('total', 'all proxies cost')],
+            tooltip: [tip('mesh', 'mesh'), tip('part', 'who'), tip('cost', 'costs'), tip('total', withPlane ? 'the mesh costs' : 'all proxies cost')],
           },
         },
       ],

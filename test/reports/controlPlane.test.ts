@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compareTable } from '../../reports/compareTable.js';
 import { compareCsv } from '../../reports/csv.js';
 import { renderHtmlReport } from '../../reports/html/document.js';
+import { costRows, resourceRows, resourceTaxChart } from '../../reports/charts/resourceTax.js';
 import { proxyTable } from '../../reports/html/tables.js';
 import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { reportModel } from '../../reports/model.js';
@@ -91,5 +92,26 @@ describe('the control plane in the invoice', () => {
     expect(compareTable(old)).not.toContain('Control plane');
     expect(proxyTable(reportModel(old))).not.toContain('Control plane');
     expect(invoiceText(buildInvoice(reportModel(old)))).not.toContain('control plane');
+  });
+});
+
+describe('the control plane in the resource-tax chart', () => {
+  it('is a part of each panel where its profile prices it, and the cost stack sums to the whole mesh', () => {
+    const model = reportModel(withControlPlanes());
+    const rows = resourceRows(model).filter((r) => r.part === 'control plane');
+    // Only istio-sidecar prices it: none has no control plane, istio-ambient's is not priced (no part, not a $0 one).
+    expect(rows.map((r) => [r.mesh, r.vcpu, r.gb])).toEqual([['istio-sidecar', 0.0123, 0.503]]);
+    const costs = costRows(model);
+    for (const [i, run] of model.runs.entries()) {
+      const mine = costs.filter((r) => r.mesh === model.modes[i]);
+      const sum = mine.reduce((a, r) => a + r.dollars, 0);
+      expect(sum, model.modes[i]).toBeCloseTo(run.resources.meshCostPerMonth ?? run.resources.proxyCostPerMonth, 3);
+    }
+    expect(costs.find((r) => r.mesh === 'istio-sidecar' && r.part === 'control plane')?.cost).toBe('$2.43 a month');
+    const chart = resourceTaxChart(model);
+    expect(chart.title).toBe('CPU, memory and cost of the proxies and the control plane');
+    // Results saved before the control plane was priced: the proxies' panels, as before.
+    expect(resourceTaxChart(reportModel(fixtureCompare())).title).toBe('CPU, memory and cost of the proxies');
+    expect(resourceRows(reportModel(fixtureCompare())).some((r) => r.part === 'control plane')).toBe(false);
   });
 });
