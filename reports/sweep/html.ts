@@ -15,6 +15,7 @@ import { vendorScripts } from '../html/vendor.js';
 import { sweepCharts, seriesScale } from './charts.js';
 import { sweepModelCsv } from './csv.js';
 import { showValue, type Estimate, type SweepReportModel } from './model.js';
+import { formatDollars } from '../table.js';
 
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -94,7 +95,7 @@ function tableHtml(model: SweepReportModel): string {
   // Nothing swept (the mesh alone, or one point): the x is the point number, already the first column.
   const withX = model.x.key !== null;
   // With the mesh on the x axis (--x mesh) the x column is the mesh, and this one the series: the other parameters' values.
-  const head = ['point', ...(withX ? [model.x.title] : []), model.acrossMeshes ? 'series' : 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'knee'];
+  const head = ['point', ...(withX ? [model.x.title] : []), model.acrossMeshes ? 'series' : 'mesh', ...(model.entrypoints.length > 1 ? ['entry point'] : []), 'repeats', 'p50', 'p99', 'error rate', 'throughput', 'proxy vCPU', 'proxy memory', 'mesh $/month', 'knee'];
   const meshColumn = withX ? 2 : 1;
   const rows = [...model.rows].sort((a, b) => a.order - b.order).map((r) => {
     const knee = model.knees.some((k) => k.series === r.series && k.entrypoint === r.entrypoint && k.x === r.x);
@@ -102,6 +103,7 @@ function tableHtml(model: SweepReportModel): string {
       String(r.order), ...(withX ? [esc(r.xLabel)] : []), esc(r.series), ...(model.entrypoints.length > 1 ? [esc(r.entrypoint)] : []), String(r.repeats),
       withBand(r.p50, formatSeconds), withBand(r.p99, formatSeconds), withBand(r.errorRate, formatPercent),
       withBand(r.throughput, (v) => `${sig(v)}/s`), withBand(r.proxyVcpu, sig), withBand(r.proxyMemoryGB, (v) => `${sig(v)} GB`),
+      withBand(r.meshCostPerMonth, formatDollars),
       knee ? '◆' : '',
     ];
     const title = r.abort !== null ? `stopped: ${r.abort}` : 'saturated';

@@ -47,6 +47,8 @@ export interface SweepRow {
   proxyVcpu: Estimate;
   proxyMemoryGB: Estimate;
   proxyCostPerMonth: Estimate;
+  /** The proxies' and the control plane's cost where the profile prices it (the proxies' alone where not). */
+  meshCostPerMonth: Estimate;
   meshCaused: Estimate;
   saturated: boolean;
   /** Codes of the repeats' other warnings (short-run, beyond-range), each once, sorted. */
@@ -258,6 +260,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
         errorRate: estimate(eps.map((e) => e.errorRate), undefined),
         throughput: estimate(eps.map((e) => e.throughput), undefined),
         proxyVcpu: res('proxyVcpu'), proxyMemoryGB: res('proxyMemoryGB'), proxyCostPerMonth: res('proxyCostPerMonth'),
+        meshCostPerMonth: estimate(done.map((r) => r.summary!.resources.proxyCostPerMonth + (r.summary!.resources.controlPlaneCostPerMonth ?? 0)), undefined),
         meshCaused: estimate(eps.map((e) => e.meshCaused), undefined),
         // A run stopped by a queue that grew without bound is the most saturated point of all; one
         // stopped by a closed loop stuck at an instant is not (files before the reason was kept: overload).

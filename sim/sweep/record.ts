@@ -40,7 +40,11 @@ export interface RunSummary {
   mesh: { profile: string; mode: string; mtls: boolean };
   measuredTime: number;
   entrypoints: EntryPointSummary[];
-  resources: { appVcpu: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number };
+  /**
+   * `controlPlaneCostPerMonth`: what the mode's control plane costs a month, present only where its profile
+   * prices it (so lines of no mesh, of Cilium and of files before it was priced stay as they were).
+   */
+  resources: { appVcpu: number; proxyVcpu: number; proxyMemoryGB: number; proxyCostPerMonth: number; controlPlaneCostPerMonth?: number };
   /** Subjects of saturation warnings: past the knee, the results describe a queue that keeps growing. */
   saturated: string[];
   /**
@@ -87,10 +91,17 @@ export function summarizeRun(result: RunResult): RunSummary {
       proxyVcpu: result.resources.proxyVcpu,
       proxyMemoryGB: result.resources.proxyMemoryGB,
       proxyCostPerMonth: result.resources.proxyCostPerMonth,
+      ...(pricedControlPlane(result) ? { controlPlaneCostPerMonth: result.resources.controlPlane!.costPerMonth } : {}),
     },
     saturated: result.warnings.filter((w) => w.code === 'saturated').map((w) => w.subject),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Whether the run's mesh priced its control plane (the profile's controlPlane.resources). */
+function pricedControlPlane(result: RunResult): boolean {
+  const cp = result.resources.controlPlane;
+  return result.mesh.mode !== 'none' && cp !== undefined && (cp.vcpu > 0 || cp.memoryGB > 0);
 }
 
 /** The line as written: compact JSON, fixed key order, one newline. */

@@ -169,7 +169,10 @@ export function summaryProblem(summary: unknown): string | undefined {
   }
   const r = summary.resources;
   if (!isObject(r)) return 'resources is not an object';
-  return first(...(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth'] as const).map((k) => () => check(`resources.${k}`, r[k], MAX_RESOURCE, true)));
+  return first(
+    ...(['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth'] as const).map((k) => () => check(`resources.${k}`, r[k], MAX_RESOURCE, true)),
+    () => (r.controlPlaneCostPerMonth === undefined ? undefined : check('resources.controlPlaneCostPerMonth', r.controlPlaneCostPerMonth, MAX_RESOURCE, true)),
+  );
 }
 
 /**

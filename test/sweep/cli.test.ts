@@ -310,7 +310,7 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(page).toContain('Where the tax bites');
     expect(page).toContain('chart-sweep-p99');
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
-      'point,entrypoints.web.rate,mesh,mesh_profile,entrypoint,repeats,aborted,p50_s,p50_ci_low_s,p50_ci_high_s,p99_s,p99_ci_low_s,p99_ci_high_s,mean_s,error_rate,throughput_per_s,mesh_caused_failures,proxy_vcpu,proxy_memory_gb,proxy_cost_per_month,saturated,knee,aborted_reason,warnings');
+      'point,entrypoints.web.rate,mesh,mesh_profile,entrypoint,repeats,aborted,p50_s,p50_ci_low_s,p50_ci_high_s,p99_s,p99_ci_low_s,p99_ci_high_s,mean_s,error_rate,throughput_per_s,mesh_caused_failures,proxy_vcpu,proxy_memory_gb,proxy_cost_per_month,mesh_cost_per_month,saturated,knee,aborted_reason,warnings');
     expect(readFileSync(csv, 'utf8').split('\n')).toHaveLength(14);
     const again = join(dir, 'again.html');
     expect(meshtax('sweep-report', single, '-o', again, '-q').code).toBe(0);
