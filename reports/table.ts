@@ -27,7 +27,8 @@ export function controlPlaneOf(r: ResourceTax, mode: string): ControlPlaneTax | 
 
 /** Whether the profile priced its control plane at all (a profile without `controlPlane.resources` does not). */
 export function controlPlaneCharged(cp: ControlPlaneTax): boolean {
-  return cp.vcpu > 0 || cp.memoryGB > 0;
+  // Results written before `priced` was recorded: a cost above 0 is the only sign.
+  return cp.priced ?? (cp.vcpu > 0 || cp.memoryGB > 0);
 }
 
 /** What the control plane did in the measured window, in words: "12 pushes reaching 540 proxies, 30 certificates". */

@@ -41,6 +41,8 @@ export class ControlPlaneRuntime {
   private readonly dueAt: Float64Array;
   private readonly issued: Uint8Array;
   private readonly firstRenewAt: Float64Array;
+  /** Per holder: when it stops existing (Infinity: never); its certificates after that are not counted. */
+  private readonly until: Float64Array;
   /** Holders due their first certificate while the control plane was down: issued when it is back. */
   private awaitingFirst: number[] = [];
   rootExpired = false;
@@ -74,6 +76,12 @@ export class ControlPlaneRuntime {
     private readonly proxyCount = Infinity,
     /** When a holder comes to exist and asks for its first certificate (Infinity: never). */
     firstIssue: (holder: number) => number = () => 0,
+    /**
+     * When a holder stops existing (its pod is gone; Infinity: never). Its
+     * renewal timer runs on, so the random streams stay as they were, but
+     * what it renews after that is no certificate the control plane signs.
+     */
+    holderUntil: (holder: number) => number = () => Infinity,
   ) {
     this.pushDelay = compileSampler(spec.pushDelay);
     this.hPush = engine.register((_, tok) => this.onPush(tok));
@@ -87,6 +95,8 @@ export class ControlPlaneRuntime {
     this.dueAt = new Float64Array(holderCount);
     this.issued = new Uint8Array(holderCount);
     this.firstRenewAt = new Float64Array(holderCount);
+    this.until = new Float64Array(holderCount).fill(Infinity);
+    for (const p of certHolders) this.until[p] = holderUntil(p);
     for (const p of certHolders) {
       const at = firstIssue(p);
       if (at <= 0) {
@@ -166,7 +176,7 @@ export class ControlPlaneRuntime {
 
   private issue(proxy: number): void {
     const ttl = this.spec.certificateTtl;
-    if (this.measuring) this.measured.certificates++;
+    if (this.measuring && this.engine.now < this.until[proxy]) this.measured.certificates++;
     this.certExpiry[proxy] = this.engine.now + ttl;
     const share = this.issued[proxy] || this.dueAt[proxy] <= 0 ? this.renewShare(proxy) : this.firstRenewAt[proxy];
     this.issued[proxy] = 1;

@@ -391,12 +391,18 @@ class Simulation implements EventDispatcher {
     const podStart = new Float64Array(nReplicas);
     for (const r of model.replicas) podStart[r.id] = r.initial ? 0 : Infinity;
     for (const a of model.lifecycle) if (a.kind === LC_UP) podStart[a.replica] = Math.min(podStart[a.replica], a.at);
+    // A pod's identity lasts until its last container is gone (its sidecar's stop, or its app's exit after it), as the invoice counts pods.
+    const podEnd = new Float64Array(nReplicas).fill(Infinity);
+    for (const a of model.lifecycle) {
+      if (a.kind === LC_STOP || a.kind === LC_EXIT) podEnd[a.replica] = podEnd[a.replica] === Infinity ? a.at : Math.max(podEnd[a.replica], a.at);
+    }
     this.controlPlane = new ControlPlaneRuntime(
       e, model.mesh.controlPlane, this.endpoints, routers, this.proxyCount + (nodeProxies ? nReplicas : 0),
       (now) => model.proxies.reduce((n, p) => (p.from <= now && now < p.until ? n + 1 : n), 0), certHolders,
       streams.stream('control-plane'), (m) => this.markers.push(m),
       streams.stream('workload-certificates'), this.proxyCount,
       (holder) => (holder < this.proxyCount ? model.proxies[holder].from : podStart[holder - this.proxyCount]),
+      (holder) => (holder < this.proxyCount ? model.proxies[holder].until : podEnd[holder - this.proxyCount]),
     );
   }
 

@@ -144,9 +144,11 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
       : 0);
   const cpMemory = (proxies: number, endpointCount: number): number =>
     cp.memory.base + cp.memory.perProxy * proxies + cp.memory.perEndpoint * endpointCount;
+  // Priced when any of its prices is: then $0 is what it cost (nothing done that is charged), not a price left out.
+  const priced = charged && [cp.idleCpu, cp.memory.base, cp.memory.perProxy, cp.memory.perEndpoint, cp.pushCpu.perPush, cp.pushCpu.perProxy, cp.perCertificate].some((x) => x > 0);
   const controlPlane: ControlPlaneTax = charged
-    ? { vcpu: cpVcpu(did), memoryGB: cpMemory(connected, endpoints) / GB, ...did, costPerMonth: 0 }
-    : { vcpu: 0, memoryGB: 0, ...did, costPerMonth: 0 };
+    ? { vcpu: cpVcpu(did), memoryGB: cpMemory(connected, endpoints) / GB, ...did, costPerMonth: 0, priced }
+    : { vcpu: 0, memoryGB: 0, ...did, costPerMonth: 0, priced };
   controlPlane.costPerMonth = monthly(controlPlane.vcpu, controlPlane.memoryGB);
   // At N pods, with today's pushes: each reaches the projected proxies (today's proxy-pushes scaled by
   // projected over today's proxies), and certificates are issued at today's rate per pod.

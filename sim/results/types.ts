@@ -114,6 +114,11 @@ export interface ControlPlaneTax {
   certificates: number;
   /** Dollars a month (730 h) at the topology's prices. */
   costPerMonth: number;
+  /**
+   * Whether its profile prices it (any of `controlPlane.resources` above 0, under a mesh): a priced control plane
+   * that did nothing priced in a window costs $0, one not priced is left out. Absent in results written before it.
+   */
+  priced?: boolean;
 }
 
 export interface ResourceTax {

@@ -318,7 +318,7 @@ entrypoints: {w: {target: a, rate: 300/s}}
     expect(doc.meshes).toEqual(['none', 'istio-sidecar', 'linkerd']);
     expect(doc.runs[1].resources.proxies[0].kind).toBe('sidecar');
     const res = doc.runs[1].resources;
-    expect(Object.keys(res.controlPlane)).toEqual(['vcpu', 'memoryGB', 'pushes', 'proxyPushes', 'certificates', 'costPerMonth']);
+    expect(Object.keys(res.controlPlane)).toEqual(['vcpu', 'memoryGB', 'pushes', 'proxyPushes', 'certificates', 'costPerMonth', 'priced']);
     expect(res.meshCostPerMonth).toBeCloseTo(res.proxyCostPerMonth + res.controlPlane.costPerMonth, 9);
     expect(doc.runs[0].resources.controlPlane.costPerMonth).toBe(0);
   });

@@ -15,6 +15,7 @@ import { loadTopologySource } from '../../sim/topology/load.js';
 import type { Topology } from '../../sim/topology/types.js';
 import { resultJson } from '../../sim/cli/program.js';
 import { topo } from './helpers.js';
+import { controlPlaneCharged, runTable } from '../../reports/table.js';
 
 /**
  * Two services, reviews rolled out at 20 s (its 3 pods replaced one at a
@@ -101,7 +102,7 @@ describe('the control plane in the resource invoice', () => {
 
   it('costs nothing without a mesh, whatever happened', () => {
     const r = runTopology(rollout('none')).resources;
-    expect(r.controlPlane).toEqual({ vcpu: 0, memoryGB: 0, pushes: r.controlPlane.pushes, proxyPushes: 0, certificates: 0, costPerMonth: 0 });
+    expect(r.controlPlane).toEqual({ vcpu: 0, memoryGB: 0, pushes: r.controlPlane.pushes, proxyPushes: 0, certificates: 0, costPerMonth: 0, priced: false });
     expect(r.meshCostPerMonth).toBe(0);
     expect(r.projection.controlPlane).toEqual({ vcpu: 0, memoryGB: 0, costPerMonth: 0 });
     expect(r.projection.meshCostPerMonth).toBe(0);
@@ -218,5 +219,66 @@ resilience: {placement: client, timeout: none, connectTimeout: 1s, retries: none
     const none = profile('none', full);
     expect(none.profile).toBeDefined();
     expect(formatDiagnostics(none.diagnostics)).toContain('warning[no-effect]: controlPlane.resources: has no effect under mode none');
+  });
+});
+
+describe('certificates of pods that are gone', () => {
+  /**
+   * A rollout over before the window (at 2 s, pods up in 1 s), then 40 s
+   * measured with 10 s certificates renewed at half their lifetime: each
+   * live holder renews about every 5 s. The replaced pods' renewal timers
+   * keep running in the simulation; their certificates are no work the
+   * control plane does, and must not be billed.
+   */
+  const cert = (profile: string, rollout: boolean): Topology => topo(`
+name: cert-gone
+simulation: {seed: 1, duration: 60s, warmup: 20s}
+mesh: {profile: ${profile}, controlPlane: {certificateTtl: 10s, renewAt: 0.5, renewJitter: 0}}
+services:
+  a: {replicas: 2, workers: 4, serviceTime: 1ms}
+entrypoints:
+  web: {target: a, rate: 100/s, via: direct}
+${rollout ? 'timeline:\n  - {at: 2s, rollout: {service: a, startup: 1s, preStop: 0s}}' : ''}
+`);
+
+  for (const profile of ['linkerd', 'istio-ambient']) {
+    it(`under ${profile}, counts only the renewals of holders that still exist`, () => {
+      const before = runTopology(cert(profile, false)).resources.controlPlane.certificates;
+      const after = runTopology(cert(profile, true)).resources.controlPlane.certificates;
+      expect(before).toBeGreaterThan(0);
+      // The same two pods' worth of identities in the window, whichever pods they are (renewal phases differ by a little).
+      expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+    });
+  }
+});
+
+describe('a control plane priced but idle in the window', () => {
+  it('is priced at $0, not "not priced": cilium with only perCertificate given issues no certificate', () => {
+    const t = topo(`
+name: cp-idle
+simulation: {seed: 1, duration: 10s, warmup: 1s}
+mesh: {profile: cilium, controlPlane: {resources: {perCertificate: 1ms}}}
+services:
+  a: {replicas: 2, workers: 4, serviceTime: 1ms}
+entrypoints:
+  web: {target: a, rate: 100/s, via: direct}
+`);
+    const r = runTopology(t);
+    expect(r.resources.controlPlane.certificates).toBe(0);
+    expect(r.resources.controlPlane.priced).toBe(true);
+    expect(controlPlaneCharged(r.resources.controlPlane)).toBe(true);
+    expect(runTable(r)).not.toContain('not priced');
+    // Cilium's own profile prices nothing: still said so.
+    const unpriced = runTopology(topo(`
+name: cp-unpriced
+simulation: {seed: 1, duration: 10s, warmup: 1s}
+mesh: {profile: cilium}
+services:
+  a: {replicas: 2, workers: 4, serviceTime: 1ms}
+entrypoints:
+  web: {target: a, rate: 100/s, via: direct}
+`));
+    expect(unpriced.resources.controlPlane.priced).toBe(false);
+    expect(runTable(unpriced)).toContain('Control plane: not priced by this profile');
   });
 });

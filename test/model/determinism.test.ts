@@ -73,6 +73,7 @@ describe('determinism', () => {
           "certificates": 0,
           "costPerMonth": 2.3090192,
           "memoryGB": 0.5054,
+          "priced": true,
           "proxyPushes": 0,
           "pushes": 0,
           "vcpu": 0.008,
