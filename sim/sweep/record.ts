@@ -101,7 +101,7 @@ export function summarizeRun(result: RunResult): RunSummary {
 /** Whether the run's mesh priced its control plane (the profile's controlPlane.resources). */
 function pricedControlPlane(result: RunResult): boolean {
   const cp = result.resources.controlPlane;
-  return result.mesh.mode !== 'none' && cp !== undefined && (cp.vcpu > 0 || cp.memoryGB > 0);
+  return result.mesh.mode !== 'none' && cp !== undefined && (cp.priced ?? (cp.vcpu > 0 || cp.memoryGB > 0));
 }
 
 /** The line as written: compact JSON, fixed key order, one newline. */

@@ -44,7 +44,7 @@ describe('the control plane in sweep lines', () => {
     const csv = sweepModelCsv(model).split('\n');
     const col = csv[0].split(',').indexOf('mesh_cost_per_month');
     expect(col).toBeGreaterThan(csv[0].split(',').indexOf('proxy_cost_per_month'));
-    expect(Number(csv.find((l) => l.includes('istio-sidecar'))!.split(',')[col])).toBeCloseTo(row('istio-sidecar').meshCostPerMonth.value, 6);
+    expect(Number(csv.find((l) => l.includes('istio-sidecar'))!.split(',')[col])).toBeCloseTo(row('istio-sidecar').meshCostPerMonth.value!, 6);
   }, 60_000);
 
   it('is checked as the other resources are when read back', () => {
