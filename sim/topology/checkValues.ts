@@ -4,7 +4,7 @@
  * Each check looks at one entity; cross references are in checks.ts.
  */
 import { checkResilienceValues } from '../mesh/resilience.js';
-import { parseBandwidth, parseRate } from '../units/parse.js';
+import { MAX_RATE, MIN_RATE, parseBandwidth, parseRate } from '../units/parse.js';
 import {
   checkDistribution as distribution,
   checkDuration as duration,
@@ -208,14 +208,8 @@ function checkEntryPoint(out: Problem[], e: EntryPointFile, path: Path, length: 
   if (e.requestSize !== undefined) payload(e.requestSize, [...path, 'requestSize'], 'requestSize');
 }
 
-/**
- * Rates the clock can follow: at 1e-6/s a run of a few requests spans
- * years and the clock (a double, in seconds) no longer resolves a
- * microsecond; above 1e9/s arrivals come closer together than it resolves
- * even at the start. Outside, results would be noise, so they are refused.
- */
-export const MIN_RATE = 1e-6;
-export const MAX_RATE = 1e9;
+/** Rates the clock can follow (see sim/units/parse.ts): outside, results would be noise, so they are refused. */
+export { MIN_RATE, MAX_RATE };
 
 function rateBounds(out: Problem[], value: number | undefined, text: Scalar, path: Path): void {
   if (value === undefined || value === 0) return;

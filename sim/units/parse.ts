@@ -105,9 +105,20 @@ function durationForRate(input: string): UnitResult | undefined {
   const message = `rate ${show(input)} is a duration, not a rate`;
   if (period.value === 0) return fail(message, 'a rate of 0 (no arrivals, a pause in a schedule) is written 0/s');
   const rate = rateInWords(1 / period.value);
-  if (rate === undefined) return fail(message, `a rate is requests per unit of time, e.g. 200/s`);
+  // A period of centuries or of attoseconds gives a rate the checks would refuse: no use suggesting it.
+  if (rate === undefined || 1 / period.value < MIN_RATE || 1 / period.value > MAX_RATE) return fail(message, `a rate is requests per unit of time, e.g. 200/s`);
   return fail(message, `did you mean a period? ${text} between arrivals is ${rate.shown} — write \`rate: ${rate.written}\``);
 }
+
+/**
+ * Rates the clock can follow: at 1e-6/s a run of a few requests spans
+ * years and the clock (a double, in seconds) no longer resolves a
+ * microsecond; above 1e9/s arrivals come closer together than it resolves
+ * even at the start. The topology's checks refuse rates outside; a hint
+ * does not suggest one.
+ */
+export const MIN_RATE = 1e-6;
+export const MAX_RATE = 1e9;
 
 /**
  * A rate for a hint, in the unit that gives it a whole part (per second,

@@ -76,6 +76,10 @@ describe('parseRate', () => {
     // No period makes a rate of 0, nor a negative one: those get what a rate is.
     expect(parseRate('0s')).toMatchObject({ ok: false, hint: 'a rate of 0 (no arrivals, a pause in a schedule) is written 0/s' });
     expect(parseRate('-5ms')).toMatchObject({ ok: false, hint: 'a rate is requests per unit of time, e.g. 200/s' });
+    // Nor a period so long or so short that its rate would be refused (below 1e-6/s, above 1e9/s): before, 1e9h suggested 1e-9/h.
+    expect(parseRate('1e9h')).toMatchObject({ ok: false, hint: 'a rate is requests per unit of time, e.g. 200/s' });
+    expect(parseRate('0.0001ns')).toMatchObject({ ok: false, hint: 'a rate is requests per unit of time, e.g. 200/s' });
+    expect(parseRate('100h')).toMatchObject({ ok: false, hint: 'did you mean a period? 100h between arrivals is 0.01/h — write `rate: 0.01/h`' });
     // Not a duration: as before.
     expect(parseRate('5min')).toMatchObject({ ok: false, message: 'unknown rate unit "min" in "5min"' });
   });
