@@ -24,7 +24,7 @@ import type { Patch } from '../topology/patch.js';
 import { VERSION } from '../version.js';
 import { canonicalDefinition, type PointSetting, type SweepDefinition } from './definition.js';
 import * as msg from './messages.js';
-import { inBaseUnits, spelled } from './values.js';
+import { inBaseUnits, inBaseUnitsOnAxis, isSize, spelled } from './values.js';
 
 /** What applies to every point, as on `meshtax run`. */
 export interface SweepOptions {
@@ -157,8 +157,9 @@ function sameAfterConversion(definition: SweepDefinition): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const axis of definition.axes) {
     const first = new Map<string, (typeof axis.values)[number]>();
+    const sizes = axis.values.some((v) => isSize(v.value));
     for (const v of axis.values) {
-      const key = stableJson(inBaseUnits(v.value));
+      const key = stableJson(inBaseUnitsOnAxis(v.value, sizes));
       const had = first.get(key);
       if (had === undefined) {
         first.set(key, v);

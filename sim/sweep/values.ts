@@ -258,6 +258,23 @@ export function inBaseUnits(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A value of an axis in base units, as inBaseUnits, where `sizes` says the
+ * axis holds sizes (one of its values is written as one, `1000B`): there a
+ * bare whole number is bytes, as a size field reads it, so `1000` and
+ * `1000B` configure the same run.
+ */
+export function inBaseUnitsOnAxis(value: unknown, sizes: boolean): unknown {
+  const bare = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : null) : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? value.trim() : null;
+  return inBaseUnits(sizes && bare !== null ? `${bare}B` : value);
+}
+
+/** Whether a value is a size written with its unit (`1000B`, `1KiB`). */
+export function isSize(value: unknown): boolean {
+  const c = inBaseUnits(value);
+  return c !== null && typeof c === 'object' && !Array.isArray(c) && '\u0000size' in c;
+}
+
 /** A value as a person wrote it, for a message: `1000ms`, `{dist: exponential, mean: 2ms}` (as JSON), `3`. */
 export function spelled(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -187,6 +187,12 @@ describe('planning a sweep', () => {
       ['duplicate-value', '--set', 22, '1s (at --set:1:19) and 1000ms are equal after unit conversion: the two would run the same point twice'],
     ]);
     expect(set.diagnostics[0].hint).toBe('keep one of 1s and 1000ms; each value runs once, whatever its unit');
+    // Sizes: a bare whole number in a size field is bytes, so 1000 is 1000B (before, the point ran twice); 1000 alone is fine.
+    expect(plan(['services.backend.responseSize=1000,1000B,2KB']).diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['duplicate-value', '1000 (at --set:1:31) and 1000B are equal after unit conversion: the two would run the same point twice'],
+    ]);
+    expect(plan(['services.backend.responseSize=1000,2KB']).plan).toBeDefined();
+    expect(plan(['services.backend.workers=1,2']).plan).toBeDefined();
     // Inside a mapping too: a distribution whose mean is written in µs is the one written in ms.
     expect(plan(['services.backend.serviceTime={dist: exponential, mean: 8ms},{dist: exponential, mean: 8000us}']).diagnostics.map((d) => d.code))
       .toEqual(['duplicate-value']);
