@@ -10,6 +10,7 @@ import { compareTable } from '../../reports/compareTable.js';
 import { compareCsv } from '../../reports/csv.js';
 import { renderHtmlReport } from '../../reports/html/document.js';
 import { costRows, resourceRows, resourceTaxChart } from '../../reports/charts/resourceTax.js';
+import { projectionChart, projectionRows } from '../../reports/charts/projection.js';
 import { proxyTable } from '../../reports/html/tables.js';
 import { buildInvoice, invoiceText } from '../../reports/invoice.js';
 import { reportModel } from '../../reports/model.js';
@@ -113,5 +114,27 @@ describe('the control plane in the resource-tax chart', () => {
     // Results saved before the control plane was priced: the proxies' panels, as before.
     expect(resourceTaxChart(reportModel(fixtureCompare())).title).toBe('CPU, memory and cost of the proxies');
     expect(resourceRows(reportModel(fixtureCompare())).some((r) => r.part === 'control plane')).toBe(false);
+  });
+});
+
+describe('the control plane in the projection chart', () => {
+  it('adds to each priced mesh\'s bars at N pods, its part in the tooltip', () => {
+    const model = reportModel(withControlPlanes());
+    const rows = projectionRows(model);
+    const at = (mesh: string) => rows.find((r) => r.mesh === mesh)!;
+    const sidecar = model.runs[1].resources.projection;
+    // istio-sidecar: proxies + istiod's projected 0.25 vCPU, 1.0 GB, $11.68.
+    expect(at('istio-sidecar').vcpu).toBeCloseTo(sidecar.proxyVcpu + 0.25, 3);
+    expect(at('istio-sidecar').gb).toBeCloseTo(sidecar.proxyMemoryGB + 1.0, 3);
+    expect(at('istio-sidecar').dollars).toBeCloseTo(sidecar.proxyCostPerMonth + 11.68, 1);
+    expect(at('istio-sidecar').controlPlane).toBe('0.250 vCPU, 1.00 GB, $11.68 a month');
+    // Not priced: the proxies' alone, and the tooltip says so; no mesh: nothing.
+    expect(at('istio-ambient').dollars).toBeCloseTo(model.runs[2].resources.projection.proxyCostPerMonth, 1);
+    expect(at('istio-ambient').controlPlane).toBe('not priced by this profile');
+    expect(at('none').controlPlane).toBe('–');
+    const chart = projectionChart(model);
+    expect(JSON.stringify(chart.spec)).toContain('"title":"Mesh cost"');
+    // Results from before the control plane was priced: the proxies' bars, as before.
+    expect(JSON.stringify(projectionChart(reportModel(fixtureCompare())).spec)).toContain('"title":"Proxy cost"');
   });
 });
