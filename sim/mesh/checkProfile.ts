@@ -81,6 +81,8 @@ export function checkProfile(file: ProfileFile): Problem[] {
     out.push(warning('no-effect', ['controlPlane', 'resources'], msg.controlPlaneResourcesWithoutMesh(), msg.controlPlaneResourcesWithoutMeshHint()));
   }
   checkResilienceValues(out, file.resilience, ['resilience']);
+  const failFast = file.resilience.failFastAfter;
+  if (failFast !== undefined) checkDuration(out, failFast, ['resilience', 'failFastAfter'], 'failFastAfter', 'nonnegative', msg.failFastAfterHint());
   if (file.mode === 'none' && file.resilience.placement === 'mesh') {
     out.push(error('not-applicable', ['resilience', 'placement'], msg.placementWithoutProxy(file.mode), msg.placementWithoutProxyHint()));
   }

@@ -277,6 +277,10 @@ export const resilienceSchema = z
       description:
         "Which endpoints of its (possibly stale) view the proxy's balancer picks among: listed (default, Envoy: every one; a pod that is gone refuses the try, UF) or connectable (linkerd2-proxy: only those it holds a connection to, as its balancer dispatches to ready endpoints only and reconnects a refused one in the background; an endpoint whose pod is gone or whose proxy is down is skipped, unless none takes connections).",
     }),
+    failFastAfter: durationSchema.optional().meta({
+      description:
+        "With no endpoint ready to pick (none listed, none taking connections under pickFrom: connectable, or every one shut by failure accrual), how long the proxy holds a request for one before failing it (504), failing every new one at once (503) until an endpoint is ready again: linkerd2-proxy's fail-fast timeout, 3s. 0 (default, Envoy): it fails at once.",
+    }),
   })
   .meta({
     id: 'resilience',

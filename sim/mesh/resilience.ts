@@ -76,6 +76,7 @@ export function normalizeResilience(file: ResilienceFile): ResiliencePolicy {
     outlierDetection: null,
     outlierStyle: file.outlierDetectionStyle ?? 'envoy',
     pickFrom: file.pickFrom ?? 'listed',
+    failFastAfter: file.failFastAfter === undefined ? 0 : seconds(file.failFastAfter),
     connectTimeout: 0,
   };
   return mergeResilience(none, file);
@@ -101,6 +102,7 @@ export function mergeResilience(base: ResiliencePolicy, o: ResilienceOverrideFil
           : mergeOutlier(base.outlierDetection ?? (base.outlierStyle === 'linkerd' ? LINKERD_FAILURE_ACCRUAL : DEFAULT_OUTLIER_DETECTION), o.outlierDetection),
     outlierStyle: base.outlierStyle,
     pickFrom: base.pickFrom,
+    failFastAfter: base.failFastAfter,
     connectTimeout: o.connectTimeout === undefined ? base.connectTimeout : seconds(o.connectTimeout),
   };
 }

@@ -223,7 +223,7 @@ function compileProxy(spec: ProxySpec, mtlsPerKB: number, tunnelled: boolean): C
 
 /** A mesh policy as an L4 proxy can carry it: connections time out, requests are neither retried, timed, broken nor ejected. */
 function l4Only(p: ResiliencePolicy): ResiliencePolicy {
-  return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: p.outlierStyle, pickFrom: p.pickFrom, connectTimeout: p.connectTimeout };
+  return { placement: 'mesh', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: p.outlierStyle, pickFrom: p.pickFrom, failFastAfter: p.failFastAfter, connectTimeout: p.connectTimeout };
 }
 
 /**

@@ -9,6 +9,8 @@
 export class EndpointVersions {
   private readonly versions: Int32Array[][] = [];
   readonly routerVersion: Int32Array;
+  /** Told when a router learns of a newer version (a fail-fast queue may find an endpoint in it). */
+  onConverge: (() => void) | null = null;
 
   constructor(initial: Int32Array[], routers: number) {
     this.versions.push(initial);
@@ -49,7 +51,10 @@ export class EndpointVersions {
   }
 
   converge(router: number, version: number): void {
-    if (version > this.routerVersion[router]) this.routerVersion[router] = version;
+    if (version > this.routerVersion[router]) {
+      this.routerVersion[router] = version;
+      this.onConverge?.();
+    }
   }
 
   /** Sets every router to the newest version at once (the state at time zero). */

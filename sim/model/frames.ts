@@ -18,7 +18,7 @@ export const PEND_SINCE = COMPONENT_COUNT;
 const NO_STEPS: CompiledStep[] = [];
 /** A frame's policy until its call sets one: nothing. */
 export const NO_POLICY: ResiliencePolicy = {
-  placement: 'client', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: 'envoy', pickFrom: 'listed', connectTimeout: Infinity,
+  placement: 'client', timeout: Infinity, retries: null, circuitBreaker: null, outlierDetection: null, outlierStyle: 'envoy', pickFrom: 'listed', failFastAfter: 0, connectTimeout: Infinity,
 };
 
 /**

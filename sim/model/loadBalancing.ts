@@ -69,6 +69,9 @@ const PROBING = 2;
 export const ALL_SHUT = -2;
 /** What pick() returns when Envoy's outlier detection has ejected every endpoint and panic mode is off (Istio's minHealthPercent 0). */
 export const ALL_EJECTED = -3;
+/** What pick() returns under pickFrom: connectable with a fail-fast queue (failFastAfter) when no endpoint of the view takes connections. */
+export const NONE_READY = -4;
+const NO_REPLICAS = new Int32Array(0);
 
 /** Spreads the routers' sweeps over the interval (each Envoy's timer started when its own cluster did), with no random draw. */
 const SWEEP_PHASE = (Math.sqrt(5) - 1) / 2;
@@ -92,6 +95,8 @@ export class LoadBalancer {
     private readonly mark: (m: Marker) => void,
     /** Whether a connection to the replica's pod would be taken now (its pod up, its sidecar or node proxy too); see connectable(). */
     private readonly accepts: (rep: number) => boolean = () => true,
+    /** Linkerd's breaker opened a host again (its probe succeeded): tries held for an endpoint may go. */
+    private readonly reopened: () => void = () => {},
   ) {}
 
   /** The router sent a try to `rep` of `service`; least request counts it until `ended`. */
@@ -143,13 +148,18 @@ export class LoadBalancer {
    * avoiding ejected hosts and (when the policy says so) hosts the call
    * already tried — the first `triedCount` of `tried` — unless nothing else
    * is left. -1 when the view is empty, ALL_SHUT when Linkerd's failure
-   * accrual shut every host. `pair` is the (router, service) slot,
+   * accrual shut every host, NONE_READY (see connectable). `pair` is the (router, service) slot,
    * PolicyState.slot. Under `pickFrom: connectable` a proxy's view is
    * first narrowed to the endpoints that take connections (connectable()).
    */
   pick(service: RuntimeService, policy: ResiliencePolicy, router: number, pair: number, tried: readonly number[], triedCount: number, now: number): number {
     let view = this.endpoints.view(router, service.index);
-    if (policy.pickFrom === 'connectable' && router < this.model.proxies.length) view = this.connectable(view);
+    if (policy.pickFrom === 'connectable' && router < this.model.proxies.length) {
+      const ready = this.connectable(view);
+      // A proxy that can hold the request waits for an endpoint to take connections; one that cannot sends anyway (refused).
+      if (ready.length === 0 && view.length > 0 && policy.failFastAfter > 0) return NONE_READY;
+      if (ready.length > 0) view = ready;
+    }
     const n = view.length;
     if (n === 0) return -1;
     let o = this.outliers.get(router * this.model.services.length + service.index);
@@ -180,6 +190,14 @@ export class LoadBalancer {
     return view[this.nextIndex(pair, service) % n];
   }
 
+  /** When the first of the router's shut spells for the service still running at `now` ends (Infinity: none runs). */
+  nextReopen(router: number, service: RuntimeService, now: number): number {
+    const o = this.outliers.get(router * this.model.services.length + service.index);
+    let at = Infinity;
+    if (o !== undefined) for (let i = 0; i < o.ejectedUntil.length; i++) if (o.ejectedUntil[i] > now && o.ejectedUntil[i] < at) at = o.ejectedUntil[i];
+    return at;
+  }
+
   /**
    * linkerd2-proxy's balancer (a P2C pool over tower's ReadyCache) chooses
    * among its *ready* endpoints only, and an endpoint is ready only while
@@ -190,16 +208,17 @@ export class LoadBalancer {
    * it knows from its connection to it (closed with the pod, or refused),
    * which the model takes as known at once. An endpoint that takes
    * connections but fails requests stays ready (failure accrual's to take
-   * out). With none of the view taking connections, the whole view is
-   * returned and the try is refused as before (Linkerd would queue the
-   * request until an endpoint is ready, failing it after its 3 s fail-fast
-   * timeout: not modelled). No random draw; the view's order is kept, and a
-   * view with every endpoint up is returned as it is.
+   * out). With none of the view taking connections, none is returned:
+   * pick() then holds the try for one when the proxy has a fail-fast queue
+   * (failFastAfter), else sends it to the whole view, where it is refused.
+   * No random draw; the view's order is kept, and a view with every
+   * endpoint up is returned as it is.
    */
   private connectable(view: Int32Array): Int32Array {
     let up = 0;
     for (let k = 0; k < view.length; k++) if (this.accepts(view[k])) up++;
-    if (up === view.length || up === 0) return view;
+    if (up === view.length) return view;
+    if (up === 0) return NO_REPLICAS;
     const out = new Int32Array(up);
     let j = 0;
     for (let k = 0; k < view.length; k++) if (this.accepts(view[k])) out[j++] = view[k];
@@ -340,6 +359,7 @@ export class LoadBalancer {
       if (success) {
         o.breaker[i] = OPEN;
         o.consecutive5xx[i] = 0;
+        this.reopened();
         return;
       }
       o.backoff[i] = Math.min(Math.max(od.baseEjectionTime, od.maxEjectionTime), 2 * o.backoff[i]);

@@ -28,6 +28,7 @@ import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
 import { FaultState, describeEvent, targetProxies, targetReplicas } from './faults.js';
 import { ALL_EJECTED, ALL_SHUT, LoadBalancer } from './loadBalancing.js';
+import { FailFastQueues } from './failFast.js';
 import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
 
@@ -142,7 +143,9 @@ const H_TIMELINE = 15;
 const H_UNREADY = 16;
 const H_DISPATCH_PENDING = 17;
 const H_RETRANSMIT = 18;
-const HANDLER_KINDS = 19;
+const H_FAIL_FAST = 19;
+const H_FAIL_FAST_WAKE = 20;
+const HANDLER_KINDS = 21;
 
 /**
  * Linux's TCP retransmissions, as offsets from the first send, for a leg a
@@ -222,6 +225,8 @@ class Simulation implements EventDispatcher {
   /** Clients outside the mesh: Kubernetes' discovery, which a mesh outage does not stop (null when there are none). */
   private readonly discovery: ControlPlaneRuntime | null;
   private readonly policy: PolicyState;
+  /** Tries held for an endpoint by proxies that queue them (failFastAfter: Linkerd's). */
+  private readonly failFast = new FailFastQueues();
   private readonly proxyCount: number;
   /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
   private readonly isGateway: Uint8Array;
@@ -356,8 +361,9 @@ class Simulation implements EventDispatcher {
     );
     this.balancer = new LoadBalancer(
       model, this.endpoints, model.services.map((s) => streams.stream(`lb/${s.name}`)), (m) => this.markEjection(m),
-      (r) => this.takesConnections(r),
+      (r) => this.takesConnections(r), () => this.endpointsMayHaveChanged(),
     );
+    this.endpoints.onConverge = () => this.endpointsMayHaveChanged();
     // A push reaches every proxy and every entry point's clients; with no
     // mesh, every pod's client library too. So it does under node proxies
     // that carry only L7-selected calls (nodeProxyTraffic: l7): the other
@@ -451,6 +457,8 @@ class Simulation implements EventDispatcher {
       case H_TIMELINE: return this.onTimeline(a, b === 1);
       case H_UNREADY: return this.onUnready(a, b);
       case H_DISPATCH_PENDING: return this.onDispatchPending(a, b);
+      case H_FAIL_FAST: return this.onFailFast(a, b);
+      case H_FAIL_FAST_WAKE: return this.onFailFastWake(a);
       default: return modelBug('event of unknown kind', kind);
     }
   }
@@ -1011,14 +1019,104 @@ class Simulation implements EventDispatcher {
     this.policy.active[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
-      const cause = rep === ALL_SHUT ? CAUSE_ALL_ENDPOINTS_SHUT : rep === ALL_EJECTED ? CAUSE_ALL_ENDPOINTS_EJECTED : this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
-      return this.failAttempt(a, cause, att.service, -1, att.attemptEnd);
+      if (att.policy.failFastAfter > 0 && this.holdForEndpoint(a, rep)) return;
+      return this.failAttempt(a, this.noEndpointCause(att, rep), att.service, -1, att.attemptEnd);
     }
+    if (att.policy.failFastAfter > 0) this.failFast.recovered(key);
     att.replica = rep;
     this.balancer.started(att.router, svc, rep);
     call.tried[call.triedCount++] = rep;
     att.sp = this.l7OnlyNodeProxies && !svc.l7 ? -1 : this.serverProxyOf[rep];
     this.advance(a);
+  }
+
+  /** Why a try found no endpoint to send to, from what the balancer's pick returned. */
+  private noEndpointCause(att: Frame, code: number): number {
+    if (code === ALL_SHUT) return CAUSE_ALL_ENDPOINTS_SHUT;
+    if (code === ALL_EJECTED) return CAUSE_ALL_ENDPOINTS_EJECTED;
+    // No endpoint listed, or none of those listed taking connections (NONE_READY): the router's view, or the service.
+    return this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+  }
+
+  /**
+   * Holds a try its router found no endpoint for, in the router's fail-fast
+   * queue for the service (see FailFastQueues), and starts the queue's
+   * timer when it was not stuck; false when the pair is in fail-fast (the
+   * try fails at once). Held, it counts as no request in flight for the
+   * circuit breaker, as one waiting for a connection does.
+   */
+  private holdForEndpoint(a: number, code: number): boolean {
+    const att = this.frames[a];
+    const key = att.pair;
+    const held = this.failFast.state(key);
+    if (held.failing) return false;
+    const now = this.engine.now;
+    this.policy.active[key]--;
+    att.countersReleased = true;
+    att.waitStart = now;
+    att.pend = PEND_SINCE + PROXY_QUEUE;
+    att.pendAt = now;
+    const token = this.token();
+    if (this.failFast.hold(key, a, att.gen, code, token)) this.engine.schedule(att.policy.failFastAfter, H_FAIL_FAST, key, token);
+    if (code === ALL_SHUT) {
+      // Failure accrual shut every endpoint: look again when the first spell ends (its probe may go then).
+      const at = this.balancer.nextReopen(att.router, this.model.services[att.service], now);
+      if (Number.isFinite(at) && !(held.wakeAt > now && held.wakeAt <= at)) {
+        held.wakeAt = at;
+        this.engine.scheduleAt(at, H_FAIL_FAST_WAKE, key, 0);
+      }
+    }
+    return true;
+  }
+
+  /** Something an endpoint's readiness depends on changed (a pod, a proxy, a push, a breaker): held tries look again, once this instant. */
+  private endpointsMayHaveChanged(): void {
+    if (!this.failFast.anyStuck || this.failFast.wakeDue) return;
+    this.failFast.wakeDue = true;
+    this.engine.schedule(0, H_FAIL_FAST_WAKE, -1, 0);
+  }
+
+  /** Held tries of `pair` (-1: of every stuck pair) try for an endpoint again, in the order they came. */
+  private onFailFastWake(pair: number): void {
+    if (pair >= 0) return this.releaseHeld(pair);
+    this.failFast.wakeDue = false;
+    for (const p of this.failFast.stuck()) this.releaseHeld(p);
+  }
+
+  private releaseHeld(pair: number): void {
+    const items = this.failFast.take(pair);
+    const now = this.engine.now;
+    for (let i = 0; i < items.length; i += 2) {
+      const a = items[i];
+      const att = this.frames[a];
+      if (att.gen !== items[i + 1] || att.detached) continue;
+      att.comp[PROXY_QUEUE] += now - att.waitStart;
+      att.pend = PEND_NONE;
+      // Found none again, it is held again, behind those before it.
+      this.dispatchAttempt(a);
+    }
+    this.failFast.unstick(pair);
+  }
+
+  /** A queue stuck for failFastAfter: the pair goes into fail-fast, and the tries it held fail (504). */
+  private onFailFast(pair: number, token: number): void {
+    const items = this.failFast.expire(pair, token);
+    if (items === null) return;
+    const now = this.engine.now;
+    const code = this.failFast.state(pair).lastCode;
+    for (let i = 0; i < items.length; i += 2) {
+      const a = items[i];
+      const att = this.frames[a];
+      if (att.gen !== items[i + 1] || att.detached) continue;
+      att.comp[PROXY_QUEUE] += now - att.waitStart;
+      att.pend = PEND_NONE;
+      const cause = this.noEndpointCause(att, code);
+      this.fail(att, cause, att.service, -1, flagIndex(CAUSES[cause].flag), this.meshCaused(cause, att));
+      // Linkerd answers the requests its queue held with a 504, those it refuses in fail-fast with a 503.
+      att.status = 504;
+      att.phase = att.attemptEnd;
+      this.advance(a);
+    }
   }
 
   /** A try waiting for a connection gets one (the one a finished try left). */
@@ -1546,7 +1644,7 @@ class Simulation implements EventDispatcher {
     // connection's room (its dispatch due this instant), the room goes to
     // the next in line rather than with it.
     if (att.countersReleased && att.replica < 0 && att.phase === call.attemptStart) {
-      if (!this.policy.removePending(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
+      if (!this.policy.removePending(att.pair, call.current, att.gen) && !this.failFast.remove(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
       this.pool.release(call.current);
       call.current = -1;
       return;
@@ -2442,6 +2540,7 @@ class Simulation implements EventDispatcher {
   /** A replica's pod and app state; one serving (both up) counts its workers in its service's capacity. */
   private setUp(r: number, pod: number, app: number): void {
     const was = this.podUp[r] & this.appUp[r];
+    if (pod !== this.podUp[r] || app !== this.appUp[r]) this.endpointsMayHaveChanged();
     this.podUp[r] = pod;
     this.appUp[r] = app;
     const is = pod & app;
@@ -2499,6 +2598,7 @@ class Simulation implements EventDispatcher {
         if (wasDown[k] === 0 && this.faults.proxyDown[p] === 1) this.proxyCrashed(p, ev.readinessDelay);
         if (wasDown[k] === 1 && this.faults.proxyDown[p] === 0) this.proxyRestarted(p);
       });
+      this.endpointsMayHaveChanged();
       return;
     }
     if (this.faults.apply(i, end)) return;

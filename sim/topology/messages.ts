@@ -108,9 +108,9 @@ export const unknownKeyHint = (key: string, suggestion: string | undefined, allo
     : key === 'outlierDetectionStyle' && allowed.includes('outlierDetection')
       // How a proxy ejects hosts is its implementation's, not a policy a topology or a service can change.
       ? "outlierDetectionStyle belongs to a mesh profile file's resilience block (how its proxy takes hosts out); a topology cannot change it: run another profile, or copy the profile and set it there"
-      : key === 'pickFrom' && allowed.includes('outlierDetection')
+      : (key === 'pickFrom' || key === 'failFastAfter') && allowed.includes('outlierDetection')
       // So is which endpoints its balancer picks among.
-      ? "pickFrom belongs to a mesh profile file's resilience block (which endpoints its proxy's balancer picks among); a topology cannot change it: run another profile, or copy the profile and set it there"
+      ? `${key} belongs to a mesh profile file's resilience block (${key === 'pickFrom' ? 'which endpoints its proxy\'s balancer picks among' : 'how long its proxy holds a request with no endpoint ready'}); a topology cannot change it: run another profile, or copy the profile and set it there`
       : didYouMean(suggestion, 'allowed keys here', allowed);
 
 export const missingKey = (key: string) => `missing required key ${q(key)}`;
@@ -409,6 +409,7 @@ export const timeoutHint = (key: string) =>
   key === 'timeout'
     ? 'a deadline for the whole call, retries included, greater than 0 (e.g. 2s), or none for no deadline'
     : 'a deadline for each try, greater than 0 (e.g. 300ms), or none for no deadline';
+export const failFastAfterHint = () => "how long the proxy holds a request with no endpoint ready before failing it: 0 to fail at once (Envoy), or linkerd2-proxy's 3s";
 export const connectTimeoutHint = () => "how long a connection attempt may take before it fails, greater than 0 (Envoy's default is 10s)";
 export const attemptsHint = () => 'attempts counts every try, the first included: 3 is the first try and 2 retries; for no retries write retries: none';
 export const backoffOrder = (max: string, base: string) => `backoff max (${max}) is less than base (${base})`;

@@ -312,6 +312,13 @@ export interface ResiliencePolicy {
    * the others reconnect in the background and get no tries meanwhile).
    */
   pickFrom: PickFrom;
+  /**
+   * With no endpoint ready to pick, how long the proxy holds a try for one
+   * before failing it (linkerd2-proxy's fail-fast timeout, 3 s), a property
+   * of the proxy like pickFrom; 0 (Envoy): it fails at once. See
+   * FailFastQueues.
+   */
+  failFastAfter: number;
   /** A connection attempt to an unreachable host gives up after this long (Envoy's connect_timeout). */
   connectTimeout: number;
 }

@@ -62,6 +62,7 @@ export const ISTIO_RESILIENCE: ResiliencePolicy = {
   outlierDetection: null,
   outlierStyle: 'envoy',
   pickFrom: 'listed',
+  failFastAfter: 0,
   connectTimeout: 10,
 };
 

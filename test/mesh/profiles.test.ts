@@ -149,6 +149,7 @@ describe('bundled profiles', () => {
       outlierDetection: null,
       outlierStyle: 'linkerd',
       pickFrom: 'connectable',
+      failFastAfter: 3,
       connectTimeout: 1,
     });
     expect(load('cilium').resilience).toEqual({
@@ -168,6 +169,7 @@ describe('bundled profiles', () => {
       outlierDetection: null,
       outlierStyle: 'envoy',
       pickFrom: 'listed',
+      failFastAfter: 0,
       connectTimeout: 2,
     });
     expect(load('cilium').controlPlane.pushDelay).toEqual(lognormal(0.5, 5));
@@ -185,6 +187,7 @@ describe('bundled profiles', () => {
       outlierDetection: null,
       outlierStyle: 'envoy',
       pickFrom: 'listed',
+      failFastAfter: 0,
       connectTimeout: 30,
     });
     expect(none.controlPlane).toEqual({

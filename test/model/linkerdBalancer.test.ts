@@ -53,17 +53,73 @@ describe("Linkerd's balancer sends only to endpoints that take connections", () 
     expect(istio.entrypoints[0].failures.every((f) => f.cause === 'stale-endpoint' && f.flag === 'UF')).toBe(true);
   });
 
-  it('with pushes 10 s late, fails only while every pod its proxies still list is gone (the try is refused, as before)', () => {
-    // The proxies list pods 0, 1, 2 until the first push reaches them at ~44 s; pod 2 stops at 42 s.
-    // From then no pod they list takes connections: the model sends the try anyway and it is refused
-    // (Linkerd would queue it, up to its 3 s fail-fast timeout, for an endpoint to become ready: not modelled).
+  it('with pushes 10 s late, holds the requests no pod it lists can take until the push arrives: none fails', () => {
+    // The proxies list pods 0, 1, 2 until the first push reaches them at ~44 s; pod 2 stops at 42 s. From then
+    // no pod they list takes connections: linkerd2-proxy holds the requests in its queue for an endpoint
+    // (under its 3 s fail-fast timeout), and sends them on when the push brings the new pods.
+    // Before: 567 failed (stale-endpoint, UF), all between 42 and 45 s: the try was sent anyway and refused.
     const r = rollout('linkerd', '10s');
     const e = r.entrypoints[0];
-    expect(causes(r)).toEqual([`stale-endpoint/UF/mesh=${e.failed}`]);
-    expect(e.failed).toBeGreaterThan(0);
-    expect(failedBetween(r, 42, 45)).toBe(e.failed);
-    // Before: 2,993 (a third of the traffic from each pod's stop for 10 s), as under istio-sidecar (3,024).
-    expect(e.failed).toBeLessThan(700);
+    expect(e.failed).toBe(0);
+    // They waited up to the push, ~2 s: the tail shows it.
+    expect(e.latency.max).toBeGreaterThan(1.5);
+    expect(e.latency.max).toBeLessThan(3);
+    expect(r.timeline.points.filter((p) => p.t >= 42 && p.t < 44).reduce((s, p) => s + p.completed, 0)).toBeLessThan(5);
+  });
+
+  it('with pushes 20 s late, the queue is stuck for 3 s: its requests fail (504), then every new one at once (503) until the push', () => {
+    const r = rollout('linkerd', '20s');
+    const e = r.entrypoints[0];
+    // The router knew no pod that takes connections while the service had some: its view was stale.
+    expect(causes(r)).toEqual([`no-healthy-upstream/UH/mesh=${e.failed}`]);
+    // None fails while held (42–45 s); at 45 s the ~3 s of requests held fail together.
+    expect(failedBetween(r, 42, 45)).toBe(0);
+    const at45 = r.timeline.points.find((p) => p.t === 45);
+    expect(at45?.failed).toBeGreaterThan(800);
+    expect(failedBetween(r, 45, 60)).toBe(e.failed);
+    // Without the queue (failFastAfter: 0) as many fail, refused by the pods that are gone (3,453 both ways).
+    expect(e.failed).toBe(3453);
+  });
+
+  it('holds requests while failure accrual has shut every endpoint, and sends them when the probe succeeds', () => {
+    // back's only pod crashes 20–21.5 s (its sidecar answers 503). After 7 failures (+1 in flight) accrual
+    // shuts it for 1 s, its probe fails (shut 2 s more), the next succeeds at ~23 s: the requests held
+    // since ~20 s go then. Without the queue each one fails at once (all-endpoints-shut, UH): 293 of them.
+    const run = (mesh: string) => runTopology(topo(`name: accrual
+simulation: {seed: 3, duration: 40s, warmup: 5s}
+mesh: {profile: ${mesh}, resilience: {retries: none, outlierDetection: {consecutive5xx: 7}}}
+services:
+  front: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 1, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
+entrypoints:
+  web: {target: front, rate: 100/s}
+timeline:
+  - {at: 20s, until: 21500ms, crash: {replica: back-0}}
+`));
+    const held = run('linkerd');
+    expect(causes(held)).toEqual(['replica-down/UF/app=8']);
+    expect(held.entrypoints[0].latency.max).toBeGreaterThan(2.5);
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-failfast-'));
+    writeFileSync(join(dir, 'linkerd-nofailfast.yaml'), readFileSync('topologies/meshes/linkerd.yaml', 'utf8').replace('failFastAfter: 3s', 'failFastAfter: 0s'));
+    const atOnce = run(join(dir, 'linkerd-nofailfast.yaml'));
+    expect(causes(atOnce)).toEqual(['all-endpoints-shut/UH/mesh=293', 'replica-down/UF/app=8']);
+    expect(atOnce.mesh.tuned).toContain('resilience.failFastAfter');
+  });
+
+  it('a try held for an endpoint is cut by its call\'s timeout like any other', () => {
+    // A 1 s timeout the topology sets: each try is a frame of its own, held from ~42 s and abandoned at 1 s.
+    const src = readFileSync('topologies/scenarios/rollout-push.yaml', 'utf8')
+      .replace('profile: istio-sidecar', 'profile: linkerd')
+      .replace('pushDelay: 10s', 'pushDelay: 20s')
+      .replace('resilience: {retries: none}', 'resilience: {retries: none, timeout: 1s}');
+    expect(src).toContain('timeout: 1s');
+    const r = runTopology(topo(src));
+    const e = r.entrypoints[0];
+    const timeouts = e.failures.find((f) => f.cause === 'timeout')?.count ?? 0;
+    // Held 1 s each from 42 s to 45 s: timeouts; the queue, stuck all along, goes into fail-fast at 45 s.
+    expect(timeouts).toBeGreaterThan(500);
+    expect(e.failures.map((f) => f.cause).sort()).toEqual(['no-healthy-upstream', 'timeout']);
+    expect(e.latency.max).toBeLessThan(1.1);
   });
 
   it("a pod whose sidecar is down is not sent to, before its readiness probe takes it out (Envoy's tries are refused)", () => {
@@ -90,6 +146,21 @@ describe("Linkerd's balancer sends only to endpoints that take connections", () 
     // The number the 5 s rollout gave under linkerd before pickFrom existed.
     expect(r.entrypoints[0].failed).toBe(1523);
     expect(r.mesh.tuned).toContain('resilience.pickFrom');
+  });
+
+  it('a topology that sets failFastAfter is told it is a profile file\'s; a profile\'s must be a duration of 0 or more', () => {
+    const src = 'name: s\nservices: {b: {serviceTime: 1ms, resilience: {failFastAfter: 1s}}}\nentrypoints: {web: {target: b, rate: 10/s}}\n';
+    const d = loadTopologySource(src, 's.yaml').diagnostics;
+    expect(d.map((x) => [x.code, x.location?.line])).toEqual([['unknown-key', 2]]);
+    expect(d[0].hint).toMatch(/^failFastAfter belongs to a mesh profile file's resilience block \(how long its proxy holds a request with no endpoint ready\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-failfast-'));
+    const profile = readFileSync('topologies/meshes/linkerd.yaml', 'utf8').replace('failFastAfter: 3s', 'failFastAfter: -3s');
+    writeFileSync(join(dir, 'bad.yaml'), profile);
+    const line = profile.split('\n').findIndex((l) => l.includes('failFastAfter: -3s')) + 1;
+    const bad = loadTopologySource(`name: s\nmesh: {profile: ${join(dir, 'bad.yaml')}}\nservices: {b: {serviceTime: 1ms}}\nentrypoints: {web: {target: b, rate: 10/s}}\n`, 's.yaml').diagnostics;
+    const err = bad.find((x) => x.severity === 'error');
+    expect(err?.location?.line).toBe(line);
+    expect(err?.message).toMatch(/failFastAfter/);
   });
 
   it('a topology that sets pickFrom is told it is a profile file\'s', () => {
