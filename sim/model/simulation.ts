@@ -1634,6 +1634,13 @@ class Simulation implements EventDispatcher {
         failedHere: true, causeReplica: att.replica, policy: att.policy,
       }, this.engine.now);
     }
+    const waiting = att.countersReleased && att.replica < 0 && att.phase === call.attemptStart;
+    // Its wait in a queue of the proxy's (the circuit breaker's, or for an endpoint) is the mesh's: counted
+    // before it is charged, else the time it cut would go to its phase's component (mTLS, the network).
+    if (waiting && att.pend === PEND_SINCE + PROXY_QUEUE) {
+      att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
+      att.pend = PEND_NONE;
+    }
     this.chargeAbandoned(call, att);
     // A try still waiting for the circuit breaker's connection (counters
     // released, no replica picked yet) never runs on: nothing would advance
@@ -1643,7 +1650,7 @@ class Simulation implements EventDispatcher {
     // against maxPending and overflowed live tries. Already handed a
     // connection's room (its dispatch due this instant), the room goes to
     // the next in line rather than with it.
-    if (att.countersReleased && att.replica < 0 && att.phase === call.attemptStart) {
+    if (waiting) {
       if (!this.policy.removePending(att.pair, call.current, att.gen) && !this.failFast.remove(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
       this.pool.release(call.current);
       call.current = -1;

@@ -148,6 +148,19 @@ timeline:
     expect(r.mesh.tuned).toContain('resilience.pickFrom');
   });
 
+  it("the time a held try waited, cut by its per-try timeout, is the proxy's queue's in the decomposition", () => {
+    // Pushes 10 s late; tries cut every 500 ms while held and retried, until the push lets them through.
+    const src = readFileSync('topologies/scenarios/rollout-push.yaml', 'utf8')
+      .replace('profile: istio-sidecar', 'profile: linkerd')
+      .replace('resilience: {retries: none}', 'resilience: {retries: {attempts: 10, perTryTimeout: 500ms, retryOn: [timeout, 5xx, connect-failure], budget: none}}');
+    const e = runTopology(topo(src)).entrypoints[0];
+    expect(e.failed).toBe(0);
+    const d = e.decomposition;
+    // Before: the cut tries' waits went to their first phase's component, mTLS (mean 17.0 ms against 8.0 ms of proxyQueue).
+    expect(d.proxyQueue).toBeGreaterThan(0.02);
+    expect(d.mtls).toBeLessThan(0.001);
+  });
+
   it('a topology that sets failFastAfter is told it is a profile file\'s; a profile\'s must be a duration of 0 or more', () => {
     const src = 'name: s\nservices: {b: {serviceTime: 1ms, resilience: {failFastAfter: 1s}}}\nentrypoints: {web: {target: b, rate: 10/s}}\n';
     const d = loadTopologySource(src, 's.yaml').diagnostics;
