@@ -1657,10 +1657,36 @@ class Simulation implements EventDispatcher {
       return;
     }
     att.detached = true;
+    this.resetHttp1Streams(att);
     // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
     if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
     this.releaseAttemptCounters(att);
     call.current = -1;
+  }
+
+  /**
+   * A try given up on has its upstream request reset by the proxy. On an
+   * HTTP/1.1 connection (one stream each) a reset cannot end one request and
+   * keep the connection, so Envoy closes it (its HTTP/1 pool's
+   * onResetStream): the connection leaves the pool at the cut, and a later
+   * request opens a new one, paying a handshake or a resumption. Kept until
+   * the abandoned try's answer came back, it would be handed back to the pool
+   * and reused, so a timeout storm cost no mTLS at all. Only connections
+   * already up carry the request: one still handshaking is left to finish.
+   * HTTP/2 streams (streamsPerConnection above 1) are left as they were,
+   * and so are node-scope tunnels (WireGuard), which carry no HTTP.
+   */
+  private resetHttp1Streams(att: Frame): void {
+    if (this.model.mtls.streamsPerConnection !== 1 || this.nodeScope) return;
+    const now = this.engine.now;
+    if (att.conn1 !== null && att.conn1.ready) {
+      this.conns.reset(att.conn1, now);
+      att.conn1 = null;
+    }
+    if (att.conn2 !== null && att.conn2.ready) {
+      this.conns.reset(att.conn2, now);
+      att.conn2 = null;
+    }
   }
 
   /**
