@@ -1019,7 +1019,8 @@ class Simulation implements EventDispatcher {
     this.policy.active[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
-      if (att.policy.failFastAfter > 0 && this.holdForEndpoint(a, rep)) return;
+      // The queue is a proxy's: a client library (no mesh, or a client outside it) fails at once.
+      if (att.policy.failFastAfter > 0 && att.router < this.proxyCount && this.holdForEndpoint(a, rep)) return;
       return this.failAttempt(a, this.noEndpointCause(att, rep), att.service, -1, att.attemptEnd);
     }
     if (att.policy.failFastAfter > 0) this.failFast.recovered(key);

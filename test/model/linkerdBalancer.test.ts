@@ -161,6 +161,28 @@ timeline:
     expect(d.mtls).toBeLessThan(0.001);
   });
 
+  it('a client outside the mesh has no such queue: with no endpoint it fails at once', () => {
+    // back's only pod loses its sidecar for 20 s: readiness takes it out, and discovery tells the clients.
+    const r = runTopology(topo(`name: outside
+simulation: {seed: 3, duration: 60s, warmup: 5s}
+mesh: {profile: linkerd, resilience: {retries: none}}
+services:
+  back: {replicas: 1, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
+entrypoints:
+  web: {target: back, rate: 100/s, via: direct}
+timeline:
+  - {at: 20s, until: 40s, proxyCrash: {replica: back-0}}
+`));
+    expect(r.entrypoints[0].failures.find((f) => f.cause === 'no-endpoints')?.count).toBeGreaterThan(500);
+    // Each second of the outage fails its ~100 requests as they come. Before: once the client's view was
+    // empty (~32 s) they were held 3 s as if it were a Linkerd proxy, and failed together (395 at 35 s).
+    for (let t = 21; t < 40; t++) {
+      const p = r.timeline.points.find((x) => x.t === t);
+      expect(p?.failed).toBeGreaterThan(70);
+      expect(p?.failed).toBeLessThan(140);
+    }
+  });
+
   it('a topology that sets failFastAfter is told it is a profile file\'s; a profile\'s must be a duration of 0 or more', () => {
     const src = 'name: s\nservices: {b: {serviceTime: 1ms, resilience: {failFastAfter: 1s}}}\nentrypoints: {web: {target: b, rate: 10/s}}\n';
     const d = loadTopologySource(src, 's.yaml').diagnostics;
