@@ -39,9 +39,9 @@ interface Metric {
 }
 
 const METRICS: Metric[] = [
-  { id: 'p99', title: 'p99 latency', axis: 'p99 latency (ms)', scale: 1000, format: '.3~f', get: (r) => r.p99,
+  { id: 'p99', title: 'p99 latency', axis: 'p99 latency (ms)', scale: 1000, format: ',.3~f', get: (r) => r.p99,
     caption: 'The 99th percentile of successful requests at each point; the diamond marks the knee of each curve, where the tail turns up.' },
-  { id: 'p50', title: 'Median latency', axis: 'p50 latency (ms)', scale: 1000, format: '.3~f', get: (r) => r.p50,
+  { id: 'p50', title: 'Median latency', axis: 'p50 latency (ms)', scale: 1000, format: ',.3~f', get: (r) => r.p50,
     caption: 'The median of successful requests at each point.' },
   // Significant digits, not decimals: an error rate of 0.0004 % or a proxy fleet of 0.0003 vCPU read "0" at three decimals.
   { id: 'error-rate', title: 'Error rate', axis: 'failed requests (%)', scale: 100, format: '.4~r', get: (r) => r.errorRate,
@@ -73,7 +73,11 @@ function chartData(model: SweepReportModel, rows: SweepRow[], metric: Metric): A
 }
 
 function xEncoding(model: SweepReportModel): Record<string, unknown> {
-  if (model.x.numeric) return { field: 'x', type: 'quantitative', title: model.x.title, scale: { zero: false } };
+  if (model.x.numeric) {
+    // A count (replicas, workers, attempts) has no value between two whole ones: no tick at "2.2 replicas".
+    const counts = model.x.unit === '' && model.rows.every((r) => typeof r.x !== 'number' || Number.isInteger(r.x));
+    return { field: 'x', type: 'quantitative', title: model.x.title, scale: { zero: false }, ...(counts ? { axis: { tickMinStep: 1, format: ',d' } } : {}) };
+  }
   const order = [...new Set(model.rows.slice().sort((a, b) => a.order - b.order).map((r) => r.xLabel))];
   return { field: 'x', type: 'ordinal', title: model.x.title, sort: order };
 }

@@ -39,7 +39,7 @@ function headerHtml(model: SweepReportModel): string {
   const fixed = model.fixed.map((p) => `<code>${esc(p.key)}</code> = ${esc(showValue(p.value))}`).join(', ');
   return '<header class="report"><div class="kicker">meshtax sweep report</div>' +
     `<h1>${esc(s.name)}</h1><dl class="meta">` +
-    `<dt>sweep</dt><dd>${esc(s.id)} — ${model.runs} of ${s.runs} runs, ${model.points} points` +
+    `<dt>sweep</dt><dd>${esc(s.id)} — ${model.runs} of ${s.runs} runs, ${model.points === 1 ? '1 point' : `${model.points} points`}` +
     (s.repeat > 1 ? `, ${s.repeat} repeats each (bands: 95 % intervals over the repeats)` : ' (bands: 95 % intervals from batch means within each run)') + '</dd>' +
     `<dt>swept</dt><dd>${swept || 'nothing: one point'}</dd>` +
     (fixed ? `<dt>set</dt><dd>${fixed}</dd>` : '') +
@@ -114,9 +114,16 @@ function tableHtml(model: SweepReportModel): string {
 
 function csvHtml(model: SweepReportModel, csv: string): string {
   const href = `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
-  const name = `${model.sweep.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-sweep.csv`;
+  // A name in another script ("決済") left only dashes: "--sweep.csv", a file a shell reads as an option; a leading dot hid it.
+  const stem = model.sweep.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'meshtax';
+  const name = `${stem}-sweep.csv`;
   return `<p><a download="${esc(name)}" href="${esc(href)}">Download the table as CSV</a> (also: <code>meshtax sweep-report RESULTS.ndjson --csv FILE.csv</code>).</p>` +
     `<details><summary>CSV</summary><pre>${esc(csv)}</pre></details>`;
+}
+
+/** Whether parameters other than the x and the mesh were swept: each of their values is a line of its own too. */
+function splitBy(model: SweepReportModel): boolean {
+  return model.swept.some((p) => p.key !== model.x.key && p.key !== 'mesh');
 }
 
 export function renderSweepHtml(model: SweepReportModel): string {
@@ -130,7 +137,7 @@ export function renderSweepHtml(model: SweepReportModel): string {
     warningsHtml(model),
     kneesHtml(model),
     `<h2 id="curves">Against ${esc(model.x.title)}</h2>`,
-    `<p class="lead">${model.acrossMeshes ? 'One line per value of the other swept parameters, across the meshes' : 'One line per mesh'}; the shaded band is the 95 % interval. Hover a point for its numbers.</p>`,
+    `<p class="lead">${model.acrossMeshes ? 'One line per value of the other swept parameters, across the meshes' : splitBy(model) ? 'One line per mesh and value of the other swept parameters' : 'One line per mesh'}; the shaded band is the 95 % interval. Hover a point for its numbers.</p>`,
     ...charts.map(figure),
     '<h2 id="table">Every point</h2>',
     '<p class="lead">Means over the repeats; hover a value for its 95 % interval. Shaded rows: a queue kept growing.</p>',

@@ -5,7 +5,7 @@
  * repeats with a 95 % band, and the knee of each series' p99 curve.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
-import { parseDuration, parseRate } from '../../sim/units/parse.js';
+import { parseBandwidth, parseDuration, parseRate, parseSize } from '../../sim/units/parse.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
@@ -87,21 +87,23 @@ export interface SweepReportModel {
 
 const NUMBER_WITH_UNIT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)\s*$/;
 
+/** The quantities a swept value may be written in, each with its base unit. */
+const QUANTITIES = [[parseDuration, 's'], [parseRate, '/s'], [parseSize, 'B'], [parseBandwidth, 'B/s']] as const;
+
 /** The values as numbers when all are numbers, or all numbers in one unit; else null. */
 function numericValues(values: unknown[]): { numbers: number[]; unit: string } | null {
   if (values.every((v) => typeof v === 'number')) return { numbers: values as number[], unit: '' };
   const parts = values.map((v) => (typeof v === 'string' ? NUMBER_WITH_UNIT.exec(v) : null));
-  if (parts.some((p) => p === null)) return null;
-  const unit = parts[0]![2];
-  if (parts.some((p) => p![2] !== unit)) {
-    // 500us, 1ms, 2ms or 30/s, 6000/m: one quantity in several units — in base units (s, /s), still numeric.
-    for (const [parse, base] of [[parseDuration, 's'], [parseRate, '/s']] as const) {
-      const parsed = values.map((v) => parse(v as string));
-      if (parsed.every((r) => r.ok)) return { numbers: parsed.map((r) => (r as { value: number }).value), unit: base };
-    }
-    return null;
+  const unit = parts[0]?.[2];
+  if (parts.every((p) => p !== null && p[2] === unit)) return { numbers: parts.map((p) => Number(p![1])), unit: unit ?? '' };
+  // 500us, 1ms, 2ms or 30/s, 6000/m or 512B, 1KB, 1MB: one quantity in several units — in base units, still
+  // numeric (a size field's bare whole number, 512 beside 1KB, is bytes, as the topology reads it).
+  if (!values.every((v) => typeof v === 'string' || typeof v === 'number')) return null;
+  for (const [parse, base] of QUANTITIES) {
+    const parsed = values.map((v) => parse(v as string | number));
+    if (parsed.every((r) => r.ok)) return { numbers: parsed.map((r) => (r as { value: number }).value), unit: base };
   }
-  return { numbers: parts.map((p) => Number(p![1])), unit };
+  return null;
 }
 
 /** What a point that does not set a parameter (a sweep file's `points` may set different ones) runs with. */
