@@ -49,6 +49,20 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * A fleet's size: whole counts grouped ("1,000"), a time-weighted one (a pod
+ * alive half the window counts ½) to three digits ("5.39"), not rounded to
+ * a whole number that its per-proxy figures would not multiply out to.
+ */
+export function formatFleetCount(n: number): string {
+  return Number.isInteger(n) ? formatCount(n) : sig(n);
+}
+
+/** "1 push", "12 pushes": a count and its noun. */
+export function formatCountOf(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** "1 pod", "1,000 pods". */
 export function formatPods(n: number): string {
   return `${formatCount(n)} ${n === 1 ? 'pod' : 'pods'}`;

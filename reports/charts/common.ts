@@ -30,6 +30,13 @@ export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const AXIS_NUMBER = ',~r';
 
 /**
+ * Tick labels of a latency's log axis: thousands grouped, as AXIS_NUMBER's,
+ * for the seconds-long latencies of an overloaded run ("12,000" ms, not
+ * "12000", and "80,000,000" for a batch job's hours); small ones as written.
+ */
+export const AXIS_LOG = ',~g';
+
+/**
  * Tick labels of a share axis: as many decimals as the tick needs, trailing
  * zeros trimmed. ".0%" rounded every tick of an axis topping out under 1 %
  * (an error rate of 0.4 %) to "0%" or "1%": four ticks, three reading "0%".

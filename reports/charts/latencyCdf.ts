@@ -6,7 +6,7 @@
 import { LogHistogram } from '../../sim/stats/histogram.js';
 import { formatPercent, formatSeconds } from '../format.js';
 import type { ReportModel } from '../model.js';
-import { AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
 import { chartedEntrypoints } from '../model.js';
 
 export interface CdfRow {
@@ -101,7 +101,7 @@ function cdfPanel(model: ReportModel, entry: string) {
         transform: [{ filter: { field: 'panel', equal: 'cdf' } }, { filter: { field: 'entrypoint', equal: entry } }],
         mark: { type: 'line' as const, point: 'transparent' as const, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
           y,
           color: color(model),
           tooltip,
@@ -130,7 +130,7 @@ function tailPanel(model: ReportModel, entry: string) {
         axis: { values: [2, 10, 100, 1000, 10000], labelExpr: "format(1 - 1 / datum.value, '.2~%')", grid: true },
       },
       // Not "nice": rounding a log domain out to powers of ten would squash the lines into a band.
-      y: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+      y: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
       color: color(model),
       tooltip: tailTooltip,
     },

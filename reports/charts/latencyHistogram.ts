@@ -6,7 +6,7 @@
 import { LogHistogram } from '../../sim/stats/histogram.js';
 import { formatPercent, formatSeconds } from '../format.js';
 import { chartedEntrypoints, entrypointNames, type ReportModel } from '../model.js';
-import { AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
 
 export interface HistogramRow {
   entrypoint: string;
@@ -76,7 +76,7 @@ export function latencyHistogramChart(model: ReportModel): ReportChart {
         transform: [{ filter: { field: 'entrypoint', equal: entry } }],
         mark: { type: 'line' as const, interpolate: 'monotone' as const, point: 'transparent' as const, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: '~g' }, title: 'latency (ms, log scale)' },
+          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
           y: { field: 'share', type: 'quantitative' as const, axis: { format: AXIS_PERCENT }, title: 'share of requests in the bin' },
           color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
           tooltip: [tip('mesh', 'mesh'), tip('range', 'latency'), tip('shareLabel', 'share of requests')],

@@ -6,7 +6,7 @@
 import type { Delta } from '../../sim/compare.js';
 import { formatSeconds, formatSignedPercent, formatSignedSeconds } from '../format.js';
 import { chartedEntrypoints, entrypointNames, num, type ReportModel } from '../model.js';
-import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_NUMBER, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, tip, type ReportChart } from './common.js';
 
 export const PERCENTILES = [
   { key: 'p50', label: 'p50' },
@@ -67,7 +67,7 @@ export function percentileRows(model: ReportModel): PercentileRow[] {
 function valuesPanel(model: ReportModel, entry: string, rows: readonly PercentileRow[]) {
   const log = rows.every((r) => r.entrypoint !== entry || r.ms === null || r.ms > 0);
   const y = log
-    ? { field: 'ms', type: 'quantitative' as const, title: 'latency (ms, log scale)', scale: { type: 'log' as const }, axis: { format: '~g' }, stack: null }
+    ? { field: 'ms', type: 'quantitative' as const, title: 'latency (ms, log scale)', scale: { type: 'log' as const }, axis: { format: AXIS_LOG }, stack: null }
     : { field: 'ms', type: 'quantitative' as const, title: 'latency (ms)', axis: { format: AXIS_NUMBER } };
   return {
     title: 'Latency at each percentile',
@@ -98,7 +98,9 @@ function deltaPanel(model: ReportModel, entry: string) {
         encoding: {
           x: { field: 'percentile', type: 'ordinal' as const, sort: PERCENTILES.map((p) => p.label), title: null, axis: { labelAngle: 0 } },
           xOffset: { field: 'mesh', type: 'nominal' as const, sort: model.modes },
-          y: { field: 'deltaMs', type: 'quantitative' as const, title: `added latency vs ${base} (ms)`, axis: { format: AXIS_NUMBER } },
+          // The baseline is named in the panel's title: in this rotated title a long profile name ran past the
+          // panel's height, stretching the row and cut at the page's edge.
+          y: { field: 'deltaMs', type: 'quantitative' as const, title: 'added latency (ms)', axis: { format: AXIS_NUMBER } },
           color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
           opacity: { field: 'noise', type: 'ordinal' as const, sort: NOISE_DOMAIN, title: 'the change is', scale: { domain: NOISE_DOMAIN, range: [1, 0.3] } },
           tooltip: [tip('mesh', 'mesh'), tip('percentile', 'percentile'), tip('latency', 'latency'), tip('change', `change vs ${base}`), tip('noise', 'the change is')],

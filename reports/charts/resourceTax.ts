@@ -4,7 +4,7 @@
  * memory, and what it costs a month.
  */
 import type { ProxyFleet } from '../../sim/results/types.js';
-import { formatCount, formatPrice, sig } from '../format.js';
+import { formatCountOf, formatFleetCount, formatPrice, sig } from '../format.js';
 import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
@@ -49,7 +49,7 @@ export function resourceRows(model: ReportModel): ResourceRow[] {
       rows.push({
         mesh: model.modes[m], part: label, order: PART_DOMAIN.indexOf(label) + 1,
         vcpu: round(p.vcpu) ?? 0, gb: round(p.memoryGB) ?? 0,
-        detail: `${formatCount(p.count)} × (${sig(p.vcpuPerProxy)} vCPU, ${sig(p.memoryMBPerProxy)} MB)`,
+        detail: `${formatFleetCount(p.count)} × (${sig(p.vcpuPerProxy)} vCPU, ${sig(p.memoryMBPerProxy)} MB)`,
       });
     }
     const cp = controlPlaneOf(r, run.mesh.mode);
@@ -57,7 +57,7 @@ export function resourceRows(model: ReportModel): ResourceRow[] {
       rows.push({
         mesh: model.modes[m], part: CONTROL_PLANE_LABEL, order: PART_DOMAIN.indexOf(CONTROL_PLANE_LABEL) + 1,
         vcpu: round(cp.vcpu) ?? 0, gb: round(cp.memoryGB) ?? 0,
-        detail: `${formatCount(cp.pushes)} pushes, ${formatCount(cp.certificates)} certificates (${sig(cp.vcpu)} vCPU, ${sig(cp.memoryGB)} GB)`,
+        detail: `${formatCountOf(cp.pushes, 'push', 'pushes')}, ${formatCountOf(cp.certificates, 'certificate', 'certificates')} (${sig(cp.vcpu)} vCPU, ${sig(cp.memoryGB)} GB)`,
       });
     }
   }

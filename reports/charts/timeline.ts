@@ -9,7 +9,7 @@ import type { RunResult, Timeline } from '../../sim/results/types.js';
 import { formatCount, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { num, type ReportModel } from '../model.js';
 import { P99_CLASS_RATIO } from '../../sim/model/series.js';
-import { AXIS_PERCENT, BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
 
 /** Points per mode at most: finer than the chart's pixels, and it bounds the inlined data for long runs. */
 const MAX_POINTS = 300;
@@ -182,7 +182,7 @@ export function p99Domain(points: readonly TimelineRow[]): [number, number] | nu
 function panel(model: ReportModel, field: Measure, title: string, axis: string, last: boolean, warmup: number, withMarkers: boolean, p99: [number, number] | null = null) {
   const x = { field: 't', type: 'quantitative' as const, title: last ? 'simulated time (s)' : null, axis: last ? {} : { labels: false } };
   const y = field === 'p99'
-    ? { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const, nice: false, ...(p99 ? { domain: p99 } : {}) }, axis: { format: '~g' } }
+    ? { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const, nice: false, ...(p99 ? { domain: p99 } : {}) }, axis: { format: AXIS_LOG } }
     : { field, type: 'quantitative' as const, title: axis, ...(field === 'errorRate' ? { axis: { format: AXIS_PERCENT } } : {}) };
   const labels: Record<Measure, string> = { rate: 'rateLabel', errorRate: 'errorLabel', p99: 'p99Label' };
   return {
@@ -223,10 +223,13 @@ export function timelineChart(model: ReportModel): ReportChart | null {
   if (points.length === 0 || !(markers.length > 0 || failures || loadVaried)) return null;
   // When nothing succeeded in any mode there is no p99 to draw: an empty log-scale panel only makes vega warn.
   const withP99 = points.some((p) => p.p99 !== null);
+  const entrypoints = model.runs[0].entrypoints.length;
   return {
     id: 'timeline',
     title: 'Over time',
     caption: 'Each line is one mesh, per interval of simulated time: requests completed per second, the share that failed, and an approximate p99 of the successful ones (−18 % … +22 %). Dotted rules mark the timeline\'s events (hover for what happened); the shaded start is the warm-up, left out of every other number.' +
+      // The results keep one time series a run, of every entry point's requests: its p99 is none of the tables' p99s.
+      (entrypoints > 1 ? ` Each interval counts the requests of all ${entrypoints} entry points together: ${withP99 ? 'its p99 is of them all, not one entry point\'s' : 'not one entry point\'s'}.` : '') +
       (withP99 ? '' : ' No request succeeded, so there is no p99 to show.') +
       // The results keep one replication's time series: its counts are that run's, not the totals above.
       (replications > 1 ? ` Drawn from the first of the ${replications} replications (seed ${seed}) alone: its counts are a fraction of the totals above, and its events (ejections, pushes) are that run's.` : ''),

@@ -5,6 +5,7 @@
  * is escaped, and hovering a box or an arrow shows its details (SVG <title>).
  */
 import type { ServiceGraph } from '../../sim/results/types.js';
+import { formatCountOf } from '../format.js';
 import { escapeHtml } from '../html/escape.js';
 import { layoutGraph, PAD_X, serviceSize, textWidth, type LaidEdge, type LaidNode } from './layout.js';
 
@@ -125,7 +126,7 @@ export function serviceGraphSvg(graph: ServiceGraph): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" class="service-graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
     // In the page it shrinks to the column's width, but never below 3/4 of its size: a wider graph scrolls (div.graph).
     `style="min-width:${Math.round(width * 0.75)}px" ` +
-    `font-family="${FONT}" role="img" aria-label="${esc(`Service graph: ${graph.entrypoints.length} entry points, ${services} services`)}">` +
+    `font-family="${FONT}" role="img" aria-label="${esc(`Service graph: ${formatCountOf(graph.entrypoints.length, 'entry point', 'entry points')}, ${formatCountOf(services, 'service', 'services')}`)}">` +
     `<defs>${marker('call', CALL)}${marker('parallel', PARALLEL)}</defs>` +
     `<g class="edges">${layout.edges.map((e) => edgeSvg(e, names)).join('')}</g>` +
     `<g class="nodes">${layout.nodes.map((n) => nodeSvg(n, graph)).join('')}</g>` +

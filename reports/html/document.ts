@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { buildCharts, chartList, type ReportChart } from '../charts/index.js';
 import { serviceGraphSvg } from '../graph/svg.js';
+import { formatCountOf } from '../format.js';
 import { chartedEntrypoints, entrypointNames, reportModel, type ReportInput } from '../model.js';
 import { lackingValue } from '../readResults.js';
 import { BOOT_SCRIPT } from './boot.js';
@@ -65,7 +66,7 @@ function renderPage(input: ReportInput): string {
     warningsHtml(model),
     invoiceHtml(model),
     '<h2 id="graph">What was simulated</h2>',
-    `<p class="lead">${graph.services.length} services and ${graph.entrypoints.length} entry ${graph.entrypoints.length === 1 ? 'point' : 'points'}; ` +
+    `<p class="lead">${formatCountOf(graph.services.length, 'service', 'services')} and ${formatCountOf(graph.entrypoints.length, 'entry point', 'entry points')}; ` +
       `${multi ? 'every mesh ran this same graph with the same load' : 'hover a box or an arrow for details'}.</p>`,
     `<figure><div class="graph">${serviceGraphSvg(graph)}</div></figure>`,
     '<h2 id="latency">Latency</h2>',

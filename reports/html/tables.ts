@@ -6,7 +6,7 @@
 import type { Delta } from '../../sim/compare.js';
 import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
-import { formatCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
+import { formatCount, formatFleetCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
 import { errorRateNote } from '../errorRates.js';
 import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
@@ -71,7 +71,7 @@ function grouped(headRows: string, rows: string[]): string {
 /** Each mode's proxies by kind: how many, what each uses, how busy they are. */
 export function proxyTable(model: ReportModel): string {
   const rows = model.runs.flatMap((run, m) => run.resources.proxies.map((p) =>
-    `<tr><td class="name">${esc(model.modes[m])}</td><td>${esc(PROXY_LABELS[p.kind] ?? p.kind)}</td><td>${fleetCount(p.count)}</td>` +
+    `<tr><td class="name">${esc(model.modes[m])}</td><td>${esc(PROXY_LABELS[p.kind] ?? p.kind)}</td><td>${formatFleetCount(p.count)}</td>` +
     `<td>${sig(p.vcpuPerProxy)}</td><td>${sig(p.memoryMBPerProxy)}</td><td>${sig(p.vcpu)}</td><td>${sig(p.memoryGB)}</td>` +
     `<td>${sig(p.requestsPerSecondPerProxy)}</td><td>${sig(p.meanConnectionsPerProxy)}</td>` +
     `<td>${formatCount(p.handshakes)} + ${formatCount(p.resumptions)}</td><td>${esc(formatPercent(p.workerUtilization))}</td></tr>`));
@@ -151,11 +151,6 @@ export function replicaFailureTable(model: ReportModel): string {
     'also when its cause lies elsewhere (the pod was gone but still listed, its sidecar crashed, its certificate could not be checked). ' +
     'Failures sent to no pod (timeouts, circuit breakers, no endpoints, the caller\'s own proxy down) are not listed.</p>' +
     table(['mesh', 'pod', 'service', 'failed requests', 'of all failed'], rows);
-}
-
-/** Proxies, services: counts may be time-weighted (a pod alive half the window counts ½). */
-function fleetCount(n: number): string {
-  return Number.isInteger(n) ? formatCount(n) : sig(n);
 }
 
 /** Retries sent to a service; 0 in results written before retries existed. */
