@@ -168,14 +168,17 @@ export function retryTable(model: ReportModel): string {
     const failed = run.entrypoints.reduce((a, e) => a + e.failed, 0);
     const retries = run.services.reduce((a, s) => a + retriesOf(s), 0);
     const calls = run.services.reduce((a, s) => a + (num(s.calls) || 0), 0);
-    return { mesh: model.modes[m], tries, failed, retries, calls };
+    // Calls a retried request's code made again are retries' load too, not the load there would be without them.
+    const retryCalls = run.services.reduce((a, s) => a + (num(s.retryCalls) || 0), 0);
+    return { mesh: model.modes[m], tries, failed, retries, calls: calls - retryCalls, extra: retries + retryCalls };
   });
   if (rows.every((r) => r.retries === 0 && r.tries === r.failed)) return '';
   return '<h3>Retries</h3><p class="note">A failed try that a retry made good is not a failed request, but it still cost a call: ' +
-    'the tries that failed, the requests that failed in the end, and the extra calls retries sent.</p>' +
+    'the tries that failed, the requests that failed in the end, the retries sent, and the extra load: retries and the calls the retried requests made again, ' +
+    'over the calls there would have been without any retry (three layers of 3 tries over a failing leaf: up to 27 tries at the leaf a request).</p>' +
     table(['mesh', 'failed tries', 'failed requests', 'retries sent', 'extra load'], rows.map((r) =>
       `<tr><td class="name">${esc(r.mesh)}</td><td>${formatCount(r.tries)}</td><td>${formatCount(r.failed)}</td><td>${formatCount(r.retries)}</td>` +
-      `<td>${r.calls > 0 ? esc(`+${formatPercent(r.retries / r.calls)}`) : '–'}</td></tr>`));
+      `<td>${r.calls > 0 ? esc(`+${formatPercent(r.extra / r.calls)}`) : '–'}</td></tr>`));
 }
 
 /** Server-side numbers per service, one row per mode under each service. */

@@ -127,6 +127,8 @@ export class Frame {
   countersReleased = false;
   /** No longer awaited by its parent (timed out, or its replica crashed): its result is dropped. */
   detached = false;
+  /** Runs because a try above it is a retry: the calls it makes would not have been made without retries. */
+  underRetry = false;
   /** Invokes: neighbours in their replica's list of invokes in progress. */
   nextAtReplica = -1;
   prevAtReplica = -1;
@@ -228,6 +230,7 @@ export class FramePool {
     f.retrySlot = false;
     f.countersReleased = false;
     f.detached = false;
+    f.underRetry = false;
     f.stall = 0;
     f.kidCount = 0;
     f.pend = PEND_NONE;
@@ -245,6 +248,8 @@ export class FramePool {
       f.invokeGen = p.invokeGen;
       f.measured = p.measured;
       f.start = p.start;
+      // A try that is a retry: a frame of its own, or the call running its tries itself (ownTries) while in one.
+      f.underRetry = p.underRetry || (p.isRetry && (p.kind === FRAME_ATTEMPT || p.inTry));
       p.kids[p.kidCount] = i;
       p.kidGens[p.kidCount++] = f.gen;
     }

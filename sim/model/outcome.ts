@@ -87,6 +87,8 @@ export interface ServiceCollector {
   retries: number;
   /** Measured calls to the service (first tries only). */
   calls: number;
+  /** Of those, calls made only because a try above them was a retry (the code of a retried request calling again). */
+  retryCalls: number;
   rejected: number;
   /** Measured arrivals answered without success: aborted, rejected, failed below, or reset by a crash. */
   failed: number;
@@ -190,6 +192,7 @@ export class Collectors {
       arrivals: 0,
       retries: 0,
       calls: 0,
+      retryCalls: 0,
       rejected: 0,
       failed: 0,
       latency: new BatchedLatency(BATCHES),

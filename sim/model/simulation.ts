@@ -847,7 +847,10 @@ class Simulation implements EventDispatcher {
     // Without timeouts no try is ever abandoned while it runs, so the call
     // can run its tries itself, one after another, with no frame of their own.
     call.ownTries = !Number.isFinite(pol.timeout) && !(pol.retries && Number.isFinite(pol.retries.perTryTimeout));
-    if (call.measured) this.services[service].calls++;
+    if (call.measured) {
+      this.services[service].calls++;
+      if (call.underRetry) this.services[service].retryCalls++;
+    }
     const budget = pol.retries?.budget;
     if (budget) this.budgetFor(call.pair, budget).noteCall(this.engine.now);
     call.phase = P_PRE_NET;

@@ -166,6 +166,7 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
       failed: sum(cs.map((c) => c.failed)),
       calls: sum(cs.map((c) => c.calls)),
       retries: sum(cs.map((c) => c.retries)),
+      retryCalls: sum(cs.map((c) => c.retryCalls)),
       throughput: ratio(sum(cs.map((c) => c.completedInWindow)), measuredTime),
       // Of the workers there were: replicas scaled in, out, crashed or restarted count for the time they served.
       utilization: ratio(mean(cs.map((c) => c.meanBusyWorkers)), mean(cs.map((c) => c.meanCapacity))),

@@ -62,9 +62,15 @@ export interface ServiceResult {
   rejected: number;
   /** Answered without success: rejected, aborted, failed below it, or reset by a crash (not those still in flight at the end). */
   failed: number;
-  /** Calls made to it (first tries), and the tries that were retries: the extra load retries created. */
+  /** Calls made to it (first tries), and the tries that were retries. */
   calls: number;
   retries: number;
+  /**
+   * Of the calls, those made only because a try above them was a retry (the
+   * retried request's code calls again): with `retries`, the extra load
+   * retries created here. Absent in results written before it was counted.
+   */
+  retryCalls?: number;
   /** Invocations that ended inside the measurement window per second of it. */
   throughput: number;
   /** Busy workers over all workers, time-averaged. */

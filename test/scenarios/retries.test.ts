@@ -4,6 +4,8 @@ import { loadTopologySource } from '../../sim/topology/load.js';
 import { runTopology } from '../../sim/run.js';
 import type { RunResult } from '../../sim/results/types.js';
 import { attributionAddsUp, runScenario } from './helpers.js';
+import { retryTable } from '../../reports/html/tables.js';
+import { reportModel } from '../../reports/model.js';
 
 describe('retry amplification', () => {
   it('a failing leaf behind three layers that each try 3 times gets 27× the offered load', () => {
@@ -17,6 +19,12 @@ describe('retry amplification', () => {
     expect(c.arrivals).toBe(9 * a.arrivals);
     expect(leaf.arrivals).toBe(27 * a.arrivals);
     expect(leaf.retries).toBe(leaf.arrivals - leaf.calls);
+    // Of the calls, those a retried request's code made again: all but one call a request at each layer.
+    expect([a, b, c, leaf].map((s) => s.retryCalls)).toEqual([0, 0, 2 * a.arrivals, 8 * a.arrivals]);
+    // So the report's extra load is the 27 + 9 + 3 + 1 tries a request against the 4 there would be without retries: +900 %.
+    // Before: +186 % (retries over calls, the calls retries caused counted as load there would be anyway).
+    const html = retryTable(reportModel(r));
+    expect(html).toMatch(/<td>\+900%<\/td><\/tr>/);
     // The failure keeps its origin (the leaf's injected 503) and ends as URX.
     expect(e.failures).toEqual([
       { cause: 'injected-abort', component: 'injected fault', flag: 'URX', mesh: false, service: 'leaf', count: e.failed },
