@@ -167,6 +167,8 @@ export interface SimulationOutcome {
   unmarkedEjections: number;
   /** Measured requests that completed (succeeded or failed); short of limits.requests when the load ran out first. */
   measuredRequests: number;
+  /** The load was cut at MAX_DURATION_S of simulated time, beyond which the clock no longer resolves the service times (request counts only). */
+  clockLimitReached: boolean;
 }
 
 /** The collectors of one run, created empty. */

@@ -31,6 +31,7 @@ import { ALL_EJECTED, ALL_SHUT, LoadBalancer } from './loadBalancing.js';
 import { FailFastQueues } from './failFast.js';
 import { ProxyThreads } from './proxyThreads.js';
 import { TaskPool, TASK_APP, TASK_HANDSHAKE, TASK_PROXY, TASK_TELEMETRY } from './tasks.js';
+import { MAX_DURATION_S } from '../topology/checkScalars.js';
 
 // The outcome's types live in outcome.ts; re-exported for the modules that import them from here.
 export { BATCHES, MAX_FRAMES_IN_FLIGHT, PROGRESS_EVERY, SimulationAbort, failureKey, decodeFailureKey } from './outcome.js';
@@ -270,6 +271,8 @@ class Simulation implements EventDispatcher {
 
   private measuredDone = 0;
   private peakFrames = 0;
+  /** Counting requests, load that would have come after MAX_DURATION_S was not offered (see withinClock). */
+  private clockLimitReached = false;
   private readonly offerUntil: number;
   private readonly warmup: number;
   private readonly stopAfter: number;
@@ -483,7 +486,7 @@ class Simulation implements EventDispatcher {
         }
       } else {
         const t = arr.next(0);
-        if (t < this.offerUntil) this.scheduleSource(t, H_ARRIVAL, entry.index, 0);
+        if (t < this.offerUntil && this.withinClock(t)) this.scheduleSource(t, H_ARRIVAL, entry.index, 0);
       }
     }
     // Certificate renewals would keep the clock going for ever: the run ends
@@ -519,6 +522,7 @@ class Simulation implements EventDispatcher {
       pendingEventsAtEnd: e.pending,
       unmarkedEjections: this.unmarkedEjections,
       measuredRequests: this.measuredDone,
+      clockLimitReached: this.clockLimitReached,
     };
   }
 
@@ -535,6 +539,19 @@ class Simulation implements EventDispatcher {
   private doneFraction(): number {
     const f = Number.isFinite(this.stopAfter) ? this.measuredDone / this.stopAfter : this.engine.now / this.offerUntil;
     return Math.min(0.999, Math.max(0, f));
+  }
+
+  /**
+   * A duration is held to MAX_DURATION_S by the checks; a request count is
+   * not, and a slow load (1e-6/s, a long think time) would carry the clock
+   * past it, where a double in seconds no longer resolves the service times
+   * (at 3e12 s a constant 1 ms read as 977 µs). Load is offered up to there
+   * only, and the run ends short of its count, saying why.
+   */
+  private withinClock(t: number): boolean {
+    if (t < MAX_DURATION_S) return true;
+    this.clockLimitReached = true;
+    return false;
   }
 
   private maybeStop(): void {
@@ -658,7 +675,7 @@ class Simulation implements EventDispatcher {
   private onArrival(entry: number): void {
     this.pendingSources--;
     const next = this.arrivals[entry].next(this.engine.now);
-    if (next < this.offerUntil) this.scheduleSource(next, H_ARRIVAL, entry, 0);
+    if (next < this.offerUntil && this.withinClock(next)) this.scheduleSource(next, H_ARRIVAL, entry, 0);
     this.startRequest(entry, -1);
   }
 
@@ -666,7 +683,7 @@ class Simulation implements EventDispatcher {
     const now = this.engine.now;
     if (user >= 0) {
       this.pendingSources--;
-      if (now >= this.offerUntil) return this.maybeStop();
+      if (now >= this.offerUntil || !this.withinClock(now)) return this.maybeStop();
       this.noteUserStart(entryIndex, now);
     }
     const entry = this.model.entries[entryIndex];

@@ -257,12 +257,17 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     if (short.length > 0) {
       const got = short.map((o) => o.measuredRequests);
       const counted = reps === 1 ? got[0].toLocaleString('en-US') : `${short.length} of ${reps} replications, ${Math.min(...got).toLocaleString('en-US')} at fewest,`;
+      // A load too slow for the count reaches the end of the clock's range: a schedule's last rate is not the reason then.
+      const clock = short.some((o) => o.clockLimitReached);
       warnings.push({
         code: 'short-run',
         subject: model.entries.map((e) => e.name).join(', '),
-        message: `the load ran out before ${asked.toLocaleString('en-US')} measured requests completed: ` +
-          `${counted} ${reps === 1 ? 'did' : 'fell short'} (the arrival schedule offers no more), so the run stopped there; ` +
-          'give the schedule a last rate above 0, or set a duration instead of a request count',
+        message: clock
+          ? `the run reached 1e8s of simulated time (about 3 years, past which the clock no longer resolves the service times) before ${asked.toLocaleString('en-US')} measured requests completed: ` +
+            `${counted} ${reps === 1 ? 'did' : 'fell short'}, so no load was offered after it; ask for fewer requests, or raise the rate (or shorten the think time)`
+          : `the load ran out before ${asked.toLocaleString('en-US')} measured requests completed: ` +
+            `${counted} ${reps === 1 ? 'did' : 'fell short'} (the arrival schedule offers no more), so the run stopped there; ` +
+            'give the schedule a last rate above 0, or set a duration instead of a request count',
       });
     }
   }

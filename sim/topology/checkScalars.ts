@@ -84,9 +84,12 @@ function lognormal(out: Problem[], d: Extract<DistributionFile, { dist: 'lognorm
   // Draws reach exp(mu + ~6 sigma); keep the distribution's p99.9999999 and its median within the clock's range.
   if (d.mu !== undefined && d.sigma !== undefined) {
     const top = Math.exp(d.mu + 6 * d.sigma);
+    // A mu below about −745 underflows the median to exactly 0: every draw is (nearly) 0, still below the clock's 1ns.
     const median = Math.exp(d.mu);
-    if (!(top <= MAX_DURATION_S) || (median > 0 && median < MIN_DURATION_S)) {
+    if (!(top <= MAX_DURATION_S)) {
       out.push(error('out-of-range', path, msg.lognormalOutOfClock(d.mu, d.sigma), msg.durationTooLongHint()));
+    } else if (median < MIN_DURATION_S) {
+      out.push(error('out-of-range', path, msg.lognormalOutOfClock(d.mu, d.sigma), msg.lognormalTooShortHint()));
     }
   }
 }

@@ -170,6 +170,8 @@ export const durationBelow = (what: string, text: string, min: string) => `${wha
 export const durationTooShortHint = () => 'use 0 for no time at all, or a duration of at least 1ns';
 export const lognormalOutOfClock = (mu: number, sigma: number) =>
   `lognormal mu ${mu}, sigma ${sigma} draws values outside 1ns to 1e8s (its median is e^mu seconds, its tail e^(mu + 6 sigma))`;
+export const lognormalTooShortHint = () =>
+  'its median, e^mu seconds, is below 1ns: mu is ln(seconds), so 1ms is mu −6.9; or give {median: 1ms, p99: 5ms}, or 0 for no time at all';
 export const lognormalTailOutOfClock = (median: string, p99: string, top: number) =>
   `lognormal median ${median}, p99 ${p99} draws values past 1e8s: its tail (e^(mu + 6 sigma)) reaches ${top.toPrecision(3)}s`;
 export const lognormalTailHint = () =>

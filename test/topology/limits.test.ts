@@ -37,6 +37,16 @@ describe('values beyond what the clock can follow', () => {
     expect(errors(base('  a: {serviceTime: {dist: lognormal, median: 10ms, p99: 1s}}'))).toEqual([]);
   });
 
+  it('refuses a lognormal whose median underflows to 0 (mu below about −745), as it refuses one whose median is below 1ns', () => {
+    // Before: mu −1000 passed (e^−1000 is exactly 0, and only a positive median was checked); a closed loop
+    // of it passed validate and a sweep's checks, and only stopped itself once running.
+    for (const mu of [-30, -1000]) {
+      const e = errors(base(`  a: {serviceTime: {dist: lognormal, mu: ${mu}, sigma: 0}}`));
+      expect(e.map((d) => [d.code, d.path.join('.')])).toEqual([['out-of-range', 'services.a.serviceTime']]);
+      expect(e[0].hint).toMatch(/below 1ns/);
+    }
+  });
+
   it('refuses a payload past 2^53 − 1 bytes, or one that would take longer than the clock follows to cross the network', () => {
     // Before: both passed; the run reported latencies of 9e295 days, and under a mesh (certificate renewals
     // while the last response crawled) it never ended.
