@@ -11,6 +11,8 @@ import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
 import type { SweepIdentity, SweepRecord } from '../../sim/sweep/record.js';
 import { recordsProblems } from '../../sim/sweep/store.js';
+import { parsePath } from '../../sim/sweep/values.js';
+import { formatPath } from '../../sim/diagnostics/format.js';
 
 export interface SweepReportOptions {
   /** The parameter on the x axis; default: a numeric swept one, the one with the most values, other than the mesh. */
@@ -186,7 +188,10 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const swept = all.filter((p) => p.values.length > 1);
   const fixed = all.filter((p) => p.values.length === 1).map((p) => ({ key: p.key, value: p.values[0] }));
 
-  if (options.x !== undefined && !keys.includes(options.x)) {
+  // Results name a parameter by its canonical path; --x may spell it as --set may (timeline.0.at, services["api"].replicas).
+  const parsedX = options.x === undefined ? undefined : parsePath(options.x);
+  const x = parsedX === undefined ? undefined : parsedX.ok ? formatPath(parsedX.value) : options.x;
+  if (x !== undefined && !keys.includes(x)) {
     throw new DiagnosticError([{
       severity: 'error', code: 'bad-option', path: ['--x'], message: `--x ${JSON.stringify(options.x)}: not a parameter of this sweep`,
       hint: `the parameters are: ${keys.join(', ')}`,
@@ -195,7 +200,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const candidates = swept.filter((p) => p.key !== 'mesh');
   const byCount = [...candidates].sort((a, b) =>
     (numericValues(b.values) ? 1 : 0) - (numericValues(a.values) ? 1 : 0) || b.values.length - a.values.length);
-  const xKey = options.x ?? byCount[0]?.key ?? swept[0]?.key ?? null;
+  const xKey = x ?? byCount[0]?.key ?? swept[0]?.key ?? null;
   const xValues = xKey === null ? [] : all.find((p) => p.key === xKey)!.values;
   const numeric = xKey === null ? null : numericValues(xValues);
   const unit = numeric?.unit ?? '';

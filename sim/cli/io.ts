@@ -130,6 +130,16 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
   for (const named of inputs) if (named.path !== undefined) seen.push({ id: fileIdentity(named.path), named, input: true });
   for (const named of outputs) {
     if (named.path === undefined) continue;
+    // `--csv "$OUT"` with OUT unset: a truthiness test downstream took "" for "not given" and wrote nothing, without a word.
+    if (named.path === '') {
+      const kind = named.what === '--charts' ? 'directory' : 'file';
+      problems.push({
+        severity: 'error', code: 'bad-option', path: [named.what],
+        message: `${named.what} "": an empty name where a ${kind} belongs`,
+        hint: `give ${named.what} a ${kind} name (an unset shell variable, as in ${named.what} "$OUT", gives an empty one)`,
+      });
+      continue;
+    }
     // Not standard output: every output here is a file, and "-" would be one called "-".
     if (named.path === '-') {
       problems.push({

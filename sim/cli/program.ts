@@ -26,7 +26,7 @@ import { fileIdentity } from '../fileIdentity.js';
 import { OptionParser } from './options.js';
 import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
-import { defaultWorkers } from '../parallel/pool.js';
+import { defaultWorkers, workersFor } from '../parallel/pool.js';
 import { ShareProgress, drawsBar, modeDoneLine } from './progress.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkDistinctPaths, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
 
@@ -378,7 +378,7 @@ Examples:
     .option('--requests <n>', 'stop each mode after this many measured requests complete')
     .option('--warmup <d>', 'initial simulated time left out of the statistics')
     .option('--replications <n>', 'independent runs per mode; intervals from their spread', '1')
-    .option('--workers <n>', `worker threads running the modes side by side (default: the number of cores, here ${defaultWorkers()}); 1 runs them one after another; results are the same either way`)
+    .option('--workers <n>', `worker threads running the modes side by side (default and at most: the number of cores, here ${defaultWorkers()}); 1 runs them one after another; results are the same either way`)
     .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per entry point and mesh')
     .option('-o, --output <file>', 'write the results to a file (format from --json/--csv or the extension)')
@@ -448,7 +448,7 @@ Examples:
       let result: CompareResult;
       try {
         result = await compareMeshesParallel(topologies, options, {
-          workers: workers ?? defaultWorkers(),
+          workers: workersFor(workers),
           onModeDone: (done) => {
             shares[done.index] = 1;
             modesDone++;

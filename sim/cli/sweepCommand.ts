@@ -14,6 +14,7 @@ import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
 import { readSource } from '../topology/document.js';
 import { buildDefinition, readSweepFile, type SweepDefinition } from '../sweep/definition.js';
 import { checkSweepOutput, defaultWorkers, dryRunListing, runSweep, type SweepOutcome } from '../sweep/engine.js';
+import { workersFor } from '../parallel/pool.js';
 import { mergeResults } from '../sweep/merge.js';
 import * as msg from '../sweep/messages.js';
 import { parseShard, planSweep, type Shard, type SweepOptions } from '../sweep/plan.js';
@@ -125,6 +126,8 @@ export function reportSweepFile(file: string, args: SweepReportArgs, io: CliIo, 
     { path: output, what: args.output === undefined ? 'the report (by default the results file with .html)' : '-o', html: true },
     { path: args.csv, what: '--csv' },
   ]);
+  // Both before either is written, as run and compare check theirs: a --csv that cannot be written must not leave the page behind.
+  for (const path of [output, args.csv]) if (path !== undefined) checkWritableFile(path);
   const records = readRecords(file, io, exit, preread);
   const notes = writeSweepReports(records, output, args.csv, args.x);
   if (args.quiet !== true) io.out(notes.join('\n') + '\n');
@@ -150,7 +153,7 @@ export function addSweepCommands(program: Command, io: CliIo, exit: (code: numbe
     .option('--sweep <file.yaml>', 'a sweep file: grid (path: values or a range), points (list of {path: value}), repeat, seed')
     .option('--repeat <n>', 'runs per point, each with its own seed (confidence bands in the report)')
     .option('-o, --output <file.ndjson>', 'results file: one JSON line per finished run (required, but with --dry-run)')
-    .option('--workers <n>', `worker threads (default: the number of cores, here ${defaultWorkers()})`)
+    .option('--workers <n>', `worker threads (default and at most: the number of cores, here ${defaultWorkers()})`)
     .option('--resume', 'keep the results already in the output file and run only the missing ones')
     .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n): every n-th run, for a batch scheduler; then merge')
     .option('--seed <n>', 'base seed (overrides the sweep file and simulation.seed); each run derives its own')
@@ -236,7 +239,7 @@ Examples:
       process.once('SIGTERM', onSignal);
       const tty = io === processIo && drawsBar(process.stderr);
       const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: () => process.stderr.columns });
-      const n = workers ?? defaultWorkers();
+      const n = workersFor(workers);
       if (!quiet) {
         const part = shard ? `, shard ${shard.index}/${shard.count}` : '';
         io.err(`sweep ${plan.id}: ${what}${part} on ${n} worker${n === 1 ? '' : 's'} → ${output}\n`);

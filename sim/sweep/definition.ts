@@ -102,7 +102,7 @@ export function readSweepFile(file: string): { definition?: SweepDefinition; dia
     else definition.repeat = value.repeat as number;
   }
   if (value.seed !== undefined) {
-    if (!Number.isSafeInteger(value.seed) || (value.seed as number) < 0) fail(['seed'], 'invalid-value', msg.sweepFileSeed());
+    if (!Number.isSafeInteger(value.seed) || (value.seed as number) < 0) fail(['seed'], 'invalid-value', msg.sweepFileSeed(), msg.sweepFileSeedHint());
     else definition.seed = value.seed as number;
   }
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { definition, diagnostics };

@@ -63,7 +63,7 @@ export function mergeResults(files: readonly string[], maxBytes: number = MAX_RE
     for (const l of read.lines) lines.push(l);
   }
   if (lines.length === 0) {
-    if (diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: files.length === 1 ? msg.noResults(files[0]) : msg.noResultsAnywhere(files.length) });
+    if (diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: files.length === 1 ? msg.noResults(files[0]) : msg.noResultsAnywhere(files.length), hint: msg.noResultsHint() });
     return { runs: 0, diagnostics };
   }
 

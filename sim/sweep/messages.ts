@@ -29,6 +29,8 @@ export const rangeOrder = (text: string) => `the range ${q(text)} ends before it
 export const rangeOrderHint = () => 'write the smaller bound first: FROM..TO:STEP';
 export const rangeTooLong = (text: string, n: number, max: number) => `the range ${q(text)} has ${n} values, more than ${max}`;
 export const rangeTooLongHint = () => 'use a larger step';
+export const rangePrecision = (text: string) => `the range ${q(text)} needs more digits than a number holds exactly`;
+export const rangePrecisionHint = () => 'write its bounds and step with fewer decimal places, or in a smaller unit (1500us, not 1.5e-3s); or list the values';
 
 export const duplicateAxis = (path: string) => `${path} is swept twice`;
 export const duplicateAxisHint = () => 'give each path once, in --set or in the sweep file, with all its values';
@@ -57,6 +59,7 @@ export const sweepFilePointsHint = () => 'for example points: [{mesh: istio-side
 export const sweepFileRepeat = () => 'repeat must be a whole number ≥ 1';
 export const sweepFileRepeatHint = () => 'the runs of each point, each with its own seed: 1 runs each once, 5 gives the report confidence bands';
 export const sweepFileSeed = () => 'seed must be a whole number ≥ 0';
+export const sweepFileSeedHint = () => `the base seed each run's own seed is derived from, from 0 to ${Number.MAX_SAFE_INTEGER}, e.g. seed: 7; leave it out for simulation.seed`;
 export const emptyList = (path: string) => `${path} has no values`;
 export const emptyListHint = () => 'give at least one value';
 
@@ -130,6 +133,8 @@ export const mergedTooLarge = (runs: number, size: string, max: string) => `the 
 export const mergedTooLargeHint = () => 'report each shard on its own (meshtax sweep-report SHARD.ndjson), or split the sweep into smaller sweeps (fewer points or repeats)';
 export const noResults = (file: string) => `${q(file)} holds no results`;
 export const noResultsAnywhere = (files: number) => `none of the ${files} files holds any results`;
+// An empty file is what a shard with no runs (more shards than runs) or a sweep stopped before its first run leaves.
+export const noResultsHint = () => 'it is empty: a sweep stopped before its first run finished, or a shard with no runs; finish the sweep with --resume, or give the files of shards that ran';
 export const fileGivenTwice = (file: string) => `${q(file)} is given twice`;
 export const fileGivenTwiceHint = () => 'name each shard file once';
 

@@ -186,7 +186,7 @@ export function readSweepRecords(file: string, preread?: CappedRead): { records:
   if (read.torn) diagnostics.push({ ...lineDiagnostic(file, read.tornLine, 'torn-line', msg.tornLineReport(), msg.tornLineHint(false)), severity: 'warning' });
   // A misspelt path is not a file of no results (readResultsFile reads a missing file as empty, for a sweep to start in).
   if (read.lines.length === 0 && read.diagnostics.length === 0 && !existsSync(file)) diagnostics.push({ severity: 'error', code: 'no-such-file', path: [], message: msg.noSuchFile(file), hint: msg.noSuchFileHint() });
-  else if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file) });
+  else if (read.lines.length === 0 && read.diagnostics.length === 0) diagnostics.push({ severity: 'error', code: 'no-results', path: [], message: msg.noResults(file), hint: msg.noResultsHint() });
   const first = read.lines[0];
   const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
   if (other) {

@@ -136,7 +136,8 @@ export function parseValue(text: string): Parsed<unknown> {
   }
 }
 
-const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)`;
+// With its exponent (1e3, 2.5e-3): without it, `1..1e300` read as the unit "e300" and was refused as mixing units.
+const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 const BOUND = new RegExp(String.raw`^\s*(${NUMBER})\s*([^\s\d.:+-][^:]*?)?\s*$`);
 const RANGE = /^([^:]*?)\.\.([^:]*?)(?::(.*))?$/s;
 
@@ -146,9 +147,12 @@ export function looksLikeRange(text: string): boolean {
   return m !== null && BOUND.test(m[1]) && BOUND.test(m[2]) && (m[3] === undefined || BOUND.test(m[3]));
 }
 
+/** The decimal places of a number as written: `0.25` 2, `2.5e-3` 4, `1.5e3` 0. */
 function decimals(text: string): number {
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
+  const [mantissa, exponent] = text.split(/[eE]/);
+  const dot = mantissa.indexOf('.');
+  const places = dot < 0 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, places - Number(exponent ?? 0));
 }
 
 /**
@@ -181,6 +185,8 @@ export function expandRange(text: string): Parsed<unknown[]> {
   if (b < a) return { ok: false, message: msg.rangeOrder(shown), hint: msg.rangeOrderHint() };
   const count = Math.floor((b - a) / s) + 1;
   if (count > MAX_RANGE_VALUES) return { ok: false, message: msg.rangeTooLong(shown, count, MAX_RANGE_VALUES), hint: msg.rangeTooLongHint() };
+  // Counted in whole units of the finest place written: past 2^53 (a step of 1e-300) they are no longer exact, or not numbers at all.
+  if (![a, b, s].every(Number.isSafeInteger)) return { ok: false, message: msg.rangePrecision(shown), hint: msg.rangePrecisionHint() };
   const values: unknown[] = [];
   for (let k = 0; k < count; k++) {
     const n = (a + k * s) / scale;

@@ -49,4 +49,38 @@ describe('output names', () => {
     expect((await cli('report', results, '-o', join(dir, 'page.html'), '-q')).code).toBe(0);
     expect((await cli('report', results, '-o', join(dir, 'page'), '-q')).code).toBe(0);
   });
+
+  it('refuses an empty output name (an unset shell variable) rather than skip the output, or start a sweep it cannot save', async () => {
+    // Before: --charts "" and --csv "" were taken for "not given" and silently wrote nothing (exit 0),
+    // and sweep -o "" started its runs and only then failed to write them.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-empty-names-'));
+    const results = join(dir, 's.ndjson');
+    expect((await cli('sweep', 'test/fixtures/sweep/small.yaml', '--set', 'services.backend.workers=2', '--duration', '2s', '-o', results, '--workers', '1', '-q')).code).toBe(0);
+    for (const [argv, flag] of [
+      [['run', 'topologies/mm1.yaml', '--requests', '200', '--charts', ''], '--charts'],
+      [['compare', 'topologies/mm1.yaml', '--requests', '200', '--mesh', 'none', '--report', ''], '--report'],
+      [['sweep', 'test/fixtures/sweep/small.yaml', '--set', 'services.backend.workers=2', '-o', ''], '-o'],
+      [['sweep-report', results, '-o', join(dir, 'page.html'), '--csv', ''], '--csv'],
+      [['merge', results, '-o', ''], '-o'],
+    ] as const) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toContain(`error[bad-option]: ${flag} "": an empty name where a ${flag === '--charts' ? 'directory' : 'file'} belongs`);
+      expect(r.out, argv.join(' ')).toBe('');
+    }
+    expect(readdirSync(dir)).toEqual(['s.ndjson']);
+  });
+
+  it('sweep-report checks its --csv before it writes the page, as run and compare check every output first', async () => {
+    // Before: the page was written, then the --csv (a directory) failed with exit 2, leaving the page behind.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-sweep-outputs-'));
+    const results = join(dir, 's.ndjson');
+    expect((await cli('sweep', 'test/fixtures/sweep/small.yaml', '--set', 'services.backend.workers=2', '--duration', '2s', '-o', results, '--workers', '1', '-q')).code).toBe(0);
+    for (const command of ['sweep-report', 'report']) {
+      const r = await cli(command, results, '-o', join(dir, 'page.html'), '--csv', dir);
+      expect(r.code, command).toBe(2);
+      expect(r.err, command).toContain('it is a directory');
+      expect(readdirSync(dir).sort(), command).toEqual(['s.ndjson']);
+    }
+  });
 });

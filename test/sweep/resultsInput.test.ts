@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { mergeResults } from '../../sim/sweep/merge.js';
 import { readSweepRecords } from '../../sim/sweep/store.js';
+import { readSweepFile } from '../../sim/sweep/definition.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshtax-results-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -126,5 +127,19 @@ describe('a results file that does not exist', () => {
     expect(missing).toContain('error[no-such-file]: "');
     expect(missing).toContain('misspelt.ndjson" does not exist');
     expect(formatDiagnostics(readSweepRecords(write('empty.ndjson', '')).diagnostics)).toContain('empty.ndjson" holds no results');
+  });
+});
+
+describe('problems that came without a hint', () => {
+  it('an empty results file, and a sweep file\'s bad seed, say what to do', () => {
+    // Before: "holds no results" and "seed must be a whole number ≥ 0" alone, with no hint line.
+    const empty = write('empty-hint.ndjson', '');
+    for (const diagnostics of [readSweepRecords(empty).diagnostics, mergeResults([empty]).diagnostics]) {
+      expect(diagnostics.map((d) => d.code)).toEqual(['no-results']);
+      expect(diagnostics[0].hint).toMatch(/^it is empty: a sweep stopped before its first run finished, or a shard with no runs/);
+    }
+    const seed = readSweepFile(write('seed.yaml', 'seed: -1\ngrid: {mesh: [none]}\n')).diagnostics;
+    expect(seed.map((d) => d.code)).toEqual(['invalid-value']);
+    expect(seed[0].hint).toMatch(/^the base seed each run's own seed is derived from/);
   });
 });

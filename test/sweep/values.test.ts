@@ -75,6 +75,17 @@ describe('sweep values', () => {
     expect(expandRange('1..100000:1')).toMatchObject({ ok: false, message: 'the range "1..100000:1" has 100000 values, more than 10000' });
   });
 
+  it('reads a bound or step written with an exponent as the number it is, not as a unit', () => {
+    // Before: the exponent was taken for a unit, so 1e2/s..1e3/s:1e2/s "mixed units" (e2/s and e3/s),
+    // 1..1e300 was refused as mixing units rather than as too long, and 1..3:1e-320 likewise.
+    expect(expandRange('1e2/s..5e2/s:1e2/s')).toEqual({ ok: true, value: ['100/s', '200/s', '300/s', '400/s', '500/s'] });
+    expect(expandRange('1e2/s..1e3/s:3e2/s')).toEqual({ ok: true, value: ['100/s', '400/s', '700/s', '1000/s'] });
+    expect(expandRange('2.5e-1ms..1ms:2.5e-1ms')).toEqual({ ok: true, value: ['0.25ms', '0.5ms', '0.75ms', '1ms'] });
+    expect(expandRange('1e0..3')).toEqual({ ok: true, value: [1, 2, 3] });
+    expect(expandRange('1..1e300')).toMatchObject({ ok: false, message: 'the range "1..1e300" has 1e+300 values, more than 10000' });
+    expect(expandRange('1..3:1e-320')).toMatchObject({ ok: false, message: 'the range "1..3:1e-320" needs more digits than a number holds exactly' });
+  });
+
   it('tells ranges from plain values', () => {
     expect(looksLikeRange('100/s..2000/s:100/s')).toBe(true);
     expect(looksLikeRange('1..3')).toBe(true);
