@@ -167,7 +167,14 @@ function parseWithUnits(input: string, units: Record<string, Scale>, kind: strin
   const [, digits, unit] = match;
   if (unit === '') return fail(`${kind} ${show(input)} has no unit`, `write a number and a unit, e.g. ${example} (${unitList})`);
   const scale = units[unit];
-  if (!scale) return fail(`unknown ${kind} unit "${unit}" in ${show(input)}`, `use one of the ${unitList}, e.g. ${example}`);
+  if (!scale) {
+    // A decimal comma (1,5ms) reads as the unit ",5ms": say what it is rather than list the units.
+    const comma = /^,(\d+)\s*(.*)$/.exec(unit);
+    if (comma && units[comma[2]]) {
+      return fail(`${kind} ${show(input)} has a decimal comma`, `write a decimal point: ${digits}.${comma[1]}${comma[2]}`);
+    }
+    return fail(`unknown ${kind} unit "${unit}" in ${show(input)}`, `use one of the ${unitList}, e.g. ${example}`);
+  }
   const n = Number(digits);
   const value = (n * scale.factor) / scale.divisor;
   // Huge exponents overflow to Infinity; that is never a meaningful setting.

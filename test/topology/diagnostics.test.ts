@@ -192,6 +192,19 @@ describe('values', () => {
     `);
   });
 
+  it('names a decimal comma for what it is (1,5ms), in durations and sizes alike', () => {
+    const at = (field: string, value: string) =>
+      loadTopologySource(`name: c\nservices:\n  a:\n    serviceTime: 1ms\n    ${field}: ${value}\nentrypoints: {w: {target: a, rate: 10/s}}\n`, 'c.yaml').diagnostics;
+    const d = at('ioTime', '1,5ms');
+    expect(d.map((x) => [x.code, x.location?.line, x.message, x.hint])).toEqual([
+      ['bad-duration', 5, 'duration "1,5ms" has a decimal comma', 'write a decimal point: 1.5ms'],
+    ]);
+    // Before: 'unknown duration unit ",5ms"', with the list of units.
+    expect(at('responseSize', '2,25KB')[0].hint).toBe('write a decimal point: 2.25KB');
+    // A comma that is no decimal one keeps the general message.
+    expect(at('ioTime', '1,5xs')[0].message).toContain('unknown duration unit ",5xs"');
+  });
+
   it('rejects a bare number as a duration, except 0', () => {
     expect(report('bare-duration.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/bare-duration.yaml:4:47: error[bad-duration]: services.api.serviceTime.max: duration 5 has no unit
