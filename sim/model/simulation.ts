@@ -1106,31 +1106,31 @@ class Simulation implements EventDispatcher {
 
   private releaseHeld(pair: number): void {
     const items = this.failFast.take(pair);
-    const now = this.engine.now;
     for (let i = 0; i < items.length; i += 2) {
-      const a = items[i];
-      const att = this.frames[a];
-      if (att.gen !== items[i + 1] || att.detached) continue;
-      att.comp[PROXY_QUEUE] += now - att.waitStart;
-      att.pend = PEND_NONE;
       // Found none again, it is held again, behind those before it.
-      this.dispatchAttempt(a);
+      if (this.endHold(items[i], items[i + 1])) this.dispatchAttempt(items[i]);
     }
     this.failFast.unstick(pair);
+  }
+
+  /** A held try leaves the queue: its wait so far is the proxy's queue's. False when nobody waits for it any more. */
+  private endHold(a: number, gen: number): boolean {
+    const att = this.frames[a];
+    if (att.gen !== gen || att.detached) return false;
+    att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
+    att.pend = PEND_NONE;
+    return true;
   }
 
   /** A queue stuck for failFastAfter: the pair goes into fail-fast, and the tries it held fail (504). */
   private onFailFast(pair: number, token: number): void {
     const items = this.failFast.expire(pair, token);
     if (items === null) return;
-    const now = this.engine.now;
     const code = this.failFast.state(pair).lastCode;
     for (let i = 0; i < items.length; i += 2) {
       const a = items[i];
+      if (!this.endHold(a, items[i + 1])) continue;
       const att = this.frames[a];
-      if (att.gen !== items[i + 1] || att.detached) continue;
-      att.comp[PROXY_QUEUE] += now - att.waitStart;
-      att.pend = PEND_NONE;
       const cause = this.noEndpointCause(att, code);
       this.fail(att, cause, att.service, -1, flagIndex(CAUSES[cause].flag), this.meshCaused(cause, att));
       // Linkerd answers the requests its queue held with a 504, those it refuses in fail-fast with a 503.
