@@ -134,6 +134,7 @@ export class ControlPlaneRuntime {
     const live = this.liveProxies(this.engine.now);
     const fanOut = this.spec.pushDelayPerProxy * live;
     let last = 0;
+    this.endpoints.sending(version, this.routers.length);
     for (const r of this.routers) {
       const d = this.pushDelay(this.rng) + fanOut;
       if (d > last) last = d;
