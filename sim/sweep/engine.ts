@@ -23,6 +23,7 @@ import * as msg from './messages.js';
 import { checkShard, runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
 import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
 import { runList } from './merge.js';
+import { lockResults } from './lock.js';
 import { writeAtomically } from '../writeAtomically.js';
 
 export { defaultWorkers } from '../parallel/pool.js';
@@ -148,6 +149,15 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   // A refused shard leaves no trace: not even the output's directory.
   checkShard(options.shard);
   makeDirs(dirname(options.output));
+  const lock = lockResults(options.output);
+  try {
+    return await runLocked(plan, options, threads);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(plan: SweepPlan, options: RunSweepOptions, threads: number): Promise<SweepOutcome> {
   const { done, torn } = existingRuns(plan, options);
   const mine = shardRuns(plan, options.shard);
   const resumed = mine.filter((r) => done.has(r)).length;

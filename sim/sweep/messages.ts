@@ -92,6 +92,10 @@ export const otherShard = (file: string, run: number, shard: { index: number; co
 export const otherShardHint = (run: number, count: number) =>
   `resume each shard into its own file: this one looks like --shard ${run % count}/${count}'s (or a different shard count's)`;
 /** A sweep that finished and found its results file not as it left it: another process writing the same -o. */
+export const sweepLocked = (file: string, holder: string | null) =>
+  `another meshtax sweep${holder === null ? '' : ` (process ${holder})`} is writing ${q(file)}: two sweeps in one results file would interleave their runs`;
+export const sweepLockedHint = (lock: string) =>
+  `wait for it to finish, or give this sweep another -o (shards write a file each, then merge); if no sweep is running (it was killed on another machine), delete ${q(lock)}`;
 export const concurrentWrite = (what: string) => `${what}; another meshtax sweep wrote to this file while this one ran, so the file was left as it is`;
 export const concurrentWriteHint = (what: 'other-shard' | 'other-sweep' | 'lost-runs') =>
   what === 'other-shard'

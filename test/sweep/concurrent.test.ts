@@ -8,8 +8,9 @@
  * A sweep now checks the file when it finishes and says what happened.
  */
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
@@ -104,5 +105,38 @@ describe('a results file holding only a torn line', () => {
     const said = await runSweep(p, { output, workers: 1 }).then(() => 'ran', (e: unknown) => (e instanceof DiagnosticError ? formatDiagnostics(e.diagnostics) : String(e)));
     expect(said).toContain('already holds 0 results and the torn start of another (a sweep killed while writing it)');
     expect(said).toContain('pass --resume');
+  });
+});
+
+describe('a sweep locks its results file while it runs', () => {
+  const small = plan(['entrypoints.web.rate=20/s,30/s']);
+  const said = (output: string) =>
+    runSweep(small, { output, workers: 1 }).then((o) => o.status, (e: unknown) => (e instanceof DiagnosticError ? formatDiagnostics(e.diagnostics) : String(e)));
+
+  it('refuses to start while another sweep of this host holds the lock, before running anything', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'meshtax-lock-')), 'r.ndjson');
+    // This very process stands for the other sweep: alive, on this host.
+    writeFileSync(`${output}.lock`, JSON.stringify({ pid: process.pid, host: hostname() }));
+    const text = await said(output);
+    expect(text).toContain(`error[sweep-locked]: another meshtax sweep (process ${process.pid} on ${hostname()}) is writing`);
+    expect(text).toContain('r.ndjson.lock');
+    // Before: it ran every run and found the interleaving only at its end.
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(`${output}.lock`)).toBe(true);
+  });
+
+  it('takes over a lock whose process is gone (a killed sweep), and leaves none behind', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'meshtax-lock-')), 'r.ndjson');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    writeFileSync(`${output}.lock`, JSON.stringify({ pid: gone, host: hostname() }));
+    expect(await said(output)).toBe('complete');
+    expect(readFileSync(output, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(existsSync(`${output}.lock`)).toBe(false);
+  });
+
+  it('a lock from another host is the user\'s to remove', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'meshtax-lock-')), 'r.ndjson');
+    writeFileSync(`${output}.lock`, JSON.stringify({ pid: 1, host: 'elsewhere.example' }));
+    expect(await said(output)).toContain('if no sweep is running (it was killed on another machine), delete');
   });
 });
