@@ -120,6 +120,7 @@ export const missingKeyHint = (key: string, description: string | undefined) =>
 export const fieldHint = (key: string, description: string) => `${key}: ${lowerFirst(description).replace(/\.$/, '')}`;
 
 export const wrongType = (expected: string, got: string) => `expected ${expected}, got ${got}`;
+export const emptyItemHint = () => 'the list item is empty: write what it should hold, or remove it (and its comma)';
 export const emptyValueHint = (optional: boolean) =>
   optional ? 'the key has no value: give it one, or remove the key to use the default' : 'the key has no value: give it one (the key is required: it has no default)';
 

@@ -102,9 +102,11 @@ function wrongType(path: Path, schema: z.ZodType | undefined, value: unknown, zo
 
 function hintFor(path: Path, schema: z.ZodType | undefined, value: unknown): string | undefined {
   // Only a key that may be left out has a default to fall back on; removing a required one is the next error.
+  const key = path[path.length - 1];
+  // An empty item of a list (calls: [a, , b], or [null]) is no key: nothing to fall back on, only to fill in or drop.
+  if (value === null && typeof key === 'number') return msg.emptyItemHint();
   if (value === null) return msg.emptyValueHint(schema instanceof z.ZodOptional || schema instanceof z.ZodDefault);
   const text = description(schema);
-  const key = path[path.length - 1];
   return text === undefined ? undefined : typeof key === 'string' ? msg.fieldHint(key, text) : text;
 }
 

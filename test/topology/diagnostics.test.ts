@@ -205,6 +205,11 @@ describe('values', () => {
     expect(at('ioTime', '1,5xs')[0].message).toContain('unknown duration unit ",5xs"');
   });
 
+  it('an empty list item is told to be filled in or removed, not that "the key has no value"', () => {
+    const d = loadTopologySource('name: e\nservices:\n  a: {serviceTime: 1ms, calls: [null]}\nentrypoints: {w: {target: a, rate: 10/s}}\n', 'e.yaml').diagnostics;
+    expect(d.map((x) => [x.code, x.location?.line, x.hint])).toEqual([['wrong-type', 3, 'the list item is empty: write what it should hold, or remove it (and its comma)']]);
+  });
+
   it('rejects a bare number as a duration, except 0', () => {
     expect(report('bare-duration.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/bare-duration.yaml:4:47: error[bad-duration]: services.api.serviceTime.max: duration 5 has no unit
