@@ -103,11 +103,13 @@ export const CAUSE_CIRCUIT_OPEN = id('circuit-open');
 export const CAUSE_PROXY_RESET = id('proxy-reset');
 
 /** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
-export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false): boolean {
+export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false, flag: Flag = CAUSES[cause].flag): boolean {
   // Envoy never retries its own local replies: an overflow (a circuit breaker's UO), or no healthy
-  // upstream to send to (UH) — no upstream request was made, so no retry policy applies.
+  // upstream to send to (UH) — no upstream request was made, so no retry policy applies. Known by the
+  // try's flag, not its cause: Linkerd's fail-fast answers UH for a cause that elsewhere is a refused
+  // connection (every listed pod's sidecar down), and no request went upstream for it either.
   const c = CAUSES[cause];
-  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT || cause === CAUSE_ALL_ENDPOINTS_EJECTED)) return false;
+  if (!passedUp && (cause === CAUSE_CIRCUIT_OPEN || flag === 'UH')) return false;
   for (const r of retryOn) {
     // Envoy matches retriable status codes on response headers only: a connection failure or a reset is no 503 answered.
     if (r === 'retriable-status' && status === retriableStatus && (passedUp || c.retryOn.includes('retriable-status'))) return true;

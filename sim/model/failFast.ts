@@ -26,6 +26,8 @@ export interface HeldPair {
 
 export class FailFastQueues {
   private readonly pairs = new Map<number, HeldPair>();
+  /** Held tries, frame to generation: a timeout cutting one asks whether it was held, and why (see isHeld). */
+  private readonly held = new Map<number, number>();
   /** Pairs whose queue is stuck, in the order they got stuck. */
   private stuckPairs: number[] = [];
   /** A look at every stuck pair is due this instant (one event, however many changes led to it). */
@@ -55,6 +57,7 @@ export class FailFastQueues {
   hold(pair: number, frame: number, gen: number, code: number, token: number): boolean {
     const s = this.state(pair);
     s.items.push(frame, gen);
+    this.held.set(frame, gen);
     s.lastCode = code;
     if (s.token !== 0) return false;
     s.token = token;
@@ -66,6 +69,7 @@ export class FailFastQueues {
   take(pair: number): number[] {
     const s = this.pairs.get(pair);
     if (s === undefined || s.items.length === 0) return [];
+    for (let i = 0; i < s.items.length; i += 2) this.forget(s.items[i], s.items[i + 1]);
     return s.items.splice(0, s.items.length);
   }
 
@@ -84,6 +88,7 @@ export class FailFastQueues {
     s.token = 0;
     s.failing = true;
     this.stuckPairs = this.stuckPairs.filter((p) => p !== pair);
+    for (let i = 0; i < s.items.length; i += 2) this.forget(s.items[i], s.items[i + 1]);
     return s.items.splice(0, s.items.length);
   }
 
@@ -94,10 +99,20 @@ export class FailFastQueues {
     for (let i = 0; i < s.items.length; i += 2) {
       if (s.items[i] === frame && s.items[i + 1] === gen) {
         s.items.splice(i, 2);
+        this.forget(frame, gen);
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether the try (frame, generation) waits in a queue for an endpoint now. */
+  isHeld(frame: number, gen: number): boolean {
+    return this.held.get(frame) === gen;
+  }
+
+  private forget(frame: number, gen: number): void {
+    if (this.held.get(frame) === gen) this.held.delete(frame);
   }
 
   /** The stuck pairs, in the order they got stuck (a copy: looking at one may unstick it). */

@@ -8,7 +8,7 @@ import {
 import {
   CAUSES, CAUSE_ALL_ENDPOINTS_EJECTED, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_PARTITION_RESET, CAUSE_QUEUE_FULL,
-  CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, flagIndex, retryable,
+  CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, FLAGS, flagIndex, retryable,
 } from './causes.js';
 import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
@@ -165,6 +165,7 @@ const DATA_GIVE_UP = DATA_RESENDS[14] + 120;
 const FLAG_NONE = flagIndex('-');
 const FLAG_URX = flagIndex('URX');
 const FLAG_UO = flagIndex('UO');
+const FLAG_UH = flagIndex('UH');
 
 class Simulation implements EventDispatcher {
   private readonly engine = new Engine();
@@ -228,6 +229,11 @@ class Simulation implements EventDispatcher {
   private readonly policy: PolicyState;
   /** Tries held for an endpoint by proxies that queue them (failFastAfter: Linkerd's). */
   private readonly failFast = new FailFastQueues();
+  /** The try held for an endpoint that knownLateCause found (-1: none), and what its fail-fast would have said. */
+  private heldLate = -1;
+  private heldLateCause = -1;
+  private heldLateService = -1;
+  private heldLateMesh = false;
   private readonly proxyCount: number;
   /** Per proxy: a gateway, its node; per node: its zone; same-node legs are free (hot-path copies of the model). */
   private readonly isGateway: Uint8Array;
@@ -1041,7 +1047,11 @@ class Simulation implements EventDispatcher {
     if (rep < 0) {
       // The queue is a proxy's: a client library (no mesh, or a client outside it) fails at once.
       if (att.policy.failFastAfter > 0 && att.router < this.proxyCount && this.holdForEndpoint(a, rep)) return;
-      return this.failAttempt(a, this.noEndpointCause(att, rep), att.service, -1, att.attemptEnd);
+      const cause = this.noEndpointCause(att, rep);
+      // A local reply whatever its cause (UH): no request went upstream.
+      this.fail(att, cause, att.service, -1, FLAG_UH, this.meshCaused(cause, att));
+      att.phase = att.attemptEnd;
+      return this.advance(a);
     }
     if (att.policy.failFastAfter > 0) this.failFast.recovered(key);
     att.replica = rep;
@@ -1056,7 +1066,18 @@ class Simulation implements EventDispatcher {
     if (code === ALL_SHUT) return CAUSE_ALL_ENDPOINTS_SHUT;
     if (code === ALL_EJECTED) return CAUSE_ALL_ENDPOINTS_EJECTED;
     // No endpoint listed, or none of those listed taking connections (NONE_READY): the router's view, or the service.
-    return this.endpoints.truth(att.service).length > 0 ? CAUSE_NO_HEALTHY_UPSTREAM : CAUSE_NO_ENDPOINTS;
+    const truth = this.endpoints.truth(att.service);
+    if (truth.length === 0) return CAUSE_NO_ENDPOINTS;
+    // The router's view is to blame (stale) only when the service lists a pod that would take its connection.
+    // Under pickFrom: connectable none may: every listed pod's sidecar (or node proxy) is down, before its
+    // readiness probe takes it out, and the proxy, which knows it from its refused connects, is right to
+    // send nowhere. Then the cause is why they refuse, as Envoy's refused tries say it (UH all the same).
+    let proxyDown = false;
+    for (const r of truth) {
+      if (this.takesConnections(r)) return CAUSE_NO_HEALTHY_UPSTREAM;
+      if (this.podUp[r] === 1) proxyDown = true;
+    }
+    return proxyDown ? CAUSE_INBOUND_PROXY_DOWN : CAUSE_REPLICA_DOWN;
   }
 
   /**
@@ -1132,7 +1153,7 @@ class Simulation implements EventDispatcher {
       if (!this.endHold(a, items[i + 1])) continue;
       const att = this.frames[a];
       const cause = this.noEndpointCause(att, code);
-      this.fail(att, cause, att.service, -1, flagIndex(CAUSES[cause].flag), this.meshCaused(cause, att));
+      this.fail(att, cause, att.service, -1, FLAG_UH, this.meshCaused(cause, att));
       // Linkerd answers the requests its queue held with a 504, those it refuses in fail-fast with a 503.
       att.status = 504;
       att.phase = att.attemptEnd;
@@ -1582,7 +1603,7 @@ class Simulation implements EventDispatcher {
     const now = this.engine.now;
     // The retry before this try (if it was one) has its outcome: its slot is free.
     this.releaseRetrySlot(call);
-    if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn, 503, passedUp)) {
+    if (pol && call.attempts < pol.attempts && retryable(cause, status, pol.retryOn, 503, passedUp, FLAGS[call.flag])) {
       if (this.policy.activeRetries[call.pair] >= pol.maxConcurrentRetries) {
         call.flag = FLAG_UO;
         return this.finishAttempts(f);
@@ -1607,7 +1628,7 @@ class Simulation implements EventDispatcher {
       return;
     }
     // Retries used up, unless the last try ended in a local reply (no healthy upstream), which keeps its UH.
-    const localReply = !passedUp && (cause === CAUSE_NO_HEALTHY_UPSTREAM || cause === CAUSE_NO_ENDPOINTS || cause === CAUSE_ALL_ENDPOINTS_SHUT || cause === CAUSE_ALL_ENDPOINTS_EJECTED);
+    const localReply = !passedUp && call.flag === FLAG_UH;
     if (call.retries > 0 && call.flag !== FLAG_UO && !localReply) call.flag = FLAG_URX;
     this.finishAttempts(f);
   }
@@ -1726,7 +1747,8 @@ class Simulation implements EventDispatcher {
    * already known to have made it late, depth first: a frame that
    * has failed (its failure on its way up, or being retried by its own call)
    * is taken before anything still running under it; a leg a partition
-   * drops (its packets being resent) is itself the cause; otherwise the
+   * drops (its packets being resent), or a try a proxy holds for an
+   * endpoint (failFastAfter), is itself the cause; otherwise the
    * frame's children are searched in the order they started (a parallel
    * group's branches in step order), and then, for a call still trying —
    * waiting in back-off, or with a retry in flight — the failed try it
@@ -1738,6 +1760,14 @@ class Simulation implements EventDispatcher {
   private knownLateCause(f: number): number {
     const fr = this.frames[f];
     if (fr.failed || fr.stall !== 0) return f;
+    if (this.failFast.isHeld(f, fr.gen)) {
+      // Read now: the timeout takes the try out of its queue (and may free its frame) before timedOut uses it.
+      this.heldLate = f;
+      this.heldLateCause = this.noEndpointCause(fr, this.failFast.state(fr.pair).lastCode);
+      this.heldLateService = fr.service;
+      this.heldLateMesh = this.meshCaused(this.heldLateCause, fr);
+      return f;
+    }
     for (let k = 0; k < fr.kidCount; k++) {
       const c = fr.kids[k];
       const kid = this.frames[c];
@@ -1764,7 +1794,11 @@ class Simulation implements EventDispatcher {
     } else {
       const d = this.frames[late];
       if (d.stall !== 0 && !d.failed) this.setFailure(call, CAUSE_PARTITION, d.service, d.replica >= 0 ? d.replica : -1, flagIndex('UT'), false);
-      else this.setFailure(call, d.cause, d.causeService, d.causeReplica, flagIndex('UT'), d.meshCaused);
+      else if (late === this.heldLate) {
+        // Held in the proxy's queue for an endpoint (failFastAfter): late for want of one, as fail-fast would have
+        // said it — a service scaled to zero is the application's, a stale view or failure accrual the mesh's.
+        this.setFailure(call, this.heldLateCause, this.heldLateService, -1, flagIndex('UT'), this.heldLateMesh);
+      } else this.setFailure(call, d.cause, d.causeService, d.causeReplica, flagIndex('UT'), d.meshCaused);
     }
     call.status = CAUSES[CAUSE_TIMEOUT].status;
   }
@@ -1884,6 +1918,7 @@ class Simulation implements EventDispatcher {
     const call = this.frames[f];
     if (call.kind !== FRAME_CALL || call.tryToken !== tok || tok === 0) return;
     call.tryToken = 0;
+    this.heldLate = -1;
     const late = this.lateCauseOfCurrent(call);
     // Judged before the try is abandoned: its subtree is what it has spent.
     const plainMesh = late < 0 && this.plainTimeoutIsMesh(f, true);
@@ -1907,6 +1942,7 @@ class Simulation implements EventDispatcher {
     const cut = call.current >= 0 && this.frames[call.current].gen === call.currentGen;
     // The call's whole time ran out: what made it late may also be a try of its own that failed before the one in
     // flight (a retry), as during a back-off (below). A per-try timeout looks only under the try it cuts.
+    this.heldLate = -1;
     const late = this.knownLateCause(f);
     const inBackoff = call.backoffToken !== 0;
     const plainMesh = late < 0 && !inBackoff && this.plainTimeoutIsMesh(f, false);

@@ -115,10 +115,12 @@ timeline:
     expect(src).toContain('timeout: 1s');
     const r = runTopology(topo(src));
     const e = r.entrypoints[0];
-    const timeouts = e.failures.find((f) => f.cause === 'timeout')?.count ?? 0;
+    const timeouts = e.failures.find((f) => f.flag === 'UT')?.count ?? 0;
     // Held 1 s each from 42 s to 45 s: timeouts; the queue, stuck all along, goes into fail-fast at 45 s.
     expect(timeouts).toBeGreaterThan(500);
-    expect(e.failures.map((f) => f.cause).sort()).toEqual(['no-healthy-upstream', 'timeout']);
+    // A timeout cutting a held try keeps why it was held (the stale view), flagged UT, as fail-fast would have said.
+    // Before: 569 read `timeout`, the policy's, as if the callee had been slow.
+    expect(e.failures.map((f) => `${f.cause}/${f.flag}`).sort()).toEqual(['no-healthy-upstream/UH', 'no-healthy-upstream/UT']);
     expect(e.latency.max).toBeLessThan(1.1);
   });
 
@@ -203,5 +205,71 @@ timeline:
     const d = loadTopologySource(src, 's.yaml').diagnostics;
     expect(d.map((x) => [x.code, x.location?.line])).toEqual([['unknown-key', 2]]);
     expect(d[0].hint).toMatch(/^pickFrom belongs to a mesh profile file's resilience block/);
+  });
+});
+
+describe("Linkerd's fail-fast names why no endpoint was ready", () => {
+  /** back's 2 pods lose their sidecars 20–40 s (readiness takes them out at 30 s); `retries` as given. */
+  const sidecarsDown = (retries: string) => runTopology(topo(`name: sidecars-down
+simulation: {seed: 3, duration: 60s, warmup: 5s}
+mesh: {profile: linkerd, resilience: {retries: ${retries}}}
+services:
+  front: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
+entrypoints:
+  web: {target: front, rate: 100/s}
+timeline:
+  - {at: 20s, until: 40s, proxyCrash: {service: back}}
+`));
+
+  it('every listed pod refusing connections is the sidecars\' failure, not a stale view: inbound-proxy-down, still a local reply (UH)', () => {
+    const r = sidecarsDown('none');
+    const e = r.entrypoints[0];
+    // 20–30 s: the service still lists both pods, neither takes connections; the proxies know it and hold, then
+    // fail-fast. Before: 1,062 read no-healthy-upstream, "control plane (stale config)", though the view was
+    // the service's own. Only the ~0.2 s at 40 s before the push brings the pods back is a stale view.
+    const down = e.failures.find((f) => f.cause === 'inbound-proxy-down');
+    expect(down?.flag).toBe('UH');
+    expect(down?.mesh).toBe(true);
+    expect(down?.count).toBeGreaterThan(1000);
+    expect(e.failures.find((f) => f.cause === 'no-healthy-upstream')?.count ?? 0).toBeLessThan(50);
+    expect(failedBetween(r, 20, 23)).toBe(0);
+  });
+
+  it('a connect-failure retry policy does not retry it: no request went upstream', () => {
+    const r = sidecarsDown('{attempts: 3, retryOn: [connect-failure, reset], budget: none}');
+    const e = r.entrypoints[0];
+    const down = e.failures.filter((f) => f.cause === 'inbound-proxy-down');
+    expect(down.map((f) => f.flag)).toEqual(['UH']);
+    expect(r.services.find((s) => s.name === 'back')?.retryCalls ?? 0).toBeLessThan(50);
+  });
+});
+
+describe('a timeout that cuts a try held for an endpoint', () => {
+  it("keeps why it was held: a service scaled to zero is the application's, not a mesh timeout", () => {
+    // back scaled to 0 at 20 s: the proxies hold its requests (no endpoint) until fail-fast at 23 s; the 1 s timeout
+    // cuts those held 20–22 s. Under Envoy they fail at once, no-endpoints (the app's). Before: 205 read
+    // timeout/UT/mesh, so Linkerd's queue turned the operator's scale-down into a mesh cost (223 mesh-caused, now 18).
+    const run = (mesh: string) => runTopology(topo(`name: scale0
+simulation: {seed: 3, duration: 60s, warmup: 5s}
+mesh: {profile: ${mesh}, resilience: {retries: none, timeout: 1s}}
+services:
+  front: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 2, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
+entrypoints:
+  web: {target: front, rate: 100/s}
+timeline:
+  - {at: 20s, scale: {service: back, replicas: 0}}
+  - {at: 40s, scale: {service: back, replicas: 2}}
+`));
+    const e = run('linkerd').entrypoints[0];
+    expect(e.failures.some((f) => f.cause === 'timeout')).toBe(false);
+    const cut = e.failures.find((f) => f.cause === 'no-endpoints' && f.flag === 'UT');
+    expect(cut?.mesh).toBe(false);
+    expect(cut?.count).toBeGreaterThan(150);
+    expect(e.meshCaused).toBeLessThan(50);
+    expect(e.meshCaused + e.appCaused).toBe(e.failed);
+    // About what Envoy, failing them at once, calls the mesh's.
+    expect(e.meshCaused).toBeLessThanOrEqual(run('istio-sidecar').entrypoints[0].meshCaused);
   });
 });
