@@ -1,3 +1,4 @@
+import { fsum } from 'd3-array';
 import type { RuntimeModel, ProxyKind } from '../model/build.js';
 import { PROXY_KINDS } from '../model/build.js';
 import { LC_EXIT, LC_STOP, LC_UP } from '../model/lifecycle.js';
@@ -7,7 +8,13 @@ import type { ControlPlaneTax, ResourceTax, ProxyFleet } from './types.js';
 const HOURS_PER_MONTH = 730;
 const GB = 1e9;
 
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+/**
+ * Summed exactly rounded (d3's fsum), so a total does not depend on the order
+ * of its terms: proxies and services come in the file's order, and listing the
+ * services otherwise changed proxyVcpu and the costs in their last digits.
+ * A NaN or an infinity is summed plainly, to come out as it did.
+ */
+const sum = (xs: number[]): number => (xs.every(Number.isFinite) ? fsum(xs) : xs.reduce((a, b) => a + b, 0));
 /** A time average over an empty window (a run whose load ran out before its warm-up ended) is NaN: nothing was measured. */
 const measured = (x: number): number => (Number.isFinite(x) ? x : 0);
 
