@@ -9,6 +9,8 @@ export type {
   Topology, Service, EntryPoint, Dist, Step, Node, MeshProfile, ProxySpec, MtlsSpec, Costs,
   TimelineEvent, Target, ResiliencePolicy, RetryPolicy, ControlPlane, ControlPlaneResources, CircuitBreaker, OutlierDetection,
   MeshMode, RetryCondition, Network, LoadBalancer, Arrivals, RateSegment, EntryVia, SimulationSettings, TopologyTimeouts, NoEffectSetting,
+  // Named by the types above (MeshProfile.sidecar, ResiliencePolicy, a rollout's maxSurge): a caller building a topology in code must be able to name them too.
+  SidecarSpec, OutlierStyle, PickFrom, PodBudget,
 } from './topology/types.js';
 export { listMeshProfiles, loadMeshProfile } from './mesh/index.js';
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.js';

@@ -27,7 +27,7 @@ export interface ModeDone extends ModeOutcome {
 }
 
 export interface ParallelOptions {
-  /** Worker threads (default: the machine's available parallelism); 1 runs the modes one after another in this thread. */
+  /** Worker threads (default, and at most: the machine's available parallelism); 1 runs the modes one after another in this thread. */
   workers?: number;
   /** Called as each mode finishes, in the order they finish. */
   onModeDone?: (done: ModeDone) => void;

@@ -64,7 +64,10 @@ export function workersFor(requested: number | undefined): number {
 /**
  * The threads to start for `workers` as a library caller gave it: the
  * default when left out; NaN or a non-number is refused (it would start no
- * thread at all and the returned promise would never settle).
+ * thread at all and the returned promise would never settle). At most one a
+ * core, as on the command line (workersFor): each thread holds a copy of the
+ * simulation, so `runSweep(plan, {workers: 1000})` took the 25 GB the CLI's
+ * cap was made to prevent, and ran no faster.
  */
 export function threadCount(workers: number | undefined): number {
   if (workers === undefined) return defaultWorkers();
@@ -75,7 +78,7 @@ export function threadCount(workers: number | undefined): number {
       hint: 'for example --workers 2, or leave it out for one per core',
     }]);
   }
-  return Math.max(1, Math.floor(workers));
+  return Math.min(Math.max(1, Math.floor(workers)), defaultWorkers());
 }
 
 /**

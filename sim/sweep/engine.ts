@@ -42,7 +42,7 @@ export interface SweepProgress {
 export interface RunSweepOptions {
   /** The NDJSON results file. */
   output: string;
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Worker threads (default, and at most: the machine's available parallelism). */
   workers?: number;
   /** Keep the results already in `output` (of this same sweep) and run only the missing ones. */
   resume?: boolean;
