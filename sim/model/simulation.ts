@@ -1067,7 +1067,7 @@ class Simulation implements EventDispatcher {
     if (code === ALL_EJECTED) return CAUSE_ALL_ENDPOINTS_EJECTED;
     // No endpoint listed, or none of those listed taking connections (NONE_READY): the router's view, or the service.
     const truth = this.endpoints.truth(att.service);
-    if (truth.length === 0) return CAUSE_NO_ENDPOINTS;
+    if (truth.length === 0) return this.unreadyForItsSidecar(att.service) ? CAUSE_INBOUND_PROXY_DOWN : CAUSE_NO_ENDPOINTS;
     // The router's view is to blame (stale) only when the service lists a pod that would take its connection.
     // Under pickFrom: connectable none may: every listed pod's sidecar (or node proxy) is down, before its
     // readiness probe takes it out, and the proxy, which knows it from its refused connects, is right to
@@ -1078,6 +1078,20 @@ class Simulation implements EventDispatcher {
       if (this.podUp[r] === 1) proxyDown = true;
     }
     return proxyDown ? CAUSE_INBOUND_PROXY_DOWN : CAUSE_REPLICA_DOWN;
+  }
+
+  /**
+   * Whether a pod of the service that should serve (its app up) is out of
+   * the endpoints because its sidecar is down: readiness probes through the
+   * sidecar took it out, so a service with no endpoint left is the mesh's
+   * doing, not the application's (no-endpoints).
+   */
+  private unreadyForItsSidecar(service: number): boolean {
+    for (const r of this.model.services[service].replicas) {
+      const sc = this.model.replicas[r].sidecar;
+      if (this.wanted[r] && this.podUp[r] && this.appUp[r] && sc >= 0 && this.faults.proxyDown[sc] === 1) return true;
+    }
+    return false;
   }
 
   /**

@@ -175,7 +175,15 @@ entrypoints:
 timeline:
   - {at: 20s, until: 40s, proxyCrash: {replica: back-0}}
 `));
-    expect(r.entrypoints[0].failures.find((f) => f.cause === 'no-endpoints')?.count).toBeGreaterThan(500);
+    // Once readiness has taken the pod out, the service has no endpoint because its sidecar is down: the mesh's
+    // failure, not the application's (before: 789 no-endpoints, application).
+    const causes = r.entrypoints[0].failures;
+    // Refused while listed (UF), then no endpoint to send to (UH): both the sidecar's doing.
+    expect(causes.filter((f) => f.cause === 'inbound-proxy-down').map((f) => f.flag).sort()).toEqual(['UF', 'UH']);
+    expect(causes.find((f) => f.cause === 'inbound-proxy-down' && f.flag === 'UH')?.count).toBeGreaterThan(500);
+    expect(causes.find((f) => f.cause === 'no-endpoints')).toBeUndefined();
+    // The application's only: when the sidecar is back, the client's own discovery (Kubernetes', not the mesh's) lags.
+    expect(causes.filter((f) => !f.mesh).map((f) => f.cause)).toEqual(['no-healthy-upstream']);
     // Each second of the outage fails its ~100 requests as they come. Before: once the client's view was
     // empty (~32 s) they were held 3 s as if it were a Linkerd proxy, and failed together (395 at 35 s).
     for (let t = 21; t < 40; t++) {
