@@ -25,20 +25,35 @@ function rollout(mesh: string, pushDelay: string): RunResult {
   return runTopology(topo(src));
 }
 
-/** back's 3 pods behind front's 2, no retries; `fault` on back-0 from 20 s to 40 s. */
-function podFault(mesh: string, fault: string): RunResult {
-  return runTopology(topo(`name: pod-fault
-simulation: {seed: 3, duration: 60s, warmup: 5s}
-mesh: {profile: ${mesh}, resilience: {retries: none}}
+/** The tests' small graph: `front` (2 pods, unless `direct`: the clients call back themselves) calling `back`, seed 3, 5 s warm-up. */
+interface FrontBack {
+  mesh: string;
+  back: number;
+  rate: number;
+  events: string[];
+  resilience?: string;
+  front?: number;
+  duration?: string;
+  direct?: boolean;
+}
+
+function frontBack(o: FrontBack): RunResult {
+  const front = o.direct ? '' : `  front: {replicas: ${o.front ?? 2}, workers: 64, serviceTime: 1ms, calls: [back]}\n`;
+  return runTopology(topo(`name: front-back
+simulation: {seed: 3, duration: ${o.duration ?? '60s'}, warmup: 5s}
+mesh: {profile: ${o.mesh}, resilience: ${o.resilience ?? '{retries: none}'}}
 services:
-  front: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [back]}
-  back: {replicas: 3, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
+${front}  back: {replicas: ${o.back}, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
 entrypoints:
-  web: {target: front, rate: 300/s}
+  web: {target: ${o.direct ? 'back' : 'front'}, rate: ${o.rate}/s${o.direct ? ', via: direct' : ''}}
 timeline:
-  - {at: 20s, until: 40s, ${fault}: {replica: back-0}}
+${o.events.map((e) => `  - ${e}`).join('\n')}
 `));
 }
+
+/** back's 3 pods behind front's 2, no retries; `fault` on back-0 from 20 s to 40 s. */
+const podFault = (mesh: string, fault: string): RunResult =>
+  frontBack({ mesh, back: 3, rate: 300, events: [`{at: 20s, until: 40s, ${fault}: {replica: back-0}}`] });
 
 describe("Linkerd's balancer sends only to endpoints that take connections", () => {
   it('a rollout whose pushes are 5 s late fails nothing under linkerd; under istio-sidecar the stale proxies are refused', () => {
@@ -85,17 +100,10 @@ describe("Linkerd's balancer sends only to endpoints that take connections", () 
     // back's only pod crashes 20–21.5 s (its sidecar answers 503). After 7 failures (+1 in flight) accrual
     // shuts it for 1 s, its probe fails (shut 2 s more), the next succeeds at ~23 s: the requests held
     // since ~20 s go then. Without the queue each one fails at once (all-endpoints-shut, UH): 293 of them.
-    const run = (mesh: string) => runTopology(topo(`name: accrual
-simulation: {seed: 3, duration: 40s, warmup: 5s}
-mesh: {profile: ${mesh}, resilience: {retries: none, outlierDetection: {consecutive5xx: 7}}}
-services:
-  front: {replicas: 1, workers: 64, serviceTime: 1ms, calls: [back]}
-  back: {replicas: 1, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
-entrypoints:
-  web: {target: front, rate: 100/s}
-timeline:
-  - {at: 20s, until: 21500ms, crash: {replica: back-0}}
-`));
+    const run = (mesh: string) => frontBack({
+      mesh, front: 1, back: 1, rate: 100, duration: '40s', resilience: '{retries: none, outlierDetection: {consecutive5xx: 7}}',
+      events: ['{at: 20s, until: 21500ms, crash: {replica: back-0}}'],
+    });
     const held = run('linkerd');
     expect(causes(held)).toEqual(['replica-down/UF/app=8']);
     expect(held.entrypoints[0].latency.max).toBeGreaterThan(2.5);
@@ -165,16 +173,7 @@ timeline:
 
   it('a client outside the mesh has no such queue: with no endpoint it fails at once', () => {
     // back's only pod loses its sidecar for 20 s: readiness takes it out, and discovery tells the clients.
-    const r = runTopology(topo(`name: outside
-simulation: {seed: 3, duration: 60s, warmup: 5s}
-mesh: {profile: linkerd, resilience: {retries: none}}
-services:
-  back: {replicas: 1, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
-entrypoints:
-  web: {target: back, rate: 100/s, via: direct}
-timeline:
-  - {at: 20s, until: 40s, proxyCrash: {replica: back-0}}
-`));
+    const r = frontBack({ mesh: 'linkerd', direct: true, back: 1, rate: 100, events: ['{at: 20s, until: 40s, proxyCrash: {replica: back-0}}'] });
     // Once readiness has taken the pod out, the service has no endpoint because its sidecar is down: the mesh's
     // failure, not the application's (before: 789 no-endpoints, application).
     const causes = r.entrypoints[0].failures;
@@ -218,17 +217,8 @@ timeline:
 
 describe("Linkerd's fail-fast names why no endpoint was ready", () => {
   /** back's 2 pods lose their sidecars 20–40 s (readiness takes them out at 30 s); `retries` as given. */
-  const sidecarsDown = (retries: string) => runTopology(topo(`name: sidecars-down
-simulation: {seed: 3, duration: 60s, warmup: 5s}
-mesh: {profile: linkerd, resilience: {retries: ${retries}}}
-services:
-  front: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [back]}
-  back: {replicas: 2, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
-entrypoints:
-  web: {target: front, rate: 100/s}
-timeline:
-  - {at: 20s, until: 40s, proxyCrash: {service: back}}
-`));
+  const sidecarsDown = (retries: string) =>
+    frontBack({ mesh: 'linkerd', back: 2, rate: 100, resilience: `{retries: ${retries}}`, events: ['{at: 20s, until: 40s, proxyCrash: {service: back}}'] });
 
   it('every listed pod refusing connections is the sidecars\' failure, not a stale view: inbound-proxy-down, still a local reply (UH)', () => {
     const r = sidecarsDown('none');
@@ -258,18 +248,10 @@ describe('a timeout that cuts a try held for an endpoint', () => {
     // back scaled to 0 at 20 s: the proxies hold its requests (no endpoint) until fail-fast at 23 s; the 1 s timeout
     // cuts those held 20–22 s. Under Envoy they fail at once, no-endpoints (the app's). Before: 205 read
     // timeout/UT/mesh, so Linkerd's queue turned the operator's scale-down into a mesh cost (223 mesh-caused, now 18).
-    const run = (mesh: string) => runTopology(topo(`name: scale0
-simulation: {seed: 3, duration: 60s, warmup: 5s}
-mesh: {profile: ${mesh}, resilience: {retries: none, timeout: 1s}}
-services:
-  front: {replicas: 2, workers: 64, serviceTime: 1ms, calls: [back]}
-  back: {replicas: 2, workers: 64, serviceTime: {dist: exponential, mean: 2ms}}
-entrypoints:
-  web: {target: front, rate: 100/s}
-timeline:
-  - {at: 20s, scale: {service: back, replicas: 0}}
-  - {at: 40s, scale: {service: back, replicas: 2}}
-`));
+    const run = (mesh: string) => frontBack({
+      mesh, back: 2, rate: 100, resilience: '{retries: none, timeout: 1s}',
+      events: ['{at: 20s, scale: {service: back, replicas: 0}}', '{at: 40s, scale: {service: back, replicas: 2}}'],
+    });
     const e = run('linkerd').entrypoints[0];
     expect(e.failures.some((f) => f.cause === 'timeout')).toBe(false);
     const cut = e.failures.find((f) => f.cause === 'no-endpoints' && f.flag === 'UT');
