@@ -80,19 +80,35 @@ const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff
  */
 const EMOJI = /(?![\u{1f1e6}-\u{1f1ff}])\p{Emoji_Presentation}/u;
 /** Combining marks and zero-width characters: no column of their own. */
-const ZERO = /[\p{M}\u200b-\u200d\u2060\ufeff]/u;
+const ZERO = /^[\p{M}\u200b-\u200d\u2060\ufeff]+$/u;
+/** A joiner or emoji presentation selector after a pictograph (or a keycap's digit) makes one emoji, two columns wide. */
+const EMOJI_SEQUENCE = /[\u200d\ufe0f]/;
+const EMOJI_BASE = /^[\p{Extended_Pictographic}0-9#*]$/u;
+const REGIONAL_PAIR = /^[\u{1f1e6}-\u{1f1ff}]{2}$/u;
+/** Root-locale grapheme clusters: what a terminal draws as one character, the same on every machine. */
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
  * The columns a text takes in a terminal: a name (of a service, an entry
  * point) in Chinese or Japanese takes two a character, an accent written as
  * a combining mark none, a character outside the BMP one, where `.length`
  * counted one, zero and two, and the table's columns went out of line.
+ * Counted a cluster at a time, so an emoji made of several (👩‍💻 joined,
+ * 👍🏽 with a skin tone, ❤️ with its presentation selector) takes the two
+ * columns a terminal draws, not the sum of its parts.
  */
 export function displayWidth(text: string): number {
   if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
-  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) || EMOJI.test(ch) ? 2 : 1;
+  for (const { segment } of GRAPHEMES.segment(text)) width += clusterWidth(segment);
   return width;
+}
+
+function clusterWidth(cluster: string): number {
+  if (ZERO.test(cluster)) return 0;
+  const first = String.fromCodePoint(cluster.codePointAt(0) as number);
+  if (WIDE.test(first) || EMOJI.test(first) || REGIONAL_PAIR.test(cluster)) return 2;
+  return cluster.length > first.length && EMOJI_BASE.test(first) && EMOJI_SEQUENCE.test(cluster) ? 2 : 1;
 }
 
 /** Lays out rows as a plain-text table: first column left-aligned, the rest right-aligned. */

@@ -50,4 +50,12 @@ describe('textTable', () => {
     expect(new Set(lines.map(displayWidth))).toEqual(new Set([14]));
     expect(lines[2]).toBe(`✅web${' '.repeat(8)}1`);
   });
+
+  it('takes an emoji made of several code points (joined, skin-toned, with a selector) for the two columns it is drawn in', () => {
+    // Before: 👩‍💻 counted 4 (two emoji and a joiner), 👍🏽 4, ❤️ and 1️⃣ 1, the rainbow flag 3.
+    const names = ['👩\u200d💻dev', '👍🏽ok', '❤\ufe0fx', '1\ufe0f\u20e3x', '🏳\ufe0f\u200d🌈x', 'a\u200db'];
+    expect(names.map(displayWidth)).toEqual([5, 4, 3, 3, 3, 2]);
+    const lines = textTable(['entry point', 'n'], names.map((n) => [n, '1'])).split('\n');
+    expect(new Set(lines.map(displayWidth))).toEqual(new Set([14]));
+  });
 });
