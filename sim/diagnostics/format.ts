@@ -11,11 +11,12 @@ const MAX_EXCERPT = 100;
 
 /** `services.api.calls[0].call`; keys that are not plain names are quoted: `services["a.b"]`. */
 /**
- * A string quoted as JSON, with DEL, the C1 controls and the bidirectional controls escaped too (JSON leaves them
- * raw: a terminal acts on some, and a right-to-left override shows the rest of the line reversed).
+ * A string quoted as JSON, with DEL, the C1 controls, the bidirectional controls and the characters that print as
+ * nothing escaped too (JSON leaves them raw: a terminal acts on some, a right-to-left override shows the rest of the
+ * line reversed, and a zero-width space would be named in a message without a trace of it).
  */
 export function quoted(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatPath(path: ReadonlyArray<string | number>): string {

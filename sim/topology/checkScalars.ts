@@ -265,8 +265,30 @@ export function checkRange(out: Problem[], value: number, path: Path, key: strin
  */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
-/** A name that reaches tables, CSV and charts (of the topology, its parts, a mesh profile) holds only printable characters. */
+/**
+ * Characters that print as nothing (a zero-width space, a soft hyphen, a
+ * word joiner, a byte-order mark, the Hangul fillers): `auth\u200b` is
+ * another service than `auth`, shown exactly like it. The joiners and
+ * variation selectors emoji and some scripts need are not among them.
+ */
+const INVISIBLE = /[\u00ad\u115f\u1160\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0]/gu;
+
+/**
+ * A name that reaches tables, CSV and charts (of the topology, its parts, a
+ * mesh profile) holds only printable characters, and none that would make it
+ * print the same as another name.
+ */
 export function checkPrintable(out: Problem[], name: string, path: Path, what: string, at: 'key' | 'value'): void {
   const m = UNPRINTABLE.exec(name);
-  if (m) out.push(error('bad-name', path, msg.unprintableName(what, name, m[0]), msg.unprintableNameHint(), at));
+  if (m) {
+    out.push(error('bad-name', path, msg.unprintableName(what, name, m[0]), msg.unprintableNameHint(), at));
+    return;
+  }
+  const invisible = name.match(INVISIBLE);
+  if (invisible) {
+    out.push(error('bad-name', path, msg.invisibleInName(what, name, invisible[0], name.replace(INVISIBLE, '')), msg.invisibleInNameHint(), at));
+    return;
+  }
+  // A blank name has its own error (checkValues).
+  if (name.trim() !== '' && name.trim() !== name) out.push(error('bad-name', path, msg.spaceAroundName(what, name), msg.spaceAroundNameHint(), at));
 }

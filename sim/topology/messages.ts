@@ -273,6 +273,14 @@ export const unprintableName = (what: string, name: string, ch: string) =>
   `${what} holds an unprintable character (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}): ${quoted(name)}`;
 export const unprintableNameHint = () =>
   'names are printed in tables, CSV and the report\'s diagram: use letters, digits and punctuation (a YAML "\\x01" escape writes a control character)';
+export const invisibleInName = (what: string, name: string, ch: string, visible: string) =>
+  `${what} holds an invisible character (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}): ${quoted(name)} ` +
+  `prints the same as ${quoted(visible)}`;
+export const invisibleInNameHint = () =>
+  'remove it: tables, CSV and the report could not tell this name from the one without it (text copied from a web page or a word processor can bring one in)';
+export const spaceAroundName = (what: string, name: string) =>
+  `${what} ${quoted(name)} starts or ends with a space: tables would show it as ${quoted(name.trim())}`;
+export const spaceAroundNameHint = () => 'remove the space (quotes in YAML keep one that would otherwise be dropped)';
 export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';

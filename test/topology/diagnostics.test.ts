@@ -473,6 +473,25 @@ describe('references', () => {
       .diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
   });
 
+  it('refuses a name that would print the same as another: an invisible character, or a space at either end', () => {
+    // Before: "auth\u200b" and "auth " loaded as services of their own, shown in every table exactly as "auth".
+    const src = 'name: m\nservices:\n  auth: {serviceTime: 1ms, calls: ["auth\\u200b"]}\n  "auth\\u200b": {serviceTime: 1ms, calls: ["auth "]}\n' +
+      '  "auth ": {serviceTime: 1ms}\nentrypoints: {"\\ufeffweb": {target: auth, rate: 1/s}}\n';
+    const d = loadTopologySource(src, 'c.yaml').diagnostics.filter((x) => x.code === 'bad-name');
+    expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${formatPath(x.path)}: ${x.message} (${x.hint})`)).toEqual([
+      '4:3 services["auth\\u200b"]: a service name holds an invisible character (U+200B): "auth\\u200b" prints the same as "auth" ' +
+        '(remove it: tables, CSV and the report could not tell this name from the one without it (text copied from a web page or a word processor can bring one in))',
+      '5:3 services["auth "]: a service name "auth " starts or ends with a space: tables would show it as "auth" ' +
+        '(remove the space (quotes in YAML keep one that would otherwise be dropped))',
+      '6:15 entrypoints["\\ufeffweb"]: an entry point name holds an invisible character (U+FEFF): "\\ufeffweb" prints the same as "web" ' +
+        '(remove it: tables, CSV and the report could not tell this name from the one without it (text copied from a web page or a word processor can bring one in))',
+    ]);
+    // Joiners and selectors that emoji and scripts need are names' own: 👩‍💻, ❤️, a no-break space inside.
+    expect(loadTopologySource('name: m\nservices: {"👩\\u200d💻": {serviceTime: 1ms}, "❤\\ufe0f": {serviceTime: 1ms}, "a\\u00a0b": {serviceTime: 1ms}}\n' +
+      'entrypoints: {w: {target: "👩\\u200d💻", rate: 1/s}, x: {target: "❤\\ufe0f", rate: 1/s}, y: {target: "a\\u00a0b", rate: 1/s}}\n', 'e.yaml')
+      .diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
   it('refuses a list or mapping as a key, at its place, without a warning on stderr', () => {
     const d = loadTopologySource('name: m\n? [a, b]\n: 1\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n', 'k.yaml').diagnostics;
     expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${x.code}: ${x.message}`)).toEqual(['2:3 complex-key: a key must be a name, not a list or a mapping']);
