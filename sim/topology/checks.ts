@@ -15,6 +15,7 @@ import type { Path } from './locate.js';
 import * as msg from './messages.js';
 import { error, warning, type Problem } from './problem.js';
 import type { StepFile, TopologyFile } from './schema.js';
+import { firstDifference, lookalikes } from './lookalike.js';
 import { closest } from './suggest.js';
 import { checkTimeline, type GivenLimits } from './timeline.js';
 import type { MeshProfile } from './types.js';
@@ -44,6 +45,11 @@ function checkNames(file: TopologyFile): Problem[] {
   for (const name of Object.keys(file.entrypoints)) check(name, ['entrypoints', name], 'an entry point name', 'key');
   for (const name of Object.keys(file.nodes ?? {})) check(name, ['nodes', name], 'a node name', 'key');
   (file.zones ?? []).forEach((zone, i) => check(zone, ['zones', i], 'a zone name', 'value'));
+  for (const [section, kind] of [['services', 'service'], ['entrypoints', 'entry point'], ['nodes', 'node']] as const) {
+    for (const { name, like } of lookalikes(Object.keys(file[section] ?? {}))) {
+      out.push(warning('lookalike-names', [section, name], msg.lookalikeName(kind, name, like, firstDifference(like, name)), msg.lookalikeNameHint(kind), 'key'));
+    }
+  }
   return out;
 }
 

@@ -281,6 +281,10 @@ export const invisibleInNameHint = () =>
 export const spaceAroundName = (what: string, name: string) =>
   `${what} ${quoted(name)} starts or ends with a space: tables would show it as ${quoted(name.trim())}`;
 export const spaceAroundNameHint = () => 'remove the space (quotes in YAML keep one that would otherwise be dropped)';
+export const lookalikeName = (kind: string, name: string, like: string, difference: string) =>
+  `${kind} ${quoted(name)} reads the same as ${kind} ${quoted(like)} (they differ at ${difference}): tables and charts would show two ${kind === 'entry point' ? 'entry points' : `${kind}s`} a reader takes for one`;
+export const lookalikeNameHint = (kind: string) =>
+  `if they are one ${kind}, use one spelling (a letter from another alphabet can come in with pasted text); if two, give them names that differ visibly`;
 export const callCycle = (cycle: readonly string[]) => `call cycle: ${cycle.join(' → ')}`;
 export const callCycleHint = () =>
   'each request would call itself forever; break the cycle so that the calls form a tree';

@@ -492,6 +492,18 @@ describe('references', () => {
       .diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
   });
 
+  it('warns of names that differ but read the same: a Cyrillic or Greek letter drawn like a Latin one, or case alone', () => {
+    const src = 'name: m\nservices:\n  auth: {serviceTime: 1ms, calls: [аuth, Auth, ｏrders]}\n  аuth: {serviceTime: 1ms}\n  Auth: {serviceTime: 1ms}\n' +
+      '  orders: {serviceTime: 1ms}\n  ｏrders: {serviceTime: 1ms}\nentrypoints: {w: {target: auth, rate: 1/s}, x: {target: orders, rate: 1/s}, "ω": {target: auth, rate: 1/s}}\n';
+    const d = loadTopologySource(src, 'l.yaml').diagnostics;
+    expect(d.map((x) => `${x.severity} ${x.location?.line}:${x.location?.column} ${x.code}: ${x.message}`)).toEqual([
+      'warning 4:3 lookalike-names: service "аuth" reads the same as service "auth" (they differ at U+0430 "а"): tables and charts would show two services a reader takes for one',
+      'warning 5:3 lookalike-names: service "Auth" reads the same as service "auth" (they differ at U+0041 "A"): tables and charts would show two services a reader takes for one',
+      'warning 7:3 lookalike-names: service "ｏrders" reads the same as service "orders" (they differ at U+FF4F "ｏ"): tables and charts would show two services a reader takes for one',
+    ]);
+    expect(d[0].hint).toBe('if they are one service, use one spelling (a letter from another alphabet can come in with pasted text); if two, give them names that differ visibly');
+  });
+
   it('refuses a list or mapping as a key, at its place, without a warning on stderr', () => {
     const d = loadTopologySource('name: m\n? [a, b]\n: 1\nservices: {a: {serviceTime: 1ms}}\nentrypoints: {w: {target: a, rate: 1/s}}\n', 'k.yaml').diagnostics;
     expect(d.map((x) => `${x.location?.line}:${x.location?.column} ${x.code}: ${x.message}`)).toEqual(['2:3 complex-key: a key must be a name, not a list or a mapping']);
