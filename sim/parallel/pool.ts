@@ -63,22 +63,24 @@ export function workersFor(requested: number | undefined): number {
 
 /**
  * The threads to start for `workers` as a library caller gave it: the
- * default when left out; NaN or a non-number is refused (it would start no
- * thread at all and the returned promise would never settle). At most one a
- * core, as on the command line (workersFor): each thread holds a copy of the
- * simulation, so `runSweep(plan, {workers: 1000})` took the 25 GB the CLI's
- * cap was made to prevent, and ran no faster.
+ * default when left out; anything but a whole number ≥ 1 is refused, as
+ * `--workers` refuses it. NaN started no thread at all and the returned
+ * promise never settled; 0, −3 or 2.5 ran as 1 or 2, so a caller's mistake
+ * (a count computed as 0) passed unseen. At most one a core, as on the
+ * command line (workersFor): each thread holds a copy of the simulation, so
+ * `runSweep(plan, {workers: 1000})` took the 25 GB the CLI's cap was made
+ * to prevent, and ran no faster.
  */
 export function threadCount(workers: number | undefined): number {
   if (workers === undefined) return defaultWorkers();
-  if (typeof workers !== 'number' || Number.isNaN(workers)) {
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
     throw new DiagnosticError([{
       severity: 'error', code: 'bad-option', path: ['--workers'],
-      message: `--workers ${String(workers)}: the worker threads must be a number, at least 1`,
-      hint: 'for example --workers 2, or leave it out for one per core',
+      message: `--workers ${String(workers)}: the worker threads must be a whole number, at least 1`,
+      hint: 'for example {workers: 2} (--workers 2), or leave it out for one per core',
     }]);
   }
-  return Math.min(Math.max(1, Math.floor(workers)), defaultWorkers());
+  return Math.min(workers, defaultWorkers());
 }
 
 /**

@@ -78,7 +78,7 @@ describe('library API (the README example)', () => {
     const watched = runTopology(topology, { duration: 12 }, { onProgress: () => {}, progressEvery: NaN });
     expect(JSON.stringify(watched)).toBe(plain);
     // NaN workers started no thread, and the promise never settled.
-    await expect(compareMeshesParallel([topology], { duration: 12 }, { workers: NaN })).rejects.toThrow(/--workers NaN/);
+    await expect(compareMeshesParallel([topology], { duration: 12 }, { workers: NaN })).rejects.toThrow(/--workers NaN: the worker threads must be a whole number/);
     // A result's profile sources were the topology's own array: editing one edited the next run's.
     const first = runTopology(topology, { duration: 12 });
     first.mesh.sources.push('edited');
