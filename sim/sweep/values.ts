@@ -246,9 +246,13 @@ const QUANTITIES: Array<[string, (text: string) => UnitResult]> = [
  * (`1000ms` and `1s` are both {duration: 1}; `1/s` is a rate, not the same),
  * to 12 significant digits so `1.1m` is `66s`. Mappings and lists are
  * converted inside (`{dist: exponential, mean: 2000us}` is `{…, mean: 2ms}`).
+ * A constant distribution is its value: a bare duration is one (`1ms` and
+ * `{dist: constant, value: 1ms}` load as the same distribution).
  * Two values with the same conversion configure the same run.
  */
 export function inBaseUnits(value: unknown): unknown {
+  const constant = constantValue(value);
+  if (constant !== undefined) return inBaseUnits(constant.value);
   if (typeof value === 'string') {
     if (!WITH_UNIT.test(value)) return value;
     for (const [kind, parse] of QUANTITIES) {
@@ -262,6 +266,14 @@ export function inBaseUnits(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, inBaseUnits(v)]));
   }
   return value;
+}
+
+/** The value of `{dist: constant, value}`, exactly those two keys (anything more is refused when the point loads). */
+function constantValue(value: unknown): { value: unknown } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const d = value as Record<string, unknown>;
+  return keys.length === 2 && d.dist === 'constant' && 'value' in d ? { value: d.value } : undefined;
 }
 
 /**

@@ -196,6 +196,16 @@ describe('planning a sweep', () => {
     // Inside a mapping too: a distribution whose mean is written in µs is the one written in ms.
     expect(plan(['services.backend.serviceTime={dist: exponential, mean: 8ms},{dist: exponential, mean: 8000us}']).diagnostics.map((d) => d.code))
       .toEqual(['duplicate-value']);
+    // A bare duration is a constant distribution: 8ms and {dist: constant, value: 8000us} load as one (before, the point ran twice).
+    expect(plan(['services.backend.serviceTime=8ms,{dist: constant, value: 8000us}']).diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['duplicate-value', '8ms (at --set:1:30) and {"dist":"constant","value":"8000us"} are equal after unit conversion: the two would run the same point twice'],
+    ]);
+    expect(plan(['mesh={profile: istio-sidecar, sidecar: {requestCost: 30us}},{profile: istio-sidecar, sidecar: {requestCost: {dist: constant, value: 30us}}}'])
+      .diagnostics.map((d) => d.code)).toEqual(['duplicate-value']);
+    expect(fromFile('points:\n  - {services.backend.serviceTime: 8ms}\n  - {services.backend.serviceTime: {dist: constant, value: 8ms}}\n')
+      .diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['duplicate-point', 3]]);
+    // Another constant, or another distribution of the same mean, is another point.
+    expect(plan(['services.backend.serviceTime=8ms,{dist: constant, value: 9ms},{dist: exponential, mean: 8ms}']).plan).toBeDefined();
     // Explicit points of a sweep file: the later point, with the first's place.
     const points = fromFile('points:\n  - {simulation.duration: 2s}\n  - {simulation.duration: 2000ms}\n');
     expect(points.diagnostics.map((d) => [d.code, d.location?.line, d.location?.column])).toEqual([['duplicate-point', 3, 6]]);

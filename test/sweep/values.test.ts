@@ -49,6 +49,13 @@ describe('sweep values', () => {
     expect(same('1KB', '1000B')).toBe(true);
     expect(same('1Gbps', '125MB/s')).toBe(true);
     expect(same({ dist: 'exponential', mean: '2ms' }, { dist: 'exponential', mean: '2000us' })).toBe(true);
+    // A constant distribution is its value, however its value is written; exactly {dist, value}, nothing more.
+    expect(same('1ms', { dist: 'constant', value: '1ms' })).toBe(true);
+    expect(same('1ms', { dist: 'constant', value: '1000us' })).toBe(true);
+    expect(same({ requestCost: '30us' }, { requestCost: { dist: 'constant', value: '0.03ms' } })).toBe(true);
+    expect(same('1ms', { dist: 'constant', value: '2ms' })).toBe(false);
+    expect(same('1ms', { dist: 'exponential', mean: '1ms' })).toBe(false);
+    expect(same('1ms', { dist: 'constant', value: '1ms', extra: 1 })).toBe(false);
     // A duration is not a rate of the same number; names and bare numbers are left as they are.
     expect(same('1s', '1/s')).toBe(false);
     expect(same('1s', '2s')).toBe(false);
