@@ -9,10 +9,10 @@ import {
   checkDistribution,
   checkDuration,
   checkInteger,
+  checkMemory,
   checkNonNegative,
   checkPrintable,
   checkRange,
-  checkSize,
 } from '../topology/checkScalars.js';
 import { MAX_PODS } from '../topology/checkValues.js';
 import type { Path } from '../topology/locate.js';
@@ -129,7 +129,7 @@ export function checkProxyValues(out: Problem[], proxy: ProxyOverrideFile, path:
   if (memory !== undefined) {
     for (const key of ['base', 'perConnection', 'perEndpoint'] as const) {
       const value = memory[key];
-      if (value !== undefined) checkSize(out, value, [...path, 'memory', key], key);
+      if (value !== undefined) checkMemory(out, value, [...path, 'memory', key], key);
     }
   }
 }

@@ -2,7 +2,7 @@
  * The control plane block of a profile — push debouncing and delay,
  * certificate lifetime and renewal — and a topology's changes to it.
  */
-import { checkDistribution, checkDuration, checkNonNegative, checkRange, checkSize, show, type Scalar } from '../topology/checkScalars.js';
+import { checkDistribution, checkDuration, checkMemory, checkNonNegative, checkRange, show, type Scalar } from '../topology/checkScalars.js';
 import type { Path } from '../topology/locate.js';
 import * as msg from '../topology/messages.js';
 import { bytes, normalizeDist, seconds } from '../topology/normalize.js';
@@ -105,7 +105,7 @@ function checkResourceValues(out: Problem[], r: ControlPlaneResourcesOverrideFil
   }
   for (const key of ['base', 'perProxy', 'perEndpoint'] as const) {
     const value = r.memory?.[key];
-    if (value !== undefined) checkSize(out, value, at('memory', key), key);
+    if (value !== undefined) checkMemory(out, value, at('memory', key), key);
   }
   for (const key of ['perPush', 'perProxy'] as const) {
     const value = r.pushCpu?.[key];

@@ -180,6 +180,25 @@ export function checkSize(out: Problem[], value: Scalar, path: Path, what: strin
   return checkUnit(out, parseSize, 'bad-size', value, path, what, 'nonnegative', msg.sizeNegativeHint());
 }
 
+/**
+ * The most memory a proxy's or a control plane's memory model charges per
+ * term (base, per connection, per proxy, per endpoint): a large machine's.
+ * Each term is multiplied by endpoints, connections, proxies and the fleet
+ * projected to; past this the invoice read 1e21 GB and
+ * $16,352,008,176,000,…/month, or ∞ GB and $∞ once a product overflowed.
+ */
+export const MAX_MEMORY_BYTES = 1024 ** 4; // 1TiB
+
+/** A term of a memory model: a size, 0 or more, at most MAX_MEMORY_BYTES. */
+export function checkMemory(out: Problem[], value: Scalar, path: Path, what: string): number | undefined {
+  const bytes = checkSize(out, value, path, what);
+  if (bytes !== undefined && bytes > MAX_MEMORY_BYTES) {
+    out.push(error('out-of-range', path, msg.memoryTooLarge(what, show(value)), msg.memoryTooLargeHint()));
+    return undefined;
+  }
+  return bytes;
+}
+
 /** Parse a unit-bearing scalar and check its sign; the value when it is usable. */
 export function checkUnit(
   out: Problem[],

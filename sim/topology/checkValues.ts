@@ -5,6 +5,7 @@
  */
 import { checkResilienceValues } from '../mesh/resilience.js';
 import { MAX_RATE, MIN_RATE, parseBandwidth, parseRate } from '../units/parse.js';
+import { DEFAULT_ZONE } from './defaults.js';
 import {
   checkDistribution as distribution,
   checkDuration as duration,
@@ -28,7 +29,7 @@ export function checkValues(file: TopologyFile, given: GivenLimits = {}): Proble
   if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyNameHint()));
   if (file.zones !== undefined) checkZoneList(out, file.zones, ['zones'], msg.emptyZonesHint());
   if (file.nodes !== undefined) {
-    if (Object.keys(file.nodes).length === 0) out.push(error('empty', ['nodes'], msg.emptyCollection('nodes'), msg.emptyNodesHint()));
+    if (Object.keys(file.nodes).length === 0) out.push(error('empty', ['nodes'], msg.emptyCollection('nodes'), msg.emptyNodesHint(file.zones?.[0] ?? DEFAULT_ZONE)));
     for (const [name, node] of Object.entries(file.nodes)) checkNode(out, node, ['nodes', name]);
   }
   if (file.costs !== undefined) checkCosts(out, file.costs);

@@ -254,7 +254,8 @@ function checkNodes(file: TopologyFile): Problem[] {
   }
 
   const nodeList = Object.values(file.nodes ?? {});
-  if (declared && nodeList.every((node) => knownZones.has(node.zone))) {
+  // `nodes: {}` is refused as empty (checkValues.ts): saying too that each zone has no node would be one mistake told twice.
+  if (declared && nodeList.length > 0 && nodeList.every((node) => knownZones.has(node.zone))) {
     zones.forEach((zone, i) => {
       if (nodeList.some((node) => node.zone === zone)) return;
       const path: Path = file.zones === undefined ? ['nodes'] : ['zones', i];

@@ -311,7 +311,7 @@ export const duplicateNodeHint = () => 'a replica placement lists each node once
 export const zoneWithoutNodes = (zone: string) => `zone ${q(zone)} has no nodes`;
 export const zoneWithoutNodesHint = (zone: string) =>
   `once nodes are declared every zone needs one: add e.g. ${zone}-node: {zone: ${zone}}, or remove the zone`;
-export const emptyNodesHint = () => 'declare at least one node, e.g. node-a: {zone: default}, or remove the key for one node per zone';
+export const emptyNodesHint = (zone: string) => `declare at least one node in each zone, e.g. ${zone}-node: {zone: ${zone}}, or remove the key for one node per zone`;
 export const emptyNodeListHint = () => "list at least one node, or remove the key to use every node of the service's zones";
 export const coresHint = () => 'cores is the number of CPU cores of the node, at least 1';
 
@@ -571,6 +571,10 @@ export const durationBesideRequestsHint = () =>
   'keep one of the two; --duration on the command line runs for a time instead of the count';
 export const requestsHint = () => 'requests is how many measured requests to complete before stopping, at least 1';
 export const sizeNegativeHint = () => 'a size counts bytes, 0 or more';
+export const memoryTooLarge = (what: string, text: string) =>
+  `${what} ${text} is more than 1TiB, a large machine's memory: multiplied by the endpoints, connections and proxies, the memory tax would read in billions of GB, or ∞`;
+export const memoryTooLargeHint = () =>
+  'memory is per proxy (or control-plane replica) and per connection, proxy or endpoint it holds, e.g. {base: 56MB, perConnection: 40KB, perEndpoint: 12KB}; at most 1TiB each';
 export const payloadTooLarge = (what: string, text: string) => `${what} ${text} is more bytes than meshtax can count (at most 2^53 − 1, about 9 PB)`;
 export const payloadTooSlow = (what: string, text: string, bandwidth: string) =>
   `${what} ${text} takes longer than 1e8s (about 3 years) to cross the network at ${bandwidth}: the clock cannot follow it`;

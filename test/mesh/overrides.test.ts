@@ -111,6 +111,33 @@ describe('overrides', () => {
     expect(merged.resilience.retries?.retryOn).toEqual(['5xx']);
   });
 
+  it('refuse a memory term past 1TiB, in a proxy and in the control plane, with the value and a hint', () => {
+    // A sidecar of 1e30 bytes ran: 2e21 GB and $8,176,000,000,000,000,000,000/month; 1e300 gave ∞ GB and $∞ at N pods.
+    const load = (mesh: string) => loadTopologySource(`name: t\n${mesh}\n${body}`, 't.yaml');
+    const refused = load('mesh: {profile: istio-sidecar, sidecar: {memory: {base: 1e30}}}');
+    expect(refused.topology).toBeUndefined();
+    expect(formatDiagnostics(refused.diagnostics)).toMatchInlineSnapshot(`
+      "t.yaml:2:57: error[out-of-range]: mesh.sidecar.memory.base: base 1e+30 is more than 1TiB, a large machine's memory: multiplied by the endpoints, connections and proxies, the memory tax would read in billions of GB, or ∞
+          2 | mesh: {profile: istio-sidecar, sidecar: {memory: {base: 1e30}}}
+            |                                                         ^
+        hint: memory is per proxy (or control-plane replica) and per connection, proxy or endpoint it holds, e.g. {base: 56MB, perConnection: 40KB, perEndpoint: 12KB}; at most 1TiB each
+
+      1 error, 0 warnings"
+    `);
+    const paths = (mesh: string) => load(mesh).diagnostics.map((d) => `${d.code} ${d.path.join('.')}`);
+    expect(paths('mesh: {profile: istio-sidecar, gateway: {memory: {perConnection: 1.5TiB, perEndpoint: 2000GB}}}')).toEqual([
+      'out-of-range mesh.gateway.memory.perConnection',
+      'out-of-range mesh.gateway.memory.perEndpoint',
+    ]);
+    expect(paths('mesh: {profile: linkerd, controlPlane: {resources: {memory: {base: 1e13, perProxy: 1PB}}}}')).toEqual([
+      'out-of-range mesh.controlPlane.resources.memory.base',
+      // 1PB is no unit meshtax knows: said as such, not as too large.
+      'bad-size mesh.controlPlane.resources.memory.perProxy',
+    ]);
+    // The bound itself is a memory meshtax accepts.
+    expect(paths('mesh: {profile: istio-sidecar, sidecar: {memory: {base: 1TiB}}, controlPlane: {resources: {memory: {perEndpoint: 1TiB}}}}')).toEqual([]);
+  });
+
   it('may be empty: {profile} alone is the profile', () => {
     expect(topology('mesh: {profile: istio-sidecar}').mesh).toEqual(ISTIO_SIDECAR);
     expect(topology('mesh: istio-sidecar').mesh).toEqual(ISTIO_SIDECAR);

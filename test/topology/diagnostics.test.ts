@@ -620,6 +620,23 @@ describe('nodes, mesh and costs', () => {
     `);
   });
 
+  it('says `nodes: {}` once, as empty, not also as every zone without a node', () => {
+    // Was two errors for one mistake (three with two zones): zone "default" has no nodes, and nodes is empty.
+    const rest = 'services:\n  a: {serviceTime: 1ms}\nentrypoints:\n  in: {target: a, rate: 1/s}\n';
+    expect(formatDiagnostics(loadTopologySource(`name: n\nnodes: {}\n${rest}`, 'n.yaml').diagnostics)).toMatchInlineSnapshot(`
+      "n.yaml:2:8: error[empty]: nodes: nodes is empty
+          2 | nodes: {}
+            |        ^
+        hint: declare at least one node in each zone, e.g. default-node: {zone: default}, or remove the key for one node per zone
+
+      1 error, 0 warnings"
+    `);
+    const zoned = loadTopologySource(`name: n\nzones: [eu-a, eu-b]\nnodes: {}\n${rest}`, 'n.yaml').diagnostics;
+    expect(zoned.map((d) => `${d.code} ${formatPath(d.path)}: ${d.hint}`)).toEqual([
+      'empty nodes: declare at least one node in each zone, e.g. eu-a-node: {zone: eu-a}, or remove the key for one node per zone',
+    ]);
+  });
+
   it('checks a node\'s cpu kind and suggests the one meant', () => {
     expect(report('bad-cpu.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/bad-cpu.yaml:3:29: error[invalid-value]: nodes.big.cpu: "shard" is not allowed here; expected one of dedicated, shared
