@@ -53,6 +53,17 @@ export class FailFastQueues {
     if (s !== undefined) s.failing = false;
   }
 
+  /**
+   * The pair's proxy restarted: out of fail-fast, with no cause noted, as a
+   * new proxy's queue starts. Tries it still holds (and their timer) are
+   * left to run out: they hold no counter the restart could unbalance.
+   */
+  restarted(pair: number): void {
+    const s = this.pairs.get(pair);
+    if (s === undefined) return;
+    s.failing = false;
+  }
+
   /** Holds a try; true when the queue was not stuck before (its timer is the caller's to start, with `token`). */
   hold(pair: number, frame: number, gen: number, code: number, token: number): boolean {
     const s = this.state(pair);

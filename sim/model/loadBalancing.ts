@@ -190,6 +190,18 @@ export class LoadBalancer {
     return view[this.nextIndex(pair, service) % n];
   }
 
+  /**
+   * The router's process restarted: its outlier detection for `service`
+   * (Envoy's consecutive 5xx, ejections and their multipliers; Linkerd's
+   * failure accrual and shut spells) was in its memory and starts empty, as
+   * a new Envoy's or linkerd2-proxy's does. The round-robin position and the
+   * counts of tries in flight are left: the first changes no outcome, the
+   * second follows tries that end on their own.
+   */
+  forget(router: number, service: number): void {
+    this.outliers.delete(router * this.model.services.length + service);
+  }
+
   /** When the first of the router's shut spells for the service still running at `now` ends (Infinity: none runs). */
   nextReopen(router: number, service: RuntimeService, now: number): number {
     const o = this.outliers.get(router * this.model.services.length + service.index);

@@ -96,6 +96,11 @@ export class PolicyState {
     return s;
   }
 
+  /** The slot of (router, service) if the pair has occurred, else -1 (none made). */
+  slotIfAny(router: number, service: number): number {
+    return this.slots.get(router * this.services + service) ?? -1;
+  }
+
   private newSlot(key: number): number {
     const s = this.pairs++;
     this.slots.set(key, s);

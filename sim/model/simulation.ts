@@ -2780,11 +2780,34 @@ class Simulation implements EventDispatcher {
     }
   }
 
-  /** A sidecar is back: its pod is ready again, unless its app is down too. */
+  /** A sidecar is back: its pod is ready again, unless its app is down too. A proxy that routes starts with empty resilience state. */
   private proxyRestarted(p: number): void {
     const m = this.model;
+    this.forgetRouterState(p);
     for (let r = 0; r < m.replicas.length; r++) {
       if (m.replicas[r].sidecar === p && this.podUp[r]) this.backInService(r);
+    }
+  }
+
+  /**
+   * A restarted proxy (a new process) starts with none of the resilience
+   * state its last one kept in memory: per service it routes to, Envoy's
+   * outlier detection or Linkerd's failure accrual, and Linkerd's
+   * fail-fast. Only where the policy is the proxy's (placement: mesh):
+   * under placement: client they are the client library's, which runs in
+   * the application and lives on. A waypoint or gateway never restarts
+   * (proxyCrash targets pods' proxies), and the kernel's path (router past
+   * the proxies) is no process. The circuit breaker's counts and the
+   * least-request counts are of tries in flight, which end on their own and
+   * take their counts with them.
+   */
+  private forgetRouterState(p: number): void {
+    const services = this.model.services;
+    for (let s = 0; s < services.length; s++) {
+      const pair = this.policy.slotIfAny(p, s);
+      if (pair < 0 || services[s].resilience.placement !== 'mesh') continue;
+      this.balancer.forget(p, s);
+      this.failFast.restarted(pair);
     }
   }
 
