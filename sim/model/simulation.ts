@@ -1114,6 +1114,10 @@ class Simulation implements EventDispatcher {
     att.pendAt = now;
     const token = this.token();
     if (this.failFast.hold(key, a, att.gen, code, token)) this.engine.schedule(att.policy.failFastAfter, H_FAIL_FAST, key, token);
+    // The room it gave up is the next waiter's for a connection (one held this way leaves none to hand on when a
+    // timeout cuts it or fail-fast fails it): kept from it, a waiter queued before the endpoint went stayed blocked
+    // while the tries after it were held, until some try in flight ended.
+    this.handRoomOn(key);
     if (code === ALL_SHUT) {
       // Failure accrual shut every endpoint: look again when the first spell ends (its probe may go then).
       const at = this.balancer.nextReopen(att.router, this.model.services[att.service], now);
@@ -1143,9 +1147,33 @@ class Simulation implements EventDispatcher {
     const items = this.failFast.take(pair);
     for (let i = 0; i < items.length; i += 2) {
       // Found none again, it is held again, behind those before it.
-      if (this.endHold(items[i], items[i + 1])) this.dispatchAttempt(items[i]);
+      if (this.endHold(items[i], items[i + 1])) this.admitHeld(items[i]);
     }
     this.failFast.unstick(pair);
+  }
+
+  /**
+   * A try released from the queue for an endpoint takes a request's room
+   * under the circuit breaker again, which it gave up when it was held:
+   * with none left it waits for a connection like any other try (admitted
+   * before, it does not overflow). Sent on regardless, every try held
+   * through an outage went out at once, past maxConnections.
+   */
+  private admitHeld(a: number): void {
+    const att = this.frames[a];
+    const cb = att.policy.circuitBreaker;
+    if (cb) {
+      const active = this.policy.active[att.pair];
+      if (active >= cb.maxRequests || active >= cb.maxConnections * this.model.mtls.streamsPerConnection) {
+        const now = this.engine.now;
+        att.waitStart = now;
+        att.pend = PEND_SINCE + PROXY_QUEUE;
+        att.pendAt = now;
+        this.policy.enqueuePending(att.pair, a, att.gen);
+        return;
+      }
+    }
+    this.dispatchAttempt(a);
   }
 
   /** A held try leaves the queue: its wait so far is the proxy's queue's. False when nobody waits for it any more. */

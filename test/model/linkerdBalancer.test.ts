@@ -263,3 +263,40 @@ describe('a timeout that cuts a try held for an endpoint', () => {
     expect(e.meshCaused).toBeLessThanOrEqual(run('istio-sidecar').entrypoints[0].meshCaused);
   });
 });
+
+describe("a try held for an endpoint and Envoy's circuit breaker (failFastAfter with a circuitBreaker)", () => {
+  // front's proxy may keep one request in flight to back (one connection of one stream) and 3 waiting for it;
+  // at 150/s of 10 ms requests the waiting line is full when back-0's sidecar goes down at 20 s, and the
+  // proxy, seeing no pod take connections, holds the tries for one.
+  const run = (until: string, resilience = '') => runTopology(topo(`name: cb-held
+simulation: {seed: 3, duration: 40s, warmup: 5s}
+mesh: {profile: linkerd, mtls: {streamsPerConnection: 1}, resilience: {retries: none, circuitBreaker: {maxConnections: 1, maxPending: 3}${resilience}}}
+services:
+  front: {replicas: 1, workers: 256, serviceTime: 1ms, calls: [back]}
+  back: {replicas: 1, workers: 8, serviceTime: {dist: constant, value: 10ms}}
+entrypoints:
+  web: {target: front, rate: 150/s}
+timeline:
+  - {at: 20s, until: ${until}, proxyCrash: {replica: back-0}}
+`));
+
+  it('hands the room it gave up to the next waiter: those queued before are held too, not left blocked', () => {
+    // Held, a try counts as none in flight. Its room went to nobody: the waiters queued at 20 s stayed in the
+    // breaker's line, with no request in flight to free them, while every try after them was held. The 2 s
+    // timeout then cut them as plain timeouts (timeout/UT=2 before), where the tries held beside them read
+    // why they waited: no pod took connections.
+    const e = run('30s', ', timeout: 2s').entrypoints[0];
+    expect(e.failures.some((f) => f.cause === 'timeout')).toBe(false);
+    expect(e.failures.find((f) => f.cause === 'inbound-proxy-down' && f.flag === 'UT')?.count).toBe(154);
+  });
+
+  it('a try released from the queue takes a connection\'s room again: the tries held through the outage do not all go out at once', () => {
+    // back-0's sidecar is back at 21 s, before readiness takes it out: the ~150 tries held meanwhile are released
+    // together. Before, each was sent on at once, past the breaker's one connection, and back's pod queued them
+    // (5 % of its requests waited for a worker, up to 0.19 s at the server); now they wait their turn for the
+    // connection, and back never has more than the one request the breaker allows.
+    const back = run('21s').services.find((s) => s.name === 'back');
+    expect(back?.waitProbability).toBe(0);
+    expect(back?.latency.max).toBeLessThan(0.011);
+  });
+});
