@@ -35,6 +35,11 @@ export class Connection {
   constructor(readonly from: number, readonly to: number, readonly key = -1) {}
 }
 
+/** Out of line, as simulation.ts's modelBug: the model never gets here. */
+function streamReleasedTwice(key: number): never {
+  throw new Error(`stream released twice on a connection of pool ${key}`);
+}
+
 export interface PoolStats {
   handshakes: number;
   resumptions: number;
@@ -105,6 +110,10 @@ export class ConnectionPools {
   }
 
   release(conn: Connection, now: number): void {
+    // A stream is given back once: by its try's reset when a timeout abandons
+    // it, else when its answer comes back. Twice would let the connection
+    // carry more than `streams` at once.
+    if (conn.active <= 0) streamReleasedTwice(conn.key);
     conn.active--;
     conn.lastUsed = now;
   }

@@ -1293,7 +1293,8 @@ class Simulation implements EventDispatcher {
           break;
         case P_CONNECT1: {
           const next = wp >= 0 ? wp : sp;
-          if (m.mtls.enabled && cp >= 0 && next >= 0) {
+          // A try already given up on (its request reset while in this proxy) takes no stream: see resetStreams.
+          if (m.mtls.enabled && cp >= 0 && next >= 0 && !c.detached) {
             if (this.connect(f, cp, next, 1)) return;
             if (c.phase !== P_CONNECT1) continue;
           }
@@ -1314,7 +1315,7 @@ class Simulation implements EventDispatcher {
           if (wp >= 0 && this.proxyRequest(f, wp, c.requestSize)) return;
           break;
         case P_CONNECT2:
-          if (wp >= 0 && m.mtls.enabled && sp >= 0) {
+          if (wp >= 0 && m.mtls.enabled && sp >= 0 && !c.detached) {
             if (this.connect(f, wp, sp, 2)) return;
             if (c.phase !== P_CONNECT2) continue;
           }
@@ -1741,7 +1742,7 @@ class Simulation implements EventDispatcher {
       return;
     }
     att.detached = true;
-    this.resetHttp1Streams(att);
+    this.resetStreams(att);
     // A try stalled across a partition ends now, not at its next resend (up to 120 s on): its stream is reset.
     if (att.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, call.current, att.stall);
     this.releaseAttemptCounters(att);
@@ -1749,28 +1750,44 @@ class Simulation implements EventDispatcher {
   }
 
   /**
-   * A try given up on has its upstream request reset by the proxy. On an
-   * HTTP/1.1 connection (one stream each) a reset cannot end one request and
-   * keep the connection, so Envoy closes it (its HTTP/1 pool's
-   * onResetStream): the connection leaves the pool at the cut, and a later
-   * request opens a new one, paying a handshake or a resumption. Kept until
-   * the abandoned try's answer came back, it would be handed back to the pool
-   * and reused, so a timeout storm cost no mTLS at all. Only connections
-   * already up carry the request: one still handshaking is left to finish.
-   * HTTP/2 streams (streamsPerConnection above 1) are left as they were,
-   * and so are node-scope tunnels (WireGuard), which carry no HTTP.
+   * A try given up on has its upstream request reset (Envoy's per-try and
+   * route timeouts, Linkerd's, a client library's: RST_STREAM, or a closed
+   * connection over HTTP/1.1), so it holds no stream from the cut on; kept
+   * until the abandoned try's late answer came back, its stream would crowd
+   * out live tries. On an HTTP/1.1 connection (one stream each) a reset
+   * cannot end one request and keep the connection, so Envoy closes it (its
+   * HTTP/1 pool's onResetStream): the connection leaves the pool, and a
+   * later request opens a new one, paying a handshake or a resumption. Over
+   * HTTP/2 the reset ends just that stream: the connection keeps its other
+   * streams, and the freed one is there for the next try or call at once.
+   * A request still waiting for its connection's handshake is a pending
+   * request, cancelled: its place is given back and the connection, left
+   * to finish its handshake, joins the pool. Node-scope tunnels
+   * (WireGuard) carry no HTTP and are left alone.
    */
-  private resetHttp1Streams(att: Frame): void {
-    if (this.model.mtls.streamsPerConnection !== 1 || this.nodeScope) return;
-    const now = this.engine.now;
-    if (att.conn1 !== null && att.conn1.ready) {
-      this.conns.reset(att.conn1, now);
+  private resetStreams(att: Frame): void {
+    if (this.nodeScope) return;
+    // A stream stalled across a partition leaves its connection's retransmission episode now
+    // (dropDetachedStall ends the stall itself this instant, with no stream left to find).
+    if (att.stall !== 0) {
+      const stalled = this.stallConn(att);
+      if (stalled !== null) stalled.stalled--;
+      att.stallPooled = false;
+    }
+    if (att.conn1 !== null) {
+      this.resetStream(att.conn1);
       att.conn1 = null;
     }
-    if (att.conn2 !== null && att.conn2.ready) {
-      this.conns.reset(att.conn2, now);
+    if (att.conn2 !== null) {
+      this.resetStream(att.conn2);
       att.conn2 = null;
     }
+  }
+
+  private resetStream(conn: Connection): void {
+    const now = this.engine.now;
+    if (conn.ready && this.model.mtls.streamsPerConnection === 1) this.conns.reset(conn, now);
+    else this.conns.release(conn, now);
   }
 
   /**
@@ -2072,7 +2089,18 @@ class Simulation implements EventDispatcher {
     const spec = this.model.proxies[proxy].spec;
     if (spec.responseFree) return this.submitProxyTask(TASK_PROXY, f, proxy, 0, 0);
     const rng = this.proxyRng[proxy];
-    const work = spec.responseCost(rng) + this.frames[f].responseSize * this.perByte(this.frames[f], proxy);
+    const c = this.frames[f];
+    if (c.detached) {
+      // A try given up on: its stream (or HTTP/1.1 connection) was reset
+      // from the caller's side, so this proxy has no downstream to send the
+      // answer to and reset its own upstream request: the callee's answer is
+      // not processed, encrypted or forwarded (nothing goes on the wire). The
+      // stream's stats and access log are still written when it ends (Envoy
+      // logs a reset stream too, flagged DC), so its telemetry is kept.
+      c.responseSize = 0;
+      return this.submitProxyTask(TASK_PROXY, f, proxy, 0, spec.telemetryCost(rng));
+    }
+    const work = spec.responseCost(rng) + c.responseSize * this.perByte(c, proxy);
     return this.submitProxyTask(TASK_PROXY, f, proxy, work, spec.telemetryCost(rng));
   }
 
