@@ -1,19 +1,47 @@
 /** Human formatting of simulated quantities, shared by tables and reports. */
 
+/**
+ * The units a duration is written in, smallest first: each with the shown
+ * magnitude (in seconds) it starts at and how a value in seconds reads in it.
+ */
+const DURATION_UNITS = [
+  { symbol: 'ns', from: 1e-9, of: (s: number) => s * 1e9 },
+  { symbol: 'µs', from: 1e-6, of: (s: number) => s * 1e6 },
+  { symbol: 'ms', from: 1e-3, of: (s: number) => s * 1e3 },
+  { symbol: 's', from: 1, of: (s: number) => s },
+  { symbol: 'm', from: 600, of: (s: number) => s / 60 },
+  { symbol: 'h', from: 2 * 3600, of: (s: number) => s / 3600 },
+  { symbol: 'd', from: 48 * 3600, of: (s: number) => s / 86400 },
+] as const;
+
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+export type DurationSymbol = DurationUnit['symbol'];
+
+/**
+ * The unit formatSeconds writes a duration in: the largest whose start the
+ * magnitude reaches, as shown (three digits), so 0.9999 ms is 1.00ms, not
+ * 1000µs. Null below a nanosecond, which is floating-point dust, not a
+ * latency (formatSeconds writes it 0). Charts choose their axis's unit
+ * with it too, from a value typical of what they draw.
+ */
+export function durationUnit(s: number): DurationUnit | null {
+  const a = Math.abs(Number(s.toPrecision(3)));
+  if (!(a >= 1e-9)) return null;
+  let unit: DurationUnit = DURATION_UNITS[0];
+  for (const u of DURATION_UNITS) if (a >= u.from) unit = u;
+  return unit;
+}
+
+/** The unit of that symbol. */
+export function durationUnitOf(symbol: DurationSymbol): DurationUnit {
+  return DURATION_UNITS.find((u) => u.symbol === symbol)!;
+}
+
 /** Seconds as a readable duration with 3 significant digits: 812µs, 4.21ms, 1.50s. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return s > 0 ? '∞' : '–';
-  // The unit follows the value as shown (three digits): 0.9999 ms is 1.00ms, not 1000µs.
-  const a = Math.abs(Number(s.toPrecision(3)));
-  // Below a nanosecond is floating-point dust, not a latency.
-  if (a < 1e-9) return '0';
-  if (a < 1e-6) return `${sig(s * 1e9)}ns`;
-  if (a < 1e-3) return `${sig(s * 1e6)}µs`;
-  if (a < 1) return `${sig(s * 1e3)}ms`;
-  if (a < 600) return `${sig(s)}s`;
-  if (a < 2 * 3600) return `${sig(s / 60)}m`;
-  if (a < 48 * 3600) return `${sig(s / 3600)}h`;
-  return `${sig(s / 86400)}d`;
+  const unit = durationUnit(s);
+  return unit ? `${sig(unit.of(s))}${unit.symbol}` : '0';
 }
 
 /** Three significant digits, without exponent notation for everyday magnitudes. */

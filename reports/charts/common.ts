@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Component } from '../../sim/model/components.js';
 import type { ReportModel } from '../model.js';
+import { durationUnit, durationUnitOf, sig, type DurationUnit } from '../format.js';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -31,8 +32,9 @@ export const AXIS_NUMBER = ',~r';
 
 /**
  * Tick labels of a latency's log axis: thousands grouped, as AXIS_NUMBER's,
- * for the seconds-long latencies of an overloaded run ("12,000" ms, not
- * "12000", and "80,000,000" for a batch job's hours); small ones as written.
+ * for an axis spanning decades, in the unit of its middle (an overloaded
+ * run's first requests of a millisecond and last of seconds: "12,000" ms,
+ * not "12000"); small ones as written.
  */
 export const AXIS_LOG = ',~g';
 
@@ -98,9 +100,72 @@ export function round(x: number): number | null {
   return x === 0 ? 0 : Number(x.toPrecision(4));
 }
 
-/** Seconds to milliseconds for axes: readers think in ms. */
-export function ms(seconds: number): number | null {
-  return round(seconds * 1000);
+/** The units a latency chart is drawn in: formatSeconds' own, from µs to s. */
+export type TimeUnit = DurationUnit & { symbol: 'µs' | 'ms' | 's' };
+
+/**
+ * The unit formatSeconds would write a typical value of the chart in, kept
+ * within µs … s: under a microsecond the axis reads fractions of a µs, and
+ * past ten minutes it stays in seconds, as formatSeconds' "m" on an axis
+ * would read as metres. Milliseconds when there is nothing to draw.
+ */
+export function timeUnit(typical: number): TimeUnit {
+  if (!Number.isFinite(typical) || typical === 0) return durationUnitOf('ms') as TimeUnit;
+  const symbol = durationUnit(typical)?.symbol ?? 'ns';
+  return durationUnitOf(symbol === 'ns' ? 'µs' : symbol === 'm' || symbol === 'h' || symbol === 'd' ? 's' : symbol) as TimeUnit;
+}
+
+/** The positive, finite values among them, without spreading them (a histogram's rows run to thousands). */
+function extent(seconds: Iterable<number>): { low: number; high: number } | null {
+  let low = Infinity, high = 0;
+  for (const s of seconds) {
+    const a = Math.abs(s);
+    if (!(a > 0) || !Number.isFinite(a)) continue;
+    low = Math.min(low, a);
+    high = Math.max(high, a);
+  }
+  return high > 0 ? { low, high } : null;
+}
+
+/**
+ * A log axis's unit: that of the middle of its decades (the geometric mean
+ * of the extremes), so a CDF from 3 s to 25 s reads in s, one from 2 µs to
+ * 40 µs in µs, and one spanning 500 µs … 2 s in ms (0.5 … 2,000), not in s
+ * (0.0005 … 2).
+ */
+export function logAxisUnit(seconds: Iterable<number>): TimeUnit {
+  const e = extent(seconds);
+  return timeUnit(e ? Math.sqrt(e.low * e.high) : 0);
+}
+
+/** A linear axis's unit (bars from 0): that of its largest magnitude, which sets the ticks' scale. */
+export function linearAxisUnit(seconds: Iterable<number>): TimeUnit {
+  return timeUnit(extent(seconds)?.high ?? 0);
+}
+
+/** Seconds in the chart's unit for its data, rounded as round() does; null for a non-finite value. */
+export function inUnit(seconds: number, unit: TimeUnit): number | null {
+  return round(unit.of(seconds));
+}
+
+/**
+ * Seconds in the chart's unit for its tooltips, three significant digits
+ * as formatSeconds gives them and thousands grouped as the axis's ticks are:
+ * "0.812ms", "9,050ms" on an axis in ms, where formatSeconds would switch
+ * to "812µs" and "9.05s" and the tooltip would disagree with the axis.
+ */
+export function formatInUnit(seconds: number, unit: TimeUnit): string {
+  if (!Number.isFinite(seconds)) return seconds > 0 ? '∞' : '–';
+  if (seconds === 0) return '0';
+  const x = unit.of(seconds);
+  const text = Math.abs(Number(x.toPrecision(3))) >= 1000 ? Math.round(x).toLocaleString('en-US') : sig(x);
+  return `${text}${unit.symbol}`;
+}
+
+/** A change in the chart's unit with its sign: +0.720ms, −1.20ms. */
+export function formatSignedInUnit(seconds: number, unit: TimeUnit): string {
+  if (!Number.isFinite(seconds)) return '–';
+  return `${seconds >= 0 ? '+' : '−'}${formatInUnit(Math.abs(seconds), unit)}`;
 }
 
 /** The page's look, shared so that SVG exports match the page. */

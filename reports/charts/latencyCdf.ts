@@ -4,9 +4,9 @@
  * differ most in gets room a CDF does not give it.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
-import { formatPercent, formatSeconds } from '../format.js';
+import { formatPercent } from '../format.js';
 import type { ReportModel } from '../model.js';
-import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, formatInUnit, inUnit, logAxisUnit, meshScale, round, tip, type ReportChart, type TimeUnit } from './common.js';
 import { chartedEntrypoints } from '../model.js';
 
 export interface CdfRow {
@@ -14,8 +14,8 @@ export interface CdfRow {
   panel: 'cdf' | 'tail';
   entrypoint: string;
   mesh: string;
-  /** Latency, milliseconds. */
-  ms: number;
+  /** Latency, in the chart's unit (cdfData's unit). */
+  value: number;
   /** Share of successful requests at most this slow (cdf), or the percentile (tail). */
   p: number;
   /** Tail rows: 1 / (1 − p), 10 at p90, 100 at p99, 1000 at p99.9, the tail panel's log axis. Null on CDF rows. */
@@ -40,20 +40,22 @@ const TAIL_NINES: number[] = [2, ...Array.from({ length: 64 }, (_, k) => Number(
 /** The percentiles the results report (p50 … p99.9): the tail panel's line passes through each, whatever the sample size. */
 const REPORTED_NINES = [2, 10, 100, 1000];
 
-export function cdfRows(model: ReportModel): CdfRow[] {
-  const rows: CdfRow[] = [];
+/**
+ * The chart's rows and the one unit both panels draw them in, chosen from
+ * every mode's latencies together: lines compared across meshes, and the
+ * two panels read side by side, share it.
+ */
+export function cdfData(model: ReportModel): { rows: CdfRow[]; unit: TimeUnit } {
+  const points: Array<Omit<CdfRow, 'value' | 'latency'> & { seconds: number }> = [];
   for (const [m, run] of model.runs.entries()) {
     for (const e of run.entrypoints) {
       if (e.histogram.count === 0) continue;
       const h = LogHistogram.fromJSON(e.histogram);
       for (const pt of h.cdf(CDF_POINTS)) {
-        const x = ms(pt.value), p = round(pt.p);
+        const p = round(pt.p);
         // A log axis cannot show 0; the zero bucket is below a nanosecond anyway.
-        if (x === null || x <= 0 || p === null) continue;
-        rows.push({
-          panel: 'cdf', entrypoint: e.name, mesh: model.modes[m], ms: x, p, nines: null,
-          latency: formatSeconds(pt.value), share: formatPercent(pt.p),
-        });
+        if (!(pt.value > 0) || !Number.isFinite(pt.value) || p === null) continue;
+        points.push({ panel: 'cdf', entrypoint: e.name, mesh: model.modes[m], seconds: pt.value, p, nines: null, share: formatPercent(pt.p) });
       }
       // The tail panel reads the histogram's quantiles, as the results' p50 … p99.9 are read: its line passes
       // through the numbers in the table. Joining the CDF's points instead drew straight lines across the
@@ -63,16 +65,26 @@ export function cdfRows(model: ReportModel): CdfRow[] {
       for (const nines of TAIL_NINES) {
         if (nines > h.count && !REPORTED_NINES.includes(nines)) continue;
         const q = 1 - 1 / nines;
-        const value = h.quantile(q), x = ms(value);
-        if (x === null || x <= 0) continue;
-        rows.push({
-          panel: 'tail', entrypoint: e.name, mesh: model.modes[m], ms: x, p: round(q) ?? q, nines,
-          latency: formatSeconds(value), share: `p${Number((q * 100).toPrecision(6))}`,
-        });
+        const value = h.quantile(q);
+        if (!(value > 0) || !Number.isFinite(value)) continue;
+        points.push({ panel: 'tail', entrypoint: e.name, mesh: model.modes[m], seconds: value, p: round(q) ?? q, nines, share: `p${Number((q * 100).toPrecision(6))}` });
       }
     }
   }
-  return rows;
+  const unit = logAxisUnit(points.map((pt) => pt.seconds));
+  const rows: CdfRow[] = [];
+  for (const { seconds, ...pt } of points) {
+    const value = inUnit(seconds, unit);
+    // Rounded to four digits a value far below the unit could read 0, which a log axis cannot show.
+    if (value === null || value <= 0) continue;
+    // In the order the fields have always had, so the spec's data diffs line by line.
+    rows.push({ panel: pt.panel, entrypoint: pt.entrypoint, mesh: pt.mesh, value, p: pt.p, nines: pt.nines, latency: formatInUnit(seconds, unit), share: pt.share });
+  }
+  return { rows, unit };
+}
+
+export function cdfRows(model: ReportModel): CdfRow[] {
+  return cdfData(model).rows;
 }
 
 const color = (model: ReportModel) => ({ field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes });
@@ -80,7 +92,7 @@ const tooltip = [tip('mesh', 'mesh'), tip('latency', 'latency'), tip('share', 'r
 const tailTooltip = [tip('mesh', 'mesh'), tip('share', 'percentile'), tip('latency', 'latency')];
 
 /** The classic CDF: where the body of the distribution sits. */
-function cdfPanel(model: ReportModel, entry: string) {
+function cdfPanel(model: ReportModel, entry: string, unit: TimeUnit) {
   const y = { field: 'p', type: 'quantitative' as const, title: 'share of requests at most this slow', axis: { format: AXIS_PERCENT } };
   return {
     title: 'Cumulative distribution',
@@ -101,7 +113,7 @@ function cdfPanel(model: ReportModel, entry: string) {
         transform: [{ filter: { field: 'panel', equal: 'cdf' } }, { filter: { field: 'entrypoint', equal: entry } }],
         mark: { type: 'line' as const, point: 'transparent' as const, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
+          x: { field: 'value', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: `latency (${unit.symbol}, log scale)` },
           y,
           color: color(model),
           tooltip,
@@ -116,7 +128,7 @@ function cdfPanel(model: ReportModel, entry: string) {
  * p99, p99.9 equally spaced, so the tail, which a CDF squeezes into its top
  * pixels, gets most of the width.
  */
-function tailPanel(model: ReportModel, entry: string) {
+function tailPanel(model: ReportModel, entry: string, unit: TimeUnit) {
   return {
     title: 'Latency by percentile (the tail)',
     width: 380,
@@ -130,7 +142,7 @@ function tailPanel(model: ReportModel, entry: string) {
         axis: { values: [2, 10, 100, 1000, 10000], labelExpr: "format(1 - 1 / datum.value, '.2~%')", grid: true },
       },
       // Not "nice": rounding a log domain out to powers of ten would squash the lines into a band.
-      y: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
+      y: { field: 'value', type: 'quantitative' as const, scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: AXIS_LOG }, title: `latency (${unit.symbol}, log scale)` },
       color: color(model),
       tooltip: tailTooltip,
     },
@@ -139,6 +151,7 @@ function tailPanel(model: ReportModel, entry: string) {
 
 export function latencyCdfChart(model: ReportModel): ReportChart {
   const entries = chartedEntrypoints(model);
+  const { rows, unit } = cdfData(model);
   return {
     id: 'latency-cdf',
     title: 'Latency distribution',
@@ -147,10 +160,10 @@ export function latencyCdfChart(model: ReportModel): ReportChart {
       : 'Left: the share of successful requests that finished within a given latency. Right: the latency at each percentile, with p90, p99 and p99.9 equally spaced so the tail is visible.',
     spec: {
       $schema: SCHEMA,
-      data: { values: cdfRows(model) },
+      data: { values: rows },
       vconcat: entries.map((entry) => ({
         title: entryTitle(model, entry),
-        hconcat: [cdfPanel(model, entry), tailPanel(model, entry)],
+        hconcat: [cdfPanel(model, entry, unit), tailPanel(model, entry, unit)],
       })),
       config: BASE_CONFIG,
     },

@@ -4,15 +4,15 @@
  * each mode's requests, so modes with different request counts compare.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
-import { formatPercent, formatSeconds } from '../format.js';
+import { formatPercent } from '../format.js';
 import { chartedEntrypoints, entrypointNames, type ReportModel } from '../model.js';
-import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, entryTitle, formatInUnit, inUnit, logAxisUnit, meshScale, round, tip, type ReportChart, type TimeUnit } from './common.js';
 
 export interface HistogramRow {
   entrypoint: string;
   mesh: string;
-  /** Geometric middle of the bin, milliseconds. */
-  ms: number;
+  /** Geometric middle of the bin, in the chart's unit (histogramData's unit). */
+  value: number;
   share: number;
   range: string;
   shareLabel: string;
@@ -24,8 +24,9 @@ const BINS = 50;
 /** Smallest value a log axis is asked to show: the zero bucket (below a nanosecond) is drawn at this. */
 const FLOOR = 1e-9;
 
-export function histogramRows(model: ReportModel): HistogramRow[] {
-  const rows: HistogramRow[] = [];
+/** The chart's rows, in one unit for every mode and entry point, chosen from the bins' whole span. */
+export function histogramData(model: ReportModel): { rows: HistogramRow[]; unit: TimeUnit } {
+  const bins: Array<{ entrypoint: string; mesh: string; from: number; to: number; share: number }> = [];
   for (const entry of entrypointNames(model)) {
     const hists = model.runs.map((r) => {
       const e = r.entrypoints.find((x) => x.name === entry);
@@ -46,29 +47,35 @@ export function histogramRows(model: ReportModel): HistogramRow[] {
         counts[i] += b.count;
       }
       for (let i = 0; i < BINS; i++) {
-        const a = edge(i), z = edge(i + 1);
-        rows.push({
-          entrypoint: entry,
-          mesh: model.modes[m],
-          ms: ms(Math.sqrt(a * z)) ?? 0,
-          share: round(counts[i] / h.count) ?? 0,
-          range: `${formatSeconds(a)} – ${formatSeconds(z)}`,
-          shareLabel: formatPercent(counts[i] / h.count),
-        });
+        bins.push({ entrypoint: entry, mesh: model.modes[m], from: edge(i), to: edge(i + 1), share: counts[i] / h.count });
       }
     }
   }
-  return rows;
+  const unit = logAxisUnit(bins.flatMap((b) => [b.from, b.to]));
+  const rows = bins.map((b): HistogramRow => ({
+    entrypoint: b.entrypoint,
+    mesh: b.mesh,
+    value: inUnit(Math.sqrt(b.from * b.to), unit) ?? 0,
+    share: round(b.share) ?? 0,
+    range: `${formatInUnit(b.from, unit)} – ${formatInUnit(b.to, unit)}`,
+    shareLabel: formatPercent(b.share),
+  }));
+  return { rows, unit };
+}
+
+export function histogramRows(model: ReportModel): HistogramRow[] {
+  return histogramData(model).rows;
 }
 
 export function latencyHistogramChart(model: ReportModel): ReportChart {
+  const { rows, unit } = histogramData(model);
   return {
     id: 'latency-histogram',
     title: 'Latency histogram',
     caption: 'How requests spread over latencies: each point is the share of a mode\'s successful requests in one latency bin (bins are equally wide on the log axis). A mesh shifts the hump right and can fatten the right-hand tail.',
     spec: {
       $schema: SCHEMA,
-      data: { values: histogramRows(model) },
+      data: { values: rows },
       vconcat: chartedEntrypoints(model).map((entry) => ({
         title: entryTitle(model, entry),
         width: 800,
@@ -76,7 +83,7 @@ export function latencyHistogramChart(model: ReportModel): ReportChart {
         transform: [{ filter: { field: 'entrypoint', equal: entry } }],
         mark: { type: 'line' as const, interpolate: 'monotone' as const, point: 'transparent' as const, strokeWidth: 2 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: AXIS_LOG }, title: 'latency (ms, log scale)' },
+          x: { field: 'value', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: { format: AXIS_LOG }, title: `latency (${unit.symbol}, log scale)` },
           y: { field: 'share', type: 'quantitative' as const, axis: { format: AXIS_PERCENT }, title: 'share of requests in the bin' },
           color: { field: 'mesh', type: 'nominal' as const, title: 'mesh', scale: meshScale(model), sort: model.modes },
           tooltip: [tip('mesh', 'mesh'), tip('range', 'latency'), tip('shareLabel', 'share of requests')],

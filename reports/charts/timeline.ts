@@ -9,7 +9,7 @@ import type { RunResult, Timeline } from '../../sim/results/types.js';
 import { formatCount, formatPercent, formatRate, formatSeconds } from '../format.js';
 import { num, type ReportModel } from '../model.js';
 import { P99_CLASS_RATIO } from '../../sim/model/series.js';
-import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, meshScale, ms, round, tip, type ReportChart } from './common.js';
+import { AXIS_LOG, AXIS_PERCENT, BASE_CONFIG, SCHEMA, formatInUnit, inUnit, logAxisUnit, meshScale, round, tip, type ReportChart, type TimeUnit } from './common.js';
 
 /** Points per mode at most: finer than the chart's pixels, and it bounds the inlined data for long runs. */
 const MAX_POINTS = 300;
@@ -24,6 +24,7 @@ export interface TimelineRow {
   t: number;
   rate: number;
   errorRate: number | null;
+  /** In the p99 panel's unit (timelineRows' p99Unit). */
   p99: number | null;
   when: string;
   rateLabel: string;
@@ -77,8 +78,10 @@ function clock(t: number, long: boolean): string {
   return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
 }
 
-export function timelineRows(model: ReportModel): { points: TimelineRow[]; markers: MarkerRow[]; loadVaried: boolean } {
+export function timelineRows(model: ReportModel): { points: TimelineRow[]; markers: MarkerRow[]; loadVaried: boolean; p99Unit: TimeUnit } {
   const points: TimelineRow[] = [];
+  /** Each point's p99 in seconds, NaN where there is none, until the unit is known. */
+  const p99Seconds: number[] = [];
   const raw: Array<{ mode: string; at: number; kind: string; subject: string }> = [];
   let varied = false;
   let longest = 0;
@@ -105,15 +108,16 @@ export function timelineRows(model: ReportModel): { points: TimelineRow[]; marke
       const width = Math.max(Math.min(tl.interval * slice.length, stop - t), Number.MIN_VALUE);
       const row: TimelineRow = {
         mesh: model.modes[m], t: round(t) ?? 0, rate: round(completed / width) ?? 0,
-        errorRate: completed > 0 ? round(failed / completed) : null, p99: ms(p99),
+        errorRate: completed > 0 ? round(failed / completed) : null, p99: null,
         when: `${clock(t, long)} – ${clock(t + width, long)}`, rateLabel: formatRate(completed / width),
         errorLabel: completed > 0 ? `${formatPercent(failed / completed)} (${formatCount(failed)} of ${formatCount(completed)})` : '–',
-        p99Label: Number.isFinite(p99) ? `≈ ${formatSeconds(p99)}` : '–',
+        p99Label: '–',
       };
       // Each interval as a segment from its start to its end, so the last one is drawn too and an
       // interval with no value (nothing completed, nothing succeeded) breaks the line instead of
       // carrying the one before it across.
       points.push(row, { ...row, t: round(t + width) ?? 0 });
+      p99Seconds.push(p99, p99);
     }
     // A push's convergence is marked when it is sent, at the time its slowest proxy will have it: past the
     // run's end that never happened, and past the last interval drawn it only stretches the time axis.
@@ -122,7 +126,13 @@ export function timelineRows(model: ReportModel): { points: TimelineRow[]; marke
     longest = Math.max(longest, offered.length * tl.interval);
     for (const mk of tl.markers ?? []) if (mk.at <= until) raw.push({ mode: model.modes[m], at: mk.at, kind: mk.kind, subject: mk.subject });
   });
-  return { points, markers: markerRows(model, raw, longest >= 600), loadVaried: varied };
+  // One unit for every mode's line, from the p99s drawn: a chain of seconds read "9,000" in ms.
+  const p99Unit = logAxisUnit(p99Seconds);
+  points.forEach((row, i) => {
+    row.p99 = inUnit(p99Seconds[i], p99Unit);
+    row.p99Label = Number.isFinite(p99Seconds[i]) ? `≈ ${formatInUnit(p99Seconds[i], p99Unit)}` : '–';
+  });
+  return { points, markers: markerRows(model, raw, longest >= 600), loadVaried: varied, p99Unit };
 }
 
 /**
@@ -215,7 +225,7 @@ function panel(model: ReportModel, field: Measure, title: string, axis: string, 
 }
 
 export function timelineChart(model: ReportModel): ReportChart | null {
-  const { points, markers, loadVaried } = timelineRows(model);
+  const { points, markers, loadVaried, p99Unit } = timelineRows(model);
   const { warmup, replications, seed } = model.runs[0].settings;
   // A steady run in which nothing happened draws flat lines, and the p99's coarse classes
   // flickering between neighbours, which reads as trouble where there is none.
@@ -239,7 +249,7 @@ export function timelineChart(model: ReportModel): ReportChart | null {
       vconcat: [
         panel(model, 'rate', 'Throughput', 'requests/s', false, warmup, markers.length > 0),
         panel(model, 'errorRate', 'Error rate', 'failed', !withP99, warmup, markers.length > 0),
-        ...(withP99 ? [panel(model, 'p99', 'p99 latency', 'ms (log scale)', true, warmup, markers.length > 0, p99Domain(points))] : []),
+        ...(withP99 ? [panel(model, 'p99', 'p99 latency', `${p99Unit.symbol} (log scale)`, true, warmup, markers.length > 0, p99Domain(points))] : []),
       ],
       resolve: { scale: { x: 'shared' as const } },
       config: BASE_CONFIG,

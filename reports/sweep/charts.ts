@@ -5,7 +5,7 @@
  * Built like the run and compare charts (reports/charts/): plain Vega-Lite
  * specs with their data inlined, the page's base config, rounded numbers.
  */
-import { BASE_CONFIG, SCHEMA, round, tip, type ChartSpec, type ReportChart } from '../charts/common.js';
+import { BASE_CONFIG, SCHEMA, linearAxisUnit, round, tip, type ChartSpec, type ReportChart } from '../charts/common.js';
 import type { Estimate, SweepReportModel, SweepRow } from './model.js';
 
 /** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
@@ -32,16 +32,20 @@ interface Metric {
   title: string;
   caption: string;
   axis: string;
-  /** Scales seconds to milliseconds, fractions to percent. */
+  /** Scales fractions to percent; a latency's is set by its unit (latency). */
   scale: number;
+  /** A latency in seconds: drawn in µs, ms or s as its values need, the unit named in the axis title. */
+  latency?: boolean;
+  /** The unit a latency is drawn in, once chosen. */
+  unit?: string;
   format: string;
   get: (row: SweepRow) => Estimate;
 }
 
 const METRICS: Metric[] = [
-  { id: 'p99', title: 'p99 latency', axis: 'p99 latency (ms)', scale: 1000, format: ',.3~f', get: (r) => r.p99,
+  { id: 'p99', title: 'p99 latency', axis: 'p99 latency', scale: 1, latency: true, format: ',.3~f', get: (r) => r.p99,
     caption: 'The 99th percentile of successful requests at each point; the diamond marks the knee of each curve, where the tail turns up.' },
-  { id: 'p50', title: 'Median latency', axis: 'p50 latency (ms)', scale: 1000, format: ',.3~f', get: (r) => r.p50,
+  { id: 'p50', title: 'Median latency', axis: 'p50 latency', scale: 1, latency: true, format: ',.3~f', get: (r) => r.p50,
     caption: 'The median of successful requests at each point.' },
   // Significant digits, not decimals: an error rate of 0.0004 % or a proxy fleet of 0.0003 vCPU read "0" at three decimals.
   { id: 'error-rate', title: 'Error rate', axis: 'failed requests (%)', scale: 100, format: '.4~r', get: (r) => r.errorRate,
@@ -82,9 +86,21 @@ function xEncoding(model: SweepReportModel): Record<string, unknown> {
   return { field: 'x', type: 'ordinal', title: model.x.title, sort: order };
 }
 
-function metricChart(model: SweepReportModel, metric: Metric, entry: string, index: number): ReportChart {
+/**
+ * A latency metric in the unit its values need, by the highest drawn (the
+ * line's axis is linear): "p99 latency (s)" for a chain of seconds, which
+ * read 9,000 in ms, and µs for a hop of a few, which read 0.004.
+ */
+function inItsUnit(metric: Metric, rows: SweepRow[]): Metric {
+  if (!metric.latency) return metric;
+  const unit = linearAxisUnit(rows.flatMap((r) => [metric.get(r).value, metric.get(r).hi].filter((v): v is number => v !== null)));
+  return { ...metric, axis: `${metric.axis} (${unit.symbol})`, scale: unit.of(1), unit: unit.symbol };
+}
+
+function metricChart(model: SweepReportModel, chosen: Metric, entry: string, index: number): ReportChart {
   // Resources are the whole mesh's, the same for every entry point: draw them once.
   const rows = model.rows.filter((r) => r.entrypoint === entry);
+  const metric = inItsUnit(chosen, rows);
   const data = chartData(model, rows, metric);
   const seriesTitle = model.acrossMeshes ? 'series' : 'mesh';
   const color = { field: 'series', type: 'nominal', title: seriesTitle, scale: seriesScale(model), // labelLimit 0: a series is told apart by its last "key=value", which the default 160 px limit cuts off.
@@ -132,7 +148,7 @@ function metricChart(model: SweepReportModel, metric: Metric, entry: string, ind
         mark: { type: 'point', shape: 'diamond', size: 170, filled: true, stroke: '#1f2328', strokeWidth: 1 },
         encoding: {
           x, y: { field: 'y', type: 'quantitative' }, color: { ...color, legend: null },
-          tooltip: [tip('series', 'mesh'), tip('label', 'knee'), { field: 'y', type: 'quantitative', title: 'p99 at the knee (ms)', format: metric.format }],
+          tooltip: [tip('series', 'mesh'), tip('label', 'knee'), { field: 'y', type: 'quantitative', title: `p99 at the knee (${metric.unit})`, format: metric.format }],
         },
       });
       layers.push({

@@ -14,8 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { buildCharts } from '../../reports/charts/index.js';
-import { meshScale, ms } from '../../reports/charts/common.js';
-import { cdfRows } from '../../reports/charts/latencyCdf.js';
+import { inUnit, meshScale } from '../../reports/charts/common.js';
+import { cdfData } from '../../reports/charts/latencyCdf.js';
 import { renderChart } from '../../reports/charts/render.js';
 import { formatPercent } from '../../reports/format.js';
 import { serviceGraphSvg } from '../../reports/graph/svg.js';
@@ -30,13 +30,14 @@ describe('the tail panel of the latency chart', () => {
     // 20 s of Bookinfo: about 1,900 requests, where joining the CDF's points missed the p99.9 by up to 5 % (or stopped short of it).
     const c = compareFile('topologies/bookinfo.yaml', ['none', 'linkerd'], 20);
     const model = reportModel(c);
-    const tail = cdfRows(model).filter((r) => r.panel === 'tail');
+    const { rows, unit } = cdfData(model);
+    const tail = rows.filter((r) => r.panel === 'tail');
     for (const [m, run] of c.runs.entries()) {
       for (const e of run.entrypoints) {
         const mine = tail.filter((r) => r.mesh === model.modes[m] && r.entrypoint === e.name);
-        const at = (nines: number): number | undefined => mine.find((r) => r.nines === nines)?.ms;
+        const at = (nines: number): number | undefined => mine.find((r) => r.nines === nines)?.value;
         expect([at(2), at(10), at(100), at(1000)], `${model.modes[m]} at ${e.name}`)
-          .toEqual([e.latency.p50, e.latency.p90, e.latency.p99, e.latency.p999].map((s) => ms(s as number)));
+          .toEqual([e.latency.p50, e.latency.p90, e.latency.p99, e.latency.p999].map((s) => inUnit(s as number, unit)));
       }
     }
   });
