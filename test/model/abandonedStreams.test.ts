@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
-import type { ProxyFleet, RunResult } from '../../sim/results/types.js';
-import { topo } from './helpers.js';
+import type { RunResult } from '../../sim/results/types.js';
+import { sidecarFleet, topo } from './helpers.js';
 
 // A try a timeout gives up on has its upstream request reset (RST_STREAM over
 // HTTP/2, as Envoy and Linkerd do when a per-try or route timeout fires). Its
@@ -11,11 +11,7 @@ import { topo } from './helpers.js';
 // its HTTP/2 stream until its late answer came back, and the callee's proxy
 // processed, encrypted and forwarded that answer.
 
-const sidecars = (r: RunResult): ProxyFleet => {
-  const f = r.resources.proxies.find((p) => p.kind === 'sidecar');
-  if (f === undefined) throw new Error('no sidecar fleet');
-  return f;
-};
+const sidecars = sidecarFleet;
 
 describe('an abandoned try over HTTP/2 frees its stream at the cut', () => {
   it('a retry takes the stream its timed-out try held, on the same connection', () => {

@@ -1,5 +1,6 @@
 import { loadTopologySource, loadTopologyFile } from '../../sim/topology/load.js';
 import type { Topology } from '../../sim/topology/types.js';
+import type { ProxyFleet, RunResult } from '../../sim/results/types.js';
 
 /** Parses an inline YAML topology for a test; any error diagnostic fails the test loudly. */
 export function topo(yaml: string): Topology {
@@ -24,4 +25,11 @@ export function erlangC(c: number, a: number): number {
   }
   const last = ((term * a) / c) * (c / (c - a));
   return last / (sum + last);
+}
+
+/** The sidecar fleet of a run's resources (a test that reads it runs a sidecar mesh). */
+export function sidecarFleet(r: RunResult): ProxyFleet {
+  const f = r.resources.proxies.find((p) => p.kind === 'sidecar');
+  if (f === undefined) throw new Error('no sidecar fleet');
+  return f;
 }

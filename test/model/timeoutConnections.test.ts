@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
-import type { ProxyFleet, RunResult } from '../../sim/results/types.js';
-import { topo } from './helpers.js';
+import type { RunResult } from '../../sim/results/types.js';
+import { sidecarFleet, topo } from './helpers.js';
 
 // A timeout makes the caller's proxy reset the upstream request it gives up
 // on. On HTTP/1.1 (one stream a connection, Istio's sidecars) Envoy cannot
@@ -29,11 +29,7 @@ entrypoints:
   c: {target: front, rate: 200/s, via: direct}
 `));
 
-const sidecars = (r: RunResult): ProxyFleet => {
-  const f = r.resources.proxies.find((p) => p.kind === 'sidecar');
-  if (f === undefined) throw new Error('no sidecar fleet');
-  return f;
-};
+const sidecars = sidecarFleet;
 
 describe('a timed-out try resets its stream', () => {
   it('over HTTP/1.1 the reset closes the connection: new connections = timeouts (±20), each paid in mTLS', () => {
