@@ -334,7 +334,7 @@ export class LoadBalancer {
     if (++o.consecutive5xx[i] < od.consecutive5xx) return;
     let ejected = 0;
     for (let k = 0; k < o.ejectedUntil.length; k++) if (o.ejectedUntil[k] > now) ejected++;
-    const ready = this.endpoints.truth(t.service).length;
+    const ready = this.endpoints.count(t.service);
     // Envoy (1.31 on) ejects only while (ejected + 1) / hosts <= maxEjectionPercent; always_eject_one_host is off by default.
     if ((100 * (ejected + 1)) / ready > od.maxEjectionPercent) return;
     o.consecutive5xx[i] = 0;

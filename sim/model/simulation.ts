@@ -1555,7 +1555,7 @@ class Simulation implements EventDispatcher {
 
   /** Connection refused by a pod that is gone or down: whose fault depends on whether its endpoint should still be listed. */
   private refused(c: Frame): void {
-    const listed = this.endpoints.truth(c.service).includes(c.replica);
+    const listed = this.endpoints.lists(c.service, c.replica);
     const cause = listed ? CAUSE_REPLICA_DOWN : CAUSE_STALE_ENDPOINT;
     this.fail(c, cause, c.service, c.replica, flagIndex('UF'), this.meshCaused(cause, c));
     c.responseSize = 0;
@@ -2904,7 +2904,7 @@ class Simulation implements EventDispatcher {
     if (!this.probesPass(r)) return;
     this.unreadyToken.delete(r);
     const service = this.model.replicas[r].service;
-    if (this.wanted[r] && !this.endpoints.truth(service).includes(r)) this.changeEndpoints(service, r, true);
+    if (this.wanted[r] && !this.endpoints.lists(service, r)) this.changeEndpoints(service, r, true);
   }
 
   /**

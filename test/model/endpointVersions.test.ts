@@ -50,3 +50,74 @@ describe('endpoint versions', () => {
     expect(ev.retained).toBe(1);
   });
 });
+
+// The newest lists are built from ordered sets only when read or pushed
+// (a change no longer copies and scans the list): what every reader sees
+// must be what building them at each change gave, order included, since
+// balancers pick by position in the list.
+describe('endpoint versions built on reading', () => {
+  /** The eager rule: each change copies the list, appending an added endpoint or filtering a removed one out. */
+  class Eager {
+    versions: Int32Array[][];
+    at: number[];
+    constructor(initial: Int32Array[], routers: number) {
+      this.versions = [initial];
+      this.at = new Array<number>(routers).fill(0);
+    }
+    get latest(): number {
+      return this.versions.length - 1;
+    }
+    change(service: number, replica: number, add: boolean): number {
+      const last = this.versions[this.latest];
+      const old = last[service];
+      if (old.includes(replica) === add) return this.latest;
+      const copy = last.slice();
+      copy[service] = add ? Int32Array.from([...old, replica]) : old.filter((r) => r !== replica);
+      this.versions.push(copy);
+      return this.latest;
+    }
+  }
+
+  it('reads the same lists, in the same order, as building them at each change', () => {
+    // A small deterministic generator (no Math.random: the test must repeat).
+    let x = 12345;
+    const next = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const routers = 4;
+    const initial = () => [list(6), Int32Array.from([10, 11, 12])];
+    const ev = new EndpointVersions(initial(), routers);
+    const ref = new Eager(initial(), routers);
+    const inFlight: Array<[number, number]> = [];
+    for (let step = 0; step < 3000; step++) {
+      const op = next(10);
+      if (op < 6) {
+        const service = next(2);
+        const replica = service === 0 ? next(12) : 10 + next(6);
+        const add = next(2) === 0;
+        expect(ev.change(service, replica, add)).toBe(ref.change(service, replica, add));
+      } else if (op === 6) {
+        ev.sending(ev.latest, routers);
+        for (let r = 0; r < routers; r++) inFlight.push([r, ev.latest]);
+      } else if (op === 7 && inFlight.length > 0) {
+        const [r, v] = inFlight.splice(next(inFlight.length), 1)[0];
+        ev.converge(r, v);
+        if (v > ref.at[r]) ref.at[r] = v;
+      } else {
+        const service = next(2);
+        const truth = ref.versions[ref.latest][service];
+        expect(ev.truth(service)).toEqual(truth);
+        expect(ev.count(service)).toBe(truth.length);
+        for (let replica = 0; replica < 16; replica++) expect(ev.lists(service, replica)).toBe(truth.includes(replica));
+      }
+      const r = next(routers);
+      expect(ev.routerVersion[r]).toBe(ref.at[r]);
+      expect(ev.view(r, 0)).toEqual(ref.versions[ref.at[r]][0]);
+      expect(ev.view(r, 1)).toEqual(ref.versions[ref.at[r]][1]);
+    }
+    // Versions no router is at and no delivery carries are still dropped.
+    for (const [r, v] of inFlight.splice(0)) ev.converge(r, v);
+    expect(ev.retained).toBeLessThanOrEqual(routers + 1);
+  });
+});
