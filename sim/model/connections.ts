@@ -48,8 +48,15 @@ export interface PoolStats {
 export class ConnectionPools {
   private readonly pools = new Map<number, Connection[]>();
   private readonly talked = new Set<number>();
-  /** Per pool key: its two proxies (a node proxy's pools are several a pair). */
-  private readonly ends = new Map<number, [number, number]>();
+  /**
+   * Per proxy, and per identity: the pool keys it is an end of (a node
+   * proxy's pools are several a pair of proxies, one per pair of
+   * identities). A pod's stop drops its pools; finding them by sorting and
+   * scanning every key made a rollout of N pods cost N × pools (29 % of a
+   * 10,000-pod rollout's time).
+   */
+  private readonly keysOfProxy = new Map<number, number[]>();
+  private readonly keysOfIdentity = new Map<number, number[]>();
   /** Open connections per proxy (both ends count), for the memory model. */
   readonly open: Int32Array;
 
@@ -76,7 +83,10 @@ export class ConnectionPools {
     if (!pool) {
       pool = [];
       this.pools.set(key, pool);
-      this.ends.set(key, [from, to]);
+      index(this.keysOfProxy, from, key);
+      if (to !== from) index(this.keysOfProxy, to, key);
+      index(this.keysOfIdentity, fromId, key);
+      if (toId !== fromId) index(this.keysOfIdentity, toId, key);
     }
     for (let i = 0; i < pool.length; i++) {
       const c = pool[i];
@@ -139,10 +149,8 @@ export class ConnectionPools {
    * connection with a full handshake. In pair order, for determinism.
    */
   dropProxy(p: number, now: number): void {
-    const keys = [...this.pools.keys()].sort((a, b) => a - b);
-    for (const key of keys) {
-      const [from, to] = this.ends.get(key) as [number, number];
-      if (from !== p && to !== p) continue;
+    // The keys with p at either end, in key order: those a scan of every key in order would find.
+    for (const key of sorted(this.keysOfProxy.get(p))) {
       for (const c of this.pools.get(key) as Connection[]) this.close(c, now);
       this.pools.set(key, []);
       this.talked.delete(key);
@@ -151,9 +159,7 @@ export class ConnectionPools {
 
   /** A pod stopped: every pool presenting its identity (a node proxy's per-pod pools) is gone. In key order, for determinism. */
   dropIdentity(id: number, now: number): void {
-    const keys = [...this.pools.keys()].sort((a, b) => a - b);
-    for (const key of keys) {
-      if (Math.floor(key / this.identityCount) !== id && key % this.identityCount !== id) continue;
+    for (const key of sorted(this.keysOfIdentity.get(id))) {
       for (const c of this.pools.get(key) as Connection[]) this.close(c, now);
       this.pools.set(key, []);
       this.talked.delete(key);
@@ -179,4 +185,14 @@ export class ConnectionPools {
     this.onOpenChange(conn.from, now, -1, since);
     this.onOpenChange(conn.to, now, -1, since);
   }
+}
+
+function index(by: Map<number, number[]>, end: number, key: number): void {
+  const keys = by.get(end);
+  if (keys) keys.push(key);
+  else by.set(end, [key]);
+}
+
+function sorted(keys: number[] | undefined): number[] {
+  return keys === undefined ? [] : keys.slice().sort((a, b) => a - b);
 }
