@@ -68,8 +68,11 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   // start and readiness are dropped, as Kubernetes deletes a pod that is
   // not yet ready without ever listing it.
   const retire = (slot: number, s: number, at: number, stopAt: number): Retired => {
-    const dropped = takeWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD));
-    const droppedMoves = takeWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at);
+    // Only a pod a rollout or scale-up created (a slot past the initial replicas) has a start, a readiness or a
+    // move planned: an initial pod has none to drop, and scanning every action for it made a rollout cost pods².
+    const fresh = slot >= topology.services[s].replicas;
+    const dropped = fresh ? takeWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD)) : [];
+    const droppedMoves = fresh ? takeWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at) : [];
     const remove: LifecycleAction = { at, kind: LC_REMOVE, slot, service: s };
     const stop: LifecycleAction = { at: drain === null ? stopAt : at + drain, kind: LC_STOP, slot, service: s };
     // The app's exit is an action of its own only when it differs from the sidecar's: before it, the sidecar
@@ -244,10 +247,18 @@ function rollingUpdate(
   const vacated: Array<{ position: number; at: number }> = [];
   const left = [...olds];
   const place = (o: Old) => (o.position < 0 ? Infinity : o.position);
-  const take = (o: Old, t: number) => {
-    left.splice(left.indexOf(o), 1);
-    retired.push(retire(o.slot, t, t + ev.preStop));
-    if (o.position >= 0) vacated.push({ position: o.position, at: t });
+  // Retires `os` at t, in their order; out of `left` together (one at a time, by splicing, cost pods²).
+  const take = (os: Old[], t: number): number => {
+    if (os.length === 0) return 0;
+    for (const o of os) {
+      retired.push(retire(o.slot, t, t + ev.preStop));
+      if (o.position >= 0) vacated.push({ position: o.position, at: t });
+    }
+    const gone = new Set(os);
+    let kept = 0;
+    for (const o of left) if (!gone.has(o)) left[kept++] = o;
+    left.length = kept;
+    return os.length;
   };
   let t = ev.at;
   for (;;) {
@@ -262,13 +273,13 @@ function rollingUpdate(
       if (maxScaledDown > 0) {
         // Old pods not yet available first: retiring them costs no availability.
         const unhealthy = left.filter((o) => o.available > t).sort((a, b) => a.generation - b.generation || place(a) - place(b));
-        for (const o of unhealthy.slice(0, maxScaledDown)) { take(o, t); down++; }
+        down += take(unhealthy.slice(0, maxScaledDown), t);
         // Then as many as keep minAvailable available, the oldest ReplicaSet's first.
         let availableNow = fresh.length - newUnavailable;
         for (const o of left) if (o.available <= t) availableNow++;
         const more = Math.min(left.length, availableNow - minAvailable);
         const ranked = [...left].sort((a, b) => a.generation - b.generation || Number(b.available > t) - Number(a.available > t) || place(a) - place(b));
-        for (const o of ranked.slice(0, Math.max(0, more))) { take(o, t); down++; }
+        down += take(ranked.slice(0, Math.max(0, more)), t);
       }
       if (!moved && down === 0) break;
     }
