@@ -74,6 +74,11 @@ export const CAUSES: readonly CauseInfo[] = [
   // TCP gave up resending on an open connection (tcp_retries2, 924.6 s) and reset it: the router sees a reset, not a connect failure.
   { id: 'partition-reset', component: 'network (partition)', flag: 'UC', mesh: false, status: 503,
     retryOn: ['reset', '5xx'], description: 'no route between the two ends for 15 minutes: TCP gave up resending and reset the open connection' },
+  // The caller's own proxy (its sidecar, or its node's proxy) died holding the request: every stream it held is
+  // reset, the app's to it included, whichever hop the request had reached. A reset to the app (UC), which a client
+  // library may retry under `reset`; never the dead proxy's retry.
+  { id: 'outbound-proxy-reset', component: 'outbound proxy', flag: 'UC', mesh: true, status: 503,
+    retryOn: ['reset', '5xx'], description: "the caller's own proxy crashed with the request in flight; the connection was reset" },
 ];
 
 const byId = new Map(CAUSES.map((c, i) => [c.id, i]));
@@ -101,6 +106,7 @@ export const CAUSE_CONNECT_FAILURE = id('connect-failure');
 export const CAUSE_TIMEOUT = id('timeout');
 export const CAUSE_CIRCUIT_OPEN = id('circuit-open');
 export const CAUSE_PROXY_RESET = id('proxy-reset');
+export const CAUSE_OUTBOUND_PROXY_RESET = id('outbound-proxy-reset');
 
 /** Whether a failed attempt with this cause (and status) is retried under `retryOn`. */
 export function retryable(cause: number, status: number, retryOn: readonly RetryCondition[], retriableStatus = 503, passedUp = false, flag: Flag = CAUSES[cause].flag): boolean {

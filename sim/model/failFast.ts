@@ -55,8 +55,8 @@ export class FailFastQueues {
 
   /**
    * The pair's proxy restarted: out of fail-fast, with no cause noted, as a
-   * new proxy's queue starts. Tries it still holds (and their timer) are
-   * left to run out: they hold no counter the restart could unbalance.
+   * new proxy's queue starts. Its crash took the tries it held, and their
+   * timer, with it (Simulation.resetOutbound).
    */
   restarted(pair: number): void {
     const s = this.pairs.get(pair);

@@ -257,6 +257,19 @@ export class FramePool {
     return i;
   }
 
+  /**
+   * Indices of the frames in use, in index order. No index is kept of them:
+   * this is for rare events only (a proxy's crash walks them all), so the
+   * request path pays nothing for it.
+   */
+  live(): number[] {
+    const free = new Uint8Array(this.frames.length);
+    for (const i of this.free) free[i] = 1;
+    const out: number[] = [];
+    for (let i = 0; i < free.length; i++) if (free[i] === 0) out.push(i);
+    return out;
+  }
+
   release(i: number): void {
     this.frames[i].gen++;
     this.free.push(i);

@@ -8,7 +8,7 @@ import {
 import {
   CAUSES, CAUSE_ALL_ENDPOINTS_EJECTED, CAUSE_ALL_ENDPOINTS_SHUT, CAUSE_CERTIFICATE, CAUSE_CIRCUIT_OPEN, CAUSE_CONNECT_FAILURE, CAUSE_INBOUND_PROXY_DOWN, CAUSE_INJECTED_ABORT,
   CAUSE_NO_ENDPOINTS, CAUSE_NO_HEALTHY_UPSTREAM, CAUSE_OUTBOUND_PROXY_DOWN, CAUSE_PARTITION, CAUSE_PARTITION_RESET, CAUSE_QUEUE_FULL,
-  CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, FLAGS, flagIndex, retryable,
+  CAUSE_OUTBOUND_PROXY_RESET, CAUSE_PROXY_RESET, CAUSE_REPLICA_CRASH, CAUSE_REPLICA_DOWN, CAUSE_STALE_ENDPOINT, CAUSE_TIMEOUT, FLAGS, flagIndex, retryable,
 } from './causes.js';
 import { EndpointVersions } from './endpoints.js';
 import { ControlPlaneRuntime, type Marker } from './controlPlane.js';
@@ -2834,6 +2834,240 @@ class Simulation implements EventDispatcher {
       this.resetInProgress(r, CAUSE_PROXY_RESET, p);
       if (rep.sidecar === p && this.podUp[r] && this.appUp[r]) this.probesFailing(r, readinessDelay);
     }
+    this.resetOutbound(p);
+  }
+
+  /**
+   * The crashed proxy's own outbound streams, the calls it carried for the
+   * apps behind it (or for an entry point's client on its node), are reset
+   * with it: wherever such a call is between the app's leg to the proxy and
+   * the proxy's response pass, it fails now (outbound-proxy-reset, UC), is
+   * not retried by the dead proxy, and its try in flight gives back its
+   * circuit-breaker, least-request and connection counts at once; its
+   * outcome feeds no outlier detection or failure accrual (a reset the
+   * proxy made itself says nothing of the host). Left alone they came back
+   * through the dead proxy, or waited in its queues (Linkerd's for an
+   * endpoint, the circuit breaker's) to be sent by its next process.
+   * There is no index of a proxy's calls: a crash is rare, so it walks the
+   * frames in use (in index order, for determinism), and the request path
+   * pays nothing.
+   */
+  private resetOutbound(p: number): void {
+    const calls: number[] = [];
+    for (const i of this.pool.live()) {
+      const fr = this.frames[i];
+      if (fr.kind === FRAME_CALL && fr.cp === p) calls.push(i, fr.gen);
+    }
+    // Ending one call can end others' parents, never free another call of the list (each ends by its own cut).
+    for (let k = 0; k < calls.length; k += 2) {
+      const f = calls[k];
+      if (this.frames[f].gen === calls[k + 1] && this.frames[f].kind === FRAME_CALL) this.cutOutbound(f);
+    }
+  }
+
+  /**
+   * One call through a crashed client proxy: if its request (or its
+   * response) is in the proxy or past it on the way out, it fails now. Under
+   * placement: client its try was the library's, which sees the reset and
+   * may retry (through the proxy, refused while it is down); a back-off of
+   * the library's goes on. Under placement: mesh the tries were the dead
+   * proxy's (or a waypoint's, whose downstream is gone): no retry, and the
+   * reset reaches the app over its leg from the proxy.
+   */
+  private cutOutbound(f: number): void {
+    const call = this.frames[f];
+    const now = this.engine.now;
+    const meshTries = call.policy.placement === 'mesh';
+    let c = f;
+    let inTry = false;
+    if (!call.ownTries && call.current >= 0 && this.frames[call.current].gen === call.currentGen) {
+      const att = this.frames[call.current];
+      // (A library's try whose answer is past the proxy, on its leg to the app, is through.)
+      if (!this.atClientProxy(att.phase)) return;
+      this.cutAttempt(call, att);
+      inTry = true;
+    } else if (call.backoffToken !== 0) {
+      if (!meshTries) return;
+      // The dead proxy's back-off: it ends now, and no retry follows.
+      call.comp[RETRY_BACKOFF] -= call.backoffEnd - now;
+      call.backoffToken = 0;
+    } else {
+      if (!this.atClientProxy(call.phase)) return;
+      inTry = call.inTry;
+      c = this.cutOwnWalk(f);
+    }
+    const cf = this.frames[c];
+    cf.tryToken = 0;
+    cf.current = -1;
+    cf.inTry = false;
+    cf.replica = -1;
+    cf.sp = -1;
+    // Counted as a failed try (fail counts one on a call outside a try): the one the crash cut, or the call's own leg.
+    this.fail(cf, CAUSE_OUTBOUND_PROXY_RESET, cf.service, -1, flagIndex('UC'), true);
+    cf.responseSize = 0;
+    if (inTry && !meshTries) return this.afterFailedTry(c, CAUSE_OUTBOUND_PROXY_RESET, cf.status, false);
+    this.releaseRetrySlot(cf);
+    cf.timeoutToken = 0;
+    cf.backoffToken = 0;
+    cf.phase = P_LOCAL_OUT_BACK;
+    this.advance(c);
+  }
+
+  /** From the app's leg to its proxy to the proxy's response pass: the request or its answer is the client proxy's, or beyond it on its way out. */
+  private atClientProxy(phase: number): boolean {
+    return phase >= P_LOCAL_OUT && phase <= P_CP_RESP;
+  }
+
+  /**
+   * Ends a call's try in flight (an attempt frame) at its proxy's crash:
+   * its time so far is the call's (as for a timeout), and its counts are
+   * given back now. One waiting in a queue (the circuit breaker's, or
+   * Linkerd's for an endpoint) leaves it and is freed; one on its way is
+   * detached and stops at its next step (see stopDetached). No outcome is
+   * noted for outlier detection: unlike a timeout's cut, a reset of the
+   * proxy's own making is no 504 from the host.
+   */
+  private cutAttempt(call: Frame, att: Frame): void {
+    const a = call.current;
+    const waiting = att.countersReleased && att.replica < 0 && att.phase === call.attemptStart;
+    if (waiting && att.pend === PEND_SINCE + PROXY_QUEUE) {
+      att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
+      att.pend = PEND_NONE;
+    }
+    this.chargeAbandoned(call, att);
+    call.current = -1;
+    if (waiting) {
+      if (!this.leaveQueues(att.pair, a, att.gen)) this.handRoomOn(att.pair);
+      this.pool.release(a);
+      return;
+    }
+    this.releaseAttemptCounters(att);
+    this.stopDetached(a);
+  }
+
+  /**
+   * Takes a try out of the circuit breaker's queue or the queue for an
+   * endpoint; false when it is in neither (handed a connection's room, its
+   * dispatch due this instant). A queue for an endpoint it leaves empty is
+   * no longer stuck: its fail-fast timer, left running, would put the
+   * restarted proxy in fail-fast for tries its last process held.
+   */
+  private leaveQueues(pair: number, a: number, gen: number): boolean {
+    if (this.policy.removePending(pair, a, gen)) return true;
+    if (!this.failFast.remove(pair, a, gen)) return false;
+    this.failFast.unstick(pair);
+    return true;
+  }
+
+  /**
+   * A try (or a call's walk, see cutOwnWalk) the crash cut, still waiting
+   * for an event (a leg, a proxy pass, a handshake, the callee's app): it
+   * is detached, so its end is nobody's, and not measured, so a failure it
+   * meets on its way is not counted again. Its streams are given back now
+   * (an HTTP/1 connection is closed, as for an abandoned try). It stops at
+   * its next step: what was still in the proxy or on the wire never reaches
+   * the callee. One at the callee's application runs on, as an abandoned
+   * try does (the app works for nobody), and its answer is dropped where
+   * its try would have ended; a crash of the callee's moves it (resetInProgress),
+   * so its end is kept where the walk is sure to meet it.
+   */
+  private stopDetached(a: number): void {
+    const fr = this.frames[a];
+    fr.detached = true;
+    fr.measured = false;
+    if (fr.phase !== P_APP) fr.attemptEnd = nextPhase(fr.phases, fr.phase);
+    this.resetStreams(fr);
+    // Stalled across a partition: the stall ends now, not at its next resend (as for an abandoned try).
+    if (fr.stall !== 0) this.engine.schedule(0, H_RETRANSMIT, a, fr.stall);
+  }
+
+  /**
+   * A call cut while its own frame waits: in one of its own phases at the
+   * proxy, or in a try it runs itself (ownTries). The events it waits for
+   * name this frame, so the frame stays with them, as a detached try that
+   * ends at its next step, and a new frame takes the call on, with what the
+   * call has spent until now. Returns the call's frame (this one, when it
+   * waited in a queue and no event names it).
+   */
+  private cutOwnWalk(f: number): number {
+    const old = this.frames[f];
+    const now = this.engine.now;
+    const waiting = old.inTry && old.countersReleased && old.replica < 0 && old.phase === old.attemptStart;
+    if (waiting) {
+      if (old.pend === PEND_SINCE + PROXY_QUEUE) {
+        old.comp[PROXY_QUEUE] += now - old.waitStart;
+        old.pend = PEND_NONE;
+      }
+      // Out of its queue, nothing names it: the call goes on in it.
+      if (this.leaveQueues(old.pair, f, old.gen)) return f;
+    } else if (old.inTry) this.releaseAttemptCounters(old);
+    const g = this.pool.alloc(FRAME_CALL, old.parent);
+    this.checkFrames();
+    const c = this.frames[g];
+    c.entry = old.entry;
+    c.owner = old.owner;
+    c.node = old.node;
+    c.egress = old.egress;
+    c.clientRouter = old.clientRouter;
+    c.invoke = old.invoke;
+    c.invokeGen = old.invokeGen;
+    c.measured = old.measured;
+    c.start = old.start;
+    c.underRetry = old.underRetry;
+    c.user = old.user;
+    c.service = old.service;
+    c.requestSize = old.requestSize;
+    c.cp = old.cp;
+    c.wp = old.wp;
+    c.router = old.router;
+    c.pair = old.pair;
+    c.policy = old.policy;
+    c.attemptStart = old.attemptStart;
+    c.attemptEnd = old.attemptEnd;
+    c.phases = old.phases;
+    c.ownTries = old.ownTries;
+    c.attempts = old.attempts;
+    c.retries = old.retries;
+    c.retrySlot = old.retrySlot;
+    c.tryStart = old.tryStart;
+    const tried = c.tried;
+    c.tried = old.tried;
+    c.triedCount = old.triedCount;
+    old.tried = tried;
+    // Its time until now: what it recorded, less a wait's part recorded ahead of now, plus one recorded at its end.
+    const comp = c.comp;
+    comp.set(old.comp);
+    const pend = old.pend;
+    if (pend >= PEND_SINCE) comp[pend - PEND_SINCE] += now - old.pendAt;
+    else if (pend >= 0 && old.pendAt > now) comp[pend] -= old.pendAt - now;
+    if (old.stall !== 0) comp[NETWORK] += now - old.stallSince;
+    if (old.phase === P_APP) {
+      // At the callee's app: its wait for a worker, then its work, as a crash there counts them (resetInProgress).
+      for (let k = old.kidCount - 1; k >= 0; k--) {
+        const inv = this.frames[old.kids[k]];
+        if (inv.gen !== old.kidGens[k] || inv.kind !== FRAME_INVOKE) continue;
+        if (inv.workStart < 0) comp[APP_QUEUE] += now - inv.start;
+        else {
+          comp[APP_QUEUE] += inv.workStart - inv.start;
+          comp[APP_WORK] += now - inv.workStart;
+        }
+        break;
+      }
+    }
+    // The old frame is a try nobody waits for, whatever its walk meets next.
+    old.kind = FRAME_ATTEMPT;
+    old.user = -1;
+    old.retrySlot = false;
+    old.countersReleased = true;
+    if (waiting) {
+      // Handed a connection's room, its dispatch due this instant: the room is the next waiter's, and the event finds the frame gone.
+      this.handRoomOn(old.pair);
+      old.detached = true;
+      this.pool.release(f);
+      return g;
+    }
+    this.stopDetached(f);
+    return g;
   }
 
   /** A sidecar is back: its pod is ready again, unless its app is down too. A proxy that routes starts with empty resilience state. */
@@ -2854,8 +3088,8 @@ class Simulation implements EventDispatcher {
    * the application and lives on. A waypoint or gateway never restarts
    * (proxyCrash targets pods' proxies), and the kernel's path (router past
    * the proxies) is no process. The circuit breaker's counts and the
-   * least-request counts are of tries in flight, which end on their own and
-   * take their counts with them.
+   * least-request counts are of tries in flight, which its crash ended,
+   * giving them back (resetOutbound).
    */
   private forgetRouterState(p: number): void {
     const services = this.model.services;
