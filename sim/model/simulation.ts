@@ -1593,7 +1593,10 @@ class Simulation implements EventDispatcher {
     if (att.conn2) this.conns.release(att.conn2, now);
     att.conn2 = null;
     // Counted at the hop where the failure began: one passed up from a deeper call was counted there.
-    if (att.failed && att.measured && att.failedHere) this.countAttemptFailure(att);
+    // A detached try was counted when it was cut (a timeout's UT, a crash's reset): what it meets
+    // after (an abort, a crash, a refusal at its callee) ends it for nobody, so it is not counted again.
+    // Its frame stays measured, so the callee still counts it among its own arrivals and failures.
+    if (att.failed && att.measured && att.failedHere && !att.detached) this.countAttemptFailure(att);
     if (att.kind === FRAME_CALL) {
       // The call ran this try itself (see ownTries): its parts and failure are already the call's.
       att.inTry = false;
