@@ -200,16 +200,16 @@ function takeWhere<T>(list: T[], take: (item: T) => boolean): T[] {
   return taken;
 }
 
-type Rollout = Extract<TimelineEvent, { kind: 'rollout' }>;
+export type Rollout = Extract<TimelineEvent, { kind: 'rollout' }>;
 type Move = { at: number; service: number; position: number; slot: number };
 type Pod = { created: number; available: number; removed: number; generation: number };
-type Retired = { slot: number; at: number; dropped: LifecycleAction[]; droppedMoves: Move[]; remove: LifecycleAction; stop: LifecycleAction; exit: LifecycleAction | null; before: number };
+export type Retired = { slot: number; at: number; dropped: LifecycleAction[]; droppedMoves: Move[]; remove: LifecycleAction; stop: LifecycleAction; exit: LifecycleAction | null; before: number };
 type Planned =
   | { kind: 'create'; at: number; slot: number }
   | { kind: 'retire'; at: number; slot: number; retired: Retired }
   | { kind: 'move'; at: number; move: Move };
 /** An old pod of a rollout: when it is (or was) available, its ReplicaSet's age, and its place (-1 for a pod above the replicas). */
-type Old = { slot: number; available: number; generation: number; position: number };
+export type Old = { slot: number; available: number; generation: number; position: number };
 
 /** A maxSurge or maxUnavailable in pods for `replicas`: a percentage rounded up (surge) or down (unavailable), as a Deployment's. */
 function podsOf(budget: PodBudget, replicas: number, round: (x: number) => number): number {
@@ -229,9 +229,10 @@ function podsOf(budget: PodBudget, replicas: number, round: (x: number) => numbe
  * app stopped after `preStop` (under a sidecar mesh the pod stops serving
  * when its sidecar's terminationDrain ends, see planLifecycle). With maxSurge 1 and maxUnavailable 0
  * that is one pod at a time; with the default 25 % each, 4 replicas are
- * replaced two at a time.
+ * replaced two at a time. Exported for the test that checks it against
+ * the plain version (a sort of the old pods at each step) it replaced.
  */
-function rollingUpdate(
+export function rollingUpdate(
   ev: Rollout,
   n: number,
   olds: Old[],
@@ -245,48 +246,94 @@ function rollingUpdate(
   const fresh: Array<{ slot: number; created: number; available: number }> = [];
   const retired: Retired[] = [];
   const vacated: Array<{ position: number; at: number }> = [];
-  const left = [...olds];
   const place = (o: Old) => (o.position < 0 ? Infinity : o.position);
-  // Retires `os` at t, in their order; out of `left` together (one at a time, by splicing, cost pods²).
-  const take = (os: Old[], t: number): number => {
-    if (os.length === 0) return 0;
-    for (const o of os) {
+  // A pod-a-step rollout has a step per pod, so a step must not cost pods (sorting or scanning the old pods at
+  // each made it pods²). What the steps read is kept up to date instead: generation and place never change, so the
+  // old pods are ranked once; only whether each is available moves with t, and t only grows.
+  // Ranked as the controller takes them: oldest ReplicaSet first, then place, ties in `olds` order (a stable sort).
+  const ranked = olds.map((_, i) => i).sort((i, j) => olds[i].generation - olds[j].generation || place(olds[i]) - place(olds[j]));
+  const gone = new Uint8Array(olds.length);
+  let leftCount = olds.length;
+  let head = 0; // in `ranked`: every old pod before it is gone
+  // The old pods not yet available and not gone, in rank order (a linked list over `ranked`, -1 ending it).
+  const nextU = new Int32Array(olds.length).fill(-1);
+  const prevU = new Int32Array(olds.length).fill(-1);
+  const inU = new Uint8Array(olds.length);
+  let firstU = -1, lastU = -1, unhealthyCount = 0;
+  const unlinkU = (r: number): void => {
+    if (!inU[r]) return;
+    inU[r] = 0;
+    if (prevU[r] >= 0) nextU[prevU[r]] = nextU[r];
+    else firstU = nextU[r];
+    if (nextU[r] >= 0) prevU[nextU[r]] = prevU[r];
+    else lastU = prevU[r];
+    unhealthyCount--;
+  };
+  const rankOf = new Int32Array(olds.length);
+  ranked.forEach((i, r) => { rankOf[i] = r; });
+  let t = ev.at;
+  for (let r = 0; r < ranked.length; r++) {
+    if (olds[ranked[r]].available <= t) continue;
+    prevU[r] = lastU;
+    if (lastU >= 0) nextU[lastU] = r;
+    else firstU = r;
+    lastU = r;
+    inU[r] = 1;
+    unhealthyCount++;
+  }
+  // The old pods by when they become available, for the unhealthy list and the next wait.
+  const byAvailable = olds.map((_, i) => i).sort((i, j) => olds[i].available - olds[j].available);
+  let ripe = 0; // in `byAvailable`: every old pod before it is available at t, or gone
+  // New pods not yet available, by when they become so.
+  const waiting = new MinHeap();
+  // Retires `rs` (ranks) at t, in their order.
+  const take = (rs: number[], t: number): number => {
+    for (const r of rs) {
+      const o = olds[ranked[r]];
       retired.push(retire(o.slot, t, t + ev.preStop));
       if (o.position >= 0) vacated.push({ position: o.position, at: t });
+      unlinkU(r);
+      gone[r] = 1;
+      leftCount--;
     }
-    const gone = new Set(os);
-    let kept = 0;
-    for (const o of left) if (!gone.has(o)) left[kept++] = o;
-    left.length = kept;
-    return os.length;
+    return rs.length;
   };
-  let t = ev.at;
   for (;;) {
+    while (ripe < byAvailable.length && (olds[byAvailable[ripe]].available <= t || gone[rankOf[byAvailable[ripe]]])) {
+      unlinkU(rankOf[byAvailable[ripe++]]);
+    }
+    while (waiting.size > 0 && waiting.min() <= t) waiting.pop();
     for (;;) {
-      let up = Math.min(n - fresh.length, n + surge - (left.length + fresh.length));
+      let up = Math.min(n - fresh.length, n + surge - (leftCount + fresh.length));
       const moved = up > 0;
-      for (; up > 0; up--) fresh.push(create(t));
-      let newUnavailable = 0;
-      for (const p of fresh) if (p.available > t) newUnavailable++;
-      const maxScaledDown = left.length + fresh.length - minAvailable - newUnavailable;
+      for (; up > 0; up--) {
+        const p = create(t);
+        fresh.push(p);
+        if (p.available > t) waiting.push(p.available);
+      }
+      const newUnavailable = waiting.size;
+      const maxScaledDown = leftCount + fresh.length - minAvailable - newUnavailable;
       let down = 0;
       if (maxScaledDown > 0) {
         // Old pods not yet available first: retiring them costs no availability.
-        const unhealthy = left.filter((o) => o.available > t).sort((a, b) => a.generation - b.generation || place(a) - place(b));
-        down += take(unhealthy.slice(0, maxScaledDown), t);
-        // Then as many as keep minAvailable available, the oldest ReplicaSet's first.
-        let availableNow = fresh.length - newUnavailable;
-        for (const o of left) if (o.available <= t) availableNow++;
-        const more = Math.min(left.length, availableNow - minAvailable);
-        const ranked = [...left].sort((a, b) => a.generation - b.generation || Number(b.available > t) - Number(a.available > t) || place(a) - place(b));
-        down += take(ranked.slice(0, Math.max(0, more)), t);
+        const unhealthy: number[] = [];
+        for (let r = firstU; r >= 0 && unhealthy.length < maxScaledDown; r = nextU[r]) unhealthy.push(r);
+        down += take(unhealthy, t);
+        // Then as many as keep minAvailable available, the oldest ReplicaSet's first. Within a ReplicaSet the
+        // controller ranks pods not yet available first, but when any may go here none is left: maxScaledDown
+        // exceeded them by exactly this `more`, so the step above took them all, and rank order is the order.
+        const availableNow = fresh.length - newUnavailable + leftCount - unhealthyCount;
+        const more = Math.min(leftCount, availableNow - minAvailable);
+        const healthy: number[] = [];
+        for (; head < ranked.length && healthy.length < more; head++) if (!gone[head]) healthy.push(head);
+        down += take(healthy, t);
       }
       if (!moved && down === 0) break;
     }
-    if (left.length === 0 && fresh.length === n) break;
-    let next = Infinity;
-    for (const p of fresh) if (p.available > t && p.available < next) next = p.available;
-    for (const o of left) if (o.available > t && o.available < next) next = o.available;
+    if (leftCount === 0 && fresh.length === n) break;
+    while (ripe < byAvailable.length && gone[rankOf[byAvailable[ripe]]]) ripe++;
+    let next = waiting.size > 0 ? waiting.min() : Infinity;
+    if (ripe < byAvailable.length && olds[byAvailable[ripe]].available < next) next = olds[byAvailable[ripe]].available;
     if (next === Infinity) {
       // New pods that never become ready (created during a control-plane outage that lasts to the end of the run):
       // the rollout waits for good, as a Deployment whose new pods never pass their probes does.
@@ -297,4 +344,44 @@ function rollingUpdate(
   }
   if (vacated.length !== n) throw new Error(`internal error: a rollout of ${ev.service} left ${vacated.length} of ${n} places`);
   return { fresh, retired, vacated };
+}
+
+/** A binary min-heap of times. */
+class MinHeap {
+  private readonly items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  min(): number {
+    return this.items[0];
+  }
+  push(x: number): void {
+    const a = this.items;
+    let i = a.push(x) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (a[up] <= x) break;
+      a[i] = a[up];
+      i = up;
+    }
+    a[i] = x;
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop() as number;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= a.length) break;
+        if (c + 1 < a.length && a[c + 1] < a[c]) c++;
+        if (a[c] >= last) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }
