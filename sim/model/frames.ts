@@ -177,6 +177,24 @@ export class Frame {
   readonly comp = new Float64Array(COMPONENT_COUNT);
 }
 
+/**
+ * What a frame takes from the frame it works for: its request (entry point,
+ * measured, start), the code running it (owner service, node, egress proxy,
+ * router, invoke). A child gets it from its parent; a call moved to a new
+ * frame (a proxy crash's cut, see Simulation.cutOwnWalk) from its old one.
+ */
+export function inheritPlace(to: Frame, from: Frame): void {
+  to.entry = from.entry;
+  to.owner = from.owner;
+  to.node = from.node;
+  to.egress = from.egress;
+  to.clientRouter = from.clientRouter;
+  to.invoke = from.invoke;
+  to.invokeGen = from.invokeGen;
+  to.measured = from.measured;
+  to.start = from.start;
+}
+
 export class FramePool {
   readonly frames: Frame[] = [];
   private free: number[] = [];
@@ -239,15 +257,7 @@ export class FramePool {
     comp[0] = 0; comp[1] = 0; comp[2] = 0; comp[3] = 0; comp[4] = 0; comp[5] = 0; comp[6] = 0;
     if (parent >= 0) {
       const p = this.frames[parent];
-      f.entry = p.entry;
-      f.owner = p.owner;
-      f.node = p.node;
-      f.egress = p.egress;
-      f.clientRouter = p.clientRouter;
-      f.invoke = p.invoke;
-      f.invokeGen = p.invokeGen;
-      f.measured = p.measured;
-      f.start = p.start;
+      inheritPlace(f, p);
       // A try that is a retry: a frame of its own, or the call running its tries itself (ownTries) while in one.
       f.underRetry = p.underRetry || (p.isRetry && (p.kind === FRAME_ATTEMPT || p.inTry));
       p.kids[p.kidCount] = i;

@@ -22,7 +22,7 @@ import {
   type EntryCollector, type ProgressHook, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
 } from './outcome.js';
 import {
-  FramePool, FRAME_ATTEMPT, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, PEND_NONE, PEND_SINCE, type Frame,
+  FramePool, FRAME_ATTEMPT, inheritPlace, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, PEND_NONE, PEND_SINCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
@@ -3007,15 +3007,7 @@ class Simulation implements EventDispatcher {
     const g = this.pool.alloc(FRAME_CALL, old.parent);
     this.checkFrames();
     const c = this.frames[g];
-    c.entry = old.entry;
-    c.owner = old.owner;
-    c.node = old.node;
-    c.egress = old.egress;
-    c.clientRouter = old.clientRouter;
-    c.invoke = old.invoke;
-    c.invokeGen = old.invokeGen;
-    c.measured = old.measured;
-    c.start = old.start;
+    inheritPlace(c, old);
     c.underRetry = old.underRetry;
     c.user = old.user;
     c.service = old.service;
