@@ -43,15 +43,23 @@ export class OptionParser {
     return undefined;
   }
 
-  /** A whole number ≥ min; `example` is the value the hint suggests (a sensible one for this flag). */
-  integer(flag: string, raw: string | undefined, min: number, example = Math.max(min, 1)): number | undefined {
+  /**
+   * A whole number from min to max; `example` is the value the hint suggests
+   * (a sensible one for this flag). A flag whose file field has a limit of its
+   * own passes it as max, so the flag refuses what the file would.
+   */
+  integer(flag: string, raw: string | undefined, min: number, example = Math.max(min, 1), max = Number.MAX_SAFE_INTEGER): number | undefined {
     if (raw === undefined) return undefined;
     const v = Number(raw);
-    if (/^\d+$/.test(raw.trim()) && Number.isSafeInteger(v) && v >= min) return v;
-    const tooLarge = /^\d+$/.test(raw.trim()) && !Number.isSafeInteger(v);
+    const digits = /^\d+$/.test(raw.trim());
+    if (digits && Number.isSafeInteger(v) && v >= min && v <= max) return v;
+    const tooLarge = digits && v > max;
+    const limited = max < Number.MAX_SAFE_INTEGER;
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
-      message: tooLarge ? `${flag} ${JSON.stringify(raw)}: too large (at most ${Number.MAX_SAFE_INTEGER})` : `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
+      message: limited
+        ? `${flag} ${JSON.stringify(raw)}: ${tooLarge ? 'too large; expected' : 'expected'} a whole number from ${min} to ${max.toLocaleString('en-US')}`
+        : tooLarge ? `${flag} ${JSON.stringify(raw)}: too large (at most ${Number.MAX_SAFE_INTEGER})` : `${flag} ${JSON.stringify(raw)}: expected a whole number ≥ ${min}`,
       hint: `for example ${flag} ${example}`,
     });
     return undefined;

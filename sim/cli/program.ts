@@ -24,6 +24,7 @@ import { VERSION } from '../version.js';
 import { findMeshProfile } from '../mesh/loadProfile.js';
 import { fileIdentity } from '../fileIdentity.js';
 import { OptionParser } from './options.js';
+import { MAX_PROJECT_PODS } from '../topology/defaults.js';
 import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers, workersFor } from '../parallel/pool.js';
@@ -115,7 +116,7 @@ function costOptions(opts: Record<string, string | boolean | undefined>, p: Opti
   return {
     vcpuHour: p.price('--vcpu-hour', opts.vcpuHour as string | undefined),
     gbHour: p.price('--gb-hour', opts.gbHour as string | undefined),
-    projectPods: p.integer('--pods', opts.pods as string | undefined, 1, 1000),
+    projectPods: p.integer('--pods', opts.pods as string | undefined, 1, 1000, MAX_PROJECT_PODS),
   };
 }
 

@@ -24,6 +24,7 @@ import type { CappedRead } from '../readCapped.js';
 import { renderSweepReport, sweepCsv } from '../../reports/sweep/index.js';
 import { EXIT_BAD_INPUT, checkDistinctPaths, checkWritableFile, processIo, type CliIo } from './io.js';
 import { OptionParser } from './options.js';
+import { MAX_PROJECT_PODS } from '../topology/defaults.js';
 import { checkRunOptions } from '../run.js';
 import { ProgressReporter, drawsBar } from './progress.js';
 
@@ -69,7 +70,7 @@ function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
   const costs = {
     vcpuHour: p.price('--vcpu-hour', str(opts, 'vcpuHour')),
     gbHour: p.price('--gb-hour', str(opts, 'gbHour')),
-    projectPods: p.integer('--pods', str(opts, 'pods'), 1, 1000),
+    projectPods: p.integer('--pods', str(opts, 'pods'), 1, 1000, MAX_PROJECT_PODS),
   };
   const given = Object.fromEntries(Object.entries(costs).filter(([, v]) => v !== undefined));
   if (Object.keys(given).length > 0) options.costs = given;

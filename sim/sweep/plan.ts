@@ -19,6 +19,7 @@ import { DiagnosticError, type Diagnostic, type SourceLocation } from '../diagno
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { parseSource } from '../topology/document.js';
 import { loadParsedTopology } from '../topology/load.js';
+import { MAX_PROJECT_PODS } from '../topology/defaults.js';
 import { resolveLimits } from '../run.js';
 import type { Patch } from '../topology/patch.js';
 import { VERSION } from '../version.js';
@@ -34,6 +35,7 @@ export interface SweepOptions {
   requests?: number;
   warmup?: number;
   mtls?: boolean;
+  /** Prices from $0 to $1e6 an hour and projectPods from 1 to 1,000,000 (MAX_PROJECT_PODS), as the file's `costs:` takes them. */
   costs?: { vcpuHour?: number; gbHour?: number; projectPods?: number };
 }
 
@@ -248,8 +250,9 @@ export function planSweep(file: string, source: string, definition: SweepDefinit
     }
   }
   const pods = options.costs?.projectPods;
-  if (pods !== undefined && !(Number.isSafeInteger(pods) && pods >= 1)) {
-    add({ severity: 'error', code: 'bad-option', path: ['--pods'], message: `--pods ${String(pods)}: the pods to project to must be a whole number, at least 1`, hint: 'for example --pods 1000' });
+  // The limit the file's costs.projectPods and the CLI's --pods keep.
+  if (pods !== undefined && !(Number.isSafeInteger(pods) && pods >= 1 && pods <= MAX_PROJECT_PODS)) {
+    add({ severity: 'error', code: 'bad-option', path: ['--pods'], message: `--pods ${String(pods)}: the pods to project to must be a whole number from 1 to ${MAX_PROJECT_PODS.toLocaleString('en-US')}`, hint: 'for example --pods 1000' });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // Count before expanding: a grid of 3,000 × 3,000 would otherwise fill the heap before it is refused.

@@ -5,7 +5,7 @@
  */
 import { checkResilienceValues } from '../mesh/resilience.js';
 import { MAX_RATE, MIN_RATE, parseBandwidth, parseRate } from '../units/parse.js';
-import { DEFAULT_ZONE } from './defaults.js';
+import { DEFAULT_ZONE, MAX_PROJECT_PODS } from './defaults.js';
 import {
   checkDistribution as distribution,
   checkDuration as duration,
@@ -113,7 +113,14 @@ function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): 
       checkRange(out, value, ['costs', key], key, { min: 0, max: 1e6 }, msg.priceHint(key));
     }
   }
-  if (costs.projectPods !== undefined) integer(out, costs.projectPods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint());
+  const pods = costs.projectPods;
+  if (pods === undefined) return;
+  // 1e308 is also past 2^53, but the limit a reader can use is this one.
+  if (Number.isInteger(pods) && pods > MAX_PROJECT_PODS) {
+    out.push(error('out-of-range', ['costs', 'projectPods'], msg.projectPodsTooLarge(pods, MAX_PROJECT_PODS), msg.projectPodsHint(MAX_PROJECT_PODS)));
+  } else {
+    integer(out, pods, ['costs', 'projectPods'], 'projectPods', 1, msg.projectPodsHint(MAX_PROJECT_PODS));
+  }
 }
 
 function checkSimulation(out: Problem[], sim: NonNullable<TopologyFile['simulation']>, given: GivenLimits): void {

@@ -14,6 +14,17 @@ export function defaultNodeName(zone: string): string {
 /** Roughly the on-demand list price of a general-purpose vCPU and of a GB of memory; a starting point, not a quote. */
 export const DEFAULT_COSTS: Readonly<Costs> = Object.freeze({ vcpuHour: 0.0416, gbHour: 0.0056, projectPods: 1000 });
 
+/**
+ * The largest fleet the invoice is projected to (costs.projectPods, --pods).
+ * Kubernetes supports 150,000 pods in a cluster, a multicluster mesh a few
+ * such clusters; this leaves room for those. Beyond it the projection — every
+ * proxy knowing every endpoint, so the fleet's memory grows with its square —
+ * describes no mesh that runs, and at 2^53 pods its dollars were rounding
+ * noise. Not tied to MAX_PODS: projecting is how a fleet too large to
+ * simulate is priced.
+ */
+export const MAX_PROJECT_PODS = 1_000_000;
+
 /** Simulated seconds a topology runs when it sets neither `duration` nor `requests`. */
 export const DEFAULT_DURATION_S = 60;
 

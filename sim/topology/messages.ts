@@ -319,7 +319,9 @@ export const coresHint = () => 'cores is the number of CPU cores of the node, at
 
 export const priceHint = (key: string) =>
   key === 'vcpuHour' ? 'a price in dollars per vCPU-hour, 0 or more, e.g. 0.0416' : 'a price in dollars per GB-hour, 0 or more, e.g. 0.0056';
-export const projectPodsHint = () => 'projectPods is the pod count the resource invoice is projected to, at least 1';
+export const projectPodsHint = (max: number) => `projectPods is the pod count the resource invoice is projected to, from 1 to ${count(max)}`;
+export const projectPodsTooLarge = (pods: number, max: number) =>
+  `projectPods ${count(pods)} is more pods than one mesh holds (at most ${count(max)}; Kubernetes supports 150,000 in a cluster)`;
 
 // ---- mesh profiles -------------------------------------------------------------------------
 

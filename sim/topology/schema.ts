@@ -24,6 +24,7 @@ import {
   sizeSchema,
 } from './valueSchemas.js';
 import { meshSettingSchema, resilienceOverrideSchema } from '../mesh/profileSchema.js';
+import { MAX_PROJECT_PODS } from './defaults.js';
 
 export {
   bandwidthSchema,
@@ -364,7 +365,7 @@ export const topologyFileSchema = z
       .strictObject({
         vcpuHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per vCPU-hour (default 0.0416, about an on-demand general-purpose vCPU).' }),
         gbHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per GB-hour of memory (default 0.0056).' }),
-        projectPods: integer(1, 'Pod count the resource invoice is projected to (default 1000).').optional(),
+        projectPods: integer(1, `Pod count the resource invoice is projected to, at most ${MAX_PROJECT_PODS.toLocaleString('en-US')} (default 1000).`).meta({ maximum: MAX_PROJECT_PODS }).optional(),
       })
       .optional()
       .meta({ description: 'Prices for the resource invoice.' }),

@@ -699,7 +699,7 @@ describe('nodes, mesh and costs', () => {
       test/fixtures/bad/bad-cost.yaml:5:16: error[out-of-range]: costs.projectPods: projectPods must be an integer ≥ 1, got 0
           5 |   projectPods: 0
             |                ^
-        hint: projectPods is the pod count the resource invoice is projected to, at least 1
+        hint: projectPods is the pod count the resource invoice is projected to, from 1 to 1,000,000
 
       2 errors, 0 warnings"
     `);
