@@ -44,17 +44,64 @@ export function formatSeconds(s: number): string {
   return unit ? `${sig(unit.of(s))}${unit.symbol}` : '0';
 }
 
-/** Three significant digits, without exponent notation for everyday magnitudes. */
+/**
+ * Past 10^15 a double's spacing nears 1 and a whole number's last digits
+ * are the arithmetic's rounding (toFixed wrote 42857142857142853632, and
+ * "1e+21" from 10^21 on): such a magnitude is written as significant digits
+ * times a power of ten. Valid input reaches it: istio-sidecar at 2,000/s
+ * over two pods, projected to a million pods at $1e6 a vCPU-hour and a
+ * GB-hour, bills $9.08×10^15 a month, past 2^53.
+ */
+const HUGE = 1e15;
+
+/**
+ * Below a millionth toPrecision switches to "9.72e-7": the vCPU of a 5 ms
+ * job run once an hour, the busy share of a proxy in a long quiet run. To
+ * the reader of a review that is nothing at all, and reads so; the
+ * exponent form read as a typo.
+ */
+const TINY = 1e-6;
+const TINY_TEXT = '<0.000001';
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** 9.01×10¹⁵: three significant digits and the power of ten, as a reader writes it, for a magnitude past HUGE. */
+function timesTen(x: number): string {
+  const [mantissa, exponent] = x.toExponential(2).split('e');
+  const power = [...exponent.replace('+', '')].map((c) => (c === '-' ? '⁻' : SUPERSCRIPT[Number(c)])).join('');
+  return `${mantissa}×10${power}`;
+}
+
+/** Three significant digits, without exponent notation: a huge magnitude in powers of ten, a tiny one as "<0.000001". */
 export function sig(x: number): string {
   // NaN comes back from saved JSON as null: a quantity nothing was measured for.
   if (!Number.isFinite(x)) return x === Infinity ? '∞' : x === -Infinity ? '−∞' : '–';
   if (x === 0) return '0';
   // By the magnitude as rounded, so 99.96 is 100, not 100.0.
   const a = Math.abs(Number(x.toPrecision(3)));
+  if (a >= HUGE) return timesTen(x);
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
+  if (a < TINY) return x > 0 ? TINY_TEXT : `>-${TINY_TEXT.slice(1)}`;
   return x.toPrecision(3);
+}
+
+/**
+ * Dollars a month: whole dollars grouped from $100, cents below, and under a
+ * cent (tiny prices, or a tiny fleet) three significant digits, where cents
+ * read $0.00 for every mode. Those digits stay in plain decimals however
+ * small ("$0.0000000219", not "$2.19e-8"), not cut off at a millionth as
+ * sig() is: the invoice ranks the modes by these sums, and a user who priced
+ * a vCPU-hour at $1e-7 chose that scale (formatPrice writes it so too).
+ * Past 10^15, as sig() does.
+ */
+export function formatDollars(x: number): string {
+  // Saved JSON gives null for a NaN.
+  if (!Number.isFinite(x)) return x === Infinity ? '$∞' : '–';
+  if (Math.abs(Number(x.toPrecision(3))) >= HUGE) return `$${timesTen(x)}`;
+  if (x > 0 && x < 0.01) return `$${x.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 3 })}`;
+  return `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
 }
 
 export function formatPercent(fraction: number): string {

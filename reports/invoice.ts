@@ -6,10 +6,10 @@
 import type { Delta } from '../sim/compare.js';
 import type { EntryPointResult, Interval, RunResult } from '../sim/results/types.js';
 import { PROXY_LABELS } from './charts/resourceTax.js';
-import { formatCount, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
+import { formatCount, formatDollars, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
 import { errorRateVerdict } from './errorRates.js';
 import { num, type ReportModel } from './model.js';
-import { controlPlaneCharged, controlPlaneOf, formatDollars } from './table.js';
+import { controlPlaneCharged, controlPlaneOf } from './table.js';
 
 /** A run of text; `strong` is what the eye should land on. */
 export type Segment = string | { strong: string };

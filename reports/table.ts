@@ -1,6 +1,6 @@
 import type { ControlPlaneTax, RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
-import { formatCount, formatPods, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from './format.js';
+import { formatCount, formatDollars, formatPods, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from './format.js';
 
 function withCi(value: number, ci: [number, number] | null): string {
   if (!ci) return formatSeconds(value);
@@ -9,12 +9,6 @@ function withCi(value: number, ci: [number, number] | null): string {
 
 function latencyCells(l: LatencySummary): string[] {
   return [withCi(l.mean, l.ci.mean), withCi(l.p50, l.ci.p50), formatSeconds(l.p90), withCi(l.p99, l.ci.p99), formatSeconds(l.p999), formatSeconds(l.max)];
-}
-
-export function formatDollars(x: number): string {
-  // Under a cent (tiny prices, or a tiny fleet) cents would read $0.00 for every mode: keep 3 significant digits.
-  if (x > 0 && x < 0.01) return `$${Number(x.toPrecision(3)).toString()}`;
-  return `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
 }
 
 /**

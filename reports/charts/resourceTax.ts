@@ -4,8 +4,8 @@
  * memory, and what it costs a month.
  */
 import type { ProxyFleet } from '../../sim/results/types.js';
-import { formatCountOf, formatFleetCount, formatPrice, sig } from '../format.js';
-import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
+import { formatCountOf, formatDollars, formatFleetCount, formatPrice, sig } from '../format.js';
+import { controlPlaneCharged, controlPlaneOf } from '../table.js';
 import type { ReportModel } from '../model.js';
 import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
 

@@ -6,10 +6,10 @@
 import type { Delta } from '../../sim/compare.js';
 import type { Interval, LatencySummary } from '../../sim/results/types.js';
 import { PROXY_LABELS } from '../charts/resourceTax.js';
-import { formatCount, formatFleetCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
+import { formatCount, formatDollars, formatFleetCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
 import { errorRateNote } from '../errorRates.js';
-import { controlPlaneCharged, controlPlaneOf, formatDollars } from '../table.js';
+import { controlPlaneCharged, controlPlaneOf } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
 
 function table(head: string[], rows: string[]): string {

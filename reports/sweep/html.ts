@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReportChart } from '../charts/common.js';
-import { formatPercent, formatSeconds, sig } from '../format.js';
+import { formatDollars, formatPercent, formatSeconds, sig } from '../format.js';
 import { BOOT_SCRIPT } from '../html/boot.js';
 import { escapeHtml as esc, jsonForScript } from '../html/escape.js';
 import { STYLE } from '../html/style.js';
@@ -15,7 +15,6 @@ import { vendorScripts } from '../html/vendor.js';
 import { sweepCharts, seriesScale } from './charts.js';
 import { sweepModelCsv } from './csv.js';
 import { showValue, type Estimate, type SweepReportModel } from './model.js';
-import { formatDollars } from '../table.js';
 
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

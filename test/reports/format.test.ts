@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, formatPrice, formatSeconds, sig, textTable } from '../../reports/format.js';
+import { displayWidth, formatDollars, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from '../../reports/format.js';
 
 describe('number formatting', () => {
   it('writes a price as given, in plain decimals', () => {
@@ -22,6 +22,37 @@ describe('number formatting', () => {
     expect(sig(NaN)).toBe('–');
     expect(sig(null as unknown as number)).toBe('–');
     expect(sig(Infinity)).toBe('∞');
+  });
+
+  it('writes a magnitude past 10^15 as digits times a power of ten, not the double\'s rounding digits', () => {
+    // Before: "42857142857142853632" (every digit after the 17th the double's, not the sum's) and, from 10^21, "1e+21".
+    expect([sig(3e20 / 7), sig(1e21), sig(-2.5e30), sig(9.9949e14), sig(9.9951e14)]).toEqual(['4.29×10¹⁹', '1.00×10²¹', '-2.50×10³⁰', '999490000000000', '1.00×10¹⁵']);
+  });
+
+  it('says a magnitude below a millionth is below it, in the units it goes with, rather than "8.33e-7"', () => {
+    // Before: "8.33e-7". A 5 ms job once an hour uses 9.7e-7 vCPU (invoice.test.ts runs it); a proxy in a long quiet run is busy 1e-9 of the time.
+    expect([sig(8.33e-7), sig(-8.33e-7), sig(9.996e-7), sig(1.23e-6), sig(1e-300)]).toEqual(['<0.000001', '>-0.000001', '0.00000100', '0.00000123', '<0.000001']);
+    expect([formatPercent(1e-9), formatRate(2e-8), formatPercent(3.44e-4)]).toEqual(['<0.000001%', '<0.000001/s', '0.0344%']);
+  });
+});
+
+describe('formatDollars', () => {
+  it('keeps whole dollars grouped, cents, and three digits under a cent, as before', () => {
+    expect([formatDollars(0), formatDollars(0.004219), formatDollars(12.345), formatDollars(1234.56), formatDollars(123_456_789_012_345)])
+      .toEqual(['$0.00', '$0.00422', '$12.35', '$1,235', '$123,456,789,012,345']);
+  });
+
+  it('writes a bill past 10^15 a month in powers of ten: valid input reaches it', () => {
+    // istio-sidecar, 2,000/s over 2 pods, projected to 1,000,000 pods at $1e6 a vCPU-hour and a GB-hour
+    // (test/reports/invoice.test.ts runs it): the projection printed $9,082,992,029,316,452, its last digits rounding.
+    expect(formatDollars(9082992029316452)).toBe('$9.08×10¹⁵');
+    expect(formatDollars(8.0e23)).toBe('$8.00×10²³');
+  });
+
+  it('keeps the digits of a bill under a millionth of a dollar in plain decimals, and shows a dash, not a crash, for a sum nothing was measured for', () => {
+    // Before: "$2.19e-8"; and formatDollars(null), a NaN read back from saved JSON, threw on null.toFixed.
+    expect([formatDollars(2.19e-8), formatDollars(1.5e-6), formatDollars(Infinity), formatDollars(NaN), formatDollars(null as unknown as number)])
+      .toEqual(['$0.0000000219', '$0.0000015', '$∞', '–', '–']);
   });
 });
 

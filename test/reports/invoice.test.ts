@@ -222,6 +222,37 @@ describe('words and numbers for one proxy, tiny prices and replications', () => 
     expect(line.split(/\s+/)[1]).toBe(sig(sidecars.count));
   });
 
+  it('an hourly job\'s vCPU reads "<0.000001", not "9.72e-7", and a bill at tiny prices keeps its digits in plain decimals', () => {
+    // A 5 ms job once an hour uses 9.7e-7 vCPU: the table and the invoice wrote "9.72e-7 vCPU", and at $1e-7 a vCPU-hour "$7.8e-7/month".
+    const hourly = 'name: hourly\nsimulation: {seed: 1, duration: 10h, warmup: 1s}\ncosts: {vcpuHour: 0.0000001, gbHour: 0.000000001, projectPods: 1}\n' +
+      'services: {job: {serviceTime: 5ms}}\nentrypoints: {cron: {target: job, rate: 1/h}}\n';
+    const r = runTopology(load(hourly, { mesh: 'istio-sidecar' }));
+    expect(r.resources.appVcpu).toBeGreaterThan(0);
+    expect(r.resources.appVcpu).toBeLessThan(1e-6);
+    expect(r.resources.proxyCostPerMonth).toBeLessThan(1e-6);
+    const table = runTable(r);
+    const words = invoiceText(buildInvoice(reportModel(r)));
+    expect(table).toContain("the applications' own work used <0.000001 vCPU.");
+    expect(words).toContain("on top of the applications' <0.000001 vCPU");
+    expect(table).toMatch(/\(\$0\.000000\d+\/month at \$0\.0000001\/vCPU-h/);
+    expect(`${table}\n${words}`).not.toMatch(/\de-\d/);
+  });
+
+  it('a bill past 10^15 a month, which valid input reaches, is written in powers of ten, not in rounding digits', () => {
+    // istio-sidecar as shipped, 2,000/s over two pods, projected to the most pods allowed at the highest prices allowed:
+    // the table and the invoice wrote $9,082,992,029,316,452, past 2^53, its last digits the arithmetic's rounding.
+    const busy = 'name: busy\nsimulation: {seed: 1, duration: 3s, warmup: 1s}\ncosts: {vcpuHour: 1000000, gbHour: 1000000, projectPods: 1000000}\n' +
+      'services: {api: {replicas: 2, workers: 64, serviceTime: 1ms}}\nentrypoints: {web: {target: api, rate: 2000/s}}\n';
+    const r = runTopology(load(busy, { mesh: 'istio-sidecar' }));
+    expect(r.resources.projection.proxyCostPerMonth).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    const table = runTable(r);
+    const words = invoiceText(buildInvoice(reportModel(r)));
+    expect(table).toMatch(/At 1,000,000 pods: \d+ vCPU and \d+ GB of proxies, \$9\.\d\d×10¹⁵\/month\./);
+    expect(words).toMatch(/, or \$9\.\d\d×10¹⁵ a month at 1,000,000 pods\./);
+    // No sum of 16 or more digits anywhere.
+    expect(`${table}\n${words}`).not.toMatch(/\$\d{1,3}(,\d{3}){5}/);
+  });
+
   it('says measured time over replications is a sum', () => {
     const r = runTopology(load(one), { replications: 3 });
     expect(runTable(r).split('\n')[0]).toContain('3 replications; 3 × 9.00s measured');
