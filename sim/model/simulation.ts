@@ -3077,14 +3077,18 @@ class Simulation implements EventDispatcher {
   /**
    * A restarted proxy (a new process) starts with none of the resilience
    * state its last one kept in memory: per service it routes to, Envoy's
-   * outlier detection or Linkerd's failure accrual, and Linkerd's
-   * fail-fast. Only where the policy is the proxy's (placement: mesh):
+   * outlier detection or Linkerd's failure accrual, Linkerd's fail-fast,
+   * and the retry budget's window of calls and retries (Linkerd's budget
+   * is a counter in the proxy: a new one starts with only its minimum per
+   * second). Only where the policy is the proxy's (placement: mesh):
    * under placement: client they are the client library's, which runs in
    * the application and lives on. A waypoint or gateway never restarts
    * (proxyCrash targets pods' proxies), and the kernel's path (router past
-   * the proxies) is no process. The circuit breaker's counts and the
-   * least-request counts are of tries in flight, which its crash ended,
-   * giving them back (resetOutbound).
+   * the proxies) is no process. The circuit breaker's counts, the
+   * concurrent-retry counts and the least-request counts are of tries and
+   * retries in flight, which its crash ended, giving them back
+   * (resetOutbound): nothing is left of them to clear, and zeroing them
+   * here would only hide a try the crash failed to end.
    */
   private forgetRouterState(p: number): void {
     const services = this.model.services;
@@ -3093,6 +3097,7 @@ class Simulation implements EventDispatcher {
       if (pair < 0 || services[s].resilience.placement !== 'mesh') continue;
       this.balancer.forget(p, s);
       this.failFast.restarted(pair);
+      this.policy.budgets.delete(pair);
     }
   }
 

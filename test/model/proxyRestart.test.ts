@@ -76,4 +76,24 @@ describe('a restarted proxy starts with no resilience state', () => {
     // Held from 25.1 s, they fail together when the new queue has been stuck 3 s.
     expect(failedBetween(restarted, 28, 29)).toBeGreaterThan(250);
   });
+
+  // Every call to back answers 503 from 10 s on, and each is retried (5xx) while the budget lasts. With no
+  // ratio, the budget is its minimum alone: 1/s over a 100 s window, 100 retries in all in a 60 s run (none
+  // ages out of the window), spent within about a second of 10 s. front's sidecar restarts at 20.5 s.
+  const budgeted = (placement: string, crash: boolean) => frontBack('linkerd', 1,
+    `{placement: ${placement}, outlierDetection: none, retries: {attempts: 2, retryOn: [5xx], budget: {ratio: 0, minPerSecond: 1, window: 100s}}}`, [
+      '{at: 10s, abort: {service: back, status: 503, probability: 1}}',
+      ...(crash ? ['{at: 20s, until: 20500ms, proxyCrash: {replica: front-0}}'] : []),
+    ]);
+  const retries = (r: RunResult) => r.services.find((s) => s.name === 'back')?.retries;
+
+  it("the retry budget: a restarted proxy's is fresh, its last process's retries spent no longer count", () => {
+    expect(retries(budgeted('mesh', false))).toBe(100);
+    // A new process's budget allows its 100 again. Before: the spent budget came through the restart, 100 in all.
+    expect(retries(budgeted('mesh', true))).toBe(200);
+  });
+
+  it("under placement: client the retry budget is the client library's: the sidecar's restart leaves it spent", () => {
+    expect(retries(budgeted('client', true))).toBe(100);
+  });
 });
