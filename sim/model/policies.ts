@@ -66,6 +66,7 @@ export class RetryBudget {
  * for 20,000 sidecars and 2,000 services was 80 M pairs and 1.3 GB.
  */
 export class PolicyState {
+  /** Tries in flight per slot, for the circuit breaker; a waiter handed a connection's room counts from the hand-over, before its dispatch. */
   active = new Int32Array(64);
   activeRetries = new Int32Array(64);
   readonly budgets = new Map<number, RetryBudget>();

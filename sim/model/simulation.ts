@@ -1034,15 +1034,15 @@ class Simulation implements EventDispatcher {
     this.dispatchAttempt(a);
   }
 
-  /** The try is on its way: counted in flight, an endpoint picked, the hop walked. */
-  private dispatchAttempt(a: number): void {
+  /** The try is on its way: counted in flight (`counted`: from when it was handed its room), an endpoint picked, the hop walked. */
+  private dispatchAttempt(a: number, counted = false): void {
     const att = this.frames[a];
     const call = att.kind === FRAME_CALL ? att : this.frames[att.parent];
     const m = this.model;
     const svc = m.services[att.service];
     const key = att.pair;
     att.countersReleased = false;
-    this.policy.active[key]++;
+    if (!counted) this.policy.active[key]++;
     const rep = this.balancer.pick(svc, att.policy, att.router, att.pair, call.tried, call.triedCount, this.engine.now);
     if (rep < 0) {
       // The queue is a proxy's: a client library (no mesh, or a client outside it) fails at once.
@@ -1209,7 +1209,7 @@ class Simulation implements EventDispatcher {
     if (att.gen !== gen || att.detached) return;
     att.comp[PROXY_QUEUE] += this.engine.now - att.waitStart;
     att.pend = PEND_NONE;
-    this.dispatchAttempt(a);
+    this.dispatchAttempt(a, true);
   }
 
   /** An event resumed a frame (network leg done, connection ready). */
@@ -1572,11 +1572,27 @@ class Simulation implements EventDispatcher {
     this.handRoomOn(key);
   }
 
-  /** A connection's worth of room under `key`'s circuit breaker: the longest-waiting live try takes it. */
+  /**
+   * A connection's worth of room under `key`'s circuit breaker: the
+   * longest-waiting live try takes it, counted in flight from now, not from
+   * its dispatch. That event comes after every other one due this instant,
+   * and a try starting in between (the caller's next call to the service,
+   * made as the last returned) found the room free and took it as well: one
+   * over maxConnections or maxRequests, for good, since while tries wait
+   * each one ending hands its room on whatever the count.
+   */
   private handRoomOn(key: number): void {
     if (this.policy.pendingTotal === 0) return;
     const next = this.policy.dequeuePending(key, (f, gen) => this.frames[f].gen === gen && !this.frames[f].detached);
-    if (next >= 0) this.engine.schedule(0, H_DISPATCH_PENDING, next, this.frames[next].gen);
+    if (next < 0) return;
+    this.policy.active[key]++;
+    this.engine.schedule(0, H_DISPATCH_PENDING, next, this.frames[next].gen);
+  }
+
+  /** A try handed a connection's room (see handRoomOn) is cut before its dispatch: the room goes to the next in line. */
+  private passHandedRoom(key: number): void {
+    this.policy.active[key]--;
+    this.handRoomOn(key);
   }
 
   /** A try came back (success or failure) to the call. */
@@ -1739,7 +1755,7 @@ class Simulation implements EventDispatcher {
     // connection's room (its dispatch due this instant), the room goes to
     // the next in line rather than with it.
     if (waiting) {
-      if (!this.policy.removePending(att.pair, call.current, att.gen) && !this.failFast.remove(att.pair, call.current, att.gen)) this.handRoomOn(att.pair);
+      if (!this.policy.removePending(att.pair, call.current, att.gen) && !this.failFast.remove(att.pair, call.current, att.gen)) this.passHandedRoom(att.pair);
       this.pool.release(call.current);
       call.current = -1;
       return;
@@ -2940,7 +2956,7 @@ class Simulation implements EventDispatcher {
     this.chargeAbandoned(call, att);
     call.current = -1;
     if (waiting) {
-      if (!this.leaveQueues(att.pair, a, att.gen)) this.handRoomOn(att.pair);
+      if (!this.leaveQueues(att.pair, a, att.gen)) this.passHandedRoom(att.pair);
       this.pool.release(a);
       return;
     }
@@ -3056,7 +3072,7 @@ class Simulation implements EventDispatcher {
     old.countersReleased = true;
     if (waiting) {
       // Handed a connection's room, its dispatch due this instant: the room is the next waiter's, and the event finds the frame gone.
-      this.handRoomOn(old.pair);
+      this.passHandedRoom(old.pair);
       old.detached = true;
       this.pool.release(f);
       return g;
