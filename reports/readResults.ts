@@ -12,6 +12,7 @@ import { RESULTS_FORMAT } from '../sim/version.js';
 import { parseSource } from '../sim/topology/document.js';
 import * as topologyMsg from '../sim/topology/messages.js';
 import type { ReportInput } from './model.js';
+import { MAX_LATENCY, MAX_QUANTITY, MAX_RESOURCE, numberProblem } from '../sim/sweep/store.js';
 
 export type ReadResults = { input: ReportInput; diagnostics: [] } | { input?: undefined; diagnostics: Diagnostic[] };
 
@@ -39,6 +40,10 @@ export function parseResults(text: string, file: string): ReadResults {
     // Not for text that starts as results JSON does (a truncated results file): the YAML parser over tens of MB took 3× the time and memory.
     const other = /^\s*\{/.test(text.slice(0, 64)) && text.length > YAML_SNIFF_BYTES ? undefined : otherKind(parseSource(text, file, 'topology').value, file);
     if (other) return other;
+    // `meshtax report out/x.html`: the page a report writes, given back to it as its input.
+    if (/^\s*(<!doctype html|<html[\s>])/i.test(text.slice(0, 256))) {
+      return problem('wrong-kind-of-file', `${file}: ${topologyMsg.htmlNotResults()}`, topologyMsg.htmlNotResultsHint());
+    }
     return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
       'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
   }
@@ -66,6 +71,10 @@ export function checkResults(doc: unknown, label: string): ReadResults {
     if (!Array.isArray(runs) || runs.length === 0 || !runs.every(looksLikeRun) || !Array.isArray(doc.invoice)) {
       return problem('bad-results', `${label}: a compare document without complete "runs" and "invoice"`, 'was the file cut short or edited?');
     }
+    for (const [i, run] of runs.entries()) {
+      const wrong = runNumbersProblem(run);
+      if (wrong) return problem('bad-results', `${label}: runs[${i}]: ${wrong}`, EDITED_HINT);
+    }
     const stale = invoiceMismatch(doc as unknown as CompareResult);
     if (stale) {
       return problem('bad-results', `${label}: the invoice disagrees with the runs (${stale})`, 'was the file edited? write it again with `meshtax compare … -o FILE.json`');
@@ -75,7 +84,52 @@ export function checkResults(doc: unknown, label: string): ReadResults {
   if (!looksLikeRun(doc)) {
     return problem('bad-results', `${label}: neither a run nor a compare results document`, 'reports are made from `run` and `compare` results');
   }
+  const wrong = runNumbersProblem(doc);
+  if (wrong) return problem('bad-results', `${label}: ${wrong}`, EDITED_HINT);
   return { input: doc, diagnostics: [] };
+}
+
+const EDITED_HINT = 'was the file edited? write it again with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`';
+
+/**
+ * What is wrong with the numbers a report shows of a run, as "where why", or
+ * undefined: each a number ≥ 0 within what a run gives, null only where a
+ * run saves NaN (a rate or latency of nothing measured) — as sweep results
+ * are held to (bad-summary). An edited p99 of "x" showed as "–", and a mean
+ * of -1e308 as "-1.1574074074074075e+303d", without a word.
+ */
+function runNumbersProblem(run: RunResult): string | undefined {
+  const check = (where: string, x: unknown, max: number, nullable: boolean, integer = false): string | undefined => {
+    // Results handed over in code (reportModel, renderHtmlReport) hold NaN where a saved file holds null.
+    const why = nullable && Number.isNaN(x) ? undefined : numberProblem(x, max, nullable, integer);
+    return why === undefined ? undefined : `${where} ${why}`;
+  };
+  for (const [i, e] of (run.entrypoints as unknown[]).entries()) {
+    if (!isObject(e)) return `entrypoints[${i}] is not an object`;
+    const at = `entrypoints[${i}]${typeof e.name === 'string' ? ` (${JSON.stringify(e.name)})` : ''}`;
+    for (const k of ['completed', 'succeeded', 'failed'] as const) {
+      const why = check(`${at}.${k}`, e[k], MAX_QUANTITY, false, true);
+      if (why) return why;
+    }
+    for (const k of ['errorRate', 'throughput'] as const) {
+      const why = check(`${at}.${k}`, e[k], MAX_QUANTITY, true);
+      if (why) return why;
+    }
+    const latency = e.latency;
+    if (!isObject(latency)) return `${at}.latency is not an object`;
+    for (const k of ['mean', 'min', 'max', 'p50', 'p90', 'p99', 'p999'] as const) {
+      const why = check(`${at}.latency.${k}`, latency[k], MAX_LATENCY, true);
+      if (why) return why;
+    }
+  }
+  const r = run.resources as unknown;
+  if (!isObject(r)) return 'resources is not an object';
+  for (const k of ['appVcpu', 'proxyVcpu', 'proxyMemoryGB', 'proxyCostPerMonth', 'meshCostPerMonth'] as const) {
+    if (r[k] === undefined && k === 'meshCostPerMonth') continue;
+    const why = check(`resources.${k}`, r[k], MAX_RESOURCE, true);
+    if (why) return why;
+  }
+  return undefined;
 }
 
 /**

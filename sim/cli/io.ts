@@ -176,7 +176,10 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
         message: clash.input
           ? `${named.what} ${JSON.stringify(named.path)} is ${clash.named.what}: writing it would destroy the input`
           : `${named.what} ${JSON.stringify(named.path)} is the same file as ${clash.named.what}: one would overwrite the other`,
-        hint: `give ${named.what} a file of its own, for example ${suggestion(named.path)}`,
+        // --charts names a directory: a file's name with -2 before its extension would be no example of one.
+        hint: named.what === '--charts'
+          ? `give --charts a directory of its own, for example ${named.path.slice(0, named.path.length - extname(named.path).length)}-charts`
+          : `give ${named.what} a file of its own, for example ${suggestion(named.path)}`,
       });
     }
     seen.push({ id, named, input: false });

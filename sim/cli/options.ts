@@ -10,7 +10,8 @@ import * as msg from '../topology/messages.js';
 export class OptionParser {
   readonly diagnostics: Diagnostic[] = [];
 
-  duration(flag: string, raw: string | undefined): number | undefined {
+  /** `zeroAllowed`: 0 is a valid value of this flag (--warmup), which the hint for a too-short one may then suggest. */
+  duration(flag: string, raw: string | undefined, zeroAllowed = false): number | undefined {
     if (raw === undefined) return undefined;
     const r = parseDuration(raw);
     if (r.ok && r.value > MAX_DURATION_S) {
@@ -19,7 +20,7 @@ export class OptionParser {
     }
     // As in a file (checkScalars.checkDuration): a positive duration below 1ns would not move the clock.
     if (r.ok && r.value > 0 && r.value < MIN_DURATION_S) {
-      this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${msg.durationTooShort('the duration', raw)}`, hint: msg.durationTooShortHint() });
+      this.diagnostics.push({ severity: 'error', code: 'bad-option', path: [flag], message: `${flag} ${JSON.stringify(raw)}: ${msg.durationTooShort('the duration', raw)}`, hint: msg.durationTooShortHint(zeroAllowed) });
       return undefined;
     }
     if (r.ok) return r.value;
@@ -63,6 +64,19 @@ export class OptionParser {
       hint: `for example ${flag} ${example}`,
     });
     return undefined;
+  }
+
+  /**
+   * A flag given more than once (`values`: each value, in order), where the
+   * parser would keep only the last without a word: refused, with `hint`.
+   */
+  givenOnce(flag: string, values: readonly string[], hint: string): void {
+    if (values.length < 2) return;
+    this.diagnostics.push({
+      severity: 'error', code: 'bad-option', path: [flag],
+      message: `${flag} is given ${values.length === 2 ? 'twice' : `${values.length} times`} (${values.map((v) => JSON.stringify(v)).join(', ')}): only the last would count`,
+      hint,
+    });
   }
 
   /**

@@ -44,6 +44,14 @@ interface CostOverrides {
   projectPods?: number;
 }
 
+/** An option's parser that keeps every value given in `values`, in order, and returns the last as commander would. */
+function recordEvery(values: string[]): (value: string) => string {
+  return (value) => {
+    values.push(value);
+    return value;
+  };
+}
+
 /** A profile named twice in --mesh would run (or be checked) twice under one name. */
 function refuseRepeatedMesh(meshes: readonly string[], p: OptionParser, hint: string): void {
   // One profile however it is spelled: linkerd, topologies/meshes/linkerd.yaml, ./x.yaml and x.yaml.
@@ -174,7 +182,7 @@ function runOptions(opts: Record<string, string | boolean | undefined>, p: Optio
     seed: p.integer('--seed', opts.seed as string | undefined, 0, 42),
     duration: p.duration('--duration', opts.duration as string | undefined),
     requests: p.integer('--requests', opts.requests as string | undefined, 1, 100000),
-    warmup: p.duration('--warmup', opts.warmup as string | undefined),
+    warmup: p.duration('--warmup', opts.warmup as string | undefined, true),
     replications: p.integer('--replications', opts.replications as string | undefined, 1, 5),
   };
   p.diagnostics.push(...checkRunOptions(options));
@@ -294,6 +302,8 @@ function printNotes(io: CliIo, notes: string[], quiet: boolean, stdoutIsData: bo
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command();
+  // Every --mesh each command is given: commander keeps only the last, and `compare --mesh none --mesh linkerd` ran linkerd alone.
+  const meshGiven = { run: [] as string[], compare: [] as string[], validate: [] as string[] };
   program
     .name('meshtax')
     .description('What will a service mesh cost your architecture? A deterministic discrete-event simulator.')
@@ -319,7 +329,7 @@ Examples:
     .option('--requests <n>', 'stop after this many measured requests complete')
     .option('--warmup <d>', 'initial simulated time left out of the statistics, e.g. 10s')
     .option('--replications <n>', 'independent runs with seeds seed..seed+n-1; intervals from their spread', '1')
-    .option('--mesh <profile>', 'run under this mesh profile instead of the topology\'s (e.g. istio-sidecar)')
+    .option('--mesh <profile>', 'run under this mesh profile instead of the topology\'s (e.g. istio-sidecar)', recordEvery(meshGiven.run))
     .option('--mtls <on|off>', 'force mTLS on or off in the mesh profile')
     .addOption(new Option('--json', 'print the results as JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per entry point and service')
@@ -334,6 +344,7 @@ Examples:
   $ meshtax run topologies/bookinfo.yaml --mesh istio-sidecar --report out/bookinfo-sidecar.html`)
     .action(async (file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
+      p.givenOnce('--mesh', meshGiven.run, `run takes one profile; to run several side by side: meshtax compare ${file} --mesh ${meshGiven.run.join(',')}`);
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
       const costs = costOptions(opts, p);
@@ -372,7 +383,7 @@ Examples:
     .command('compare')), 'the comparison')
     .description('run one topology under several meshes with the same seed and arrivals; print the side-by-side invoice')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
-    .option('--mesh <profiles>', 'comma-separated mesh profiles; the baseline is "none", or the first profile when "none" is not listed', DEFAULT_COMPARE)
+    .option('--mesh <profiles>', 'comma-separated mesh profiles; the baseline is "none", or the first profile when "none" is not listed', recordEvery(meshGiven.compare), DEFAULT_COMPARE)
     .option('--mtls <on|off>', 'force mTLS on or off in every profile')
     .option('--seed <n>', 'random seed (overrides simulation.seed)')
     .option('--duration <d>', 'simulated time to offer load, with unit: 60s, 5m')
@@ -395,6 +406,7 @@ Examples:
       const p = new OptionParser();
       const options = runOptions(opts, p);
       const mtls = mtlsOption(opts.mtls as string | undefined, p);
+      p.givenOnce('--mesh', meshGiven.compare, `list every profile in one --mesh, separated by commas: --mesh ${meshGiven.compare.join(',')}`);
       const meshes = p.nameList('--mesh', String(opts.mesh), DEFAULT_COMPARE);
       refuseRepeatedMesh(meshes, p, 'each profile runs once; the same seed gives the same numbers');
       const costs = costOptions(opts, p);
@@ -548,7 +560,7 @@ Examples:
     .command('validate')
     .description('check a topology file without running it; prints every problem with its file:line:column')
     .argument('<file>', 'topology file (.yaml, .yml or .json)')
-    .option('--mesh <profiles>', 'check it under these mesh profiles instead of its own (comma-separated), as run --mesh or compare would run it')
+    .option('--mesh <profiles>', 'check it under these mesh profiles instead of its own (comma-separated), as run --mesh or compare would run it', recordEvery(meshGiven.validate))
     .option('-q, --quiet', 'print nothing but errors (no warnings, no "ok" line); the exit code says whether the file is valid')
     .addHelpText('after', `
 Examples:
@@ -557,6 +569,7 @@ Examples:
   $ meshtax validate my-topology.yaml || echo "fix the file first"`)
     .action((file: string, opts: Record<string, string | boolean | undefined>) => {
       const p = new OptionParser();
+      p.givenOnce('--mesh', meshGiven.validate, `list every profile in one --mesh, separated by commas: --mesh ${meshGiven.validate.join(',')}`);
       const meshes = typeof opts.mesh === 'string' ? p.nameList('--mesh', opts.mesh, DEFAULT_COMPARE) : [];
       refuseRepeatedMesh(meshes, p, 'each profile is checked once, as compare runs each once');
       reportBadOptions(p.diagnostics, io);

@@ -56,7 +56,7 @@ function sweepOptions(opts: Opts, p: OptionParser): SweepOptions {
   const seed = p.integer('--seed', str(opts, 'seed'), 0, 42);
   const duration = p.duration('--duration', str(opts, 'duration'));
   const requests = p.integer('--requests', str(opts, 'requests'), 1, 100000);
-  const warmup = p.duration('--warmup', str(opts, 'warmup'));
+  const warmup = p.duration('--warmup', str(opts, 'warmup'), true);
   if (seed !== undefined) options.seed = seed;
   if (duration !== undefined) options.duration = duration;
   if (requests !== undefined) options.requests = requests;

@@ -16,6 +16,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors, located, parseSource, readSource, sortByPosition } from '../topology/document.js';
 import * as msg from '../topology/messages.js';
 import { error, type Problem } from '../topology/problem.js';
+import { kindOfDocument } from '../topology/fileKind.js';
 import { schemaProblems } from '../topology/schemaIssues.js';
 import { closest } from '../topology/suggest.js';
 import type { MeshProfile } from '../topology/types.js';
@@ -148,10 +149,13 @@ function parseMeshProfileSource(source: string, file: string): ProfileResult {
 
   const result = profileFileSchema.safeParse(value);
   if (!result.success) {
-    // A topology given as --mesh: say so, not a list of its keys a profile does not know.
-    if (!('mode' in value) && ('services' in value || 'entrypoints' in value)) {
-      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.topologyNotProfile(), msg.topologyNotProfileHint(listMeshProfiles())))] };
-    }
+    // A topology, results or a sweep file given as --mesh: say so, not a list of its keys a profile does not know.
+    const kind = kindOfDocument(value);
+    const other = kind === 'topology' ? [msg.topologyNotProfile(), msg.topologyNotProfileHint(listMeshProfiles())]
+      : kind === 'results' ? [msg.resultsNotProfile(), msg.resultsNotProfileHint(file, listMeshProfiles())]
+        : kind === 'sweep' ? [msg.sweepNotProfile(), msg.sweepNotProfileHint(file)]
+          : undefined;
+    if (other) return { diagnostics: [located(index, error('wrong-kind-of-file', [], other[0], other[1]))] };
     const problems = schemaProblems(result.error.issues, profileFileSchema, value);
     return { diagnostics: sortByPosition([...parsed.diagnostics, ...problems.map((p) => located(index, p))]) };
   }

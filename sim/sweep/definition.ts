@@ -21,6 +21,8 @@ import { locate, type Path, type SourceIndex } from '../topology/locate.js';
 import { error } from '../topology/problem.js';
 import { closest } from '../topology/suggest.js';
 import * as msg from './messages.js';
+import * as topologyMsg from '../topology/messages.js';
+import { kindOfDocument } from '../topology/fileKind.js';
 import { expandRange, looksLikeRange, parsePath, parseSetArgument, type SweepAxis, type SweepValue } from './values.js';
 
 export interface PointSetting {
@@ -47,14 +49,17 @@ const FILE_KEYS = ['grid', 'points', 'repeat', 'seed'];
 export function readSweepFile(file: string): { definition?: SweepDefinition; diagnostics: Diagnostic[] } {
   const read = readSource(file);
   if (!read.ok) return { diagnostics: [read.diagnostic] };
-  if (read.source.trim() === '') {
-    return { diagnostics: [{ severity: 'error', code: 'empty-file', path: [], message: msg.sweepFileEmpty(), hint: msg.sweepFileHint() }] };
-  }
-  const parsed = parseSource(read.source, file, 'topology');
-  if (parsed.value === undefined) {
-    return { diagnostics: parsed.diagnostics.map((d) => (d.code === 'not-a-mapping' ? { ...d, hint: msg.sweepFileHint() } : d)) };
-  }
+  // Empty, shapeless or many documents: said at the file's place, with a sweep file's hint, as for a topology.
+  const parsed = parseSource(read.source, file, 'sweep');
+  if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   const { index, value } = parsed;
+  // Another kind of meshtax file given as --sweep: say so, not a list of its keys a sweep file does not know.
+  const kind = 'grid' in value || 'points' in value ? undefined : kindOfDocument(value);
+  const other = kind === 'topology' ? [topologyMsg.topologyNotSweep(), topologyMsg.topologyNotSweepHint(file)]
+    : kind === 'profile' ? [topologyMsg.profileNotSweep(), topologyMsg.profileNotSweepHint()]
+      : kind === 'results' ? [topologyMsg.resultsNotSweep(), topologyMsg.resultsNotSweepHint(file)]
+        : undefined;
+  if (other) return { diagnostics: [located(index, error('wrong-kind-of-file', [], other[0], other[1]))] };
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const fail = (path: Path, code: string, message: string, hint?: string, anchor?: 'key') => diagnostics.push(located(index, error(code, path, message, hint, anchor)));
   const definition: SweepDefinition = { axes: [], points: [], repeat: 1 };

@@ -49,8 +49,6 @@ export const nothingToSweepHint = () => 'give --set PATH=VALUES (e.g. --set mesh
 export const tooManyRuns = (n: number, max: number) => `the sweep has ${n} runs, more than ${max}`;
 export const tooManyRunsHint = () => 'split it in several sweeps, or use coarser ranges';
 
-export const sweepFileEmpty = () => 'the sweep file is empty';
-export const sweepFileHint = () => 'a sweep file holds grid: (path: values or a range), points: (a list of {path: value}) and repeat:';
 export const sweepFileKey = (key: string) => `unknown key ${q(key)} in a sweep file`;
 export const sweepFileGrid = () => 'grid must be a mapping of paths to values';
 export const sweepFileGridHint = () => 'for example grid: {mesh: [none, istio-sidecar], entrypoints.web.rate: 100/s..1000/s:100/s}';

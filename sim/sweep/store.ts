@@ -96,13 +96,13 @@ export function readResultsFile(file: string, preread?: CappedRead): ReadResults
 }
 
 /** Counts, latencies and other quantities no run gives beyond (sums of them over repeats stay finite). */
-const MAX_QUANTITY = 1e15;
+export const MAX_QUANTITY = 1e15;
 /**
  * Resources (vCPU, GB, dollars) follow a profile's memory sizes, which have no upper bound, and
  * prices up to $10⁶ an hour: a genuine run can pass 1e15 (a 2 PB sidecar at $10⁶ a GB-hour).
  * Held only to what sums over repeats keep finite.
  */
-const MAX_RESOURCE = 1e300;
+export const MAX_RESOURCE = 1e300;
 /** A measurement window is within a run, which lasts at most its warm-up and its duration. */
 const MAX_SECONDS = 2 * MAX_DURATION_S;
 /**
@@ -110,12 +110,12 @@ const MAX_SECONDS = 2 * MAX_DURATION_S;
  * times up to MAX_DURATION_S each), and a p99's interval reaches past the largest latency
  * (the tail extrapolated). Held only to what no run gives.
  */
-const MAX_LATENCY = MAX_QUANTITY;
+export const MAX_LATENCY = MAX_QUANTITY;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** What reading a value as a number ≥ 0 of at most `max` finds wrong, or undefined; null is what NaN is saved as, where `nullable`. */
-function numberProblem(x: unknown, max: number, nullable: boolean, integer = false): string | undefined {
+export function numberProblem(x: unknown, max: number, nullable: boolean, integer = false): string | undefined {
   if (x === null && nullable) return undefined;
   if (typeof x !== 'number') {
     const shown = typeof x === 'string' ? quoted(x.length > 40 ? `${x.slice(0, 40)}…` : x) : x === null ? 'null' : x === undefined ? 'missing' : `a ${Array.isArray(x) ? 'list' : typeof x}`;

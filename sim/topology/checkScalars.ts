@@ -170,7 +170,7 @@ export function checkDuration(out: Problem[], value: Scalar, path: Path, what: s
     return undefined;
   }
   if (seconds > 0 && seconds < MIN_DURATION_S) {
-    out.push(error('out-of-range', path, msg.durationTooShort(what, show(value)), msg.durationTooShortHint()));
+    out.push(error('out-of-range', path, msg.durationTooShort(what, show(value)), msg.durationTooShortHint(sign === 'nonnegative')));
     return undefined;
   }
   return seconds;

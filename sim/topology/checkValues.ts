@@ -84,15 +84,15 @@ function checkScale(out: Problem[], file: TopologyFile): void {
   const pods = services.reduce((n, [, s]) => n + replicasOf(s), 0);
   if (pods > MAX_PODS) {
     // Point at the service with the most: the one to change.
-    const [name] = services.reduce((a, b) => (replicasOf(b[1]) > replicasOf(a[1]) ? b : a));
-    out.push(error('too-large', ['services', name, 'replicas'], msg.tooManyPods(pods, MAX_PODS), msg.tooManyPodsHint()));
+    const [name, most] = services.reduce((a, b) => (replicasOf(b[1]) > replicasOf(a[1]) ? b : a));
+    out.push(error('too-large', ['services', name, 'replicas'], msg.tooManyPods(pods, MAX_PODS, replicasOf(most)), msg.tooManyPodsHint()));
   }
   (file.timeline ?? []).forEach((entry, i) => {
     const scale = entry.scale;
     if (scale === undefined || !Number.isSafeInteger(scale.replicas)) return;
     // The other services as they start, this one scaled (a bound: earlier scale events are not replayed).
     const after = pods - replicasOf(file.services[scale.service]) + scale.replicas;
-    if (after > MAX_PODS) out.push(error('too-large', ['timeline', i, 'scale', 'replicas'], msg.tooManyPods(after, MAX_PODS), msg.tooManyPodsHint()));
+    if (after > MAX_PODS) out.push(error('too-large', ['timeline', i, 'scale', 'replicas'], msg.tooManyPods(after, MAX_PODS, scale.replicas), msg.tooManyPodsHint()));
   });
   for (const [name, e] of Object.entries(file.entrypoints)) {
     if (Number.isSafeInteger(e.users) && (e.users as number) > MAX_USERS) {

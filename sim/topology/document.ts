@@ -12,8 +12,8 @@ import { createSourceIndex, locate, locationAtOffset, pathAtOffset, type SourceI
 import * as msg from './messages.js';
 import { error, type Problem } from './problem.js';
 
-/** What the file is meant to hold; it changes the hints for an empty or shapeless file. */
-export type DocumentKind = 'topology' | 'profile';
+/** What the file is meant to hold; it changes the hints for an empty, shapeless or many-document file. */
+export type DocumentKind = msg.FileKind;
 
 export type ReadResult = { ok: true; source: string } | { ok: false; diagnostic: Diagnostic };
 
@@ -70,10 +70,13 @@ export function parseSource(text: string, file: string, kind: DocumentKind): Par
   const index = createSourceIndex(file, source, doc, lineCounter);
 
   const syntax = firstAtEachPosition([
-    ...onlyFirstTooDeep(doc.errors).map((e) => yamlDiagnostic(index, e, 'error')),
-    ...doc.warnings.map((w) => yamlDiagnostic(index, w, 'warning')),
+    ...onlyFirstTooDeep(doc.errors).map((e) => yamlDiagnostic(index, e, 'error', kind)),
+    ...doc.warnings.map((w) => yamlDiagnostic(index, w, 'warning', kind)),
     ...duplicateKeys(doc, index),
   ]);
+  // A file meshtax writes: say what it is, not where the YAML parser lost its way in it (or, for one line of results, which keys it lacks).
+  const written = writtenByMeshtax(source, index, file, kind);
+  if (written) return { index, diagnostics: [written] };
   if (hasErrors(syntax)) {
     // JSON is parsed as YAML; a broken .json file gets JSON's own words for what is wrong.
     const json = /\.json$/i.test(file) ? jsonSyntax(index, source, sortByPosition(syntax)[0]) : undefined;
@@ -99,6 +102,25 @@ export function parseSource(text: string, file: string, kind: DocumentKind): Par
   const shapeless = checkRoot(value, kind);
   if (shapeless) return { index, diagnostics: [...syntax, located(index, shapeless)] };
   return { index, value: value as Record<string, unknown>, diagnostics: syntax };
+}
+
+/**
+ * An HTML report or a sweep's NDJSON results given where a YAML file
+ * belongs (`meshtax validate out/report.html`, `--sweep out/s.ndjson`),
+ * told by their first line: a diagnostic naming it, or undefined.
+ */
+function writtenByMeshtax(source: string, index: SourceIndex, file: string, kind: DocumentKind): Diagnostic | undefined {
+  const first = source.slice(0, source.indexOf('\n') === -1 ? undefined : source.indexOf('\n')).trim();
+  const at = (message: string, hint: string): Diagnostic => ({ severity: 'error', code: 'wrong-kind-of-file', path: [], message, hint, location: locationAtOffset(index, 0) });
+  if (/^<!doctype html|^<html[\s>]/i.test(first)) return at(msg.htmlNotKind(kind), msg.htmlNotKindHint());
+  if (!first.startsWith('{')) return undefined;
+  try {
+    const line: unknown = JSON.parse(first);
+    if (typeof line === 'object' && line !== null && 'sweep' in line && 'run' in line) return at(msg.sweepResultsNotKind(kind), msg.sweepResultsNotKindHint(file));
+  } catch {
+    // Not one JSON value a line: a YAML or JSON file with a syntax error, reported as such.
+  }
+  return undefined;
 }
 
 /** The parser's stack overflowed: one error, at the most deeply indented line (a location without the parsed document). */
@@ -222,7 +244,7 @@ function checkRoot(value: unknown, kind: DocumentKind): Problem | undefined {
   return undefined;
 }
 
-function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['severity']): Diagnostic {
+function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['severity'], kind: DocumentKind): Diagnostic {
   let location = locationAtOffset(index, e.pos[0]);
   // The parser notices an unclosed bracket at the end of the file, past its last line: point at the end of that line.
   if (location.lineText.trim() === '' && index.lines.slice(location.line - 1).every((l) => l.trim() === '')) {
@@ -236,7 +258,7 @@ function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['
   if (isStackOverflow(e)) return { severity: 'error', code: 'too-deep', path: [], message: msg.tooDeep(), hint: msg.tooDeepHint(), location };
   const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
   const message = e.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments() : msg.yamlMessage(e.message);
-  return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code), location };
+  return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code, kind), location };
 }
 
 /** Syntax problems shown at most; after them, one line says how many more there were. */

@@ -24,6 +24,7 @@ import { normalizeTopology } from './normalize.js';
 import { applyPatches, patchFor, type Patch } from './patch.js';
 import { error, type Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
+import { kindOfDocument } from './fileKind.js';
 import { schemaProblems } from './schemaIssues.js';
 import type { NoEffectSetting, Topology } from './types.js';
 import { formatPath, quoted } from '../diagnostics/format.js';
@@ -94,18 +95,13 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
 
   const result = topologyFileSchema.safeParse(value);
   if (!result.success) {
-    // A mesh profile given as the topology: say so, not a list of its keys a topology does not know.
-    if ('mode' in value && !('services' in value) && !('entrypoints' in value)) {
-      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.profileNotTopology(), msg.profileNotTopologyHint(file)))] };
-    }
-    // Results written by run or compare (-o FILE.json) start with meshtax: {version, format}.
-    const head = (value as Record<string, unknown>).meshtax;
-    if (typeof head === 'object' && head !== null && 'format' in head) {
-      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.resultsNotTopology(), msg.resultsNotTopologyHint(file)))] };
-    }
-    if (('grid' in value || 'points' in value) && !('services' in value)) {
-      return { diagnostics: [located(index, error('wrong-kind-of-file', [], msg.sweepNotTopology(), msg.sweepNotTopologyHint(file)))] };
-    }
+    // Another kind of meshtax file given as the topology: say so, not a list of its keys a topology does not know.
+    const kind = kindOfDocument(value);
+    const other = kind === 'profile' ? [msg.profileNotTopology(), msg.profileNotTopologyHint(file)]
+      : kind === 'results' ? [msg.resultsNotTopology(), msg.resultsNotTopologyHint(file)]
+        : kind === 'sweep' ? [msg.sweepNotTopology(), msg.sweepNotTopologyHint(file)]
+          : undefined;
+    if (other) return { diagnostics: [located(index, error('wrong-kind-of-file', [], other[0], other[1]))] };
     const problems = schemaProblems(result.error.issues, topologyFileSchema, value);
     return { diagnostics: [...patchProblems, ...sortByPosition([...parsed.diagnostics, ...problems.map(locate)])] };
   }

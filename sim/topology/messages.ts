@@ -35,15 +35,19 @@ export const fileUnreadable = (file: string, reason: string) => `cannot read ${q
 export const tooLarge = (size: string) => `it holds more than ${size}, far more than any topology, mesh profile or sweep file`;
 export const tooLargeHint = () => 'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as one';
 export const emptyFile = () => 'the file is empty';
-export const emptyFileHint = (kind: 'topology' | 'profile' = 'topology') =>
-  kind === 'topology'
-    ? 'a topology needs at least name, services and entrypoints'
-    : 'a mesh profile needs at least name, description and mode, and for a data plane its proxies, mtls and sources';
+/** What a file is meant to hold, which the hints for an empty, shapeless or many-document file name. */
+export type FileKind = 'topology' | 'profile' | 'sweep';
+const KIND_NAME: Record<FileKind, string> = { topology: 'a topology file', profile: 'a mesh profile file', sweep: 'a sweep file' };
+export const sweepFileHint = () => 'a sweep file holds grid: (path: values or a range), points: (a list of {path: value}) and repeat:';
+export const emptyFileHint = (kind: FileKind = 'topology') =>
+  kind === 'topology' ? 'a topology needs at least name, services and entrypoints'
+    : kind === 'profile' ? 'a mesh profile needs at least name, description and mode, and for a data plane its proxies, mtls and sources'
+      : sweepFileHint();
 export const notAMapping = (got: string) => `the top level must be a mapping of keys, got ${got}`;
-export const notAMappingHint = (kind: 'topology' | 'profile' = 'topology') =>
-  kind === 'topology'
-    ? 'start the file with keys such as `name:`, `services:` and `entrypoints:`'
-    : 'start the file with keys such as `name:`, `description:` and `mode:`';
+export const notAMappingHint = (kind: FileKind = 'topology') =>
+  kind === 'topology' ? 'start the file with keys such as `name:`, `services:` and `entrypoints:`'
+    : kind === 'profile' ? 'start the file with keys such as `name:`, `description:` and `mode:`'
+      : sweepFileHint();
 
 // ---- YAML syntax --------------------------------------------------------------
 
@@ -64,11 +68,11 @@ const YAML_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: 'check for a stray character, a missing colon after a key, or a value that needs quotes',
   BLOCK_IN_FLOW: 'inside [ ] or { } write everything on one line, or use the indented form throughout',
   BAD_SCALAR_START: 'a value starting with this character must be quoted',
-  MULTIPLE_DOCS: 'a topology file holds one YAML document; remove the `---` separators',
   KEY_OVER_1024_CHARS: 'a key is too long; check for a missing colon',
 };
-export const yamlSyntaxHint = (yamlCode: string) =>
-  YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
+export const yamlSyntaxHint = (yamlCode: string, kind: FileKind = 'topology') =>
+  yamlCode === 'MULTIPLE_DOCS' ? `${KIND_NAME[kind]} holds one YAML document; remove the \`---\` separators`
+    : YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
 /** In place of the library's "please use YAML.parseAllDocuments()", which speaks to programmers. */
 export const moreSyntaxProblems = (count: number, line: number) =>
   `${count.toLocaleString('en-US')} more syntax problem${count === 1 ? '' : 's'} from line ${line} on, not shown: after the first, the parser often loses its way`;
@@ -168,7 +172,9 @@ export const durationTooLongHint = () => 'durations are limited to 1e8s; for an 
 export const durationTooShort = (what: string, text: string) =>
   `${what} ${text} is shorter than 1ns, the clock's finest unit: it would not move the clock`;
 export const durationBelow = (what: string, text: string, min: string) => `${what} ${text} is below the minimum, ${min}`;
-export const durationTooShortHint = () => 'use 0 for no time at all, or a duration of at least 1ns';
+/** `zeroAllowed`: 0 is a valid value here; where it is not (a run's duration, a mean), suggesting it would only lead to the next error. */
+export const durationTooShortHint = (zeroAllowed: boolean) =>
+  zeroAllowed ? 'use 0 for no time at all, or a duration of at least 1ns' : 'use a duration of at least 1ns';
 export const lognormalOutOfClock = (mu: number, sigma: number) =>
   `lognormal mu ${mu}, sigma ${sigma} draws values outside 1ns to 1e8s (its median is e^mu seconds, its tail e^(mu + 6 sigma))`;
 export const lognormalTooShortHint = () =>
@@ -345,8 +351,29 @@ export const profileNotResults = () => 'this is a mesh profile (it has mode and 
 export const profileNotResultsHint = (file: string) => `run a topology under it with a report: meshtax run TOPOLOGY.yaml --mesh ${file} --report out/report.html`;
 export const sweepNotResults = () => 'this is a sweep file (it has grid or points and no services), not results';
 export const sweepNotResultsHint = (file: string) => `run the sweep with a report: meshtax sweep TOPOLOGY.yaml --sweep ${file} -o out/sweep.ndjson --report out/sweep.html`;
+const KIND_NOUN: Record<FileKind, string> = { topology: 'a topology', profile: 'a mesh profile', sweep: 'a sweep file' };
+export const htmlNotKind = (kind: FileKind) => `this is an HTML page (a meshtax report?), not ${KIND_NOUN[kind]}`;
+export const htmlNotKindHint = () => 'open it in a browser; give meshtax the YAML or JSON file it was made from';
+export const htmlNotResults = () => 'this is an HTML page (a meshtax report?), not results';
+export const htmlNotResultsHint = () =>
+  'open it in a browser; meshtax report makes such a page from results: the JSON of meshtax run or compare -o FILE.json, or a sweep\'s NDJSON';
+export const sweepResultsNotKind = (kind: FileKind) => `this is a sweep's results (NDJSON, one run a line, as meshtax sweep writes them), not ${KIND_NOUN[kind]}`;
+export const sweepResultsNotKindHint = (file: string) => `render them with meshtax sweep-report ${file}`;
 export const sweepNotTopology = () => 'this is a sweep file (it has grid or points and no services), not a topology';
 export const sweepNotTopologyHint = (file: string) => `give it to a sweep beside a topology: meshtax sweep TOPOLOGY.yaml --sweep ${file}`;
+export const resultsNotProfile = () => 'this is a results file written by meshtax run or compare (it starts with meshtax: {version, format}), not a mesh profile';
+export const resultsNotProfileHint = (file: string, bundled: readonly string[]) =>
+  `render it with meshtax report ${file}; give --mesh a bundled name (${bundled.join(', ')}) or a profile file (see topologies/meshes/)`;
+export const sweepNotProfile = () => 'this is a sweep file (it has grid or points and no services), not a mesh profile';
+export const sweepNotProfileHint = (file: string) => `give it to a sweep: meshtax sweep TOPOLOGY.yaml --sweep ${file}`;
+export const topologyNotSweep = () => 'this is a topology (it has services or entry points), not a sweep file';
+export const topologyNotSweepHint = (file: string) =>
+  `the topology is sweep's first argument: meshtax sweep ${file} --sweep SWEEP.yaml (a sweep file holds grid:, points:, repeat: and seed:)`;
+export const profileNotSweep = () => 'this is a mesh profile (it has mode and no services), not a sweep file';
+export const profileNotSweepHint = () =>
+  'sweep over it as a mesh: grid: {mesh: [none, PROFILE.yaml]} in a sweep file, or --set mesh=none,PROFILE.yaml, its path relative to the topology file\'s directory';
+export const resultsNotSweep = () => 'this is a results file written by meshtax run or compare (it starts with meshtax: {version, format}), not a sweep file';
+export const resultsNotSweepHint = (file: string) => `render it with meshtax report ${file}; a sweep file holds grid:, points:, repeat: and seed:`;
 export const profilePathHint = (baseDir: string) =>
   baseDir === '.' || baseDir === ''
     ? 'check the path; it is relative to the current directory'
@@ -557,8 +584,9 @@ function lowerFirst(text: string): string {
 export const exponentialMeanHint = () =>
   'the mean is the average draw and must be positive; for no time at all write 0 instead of a distribution';
 export const replicasHint = () => 'replicas is the number of pods, at least 1';
-export const tooManyPods = (pods: number, max: number) =>
-  `${count(pods)} pods is more than meshtax can simulate (at most ${count(max)}): every pod has state of its own`;
+/** `here`: the pods of the place pointed at; when the others add to them, the count says so (replicas: 100000 read "100,001 pods"). */
+export const tooManyPods = (pods: number, max: number, here: number = pods) =>
+  `${count(pods)} pods${here === pods ? '' : ` in all (${count(here)} here, ${count(pods - here)} in the other services)`} is more than meshtax can simulate (at most ${count(max)}): every pod has state of its own`;
 export const tooManyPodsHint = () =>
   'simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh\'s cost to all of it';
 export const tooManyUsers = (users: number, max: number) =>

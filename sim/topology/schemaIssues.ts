@@ -75,7 +75,9 @@ function translate(issue: Issue, base: Path, schema: z.ZodType, root: unknown, o
       }
       const allowed = issue.values.map(String);
       const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
-      out.push(error('invalid-value', path, msg.invalidValue(showValue(value), allowed), msg.invalidValueHint(suggestion)));
+      // Nothing close to suggest (via: ingress, loadBalancer: p2c): what the key means, as a wrong type's hint says, rather than no hint.
+      const hint = msg.invalidValueHint(suggestion) ?? hintFor(path, schemaAt(schema, rel, valueAt(root, base)), value);
+      out.push(error('invalid-value', path, msg.invalidValue(showValue(value), allowed), hint));
       return;
     }
     default:

@@ -154,10 +154,14 @@ describe('library API (the README example)', () => {
     expect(refusal({ ...run, services: undefined })).toContain('neither a run nor a compare results document');
     // A run that measured nothing (NaN in memory, null in a file) is still a run.
     expect(refusal(run)).toBe('rendered');
-    // Deeper than the shape check: a value a chart reads is missing.
+    // The latency the report shows is checked by name, as its numbers are.
     const saved = JSON.parse(JSON.stringify(run));
     saved.entrypoints[0].latency = null;
-    expect(refusal(saved)).toContain('error[bad-results]: the results given to the report: the results lack a value the report reads');
+    expect(refusal(saved)).toContain('error[bad-results]: the results given to the report: entrypoints[0] ("clients").latency is not an object');
+    // Deeper than those checks: a value a chart reads is missing.
+    const deeper = JSON.parse(JSON.stringify(run));
+    delete deeper.entrypoints[0].decomposition;
+    expect(refusal(deeper)).toContain('error[bad-results]: the results given to the report: the results lack a value the report reads');
   });
 
   it('writes no chart files from results lacking a value a chart reads, and says so', async () => {

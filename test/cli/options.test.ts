@@ -150,4 +150,21 @@ describe('command-line options', () => {
     const none = spawnSync(process.execPath, ['dist/bin/meshtax.js'], { encoding: 'utf8' });
     expect(none.status).toBe(2);
   });
+
+  it('refuses --mesh given twice rather than keep the last without a word', async () => {
+    // Before: `compare --mesh none --mesh linkerd` ran linkerd alone, with nothing to compare it to, and exit 0.
+    const compare = await cli('compare', 'topologies/mm1.yaml', '--requests', '100', '--mesh', 'none', '--mesh', 'linkerd');
+    expect(compare.code).toBe(2);
+    expect(compare.out).toBe('');
+    expect(compare.err).toContain('error[bad-option]: --mesh is given twice ("none", "linkerd"): only the last would count\n  hint: list every profile in one --mesh, separated by commas: --mesh none,linkerd\n');
+    const validate = await cli('validate', 'topologies/mm1.yaml', '--mesh', 'none', '--mesh', 'linkerd,cilium', '--mesh', 'cilium');
+    expect(validate.code).toBe(2);
+    expect(validate.out).toBe('');
+    expect(validate.err).toContain('--mesh is given 3 times ("none", "linkerd,cilium", "cilium")');
+    const run = await cli('run', 'topologies/mm1.yaml', '--requests', '100', '--mesh', 'none', '--mesh', 'linkerd');
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('hint: run takes one profile; to run several side by side: meshtax compare topologies/mm1.yaml --mesh none,linkerd\n');
+    // Once, as ever, is fine; and compare without --mesh still runs its default list.
+    expect((await cli('validate', 'topologies/mm1.yaml', '--mesh', 'none,linkerd', '-q')).code).toBe(0);
+  });
 });

@@ -83,4 +83,12 @@ describe('output names', () => {
       expect(readdirSync(dir).sort(), command).toEqual(['s.ndjson']);
     }
   });
+
+  it('suggests a directory, not a file, when --charts names another input or output', async () => {
+    // Before: "give --charts a file of its own, for example topologies/mm1-2.yaml": --charts takes a directory.
+    const r = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--charts', 'topologies/mm1.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error[same-path]: --charts "topologies/mm1.yaml" is the topology file');
+    expect(r.err).toContain('hint: give --charts a directory of its own, for example topologies/mm1-charts\n');
+  });
 });

@@ -93,7 +93,15 @@ describe('HTML reports from the CLI', () => {
     writeFileSync(edited, JSON.stringify(doc));
     const e = meshtax('report', edited);
     expect(e.code).toBe(2);
-    expect(e.stderr).toContain(`error[bad-results]: ${edited}: the results lack a value the report reads`);
+    // The latency a report shows is checked by name, as its numbers are; a value deeper still is found missing when it is read.
+    expect(e.stderr).toContain(`error[bad-results]: ${edited}: entrypoints[0] ("clients").latency is not an object`);
     expect(e.stderr).not.toContain('internal error');
+    const deeper = JSON.parse(text);
+    delete deeper.entrypoints[0].decomposition;
+    writeFileSync(edited, JSON.stringify(deeper));
+    const d = meshtax('report', edited);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain(`error[bad-results]: ${edited}: the results lack a value the report reads`);
+    expect(d.stderr).not.toContain('internal error');
   });
 });

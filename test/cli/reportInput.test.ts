@@ -34,6 +34,35 @@ describe('report given a file of another kind', () => {
   });
 });
 
+describe('report given results whose numbers were edited', () => {
+  it('refuses a number no run writes, naming it, as sweep results are held to', async () => {
+    // Before: a p99 of "x" showed as "–", a mean of -1e308 as "-1.1574074074074075e+303d", and exit 0.
+    const json = join(dir, 'numbers.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '-q', '-o', json)).code).toBe(0);
+    const good = JSON.parse(readFileSync(json, 'utf8')) as { entrypoints: Array<{ completed: number; latency: Record<string, unknown> }>; resources: Record<string, unknown> };
+    const cases: Array<[(d: typeof good) => void, string]> = [
+      [(d) => { d.entrypoints[0].latency.p99 = 'x'; }, 'entrypoints[0] ("clients").latency.p99 is "x", not a number (or null)'],
+      [(d) => { d.entrypoints[0].latency.mean = -1e308; }, 'entrypoints[0] ("clients").latency.mean is -1e+308, not a number ≥ 0'],
+      [(d) => { d.entrypoints[0].completed = 1.5; }, 'entrypoints[0] ("clients").completed is 1.5, not a whole number'],
+      [(d) => { d.resources.proxyVcpu = -1; }, 'resources.proxyVcpu is -1, not a number ≥ 0'],
+    ];
+    for (const [edit, says] of cases) {
+      const d = structuredClone(good);
+      edit(d);
+      const file = join(dir, 'edited.json');
+      writeFileSync(file, JSON.stringify(d));
+      const r = await cli('report', file, '-o', join(dir, 'edited.html'));
+      expect(r.code, says).toBe(2);
+      expect(r.err).toContain(`error[bad-results]: ${file}: ${says}\n  hint: was the file edited?`);
+    }
+    // null is what a run writes for a latency of nothing measured: fine.
+    const d = structuredClone(good);
+    d.entrypoints[0].latency.p50 = null;
+    writeFileSync(join(dir, 'null.json'), JSON.stringify(d));
+    expect((await cli('report', join(dir, 'null.json'), '-q', '-o', join(dir, 'null.html'))).code).toBe(0);
+  });
+});
+
 describe('report given results behind a byte-order mark', () => {
   it('reads them as without it', async () => {
     const json = join(dir, 'mm1.json');

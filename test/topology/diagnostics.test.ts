@@ -654,7 +654,7 @@ describe('nodes, mesh and costs', () => {
       `entrypoints:\n  web: {target: api, rate: 1/s}\n  bots: {target: db, arrivals: closed, users: ${users}}\n` +
       `timeline:\n  - {at: 1s, scale: {service: db, replicas: ${scaleTo}}}\n`;
     expect(formatDiagnostics(loadTopologySource(src(100_000_000, 5_000_000, 200_000), 'big.yaml').diagnostics)).toMatchInlineSnapshot(`
-      "big.yaml:3:37: error[too-large]: services.api.replicas: 100,000,003 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own
+      "big.yaml:3:37: error[too-large]: services.api.replicas: 100,000,003 pods in all (100,000,000 here, 3 in the other services) is more than meshtax can simulate (at most 100,000): every pod has state of its own
           3 |   api: {serviceTime: 1ms, replicas: 100000000}
             |                                     ^
         hint: simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh's cost to all of it
@@ -664,7 +664,7 @@ describe('nodes, mesh and costs', () => {
             |                                               ^
         hint: use fewer users with a shorter thinkTime, or an open-loop rate for the same load
 
-      big.yaml:9:45: error[too-large]: timeline[0].scale.replicas: 100,200,000 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own
+      big.yaml:9:45: error[too-large]: timeline[0].scale.replicas: 100,200,000 pods in all (200,000 here, 100,000,000 in the other services) is more than meshtax can simulate (at most 100,000): every pod has state of its own
           9 |   - {at: 1s, scale: {service: db, replicas: 200000}}
             |                                             ^
         hint: simulate a representative slice of the fleet and set costs.projectPods (or --pods) to project the mesh's cost to all of it
@@ -999,6 +999,7 @@ describe('resilience', () => {
       test/fixtures/bad/retry-condition.yaml:9:48: error[invalid-value]: services.reviews.resilience.retries.retryOn[2]: "gateway-error" is not allowed here; expected one of connect-failure, refused-stream, unavailable, retriable-status, 5xx, reset, timeout
           9 |         retryOn: [5xx, retriable-status-codes, gateway-error]
             |                                                ^
+        hint: connect-failure (could not connect), refused-stream (refused before processing: overflow), unavailable (gRPC UNAVAILABLE: never an HTTP service's answer, so it matches nothing here), retriable-status (a 503, Istio's retriable status before 1.24), 5xx (any 5xx, timeouts of a try included), reset (reset mid-request), timeout (the per-try timeout fired).
 
       2 errors, 0 warnings"
     `);
@@ -1045,6 +1046,7 @@ describe('resilience', () => {
       test/fixtures/bad/resilience-key.yaml:11:43: error[invalid-value]: services.ratings.resilience.placement: "proxy" is not allowed here; expected one of mesh, client
          11 |     resilience: {retries: off, placement: proxy, circuitBreaker: {maxRequests: 10, maxRetries: 3}}
             |                                           ^
+        hint: placement: where the policy runs: mesh (in the caller's proxy) or client (in the caller's client library)
 
       test/fixtures/bad/resilience-key.yaml:11:84: error[unknown-key]: services.ratings.resilience.circuitBreaker.maxRetries: unknown key "maxRetries"
          11 |     resilience: {retries: off, placement: proxy, circuitBreaker: {maxRequests: 10, maxRetries: 3}}

@@ -129,7 +129,16 @@ describe('values beyond what the clock can follow', () => {
     // Safe integers past the cap are still the one too-large error, their count in words a reader takes in.
     const big = errors(base('  a: {serviceTime: 1ms, replicas: 9007199254740991}\n  b: {serviceTime: 1ms, replicas: 9007199254740991}'));
     expect(big.map((d) => d.code)).toEqual(['too-large']);
-    expect(big[0].message).toBe('1.80e+16 pods is more than meshtax can simulate (at most 100,000): every pod has state of its own');
+    expect(big[0].message).toBe('1.80e+16 pods in all (9.01e+15 here, 9.01e+15 in the other services) is more than meshtax can simulate (at most 100,000): every pod has state of its own');
+  });
+
+  it('says the other services\' pods count too when a service at the limit passes it only with them', () => {
+    // Before: "services.a.replicas: 100,001 pods is more than …" at `replicas: 100000`, the limit itself.
+    const found = errors(base('  a: {serviceTime: 1ms, replicas: 100000}\n  b: {serviceTime: 1ms}'));
+    expect(found.map((d) => d.path.join('.'))).toEqual(['services.a.replicas']);
+    expect(found[0].message).toBe('100,001 pods in all (100,000 here, 1 in the other services) is more than meshtax can simulate (at most 100,000): every pod has state of its own');
+    // One service alone over the limit needs no breakdown.
+    expect(errors(base('  a: {serviceTime: 1ms, replicas: 100001}'))[0].message).toMatch(/^100,001 pods is more than/);
   });
 
   it('keeps what real runs use: a week of certificates, a day of think time, 100 ms services', () => {

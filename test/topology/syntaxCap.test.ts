@@ -1,6 +1,6 @@
 /**
  * A file the YAML parser loses its way in — a stray `{` at the top, or a
- * sweep's NDJSON or an HTML report given as the topology — yielded one
+ * file of JSON lines given as the topology — yielded one
  * syntax error per token: 10,620 for a 60-run NDJSON, 4 MB on the terminal.
  * The first ones are shown, the rest counted.
  */
@@ -11,9 +11,10 @@ import { MAX_SYNTAX_PROBLEMS } from '../../sim/topology/document.js';
 
 describe('syntax errors after the parser loses its way', () => {
   it('shows the first few and counts the rest', () => {
-    const line = JSON.stringify({ sweep: { id: 'abc', name: 'x' }, run: 0, params: { mesh: 'none' }, summary: { a: [1, 2, 3] } });
+    // JSON lines meshtax did not write (a sweep's own NDJSON is named as such instead: fileKinds.test.ts).
+    const line = JSON.stringify({ level: 'info', msg: 'x', fields: { mesh: 'none', a: [1, 2, 3] } });
     const ndjson = Array.from({ length: 50 }, () => line).join('\n') + '\n';
-    const { topology, diagnostics } = loadTopologySource(ndjson, 'results.ndjson');
+    const { topology, diagnostics } = loadTopologySource(ndjson, 'log.ndjson');
     expect(topology).toBeUndefined();
     expect(diagnostics.length).toBe(MAX_SYNTAX_PROBLEMS + 1);
     expect(diagnostics.every((d) => d.code === 'yaml-syntax')).toBe(true);
