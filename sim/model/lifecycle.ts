@@ -37,9 +37,11 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   const index = new Map(topology.services.map((s, i) => [s.name, i]));
   const slots = topology.services.map((s) => s.replicas);
   const current = topology.services.map((s) => Array.from({ length: s.replicas }, (_, i) => i));
-  const actions: LifecycleAction[] = [];
+  // A rollout taking over another undoes what that one planned, one pod at a time: found through each pod's own
+  // entries (and each place's, for moves), since scanning every action and move for each made it pods².
+  const actions = new Ledger<LifecycleAction>([(a) => a.slot]);
   /** A pod taking a position: a rollout's new pod when the old one's endpoint goes, a scale-up's at once. */
-  const moves: Move[] = [];
+  const moves = new Ledger<Move>([(m) => m.slot, (m) => m.position]);
   // Every pod of each service: when it was created, counts as available (ready, plus minReadySeconds) and was retired,
   // and the rollout that made it (its ReplicaSet: 0 for the initial pods and those scaled up before any rollout).
   const pods = topology.services.map((s) => new Map<number, Pod>(Array.from({ length: s.replicas }, (_, i) => [i, { created: 0, available: 0, removed: Infinity, generation: 0 }])));
@@ -71,8 +73,8 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
     // Only a pod a rollout or scale-up created (a slot past the initial replicas) has a start, a readiness or a
     // move planned: an initial pod has none to drop, and scanning every action for it made a rollout cost pods².
     const fresh = slot >= topology.services[s].replicas;
-    const dropped = fresh ? takeWhere(actions, (a) => a.slot === slot && a.service === s && a.at > at && (a.kind === LC_UP || a.kind === LC_ADD)) : [];
-    const droppedMoves = fresh ? takeWhere(moves, (m) => m.slot === slot && m.service === s && m.at > at) : [];
+    const dropped = fresh ? actions.take(BY_SLOT, s, slot, (a) => a.at > at && (a.kind === LC_UP || a.kind === LC_ADD)) : [];
+    const droppedMoves = fresh ? moves.take(BY_SLOT, s, slot, (m) => m.at > at) : [];
     const remove: LifecycleAction = { at, kind: LC_REMOVE, slot, service: s };
     const stop: LifecycleAction = { at: drain === null ? stopAt : at + drain, kind: LC_STOP, slot, service: s };
     // The app's exit is an action of its own only when it differs from the sidecar's: before it, the sidecar
@@ -151,17 +153,17 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
     for (const p of planned[s]) {
       if (p.at <= at) continue;
       if (p.kind === 'create') {
-        dropWhere(actions, (a) => a.slot === p.slot && a.service === s);
-        dropWhere(moves, (m) => m.slot === p.slot && m.service === s);
+        actions.take(BY_SLOT, s, p.slot, () => true);
+        moves.take(BY_SLOT, s, p.slot, () => true);
         pods[s].delete(p.slot);
       } else if (p.kind === 'move') {
-        dropWhere(moves, (m) => m === p.move);
+        moves.take(BY_SLOT, s, p.move.slot, (m) => m === p.move);
       }
     }
     for (const p of planned[s]) {
       if (p.at <= at || p.kind !== 'retire') continue;
       const r = p.retired;
-      dropWhere(actions, (a) => a === r.remove || a === r.stop || a === r.exit);
+      actions.take(BY_SLOT, s, r.slot, (a) => a === r.remove || a === r.stop || a === r.exit);
       actions.push(...r.dropped);
       moves.push(...r.droppedMoves);
       const pod = pods[s].get(r.slot);
@@ -171,33 +173,105 @@ export function planLifecycle(topology: Topology): LifecyclePlan {
   }
 
   // Stable: equal times keep the order above (add before remove within a step).
-  const order = actions.map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]);
+  const order = actions.items().map((a, i) => [a, i] as const).sort((x, y) => x[0].at - y[0].at || x[1] - y[1]);
   const slotAt = (service: number, position: number, at: number): number => slotAtIn(moves, service, position, at);
   return { slots, actions: order.map(([a]) => a), slotAt };
 }
 
 /** The slot at a position at a time: the last move there at or before it (the latest made when two tie). */
-function slotAtIn(moves: readonly Move[], service: number, position: number, at: number): number {
+function slotAtIn(moves: Ledger<Move>, service: number, position: number, at: number): number {
   let slot = position, when = -Infinity;
-  for (const m of moves) if (m.service === service && m.position === position && m.at <= at && m.at >= when) { slot = m.slot; when = m.at; }
+  for (const m of moves.under(BY_POSITION, service, position)) if (m.at <= at && m.at >= when) { slot = m.slot; when = m.at; }
   return slot;
 }
 
-/** Removes the items `drop` picks, in place (rollingUpdate holds the arrays), keeping the others' order. */
-function dropWhere<T>(list: T[], drop: (item: T) => boolean): void {
-  takeWhere(list, drop);
-}
+/** The ledgers' first key: an action's or a move's pod (slot); moves have a second, their place. */
+const BY_SLOT = 0;
+const BY_POSITION = 1;
 
-/** Removes the items `take` picks, in place, and returns them. */
-function takeWhere<T>(list: T[], take: (item: T) => boolean): T[] {
-  const taken: T[] = [];
-  let kept = 0;
-  for (const item of list) {
-    if (take(item)) taken.push(item);
-    else list[kept++] = item;
+/**
+ * A list that items leave (taken) and join again at its end (pushed anew),
+ * whose order is the order the plan made them in: the order ties keep in
+ * the plan's actions and among moves. Its items are also chained by
+ * (service, key) for each key, so taking a pod's items looks at that pod's
+ * few, not at the whole list. An entry is a number (its place in the list)
+ * and the chains are arrays of numbers, not an object and an array per
+ * entry and pod: the plan of a large rollout has a few hundred thousand.
+ */
+class Ledger<T extends { service: number }> {
+  /** By place in the list: the item, or null once taken (the list skips it). */
+  private readonly entries: Array<T | null> = [];
+  /** By key: the next entry in the same chain (-1 ending it), by entry. */
+  private readonly next: number[][];
+  /** By key, service and key value: the chain's first and last entries (-1 when empty). */
+  private readonly first: number[][][];
+  private readonly last: number[][][];
+  constructor(private readonly keys: ReadonlyArray<(item: T) => number>) {
+    this.next = keys.map(() => []);
+    this.first = keys.map(() => []);
+    this.last = keys.map(() => []);
   }
-  list.length = kept;
-  return taken;
+  push(...items: T[]): void {
+    for (const item of items) {
+      const e = this.entries.length;
+      this.entries.push(item);
+      for (let k = 0; k < this.keys.length; k++) {
+        const value = this.keys[k](item);
+        const first = (this.first[k][item.service] ??= []);
+        const last = (this.last[k][item.service] ??= []);
+        // Filled up to the value, so the arrays stay packed (a store far past the end would make one a dictionary).
+        while (first.length <= value) {
+          first.push(-1);
+          last.push(-1);
+        }
+        this.next[k].push(-1);
+        if (last[value] < 0) first[value] = e;
+        else this.next[k][last[value]] = e;
+        last[value] = e;
+      }
+    }
+  }
+  /** Takes out, in list order, the items chained under `value` of key `key` that `pick` picks. */
+  take(key: number, service: number, value: number, pick: (item: T) => boolean): T[] {
+    const first = this.first[key][service];
+    const last = this.last[key][service];
+    const next = this.next[key];
+    const taken: T[] = [];
+    if (first === undefined || value >= first.length) return taken;
+    // Unlinks what it takes and what was taken through another key, so a chain holds only what is in the list.
+    let prev = -1;
+    for (let e = first[value]; e >= 0; e = next[e]) {
+      const item = this.entries[e];
+      if (item !== null && !pick(item)) {
+        prev = e;
+        continue;
+      }
+      if (item !== null) {
+        taken.push(item);
+        this.entries[e] = null;
+      }
+      if (prev < 0) first[value] = next[e];
+      else next[prev] = next[e];
+      if (last[value] === e) last[value] = prev;
+    }
+    return taken;
+  }
+  /** The items chained under `value` of key `key`, in list order. */
+  *under(key: number, service: number, value: number): Generator<T> {
+    const first = this.first[key][service];
+    if (first === undefined || value >= first.length) return;
+    const next = this.next[key];
+    for (let e = first[value]; e >= 0; e = next[e]) {
+      const item = this.entries[e];
+      if (item !== null) yield item;
+    }
+  }
+  /** The items in the list, in its order. */
+  items(): T[] {
+    const out: T[] = [];
+    for (const item of this.entries) if (item !== null) out.push(item);
+    return out;
+  }
 }
 
 export type Rollout = Extract<TimelineEvent, { kind: 'rollout' }>;
