@@ -4,6 +4,12 @@ import type { Connection } from './connections.js';
 import type { ResiliencePolicy } from '../topology/types.js';
 
 export const FRAME_CALL = 1;
+/**
+ * A replica's handling of a call that nobody waits for any more: its
+ * replica crashed and the try that brought it there went on without it
+ * (see Simulation.resetInProgress). A live invoke has no frame of its own:
+ * it runs on the frame of the try that reached the replica (`atApp`).
+ */
 export const FRAME_INVOKE = 2;
 export const FRAME_SEQUENCE = 3;
 export const FRAME_PARALLEL = 4;
@@ -24,8 +30,10 @@ export const NO_POLICY: ResiliencePolicy = {
 /**
  * One node of a request's call tree in flight: a call from a caller to a
  * service (the request itself is its entry point's call, the root, with no
- * parent), the handling of that call at a replica (invoke), or a block of
- * steps (sequence, parallel). Frames are pooled and
+ * parent), one try of it (attempt), or a block of steps (sequence,
+ * parallel). The handling of a try at its replica (the invoke) runs on the
+ * frame of the try (`atApp`), or, once its replica crashed, on the frame
+ * the try left it on (FRAME_INVOKE). Frames are pooled and
  * reused, so memory follows the requests in flight, not the requests served.
  */
 export class Frame {
@@ -34,6 +42,13 @@ export class Frame {
   parent = -1;
   /** Bumped on every reuse, so a late event for an earlier life is recognised. */
   gen = 0;
+  /**
+   * Calls: the order the call started in, among all calls of the run (a
+   * call moved to a new frame keeps it). A walk over frames in use (a
+   * proxy's crash) takes calls in this order, not their frames' indices,
+   * which follow the pool's reuse and so how many frames a hop takes.
+   */
+  serial = 0;
   /** Entry point index — kept on every frame for attribution. */
   entry = 0;
   /** Service whose code runs this frame (-1 at the entry point's client). */
@@ -42,7 +57,7 @@ export class Frame {
   node = 0;
   /** Proxy the frame's outgoing calls leave through (its pod's sidecar, node proxy or gateway), or -1. */
   egress = -1;
-  /** Callee service (calls), or the service handling it (invokes). */
+  /** Callee service (calls, tries; at the app, the service handling it). */
   service = -1;
   /** Chosen replica id (calls, invokes). */
   replica = -1;
@@ -64,12 +79,21 @@ export class Frame {
   hsResumed = false;
   hsConn: Connection | null = null;
   waitStart = 0;
-  /** Invoke frames: when the current piece of work started on the CPU. */
+  /**
+   * The try is at its replica, which handles it on this frame (the invoke:
+   * queued for a worker, working, or running the service's calls, from
+   * `arriveAtReplica` to `finishInvoke`). Its calls are this frame's
+   * children, and take their place from the replica (the callee's code),
+   * not from this frame (the caller's). `appStart`: when it arrived.
+   */
+  atApp = false;
+  appStart = 0;
+  /** At the app: when the current piece of work started on the CPU (-1: waiting for a worker). */
   workStart = 0;
   steps: CompiledStep[] = NO_STEPS;
   next = 0;
   pending = 0;
-  /** Simulated time the frame started (root and the calls under it: the request's arrival; invoke: arrival at the replica; try: its start). */
+  /** Simulated time the frame started (root and the calls under it: the request's arrival; try: its start). */
   start = 0;
   /** Closed-loop user id, or -1. */
   user = -1;
@@ -129,10 +153,10 @@ export class Frame {
   detached = false;
   /** Runs because a try above it is a retry: the calls it makes would not have been made without retries. */
   underRetry = false;
-  /** Invokes: neighbours in their replica's list of invokes in progress. */
+  /** At the app (and invokes): neighbours in their replica's list of invokes in progress. */
   nextAtReplica = -1;
   prevAtReplica = -1;
-  /** The invoke frame whose code this frame runs (for a crashed replica's calls), and its generation. */
+  /** The frame whose invoke's code runs this frame (for a crashed replica's calls), and its generation. */
   invoke = -1;
   invokeGen = 0;
   /** A leg a partition drops: its stall's id (0: none), when it began, resends so far, and whether it rides a pooled connection. */
@@ -175,13 +199,22 @@ export class Frame {
   preMesh = 0;
   preApp = 0;
   readonly comp = new Float64Array(COMPONENT_COUNT);
+  /**
+   * At the app: the try's components when it arrived, before the invoke's
+   * own (its queue, its work, its calls) were added to `comp`. What a cut
+   * there charges for the try (a timeout, a crash): the invoke's time goes
+   * to the app as a whole (see Simulation.chargeAbandoned).
+   */
+  readonly tryComp = new Float64Array(COMPONENT_COUNT);
 }
 
 /**
  * What a frame takes from the frame it works for: its request (entry point,
  * measured, start), the code running it (owner service, node, egress proxy,
- * router, invoke). A child gets it from its parent; a call moved to a new
- * frame (a proxy crash's cut, see Simulation.cutOwnWalk) from its old one.
+ * router, invoke). A child gets it from its parent (the code running it
+ * from the replica instead, when the parent is a try at its replica: see
+ * Simulation.placeAtReplica); a call or try moved to a new frame (a
+ * crash's cut, see Simulation.cutOwnWalk and leaveInvoke) from its old one.
  */
 export function inheritPlace(to: Frame, from: Frame): void {
   to.entry = from.entry;
@@ -193,6 +226,45 @@ export function inheritPlace(to: Frame, from: Frame): void {
   to.invokeGen = from.invokeGen;
   to.measured = from.measured;
   to.start = from.start;
+}
+
+/**
+ * What a call moved to a new frame (a crash's cut, see Simulation.cutOwnWalk
+ * and leaveInvoke) keeps of where it goes: its order among calls, its
+ * callee and proxies, the router and policy picking its endpoints, the
+ * phases its tries run.
+ */
+export function takeRoute(to: Frame, from: Frame): void {
+  to.serial = from.serial;
+  to.underRetry = from.underRetry;
+  to.user = from.user;
+  to.service = from.service;
+  to.requestSize = from.requestSize;
+  to.cp = from.cp;
+  to.wp = from.wp;
+  to.router = from.router;
+  to.pair = from.pair;
+  to.policy = from.policy;
+  to.attemptStart = from.attemptStart;
+  to.attemptEnd = from.attemptEnd;
+  to.phases = from.phases;
+}
+
+/**
+ * A call running its own tries, moved to a new frame: its tries so far and
+ * the hosts they tried go with it (the lists swap, so neither frame loses
+ * its reused array).
+ */
+export function takeTries(to: Frame, from: Frame): void {
+  to.ownTries = from.ownTries;
+  to.attempts = from.attempts;
+  to.retries = from.retries;
+  to.retrySlot = from.retrySlot;
+  to.tryStart = from.tryStart;
+  const tried = to.tried;
+  to.tried = from.tried;
+  to.triedCount = from.triedCount;
+  from.tried = tried;
 }
 
 export class FramePool {
@@ -250,6 +322,7 @@ export class FramePool {
     f.detached = false;
     f.underRetry = false;
     f.stall = 0;
+    f.atApp = false;
     f.kidCount = 0;
     f.pend = PEND_NONE;
     // Unrolled: a loop bounded by comp.length costs a bounds check a component (see addComponents).
@@ -278,6 +351,27 @@ export class FramePool {
     const out: number[] = [];
     for (let i = 0; i < free.length; i++) if (free[i] === 0) out.push(i);
     return out;
+  }
+
+  /**
+   * Frame `to`, just allocated under `parent`, takes the place of `from`
+   * (generation `fromGen`) in the parent's list of kids, so walks that
+   * visit kids in the order they started (knownLateCause, accrueBlame) find
+   * it where they found `from`.
+   */
+  replaceKid(parent: number, from: number, fromGen: number, to: number): void {
+    if (parent < 0) return;
+    const p = this.frames[parent];
+    const last = p.kidCount - 1;
+    if (last < 0 || p.kids[last] !== to) return;
+    for (let k = 0; k < last; k++) {
+      if (p.kids[k] === from && p.kidGens[k] === fromGen) {
+        p.kids[k] = to;
+        p.kidGens[k] = p.kidGens[last];
+        p.kidCount = last;
+        return;
+      }
+    }
   }
 
   release(i: number): void {

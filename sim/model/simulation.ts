@@ -22,7 +22,7 @@ import {
   type EntryCollector, type ProgressHook, type ProxyCollector, type ServiceCollector, type SimulationLimits, type SimulationOutcome,
 } from './outcome.js';
 import {
-  FramePool, FRAME_ATTEMPT, inheritPlace, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, PEND_NONE, PEND_SINCE, type Frame,
+  FramePool, FRAME_ATTEMPT, inheritPlace, takeRoute, takeTries, FRAME_CALL, FRAME_INVOKE, FRAME_PARALLEL, FRAME_SEQUENCE, PEND_NONE, PEND_SINCE, type Frame,
 } from './frames.js';
 import { IntQueue } from './intQueue.js';
 import { ArrivalProcess } from './arrivals.js';
@@ -167,11 +167,25 @@ const FLAG_URX = flagIndex('URX');
 const FLAG_UO = flagIndex('UO');
 const FLAG_UH = flagIndex('UH');
 
+/** Sorts a flat list of (index, generation) pairs by `key` of the index, ascending; keys must be distinct. */
+function sortPairsBy(pairs: number[], key: (i: number) => number): void {
+  const order: number[] = [];
+  for (let k = 0; k < pairs.length; k += 2) order.push(k);
+  order.sort((x, y) => key(pairs[x]) - key(pairs[y]));
+  const copy = pairs.slice();
+  order.forEach((k, j) => {
+    pairs[2 * j] = copy[k];
+    pairs[2 * j + 1] = copy[k + 1];
+  });
+}
+
 class Simulation implements EventDispatcher {
   private readonly engine = new Engine();
   private readonly pool = new FramePool();
   private readonly tasks = new TaskPool();
   private readonly frames: Frame[];
+  /** Calls started so far: the next call's serial (Frame.serial). */
+  private callSerial = 0;
   /** Ids of stalls (legs a partition drops), so a resend meant for an earlier stall of a reused frame is recognised. */
   private stallSeq = 0;
   private readonly model: RuntimeModel;
@@ -816,17 +830,12 @@ class Simulation implements EventDispatcher {
     }
   }
 
-  private startCall(parent: number, service: number, requestSize: number): void {
-    const f = this.pool.alloc(FRAME_CALL, parent);
-    this.checkFrames();
-    this.initCall(f, service, requestSize);
-  }
-
   /** Sets a call frame off on its hop to `service`. */
   private initCall(f: number, service: number, requestSize: number): void {
     const call = this.frames[f];
     const m = this.model;
     const svc = m.services[service];
+    call.serial = ++this.callSerial;
     call.service = service;
     call.requestSize = requestSize;
     // The caller's side of the hop: its own sidecar or node proxy, or the gateway for entry traffic.
@@ -1716,13 +1725,15 @@ class Simulation implements EventDispatcher {
    */
   private chargeAbandoned(call: Frame, att: Frame): void {
     const elapsed = this.engine.now - call.tryStart;
+    // At its replica, what the try recorded is what it had when it got there: the invoke's time is the app's phase's.
+    const comp = att.atApp ? att.tryComp : att.comp;
     let sum = 0;
-    for (let k = 0; k < COMPONENT_COUNT; k++) sum += att.comp[k];
+    for (let k = 0; k < COMPONENT_COUNT; k++) sum += comp[k];
     if (sum >= elapsed && sum > 0) {
-      for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (att.comp[k] / sum) * elapsed;
+      for (let k = 0; k < COMPONENT_COUNT; k++) call.comp[k] += (comp[k] / sum) * elapsed;
       return;
     }
-    addComponents(call.comp, att.comp);
+    addComponents(call.comp, comp);
     call.comp[PHASE_COMPONENT[att.phase]] += elapsed - sum;
   }
 
@@ -1982,7 +1993,8 @@ class Simulation implements EventDispatcher {
     const p = fr.pend;
     if (p >= PEND_SINCE) this.addSide(p - PEND_SINCE, now - fr.pendAt);
     else if (p >= 0 && fr.pendAt > now) this.addSide(p, now - fr.pendAt);
-    if (fr.kind === FRAME_INVOKE && fr.workStart < 0) this.blameApp += now - fr.start;
+    // An invoke still waiting for a worker: its queue's time is recorded when it starts.
+    if (fr.atApp && fr.workStart < 0) this.blameApp += now - fr.appStart;
     if (fr.stall !== 0) this.blameApp += now - fr.stallSince;
     for (let k = 0; k < fr.kidCount; k++) {
       const c = fr.kids[k];
@@ -2430,28 +2442,45 @@ class Simulation implements EventDispatcher {
       att.responseSize = 0;
       return this.resume(f);
     }
-    const i = this.pool.alloc(FRAME_INVOKE, f);
-    const inv = this.frames[i];
-    const replica = this.model.replicas[rep];
-    inv.service = att.service;
-    inv.replica = rep;
-    inv.owner = att.service;
-    inv.node = replica.node;
-    inv.egress = replica.sidecar >= 0 ? replica.sidecar : this.model.nodeProxy[replica.node];
-    inv.clientRouter = this.proxyCount + rep;
-    inv.invoke = i;
-    inv.invokeGen = inv.gen;
-    inv.start = now;
-    inv.workStart = -1;
+    // The replica handles the try on the try's own frame (the invoke): one frame a hop, not two.
+    att.atApp = true;
+    att.appStart = now;
+    att.workStart = -1;
+    // The try's last wait ended before it got here: from now on the frame's wait is the invoke's.
+    att.pend = PEND_NONE;
+    // What a cut here charges for the try (chargeAbandoned, cutOwnWalk, resetInProgress); unrolled, as in FramePool.alloc.
+    const comp = att.comp, tc = att.tryComp;
+    tc[0] = comp[0]; tc[1] = comp[1]; tc[2] = comp[2]; tc[3] = comp[3]; tc[4] = comp[4]; tc[5] = comp[5]; tc[6] = comp[6];
     // Link it in, so a crash can find everything in progress at the replica.
     const head = this.inProgressHead[rep];
-    inv.prevAtReplica = -1;
-    inv.nextAtReplica = head;
-    if (head >= 0) this.frames[head].prevAtReplica = i;
-    this.inProgressHead[rep] = i;
+    att.prevAtReplica = -1;
+    att.nextAtReplica = head;
+    if (head >= 0) this.frames[head].prevAtReplica = f;
+    this.inProgressHead[rep] = f;
     sc.inSystem.add(now, 1);
-    if (this.busy[rep] < svc.workers) this.beginWork(i);
-    else this.waiting[rep].push(i);
+    if (this.busy[rep] < svc.workers) this.beginWork(f);
+    else this.waiting[rep].push(f);
+  }
+
+  /**
+   * A frame started by an invoke's code (its service's calls, or a block of
+   * them) runs where the replica is: its service, node, egress proxy and
+   * client router, with the invoke's frame as the code it runs for. The
+   * frame under an invoke inherited its place from the try the invoke
+   * shares its frame with (the caller's): this puts the callee's instead.
+   */
+  private placeAtReplica(f: number, i: number): void {
+    const fr = this.frames[f];
+    const inv = this.frames[i];
+    const rep = inv.replica;
+    const node = this.replicaNode[rep];
+    const sidecar = this.model.replicas[rep].sidecar;
+    fr.owner = inv.service;
+    fr.node = node;
+    fr.egress = sidecar >= 0 ? sidecar : this.model.nodeProxy[node];
+    fr.clientRouter = this.proxyCount + rep;
+    fr.invoke = i;
+    fr.invokeGen = inv.gen;
   }
 
   private beginWork(i: number): void {
@@ -2462,9 +2491,9 @@ class Simulation implements EventDispatcher {
     const sc = this.services[inv.service];
     this.busy[rep]++;
     sc.busyWorkers.add(now, 1);
-    const wait = now - inv.start;
+    const wait = now - inv.appStart;
     inv.comp[APP_QUEUE] += wait;
-    if (inv.detached) {
+    if (inv.kind === FRAME_INVOKE) {
       // Its replica crashed while it waited: nothing left to do.
       this.engine.schedule(0, H_WORK_DONE, i);
       return;
@@ -2476,7 +2505,8 @@ class Simulation implements EventDispatcher {
     }
     const work = svc.serviceTime(this.serviceRng[svc.index]) * this.faults.slowdown[rep];
     inv.workStart = now;
-    const cpu = this.cpus[inv.node];
+    const node = this.replicaNode[rep];
+    const cpu = this.cpus[node];
     if (cpu) {
       inv.pend = PEND_SINCE + APP_WORK;
       inv.pendAt = now;
@@ -2486,7 +2516,7 @@ class Simulation implements EventDispatcher {
       task.frame = i;
       task.frameGen = inv.gen;
       task.service = svc.index;
-      this.runCpu(t, inv.node, work);
+      this.runCpu(t, node, work);
       return;
     }
     if (this.inWindow()) sc.cpuSeconds += work;
@@ -2531,7 +2561,7 @@ class Simulation implements EventDispatcher {
     const inv = this.frames[i];
     const svc = this.model.services[inv.service];
     if (!svc.holdWorkerDuringCalls) this.releaseWorker(inv.replica, inv.service);
-    if (svc.calls.length > 0 && !inv.detached) {
+    if (svc.calls.length > 0 && inv.kind !== FRAME_INVOKE) {
       // The invoke runs the service's calls itself, as a sequence would:
       // one frame fewer a hop.
       inv.steps = svc.calls;
@@ -2552,29 +2582,28 @@ class Simulation implements EventDispatcher {
     if (inv.nextAtReplica >= 0) this.frames[inv.nextAtReplica].prevAtReplica = inv.prevAtReplica;
     sc.inSystem.add(now, -1);
     if (this.inWindow()) sc.completedInWindow++;
-    if (inv.detached) {
+    inv.atApp = false;
+    if (inv.kind === FRAME_INVOKE) {
+      // Its replica crashed, and the try went on without it (resetInProgress): its work was for nobody.
       this.pool.release(i);
       return;
     }
+    // The try's frame: what the invoke spent and how its calls failed are the try's already.
     if (inv.measured) {
       if (inv.failed) sc.failed++;
-      else sc.latency.record(now - inv.start, this.batch());
+      else sc.latency.record(now - inv.appStart, this.batch());
     }
-    const f = inv.parent;
-    const att = this.frames[f];
-    this.absorb(att, inv);
-    this.pool.release(i);
-    att.responseSize = inv.failed ? 0 : svc.responseSize;
-    this.resume(f);
+    inv.responseSize = inv.failed ? 0 : svc.responseSize;
+    this.resume(i);
   }
 
   // ---- steps ---------------------------------------------------------------
 
-  /** Whether the code running this frame belongs to a replica that has crashed since. */
+  /** Whether the code running this frame belongs to a replica that has crashed since (its invoke was left behind: FRAME_INVOKE). */
   private doomed(frame: Frame): boolean {
     if (frame.invoke < 0) return false;
     const inv = this.frames[frame.invoke];
-    return inv.gen === frame.invokeGen && inv.detached;
+    return inv.gen === frame.invokeGen && inv.kind === FRAME_INVOKE;
   }
 
   /**
@@ -2584,35 +2613,45 @@ class Simulation implements EventDispatcher {
    */
   private advanceSequence(s: number, first: boolean): boolean {
     const seq = this.frames[s];
-    while (seq.next < seq.steps.length && !this.doomed(seq)) {
+    // An invoke's steps (on its try's frame, or left behind by a crash) are the invoke's own: its `invoke` is its caller's.
+    const isSeq = seq.kind === FRAME_SEQUENCE;
+    while (seq.next < seq.steps.length && !(isSeq ? this.doomed(seq) : seq.kind === FRAME_INVOKE)) {
       const step = seq.steps[seq.next++];
       if (this.startStep(s, step)) return true;
     }
     if (!first) {
-      if (seq.kind === FRAME_INVOKE) this.finishInvoke(s);
-      else this.childDone(s);
+      if (isSeq) this.childDone(s);
+      else this.finishInvoke(s);
     }
     return false;
   }
 
   /** Starts a step under `parent`; false when it was skipped by its probability or has nothing to do. */
   private startStep(parent: number, step: CompiledStep): boolean {
+    const pf = this.frames[parent];
+    // The frame of an invoke (a try at its replica, or one left behind: FRAME_INVOKE) runs the callee's code.
+    const atApp = pf.kind !== FRAME_SEQUENCE && pf.kind !== FRAME_PARALLEL;
     if (step.probability < 1) {
-      const owner = this.frames[parent].owner;
+      const owner = atApp ? pf.service : pf.owner;
       if (!(this.branchRng[owner]() < step.probability)) return false;
     }
     if (step.kind === STEP_CALL) {
-      this.startCall(parent, step.service, step.requestSize);
+      const f = this.pool.alloc(FRAME_CALL, parent);
+      this.checkFrames();
+      if (atApp) this.placeAtReplica(f, parent);
+      this.initCall(f, step.service, step.requestSize);
       return true;
     }
     if (step.kind === STEP_SEQUENCE) {
       const s = this.pool.alloc(FRAME_SEQUENCE, parent);
+      if (atApp) this.placeAtReplica(s, parent);
       this.frames[s].steps = step.steps;
       if (this.advanceSequence(s, true)) return true;
       this.pool.release(s);
       return false;
     }
     const p = this.pool.alloc(FRAME_PARALLEL, parent);
+    if (atApp) this.placeAtReplica(p, parent);
     const par = this.frames[p];
     par.steps = step.steps;
     // A branch can finish the moment it starts (a circuit breaker's
@@ -2655,8 +2694,10 @@ class Simulation implements EventDispatcher {
         this.pool.release(c);
         if (--parent.pending === 0) this.childDone(p);
         return;
+      case FRAME_CALL:
+      case FRAME_ATTEMPT:
       case FRAME_INVOKE:
-        // An invoke is the sequence of its service's calls (see onWorkDone).
+        // An invoke (on its try's frame, or left behind by a crash) is the sequence of its service's calls (see onWorkDone).
         this.absorb(parent, child);
         this.pool.release(c);
         if (parent.failed) this.finishInvoke(p);
@@ -2877,6 +2918,9 @@ class Simulation implements EventDispatcher {
       const fr = this.frames[i];
       if (fr.kind === FRAME_CALL && fr.cp === p) calls.push(i, fr.gen);
     }
+    // In the order the calls started (serials are unique): each cut may draw a retry's back-off from the
+    // shared retry stream, and frame indices follow the pool's reuse, which a change to the request path moves.
+    sortPairsBy(calls, (i) => this.frames[i].serial);
     // Ending one call can end others' parents, never free another call of the list (each ends by its own cut).
     for (let k = 0; k < calls.length; k += 2) {
       const f = calls[k];
@@ -2993,7 +3037,9 @@ class Simulation implements EventDispatcher {
   private stopDetached(a: number): void {
     const fr = this.frames[a];
     fr.detached = true;
-    fr.measured = false;
+    // At its replica, the frame is also the invoke, which its service still counts (as an abandoned try's):
+    // past the app the try meets nothing a measured frame counts.
+    if (!fr.atApp) fr.measured = false;
     if (fr.phase !== P_APP) fr.attemptEnd = nextPhase(fr.phases, fr.phase);
     this.resetStreams(fr);
     // Stalled across a partition: the stall ends now, not at its next resend (as for an abandoned try).
@@ -3024,46 +3070,20 @@ class Simulation implements EventDispatcher {
     this.checkFrames();
     const c = this.frames[g];
     inheritPlace(c, old);
-    c.underRetry = old.underRetry;
-    c.user = old.user;
-    c.service = old.service;
-    c.requestSize = old.requestSize;
-    c.cp = old.cp;
-    c.wp = old.wp;
-    c.router = old.router;
-    c.pair = old.pair;
-    c.policy = old.policy;
-    c.attemptStart = old.attemptStart;
-    c.attemptEnd = old.attemptEnd;
-    c.phases = old.phases;
-    c.ownTries = old.ownTries;
-    c.attempts = old.attempts;
-    c.retries = old.retries;
-    c.retrySlot = old.retrySlot;
-    c.tryStart = old.tryStart;
-    const tried = c.tried;
-    c.tried = old.tried;
-    c.triedCount = old.triedCount;
-    old.tried = tried;
+    takeRoute(c, old);
+    takeTries(c, old);
     // Its time until now: what it recorded, less a wait's part recorded ahead of now, plus one recorded at its end.
     const comp = c.comp;
-    comp.set(old.comp);
-    const pend = old.pend;
-    if (pend >= PEND_SINCE) comp[pend - PEND_SINCE] += now - old.pendAt;
-    else if (pend >= 0 && old.pendAt > now) comp[pend] -= old.pendAt - now;
-    if (old.stall !== 0) comp[NETWORK] += now - old.stallSince;
-    if (old.phase === P_APP) {
-      // At the callee's app: its wait for a worker, then its work, as a crash there counts them (resetInProgress).
-      for (let k = old.kidCount - 1; k >= 0; k--) {
-        const inv = this.frames[old.kids[k]];
-        if (inv.gen !== old.kidGens[k] || inv.kind !== FRAME_INVOKE) continue;
-        if (inv.workStart < 0) comp[APP_QUEUE] += now - inv.start;
-        else {
-          comp[APP_QUEUE] += inv.workStart - inv.start;
-          comp[APP_WORK] += now - inv.workStart;
-        }
-        break;
-      }
+    if (old.atApp) {
+      // At the callee's app: the try's time until it got there, then its wait for a worker and its work,
+      // as a crash there counts them (resetInProgress). The frame's records and its pending wait are the invoke's too.
+      this.chargeAtApp(comp, old);
+    } else {
+      comp.set(old.comp);
+      const pend = old.pend;
+      if (pend >= PEND_SINCE) comp[pend - PEND_SINCE] += now - old.pendAt;
+      else if (pend >= 0 && old.pendAt > now) comp[pend] -= old.pendAt - now;
+      if (old.stall !== 0) comp[NETWORK] += now - old.stallSince;
     }
     // The old frame is a try nobody waits for, whatever its walk meets next.
     old.kind = FRAME_ATTEMPT;
@@ -3171,21 +3191,14 @@ class Simulation implements EventDispatcher {
   private resetInProgress(r: number, cause: number, through = -1): void {
     const inProgress: number[] = [];
     for (let i = this.inProgressHead[r]; i >= 0; i = this.frames[i].nextAtReplica) inProgress.push(i);
-    const now = this.engine.now;
     for (const i of inProgress) {
       const inv = this.frames[i];
-      if (inv.detached) continue;
-      if (through >= 0 && this.frames[inv.parent].sp !== through) continue;
-      inv.detached = true;
+      if (inv.kind === FRAME_INVOKE) continue;
+      if (through >= 0 && inv.sp !== through) continue;
       if (inv.measured) this.services[inv.service].failed++;
-      const a = inv.parent;
+      // The invoke stays on this frame, working for nobody; the try goes back on a frame of its own.
+      const a = this.leaveInvoke(i);
       const att = this.frames[a];
-      // Until now it waited for a worker, then worked (and called out).
-      if (inv.workStart < 0) att.comp[APP_QUEUE] += now - inv.start;
-      else {
-        att.comp[APP_QUEUE] += inv.workStart - inv.start;
-        att.comp[APP_WORK] += now - inv.workStart;
-      }
       this.fail(att, cause, att.service, r, flagIndex('UC'), this.meshCaused(cause, att));
       // The app's reset reaches the caller as its sidecar's 503, unless the sidecar itself went down.
       if (cause === CAUSE_REPLICA_CRASH && this.behindLiveSidecar(att)) att.answered = true;
@@ -3193,6 +3206,80 @@ class Simulation implements EventDispatcher {
       att.phase = cause === CAUSE_PROXY_RESET ? (att.wp >= 0 ? P_NET2_BACK : P_NET1_BACK) : P_LOCAL_IN_BACK;
       this.advance(a);
     }
+  }
+
+  /**
+   * What a try at its replica has spent until now, into `comp`: what it had
+   * when it got there, then the invoke's wait for a worker and its work
+   * (and calls) until now. The invoke's own records (in `inv.comp`, beside
+   * the try's) are left out: a cut charges the app's time by the clock.
+   */
+  private chargeAtApp(comp: Float64Array, inv: Frame): void {
+    const now = this.engine.now;
+    comp.set(inv.tryComp);
+    if (inv.workStart < 0) comp[APP_QUEUE] += now - inv.appStart;
+    else {
+      comp[APP_QUEUE] += inv.workStart - inv.appStart;
+      comp[APP_WORK] += now - inv.workStart;
+    }
+  }
+
+  /**
+   * A try at its replica whose replica crashed: the invoke runs on, for
+   * nobody, on this frame (events, the replica's queue and in-progress list
+   * and its calls in flight name it), which becomes FRAME_INVOKE, detached;
+   * the try moves to a new frame that takes its place under its call (or
+   * its parent, for a call running its own tries), with what it has spent
+   * until now (chargeAtApp). Returns the try's new frame.
+   */
+  private leaveInvoke(i: number): number {
+    const old = this.frames[i];
+    const ownTry = old.kind === FRAME_CALL;
+    const g = this.pool.alloc(old.kind, old.parent);
+    this.checkFrames();
+    const c = this.frames[g];
+    inheritPlace(c, old);
+    takeRoute(c, old);
+    this.pool.replaceKid(old.parent, i, old.gen, g);
+    c.measured = old.measured;
+    c.detached = old.detached;
+    c.replica = old.replica;
+    c.responseSize = old.responseSize;
+    c.sp = old.sp;
+    c.conn1 = old.conn1;
+    c.conn2 = old.conn2;
+    old.conn1 = null;
+    old.conn2 = null;
+    c.phase = old.phase;
+    c.isRetry = old.isRetry;
+    c.countersReleased = old.countersReleased;
+    c.inTry = old.inTry;
+    // (Failed before it got here it was not: only a call's earlier try's failure, which knownLateCause reads.)
+    c.failed = old.failed;
+    c.cause = old.cause;
+    c.causeService = old.causeService;
+    c.causeReplica = old.causeReplica;
+    c.failedHere = old.failedHere;
+    c.answered = old.answered;
+    c.status = old.status;
+    c.flag = old.flag;
+    c.meshCaused = old.meshCaused;
+    if (ownTry) {
+      // A call running its own tries (no timeout: no timer names it) moves whole, as a proxy's crash moves one (cutOwnWalk).
+      takeTries(c, old);
+      old.retrySlot = false;
+    } else {
+      const call = this.frames[old.parent];
+      if (call.current === i && call.currentGen === old.gen) {
+        call.current = g;
+        call.currentGen = c.gen;
+      }
+    }
+    this.chargeAtApp(c.comp, old);
+    old.kind = FRAME_INVOKE;
+    old.detached = true;
+    old.user = -1;
+    return g;
   }
 
   /** Readiness probes have failed long enough: the endpoint is removed (if they still fail). */
