@@ -28,11 +28,17 @@ export class TimeAverage {
     return this.startT;
   }
 
-  /** Fold the elapsed interval at the old value into the integral. */
+  /**
+   * Fold the elapsed interval at the old value into the integral. It folds
+   * before `start` too, unconditionally: `start` discards that area, and a
+   * branch on `measuring` here cost ~14 instructions a change (callgrind),
+   * four changes a hop on the request path (inSystem, busyWorkers). From
+   * `start` on, the additions are the same, so the integral is bit for bit.
+   */
   private advance(t: number): void {
     const dt = t - this.lastT;
-    if (dt < 0 || Number.isNaN(dt)) this.wentBackwards(t);
-    if (this.measuring) this.area += this.current * dt;
+    if (!(dt >= 0)) this.wentBackwards(t);
+    this.area += this.current * dt;
     this.lastT = t;
   }
 

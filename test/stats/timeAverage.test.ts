@@ -28,6 +28,15 @@ describe('TimeAverage', () => {
     expect(ta.mean(10)).toBe(4);
   });
 
+  it('rejects a NaN time or one going backwards before start too (it integrates from construction)', () => {
+    const ta = new TimeAverage();
+    expect(() => ta.add(NaN, 1)).toThrow(RangeError);
+    ta.set(3, 1);
+    expect(() => ta.set(2, 0)).toThrow(RangeError);
+    ta.start(4); // the area folded over [0, 4] is discarded
+    expect(ta.integral(6)).toBe(2);
+  });
+
   it('rejects time going backwards', () => {
     const ta = new TimeAverage();
     ta.start(0);
