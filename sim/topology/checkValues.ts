@@ -60,7 +60,7 @@ export function checkValues(file: TopologyFile, given: GivenLimits = {}): Proble
   // A blank name cannot be referred to, and shows as nothing in every table and chart.
   for (const [section, kind] of [['services', 'service'], ['entrypoints', 'entry point'], ['nodes', 'node']] as const) {
     for (const name of Object.keys(file[section] ?? {})) {
-      if (name.trim() === '') out.push(error('empty', [section, name], msg.blankName(kind, name), msg.blankNameHint(kind), 'key'));
+      if (name.trim() === '') out.push(error('empty', [section, name], msg.blankName(kind, name), msg.blankNameHint(kind, name), 'key'));
     }
   }
   (file.zones ?? []).forEach((zone, i) => {

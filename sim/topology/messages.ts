@@ -200,7 +200,11 @@ export const emptyEntrypointsHint = () => 'define at least one entry point with 
 export const emptyZonesHint = () => 'list at least one zone, or remove the key to use the single zone "default"';
 export const emptyName = () => 'name is empty';
 export const blankName = (kind: string, name: string) => `${kind} name ${JSON.stringify(name)} is blank`;
-export const blankNameHint = (kind: string) => `give the ${kind} a name that reports can show and references can use`;
+export const blankNameHint = (kind: string, name = ' ') =>
+  name === ''
+    // YAML reads a key written null, ~ or nothing as null, which becomes the name "": the user wrote a word, not "".
+    ? `a key written null, ~ or left empty is YAML's null, read as no name: quote it to use the word ('null':), or give the ${kind} another name`
+    : `give the ${kind} a name that reports can show and references can use`;
 export const emptyNameHint = () => 'give the topology a name; reports show it';
 export const emptyStepsHint = (kind: string) => `a ${kind} group needs at least one step`;
 

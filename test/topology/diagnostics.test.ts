@@ -912,6 +912,18 @@ describe('timeline', () => {
     ]);
   });
 
+  it('tells a service keyed null (YAML\'s null, read as "") to quote the word', () => {
+    for (const key of ['null', '~']) {
+      const src = `name: t\nservices:\n  ${key}: {serviceTime: 1ms}\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 10/s}\n`;
+      const empty = loadTopologySource(src, 't.yaml').diagnostics.filter((d) => d.code === 'empty');
+      expect(empty.map((d) => `${d.location?.line}: ${d.message} / ${d.hint}`)).toEqual([
+        `3: service name "" is blank / a key written null, ~ or left empty is YAML's null, read as no name: quote it to use the word ('null':), or give the service another name`,
+      ]);
+    }
+    const spaces = loadTopologySource('name: t\nservices:\n  " ": {serviceTime: 1ms}\nentrypoints:\n  w: {target: " ", rate: 10/s}\n', 't.yaml');
+    expect(spaces.diagnostics.find((d) => d.code === 'empty')?.hint).toBe('give the service a name that reports can show and references can use');
+  });
+
   it('refuses an abort with a success status: an abort is counted as a failure', () => {
     const src = 'name: t\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 10/s}\n';
     for (const status of [200, 302, 399]) {
