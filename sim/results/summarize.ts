@@ -272,6 +272,22 @@ export function summarize(model: RuntimeModel, outcomes: SimulationOutcome[]): R
     }
   }
 
+  // Timed by a duration, a window too short for the load (or a schedule at 0 through it) measures
+  // nothing at an entry point: its row would be dashes with no word of why.
+  if (asked === undefined) {
+    const idle = entrypoints.filter((e) => e.completed === 0);
+    if (idle.length > 0) {
+      const names = idle.map((e) => `"${e.name}"`).join(', ');
+      const window = `${+(measuredTime / reps).toPrecision(3)}s`;
+      warnings.push({
+        code: 'nothing-measured',
+        subject: idle.map((e) => e.name).join(', '),
+        message: `${idle.length === 1 ? 'entry point' : 'entry points'} ${names} completed no request in the measured window (${window} after the warm-up), ` +
+          'so ' + (idle.length === 1 ? 'its' : 'their') + ' latency and throughput are blank; lengthen the duration (or shorten the warm-up), or raise the rate',
+      });
+    }
+  }
+
   // The timeline is the first replication's: its markers, and what it left unmarked.
   if (first.unmarkedEjections > 0) {
     warnings.push({

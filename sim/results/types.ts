@@ -171,9 +171,10 @@ export interface RunWarning {
    * saturated: a queue grows without bound; beyond-range: latencies past the histograms' top (10⁶ s) were recorded;
    * short-run: the load ended before the measured requests asked for completed; markers-capped: outlier
    * ejections past the first 1,000 are not marked on the timeline; no-effect: a setting of the topology (or of
-   * its mesh profile) did nothing in this run, as `validate` warns (after the run's own warnings, in file order).
+   * its mesh profile) did nothing in this run, as `validate` warns (after the run's own warnings, in file order);
+   * nothing-measured: a run timed by a duration measured no request at an entry point.
    */
-  code: 'saturated' | 'beyond-range' | 'short-run' | 'markers-capped' | 'no-effect';
+  code: 'saturated' | 'beyond-range' | 'short-run' | 'markers-capped' | 'no-effect' | 'nothing-measured';
   /** The service, proxy kind or entry point it is about; for no-effect, the setting's path (`services.api.resilience.retries`). */
   subject: string;
   message: string;

@@ -258,6 +258,27 @@ entrypoints: {e: ${entry}}
     }
   });
 
+  it('timed by a duration, an entry point that measured no request is named in a warning, one that did is not', () => {
+    // Before: a table of dashes and no word of why.
+    const r = runTopology(topo(`
+name: brief
+simulation: {seed: 1, duration: 2s, warmup: 1s}
+services:
+  s: {serviceTime: 1ms}
+entrypoints:
+  busy: {target: s, rate: 100/s}
+  rare: {target: s, rate: 1/h}
+`));
+    expect(r.entrypoints.map((e) => e.completed > 0)).toEqual([true, false]);
+    expect(r.warnings.map((w) => [w.code, w.subject, w.message])).toEqual([[
+      'nothing-measured', 'rare',
+      'entry point "rare" completed no request in the measured window (1s after the warm-up), so its latency and throughput are blank; ' +
+        'lengthen the duration (or shorten the warm-up), or raise the rate',
+    ]]);
+    // Counting requests, a run that runs dry says so as short-run instead (above), not twice.
+    expect(runTopology(topoFile('topologies/mm1.yaml'), { duration: 100 }).warnings).toEqual([]);
+  });
+
   it('round robin spreads evenly; least request avoids the busy replica', () => {
     const mk = (lb: string) => runTopology(topo(`
 name: lb
