@@ -24,9 +24,10 @@ const program = new Command('bench:profile')
   .option('--requests <n>', 'requests to run', '50000')
   .option('--mesh <profile>', 'mesh profile to run under')
   .option('--top <k>', 'functions to list', '40')
+  .option('--callers <regex>', 'also list which functions call those named by regex (e.g. LoadIC), by inclusive instructions')
   .parse();
 const file = program.args[0];
-const opts = program.opts<{ requests: string; mesh?: string; top: string }>();
+const opts = program.opts<{ requests: string; mesh?: string; top: string; callers?: string }>();
 
 const dir = mkdtempSync(join(tmpdir(), 'meshtax-profile-'));
 try {
@@ -52,6 +53,14 @@ try {
   const rows = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Number(opts.top));
   for (const [name, v] of rows) {
     console.log(`${(v / 1e6).toFixed(1).padStart(9)} M ${((100 * v) / total).toFixed(1).padStart(5)} %  ${name.replace('file://' + resolve('.') + '/', '')}`);
+  }
+  if (opts.callers) {
+    const callers = callerCounts(readFileSync(out, 'utf8'), ranges, new RegExp(opts.callers));
+    console.log(`\ncalls into /${opts.callers}/, inclusive, by caller:`);
+    const byCaller = [...callers].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Number(opts.top));
+    for (const [name, v] of byCaller) {
+      console.log(`${(v / 1e6).toFixed(1).padStart(9)} M ${((100 * v) / total).toFixed(1).padStart(5)} %  ${name.replace('file://' + resolve('.') + '/', '')}`);
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -85,6 +94,43 @@ function find(ranges: Range[], addr: number): string | null {
  * cost and is not the caller's own. Native code goes under its object and
  * function name as callgrind gives them.
  */
+/**
+ * Inclusive instructions of calls into native functions whose callgrind
+ * name matches `callee` (V8's builtins are named in node's binary, e.g.
+ * Builtins_LoadIC), by the JIT function holding the call site: which
+ * property loads miss their inline caches.
+ */
+function callerCounts(text: string, ranges: Range[], callee: RegExp): Map<string, number> {
+  const counts = new Map<string, number>();
+  const names = new Map<string, string>();
+  let addr = 0, cfn = '', pending = false, take = false;
+  for (const line of text.split('\n')) {
+    const named = /^(ob|fn|fl|fi|fe|cfn|cob|cfi|cfl)=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named) {
+      const kind = named[1] === 'cfn' || named[1] === 'fn' ? 'fn' : named[1];
+      const key = `${kind}${named[2]}`;
+      if (named[3] !== undefined) names.set(key, named[3].trim());
+      if (named[1] === 'cfn') cfn = names.get(key) ?? '';
+      continue;
+    }
+    if (line.startsWith('calls=')) { pending = true; take = callee.test(cfn); continue; }
+    const c = line.charCodeAt(0);
+    if (!((c >= 48 && c <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
+    const parts = line.split(' ');
+    if (parts.length < 3) { pending = false; continue; }
+    const a = parts[0];
+    if (a.startsWith('0x')) addr = parseInt(a, 16);
+    else if (a[0] === '+') addr += Number(a.slice(1));
+    else if (a[0] === '-') addr -= Number(a.slice(1));
+    if (pending && take) {
+      const name = find(ranges, addr) ?? '(native)';
+      counts.set(name, (counts.get(name) ?? 0) + Number(parts[2]));
+    }
+    pending = false;
+  }
+  return counts;
+}
+
 function selfCounts(text: string, ranges: Range[]): Map<string, number> {
   const counts = new Map<string, number>();
   const names = new Map<string, string>();
