@@ -4,6 +4,7 @@ import { SimulationAbort, simulate, type ProgressHook, type SimulationLimits } f
 import { summarize } from './results/summarize.js';
 import type { RunResult } from './results/types.js';
 import { DiagnosticError, type Diagnostic } from './diagnostics/types.js';
+import { parseDuration } from './units/parse.js';
 
 export interface RunOptions {
   /** Overrides the topology's seed. */
@@ -29,6 +30,8 @@ export interface RunOptions {
  * that measures nothing (the file's own values were checked when it loaded).
  */
 export function resolveLimits(topology: Topology, options: RunOptions = {}): SimulationLimits {
+  const typed = checkOptionTypes(options);
+  if (typed.length > 0) throw new DiagnosticError(typed);
   const sim = topology.simulation;
   const requests = options.requests ?? (options.duration !== undefined ? undefined : sim.requests);
   const duration = options.duration ?? (requests !== undefined ? undefined : sim.duration ?? 60);
@@ -37,6 +40,32 @@ export function resolveLimits(topology: Topology, options: RunOptions = {}): Sim
   const problems = checkLimits(limits, options);
   if (problems.length > 0) throw new DiagnosticError(problems);
   return limits;
+}
+
+/** The numeric options, each with a value a hint may suggest. */
+const NUMERIC_OPTIONS = [['seed', 7], ['duration', 60], ['requests', 100000], ['warmup', 10], ['replications', 10], ['maxFramesInFlight', 1000000]] as const;
+
+/**
+ * Options a JavaScript caller wrote as the CLI or a file would: `{ duration: '10s' }` was told
+ * "--duration 10s: the run must last longer than 0" and to try "--duration 60s". Named by their
+ * key, since no flag was given; a duration's hint gives its seconds.
+ */
+function checkOptionTypes(options: RunOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [key, example] of NUMERIC_OPTIONS) {
+    const value: unknown = options[key];
+    if (value === undefined || typeof value === 'number') continue;
+    const seconds = key === 'duration' || key === 'warmup';
+    const parsed = seconds && typeof value === 'string' ? parseDuration(value) : undefined;
+    const bare = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    out.push({
+      severity: 'error', code: 'bad-option', path: [key],
+      message: `got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}; RunOptions.${key} is a number${seconds ? ' of seconds' : ''}`,
+      hint: parsed?.ok ? `pass { ${key}: ${parsed.value} }, the seconds in ${JSON.stringify(value)}`
+        : Number.isFinite(bare) ? `pass the number itself: { ${key}: ${bare} }` : `for example { ${key}: ${example} }`,
+    });
+  }
+  return out;
 }
 
 /** Seconds as a person writes them: 20s, 0.5s. */

@@ -14,6 +14,7 @@ import { STYLE } from '../html/style.js';
 import { vendorScripts } from '../html/vendor.js';
 import { sweepCharts, seriesScale } from './charts.js';
 import { sweepModelCsv } from './csv.js';
+import type { RunSummary } from '../../sim/sweep/record.js';
 import { showValue, type Estimate, type SweepReportModel } from './model.js';
 
 function sha256(text: string): string {
@@ -47,6 +48,20 @@ function headerHtml(model: SweepReportModel): string {
     `<dt>meshtax</dt><dd>${esc(s.meshtax)}</dd></dl></header>`;
 }
 
+type RowWarningCode = NonNullable<RunSummary['warnings']>[number]['code'];
+
+/**
+ * What each warning a sweep line keeps means to a reader of its numbers. Keyed by
+ * every such code, so a new RunWarning code does not compile until the report says it.
+ */
+const ROW_WARNINGS: Record<RowWarningCode, (at: string) => string> = {
+  'beyond-range': (at) => `At ${at} some latencies were beyond the histograms' top (10⁶ s): a quantile among them reads the top, not its value`,
+  'markers-capped': (at) => `At ${at} a replica kept being ejected and let back, past 1,000 ejections: its failures and latencies are all counted`,
+  'nothing-measured': (at) => `At ${at} an entry point completed no request in the measured window, so its latency and throughput are blank: ` +
+    'lengthen the duration (or shorten the warm-up), or raise the rate',
+  'short-run': (at) => `At ${at} the load ran out before the requests asked for had completed (the arrival schedule offers no more): those runs measured fewer requests`,
+};
+
 function warningsHtml(model: SweepReportModel): string {
   const items: string[] = [];
   if (model.runs < model.sweep.runs) items.push(`<li>Only ${model.runs} of the sweep's ${model.sweep.runs} runs are in these results (a shard, or an unfinished sweep).</li>`);
@@ -64,14 +79,14 @@ function warningsHtml(model: SweepReportModel): string {
   // Rows whose every run stopped are told above: this is about the latencies the others show.
   const saturated = model.rows.filter((r) => r.saturated && r.aborted < r.repeats).length;
   if (saturated > 0) items.push(`<li>At ${saturated === 1 ? '1 point' : `${saturated} points`} a service or proxy was saturated: its queue kept growing, so latencies there describe how long the run lasted.</li>`);
-  const points = (code: string): string => {
+  // Every code the CSV's warnings column shows, in its order: the list is built from the rows, not from codes named here.
+  for (const code of [...new Set(model.rows.flatMap((r) => r.warnings))].sort()) {
     const n = new Set(model.rows.filter((r) => r.warnings.includes(code)).map((r) => r.order)).size;
-    return n === 0 ? '' : n === 1 ? '1 point' : `${n} points`;
-  };
-  const short = points('short-run');
-  if (short) items.push(`<li>At ${short} the load ran out before the requests asked for had completed (the arrival schedule offers no more): those runs measured fewer requests (the CSV's warnings column says short-run).</li>`);
-  const beyond = points('beyond-range');
-  if (beyond) items.push(`<li>At ${beyond} some latencies were beyond the histograms' top (10⁶ s): a quantile among them reads the top, not its value (the CSV's warnings column says beyond-range).</li>`);
+    const at = n === 1 ? '1 point' : `${n} points`;
+    // A code this meshtax does not know (a newer one's file, or `constructor`) is still listed, by name.
+    const said = Object.hasOwn(ROW_WARNINGS, code) ? ROW_WARNINGS[code as RowWarningCode] : undefined;
+    items.push(`<li>${said ? said(at) : `At ${at} a run warned ${esc(code)}`} (the CSV's warnings column says ${esc(code)}).</li>`);
+  }
   return items.length ? `<div class="warnings"><strong>Read these numbers with care</strong><ul>${items.join('')}</ul></div>` : '';
 }
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../units/parse.js';
+import { parseDuration, parsePrice } from '../units/parse.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { MAX_DURATION_S, MIN_DURATION_S } from '../topology/checkScalars.js';
 import * as msg from '../topology/messages.js';
@@ -31,11 +31,9 @@ export class OptionParser {
   /** A non-negative decimal, e.g. a price; a leading $ is allowed. */
   price(flag: string, raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
-    const text = raw.trim().replace(/^\$/, '');
-    const v = Number(text);
+    const r = parsePrice(raw);
     // The file's costs are refused above $1e6 an hour (checkValues.ts): the flag that overrides them likewise.
-    // Decimals as the file's YAML takes them (.5, 5., 1e-3); not hex, signs or Infinity, which Number() also reads.
-    if (/^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(v) && v <= 1e6) return v;
+    if (r.ok && r.value <= 1e6) return r.value;
     this.diagnostics.push({
       severity: 'error', code: 'bad-option', path: [flag],
       message: `${flag} ${JSON.stringify(raw)}: expected a price in dollars, a number from 0 to 1000000`,

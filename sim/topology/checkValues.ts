@@ -4,7 +4,7 @@
  * Each check looks at one entity; cross references are in checks.ts.
  */
 import { checkResilienceValues } from '../mesh/resilience.js';
-import { MAX_RATE, MIN_RATE, parseBandwidth, parseRate } from '../units/parse.js';
+import { MAX_RATE, MIN_RATE, parseBandwidth, parsePrice, parseRate } from '../units/parse.js';
 import { DEFAULT_ZONE, MAX_PROJECT_PODS } from './defaults.js';
 import {
   checkDistribution as distribution,
@@ -107,9 +107,16 @@ function checkNode(out: Problem[], node: NodeFile, path: Path): void {
 
 function checkCosts(out: Problem[], costs: NonNullable<TopologyFile['costs']>): void {
   for (const key of ['vcpuHour', 'gbHour'] as const) {
-    const value = costs[key];
+    if (costs[key] === undefined) continue;
+    // "$0.04" as --vcpu-hour takes it: the same parser, so the file and the flag agree.
+    const parsed = parsePrice(costs[key]);
+    if (!parsed.ok) {
+      out.push(error('bad-price', ['costs', key], parsed.message, msg.priceTextHint(key)));
+      continue;
+    }
+    const value = parsed.value;
     // The bound --vcpu-hour and --gb-hour keep too: a price beyond it makes every cost $∞.
-    if (value !== undefined && checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key)) !== undefined) {
+    if (checkNonNegative(out, value, ['costs', key], key, msg.priceHint(key)) !== undefined) {
       checkRange(out, value, ['costs', key], key, { min: 0, max: 1e6 }, msg.priceHint(key));
     }
   }

@@ -329,6 +329,8 @@ export const coresHint = () => 'cores is the number of CPU cores of the node, at
 
 export const priceHint = (key: string) =>
   key === 'vcpuHour' ? 'a price in dollars per vCPU-hour, 0 or more, e.g. 0.0416' : 'a price in dollars per GB-hour, 0 or more, e.g. 0.0056';
+export const priceTextHint = (key: string) =>
+  key === 'vcpuHour' ? 'write dollars per vCPU-hour as a number, 0 or more, e.g. 0.0416 or "$0.0416"' : 'write dollars per GB-hour as a number, 0 or more, e.g. 0.0056 or "$0.0056"';
 export const projectPodsHint = (max: number) => `projectPods is the pod count the resource invoice is projected to, from 1 to ${count(max)}`;
 export const projectPodsTooLarge = (pods: number, max: number) =>
   `projectPods ${count(pods)} is more pods than one mesh holds (at most ${count(max)}; Kubernetes supports 150,000 in a cluster)`;

@@ -5,7 +5,7 @@
  * a unit that fails to parse here is a bug in the checks, not bad input.
  */
 import { mergeResilience, writtenTimeouts } from '../mesh/resilience.js';
-import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
+import { parseBandwidth, parseDuration, parsePrice, parseRate, parseSize, type UnitResult } from '../units/parse.js';
 import { percentileOf, Z99 } from './checkScalars.js';
 import { DEFAULT_CORES, DEFAULT_COSTS, DEFAULT_DURATION_S, DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { DistributionFile, EntryPointFile, ServiceFile, StepFile, TopologyFile } from './schema.js';
@@ -22,7 +22,7 @@ export function normalizeTopology(file: TopologyFile, mesh: MeshProfile): Topolo
     zones: [...zones],
     nodes,
     mesh,
-    costs: { ...DEFAULT_COSTS, ...definedOnly(file.costs ?? {}) },
+    costs: normalizeCosts(file.costs),
     timeline: normalizeTimeline(file.timeline),
     network: normalizeNetwork(file.network),
     services: Object.entries(file.services).map(([name, s]) => normalizeService(name, s, zones, nodes, mesh)),
@@ -49,8 +49,13 @@ function interleaveByZone(nodes: readonly Node[], zones: readonly string[]): str
   return out;
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+function normalizeCosts(costs: TopologyFile['costs']): Topology['costs'] {
+  const price = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : must(parsePrice(value)));
+  return {
+    vcpuHour: price(costs?.vcpuHour, DEFAULT_COSTS.vcpuHour),
+    gbHour: price(costs?.gbHour, DEFAULT_COSTS.gbHour),
+    projectPods: costs?.projectPods ?? DEFAULT_COSTS.projectPods,
+  };
 }
 
 function normalizeNetwork(network: TopologyFile['network']): Network {

@@ -19,6 +19,7 @@ import {
   integer,
   jsonOverride,
   labels,
+  priceSchema,
   probabilitySchema,
   rateSchema,
   sizeSchema,
@@ -363,8 +364,8 @@ export const topologyFileSchema = z
     mesh: meshSettingSchema.optional(),
     costs: z
       .strictObject({
-        vcpuHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per vCPU-hour (default 0.0416, about an on-demand general-purpose vCPU).' }),
-        gbHour: z.number().optional().meta({ minimum: 0, description: 'Dollars per GB-hour of memory (default 0.0056).' }),
+        vcpuHour: priceSchema.optional().meta({ description: 'Dollars per vCPU-hour (default 0.0416, about an on-demand general-purpose vCPU).' }),
+        gbHour: priceSchema.optional().meta({ description: 'Dollars per GB-hour of memory (default 0.0056).' }),
         projectPods: integer(1, `Pod count the resource invoice is projected to, at most ${MAX_PROJECT_PODS.toLocaleString('en-US')} (default 1000).`).meta({ maximum: MAX_PROJECT_PODS }).optional(),
       })
       .optional()

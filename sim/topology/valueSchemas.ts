@@ -55,6 +55,14 @@ export const bandwidthSchema = unitScalar(
   { type: 'string', pattern: UNIT_PATTERNS.bandwidth },
 );
 
+/** Dollars as the CLI's --vcpu-hour takes them: a number, or a string with a leading $. */
+export const priceSchema = unitScalar(
+  'price',
+  'Dollars: a number from 0 to 1000000, or a string of one with a leading $, e.g. 0.0416 or "$0.0416".',
+  'a price like 0.0416',
+  { anyOf: [{ type: 'number', minimum: 0, maximum: 1e6 }, { type: 'string', pattern: UNIT_PATTERNS.price }] },
+);
+
 /** Plain numbers whose range checkValues enforces; the JSON Schema states it for editors. */
 export function integer(minimum: number, description: string) {
   return z.number().meta({ type: 'integer', minimum, description }).register(labels, { expected: 'an integer' });

@@ -161,6 +161,22 @@ export function parseBandwidth(input: string | number): UnitResult {
   return parseWithUnits(input, BANDWIDTH_UNITS, 'bandwidth', '10Gbps or 125MB/s', 'units: bps, Kbps, Mbps, Gbps (or bit/s forms), B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s');
 }
 
+/**
+ * Dollars, as `--vcpu-hour` and a file's costs take them: a number, or text
+ * of one with an optional leading $ ("$0.0416"). Decimals as YAML writes them
+ * (.5, 5., 1e-3); not signs, hex or Infinity, which Number() also reads. The
+ * range (0 to $1e6) is the caller's, as for the other units.
+ */
+export function parsePrice(input: string | number): UnitResult {
+  if (typeof input === 'number') return { ok: true, value: input };
+  const text = input.trim().replace(/^\$/, '');
+  const value = Number(text);
+  const decimal = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text);
+  if (decimal && Number.isFinite(value)) return { ok: true, value };
+  const what = decimal ? 'is too large' : /^-\s*(\d|\.\d)/.test(text) ? 'is negative' : 'is not a number of dollars';
+  return fail(`price ${show(input)} ${what}`, 'write dollars as a number, 0 or more, e.g. 0.0416 or "$0.0416"');
+}
+
 function parseWithUnits(input: string, units: Record<string, Scale>, kind: string, example: string, unitList: string): UnitResult {
   const match = QUANTITY.exec(input);
   if (!match) return fail(`${kind} ${show(input)} does not start with a number`, `write a number and a unit, e.g. ${example}`);
@@ -206,6 +222,8 @@ export const UNIT_PATTERNS = {
   bandwidth: unitPattern(BANDWIDTH_UNITS),
   /** A number without a unit that is zero, as a string ("0", "0.0"): a duration meshtax accepts. */
   zero: String.raw`^\s*[+-]?(?:0+(?:\.0*)?|\.0+)(?:[eE][+-]?\d+)?\s*$`,
+  /** Dollars as a string, a leading $ allowed ("$0.0416"): a price meshtax accepts. */
+  price: String.raw`^\s*\$?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$`,
   /** A whole number of bytes as a string ("512"): a size meshtax accepts. */
   wholeNumber: String.raw`^\s*\+?\d+(?:\.0*)?\s*$`,
 } as const;

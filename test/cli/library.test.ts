@@ -43,6 +43,28 @@ describe('library API (the README example)', () => {
     expect(problems({ duration: 20, maxFramesInFlight: 0 })).toContain('maxFramesInFlight 0');
   });
 
+  it('says an option written as the CLI or a file would ("10s") takes a number, and which', () => {
+    const { topology } = loadTopologyFile('topologies/mm1.yaml');
+    if (!topology) throw new Error('mm1');
+    const said = (options: Record<string, unknown>): string => {
+      try {
+        runTopology(topology, options as Parameters<typeof runTopology>[1]);
+        return 'ran';
+      } catch (e) {
+        if (!(e instanceof DiagnosticError)) throw e;
+        return formatDiagnostics(e.diagnostics);
+      }
+    };
+    // Before: "--duration 10s: the run must last longer than 0, and end", hint "for example --duration 60s".
+    expect(said({ duration: '10s' })).toBe(
+      'error[bad-option]: duration: got the string "10s"; RunOptions.duration is a number of seconds\n  hint: pass { duration: 10 }, the seconds in "10s"\n\n1 error, 0 warnings',
+    );
+    expect(said({ duration: 3, warmup: '250ms' })).toContain('warmup: got the string "250ms"; RunOptions.warmup is a number of seconds\n  hint: pass { warmup: 0.25 }');
+    expect(said({ requests: '500' })).toContain('requests: got the string "500"; RunOptions.requests is a number\n  hint: pass the number itself: { requests: 500 }');
+    expect(said({ duration: 3, seed: true })).toContain('seed: got a boolean; RunOptions.seed is a number\n  hint: for example { seed: 7 }');
+    expect(said({ duration: 3, warmup: 1 })).toBe('ran');
+  });
+
   it('runs and compares through the public entry point', () => {
     const { topology, diagnostics } = loadTopologyFile('topologies/bookinfo.yaml');
     if (!topology) throw new Error(formatDiagnostics(diagnostics));

@@ -4,6 +4,7 @@
  * was `1e6`, the limit the message names.
  */
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostics, loadTopologySource, resultJson, runTopology } from '../../sim/index.js';
 import { cli } from './inProcess.js';
 
 describe('price options', () => {
@@ -20,5 +21,38 @@ describe('price options', () => {
       expect(r.code, price).toBe(2);
       expect(r.err).toContain(`--vcpu-hour ${JSON.stringify(price)}: expected a price in dollars`);
     }
+  });
+});
+
+describe("a topology file's prices", () => {
+  const file = (costs: string) =>
+    `name: p\nservices: {server: {serviceTime: 10ms}}\nentrypoints: {clients: {target: server, rate: 80/s}}\ncosts:\n${costs}\n`;
+  const run = (costs: string) => {
+    const { topology, diagnostics } = loadTopologySource(file(costs), 'p.yaml');
+    if (!topology) throw new Error(formatDiagnostics(diagnostics));
+    return resultJson(runTopology(topology, { requests: 200 }));
+  };
+
+  it('take "$0.04" as --vcpu-hour does, to the same result as the number', () => {
+    const plain = run('  vcpuHour: 0.04\n  gbHour: 0.01');
+    // Before: "expected a number, got the string \"$0.04\"".
+    expect(run('  vcpuHour: "$0.04"\n  gbHour: $0.01')).toBe(plain);
+    expect(run('  vcpuHour: "0.04"\n  gbHour: " $.01 "')).toBe(plain);
+    expect(JSON.parse(plain).resources.prices).toEqual({ vcpuHour: 0.04, gbHour: 0.01 });
+  });
+
+  it('refuse a price string that is no price, at its line, with what to write', () => {
+    for (const [price, what] of [['"$abc"', 'is not a number of dollars'], ['"$-1"', 'is negative'], ['"$$1"', 'is not a number of dollars'], ['"-$1"', 'is not a number of dollars']]) {
+      const { topology, diagnostics } = loadTopologySource(file(`  gbHour: 0.01\n  vcpuHour: ${price}`), 'p.yaml');
+      expect(topology, price).toBeUndefined();
+      expect(formatDiagnostics(diagnostics)).toBe(
+        `p.yaml:6:13: error[bad-price]: costs.vcpuHour: price ${JSON.stringify(JSON.parse(price))} ${what}\n` +
+          `    6 |   vcpuHour: ${price}\n` +
+          '      |             ^\n' +
+          '  hint: write dollars per vCPU-hour as a number, 0 or more, e.g. 0.0416 or "$0.0416"\n\n1 error, 0 warnings',
+      );
+    }
+    // The file's limit is the flag's.
+    expect(formatDiagnostics(loadTopologySource(file('  vcpuHour: "$2e6"'), 'p.yaml').diagnostics)).toContain('costs.vcpuHour: vcpuHour 2000000 is outside [0, 1000000]');
   });
 });

@@ -333,6 +333,20 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(lines(single).every((l) => !l.includes('"warnings"'))).toBe(true);
   });
 
+  it('a point whose run measured nothing is in the report\'s read-with-care list, as every code of the CSV\'s warnings column is', () => {
+    const out = join(dir, 'idle.ndjson'), html = join(dir, 'idle.html'), csv = join(dir, 'idle.csv');
+    // 0.001/s offers about no request in 2 s: that point measures nothing; 80/s measures plenty.
+    const r = meshtax('sweep', 'topologies/mm1.yaml', '--set', 'entrypoints.clients.rate=0.001/s,80/s', '--duration', '2s', '--warmup', '0s', '--workers', '1', '-o', out, '--report', html, '--csv', csv, '-q');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const codes = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((row) => row.split(',').at(-1));
+    expect(codes).toEqual(['nothing-measured', '']);
+    const care = /<div class="warnings"><strong>Read these numbers with care<\/strong><ul>(.*?)<\/ul><\/div>/.exec(readFileSync(html, 'utf8'))?.[1] ?? '';
+    // Before: no list at all, though the CSV said nothing-measured.
+    expect(care).toBe("<li>At 1 point an entry point completed no request in the measured window, so its latency and throughput are blank: " +
+      "lengthen the duration (or shorten the warm-up), or raise the rate (the CSV's warnings column says nothing-measured).</li>");
+  });
+
   it('meshtax report on a sweep\'s NDJSON writes what sweep-report writes, telling the file by its content', () => {
     const expected = join(dir, 'expected.html'), expectedCsv = join(dir, 'expected.csv');
     expect(meshtax('sweep-report', single, '-o', expected, '--csv', expectedCsv, '-q').code).toBe(0);

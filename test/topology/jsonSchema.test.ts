@@ -86,6 +86,7 @@ describe('topology JSON Schema', () => {
       'durationOrNone',
       'meshProfileRef',
       'mtlsOverride',
+      'price',
       'proxyOverride',
       'rate',
       'replicatedProxyOverride',

@@ -51,4 +51,16 @@ describe('the JSON Schemas agree with meshtax', () => {
       expect(topologySchema(parse(text)), entry).toBe(valid);
     }
   });
+
+  it('a price meshtax takes, as a number or "$0.04", the schema takes, and one it refuses the schema refuses', () => {
+    const cases: Array<[string, boolean]> = [
+      ['0.04', true], ['"$0.04"', true], ['$0.04', true], ['"0.04"', true], ['"$1e6"', true], ['0', true],
+      ['-1', false], ['"$-1"', false], ['"$abc"', false], ['"$$1"', false], ['2000000', false],
+    ];
+    for (const [price, valid] of cases) {
+      const text = `name: t\nservices: {s: {serviceTime: 1ms}}\nentrypoints: {e: {target: s, rate: 10/s}}\ncosts: {vcpuHour: ${price}}\n`;
+      expect(loadTopologySource(text, 't.yaml').topology !== undefined, price).toBe(valid);
+      expect(topologySchema(parse(text)), price).toBe(valid);
+    }
+  });
 });
