@@ -6,11 +6,12 @@
  */
 import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedRead } from '../sim/readCapped.js';
 import type { CompareResult } from '../sim/compare.js';
-import { DiagnosticError, type Diagnostic } from '../sim/diagnostics/types.js';
+import { DiagnosticError, type Diagnostic, type SourceLocation } from '../sim/diagnostics/types.js';
 import type { RunResult } from '../sim/results/types.js';
 import { RESULTS_FORMAT } from '../sim/version.js';
 import { parseSource } from '../sim/topology/document.js';
 import * as topologyMsg from '../sim/topology/messages.js';
+import { isHtmlPage, notText } from '../sim/topology/fileKind.js';
 import type { ReportInput } from './model.js';
 import { MAX_LATENCY, MAX_QUANTITY, MAX_RESOURCE, numberProblem } from '../sim/sweep/store.js';
 
@@ -41,11 +42,14 @@ export function parseResults(text: string, file: string): ReadResults {
     const other = /^\s*\{/.test(text.slice(0, 64)) && text.length > YAML_SNIFF_BYTES ? undefined : otherKind(parseSource(text, file, 'topology').value, file);
     if (other) return other;
     // `meshtax report out/x.html`: the page a report writes, given back to it as its input.
-    if (/^\s*(<!doctype html|<html[\s>])/i.test(text.slice(0, 256))) {
+    if (isHtmlPage(text)) {
       return problem('wrong-kind-of-file', `${file}: ${topologyMsg.htmlNotResults()}`, topologyMsg.htmlNotResultsHint());
     }
-    return problem('bad-results', `${file}${jsonErrorPlace(text, (e as Error).message)}: not valid JSON (${(e as Error).message})`,
-      'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`');
+    // At its place, as a topology's syntax error is: file:line:column before the message.
+    const d: Diagnostic = { severity: 'error', code: 'bad-results', path: [], message: `not valid JSON (${(e as Error).message})`,
+      hint: 'write results with `meshtax run … -o FILE.json` or `meshtax compare … -o FILE.json`' };
+    const location = jsonErrorPlace(text, (e as Error).message, file);
+    return { diagnostics: [location ? { ...d, location } : { ...d, message: `${file}: ${d.message}` }] };
   }
   return checkResults(doc, file);
 }
@@ -166,14 +170,15 @@ export function lackingValue(e: unknown, label: string = GIVEN_RESULTS): unknown
   }]);
 }
 
-/** ":line:column" of a JSON.parse error that gives a character position, else "". */
-function jsonErrorPlace(text: string, message: string): string {
+/** Where a JSON.parse error that gives a character position is, else undefined. */
+function jsonErrorPlace(text: string, message: string, file: string): SourceLocation | undefined {
   const m = /at position (\d+)/.exec(message);
-  if (!m) return '';
+  if (!m) return undefined;
   const at = Math.min(Number(m[1]), text.length);
   const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  return `:${line}:${at - before.lastIndexOf('\n')}`;
+  const start = before.lastIndexOf('\n') + 1;
+  const end = text.indexOf('\n', at);
+  return { file, line: before.split('\n').length, column: at - start + 1, lineText: text.slice(start, end < 0 ? undefined : end) };
 }
 
 /** `preread`: the file's bytes when the caller has read them already (a pipe can be read only once). */
@@ -183,14 +188,21 @@ export function readResultsFile(file: string, preread?: CappedRead): ReadResults
     // Capped: a device or a pipe (a symlink to /dev/zero) would be read until memory runs out.
     const { bytes, tooLarge } = preread ?? readCapped(file, MAX_RESULTS_BYTES, MAX_SOURCE_BYTES);
     if (tooLarge !== undefined) {
-      return problem('file-too-large', `${file}: it holds more than ${sizeText(tooLarge)}, too large for a results file`,
+      return problem('file-too-large', topologyMsg.fileUnreadable(file, `it holds more than ${sizeText(tooLarge)}, too large for a results file`),
         'is it the file you meant? a device (such as /dev/zero, or a symlink to it) or a pipe that never ends cannot be read as results');
+    }
+    const binary = notText(bytes);
+    if (binary) {
+      const { reason, hint } = topologyMsg.notTextProblem(binary, file, 'results (JSON, or a sweep\'s NDJSON)');
+      return problem('not-text', topologyMsg.fileUnreadable(file, reason), hint);
     }
     // A byte-order mark (Notepad, PowerShell's UTF8 encoding) is no part of the JSON, as in a topology.
     text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   } catch (e) {
+    // Worded as a topology's that cannot be read (document.ts readSource).
     const code = (e as NodeJS.ErrnoException).code;
-    return problem('no-file', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, 'give the path of a results JSON file');
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return problem(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', topologyMsg.fileUnreadable(file, why), 'give the path of a results JSON file');
   }
   return parseResults(text, file);
 }

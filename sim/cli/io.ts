@@ -54,12 +54,30 @@ export function fileSystemProblem(e: unknown): { message: string; hint: string }
   const { code, syscall, path } = e as NodeJS.ErrnoException;
   if (code === undefined || path === undefined || syscall === undefined) return null;
   const reason = FS_REASONS[code];
-  const verb = syscall === 'scandir' || syscall === 'read' || syscall === 'stat' ? 'read' : 'write';
+  const verb = verbOf(syscall);
   const denied = code === 'EACCES' || code === 'EPERM';
   return {
     message: `cannot ${verb} ${JSON.stringify(path)}: ${reason ? reason[0] : code}`,
     hint: verb === 'read' && denied ? 'check the file\'s permissions, or copy it somewhere you can read it' : reason ? reason[1] : 'check the path',
   };
+}
+
+/** Whether a failed system call was reading the path or writing it. */
+function verbOf(syscall: string): 'read' | 'write' {
+  return syscall === 'scandir' || syscall === 'read' || syscall === 'stat' ? 'read' : 'write';
+}
+
+/**
+ * fileSystemProblem as a diagnostic, printed as a topology that cannot be
+ * read is (`error[file-unreadable]: cannot read "x": …`, its hint, the
+ * count): an output that cannot be written was told apart by a format of
+ * its own.
+ */
+export function fileSystemDiagnostic(e: unknown): Diagnostic | null {
+  const problem = fileSystemProblem(e);
+  if (problem === null) return null;
+  const code = verbOf((e as NodeJS.ErrnoException).syscall as string) === 'read' ? 'file-unreadable' : 'file-unwritable';
+  return { severity: 'error', code, path: [], ...problem };
 }
 
 /**

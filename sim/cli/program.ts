@@ -29,7 +29,7 @@ import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCom
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers, workersFor } from '../parallel/pool.js';
 import { ShareProgress, drawsBar, modeDoneLine } from './progress.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkDistinctPaths, checkWritableDir, checkWritableFile, fileSystemProblem, processIo, type CliIo } from './io.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, checkDistinctPaths, checkWritableDir, checkWritableFile, fileSystemDiagnostic, processIo, type CliIo } from './io.js';
 
 /** Signals a finished command's exit code through commander's action chain. */
 class Exit extends Error {
@@ -624,9 +624,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       io.err(formatDiagnostics(e.diagnostics) + '\n');
       return EXIT_BAD_INPUT;
     }
-    const fs = fileSystemProblem(e);
+    const fs = fileSystemDiagnostic(e);
     if (fs) {
-      io.err(`meshtax: error: ${fs.message}\n  hint: ${fs.hint}\n`);
+      io.err(formatDiagnostics([fs]) + '\n');
       return EXIT_BAD_INPUT;
     }
     const err = e instanceof Error ? e : new Error(String(e));

@@ -146,4 +146,8 @@ export const interrupted = (saved: number, total: number, file: string, dropped:
   `interrupted: ${saved} of ${total} runs are saved in ${file}` + (dropped > 0 ? ` (${dropped} in progress ${dropped === 1 ? 'was' : 'were'} dropped)` : '');
 export const interruptedHint = () => 'run the same command with --resume to finish the missing runs';
 export const wholeJsonDocument = () => 'not sweep results: the file is one JSON document, such as the results of meshtax run or compare, not lines of a sweep';
+export const htmlNotSweepResults = (meshtax: boolean) =>
+  `this is ${meshtax ? 'meshtax\'s HTML report' : 'an HTML page'}, not sweep results: a report is made from the results, and cannot be read back as them`;
+export const htmlNotSweepResultsHint = (beside: string | undefined) =>
+  `give the results it was made from instead: the NDJSON that meshtax sweep -o writes${beside === undefined ? '' : ` (here, likely ${beside})`} (run and compare results, JSON, go to meshtax report); open the page in a browser`;
 export const wholeJsonDocumentHint = () => '`meshtax report FILE.json` renders run and compare results; sweep-report and merge read the NDJSON that `meshtax sweep -o` writes';

@@ -8,6 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedRead } from '../readCapped.js';
 import * as msg from './messages.js';
+import * as topologyMsg from '../topology/messages.js';
+import { isHtmlPage, notText, isMeshtaxReport } from '../topology/fileKind.js';
 import { parseRecord, recordProblem, type SweepIdentity, type SweepRecord } from './record.js';
 import { quoted } from '../diagnostics/format.js';
 import { MAX_DURATION_S } from '../topology/checkScalars.js';
@@ -57,12 +59,24 @@ export function readResultsFile(file: string, preread?: CappedRead): ReadResults
   if (tooLarge !== undefined) {
     return { lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [{ severity: 'error', code: 'file-too-large', path: [], message: msg.resultsTooLarge(file, sizeText(tooLarge)), hint: msg.resultsTooLargeHint() }] };
   }
+  const refused = (code: string, message: string, hint: string, location?: Diagnostic['location']): ReadResults =>
+    ({ lines: [], completeBytes: 0, torn: false, tornLine: 1, diagnostics: [location ? { severity: 'error', code, path: [], message, hint, location } : { severity: 'error', code, path: [], message, hint }] });
   const lastNewline = buffer.lastIndexOf(0x0a);
   const completeBytes = lastNewline + 1;
+  // Read line by line, a gzip file or a binary one was a bad line a stretch of bytes: what it is, once.
+  // A torn last line of zeros only is not counted: a crash can leave them (a file system's unwritten tail), which --resume mends.
+  const zeroTail = completeBytes < buffer.length && buffer.subarray(completeBytes).every((b) => b === 0);
+  const binary = notText(buffer, zeroTail ? completeBytes : buffer.length);
+  if (binary) {
+    const { reason, hint } = topologyMsg.notTextProblem(binary, file, 'sweep results (NDJSON)');
+    return refused('not-text', topologyMsg.fileUnreadable(file, reason), hint);
+  }
   const torn = completeBytes < buffer.length;
   // A byte-order mark (Notepad, PowerShell's UTF8 encoding) is no part of the first line, as in a topology (document.ts).
   const start = hasByteOrderMark(buffer) ? 3 : 0;
   const text = buffer.subarray(Math.min(start, completeBytes), completeBytes).toString('utf8');
+  // The report made from a sweep (or a run) given back in its results' place: named, not a hundred lines of HTML that are no JSON.
+  if (isHtmlPage(text)) return refused('wrong-kind-of-file', msg.htmlNotSweepResults(isMeshtaxReport(text)), msg.htmlNotSweepResultsHint(resultsBeside(file)), { file, line: 1, column: 1, lineText: '' });
   const lines: StoredLine[] = [];
   const diagnostics: Diagnostic[] = [];
   let line = 0;
@@ -267,6 +281,12 @@ export function isSweepResultsFile(file: string, preread?: CappedRead): boolean 
   if (lines.some((l) => parseRecord(l).record !== undefined)) return true;
   if (isJson(text)) return false;
   return /\.(ndjson|jsonl)$/i.test(file) || (lines.length > 1 && isJson(lines[0]));
+}
+
+/** The sweep results a report beside them was likely made from (sweep writes out/s.ndjson's report as out/s.html), if there. */
+function resultsBeside(page: string): string | undefined {
+  const results = page.replace(/\.html?$/i, '.ndjson');
+  return results !== page && existsSync(results) ? results : undefined;
 }
 
 /** UTF-8's byte-order mark, EF BB BF, at the start. */

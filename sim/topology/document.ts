@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { createSourceIndex, locate, locationAtOffset, pathAtOffset, type SourceIndex } from './locate.js';
 import * as msg from './messages.js';
 import { error, type Problem } from './problem.js';
+import { isHtmlPage, notText } from './fileKind.js';
 
 /** What the file is meant to hold; it changes the hints for an empty, shapeless or many-document file. */
 export type DocumentKind = msg.FileKind;
@@ -28,6 +29,11 @@ export function readSource(path: string, notFoundHint: string = msg.fileNotFound
     // Windows tools write UTF-16 (PowerShell 5's `>` and Out-File): read as UTF-8 it is NULs between letters.
     if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
       return { ok: false, diagnostic: { severity: 'error', code: 'file-unreadable', path: [], message: msg.fileUnreadable(path, msg.utf16()), hint: msg.utf16Hint() } };
+    }
+    const binary = notText(bytes);
+    if (binary) {
+      const { reason, hint } = msg.notTextProblem(binary, path, 'YAML and JSON');
+      return { ok: false, diagnostic: { severity: 'error', code: 'not-text', path: [], message: msg.fileUnreadable(path, reason), hint } };
     }
     return { ok: true, source: bytes.toString('utf8') };
   } catch (e) {
@@ -112,7 +118,7 @@ export function parseSource(text: string, file: string, kind: DocumentKind): Par
 function writtenByMeshtax(source: string, index: SourceIndex, file: string, kind: DocumentKind): Diagnostic | undefined {
   const first = source.slice(0, source.indexOf('\n') === -1 ? undefined : source.indexOf('\n')).trim();
   const at = (message: string, hint: string): Diagnostic => ({ severity: 'error', code: 'wrong-kind-of-file', path: [], message, hint, location: locationAtOffset(index, 0) });
-  if (/^<!doctype html|^<html[\s>]/i.test(first)) return at(msg.htmlNotKind(kind), msg.htmlNotKindHint());
+  if (isHtmlPage(first)) return at(msg.htmlNotKind(kind), msg.htmlNotKindHint());
   if (!first.startsWith('{')) return undefined;
   try {
     const line: unknown = JSON.parse(first);

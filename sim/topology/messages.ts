@@ -5,6 +5,7 @@
  * callers; texts live here so they stay consistent and reviewable together.
  */
 import { quoted } from '../diagnostics/format.js';
+import type { NotText } from './fileKind.js';
 
 const MAX_LISTED = 20;
 
@@ -92,6 +93,15 @@ export const tooDeep = () => 'the file nests lists and mappings hundreds of leve
 export const tooDeepHint = () => 'a topology nests a few levels deep (calls at most 200): check for a runaway indentation or unclosed brackets, or flatten the nesting';
 export const utf16 = () => 'it is UTF-16 text, and meshtax reads UTF-8';
 export const utf16Hint = () => 'save the file as UTF-8 (in PowerShell: Set-Content -Encoding utf8, or Out-File -Encoding utf8)';
+export const gzipped = () => 'it is gzip-compressed, not text';
+export const gzippedHint = (file: string) => /\.gz$/i.test(file)
+  ? `decompress it first (gunzip ${file}), then give meshtax ${file.slice(0, -3)}`
+  : `decompress it first (gunzip -c ${file} > FILE), then give meshtax FILE`;
+export const notTextFile = (byte: number) => `not a text file: found a NUL byte at byte ${byte}`;
+export const notTextFileHint = (what: string) => `is it the file you meant? meshtax reads ${what} as UTF-8 text (UTF-16 text has NUL bytes too: save it as UTF-8)`;
+/** Why a file is no text, and what to do: `what` names the text it should hold ("YAML and JSON"). */
+export const notTextProblem = (found: NotText, file: string, what: string): { reason: string; hint: string } =>
+  found.gzip ? { reason: gzipped(), hint: gzippedHint(file) } : { reason: notTextFile(found.nulByte), hint: notTextFileHint(what) };
 export const aliasHint = () => 'aliases (*name) expand to too much data; write the values out instead';
 /** V8's JSON.parse message, without where (the location says it) and without the echoed text. */
 export const jsonMessage = (raw: string) =>

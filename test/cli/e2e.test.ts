@@ -333,7 +333,7 @@ entrypoints: {w: {target: a, rate: 300/s}}
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-out-'));
     const unwritable = meshtax('run', 'topologies/mm1.yaml', '--duration', '60s', '-q', '-o', dir);
     expect(unwritable.code).toBe(2);
-    expect(unwritable.stderr).toBe(`meshtax: error: cannot write ${JSON.stringify(dir)}: it is a directory\n  hint: name a file inside it\n`);
+    expect(unwritable.stderr).toBe(`error[file-unwritable]: cannot write ${JSON.stringify(dir)}: it is a directory\n  hint: name a file inside it\n\n1 error, 0 warnings\n`);
     // Checked before simulating: no table, and an hour of simulated load is not run for nothing.
     const blocked = join(dir, 'a-file');
     writeFileSync(blocked, '');
@@ -341,7 +341,7 @@ entrypoints: {w: {target: a, rate: 300/s}}
       const early = meshtax(cmd, 'topologies/mm1.yaml', '--duration', '3600s', flag, join(blocked, 'out'));
       expect(early.code).toBe(2);
       expect(early.stdout).toBe('');
-      expect(early.stderr).toMatch(/^meshtax: error: cannot write /);
+      expect(early.stderr).toMatch(/^error\[file-unwritable\]: cannot write /);
     }
     // bookinfo warms up for 10 s: a 10 s run would measure nothing.
     const empty = meshtax('compare', 'topologies/bookinfo.yaml', '--duration', '10s');

@@ -75,8 +75,9 @@ describe('HTML reports from the CLI', () => {
     expect(meshtax('report', yaml).stderr).toContain('not valid JSON');
     const missing = meshtax('report', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no such file');
-    // A comma dropped: the place, as line:column.
+    // Worded as a topology that cannot be read: the file named as the one that cannot be read.
+    expect(missing.stderr).toContain(`error[file-not-found]: cannot read ${JSON.stringify(join(dir, 'nope.json'))}: no such file`);
+    // A comma dropped: the place, as line:column before the code, and the line with a caret, as a topology's syntax error.
     const text = readFileSync(json, 'utf8');
     const comma = text.indexOf('"target"') - 1;
     const cut = text.slice(0, text.lastIndexOf(',', comma)) + text.slice(text.lastIndexOf(',', comma) + 1);
@@ -85,7 +86,8 @@ describe('HTML reports from the CLI', () => {
     const line = cut.slice(0, cut.indexOf('"target"')).split('\n').length;
     const at = meshtax('report', syntax);
     expect(at.code).toBe(2);
-    expect(at.stderr).toMatch(new RegExp(`^error\\[bad-results\\]: ${syntax.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: not valid JSON`));
+    expect(at.stderr).toMatch(new RegExp(`^${syntax.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: error\\[bad-results\\]: not valid JSON`));
+    expect(at.stderr).toContain(`\n ${String(line).padStart(4)} |         "target"`);
     // A value deep inside gone: a bad-input error, not an internal one.
     const doc = JSON.parse(text);
     delete doc.entrypoints[0].latency;

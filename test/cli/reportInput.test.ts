@@ -2,13 +2,16 @@
  * What `meshtax report` is given in place of results: a topology, a mesh
  * profile or a sweep file is named as such, with the command that makes a
  * report of it (as validate names results given as a topology), not a JSON
- * syntax error at its first comment; results behind a byte-order mark; and
- * results through a pipe.
+ * syntax error at its first comment; results behind a byte-order mark;
+ * results through a pipe; an HTML report given back to sweep-report or merge
+ * in its results' place; and a file that is no text at all (gzip, binary),
+ * given to any command that reads one.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './inProcess.js';
 
@@ -121,6 +124,67 @@ describe('report given a pipe', () => {
       expect(r.err).toContain('-o FILE.html');
     } finally {
       writer.kill();
+    }
+  });
+});
+
+describe('sweep-report and merge given an HTML report in place of sweep results', () => {
+  it('name it as meshtax\'s HTML report, once, and say which file to give instead', async () => {
+    // Before: ten "not a sweep result: invalid JSON" errors, one a line of HTML, and a count of the rest.
+    const ndjson = join(dir, 'grid.ndjson');
+    const page = join(dir, 'grid.html');
+    const sweep = await cli('sweep', 'test/fixtures/sweep/small.yaml', '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '3s', '--workers', '1', '-q', '-o', ndjson, '--report', page);
+    expect(sweep.code).toBe(0);
+    for (const args of [['sweep-report', page], ['merge', ndjson, page, '-o', join(dir, 'merged.ndjson')]]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${page}:1:1: error[wrong-kind-of-file]: this is meshtax's HTML report, not sweep results`);
+      expect(r.err).toContain(`the NDJSON that meshtax sweep -o writes (here, likely ${ndjson})`);
+      expect(r.err).not.toContain('bad-line');
+      expect(r.err).toMatch(/\n1 error, 0 warnings\n$/);
+    }
+    // Zeros after the last whole line (a file system's unwritten tail after a crash) stay a torn line, not a binary file.
+    const zeros = join(dir, 'zeros.ndjson');
+    writeFileSync(zeros, Buffer.concat([readFileSync(ndjson), Buffer.alloc(300)]));
+    const torn = await cli('sweep-report', zeros, '-q', '-o', join(dir, 'zeros.html'));
+    expect(torn.code).toBe(0);
+    expect(torn.err).not.toContain('not-text');
+  });
+});
+
+describe('a file that is no text at all', () => {
+  // Before: YAML read the bytes as one long string, and the error spoke of "the string \u001f…" in mangled bytes.
+  const gz = join(dir, 'mm1.yaml.gz');
+  writeFileSync(gz, gzipSync(readFileSync('topologies/mm1.yaml')));
+  const png = join(dir, 'diagram.png');
+  writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+
+  it('as a topology or a mesh profile: gzip is named with how to decompress it, binary by its NUL byte', async () => {
+    const run = await cli('run', gz);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(`error[not-text]: cannot read ${JSON.stringify(gz)}: it is gzip-compressed, not text\n` +
+      `  hint: decompress it first (gunzip ${gz}), then give meshtax ${gz.slice(0, -3)}\n\n1 error, 0 warnings\n`);
+    // Told by its bytes, whatever it is called: a profile saved compressed under its own name.
+    const profile = join(dir, 'packed-profile.yaml');
+    writeFileSync(profile, gzipSync(readFileSync('topologies/meshes/linkerd.yaml')));
+    const mesh = await cli('validate', 'topologies/mm1.yaml', '--mesh', profile);
+    expect(mesh.code).toBe(2);
+    expect(mesh.err).toContain(`error[not-text]: cannot read ${JSON.stringify(profile)}: it is gzip-compressed, not text\n  hint: decompress it first (gunzip -c ${profile} > FILE)`);
+    const r = await cli('validate', png);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`error[not-text]: cannot read ${JSON.stringify(png)}: not a text file: found a NUL byte at byte 9\n  hint: is it the file you meant?`);
+    expect(r.err).not.toContain('string');
+  });
+
+  it('as results given to report, sweep-report and merge', async () => {
+    for (const file of [gz, png]) {
+      for (const args of [['report', file, '-o', join(dir, 'x.html')], ['sweep-report', file, '-o', join(dir, 'x.html')], ['merge', file, '-o', join(dir, 'x.ndjson')]]) {
+        const r = await cli(...args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.err, args.join(' ')).toContain(`error[not-text]: cannot read ${JSON.stringify(file)}: ${file === gz ? 'it is gzip-compressed, not text' : 'not a text file: found a NUL byte at byte 9'}`);
+        expect(r.err, args.join(' ')).not.toMatch(/invalid JSON|not valid JSON/);
+        expect(r.err).toMatch(/\n1 error, 0 warnings\n$/);
+      }
     }
   });
 });
