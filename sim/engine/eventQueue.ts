@@ -91,13 +91,16 @@ export class EventQueue {
       return;
     }
     const t = T[last], s = S[last], e = E[last];
-    // Sift down the former last event from the root.
+    // Sift down the former last event from the root. While i < last/2 the
+    // right child r is at most `last`, where the event being placed still
+    // is: choosing it moves that event to i (exactly its place, as the
+    // comparison with itself does not stop the walk), so r needs no bound.
     let i = 0;
     const half = last >> 1;
     while (i < half) {
       let c = 2 * i + 1;
       const r = c + 1;
-      if (r < last && (T[r] < T[c] || (T[r] === T[c] && S[r] < S[c]))) c = r;
+      if (T[r] < T[c] || (T[r] === T[c] && S[r] < S[c])) c = r;
       const ct = T[c];
       if (t < ct || (t === ct && s < S[c])) break;
       T[i] = ct; S[i] = S[c]; E[i] = E[c];
