@@ -5,7 +5,7 @@
  * repeats with a 95 % band, and the knee of each series' p99 curve.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
-import { parseBandwidth, parseDuration, parseRate, parseSize } from '../../sim/units/parse.js';
+import { parseBandwidth, parseDuration, parsePrice, parseRate, parseSize } from '../../sim/units/parse.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
@@ -90,7 +90,7 @@ export interface SweepReportModel {
 const NUMBER_WITH_UNIT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)\s*$/;
 
 /** The quantities a swept value may be written in, each with its base unit. */
-const QUANTITIES = [[parseDuration, 's'], [parseRate, '/s'], [parseSize, 'B'], [parseBandwidth, 'B/s']] as const;
+const QUANTITIES = [[parseDuration, 's'], [parseRate, '/s'], [parseSize, 'B'], [parseBandwidth, 'B/s'], [parsePrice, '$']] as const;
 
 /** The values as numbers when all are numbers, or all numbers in one unit; else null. */
 function numericValues(values: unknown[]): { numbers: number[]; unit: string } | null {
@@ -99,7 +99,8 @@ function numericValues(values: unknown[]): { numbers: number[]; unit: string } |
   const unit = parts[0]?.[2];
   if (parts.every((p) => p !== null && p[2] === unit)) return { numbers: parts.map((p) => Number(p![1])), unit: unit ?? '' };
   // 500us, 1ms, 2ms or 30/s, 6000/m or 512B, 1KB, 1MB: one quantity in several units — in base units, still
-  // numeric (a size field's bare whole number, 512 beside 1KB, is bytes, as the topology reads it).
+  // numeric (a size field's bare whole number, 512 beside 1KB, is bytes, as the topology reads it). Prices
+  // come last: "$0.04" is dollars wherever written, but a bare number beside 1KB is the other quantity's.
   if (!values.every((v) => typeof v === 'string' || typeof v === 'number')) return null;
   for (const [parse, base] of QUANTITIES) {
     const parsed = values.map((v) => parse(v as string | number));

@@ -617,7 +617,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (e instanceof SimulationAbort) {
-      io.err(`meshtax: error: ${e.message}\n  hint: ${e.hint}\n`);
+      // As every other error prints, its reason the code a script may key on (a sweep's records name it too).
+      io.err(formatDiagnostics([{ severity: 'error', code: e.reason, path: [], message: e.message, hint: e.hint }]) + '\n');
       return EXIT_BAD_INPUT;
     }
     if (e instanceof DiagnosticError) {

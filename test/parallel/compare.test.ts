@@ -89,7 +89,7 @@ describe('compare on worker threads', () => {
     }
   });
 
-  it('the CLI reports an overload on worker threads as in sequence: message and hint, exit 2, no stack trace', () => {
+  it('the CLI reports an overload on worker threads as in sequence: error[overload], message, hint and count, exit 2, no stack trace', () => {
     // The run stops at the default limit, ~1 GB of waiting requests; a larger young generation
     // halves the garbage collector's share of that. The healthy second mode is stopped when the first fails.
     // Its offered load (2e8 requests) is announced first, as for any run that long.
@@ -98,8 +98,8 @@ describe('compare on worker threads', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp(
       '^note: about 2\\.0e8 requests to simulate \\(rate × duration × 2 modes\\)[^\\n]*\\n' +
-      'meshtax: error: istio-sidecar: stopped at t=[\\d.]+s with [\\d,]+ requests waiting at the sidecar proxy "api-0": its worker threads cannot keep up and its queue keeps growing\\n' +
-      '  hint: the offered load exceeds what the mesh\'s proxies can process; give the proxy more workers in the mesh profile, add replicas, or lower the rate\\n$',
+      'error\\[overload\\]: istio-sidecar: stopped at t=[\\d.]+s with [\\d,]+ requests waiting at the sidecar proxy "api-0": its worker threads cannot keep up and its queue keeps growing\\n' +
+      '  hint: the offered load exceeds what the mesh\'s proxies can process; give the proxy more workers in the mesh profile, add replicas, or lower the rate\\n\\n1 error, 0 warnings\\n$',
     ));
   });
 
@@ -124,7 +124,7 @@ entrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}
       const r = spawnSync(process.execPath, [CLI, 'compare', file, '--mesh', 'istio-sidecar,none', '--workers', String(workers), '--json'], { encoding: 'utf8' });
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^meshtax: error: none: stopped at t=0\.0s: the closed-loop users of "users"/);
+      expect(r.stderr).toMatch(/^error\[zero-time-loop\]: none: stopped at t=0\.0s: the closed-loop users of "users"/);
     }
   });
 
@@ -135,9 +135,10 @@ entrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}
       'services: {server: {workers: 1, queue: 0, serviceTime: 10ms}}\nentrypoints: {users: {target: server, arrivals: closed, users: 5, thinkTime: 0s}}\n');
     const r = spawnSync(process.execPath, [CLI, 'run', file, '--replications', '3'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^meshtax: error: replication 1 of 3 \(seed 40\): stopped at t=0\.0s: the closed-loop users of "users"/);
-    // One run is no replication to name.
-    expect(spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8' }).stderr).toMatch(/^meshtax: error: stopped at t=0\.0s/);
+    expect(r.stderr).toMatch(/^error\[zero-time-loop\]: replication 1 of 3 \(seed 40\): stopped at t=0\.0s: the closed-loop users of "users"/);
+    // One run is no replication to name. Printed as any other error is: code, message, hint, count.
+    expect(spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8' }).stderr).toMatch(
+      /^error\[zero-time-loop\]: stopped at t=0\.0s: [^\n]+\n  hint: give "users" a thinkTime above 0[^\n]+\n\n1 error, 0 warnings\n$/);
   });
 
   it('--workers must be a whole number ≥ 1', () => {

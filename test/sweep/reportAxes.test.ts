@@ -39,6 +39,16 @@ describe('sweep values of one quantity in several units', () => {
     expect(model.x.unit).toBe('B/s');
     expect(model.rows.map((r) => r.x).sort((a, b) => (a as number) - (b as number))).toEqual([12.5e6, 125e6]);
   });
+
+  it('prices written with a dollar sign (as costs.vcpuHour takes them) are numeric, in dollars, in order', () => {
+    const records = sweepOf(['--set', 'costs.vcpuHour=$0.04,$0.01,$0.02']);
+    const model = sweepReportModel(records, {});
+    // Before: numeric false, the x values as written ("$0.01" …), and "The x parameter is not numeric".
+    expect(model.x).toEqual({ key: 'costs.vcpuHour', numeric: true, unit: '$', title: 'costs.vcpuHour ($)' });
+    expect(model.swept[0].values).toEqual(['$0.01', '$0.02', '$0.04']);
+    expect([...model.rows].sort((a, b) => (a.x as number) - (b.x as number)).map((r) => [r.x, r.xLabel])).toEqual([[0.01, '$0.01'], [0.02, '$0.02'], [0.04, '$0.04']]);
+    expect(renderSweepReport(records)).not.toContain('is not numeric');
+  });
 });
 
 describe('sweep report header', () => {
