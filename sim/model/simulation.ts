@@ -259,6 +259,8 @@ class Simulation implements EventDispatcher {
   /** Per replica: the proxy in front of it (its sidecar or its node's proxy), or -1. */
   private readonly serverProxyOf: Int32Array;
   private readonly sameNodeFree: boolean;
+  /** No proxy crash on the timeline: no leg ever finds a proxy down (faults.proxyDown stays 0). */
+  private readonly noProxyCrashes: boolean;
   /** mtls.scope: node (hot-path copy). */
   private readonly nodeScope: boolean;
   /** Per proxy, the CPU seconds of the kernel tunnel (mtls.scope node) in the window, billed apart from its threads (tunnelLeg). */
@@ -342,6 +344,7 @@ class Simulation implements EventDispatcher {
     const mode = model.mesh.mode;
     this.serverProxyOf = Int32Array.from(model.replicas, (r) => (mode === 'sidecar' ? r.sidecar : mode === 'ambient' ? model.nodeProxy[r.node] : -1));
     this.sameNodeFree = model.sameNodeFree;
+    this.noProxyCrashes = !model.timeline.some((ev) => ev.kind === 'proxy-crash');
     this.nodeScope = model.mtls.nodeScope;
     this.tunnelCpu = new Float64Array(model.proxies.length);
     this.tunnelled = model.mtls.tunnelPerByte > 0;
@@ -885,7 +888,8 @@ class Simulation implements EventDispatcher {
     }
     const budget = pol.retries?.budget;
     if (budget) this.budgetFor(call.pair, budget).noteCall(this.engine.now);
-    call.phase = P_PRE_NET;
+    // The walk starts at the first phase the hop has: P_PRE_NET passes at once without a gateway.
+    call.phase = 31 - Math.clz32(call.phases & -call.phases);
     this.advance(f);
   }
 
@@ -901,6 +905,8 @@ class Simulation implements EventDispatcher {
       mask |= WITH_CLIENT_PROXY | (this.isGateway[cp] === 1 ? WITH_GATEWAY : WITH_SIDECAR_EGRESS);
       // The way back from a pod's own proxy is a same-node leg with no bytes: nothing when those are free.
       if (this.sameNodeFree && this.isGateway[cp] === 0) mask &= ~(1 << P_LOCAL_OUT_BACK);
+      // The way there likewise, unless the proxy may be down when the app reaches for it (a failure that leg finds).
+      if (this.sameNodeFree && this.isGateway[cp] === 0 && this.noProxyCrashes) mask &= ~(1 << P_LOCAL_OUT);
       if (this.model.mtls.enabled) mask |= 1 << P_CONNECT1;
     }
     if (call.wp >= 0) mask |= WITH_WAYPOINT;
