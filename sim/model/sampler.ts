@@ -85,24 +85,3 @@ export function compileSampler(d: Dist): Sampler {
     }
   }
 }
-
-/** The distribution's mean, for analytic checks and capacity hints. */
-export function distMean(d: Dist): number {
-  switch (d.kind) {
-    case 'constant': return d.value;
-    case 'exponential': return d.mean;
-    case 'lognormal': return Math.exp(d.mu + (d.sigma * d.sigma) / 2);
-    case 'normal': return d.mean; // before truncation; validation keeps truncation negligible
-    case 'uniform': return (d.min + d.max) / 2;
-    case 'empirical': return d.samples.reduce((a, b) => a + b, 0) / d.samples.length;
-    case 'percentiles': {
-      let m = 0;
-      for (let i = 1; i < d.points.length; i++) {
-        const [p0, v0] = d.points[i - 1];
-        const [p1, v1] = d.points[i];
-        m += (p1 - p0) * (v0 + v1) / 2;
-      }
-      return m;
-    }
-  }
-}

@@ -75,7 +75,7 @@ export interface ServiceResult {
   throughput: number;
   /** Busy workers over all workers, time-averaged. */
   utilization: number;
-  /** Share of the requests that got a worker that had to wait for one, and their mean wait; NaN (null in JSON) when none got one. */
+  /** Share of the requests that got a worker that had to wait for one; and the mean wait of all that got one, those that waited none included (0). NaN (null in JSON) when none got one. */
   waitProbability: number;
   meanQueueWait: number;
   meanInSystem: number;
