@@ -1073,6 +1073,12 @@ class Simulation implements EventDispatcher {
     this.balancer.started(att.router, svc, rep);
     call.tried[call.triedCount++] = rep;
     att.sp = this.l7OnlyNodeProxies && !svc.l7 ? -1 : this.serverProxyOf[rep];
+    // The phase a try starts at is often nothing to it (no gateway to reach, no mTLS connection to
+    // open), there only to start the try on: the walk goes on from the next.
+    const start = call.attemptStart;
+    if (att.phase === start && (start === P_PRE_NET ? !(att.cp >= 0 && this.isGateway[att.cp] === 1) : !m.mtls.enabled)) {
+      att.phase = nextPhase(att.phases, start);
+    }
     this.advance(a);
   }
 
