@@ -1,4 +1,5 @@
 import type { RunResult } from '../sim/results/types.js';
+import { controlPlaneCharged, controlPlaneOf } from './table.js';
 
 /**
  * RFC 4180 field: quoted when it holds a comma, quote or newline. Text a
@@ -49,15 +50,19 @@ export function compareCsv(c: import('../sim/compare.js').CompareResult): string
     'entrypoint', 'mesh', 'mean_s', 'p50_s', 'p90_s', 'p99_s', 'p999_s',
     'p50_delta_s', 'p50_delta_rel', 'p50_significant', 'p99_delta_s', 'p99_delta_rel', 'p99_significant',
     'error_rate', 'proxy_vcpu', 'proxy_memory_gb', 'proxy_cost_per_month',
-    // The control plane apart from the proxies, and the whole mesh (proxies + control plane); empty for results saved before it was priced.
+    // The control plane apart from the proxies, and the whole mesh (proxies + control plane). The control plane's columns are empty
+    // where nothing prices it (no mesh, a profile without controlPlane.resources, results saved before it was priced), as the
+    // tables' "not priced" and a sweep record's absent controlPlaneCostPerMonth: a 0 there would read as a free control plane.
     'control_plane_vcpu', 'control_plane_memory_gb', 'control_plane_cost_per_month', 'mesh_cost_per_month',
   ];
   const rows = c.invoice.flatMap((ep) => ep.rows.map((r, i) => {
     const res = c.runs[i].resources;
+    const cp = controlPlaneOf(res, c.runs[i].mesh.mode);
+    const priced = cp !== null && controlPlaneCharged(cp) ? cp : null;
     return [ep.entrypoint, r.mesh, r.mean.value, r.p50.value, r.p90.value, r.p99.value, r.p999.value,
       r.p50.delta, r.p50.relative, r.p50.significant, r.p99.delta, r.p99.relative, r.p99.significant,
       c.runs[i].entrypoints.find((e) => e.name === ep.entrypoint)?.completed === 0 ? null : r.errorRate, res.proxyVcpu, res.proxyMemoryGB, res.proxyCostPerMonth,
-      res.controlPlane?.vcpu ?? null, res.controlPlane?.memoryGB ?? null, res.controlPlane?.costPerMonth ?? null, res.meshCostPerMonth ?? null];
+      priced?.vcpu ?? null, priced?.memoryGB ?? null, priced?.costPerMonth ?? null, res.meshCostPerMonth ?? null];
   }));
   return csvLines(header, rows);
 }

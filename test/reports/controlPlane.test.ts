@@ -86,6 +86,19 @@ describe('the control plane in the invoice', () => {
     expect(compareCsv(fixtureCompare()).split('\n')[2].split(',').slice(-4)).toEqual(['', '', '', '']);
   });
 
+  it('compare\'s CSV leaves the control plane empty where nothing prices it, as the table\'s "not priced" and "–": not 0', () => {
+    const c = withControlPlanes();
+    const [, none, , ambient] = compareCsv(c).split('\n').map((l) => l.split(','));
+    // The profile does not price it (Cilium's case): it wrote 0, 0, 0, a free control plane the table does not claim.
+    expect(ambient.slice(0, 2)).toEqual(['web', 'istio-ambient']);
+    expect(ambient.slice(-4, -1)).toEqual(['', '', '']);
+    // No mesh, no control plane: as a sweep record leaves controlPlaneCostPerMonth out.
+    expect(none.slice(-4, -1)).toEqual(['', '', '']);
+    // The whole mesh is still its proxies' cost, as the table's "mesh $/month".
+    expect(Number(ambient.at(-1))).toBe(c.runs[2].resources.proxyCostPerMonth);
+    expect(Number(none.at(-1))).toBe(0);
+  });
+
   it('results saved before the control plane was priced render as before: no control plane anywhere', () => {
     const old = fixtureCompare(); // as a file written then: no controlPlane, no meshCostPerMonth
     expect(old.runs[1].resources.controlPlane).toBeUndefined();
