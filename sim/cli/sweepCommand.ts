@@ -235,10 +235,17 @@ Examples:
       // The report and the CSV are written after the last run: a path that cannot be written is told now, not then.
       for (const path of [str(opts, 'report'), str(opts, 'csv')]) if (path !== undefined) checkWritableFile(path);
       const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
+      const tty = io === processIo && drawsBar(process.stderr);
+      // The first signal stops gracefully; a second, of either kind, finds no handler and ends the process at once (runs
+      // are appended whole as they finish, so all it can lose is the ones in progress). Said even with -q, as the summary is.
+      const onSignal = (): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        io.err(`${tty ? '\r\x1b[K' : ''}${msg.stopping()}\n`);
+        controller.abort();
+      };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const tty = io === processIo && drawsBar(process.stderr);
       const progress = quiet ? undefined : new ProgressReporter({ write: (t) => io.err(t), tty, columns: () => process.stderr.columns });
       const n = workersFor(workers);
       if (!quiet) {

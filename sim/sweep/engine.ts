@@ -23,7 +23,7 @@ import * as msg from './messages.js';
 import { checkShard, runAt, shardRuns, type Shard, type SweepPlan } from './plan.js';
 import { canonicalText, lineDiagnostic, readResultsFile, type StoredLine } from './store.js';
 import { runList } from './merge.js';
-import { lockResults } from './lock.js';
+import { checkUnlocked, lockResults } from './lock.js';
 import { writeAtomically } from '../writeAtomically.js';
 
 export { defaultWorkers } from '../parallel/pool.js';
@@ -79,10 +79,13 @@ function otherSweepReason(plan: SweepPlan, line: StoredLine): string {
 
 /**
  * Throws (a DiagnosticError) when the output file cannot take this sweep's
- * results: not a sweep's, another sweep's, or this one's without resume.
+ * results: another sweep is writing it, or it holds not a sweep's, another
+ * sweep's, or this one's without resume.
  * Changes nothing; the command calls it before saying what it will run.
  */
 export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>): void {
+  // A sweep running into this file first: its lines say "exists, pass --resume", which the lock would then refuse.
+  checkUnlocked(options.output);
   existingRuns(plan, options, false);
 }
 

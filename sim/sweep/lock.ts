@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DiagnosticError } from '../diagnostics/types.js';
 import * as msg from './messages.js';
@@ -29,15 +29,11 @@ export function lockResults(file: string): SweepLock {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
       const holder = readHolder(path);
-      if (holder !== null && holder.host === hostname() && !alive(holder.pid)) {
+      if (gone(holder)) {
         unlinkSync(path);
         continue;
       }
-      throw new DiagnosticError([{
-        severity: 'error', code: 'sweep-locked', path: ['-o'],
-        message: msg.sweepLocked(file, holder === null ? null : `${holder.pid} on ${holder.host}`),
-        hint: msg.sweepLockedHint(path),
-      }]);
+      throw locked(file, holder);
     }
     try {
       writeSync(fd, `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);
@@ -57,6 +53,33 @@ export function lockResults(file: string): SweepLock {
       },
     };
   }
+}
+
+/**
+ * Refuses as lockResults would while another sweep holds `file`'s lock, taking
+ * nothing. The command checks this before the file's contents: what those say
+ * (it exists: pass --resume) is advice the lock would then refuse.
+ */
+export function checkUnlocked(file: string): void {
+  const path = `${file}.lock`;
+  if (!existsSync(path)) return;
+  const holder = readHolder(path);
+  // Released between the two looks: nothing holds it.
+  if (holder === null && !existsSync(path)) return;
+  if (!gone(holder)) throw locked(file, holder);
+}
+
+function locked(file: string, holder: Holder | null): DiagnosticError {
+  return new DiagnosticError([{
+    severity: 'error', code: 'sweep-locked', path: ['-o'],
+    message: msg.sweepLocked(file, holder === null ? null : `${holder.pid} on ${holder.host}`),
+    hint: msg.sweepLockedHint(`${file}.lock`),
+  }]);
+}
+
+/** A lock left by a process of this host that is no more (a killed sweep): one to take over. */
+function gone(holder: Holder | null): boolean {
+  return holder !== null && holder.host === hostname() && !alive(holder.pid);
 }
 
 function readHolder(path: string): Holder | null {

@@ -93,7 +93,7 @@ export const otherShardHint = (run: number, count: number) =>
 export const sweepLocked = (file: string, holder: string | null) =>
   `another meshtax sweep${holder === null ? '' : ` (process ${holder})`} is writing ${q(file)}: two sweeps in one results file would interleave their runs`;
 export const sweepLockedHint = (lock: string) =>
-  `wait for it to finish, or give this sweep another -o (shards write a file each, then merge); if no sweep is running (it was killed on another machine), delete ${q(lock)}`;
+  `wait for it to finish, or stop it (Ctrl-C or kill: it saves the runs it finished, which --resume keeps), or give this sweep another -o (shards write a file each, then merge); if no sweep is running (it was killed on another machine), delete ${q(lock)}`;
 export const concurrentWrite = (what: string) => `${what}; another meshtax sweep wrote to this file while this one ran, so the file was left as it is`;
 export const concurrentWriteHint = (what: 'other-shard' | 'other-sweep' | 'lost-runs') =>
   what === 'other-shard'
@@ -144,6 +144,8 @@ export const fileGivenTwiceHint = () => 'name each shard file once';
 
 export const interrupted = (saved: number, total: number, file: string, dropped: number) =>
   `interrupted: ${saved} of ${total} runs are saved in ${file}` + (dropped > 0 ? ` (${dropped} in progress ${dropped === 1 ? 'was' : 'were'} dropped)` : '');
+/** Said at the first Ctrl-C or SIGTERM: saving takes a moment, and the second signal's default (stop now) is the way out of it. */
+export const stopping = () => 'stopping: the finished runs stay saved, the ones in progress are dropped; a second Ctrl-C (or SIGTERM) stops at once';
 export const interruptedHint = () => 'run the same command with --resume to finish the missing runs';
 export const wholeJsonDocument = () => 'not sweep results: the file is one JSON document, such as the results of meshtax run or compare, not lines of a sweep';
 export const htmlNotSweepResults = (meshtax: boolean) =>

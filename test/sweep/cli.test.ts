@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const CLI = 'dist/bin/meshtax.js';
@@ -205,6 +205,30 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     const saved = lines(file).length;
     expect(stderr).toContain(`interrupted: ${saved} of 20 runs are saved in ${file}`);
     expect(stderr).toContain('hint: run the same command with --resume');
+    // Said at the signal, before the summary: the way out of a save that takes its time is the default of a second one.
+    expect(stderr.indexOf('a second Ctrl-C (or SIGTERM) stops at once')).toBeGreaterThanOrEqual(0);
+    expect(stderr.indexOf('a second Ctrl-C')).toBeLessThan(stderr.indexOf('interrupted: '));
+  });
+
+  it('a file another sweep is writing is refused as locked, with or without --resume: not "pass --resume", then locked', () => {
+    const file = join(dir, 'busy.ndjson');
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '-o', file, '-q').code).toBe(0);
+    const before = readFileSync(file, 'utf8');
+    // The lock as a running sweep holds it: its process (this one stands for it: alive, on this host) and host.
+    writeFileSync(`${file}.lock`, `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);
+    for (const resume of [[], ['--resume']]) {
+      const r = meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '-o', file, ...resume);
+      expect(r.code, resume.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`error[sweep-locked]: another meshtax sweep (process ${process.pid} on ${hostname()}) is writing`);
+      expect(r.stderr).toContain('hint: wait for it to finish, or stop it');
+      expect(r.stderr).not.toContain('output-exists');
+      // Refused before it says what it would run.
+      expect(r.stderr).not.toContain('runs (');
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    // Once it is gone, the file's own refusal is back.
+    unlinkSync(`${file}.lock`);
+    expect(meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '-o', file).stderr).toContain('error[output-exists]');
   });
 
   it('refuses to resume a sweep whose topology changed, and to overwrite results without --resume', () => {
