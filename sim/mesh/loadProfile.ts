@@ -18,6 +18,7 @@ import * as msg from '../topology/messages.js';
 import { error, type Problem } from '../topology/problem.js';
 import { kindOfDocument } from '../topology/fileKind.js';
 import { schemaProblems } from '../topology/schemaIssues.js';
+import { withoutExtensionKeys } from '../topology/extensionKeys.js';
 import { closest } from '../topology/suggest.js';
 import type { MeshProfile } from '../topology/types.js';
 import { checkProfile } from './checkProfile.js';
@@ -145,8 +146,9 @@ export function loadMeshProfileSource(source: string, file: string): ProfileResu
 function parseMeshProfileSource(source: string, file: string): ProfileResult {
   const parsed = parseSource(source, file, 'profile');
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
-  const { index, value } = parsed;
-
+  const { index } = parsed;
+  // As in a topology: x- keys hold templates (a proxy's settings for sidecar and gateway), ignored.
+  const value = withoutExtensionKeys(parsed.value);
   const result = profileFileSchema.safeParse(value);
   if (!result.success) {
     // A topology, results or a sweep file given as --mesh: say so, not a list of its keys a profile does not know.

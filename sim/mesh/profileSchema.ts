@@ -15,6 +15,7 @@
  */
 import * as z from 'zod';
 import { distributionSchema, durationSchema, integer, labels, sizeSchema } from '../topology/valueSchemas.js';
+import { EXTENSION_KEY_DESCRIPTION, EXTENSION_KEY_PATTERN } from '../topology/extensionKeys.js';
 
 export const MESH_MODES = ['none', 'sidecar', 'ambient'] as const;
 
@@ -369,6 +370,8 @@ export const profileFileSchema = z
     description:
       "A service mesh for the meshtax simulator: its data plane (proxies, their costs, mTLS), its control plane, its default resilience policy, and where the numbers come from.",
     allOf: modeRules,
+    // As in a topology: the loader drops these before this schema sees the file (extensionKeys.ts).
+    patternProperties: { [EXTENSION_KEY_PATTERN]: { description: EXTENSION_KEY_DESCRIPTION } },
   });
 
 // ---- the `mesh:` key of a topology -----------------------------------------------------------

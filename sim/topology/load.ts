@@ -11,7 +11,8 @@
  * even when the checks failed, so its own problems are reported in the same
  * pass. Problems carry key paths; this module turns them into diagnostics
  * with a file position. JSON is parsed by the same YAML parser (JSON is
- * YAML 1.2), which gives positions for JSON files too.
+ * YAML 1.2), which gives positions for JSON files too. Top-level `x-` keys
+ * (templates) are dropped before the schema phase: see extensionKeys.ts.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import { DiagnosticError } from '../diagnostics/types.js';
@@ -25,6 +26,7 @@ import { applyPatches, patchFor, type Patch } from './patch.js';
 import { error, type Problem } from './problem.js';
 import { topologyFileSchema } from './schema.js';
 import { kindOfDocument } from './fileKind.js';
+import { withoutExtensionKeys } from './extensionKeys.js';
 import { schemaProblems } from './schemaIssues.js';
 import type { NoEffectSetting, Topology } from './types.js';
 import { formatPath, quoted } from '../diagnostics/format.js';
@@ -93,6 +95,8 @@ export function loadParsedTopology(parsed: ParsedSource, file: string, options: 
     };
   }
 
+  // x- keys hold templates whose aliases parsing already filled in: nothing to check or simulate.
+  value = withoutExtensionKeys(value);
   const result = topologyFileSchema.safeParse(value);
   if (!result.success) {
     // Another kind of meshtax file given as the topology: say so, not a list of its keys a topology does not know.

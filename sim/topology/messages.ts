@@ -85,6 +85,8 @@ export const reservedKey = () => 'a key cannot be named "__proto__": JavaScript 
 export const reservedKeyHint = () => 'rename it (a service, entry point, node or zone can take any other name)';
 export const reservedPathKey = () => 'a path cannot go through "__proto__": JavaScript reserves the name, and the value would change every object of the process or silently set nothing';
 export const reservedPathKeyHint = () => 'no key of a topology is named "__proto__"; write the path of a key in the file, e.g. services.api.replicas';
+export const extensionPath = (key: string) => `${q(key)} is an extension key, which meshtax ignores: setting it would change nothing`;
+export const extensionPathHint = () => 'aliases of its anchor were filled in when the file was read; set the keys that use the template instead, e.g. services.api.workers';
 export const complexKey = () => 'a key must be a name, not a list or a mapping';
 export const complexKeyHint = () => 'write the key as plain text (`? [a, b]` makes a list the key)';
 export const badMerge = () => 'a merge key (<<) takes a mapping, an alias of one (*defaults), or a list of them';
@@ -116,7 +118,10 @@ export const yamlMessage = (raw: string) => raw.replace(/ at line \d+, column \d
 // ---- structure (schema) ---------------------------------------------------------
 
 export const unknownKey = (key: string) => `unknown key ${q(key)}`;
-export const unknownKeyHint = (key: string, suggestion: string | undefined, allowed: readonly string[]) =>
+/** `topLevel`: the key is at the top of a topology or profile file, where `x-` keys are let be (extensionKeys.ts). */
+export const unknownKeyHint = (key: string, suggestion: string | undefined, allowed: readonly string[], topLevel = false): string =>
+  topLevel && key !== '<<' ? `${keyHint(key, suggestion, allowed)}; a key starting with x- is ignored (a place for anchor templates)` : keyHint(key, suggestion, allowed);
+const keyHint = (key: string, suggestion: string | undefined, allowed: readonly string[]): string =>
   key === '<<'
     ? 'YAML merge keys (<<) are not supported: write the keys out, or use an alias (*name) for a whole value'
     : key === 'outlierDetectionStyle' && allowed.includes('outlierDetection')

@@ -12,13 +12,15 @@
  * field of the mesh: `mesh: istio-sidecar` becomes `{profile: istio-sidecar,
  * sidecar: {workers: …}}`). Mappings on the way that the file leaves out are
  * created; a service, entry point or node that does not exist, an index past
- * the end of a list, and a step through a plain value are errors here.
+ * the end of a list, a step through a plain value, and a path into a
+ * top-level `x-` key (ignored: extensionKeys.ts) are errors here.
  */
 import type { Diagnostic, SourceLocation } from '../diagnostics/types.js';
 import { formatPath } from '../diagnostics/format.js';
 import type { Path } from './locate.js';
 import { DEFAULT_MESH } from '../mesh/resolve.js';
 import { closest } from './suggest.js';
+import { isExtensionKey } from './extensionKeys.js';
 import * as msg from './messages.js';
 
 export interface Patch {
@@ -46,13 +48,25 @@ export interface Patched {
 
 /** Applies the patches in order; a longer path after a shorter one changes what the shorter one set. */
 export function applyPatches(document: Record<string, unknown>, patches: readonly Patch[]): Patched {
-  const value = structuredClone(document);
+  const value = unshared(document);
   const diagnostics: Diagnostic[] = [];
   for (const patch of patches) {
     const problem = applyOne(value, patch);
     if (problem) diagnostics.push(problem);
   }
   return { value, diagnostics };
+}
+
+/**
+ * A deep copy in which no two places share an object. Aliases parse to one
+ * object shared by every place that names the anchor (`b: *svc`, `c: *svc`),
+ * and structuredClone keeps that sharing: setting services.b.workers set c's
+ * and the template's too.
+ */
+function unshared<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(unshared) as T;
+  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unshared(v)])) as T;
+  return value;
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -69,6 +83,8 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
     if (location) d.location = location;
     return d;
   }
+  // Ignored like the file's own x- keys: the value would go nowhere, and what uses the template has its values already.
+  if (isExtensionKey(path[0])) return unknownPath(patch, [], msg.extensionPath(String(path[0])), msg.extensionPathHint());
   let container: Record<string, unknown> | unknown[] = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];

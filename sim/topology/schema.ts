@@ -26,6 +26,7 @@ import {
 } from './valueSchemas.js';
 import { meshSettingSchema, resilienceOverrideSchema } from '../mesh/profileSchema.js';
 import { MAX_PROJECT_PODS } from './defaults.js';
+import { EXTENSION_KEY_DESCRIPTION, EXTENSION_KEY_PATTERN } from './extensionKeys.js';
 
 export {
   bandwidthSchema,
@@ -408,6 +409,8 @@ export const topologyFileSchema = z
   .meta({
     title: 'meshtax topology',
     description: 'A service graph and its load, for the meshtax simulator (file format v1).',
+    // The loader drops these before this schema sees the file (extensionKeys.ts); editors must let them be too.
+    patternProperties: { [EXTENSION_KEY_PATTERN]: { description: EXTENSION_KEY_DESCRIPTION } },
   });
 
 /** A topology file as written, after the structural check. */

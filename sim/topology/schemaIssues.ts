@@ -54,7 +54,7 @@ function translate(issue: Issue, base: Path, schema: z.ZodType, root: unknown, o
     case 'unrecognized_keys': {
       const allowed = objectKeys(schemaAt(schema, rel, valueAt(root, base)), value);
       for (const key of issue.keys) {
-        out.push(error('unknown-key', [...path, key], msg.unknownKey(key), msg.unknownKeyHint(key, closest(key, allowed), allowed), 'key'));
+        out.push(error('unknown-key', [...path, key], msg.unknownKey(key), msg.unknownKeyHint(key, closest(key, allowed), allowed, path.length === 0), 'key'));
       }
       return;
     }

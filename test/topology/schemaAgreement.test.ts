@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { loadTopologySource } from '../../sim/topology/load.js';
+import { loadMeshProfileSource } from '../../sim/mesh/loadProfile.js';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 const topologySchema = ajv.compile(JSON.parse(readFileSync('topologies/meshtax.schema.json', 'utf8')));
@@ -49,6 +50,31 @@ describe('the JSON Schemas agree with meshtax', () => {
       const meshtax = loadTopologySource(text, 't.yaml').topology !== undefined;
       expect(meshtax, entry).toBe(valid);
       expect(topologySchema(parse(text)), entry).toBe(valid);
+    }
+  });
+
+  it('a top-level x- key (a template) both take; one nested, or a misspelt real key, both refuse', () => {
+    const base = 'name: t\nx-svc: &svc {serviceTime: 1ms, workers: 2}\nservices: {s: *svc}\nentrypoints: {e: {target: s, rate: 10/s}}\n';
+    const cases: Array<[string, boolean]> = [
+      [base, true],
+      [`x-empty:\nx-list: [1, {a: b}]\n${base}`, true],
+      [base.replace('services: {s: *svc}', 'services: {s: {<<: *svc, x-note: 1}}'), false],
+      [`${base}simulation: {x-seed: 1}\n`, false],
+      [base.replace('services:', 'service:'), false],
+      [`X-svc: 1\n${base}`, false],
+    ];
+    for (const [text, valid] of cases) {
+      expect(loadTopologySource(text, 't.yaml').topology !== undefined, text).toBe(valid);
+      expect(topologySchema(parse(text, { merge: true })), text).toBe(valid);
+    }
+    const profile = readFileSync('topologies/meshes/linkerd.yaml', 'utf8');
+    const profileCases: Array<[string, boolean]> = [
+      [`x-notes: {by: me}\n${profile}`, true],
+      [profile.replace(/^sidecar:\n/m, 'sidecar:\n  x-note: 1\n'), false],
+    ];
+    for (const [text, valid] of profileCases) {
+      expect(loadMeshProfileSource(text, 'p.yaml').profile !== undefined, text.slice(0, 40)).toBe(valid);
+      expect(profileSchema(parse(text, { merge: true })), text.slice(0, 40)).toBe(valid);
     }
   });
 
