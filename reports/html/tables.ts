@@ -175,7 +175,7 @@ export function retryTable(model: ReportModel): string {
   if (rows.every((r) => r.retries === 0 && r.tries === r.failed)) return '';
   return '<h3>Retries</h3><p class="note">A failed try that a retry made good is not a failed request, but it still cost a call: ' +
     'the tries that failed, the requests that failed in the end, the retries sent, and the extra load: retries and the calls the retried requests made again, ' +
-    'over the calls there would have been without any retry (three layers of 3 tries over a failing leaf: up to 27 tries at the leaf a request).</p>' +
+    'over the calls there would have been without any retry.</p>' +
     table(['mesh', 'failed tries', 'failed requests', 'retries sent', 'extra load'], rows.map((r) =>
       `<tr><td class="name">${esc(r.mesh)}</td><td>${formatCount(r.tries)}</td><td>${formatCount(r.failed)}</td><td>${formatCount(r.retries)}</td>` +
       `<td>${r.calls > 0 ? esc(`+${formatPercent(r.extra / r.calls)}`) : '–'}</td></tr>`));
