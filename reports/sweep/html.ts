@@ -15,7 +15,7 @@ import { vendorScripts } from '../html/vendor.js';
 import { sweepCharts, seriesScale } from './charts.js';
 import { sweepModelCsv } from './csv.js';
 import type { RunSummary } from '../../sim/sweep/record.js';
-import { showValue, type Estimate, type SweepReportModel } from './model.js';
+import { namesMesh, showValue, type Estimate, type SweepReportModel } from './model.js';
 
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -137,7 +137,7 @@ function csvHtml(model: SweepReportModel, csv: string): string {
 
 /** Whether parameters other than the x and the mesh were swept: each of their values is a line of its own too. */
 function splitBy(model: SweepReportModel): boolean {
-  return model.swept.some((p) => p.key !== model.x.key && p.key !== 'mesh');
+  return model.swept.some((p) => p.key !== model.x.key && !namesMesh(p.key));
 }
 
 export function renderSweepHtml(model: SweepReportModel): string {

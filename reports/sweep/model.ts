@@ -174,6 +174,15 @@ function distinct(values: unknown[]): unknown[] {
   return out;
 }
 
+/**
+ * Whether a swept parameter is the mesh profile itself: `mesh` or its long
+ * form `mesh.profile`. A series is named by its profile already, so the
+ * parameter adds nothing to its name (it read "linkerd, mesh.profile=linkerd").
+ */
+export function namesMesh(key: string): boolean {
+  return key === 'mesh' || key === 'mesh.profile';
+}
+
 export function sweepReportModel(records: readonly SweepRecord[], options: SweepReportOptions = {}): SweepReportModel {
   // Records built or parsed in code get the checks a results file gets: a DiagnosticError, not a TypeError or a silent average.
   const problems = recordsProblems(records);
@@ -198,7 +207,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
       hint: `the parameters are: ${keys.join(', ')}`,
     }]);
   }
-  const candidates = swept.filter((p) => p.key !== 'mesh');
+  const candidates = swept.filter((p) => !namesMesh(p.key));
   const byCount = [...candidates].sort((a, b) =>
     (numericValues(b.values) ? 1 : 0) - (numericValues(a.values) ? 1 : 0) || b.values.length - a.values.length);
   const xKey = x ?? byCount[0]?.key ?? swept[0]?.key ?? null;
@@ -206,7 +215,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   const numeric = xKey === null ? null : numericValues(xValues);
   const unit = numeric?.unit ?? '';
   const title = xKey === null ? 'point' : unit ? `${xKey} (${unit})` : xKey;
-  const others = swept.filter((p) => p.key !== xKey && p.key !== 'mesh').map((p) => p.key);
+  const others = swept.filter((p) => p.key !== xKey && !namesMesh(p.key)).map((p) => p.key);
 
   // An aborted run has no summary: its mesh is that of the completed runs with the same mesh
   // parameters (the topology's own mesh when the mesh is not swept), so it stays on its curve.
@@ -216,7 +225,7 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
   // With the mesh itself on the x axis (--x mesh) and other parameters swept, a line runs across the meshes,
   // one per value of the others: named by its mesh too, each series held one point and no line compared two
   // meshes. (The mesh swept alone keeps a series per mesh: one point each, in the meshes' colours.)
-  const acrossMeshes = xKey === 'mesh' && others.length > 0;
+  const acrossMeshes = xKey !== null && namesMesh(xKey) && others.length > 0;
   const seriesOf = (r: SweepRecord): string => {
     const rest = others.map((k) => `${k}=${showValue(r.params[k])}`);
     if (acrossMeshes) return rest.join(', ');

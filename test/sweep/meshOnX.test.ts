@@ -45,4 +45,13 @@ describe('a sweep report with the mesh on the x axis', () => {
     // The default x (the rate) still draws a line per mesh.
     expect(sweepReportModel(records, {}).series).toEqual(['none', 'linkerd']);
   });
+
+  it('names a series once when the mesh is swept by its long path, mesh.profile', () => {
+    const records = sweepOf(['--set', 'mesh.profile=none,linkerd', '--set', 'entrypoints.clients.rate=40/s,60/s']);
+    // Before: "none, mesh.profile=none" and "linkerd, mesh.profile=linkerd", in the legend, the header and every row.
+    expect(sweepReportModel(records, {}).series).toEqual(['none', 'linkerd']);
+    expect(renderSweepReport(records, {})).not.toContain('mesh.profile=');
+    // On the x axis it crosses the meshes as mesh does.
+    expect(sweepReportModel(records, { x: 'mesh.profile' }).series).toEqual(['entrypoints.clients.rate=40/s', 'entrypoints.clients.rate=60/s']);
+  });
 });
