@@ -81,8 +81,11 @@ export function readResultsFile(file: string, preread?: CappedRead): ReadResults
   const diagnostics: Diagnostic[] = [];
   let line = 0;
   let bad = 0, lastBad = 0;
-  for (const raw of text.split('\n')) {
+  for (const ended of text.split('\n')) {
     line++;
+    // A file passed through a Windows tool ends its lines in CRLF: kept, the \r went into a merged or resumed
+    // file, which then differed from the single-process one (and from its own shard's LF copy) byte for byte.
+    const raw = ended.endsWith('\r') ? ended.slice(0, -1) : ended;
     if (raw === '') continue;
     const parsed = parseRecord(raw);
     // A number edited into a summary ("NaN" as a string, -5, 1e308) would pass into the report without a word.
