@@ -178,12 +178,13 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
       continue;
     }
     const ext = DATA_EXTENSION.exec(named.path)?.[0];
-    if ((named.html === true || named.what === '--report') && ext !== undefined) {
+    const dataNamedPage = (named.html === true || named.what === '--report') && ext !== undefined;
+    if (dataNamedPage) {
       // `--report r.json` wrote a page a later `meshtax report r.json` refused as results that are not JSON.
       problems.push({
         severity: 'error', code: 'bad-option', path: [named.what],
         message: `${named.what} ${JSON.stringify(named.path)}: ${named.what} writes an HTML page, not ${ext.slice(1).toUpperCase()}`,
-        hint: `name the page .html, for example ${named.path.slice(0, -ext.length)}.html${named.what === '--report' ? '; the results themselves go to -o' : ''}`,
+        hint: `name the page .html, for example ${htmlName(named.path, ext)}${named.what === '--report' ? '; the results themselves go to -o' : ''}`,
       });
     }
     const id = fileIdentity(named.path);
@@ -197,12 +198,19 @@ export function checkDistinctPaths(inputs: readonly NamedPath[], outputs: readon
         // --charts names a directory: a file's name with -2 before its extension would be no example of one.
         hint: named.what === '--charts'
           ? `give --charts a directory of its own, for example ${named.path.slice(0, named.path.length - extname(named.path).length)}-charts`
-          : `give ${named.what} a file of its own, for example ${suggestion(named.path)}`,
+          // A page under a data file's name (`--report r.ndjson -o r.ndjson`): `r-2.ndjson` would be
+          // refused in turn for its extension, so both hints name the one page name that works.
+          : `give ${named.what} a file of its own, for example ${dataNamedPage ? htmlName(named.path, ext) : suggestion(named.path)}`,
       });
     }
     seen.push({ id, named, input: false });
   }
   if (problems.length > 0) throw new DiagnosticError(problems);
+}
+
+/** `out/r.ndjson` (its data extension `.ndjson`) → `out/r.html`. */
+function htmlName(path: string, ext: string): string {
+  return `${path.slice(0, -ext.length)}.html`;
 }
 
 /** `out/results.json` → `out/results-2.json`. */

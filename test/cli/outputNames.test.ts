@@ -84,6 +84,28 @@ describe('output names', () => {
     }
   });
 
+  it('a page named as the data file it would overwrite: every hint names a page that works', async () => {
+    // Before: a second error, same-path, hinted "--report s-2.ndjson" (or "-o r-2.json"),
+    // which the first error refuses in turn for its data extension.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-page-clash-'));
+    const results = join(dir, 'r.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--requests', '200', '-o', results, '-q')).code).toBe(0);
+    const sweepResults = join(dir, 's.ndjson');
+    const sweep = ['sweep', 'test/fixtures/sweep/small.yaml', '--set', 'services.backend.workers=2', '--duration', '2s', '-o', sweepResults, '--workers', '1', '-q'];
+    for (const [argv, flag, clashing] of [
+      [sweep, '--report', sweepResults],
+      [['report', results, '-q'], '-o', results],
+    ] as const) {
+      const r = await cli(...argv, flag, clashing);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toContain('error[same-path]');
+      const hinted = [...r.err.matchAll(/for example (\S+?)(?:;|\n|$)/g)].map((m) => m[1] ?? '');
+      const page = join(dir, clashing.endsWith('.json') ? 'r.html' : 's.html');
+      expect(hinted, argv.join(' ')).toEqual([page, page]);
+      for (const name of new Set(hinted)) expect((await cli(...argv, flag, name)).code, `${argv.join(' ')} ${flag} ${name}`).toBe(0);
+    }
+  });
+
   it('suggests a directory, not a file, when --charts names another input or output', async () => {
     // Before: "give --charts a file of its own, for example topologies/mm1-2.yaml": --charts takes a directory.
     const r = await cli('run', 'topologies/mm1.yaml', '--requests', '200', '--charts', 'topologies/mm1.yaml');
