@@ -26,6 +26,7 @@ import { fileIdentity } from '../fileIdentity.js';
 import { OptionParser } from './options.js';
 import { MAX_PROJECT_PODS } from '../topology/defaults.js';
 import { addSweepCommands, defaultReportFile, reportSweepFile } from './sweepCommand.js';
+import { checkMisplacedOptions } from './misplacedOptions.js';
 import { isSweepResultsFile } from '../sweep/store.js';
 import { defaultWorkers, workersFor } from '../parallel/pool.js';
 import { ShareProgress, drawsBar, modeDoneLine } from './progress.js';
@@ -607,6 +608,7 @@ Examples:
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
   try {
+    checkMisplacedOptions(argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (e) {
