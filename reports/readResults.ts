@@ -202,7 +202,11 @@ export function readResultsFile(file: string, preread?: CappedRead): ReadResults
     // Worded as a topology's that cannot be read (document.ts readSource).
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return problem(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', topologyMsg.fileUnreadable(file, why), 'give the path of a results JSON file');
+    // A sweep's NDJSON named here: it is rendered by sweep-report, so a path fixed here would be refused as no run's results.
+    const hint = /\.(ndjson|jsonl)$/i.test(file)
+      ? 'check the path; sweep results (NDJSON) are rendered by meshtax sweep-report, and meshtax report takes the JSON of run or compare'
+      : 'give the path of a results JSON file';
+    return problem(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', topologyMsg.fileUnreadable(file, why), hint);
   }
   return parseResults(text, file);
 }

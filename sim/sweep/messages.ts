@@ -105,7 +105,7 @@ export const lostRuns = (file: string, count: number, runs: string, shard: { ind
   `${count === 1 ? 'run' : 'runs'} ${runs} of this ${shard ? `shard (${shard.index}/${shard.count})` : 'sweep'} ${count === 1 ? 'is' : 'are'} missing from ${q(file)}, though ${count === 1 ? 'it was' : 'they were'} written to it`;
 export const noSuchFile = (file: string) => `${q(file)} does not exist`;
 export const emptyShardNoReport = () => 'this shard has no runs (more shards than runs): no report or CSV written; merge the shards and report the merged file';
-export const noSuchFileHint = () => 'check the path: a shard that had no runs still writes an empty file';
+export const noSuchFileHint = () => 'check the path: sweep results are the NDJSON file that meshtax sweep -o writes (a shard with no runs writes one too, empty)';
 export const changedDefinition = () => 'the sweep definition (--set values, sweep file, --repeat, --seed, --duration or another option) changed since they were written';
 export const changedVersion = (was: string, now: string) => `they were written by meshtax ${was}, this is ${now}`;
 export const badLine = (why: string) => `not a sweep result: ${why}`;

@@ -77,6 +77,9 @@ describe('HTML reports from the CLI', () => {
     expect(missing.code).toBe(2);
     // Worded as a topology that cannot be read: the file named as the one that cannot be read.
     expect(missing.stderr).toContain(`error[file-not-found]: cannot read ${JSON.stringify(join(dir, 'nope.json'))}: no such file`);
+    // A sweep's NDJSON named to report: fixing the path alone would be refused next, so the hint names sweep-report.
+    const sweepFile = meshtax('report', join(dir, 'nope.ndjson'));
+    expect(sweepFile.stderr).toContain('hint: check the path; sweep results (NDJSON) are rendered by meshtax sweep-report');
     // A comma dropped: the place, as line:column before the code, and the line with a caret, as a topology's syntax error.
     const text = readFileSync(json, 'utf8');
     const comma = text.indexOf('"target"') - 1;

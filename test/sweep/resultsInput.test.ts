@@ -126,6 +126,8 @@ describe('a results file that does not exist', () => {
     const missing = formatDiagnostics(readSweepRecords(join(dir, 'misspelt.ndjson')).diagnostics);
     expect(missing).toContain('error[no-such-file]: "');
     expect(missing).toContain('misspelt.ndjson" does not exist');
+    // Its hint was about shards, to someone who ran one sweep: it says what the file is.
+    expect(missing).toContain('hint: check the path: sweep results are the NDJSON file that meshtax sweep -o writes');
     expect(formatDiagnostics(readSweepRecords(write('empty.ndjson', '')).diagnostics)).toContain('empty.ndjson" holds no results');
   });
 });
