@@ -87,13 +87,65 @@ function find(ranges: Range[], addr: number): string | null {
   return at >= 0 && addr < ranges[at].end ? ranges[at].name : null;
 }
 
+/** One cost line of a callgrind file: where, how many instructions, and the function it is charged to. */
+interface Cost {
+  addr: number;
+  ir: number;
+  /** The object and function callgrind names for the address (native code; JIT code is named by the perf map). */
+  ob: string;
+  fn: string;
+  /** For a call's inclusive cost (the line after `calls=`), the called function's name; else null (the line's own cost). */
+  callee: string | null;
+}
+
 /**
- * Self instructions per function from a callgrind file with --dump-instr:
- * cost lines are `address line Ir` (addresses absolute, or relative with
- * +/-, or * for the same); the line after `calls=` is a call's inclusive
- * cost and is not the caller's own. Native code goes under its object and
- * function name as callgrind gives them.
+ * Walks a callgrind file with --dump-instr: cost lines are `address line
+ * Ir` (addresses absolute, or relative with +/-, or * for the same); the
+ * line after `calls=` is a call's inclusive cost, named by the `cfn=` before
+ * it, and is not the caller's own.
  */
+function eachCost(text: string, visit: (cost: Cost) => void): void {
+  const names = new Map<string, string>();
+  let addr = 0, ob = '?', fn = '?', cfn = '', inCall = false;
+  for (const line of text.split('\n')) {
+    const named = /^(ob|fn|fl|fi|fe|cfn|cob|cfi|cfl)=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (named) {
+      // Callee names share the ids of the names they stand for (cfn with fn, cob with ob).
+      const kind = named[1] === 'cfn' || named[1] === 'fn' ? 'fn' : named[1] === 'cob' || named[1] === 'ob' ? 'ob' : 'fl';
+      const key = `${kind}${named[2]}`;
+      if (named[3] !== undefined) names.set(key, named[3].trim());
+      if (named[1] === 'ob') ob = names.get(key) ?? '?';
+      if (named[1] === 'fn') fn = names.get(key) ?? '?';
+      if (named[1] === 'cfn') cfn = names.get(key) ?? '';
+      continue;
+    }
+    if (line.startsWith('calls=')) { inCall = true; continue; }
+    const c = line.charCodeAt(0);
+    if (!((c >= 48 && c <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
+    const parts = line.split(' ');
+    if (parts.length < 3) { inCall = false; continue; }
+    const a = parts[0];
+    if (a.startsWith('0x')) addr = parseInt(a, 16);
+    else if (a[0] === '+') addr += Number(a.slice(1));
+    else if (a[0] === '-') addr -= Number(a.slice(1));
+    visit({ addr, ir: Number(parts[2]), ob, fn, callee: inCall ? cfn : null });
+    inCall = false;
+  }
+}
+
+function add(counts: Map<string, number>, name: string, ir: number): void {
+  counts.set(name, (counts.get(name) ?? 0) + ir);
+}
+
+/** Self instructions per function; native code goes under its object and function name as callgrind gives them. */
+function selfCounts(text: string, ranges: Range[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  eachCost(text, (k) => {
+    if (k.callee === null) add(counts, find(ranges, k.addr) ?? `(native) ${k.ob.split('/').pop()} ${k.fn}`, k.ir);
+  });
+  return counts;
+}
+
 /**
  * Inclusive instructions of calls into native functions whose callgrind
  * name matches `callee` (V8's builtins are named in node's binary, e.g.
@@ -102,60 +154,8 @@ function find(ranges: Range[], addr: number): string | null {
  */
 function callerCounts(text: string, ranges: Range[], callee: RegExp): Map<string, number> {
   const counts = new Map<string, number>();
-  const names = new Map<string, string>();
-  let addr = 0, cfn = '', pending = false, take = false;
-  for (const line of text.split('\n')) {
-    const named = /^(ob|fn|fl|fi|fe|cfn|cob|cfi|cfl)=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (named) {
-      const kind = named[1] === 'cfn' || named[1] === 'fn' ? 'fn' : named[1];
-      const key = `${kind}${named[2]}`;
-      if (named[3] !== undefined) names.set(key, named[3].trim());
-      if (named[1] === 'cfn') cfn = names.get(key) ?? '';
-      continue;
-    }
-    if (line.startsWith('calls=')) { pending = true; take = callee.test(cfn); continue; }
-    const c = line.charCodeAt(0);
-    if (!((c >= 48 && c <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
-    const parts = line.split(' ');
-    if (parts.length < 3) { pending = false; continue; }
-    const a = parts[0];
-    if (a.startsWith('0x')) addr = parseInt(a, 16);
-    else if (a[0] === '+') addr += Number(a.slice(1));
-    else if (a[0] === '-') addr -= Number(a.slice(1));
-    if (pending && take) {
-      const name = find(ranges, addr) ?? '(native)';
-      counts.set(name, (counts.get(name) ?? 0) + Number(parts[2]));
-    }
-    pending = false;
-  }
-  return counts;
-}
-
-function selfCounts(text: string, ranges: Range[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  const names = new Map<string, string>();
-  let addr = 0, skip = false, ob = '?', fn = '?';
-  for (const line of text.split('\n')) {
-    if (line.startsWith('calls=')) { skip = true; continue; }
-    const named = /^(ob|fn|fl|fi|fe)=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (named) {
-      const key = `${named[1] === 'ob' ? 'ob' : named[1] === 'fn' ? 'fn' : 'fl'}${named[2]}`;
-      if (named[3] !== undefined) names.set(key, named[3].trim());
-      if (named[1] === 'ob') ob = names.get(key) ?? '?';
-      if (named[1] === 'fn') fn = names.get(key) ?? '?';
-      continue;
-    }
-    const c = line.charCodeAt(0);
-    if (!((c >= 48 && c <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
-    const parts = line.split(' ');
-    if (parts.length < 3) { skip = false; continue; }
-    const a = parts[0];
-    if (a.startsWith('0x')) addr = parseInt(a, 16);
-    else if (a[0] === '+') addr += Number(a.slice(1));
-    else if (a[0] === '-') addr -= Number(a.slice(1));
-    if (skip) { skip = false; continue; }
-    const name = find(ranges, addr) ?? `(native) ${ob.split('/').pop()} ${fn}`;
-    counts.set(name, (counts.get(name) ?? 0) + Number(parts[2]));
-  }
+  eachCost(text, (k) => {
+    if (k.callee !== null && callee.test(k.callee)) add(counts, find(ranges, k.addr) ?? '(native)', k.ir);
+  });
   return counts;
 }
