@@ -28,8 +28,10 @@ import { MAX_PROJECT_PODS } from '../topology/defaults.js';
 import { checkRunOptions } from '../run.js';
 import { ProgressReporter, drawsBar } from './progress.js';
 
-/** Exit code of a sweep stopped by Ctrl-C or SIGTERM, after its results were saved: 128 + SIGINT. */
+/** Exit code of a sweep stopped by Ctrl-C after its results were saved: 128 + SIGINT, as shells report it. */
 export const EXIT_INTERRUPTED = 130;
+/** Exit code of a sweep stopped by SIGTERM (a job scheduler, `timeout`, `kill`) after its results were saved: 128 + SIGTERM. */
+export const EXIT_TERMINATED = 143;
 
 type Opts = Record<string, string | string[] | boolean | undefined>;
 
@@ -238,7 +240,10 @@ Examples:
       const tty = io === processIo && drawsBar(process.stderr);
       // The first signal stops gracefully; a second, of either kind, finds no handler and ends the process at once (runs
       // are appended whole as they finish, so all it can lose is the ones in progress). Said even with -q, as the summary is.
-      const onSignal = (): void => {
+      // The exit code tells which signal stopped it, as a process killed by it would report (a scheduler reads 143 as "terminated").
+      let stoppedBy: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stoppedBy = signal;
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         io.err(`${tty ? '\r\x1b[K' : ''}${msg.stopping()}\n`);
@@ -266,7 +271,7 @@ Examples:
       if (outcome.droppedTornLine && !quiet) io.err(`${output}: ${msg.tornLine()}; ${msg.tornLineHint(true)}\n`);
       if (outcome.status === 'interrupted') {
         io.err(`${msg.interrupted(outcome.saved, outcome.total, output, outcome.dropped)}\n  hint: ${msg.interruptedHint()}\n`);
-        throw exit(EXIT_INTERRUPTED);
+        throw exit(stoppedBy === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED);
       }
       const notes = [`sweep ${plan.id}: ${outcome.saved} of ${outcome.total} runs saved in ${output}` + (outcome.resumed > 0 ? ` (${outcome.resumed} ${outcome.resumed === 1 ? 'was' : 'were'} already there)` : '')];
       const report = str(opts, 'report'), csv = str(opts, 'csv');

@@ -193,15 +193,15 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(new Set(runs(killed)).size).toBe(40);
   });
 
-  it('Ctrl-C stops cleanly and says what was saved', async () => {
-    const file = join(dir, 'interrupted.ndjson');
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops cleanly, says what was saved and exits %i (128 + the signal)', async (signal, code) => {
+    const file = join(dir, `interrupted-${signal}.ndjson`);
     const child = spawn(process.execPath, [CLI, 'sweep', TOPOLOGY, '--set', 'entrypoints.web.rate=20/s..400/s:20/s', '--duration', '20s', '--workers', '1', '-o', file, '-q']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for (let i = 0; i < 600 && !(existsSync(file) && lines(file).length >= 2); i++) await new Promise((r) => setTimeout(r, 25));
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(code);
     const saved = lines(file).length;
     expect(stderr).toContain(`interrupted: ${saved} of 20 runs are saved in ${file}`);
     expect(stderr).toContain('hint: run the same command with --resume');
