@@ -91,6 +91,8 @@ export function checkSweepOutput(plan: SweepPlan, options: Pick<RunSweepOptions,
 
 /** The runs of the shard still to run (for --dry-run with --resume), after the checks a resume makes; the file is left as it is. */
 export function remainingRuns(plan: SweepPlan, options: Pick<RunSweepOptions, 'output' | 'resume' | 'shard'>): number[] {
+  // While another sweep writes the file, what is left shrinks as it runs: a count now would mislead, and the resume would be refused.
+  checkUnlocked(options.output);
   const { done } = existingRuns(plan, options, false);
   return shardRuns(plan, options.shard).filter((r) => !done.has(r));
 }

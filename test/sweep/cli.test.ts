@@ -210,13 +210,14 @@ describe('meshtax sweep, end to end (compiled CLI)', () => {
     expect(stderr.indexOf('a second Ctrl-C')).toBeLessThan(stderr.indexOf('interrupted: '));
   });
 
-  it('a file another sweep is writing is refused as locked, with or without --resume: not "pass --resume", then locked', () => {
+  it('a file another sweep is writing is refused as locked, with or without --resume, and by a dry run of the resume: not "pass --resume", then locked', () => {
     const file = join(dir, 'busy.ndjson');
     expect(meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '-o', file, '-q').code).toBe(0);
     const before = readFileSync(file, 'utf8');
     // The lock as a running sweep holds it: its process (this one stands for it: alive, on this host) and host.
     writeFileSync(`${file}.lock`, `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);
-    for (const resume of [[], ['--resume']]) {
+    // A dry run of the resume is refused as the resume would be: what is left shrinks while the other sweep runs.
+    for (const resume of [[], ['--resume'], ['--resume', '--dry-run']]) {
       const r = meshtax('sweep', TOPOLOGY, ...GRID, '--shard', '0/3', '-o', file, ...resume);
       expect(r.code, resume.join(' ')).toBe(2);
       expect(r.stderr).toContain(`error[sweep-locked]: another meshtax sweep (process ${process.pid} on ${hostname()}) is writing`);
