@@ -23,6 +23,7 @@ import { closest } from '../topology/suggest.js';
 import * as msg from './messages.js';
 import * as topologyMsg from '../topology/messages.js';
 import { kindOfDocument } from '../topology/fileKind.js';
+import { isExtensionKey } from '../topology/extensionKeys.js';
 import { expandRange, looksLikeRange, parsePath, parseSetArgument, type SweepAxis, type SweepValue } from './values.js';
 
 export interface PointSetting {
@@ -65,7 +66,8 @@ export function readSweepFile(file: string): { definition?: SweepDefinition; dia
   const definition: SweepDefinition = { axes: [], points: [], repeat: 1 };
 
   for (const key of Object.keys(value)) {
-    if (!FILE_KEYS.includes(key)) fail([key], 'unknown-key', msg.sweepFileKey(key), `allowed keys: ${FILE_KEYS.join(', ')}`, 'key');
+    // A home for anchors the points merge (x-base: &base {...}), as in a topology: its aliases are filled in already.
+    if (!FILE_KEYS.includes(key) && !isExtensionKey(key)) fail([key], 'unknown-key', msg.sweepFileKey(key), `allowed keys: ${FILE_KEYS.join(', ')}`, 'key');
   }
   const grid = value.grid;
   if (grid !== undefined && grid !== null) {

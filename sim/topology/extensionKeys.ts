@@ -1,5 +1,5 @@
 /**
- * Extension keys: top-level keys of a topology or mesh profile file that
+ * Extension keys: top-level keys of a topology, mesh profile or sweep file that
  * start with `x-`, which meshtax ignores, as Docker Compose does its
  * extension fields. They are the place for a YAML anchor that services (or
  * proxies) merge from: `x-svc: &svc {workers: 2}`, then `a: {<<: *svc}`.

@@ -160,6 +160,22 @@ describe('planning a sweep', () => {
     expect(repeat.map((d) => d.hint)).toEqual(['the runs of each point, each with its own seed: 1 runs each once, 5 gives the report confidence bands']);
   });
 
+  it('ignores a sweep file\'s top-level x- keys, the home of anchors its points merge, as a topology\'s; X- is no such key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-xkeys-'));
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'x-base: &base {services.backend.replicas: 2}\npoints:\n  - {<<: *base, entrypoints.web.rate: 10/s}\n  - {<<: *base, entrypoints.web.rate: 20/s}\n');
+    const read = readSweepFile(f);
+    expect(read.diagnostics).toEqual([]);
+    const planned = planSweep(FILE, SOURCE, buildDefinition([], read.definition!, undefined).definition!, {});
+    expect(planned.diagnostics).toEqual([]);
+    expect(planned.plan!.points.map((p) => p.params)).toEqual([
+      { 'services.backend.replicas': 2, 'entrypoints.web.rate': '10/s' },
+      { 'services.backend.replicas': 2, 'entrypoints.web.rate': '20/s' },
+    ]);
+    writeFileSync(f, 'X-base: 1\npoints: [{entrypoints.web.rate: 10/s}]\n');
+    expect(readSweepFile(f).diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['unknown-key', 1]]);
+  });
+
   it('refuses values that are one value in two units, naming both spellings where they are written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshtax-units-'));
     const fromFile = (text: string) => {
