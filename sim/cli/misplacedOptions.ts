@@ -6,9 +6,14 @@ import { DiagnosticError } from '../diagnostics/types.js';
  * `run --report 2` then wrote an HTML page called "2". Each names the
  * option that does it on this command.
  */
+// `run --set PATH=V` was answered "Did you mean --seed?": a field is changed in the file, or by a sweep, even of one point.
+const SET_HINT = (command: string) =>
+  `${command} takes the file as it is: change the field in the file, or run it as a one-point sweep: meshtax sweep FILE --set PATH=VALUE -o out.ndjson`;
+
 const MISPLACED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  run: { '--repeat': 'for several seeds, run takes --replications N (--repeat is sweep\'s)' },
-  compare: { '--repeat': 'for several seeds, compare takes --replications N (--repeat is sweep\'s)' },
+  run: { '--repeat': 'for several seeds, run takes --replications N (--repeat is sweep\'s)', '--set': SET_HINT('run') },
+  compare: { '--repeat': 'for several seeds, compare takes --replications N (--repeat is sweep\'s)', '--set': SET_HINT('compare') },
+  validate: { '--set': SET_HINT('validate') },
   sweep: {
     '--replications': 'for several seeds per point, sweep takes --repeat N',
     '--mesh': 'sweep the mesh as any other field: --set mesh=none,istio-sidecar (one value applies to every point)',

@@ -82,7 +82,9 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     if (service.resilience === undefined) continue;
     const merged = mergeResilience(profile.resilience, service.resilience);
     out.push(...checkMergedResilience(merged, service.resilience, ['services', name, 'resilience'], profile.name));
-    out.push(...checkL4Only(name, service.l7 === true, service.resilience, merged, profile));
+    const l4Only = checkL4Only(name, service.l7 === true, service.resilience, merged, profile);
+    out.push(...l4Only);
+    if (!l4Only.some((p) => p.path.includes('retries'))) out.push(...checkPerTryRetried(name, service.resilience, merged, profile));
     const od = service.resilience.outlierDetection;
     if (profile.resilience.outlierStyle === 'linkerd' && typeof od === 'object') {
       for (const key of ['maxEjectionPercent', 'interval', 'minHealthPercent'] as const) {
@@ -111,6 +113,31 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
     out.push(warning('no-effect', ['timeline', i, key], msg.noEffect(key, show(entry.at), profile.name, why), msg.noEffectHint(), 'key'));
   });
   return out;
+}
+
+/** The retry conditions that take a try cut by its per-try timeout (sim/model/causes.ts). */
+const PER_TRY_TIMEOUT_CONDITIONS = ['timeout', 'reset', '5xx'] as const;
+
+/**
+ * A service that sets a per-try timeout and retries, where the merged
+ * retryOn takes no try the timeout cut (Istio's default, connect-failure and
+ * refused-stream, does not): the timeout then ends the call at the first
+ * try's deadline, and the attempts are spent only on connect failures —
+ * seldom what `{attempts: 3, perTryTimeout: 250ms}` was written for. A
+ * warning, and per profile, since Cilium's retryOn (5xx) does take them.
+ */
+function checkPerTryRetried(
+  name: string, own: NonNullable<TopologyFile['services'][string]['resilience']>,
+  merged: ReturnType<typeof mergeResilience>, profile: MeshProfile,
+): Problem[] {
+  const r = merged.retries;
+  // Only where the service writes the per-try timeout itself: one from the mesh-wide policy is the mesh's choice.
+  if (typeof own.retries !== 'object' || own.retries.perTryTimeout === undefined) return [];
+  if (r === null || r.attempts < 2 || !Number.isFinite(r.perTryTimeout)) return [];
+  if (r.retryOn.some((c) => (PER_TRY_TIMEOUT_CONDITIONS as readonly string[]).includes(c))) return [];
+  const from = own.retries.retryOn !== undefined ? undefined : profile.resilience.retries === null ? 'istio' : 'profile';
+  const path = ['services', name, 'resilience', 'retries', 'perTryTimeout'];
+  return [warning('timeout-not-retried', path, msg.perTryTimeoutNotRetried(name, msg.formatSeconds(r.perTryTimeout), r.retryOn, profile.name, from), msg.perTryTimeoutNotRetriedHint(), 'key')];
 }
 
 /** Request-level policy keys: an L4 proxy (ztunnel) cannot apply them. */

@@ -264,7 +264,21 @@ function yamlDiagnostic(index: SourceIndex, e: YAMLError, severity: Diagnostic['
   if (isStackOverflow(e)) return { severity: 'error', code: 'too-deep', path: [], message: msg.tooDeep(), hint: msg.tooDeepHint(), location };
   const code = severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
   const message = e.code === 'MULTIPLE_DOCS' ? msg.multipleDocuments() : msg.yamlMessage(e.message);
-  return { severity, code, path: [], message, hint: msg.yamlSyntaxHint(e.code, kind), location };
+  return { severity, code, path: [], message, hint: bareItemHint(index, e, location.line, kind) ?? msg.yamlSyntaxHint(e.code, kind), location };
+}
+
+/**
+ * `- pricing` and, under it, `probability: 0.5`: a call written as a bare
+ * name given the keys of a call step, which YAML reads as one key running
+ * over two lines. Said in the file's terms: the item needs `call:`.
+ */
+function bareItemHint(index: SourceIndex, e: YAMLError, line: number, kind: DocumentKind): string | undefined {
+  if (kind !== 'topology' || e.code !== 'MULTILINE_IMPLICIT_KEY') return undefined;
+  const item = /^(\s*)-\s+([^\s:#{}[\],]+)\s*(#.*)?$/.exec(index.lines[line - 1] ?? '');
+  // Only a call step's own keys: under `zones: [- a]` or elsewhere the generic hint is the right one.
+  const key = /^(\s*)(probability|requestSize)\s*:/.exec(index.lines[line] ?? '');
+  if (item === null || key === null || key[1].length <= item[1].length) return undefined;
+  return msg.bareItemWithKeysHint(item[2], key[2]);
 }
 
 /** Syntax problems shown at most; after them, one line says how many more there were. */

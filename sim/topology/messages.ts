@@ -71,6 +71,8 @@ const YAML_HINTS: Record<string, string> = {
   BAD_SCALAR_START: 'a value starting with this character must be quoted',
   KEY_OVER_1024_CHARS: 'a key is too long; check for a missing colon',
 };
+export const bareItemWithKeysHint = (name: string, key: string) =>
+  `a call written as a bare name (- ${name}) takes no keys: write - call: ${name}, with ${key}: under it lined up with call (or {call: ${name}, ${key}: …} on one line)`;
 export const yamlSyntaxHint = (yamlCode: string, kind: FileKind = 'topology') =>
   yamlCode === 'MULTIPLE_DOCS' ? `${KIND_NAME[kind]} holds one YAML document; remove the \`---\` separators`
     : YAML_HINTS[yamlCode] ?? 'see https://yaml.org/spec/1.2.2/ for the syntax';
@@ -130,7 +132,28 @@ const keyHint = (key: string, suggestion: string | undefined, allowed: readonly 
       : (key === 'pickFrom' || key === 'failFastAfter') && allowed.includes('outlierDetection')
       // So is which endpoints its balancer picks among.
       ? `${key} belongs to a mesh profile file's resilience block (${key === 'pickFrom' ? 'which endpoints its proxy\'s balancer picks among' : 'how long its proxy holds a request with no endpoint ready'}); a topology cannot change it: run another profile, or copy the profile and set it there`
-      : didYouMean(suggestion, 'allowed keys here', allowed);
+      : misplacedKeyHint(key, allowed) ?? didYouMean(suggestion, 'allowed keys here', allowed);
+
+/**
+ * A key that belongs one level down or elsewhere, written where it is
+ * unknown: a service's `timeout` (its policy goes under `resilience:`), an
+ * entry point's `duration` (the run's, under `simulation:`), a lognormal's
+ * `p50` (its `median`). Known by the keys allowed where it was written.
+ */
+function misplacedKeyHint(key: string, allowed: readonly string[]): string | undefined {
+  const list = `allowed keys here: ${allowed.join(', ')}`;
+  if (allowed.includes('resilience') && ['timeout', 'retries', 'circuitBreaker', 'outlierDetection', 'connectTimeout', 'placement'].includes(key)) {
+    return `${key} is a resilience policy key: write it under resilience (resilience: {${key}: …}); ${list}`;
+  }
+  if (allowed.includes('resilience') && ['attempts', 'perTryTimeout', 'retryOn'].includes(key)) {
+    return `${key} is a retry key: write it under resilience.retries (resilience: {retries: {${key}: …}}); ${list}`;
+  }
+  if (allowed.includes('thinkTime') && ['duration', 'warmup', 'requests', 'seed'].includes(key)) {
+    return `${key} is the whole run's: write it under the top-level simulation (simulation: {${key}: …}), or give --${key} on the command line; ${list}`;
+  }
+  if (key === 'p50' && allowed.includes('median')) return `did you mean "median"? a lognormal's p50 is its median; ${list}`;
+  return undefined;
+}
 
 export const missingKey = (key: string) => `missing required key ${q(key)}`;
 export const missingKeyHint = (key: string, description: string | undefined) =>
@@ -263,7 +286,7 @@ export const notApplicable = (key: string, kind: string) => `${key} does not app
 export const notApplicableHint = (key: string) =>
   key === 'users' || key === 'thinkTime'
     ? `${key} belongs to closed-loop load: set arrivals: closed, or remove ${key}`
-    : `${key} belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove ${key}`;
+    : `${key} belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove ${key}, and set users or thinkTime for more or less load`;
 export const scheduleStart = (at: string) => `the schedule starts at ${at}, not at 0s`;
 export const scheduleStartHint = () => 'make the first entry {at: 0s, rate: …}; the rate before it would be undefined';
 export const scheduleOrder = (at: string, prev: string) => `schedule time ${at} does not come after ${prev}`;
@@ -582,6 +605,13 @@ export const ingressWaypointWithoutGateway = (service: string) =>
   `ingressUseWaypoint of ${q(service)} has no effect: no entry point sends to it through the ingress gateway (via: gateway)`;
 export const ingressWaypointWithoutGatewayHint = () =>
   'calls from other pods reach an l7 service through its waypoint anyway; the key only changes the gateway\'s calls';
+/** `from`: where retryOn comes from when the service does not write it (the profile's, or Istio's default under a profile with no retries). */
+export const perTryTimeoutNotRetried = (service: string, perTry: string, retryOn: readonly string[], profile: string, from: 'profile' | 'istio' | undefined) =>
+  `a try of ${q(service)} cut by its ${perTry} perTryTimeout is not retried under profile ${q(profile)}: retryOn (${retryOn.join(', ')}` +
+  `${from === 'profile' ? ', the profile\'s' : from === 'istio' ? ', Istio\'s default, since the profile has no retries of its own' : ''}) ` +
+  `has none of timeout, reset, 5xx, so such a call fails at ${perTry}`;
+export const perTryTimeoutNotRetriedHint = () =>
+  'to retry it, add timeout (or 5xx) to retryOn, as Envoy\'s retry_on needs; if the try\'s deadline should end the call, this is what it does';
 export const l4OnlyPolicy = (service: string, key: string, profile: string, hasWaypoint: boolean) =>
   `resilience.${key} of ${q(service)} has no effect on calls between pods under profile ${q(profile)}: in ambient mode they pass only ` +
   `node proxies (ztunnel, L4)${hasWaypoint ? ` unless the service has l7: true` : ', and the profile has no waypoint'}; it applies to calls from the ingress gateway`;

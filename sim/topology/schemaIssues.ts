@@ -224,7 +224,13 @@ function literalAccepts(schema: unknown, tag: unknown): boolean {
   return schema instanceof z.ZodLiteral && schema.values.has(tag as never);
 }
 
-/** For a value inside a union: the object option sharing most keys with it, or the first of its kind. */
+/**
+ * For a value inside a union: the object option sharing most keys with it,
+ * or the first of its kind. On a tie, the option whose required keys the
+ * value has: `{parallel: [...], requestSize: 1KB}` shares one key with a
+ * call step and one with a parallel group, and is the group, whose
+ * `parallel` no call step takes.
+ */
 function bestOption(options: z.ZodType[], value: unknown): z.ZodType | undefined {
   const kind = Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : 'scalar';
   let best: z.ZodType | undefined;
@@ -233,13 +239,21 @@ function bestOption(options: z.ZodType[], value: unknown): z.ZodType | undefined
     const s = resolve(option, value);
     const optionKind = s instanceof z.ZodArray ? 'array' : s instanceof z.ZodObject || s instanceof z.ZodRecord ? 'object' : 'scalar';
     if (optionKind !== kind) continue;
-    const score = s instanceof z.ZodObject ? Object.keys(value as object).filter((k) => k in s.shape).length : 0;
+    const score = s instanceof z.ZodObject ? objectScore(s, value as object) : 0;
     if (score > bestScore) {
       best = option;
       bestScore = score;
     }
   }
   return best;
+}
+
+/** Keys shared, counted double, plus one when every key the option requires is there. */
+function objectScore(s: z.ZodObject, value: object): number {
+  const keys = Object.keys(value);
+  const shared = keys.filter((k) => k in s.shape).length;
+  const required = Object.keys(s.shape).filter((k) => !(s.shape[k] instanceof z.ZodOptional || s.shape[k] instanceof z.ZodDefault));
+  return 2 * shared + (required.every((k) => keys.includes(k)) ? 1 : 0);
 }
 
 function unionOptions(schema: z.ZodType | undefined): z.ZodType[] {

@@ -31,6 +31,15 @@ describe('an option that belongs to another command', () => {
     expect((await cli(...fixed)).code).toBe(0);
   }, 30_000);
 
+  it.each(['run', 'compare', 'validate'])('%s --set is told to edit the file or sweep one point, not "Did you mean --seed?"', async (command) => {
+    const r = await cli(command, 'topologies/mm1.yaml', '--set', 'services.server.workers=2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`error[bad-option]: ${command} has no --set option`);
+    expect(r.err).toContain('meshtax sweep FILE --set PATH=VALUE -o out.ndjson');
+    expect(r.err).not.toContain('Did you mean');
+    expect(r.out).toBe('');
+  }, 30_000);
+
   it('points sweep --x and sweep-report --report at the options that do it, and writes nothing', async () => {
     expect((await cli(...sweep, '--set', 'services.backend.workers=1,2', '-o', results)).code).toBe(0);
     const x = await cli(...sweep, '--set', 'services.backend.workers=1,2', '-o', join(dir, 'x.ndjson'), '--x', 'services.backend.workers');

@@ -30,6 +30,16 @@ describe('YAML syntax', () => {
     `);
   });
 
+  it('tells a call written as a bare name and given a probability under it to write call:', () => {
+    const src = (next: string) => `name: x\nservices:\n  a:\n    serviceTime: 1ms\n    calls:\n      - b\n        ${next}\n  b: {serviceTime: 1ms}\nentrypoints: {w: {target: a, rate: 1/s}}\n`;
+    const [d] = loadTopologySource(src('probability: 0.2'), 'bare.yaml').diagnostics;
+    expect(`${d.location?.line}:${d.location?.column} ${d.code}: ${d.hint}`).toBe(
+      '6:9 yaml-syntax: a call written as a bare name (- b) takes no keys: write - call: b, with probability: under it lined up with call (or {call: b, probability: …} on one line)',
+    );
+    // Another key under the item is no call step's: the hint stays the general one about indentation.
+    expect(loadTopologySource(src('replicas: 2'), 'bare.yaml').diagnostics[0].hint).toMatch(/^this value runs on into the next line/);
+  });
+
   it('an unclosed bracket found at the end of the file is shown at the end of its last line', () => {
     const src = 'name: x\nservices:\n  a: {serviceTime: 1ms}\nentrypoints:\n  w: {target: a, rate: 1/s}\ntimeline:\n  - {at: 1s, crash: a\n\n';
     const text = formatDiagnostics(loadTopologySource(src, 'eof.yaml').diagnostics);
@@ -112,6 +122,51 @@ describe('structure', () => {
 
       1 error, 0 warnings"
     `);
+  });
+
+  it("lists a parallel group's keys for a key it does not take, not a call's, which would suggest the key itself", () => {
+    const src = [
+      'name: g',
+      'services:',
+      '  front:',
+      '    serviceTime: 1ms',
+      '    calls:',
+      '      - parallel: [a, b]',
+      '        requestSize: 1KB',
+      '      - sequence: [a]',
+      '        requestSize: 1KB',
+      '  a: {serviceTime: 1ms}',
+      '  b: {serviceTime: 1ms}',
+      'entrypoints: {w: {target: front, rate: 1/s}}',
+      '',
+    ].join('\n');
+    const found = loadTopologySource(src, 'group.yaml').diagnostics.map((d) => `${d.location?.line} ${d.code} ${formatPath(d.path)}: ${d.hint}`);
+    expect(found).toEqual([
+      '7 unknown-key services.front.calls[0].requestSize: allowed keys here: parallel, probability',
+      '9 unknown-key services.front.calls[1].requestSize: allowed keys here: sequence, probability',
+    ]);
+  });
+
+  it('says where a key written one level off belongs: a service\'s timeout, an entry point\'s duration, a lognormal\'s p50', () => {
+    const src = [
+      'name: m',
+      'network: {sameZone: {dist: lognormal, p50: 100us, p99: 1ms}}',
+      'services:',
+      '  pay:',
+      '    serviceTime: 1ms',
+      '    timeout: 1s',
+      '    perTryTimeout: 250ms',
+      'entrypoints:',
+      '  w: {target: pay, rate: 1/s, duration: 60s}',
+      '',
+    ].join('\n');
+    const hints = loadTopologySource(src, 'm.yaml').diagnostics.map((d) => `${formatPath(d.path)}: ${d.hint?.split('; allowed keys here')[0]}`);
+    expect(hints).toEqual([
+      'network.sameZone.p50: did you mean "median"? a lognormal\'s p50 is its median',
+      'services.pay.timeout: timeout is a resilience policy key: write it under resilience (resilience: {timeout: …})',
+      'services.pay.perTryTimeout: perTryTimeout is a retry key: write it under resilience.retries (resilience: {retries: {perTryTimeout: …}})',
+      "entrypoints.w.duration: duration is the whole run's: write it under the top-level simulation (simulation: {duration: …}), or give --duration on the command line",
+    ]);
   });
 
   it('says what type was expected and what was found', () => {
@@ -327,7 +382,7 @@ describe('values', () => {
       test/fixtures/bad/closed-arrivals.yaml:9:5: error[not-applicable]: entrypoints.users.rate: rate does not apply to closed arrivals
           9 |     rate: 10/s
             |     ^
-        hint: rate belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove rate
+        hint: rate belongs to open-loop load (poisson or constant); closed-loop users pace themselves, so remove rate, and set users or thinkTime for more or less load
 
       2 errors, 0 warnings"
     `);
@@ -1015,6 +1070,32 @@ describe('resilience', () => {
 
       2 errors, 0 warnings"
     `);
+  });
+
+  it('warns of a per-try timeout whose cut tries retryOn does not take, under each profile where it does not', () => {
+    const src = (retries: string, mesh = 'istio-sidecar') =>
+      `name: p\nmesh: ${mesh}\nnetwork: {sameNode: 15us}\nservices:\n  pay:\n    serviceTime: 1ms\n    resilience:\n      retries: ${retries}\nentrypoints: {w: {target: pay, rate: 1/s}}\n`;
+    const warned = (text: string) =>
+      loadTopologySource(text, 'p.yaml').diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.severity} ${d.code} ${formatPath(d.path)}`);
+    const [d] = loadTopologySource(src('{attempts: 3, perTryTimeout: 250ms}'), 'p.yaml').diagnostics;
+    expect(formatDiagnostics([d])).toMatchInlineSnapshot(`
+      "p.yaml:8:30: warning[timeout-not-retried]: services.pay.resilience.retries.perTryTimeout: a try of "pay" cut by its 250ms perTryTimeout is not retried under profile "istio-sidecar": retryOn (connect-failure, refused-stream, the profile's) has none of timeout, reset, 5xx, so such a call fails at 250ms
+          8 |       retries: {attempts: 3, perTryTimeout: 250ms}
+            |                              ^
+        hint: to retry it, add timeout (or 5xx) to retryOn, as Envoy's retry_on needs; if the try's deadline should end the call, this is what it does
+
+      0 errors, 1 warning"
+    `);
+    expect(warned(src('{attempts: 3, perTryTimeout: 250ms}', 'none'))).toEqual(['8:30 warning timeout-not-retried services.pay.resilience.retries.perTryTimeout']);
+    expect(loadTopologySource(src('{attempts: 3, perTryTimeout: 250ms}', 'none'), 'p.yaml').diagnostics[0].message).toContain("Istio's default, since the profile has no retries");
+    // Cilium's Envoy retries on 5xx, which takes a try its timeout cut; so do timeout and reset written in the file.
+    expect(warned(src('{attempts: 3, perTryTimeout: 250ms}', 'cilium'))).toEqual([]);
+    expect(warned(src('{attempts: 3, perTryTimeout: 250ms, retryOn: [connect-failure, timeout]}'))).toEqual([]);
+    expect(warned(src('{attempts: 3, perTryTimeout: 250ms, retryOn: [reset]}'))).toEqual([]);
+    // One try, or no deadline: nothing to retry, or nothing cut.
+    expect(warned(src('{attempts: 1, perTryTimeout: 250ms}'))).toEqual([]);
+    expect(warned(src('{attempts: 3, perTryTimeout: none}'))).toEqual([]);
+    expect(warned(src('{attempts: 3}'))).toEqual([]);
   });
 
   it('checks a retry budget, and warns about a ratio that looks like a percentage', () => {
