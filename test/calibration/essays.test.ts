@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTopology } from '../../sim/run.js';
-import { load } from './helpers.js';
+import { load, within } from './helpers.js';
 
 describe("the essays' arithmetic", () => {
   const file = 'topologies/calibration/essay-chain.yaml';
@@ -17,7 +17,7 @@ describe("the essays' arithmetic", () => {
     expect(mesh.decomposition.appWork).toBeCloseTo(0.005, 12);
   });
 
-  it('1,000 pods × 60 MB: the projection scales the sidecar fleet', () => {
+  it('1,000 pods × 60 MB = 60 GB and 200 vCPU: the projection scales the sidecar fleet (±15 %)', () => {
     const r = runTopology(load('topologies/calibration/istio-benchmark.yaml'));
     const p = r.resources.projection;
     expect(p.pods).toBe(1000);
@@ -25,8 +25,8 @@ describe("the essays' arithmetic", () => {
     expect(perSidecar).toBeDefined();
     // Each of 1,000 sidecars learns 1,000 endpoints: more than today's per-sidecar memory.
     expect(p.proxyMemoryGB).toBeGreaterThan(1000 * (perSidecar?.memoryMBPerProxy ?? 0) / 1000);
-    expect(p.proxyMemoryGB).toBeGreaterThan(60);
-    expect(p.proxyMemoryGB).toBeLessThan(80);
+    expect(within(p.proxyMemoryGB, 60, 0.15), `${p.proxyMemoryGB} GB`).toBe(true);
+    expect(within(p.proxyVcpu, 200, 0.15), `${p.proxyVcpu} vCPU`).toBe(true);
   });
 
   it('node proxies grow with the nodes the pods need; the client\'s node keeps its one', () => {

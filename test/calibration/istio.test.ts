@@ -25,12 +25,13 @@ describe('Istio performance docs (1000 RPS, 1 KB payloads)', () => {
     expect(fleet(sidecar, 'sidecar').memoryMBPerProxy).toBeLessThan(60 * 1.15);
   });
 
-  it('Istio 1.24: 0.06 vCPU and 12 MB per ztunnel, 0.25 vCPU per waypoint (±15 %)', () => {
+  it('Istio 1.24: 0.06 vCPU and 12 MB per ztunnel, 0.25 vCPU and 60 MB per waypoint (±15 %)', () => {
     const z = fleet(ambient, 'node-proxy');
     expect(Math.abs(z.vcpuPerProxy - 0.06) / 0.06).toBeLessThan(0.15);
     expect(Math.abs(z.memoryMBPerProxy - 12) / 12).toBeLessThan(0.15);
     const w = fleet(waypoint, 'waypoint');
     expect(Math.abs(w.vcpuPerProxy - 0.25) / 0.25).toBeLessThan(0.15);
+    expect(Math.abs(w.memoryMBPerProxy - 60) / 60).toBeLessThan(0.15);
   });
 
   it('Istio 1.20: a sidecar pair adds +0.228 ms at p90 and +0.298 ms at p99 (±25 %)', () => {
