@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { makeDirs } from './makeDirs.js';
 
 /**
@@ -25,8 +25,9 @@ export function writeAtomically(given: string, text: string): void {
     return;
   }
   // A symlink is written through, as any program writing to it would: renamed over, the link
-  // would become a file of its own and the file it points at keep the old contents.
-  const file = st?.isFile() ? realpathSync(given) : given;
+  // would become a file of its own and the file it points at keep the old contents (or, not
+  // there yet, never be made).
+  const file = st === null ? linkTarget(given) : st.isFile() ? realpathSync(given) : given;
   makeDirs(dirname(file));
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -43,6 +44,27 @@ export function writeAtomically(given: string, text: string): void {
     nameThePath(e, given, [tmp, file]);
     throw e;
   }
+}
+
+/**
+ * The path a write to `path` lands on: through its symlinks, also to a file
+ * not made yet (`latest.json -> runs/7.json` before run 7), which
+ * realpath cannot resolve. Anything else — not a link, not there, a loop
+ * (the write itself then says ELOOP) — is `path` as it is.
+ */
+export function linkTarget(path: string): string {
+  let p = path;
+  // Linux follows at most 40 links in a path; past that the write fails with ELOOP anyway.
+  for (let hops = 0; hops < 40; hops++) {
+    let next: string;
+    try {
+      next = readlinkSync(p);
+    } catch {
+      return p;
+    }
+    p = resolve(dirname(p), next);
+  }
+  return path;
 }
 
 /**

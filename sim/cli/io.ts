@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, openSync, rmdirSync, unlinkSync } from 'node:fs';
 import { makeDirs } from '../makeDirs.js';
-import { statOrNull } from '../writeAtomically.js';
+import { linkTarget, statOrNull } from '../writeAtomically.js';
 import { fileIdentity } from '../fileIdentity.js';
 import { dirname, extname } from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -94,11 +94,18 @@ export function checkWritableFile(file: string): void {
     accessSync(file, constants.W_OK);
     return;
   }
-  const existed = existsSync(file);
-  const made = makeDirs(dirname(file));
+  // Through a symlink to a file not made yet, the probe is the file it would make: removing the
+  // path given would remove the user's link and leave an empty file where it pointed.
+  const target = linkTarget(file);
+  const existed = existsSync(target);
+  const made = makeDirs(dirname(target));
   try {
-    closeSync(openSync(file, 'a'));
-    if (!existed) unlinkSync(file);
+    closeSync(openSync(target, 'a'));
+    if (!existed) unlinkSync(target);
+  } catch (e) {
+    // The user named the link: explain the error by it.
+    if (e instanceof Error && (e as NodeJS.ErrnoException).path === target) (e as NodeJS.ErrnoException).path = file;
+    throw e;
   } finally {
     // Nothing is left behind by the check: a run refused later must not leave new directories.
     removeDirs(made);

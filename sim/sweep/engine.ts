@@ -13,7 +13,7 @@
  * run, so equal sweeps give equal bytes however they were run.
  */
 import { closeSync, openSync, statSync, truncateSync } from 'node:fs';
-import { writeAll } from '../writeAtomically.js';
+import { linkTarget, writeAll } from '../writeAtomically.js';
 import { dirname } from 'node:path';
 import { makeDirs } from '../makeDirs.js';
 import { DiagnosticError, type Diagnostic } from '../diagnostics/types.js';
@@ -153,7 +153,8 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const threads = threadCount(options.workers);
   // A refused shard leaves no trace: not even the output's directory.
   checkShard(options.shard);
-  makeDirs(dirname(options.output));
+  // Through a symlink to a file not made yet, the directories are those of the file it points at.
+  makeDirs(dirname(linkTarget(options.output)));
   const lock = lockResults(options.output);
   try {
     return await runLocked(plan, options, threads);
