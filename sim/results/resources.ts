@@ -51,6 +51,8 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     const mem = p.spec.memory;
     return {
       kind: p.kind,
+      node: p.node,
+      service: p.service,
       present,
       vcpu,
       memory: (mem.base + mem.perEndpoint * endpoints) * present + mem.perConnection * conns,
@@ -122,16 +124,26 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
       projProxies += f.count;
       continue;
     }
-    let count = f.count;
-    if (f.kind === 'sidecar') count = N;
-    else if (f.kind === 'node-proxy') {
-      // Nodes with pods grow with the pods; the others (the clients', spare ones) keep their one proxy each.
-      const podNodes = new Set(model.replicas.map((r) => r.node)).size;
-      count = model.nodes.length - podNodes + Math.ceil((N * podNodes) / Math.max(1, pods));
+    // Sidecars grow to one a pod, node proxies to the nodes those pods need at today's density, each using what
+    // such a proxy uses today. The others keep their one each, using what they use: a meshed client's sidecar
+    // (`via: mesh`, no pod of the topology) and the node proxy of a node without pods (the clients', a spare one).
+    // Priced at the fleet's average, those diluted the pods' proxies (a spare node's idle ztunnel made the
+    // projection cheaper) and the clients' sidecars were multiplied as if they were pods.
+    const podNodes = new Set(model.replicas.map((r) => r.node));
+    const ofPods = (p: (typeof perProxy)[number]): boolean => (f.kind === 'sidecar' ? p.service >= 0 : podNodes.has(p.node));
+    const grown = ps.filter((p) => p.present > 0 && ofPods(p));
+    const kept = ps.filter((p) => p.present > 0 && !ofPods(p));
+    const there = sum(grown.map((p) => p.present));
+    const count = there === 0 ? 0 : f.kind === 'sidecar' ? N : Math.ceil((N * podNodes.size) / Math.max(1, pods));
+    const grow = perEndpoint * (N - endpoints);
+    if (count > 0) {
+      // Each as the fleet's per-proxy figures are computed (its memory through GB), so a fleet with nothing kept projects to the same bits as before.
+      projVcpu += count * (sum(grown.map((p) => p.vcpu)) / there);
+      projMemory += count * ((sum(grown.map((p) => p.memory)) / GB) * GB / there + grow);
     }
-    projVcpu += count * f.vcpuPerProxy;
-    projMemory += count * (ps.length ? grownMemory : 0);
-    projProxies += count;
+    projVcpu += sum(kept.map((p) => p.vcpu));
+    projMemory += sum(kept.map((p) => p.memory + grow * p.present));
+    projProxies += count + sum(kept.map((p) => p.present));
   }
 
   // The control plane: what it did in the window, priced by its profile. With no mesh there is none to price

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runTopology } from '../../sim/run.js';
+import { resolveLimits, runTopology } from '../../sim/run.js';
+import { buildModel } from '../../sim/model/build.js';
+import { simulate } from '../../sim/model/simulation.js';
 import { load, within } from './helpers.js';
 
 describe("the essays' arithmetic", () => {
@@ -29,7 +31,7 @@ describe("the essays' arithmetic", () => {
     expect(within(p.proxyVcpu, 200, 0.15), `${p.proxyVcpu} vCPU`).toBe(true);
   });
 
-  it('node proxies grow with the nodes the pods need; the client\'s node keeps its one', () => {
+  it('node proxies grow with the nodes the pods need; the client\'s node keeps its one, at what it uses', () => {
     const topology = load('topologies/calibration/istio-benchmark.yaml', 'istio-ambient');
     const r = runTopology(topology).resources;
     const fleet = r.proxies.find((f) => f.kind === 'node-proxy');
@@ -39,7 +41,14 @@ describe("the essays' arithmetic", () => {
     const perEndpoint = topology.mesh.nodeProxy?.memory.perEndpoint ?? NaN;
     const perProxy = (fleet.memoryGB * 1e9) / fleet.count + perEndpoint * (1000 - 1);
     expect(r.projection.proxyMemoryGB / (perProxy / 1e9)).toBeCloseTo(1001, 6);
-    expect(r.projection.proxyVcpu / fleet.vcpuPerProxy).toBeCloseTo(1001, 6);
+    // Each proxy's vCPU from the simulation itself: the server node's × 1,000, and the client node's once.
+    const model = buildModel(topology);
+    const outcome = simulate(model, resolveLimits(topology));
+    const vcpu = (onPodNode: boolean): number => model.proxies
+      .filter((p) => p.kind === 'node-proxy' && model.replicas.some((x) => x.node === p.node) === onPodNode)
+      .reduce((a, p) => a + outcome.proxies[p.index].cpuSeconds / outcome.measuredTime + p.spec.idleCpu, 0);
+    // Before, all 1,001 were priced at the two's average: the client's proxy stood in for 500 server nodes.
+    expect(r.projection.proxyVcpu).toBeCloseTo(1000 * vcpu(true) + vcpu(false), 9);
   });
 
   it("a waypoint's request CPU grows with the projected traffic, its memory with the endpoints; its replicas stay", () => {

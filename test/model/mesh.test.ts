@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runTopology } from '../../sim/run.js';
+import { resolveLimits, runTopology } from '../../sim/run.js';
+import { buildModel } from '../../sim/model/build.js';
+import { simulate } from '../../sim/model/simulation.js';
 import { compareMeshes } from '../../sim/compare.js';
 import { resultJson } from '../../sim/cli/program.js';
 import { loadTopologySource } from '../../sim/topology/load.js';
@@ -617,6 +619,75 @@ entrypoints:
     // Before, the gateway kept today's memory: 2 × 12 MB less.
     expect(r.projection.proxyMemoryGB * 1e9).toBeCloseTo(expected, 0);
     expect(gateway.count).toBe(2);
+  });
+});
+
+describe('the projection of proxies that are not a pod\'s', () => {
+  /** Two pods on node a, the clients there too, and `spare` nodes with no pod: their ztunnels only idle. */
+  const withSpares = (spare: number) => runTopology(topo(`
+name: spares
+zones: [z]
+nodes:
+  a: {zone: z}
+${Array.from({ length: spare }, (_, i) => `  spare${i}: {zone: z}`).join('\n')}
+mesh: istio-ambient
+simulation: {seed: 3, duration: 20s, warmup: 2s}
+costs: {projectPods: 1000}
+services:
+  s: {replicas: 2, workers: 8, nodes: [a], serviceTime: {dist: exponential, mean: 2ms}}
+entrypoints:
+  w: {target: s, rate: 500/s, via: direct, node: a}
+`)).resources;
+
+  it('grow the nodes with pods at what such a node uses, and keep a spare node\'s proxy at its idle CPU', () => {
+    const r = withSpares(3);
+    const f = fleet({ resources: r } as RunResult, 'node-proxy');
+    if (!f) throw new Error('no node proxies');
+    expect(f.count).toBe(4);
+    // istio-ambient's ztunnel: 0.001 vCPU idle, 11.5 MB + 1 KB an endpoint; the spares carry nothing.
+    const idle = 0.001, spareMemory = 11.5e6 + 1e3 * 2;
+    const busy = f.vcpu - 3 * idle;
+    // 2 pods on 1 node today: 1,000 pods need 500 such nodes; the 3 spares stay as they are.
+    expect(r.projection.proxyVcpu).toBeCloseTo(500 * busy + 3 * idle, 9);
+    const grow = 1e3 * (1000 - 2);
+    expect(r.projection.proxyMemoryGB * 1e9).toBeCloseTo(500 * (f.memoryGB * 1e9 - 3 * spareMemory + grow) + 3 * (spareMemory + grow), 0);
+  });
+
+  it("keep a meshed client's sidecar as one, at what it uses: it is no pod, so not one of the N", () => {
+    const t = topo(`
+name: client
+simulation: {seed: 4, duration: 20s, warmup: 2s}
+mesh: istio-sidecar
+costs: {projectPods: 1000}
+services:
+  a: {replicas: 2, workers: 8, serviceTime: {dist: exponential, mean: 2ms}, calls: [b]}
+  b: {replicas: 3, workers: 8, serviceTime: {dist: exponential, mean: 1ms}}
+entrypoints:
+  w: {target: a, rate: 300/s, via: mesh}
+`);
+    const r = runTopology(t).resources;
+    // Each sidecar's own vCPU and memory, from the simulation: the pods' 5, and the client's.
+    const model = buildModel(t);
+    const o = simulate(model, resolveLimits(t));
+    const sidecars = model.proxies.filter((p) => p.kind === 'sidecar');
+    const vcpu = (p: (typeof sidecars)[number]): number => o.proxies[p.index].cpuSeconds / o.measuredTime + p.spec.idleCpu;
+    const memory = (p: (typeof sidecars)[number]): number => 56e6 + 12e3 * 5 + 40e3 * o.proxies[p.index].meanOpenConnections;
+    const pods = sidecars.filter((p) => p.service >= 0), client = sidecars.filter((p) => p.service < 0);
+    expect([pods.length, client.length]).toEqual([5, 1]);
+    const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
+    const grow = 12e3 * (1000 - 5);
+    expect(r.projection.proxyVcpu).toBeCloseTo(1000 * mean(pods.map(vcpu)) + vcpu(client[0]), 9);
+    expect(r.projection.proxyMemoryGB * 1e9).toBeCloseTo(1000 * (mean(pods.map(memory)) + grow) + memory(client[0]) + grow, 0);
+    // Before, the client's sidecar, busier than a pod's here (all 300 requests a second leave through it), was averaged
+    // into the 1,000 pods' and dropped: 1,000 × the fleet's average, 10 % above the pods' sidecars and the client's.
+    expect(r.projection.proxyVcpu).toBeLessThan(0.95 * 1000 * r.proxies[0].vcpuPerProxy);
+  });
+
+  it('an empty node adds its idle proxy to the projection, not a discount', () => {
+    // Before, every node proxy was priced at the fleet's average: 3 idle spares cut the projected vCPU from 14.7 to 4.1.
+    const alone = withSpares(0), spared = withSpares(3);
+    expect(spared.projection.proxyVcpu).toBeGreaterThan(alone.projection.proxyVcpu);
+    expect(spared.projection.proxyVcpu - alone.projection.proxyVcpu).toBeLessThan(0.01 * alone.projection.proxyVcpu);
   });
 });
 
