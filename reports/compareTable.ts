@@ -1,7 +1,8 @@
 import type { CompareResult, Delta } from '../sim/compare.js';
 import { formatCount, formatDollars, formatPods, formatPercent, formatSeconds, formatSignedSeconds, sig, textTable } from './format.js';
 import { errorRateNote } from './errorRates.js';
-import { controlPlaneCharged, controlPlaneOf, warningText } from './table.js';
+import { controlPlaneCharged, controlPlaneOf } from './controlPlane.js';
+import { warningText } from './table.js';
 
 function cell(d: Delta, isBase: boolean): string {
   if (isBase) return formatSeconds(d.value);

@@ -1,5 +1,5 @@
 import type { RunResult } from '../sim/results/types.js';
-import { controlPlaneCharged, controlPlaneOf } from './table.js';
+import { controlPlaneCharged, controlPlaneOf } from './controlPlane.js';
 
 /**
  * RFC 4180 field: quoted when it holds a comma, quote or newline. Text a

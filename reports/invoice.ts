@@ -9,7 +9,7 @@ import { PROXY_LABELS } from './charts/resourceTax.js';
 import { formatCount, formatDollars, formatPods, formatPercent, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from './format.js';
 import { errorRateVerdict } from './errorRates.js';
 import { num, type ReportModel } from './model.js';
-import { controlPlaneCharged, controlPlaneOf } from './table.js';
+import { controlPlaneCharged, controlPlaneOf } from './controlPlane.js';
 
 /** A run of text; `strong` is what the eye should land on. */
 export type Segment = string | { strong: string };

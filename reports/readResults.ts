@@ -79,6 +79,8 @@ export function checkResults(doc: unknown, label: string): ReadResults {
       const wrong = runNumbersProblem(run);
       if (wrong) return problem('bad-results', `${label}: runs[${i}]: ${wrong}`, EDITED_HINT);
     }
+    // The runs passed looksLikeRun and the invoice is an array: enough of a CompareResult for invoiceMismatch,
+    // which checks each invoice row itself before it reads it.
     const stale = invoiceMismatch(doc as unknown as CompareResult);
     if (stale) {
       return problem('bad-results', `${label}: the invoice disagrees with the runs (${stale})`, 'was the file edited? write it again with `meshtax compare … -o FILE.json`');

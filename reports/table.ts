@@ -1,5 +1,6 @@
 import type { ControlPlaneTax, RunResult, LatencySummary, ResourceTax } from '../sim/results/types.js';
 import { COMPONENTS } from '../sim/model/components.js';
+import { controlPlaneCharged, controlPlaneOf } from './controlPlane.js';
 import { formatCount, formatDollars, formatPods, formatPercent, formatPrice, formatRate, formatSeconds, sig, textTable } from './format.js';
 
 function withCi(value: number, ci: [number, number] | null): string {
@@ -9,20 +10,6 @@ function withCi(value: number, ci: [number, number] | null): string {
 
 function latencyCells(l: LatencySummary): string[] {
   return [withCi(l.mean, l.ci.mean), withCi(l.p50, l.ci.p50), formatSeconds(l.p90), withCi(l.p99, l.ci.p99), formatSeconds(l.p999), formatSeconds(l.max)];
-}
-
-/**
- * The control plane's share of the bill, or null where there is none to show:
- * no mesh, or results written before it was priced (they have no such field).
- */
-export function controlPlaneOf(r: ResourceTax, mode: string): ControlPlaneTax | null {
-  return mode === 'none' || r.controlPlane === undefined ? null : r.controlPlane;
-}
-
-/** Whether the profile priced its control plane at all (a profile without `controlPlane.resources` does not). */
-export function controlPlaneCharged(cp: ControlPlaneTax): boolean {
-  // Results written before `priced` was recorded: a cost above 0 is the only sign.
-  return cp.priced ?? (cp.vcpu > 0 || cp.memoryGB > 0);
 }
 
 /** What the control plane did in the measured window, in words: "12 pushes reaching 540 proxies, 30 certificates". */

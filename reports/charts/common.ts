@@ -51,7 +51,7 @@ const BASELINE_COLOR = '#8c8c8c';
  * tableau20's hues after the nine the page has always used (its greys left out: grey is the baseline's):
  * with nine colours, a comparison of eleven modes or more drew two meshes in one colour.
  */
-const MESH_COLORS = [
+export const MESH_COLORS = [
   '#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6',
   '#9ecae9', '#ffbf79', '#88d27a', '#b79a20', '#439894', '#ff9d98', '#d67195', '#fcbfd2', '#d6a5c9', '#d8b5a5',
 ];

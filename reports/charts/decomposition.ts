@@ -65,10 +65,6 @@ export function decompositionData(model: ReportModel): { rows: DecompositionRow[
   return { rows, unit };
 }
 
-export function decompositionRows(model: ReportModel): DecompositionRow[] {
-  return decompositionData(model).rows;
-}
-
 export interface AddedRow {
   entrypoint: string;
   mesh: string;

@@ -63,10 +63,6 @@ export function histogramData(model: ReportModel): { rows: HistogramRow[]; unit:
   return { rows, unit };
 }
 
-export function histogramRows(model: ReportModel): HistogramRow[] {
-  return histogramData(model).rows;
-}
-
 export function latencyHistogramChart(model: ReportModel): ReportChart {
   const { rows, unit } = histogramData(model);
   return {

@@ -3,8 +3,8 @@
  * pod: where sidecar meshes (a proxy per pod, each learning every endpoint)
  * and node-proxy meshes (a proxy per node) part ways.
  */
-import { formatCount, formatDollars, formatPods, sig } from '../format.js';
-import { controlPlaneCharged, controlPlaneOf } from '../table.js';
+import { formatDollars, formatPods, sig } from '../format.js';
+import { controlPlaneCharged, controlPlaneOf } from '../controlPlane.js';
 import type { ReportModel } from '../model.js';
 import { BASE_CONFIG, SCHEMA, meshScale, round, tip, type ReportChart } from './common.js';
 

@@ -3,9 +3,10 @@
  * of proxy and the control plane, so the tax has a scale), the mesh's
  * memory, and what it costs a month.
  */
+import { costPerMonth } from '../../sim/results/resources.js';
 import type { ProxyFleet } from '../../sim/results/types.js';
 import { formatCountOf, formatDollars, formatFleetCount, formatPrice, sig } from '../format.js';
-import { controlPlaneCharged, controlPlaneOf } from '../table.js';
+import { controlPlaneCharged, controlPlaneOf } from '../controlPlane.js';
 import type { ReportModel } from '../model.js';
 import { AXIS_NUMBER, BASE_CONFIG, SCHEMA, round, tip, type ReportChart } from './common.js';
 
@@ -74,9 +75,6 @@ export interface CostRow {
   total: string;
 }
 
-/** The month the results price (sim/results/resources.ts): 730 hours. */
-const HOURS_PER_MONTH = 730;
-
 /**
  * The mesh's bill per mode, one row per kind of proxy, priced as the results
  * price the total (vCPU and GB at the run's prices, 730 h), and one for the
@@ -95,7 +93,7 @@ export function costRows(model: ReportModel): CostRow[] {
     const total = `${formatDollars(priced ? r.proxyCostPerMonth + cp.costPerMonth : r.proxyCostPerMonth)} a month`;
     for (const p of r.proxies) {
       const label = PROXY_LABELS[p.kind] ?? p.kind;
-      const dollars = (p.vcpu * r.prices.vcpuHour + p.memoryGB * r.prices.gbHour) * HOURS_PER_MONTH;
+      const dollars = costPerMonth(p.vcpu, p.memoryGB, r.prices);
       rows.push({ mesh: model.modes[m], part: label, order: PART_DOMAIN.indexOf(label) + 1, dollars: round(dollars) ?? 0, cost: `${formatDollars(dollars)} a month`, total });
     }
     if (priced) {

@@ -9,7 +9,7 @@ import { PROXY_LABELS } from '../charts/resourceTax.js';
 import { formatCount, formatDollars, formatFleetCount, formatPods, formatPercent, formatRate, formatSeconds, formatSignedPercent, formatSignedSeconds, sig } from '../format.js';
 import { entrypointNames, num, type ReportModel } from '../model.js';
 import { errorRateNote } from '../errorRates.js';
-import { controlPlaneCharged, controlPlaneOf } from '../table.js';
+import { controlPlaneCharged, controlPlaneOf } from '../controlPlane.js';
 import { escapeHtml as esc } from './escape.js';
 
 function table(head: string[], rows: string[]): string {
@@ -82,7 +82,6 @@ export function proxyTable(model: ReportModel): string {
       `<td>${esc(formatDollars(r.proxyCostPerMonth))}</td><td>${sig(r.projection.proxyVcpu)}</td><td>${sig(r.projection.proxyMemoryGB)}</td>` +
       `<td>${esc(formatDollars(r.projection.proxyCostPerMonth))}</td></tr>`;
   });
-  const pods = formatCount(model.runs[0].resources.projection.pods);
   const shared = model.runs.flatMap((run, m) => run.resources.sharedNodes.map((n) =>
     `<tr><td class="name">${esc(model.modes[m])}</td><td>${esc(n.name)}</td><td>${n.cores}</td><td>${esc(formatPercent(n.utilization))}</td></tr>`));
   return table(['mesh', 'app vCPU', 'proxy vCPU', 'proxy GB', 'proxy $/month', `at ${formatPods(model.runs[0].resources.projection.pods)}: vCPU`, 'GB', '$/month'], totals) +

@@ -5,24 +5,22 @@
  * Built like the run and compare charts (reports/charts/): plain Vega-Lite
  * specs with their data inlined, the page's base config, rounded numbers.
  */
-import { BASE_CONFIG, SCHEMA, linearAxisUnit, round, tip, type ChartSpec, type ReportChart } from '../charts/common.js';
+import { BASE_CONFIG, MESH_COLORS, SCHEMA, linearAxisUnit, round, tip, type ChartSpec, type ReportChart } from '../charts/common.js';
 import type { Estimate, SweepReportModel, SweepRow } from './model.js';
 
-/** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
 /** No-mesh series are grey, as baselines are everywhere; shades apart when another parameter splits them. */
 const BASELINE_GREYS = ['#8c8c8c', '#4d4d4d', '#c4c4c4', '#262626', '#a6a6a6', '#666666'];
-// The report palette first, then tableau20's other hues: a sweep of 2 meshes × 5 replicas drew series 1 and 10 alike.
-const MESH_COLORS = [
-  '#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#72b7b2', '#9d755d', '#eeca3b', '#ff9da6',
-  '#9ecae9', '#ffbf79', '#88d27a', '#b79a20', '#439894', '#ff9d98', '#d67195', '#fcbfd2', '#d6a5c9', '#d8b5a5', '#79706e',
-];
+// The report palette's 19 hues (with 9, a sweep of 2 meshes × 5 replicas drew series 1 and 10 alike), and a
+// twentieth, tableau20's warm grey, which the run and compare reports leave out as too near their grey baseline.
+const SERIES_COLORS = [...MESH_COLORS, '#79706e'];
 
+/** The same colours as the run and compare reports: grey for no mesh, then the mesh palette in order. */
 export function seriesScale(model: SweepReportModel): { domain: string[]; range: string[] } {
   let next = 0, grey = 0;
   // With the mesh on the x axis every series crosses the meshes: none of them is the baseline's.
   const range = model.series.map((s) => {
     const row = model.rows.find((r) => r.series === s);
-    return !model.acrossMeshes && row?.meshMode === 'none' ? BASELINE_GREYS[grey++ % BASELINE_GREYS.length] : MESH_COLORS[next++ % MESH_COLORS.length];
+    return !model.acrossMeshes && row?.meshMode === 'none' ? BASELINE_GREYS[grey++ % BASELINE_GREYS.length] : SERIES_COLORS[next++ % SERIES_COLORS.length];
   });
   return { domain: model.series, range };
 }
@@ -168,6 +166,8 @@ function metricChart(model: SweepReportModel, chosen: Metric, entry: string, ind
     // The legend is the line layer's; the band and knee layers, which share its colours, have none of their own.
     resolve: { legend: { color: 'independent' } },
     config: BASE_CONFIG,
+    // The layers and encodings are built as plain objects whose fields depend on the metric and the x axis,
+    // which vega-lite's union types cannot follow: this cast is the one place the spec goes unchecked.
   } as unknown as ChartSpec;
   return {
     id: `sweep-${metric.id}${many ? `-${index}` : ''}`,

@@ -5,7 +5,7 @@
  * repeats with a 95 % band, and the knee of each series' p99 curve.
  */
 import { LogHistogram } from '../../sim/stats/histogram.js';
-import { parseBandwidth, parseDuration, parsePrice, parseRate, parseSize } from '../../sim/units/parse.js';
+import { NUMBER, parseBandwidth, parseDuration, parsePrice, parseRate, parseSize } from '../../sim/units/parse.js';
 import { DiagnosticError } from '../../sim/diagnostics/types.js';
 import { meanConfidenceInterval } from '../../sim/stats/confidence.js';
 import type { Interval } from '../../sim/results/types.js';
@@ -87,7 +87,7 @@ export interface SweepReportModel {
   aborted: number;
 }
 
-const NUMBER_WITH_UNIT = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)\s*$/;
+const NUMBER_WITH_UNIT = new RegExp(String.raw`^\s*(${NUMBER})\s*(\S*)\s*$`);
 
 /** The quantities a swept value may be written in, each with its base unit. */
 const QUANTITIES = [[parseDuration, 's'], [parseRate, '/s'], [parseSize, 'B'], [parseBandwidth, 'B/s'], [parsePrice, '$']] as const;
@@ -219,7 +219,9 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
 
   // An aborted run has no summary: its mesh is that of the completed runs with the same mesh
   // parameters (the topology's own mesh when the mesh is not swept), so it stays on its curve.
-  const meshKey = (r: SweepRecord): string => JSON.stringify(Object.entries(r.params).filter(([k]) => k === 'mesh' || k.startsWith('mesh.')));
+  // Sorted by path: a point's params are written sorted, but a record built in code may list them in any order.
+  const meshKey = (r: SweepRecord): string =>
+    JSON.stringify(Object.entries(r.params).filter(([k]) => k === 'mesh' || k.startsWith('mesh.')).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const profileOf = new Map<string, string>();
   for (const r of sorted) if (r.summary && !profileOf.has(meshKey(r))) profileOf.set(meshKey(r), r.summary.mesh.profile);
   // With the mesh itself on the x axis (--x mesh) and other parameters swept, a line runs across the meshes,
@@ -247,7 +249,8 @@ export function sweepReportModel(records: readonly SweepRecord[], options: Sweep
     return { x: showValue(v), label: showValue(v) };
   };
 
-  // Group repeats of a point.
+  // A point's repeats together; points in the order of their first run, which is point order (runs are numbered
+  // point by point), whatever order the shards wrote them in.
   const groups = new Map<number, SweepRecord[]>();
   for (const r of sorted) {
     const g = groups.get(r.point);

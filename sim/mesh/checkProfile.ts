@@ -33,11 +33,6 @@ const MODE_RULES: Record<ProfileFile['mode'], { required: ReadonlyArray<ProxyKey
   ambient: { required: ['nodeProxy', 'mtls'], forbidden: ['sidecar'] },
 };
 
-/** Whether a profile of this mode may have the block at all (overrides of it are otherwise pointless). */
-export function modeAllows(mode: ProfileFile['mode'], key: ProxyKey): boolean {
-  return !MODE_RULES[mode].forbidden.includes(key);
-}
-
 export function checkProfile(file: ProfileFile): Problem[] {
   const out: Problem[] = [];
   if (file.name.trim() === '') out.push(error('empty', ['name'], msg.emptyName(), msg.emptyProfileNameHint()));

@@ -115,6 +115,7 @@ export function profileDifferences(a: MeshProfile, b: MeshProfile): string[] {
   const same = (x: unknown, y: unknown): boolean => JSON.stringify(x, finite) === JSON.stringify(y, finite);
   for (const key of Object.keys({ ...a, ...b }).sort()) {
     if (key === 'name' || key === 'description' || key === 'sources' || key === 'tuned') continue;
+    // MeshProfile is an interface, with no index signature to read a key named at run time by.
     const x = (a as unknown as Record<string, unknown>)[key];
     const y = (b as unknown as Record<string, unknown>)[key];
     if (isBlock(x) && isBlock(y)) {

@@ -40,11 +40,6 @@ function streamReleasedTwice(key: number): never {
   throw new Error(`stream released twice on a connection of pool ${key}`);
 }
 
-export interface PoolStats {
-  handshakes: number;
-  resumptions: number;
-}
-
 export class ConnectionPools {
   private readonly pools = new Map<number, Connection[]>();
   private readonly talked = new Set<number>();
@@ -61,7 +56,7 @@ export class ConnectionPools {
   readonly open: Int32Array;
 
   constructor(
-    private readonly proxyCount: number,
+    proxyCount: number,
     /** Identities there are: proxies and pods (see Simulation.identity); pool keys are pairs of them. */
     private readonly identityCount: number,
     private readonly streams: number,

@@ -64,7 +64,7 @@ export class ControlPlaneRuntime {
     holderCount: number,
     /** Proxies that exist at a time (pods come and go): a push's fan-out is to those. */
     private readonly liveProxies: (now: number) => number,
-    private readonly certHolders: number[],
+    certHolders: number[],
     private readonly rng: Rng,
     private readonly mark: (m: Marker) => void,
     /**

@@ -42,7 +42,7 @@ export class SharedCpu {
     this.last = now;
   }
 
-  /** Starts `work` CPU-seconds for `task`; the model hears of its end through onEvent's callback. */
+  /** Starts `work` CPU-seconds for `task`; its end comes as the engine event `handler` (this CPU's index and generation), which the model answers with complete(). */
   add(task: number, work: number): void {
     const now = this.engine.now;
     this.advance(now);

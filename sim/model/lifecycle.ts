@@ -285,6 +285,14 @@ type Planned =
 /** An old pod of a rollout: when it is (or was) available, its ReplicaSet's age, and its place (-1 for a pod above the replicas). */
 export type Old = { slot: number; available: number; generation: number; position: number };
 
+/**
+ * Ascending order of numbers that may be infinite: a − b is NaN for two
+ * infinities (two pods never available, two pods without a place), and a
+ * comparator that answers NaN leaves the order to the engine, not to the
+ * stable sort's "ties keep their order".
+ */
+const ascending = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** A maxSurge or maxUnavailable in pods for `replicas`: a percentage rounded up (surge) or down (unavailable), as a Deployment's. */
 function podsOf(budget: PodBudget, replicas: number, round: (x: number) => number): number {
   return budget.percent ? round((replicas * budget.value) / 100) : budget.value;
@@ -325,7 +333,7 @@ export function rollingUpdate(
   // each made it pods²). What the steps read is kept up to date instead: generation and place never change, so the
   // old pods are ranked once; only whether each is available moves with t, and t only grows.
   // Ranked as the controller takes them: oldest ReplicaSet first, then place, ties in `olds` order (a stable sort).
-  const ranked = olds.map((_, i) => i).sort((i, j) => olds[i].generation - olds[j].generation || place(olds[i]) - place(olds[j]));
+  const ranked = olds.map((_, i) => i).sort((i, j) => olds[i].generation - olds[j].generation || ascending(place(olds[i]), place(olds[j])));
   const gone = new Uint8Array(olds.length);
   let leftCount = olds.length;
   let head = 0; // in `ranked`: every old pod before it is gone
@@ -356,7 +364,7 @@ export function rollingUpdate(
     unhealthyCount++;
   }
   // The old pods by when they become available, for the unhealthy list and the next wait.
-  const byAvailable = olds.map((_, i) => i).sort((i, j) => olds[i].available - olds[j].available);
+  const byAvailable = olds.map((_, i) => i).sort((i, j) => ascending(olds[i].available, olds[j].available));
   let ripe = 0; // in `byAvailable`: every old pod before it is available at t, or gone
   // New pods not yet available, by when they become so.
   const waiting = new MinHeap();

@@ -9,6 +9,15 @@ const HOURS_PER_MONTH = 730;
 const GB = 1e9;
 
 /**
+ * Dollars a month (730 h) for `vcpu` and `gb` held the whole month. The
+ * report's cost chart prices each proxy kind with it, so its stacked parts
+ * add up to the totals priced here.
+ */
+export function costPerMonth(vcpu: number, gb: number, prices: { vcpuHour: number; gbHour: number }): number {
+  return (vcpu * prices.vcpuHour + gb * prices.gbHour) * HOURS_PER_MONTH;
+}
+
+/**
  * Summed exactly rounded (d3's fsum), so a total does not depend on the order
  * of its terms: proxies and services come in the file's order, and listing the
  * services otherwise changed proxyVcpu and the costs in their last digits.
@@ -91,7 +100,7 @@ export function summarizeResources(model: RuntimeModel, outcomes: SimulationOutc
     : 0;
   const proxyVcpu = sum(fleets.map((f) => f.vcpu));
   const proxyMemoryGB = sum(fleets.map((f) => f.memoryGB));
-  const monthly = (vcpu: number, gb: number): number => (vcpu * costs.vcpuHour + gb * costs.gbHour) * HOURS_PER_MONTH;
+  const monthly = (vcpu: number, gb: number): number => costPerMonth(vcpu, gb, costs);
 
   // Projection, with today's traffic per pod: every proxy learns every
   // endpoint, as it does in the run; sidecars scale with pods; node proxies

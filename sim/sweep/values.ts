@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/types.js';
 import { formatPath } from '../diagnostics/format.js';
 import type { Path } from '../topology/locate.js';
-import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
+import { NUMBER, parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from '../units/parse.js';
 import * as msg from './messages.js';
 
 /** One value of a swept path, with where it was written. */
@@ -136,8 +136,6 @@ export function parseValue(text: string): Parsed<unknown> {
   }
 }
 
-// With its exponent (1e3, 2.5e-3): without it, `1..1e300` read as the unit "e300" and was refused as mixing units.
-const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 const BOUND = new RegExp(String.raw`^\s*(${NUMBER})\s*([^\s\d.:+-][^:]*?)?\s*$`);
 const RANGE = /^([^:]*?)\.\.([^:]*?)(?::(.*))?$/s;
 
@@ -235,7 +233,7 @@ export function parseSetArgument(arg: string): { axis?: SweepAxis; diagnostics: 
 }
 
 /** A string that is a number and a unit (`1s`, `100/s`, `2KiB`), not a bare number. */
-const WITH_UNIT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*[^\s\d.+-]/;
+const WITH_UNIT = new RegExp(String.raw`^\s*${NUMBER}\s*[^\s\d.+-]`);
 
 const QUANTITIES: Array<[string, (text: string) => UnitResult]> = [
   ['duration', parseDuration], ['rate', parseRate], ['size', parseSize], ['bandwidth', parseBandwidth],

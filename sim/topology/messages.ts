@@ -195,7 +195,6 @@ export function describeValue(value: unknown): string {
 export const mustBeInteger = (key: string, min: number, got: number) =>
   `${key} must be an integer ≥ ${min}, got ${got}`;
 export const integerTooLarge = (key: string, got: number) => `${key} ${got} is too large: at most ${Number.MAX_SAFE_INTEGER}`;
-export const integerHint = (description: string) => lowerFirst(description);
 export const queueHint = () => 'an integer ≥ 0, or "unbounded" for a queue with no limit (the default)';
 
 export const probabilityRange = (got: number) => `probability ${got} is outside [0, 1]`;
@@ -580,7 +579,7 @@ export const missingPartitionHint = () => 'add zones: [zone-a, zone-b] to cut tw
 export const partitionCount = (kind: string, count: number) => `a partition is between two ${kind}, got ${count}`;
 export const partitionCountHint = (kind: string) =>
   `list two different ${kind}; to cut one off from several, add an entry per pair (they may share at and until)`;
-export const partitionSelf = (kind: string, name: string) => `a partition between ${q(name)} and itself`;
+export const partitionSelf = (name: string) => `a partition between ${q(name)} and itself`;
 export const rootAndTarget = (key: string) => `root and ${key} are both given`;
 export const rootAndTargetHint = (key: string) =>
   `root: true expires the mesh's root CA, which every workload certificate chains to; for the certificates of one ${key === 'service' ? 'service' : 'replica'}, remove root`;

@@ -75,16 +75,13 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 
 function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | undefined {
   const { path } = patch;
-  if (path.length === 0) return unknownPath(patch, [], 'a path is empty', 'write a path such as services.api.replicas');
+  if (path.length === 0) return unknownPath(patch, 'a path is empty', 'write a path such as services.api.replicas');
   // As in a file: `__proto__` would reach Object.prototype (every object of the process) or silently set nothing.
   if (path.some((segment) => segment === '__proto__')) {
-    const d: Diagnostic = { severity: 'error', code: 'reserved-key', path, message: msg.reservedPathKey(), hint: msg.reservedPathKeyHint() };
-    const location = patch.pathOrigin ?? patch.origin;
-    if (location) d.location = location;
-    return d;
+    return patchProblem(patch, 'reserved-key', msg.reservedPathKey(), msg.reservedPathKeyHint());
   }
   // Ignored like the file's own x- keys: the value would go nowhere, and what uses the template has its values already.
-  if (isExtensionKey(path[0])) return unknownPath(patch, [], msg.extensionPath(String(path[0])), msg.extensionPathHint());
+  if (isExtensionKey(path[0])) return unknownPath(patch, msg.extensionPath(String(path[0])), msg.extensionPathHint());
   let container: Record<string, unknown> | unknown[] = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
@@ -93,7 +90,7 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
     if (Array.isArray(container)) {
       const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : NaN;
       if (!Number.isInteger(index) || index >= container.length) {
-        return unknownPath(patch, path.slice(0, i + 1), `${formatPath(here)} has ${container.length} ${container.length === 1 ? 'entry' : 'entries'}; there is no [${segment}]`,
+        return unknownPath(patch, `${formatPath(here)} has ${container.length} ${container.length === 1 ? 'entry' : 'entries'}; there is no [${segment}]`,
           container.length > 0 ? `indices run from 0 to ${container.length - 1}` : `${formatPath(here)} is empty in the topology`);
       }
       if (last) {
@@ -111,7 +108,7 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
     if (collection && !Object.hasOwn(container, key)) {
       const known = Object.keys(container);
       const what = WHAT[String(here[0])];
-      return unknownPath(patch, path.slice(0, i + 1), `there is no ${what} ${JSON.stringify(key)}`, msg.didYouMean(closest(key, known), `${what === 'entry point' ? 'entry points' : `${what}s`}`, known));
+      return unknownPath(patch, `there is no ${what} ${JSON.stringify(key)}`, msg.didYouMean(closest(key, known), `${what === 'entry point' ? 'entry points' : `${what}s`}`, known));
     }
     if (last) {
       // A copy: a longer patch after this one (mesh={profile: linkerd}, then mesh.mtls.enabled=false) changes
@@ -123,7 +120,7 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
     const into = path[i + 1];
     if ((next === undefined || next === null) && typeof into === 'number') {
       // A list cannot be made up entry by entry: [3] of nothing has no [0] to [2].
-      return unknownPath(patch, path.slice(0, i + 1), `the topology has no ${formatPath([...here, key])}, so there is no [${into}] to set`,
+      return unknownPath(patch, `the topology has no ${formatPath([...here, key])}, so there is no [${into}] to set`,
         `write ${formatPath([...here, key])} in the topology file first; --set changes what is in a list, it does not create entries`);
     }
     if (next === undefined || next === null) {
@@ -140,17 +137,21 @@ function applyOne(root: Record<string, unknown>, patch: Patch): Diagnostic | und
   return undefined;
 }
 
-function unknownPath(patch: Patch, at: Path, message: string, hint: string): Diagnostic {
-  const d: Diagnostic = { severity: 'error', code: 'unknown-path', path: patch.path, message, hint };
+/** A patch that cannot be applied, told at the patch's path, where it was written (the --set or the sweep file's key). */
+function patchProblem(patch: Patch, code: string, message: string, hint: string): Diagnostic {
+  const d: Diagnostic = { severity: 'error', code, path: patch.path, message, hint };
   const location = patch.pathOrigin ?? patch.origin;
   if (location) d.location = location;
   return d;
 }
 
+function unknownPath(patch: Patch, message: string, hint: string): Diagnostic {
+  return patchProblem(patch, 'unknown-path', message, hint);
+}
+
 function notAMapping(patch: Patch, at: Path, value: unknown): Diagnostic {
   return unknownPath(
     patch,
-    at,
     `cannot set ${formatPath(patch.path)}: ${formatPath(at)} is ${msg.describeValue(value)}, not a mapping`,
     `set ${formatPath(at)} itself, e.g. ${formatPath(at)}=…`,
   );

@@ -306,7 +306,7 @@ function checkPartition(out: Problem[], p: NonNullable<TimelineEntryFile['partit
   if (names.length !== 2) {
     out.push(error('bad-partition', [...path, kind], msg.partitionCount(kind, names.length), msg.partitionCountHint(kind)));
   } else if (names[0] === names[1]) {
-    out.push(error('bad-partition', [...path, kind, 1], msg.partitionSelf(kind, names[0]), msg.partitionCountHint(kind)));
+    out.push(error('bad-partition', [...path, kind, 1], msg.partitionSelf(names[0]), msg.partitionCountHint(kind)));
   }
   names.forEach((name, j) => {
     const at: Path = [...path, kind, j];

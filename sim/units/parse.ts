@@ -14,7 +14,14 @@ export type UnitResult = { ok: true; value: number } | { ok: false; message: str
 /** value = number × factor ÷ divisor; both are exact integers (see the header). */
 type Scale = { factor: number; divisor: number };
 
-const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
+/**
+ * A decimal number as the file formats write it, exponent included (a sweep's
+ * `1..1e300` read without it as the unit "e300"). One pattern for the
+ * parsers, the JSON Schema's unit patterns, and the sweep's reading of its
+ * values, so that what one of them takes for a number the others do too.
+ */
+const UNSIGNED_NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
+export const NUMBER = String.raw`[+-]?${UNSIGNED_NUMBER}`;
 /** A number, optional blanks, then whatever follows (the unit). */
 const QUANTITY = new RegExp(String.raw`^\s*(${NUMBER})\s*(.*?)\s*$`, 's');
 
@@ -223,7 +230,7 @@ export const UNIT_PATTERNS = {
   /** A number without a unit that is zero, as a string ("0", "0.0"): a duration meshtax accepts. */
   zero: String.raw`^\s*[+-]?(?:0+(?:\.0*)?|\.0+)(?:[eE][+-]?\d+)?\s*$`,
   /** Dollars as a string, a leading $ allowed ("$0.0416"): a price meshtax accepts. */
-  price: String.raw`^\s*\$?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$`,
+  price: String.raw`^\s*\$?${UNSIGNED_NUMBER}\s*$`,
   /** A whole number of bytes as a string ("512"): a size meshtax accepts. */
   wholeNumber: String.raw`^\s*\+?\d+(?:\.0*)?\s*$`,
 } as const;
@@ -231,5 +238,5 @@ export const UNIT_PATTERNS = {
 function unitPattern(units: Record<string, Scale>): string {
   const escaped = Object.keys(units).map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   // An explicit + is accepted as meshtax accepts it; a minus is left to meshtax's own message (a negative time or size).
-  return String.raw`^\s*\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(?:${escaped.join('|')})\s*$`;
+  return String.raw`^\s*\+?${UNSIGNED_NUMBER}\s*(?:${escaped.join('|')})\s*$`;
 }

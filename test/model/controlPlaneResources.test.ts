@@ -15,7 +15,8 @@ import { loadTopologySource } from '../../sim/topology/load.js';
 import type { Topology } from '../../sim/topology/types.js';
 import { resultJson } from '../../sim/cli/program.js';
 import { topo } from './helpers.js';
-import { controlPlaneCharged, runTable } from '../../reports/table.js';
+import { controlPlaneCharged } from '../../reports/controlPlane.js';
+import { runTable } from '../../reports/table.js';
 
 /**
  * Two services, reviews rolled out at 20 s (its 3 pods replaced one at a

@@ -369,6 +369,25 @@ describe('the sweep report\'s series', () => {
     expect(new Set(model.rows.map((row) => row.series))).toEqual(new Set(['none']));
   });
 
+  it('finds an aborted run\'s mesh whatever order its record lists the mesh parameters in', async () => {
+    const { sweepReportModel } = await import('../../reports/sweep/model.js');
+    const { readSweepRecords } = await import('../../sim/sweep/store.js');
+    const out = join(mkdtempSync(join(tmpdir(), 'meshtax-aborted-')), 'r.ndjson');
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['dist/bin/meshtax.js', 'sweep', FILE, '--set', 'mesh.profile=linkerd', '--set', 'mesh.mtls.enabled=false',
+      '--set', 'entrypoints.web.rate=50/s,100/s', '--duration', '3s', '-o', out, '-q', '--workers', '1'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const records = readSweepRecords(out).records;
+    // The second point stopped itself, and its record (built in code, say) lists its parameters in another order.
+    const last = records[records.length - 1];
+    delete last.summary;
+    last.aborted = { message: 'queues grew without bound' };
+    last.params = Object.fromEntries(Object.entries(last.params).reverse());
+    // Before: its mesh parameters, in another order, matched no completed run's, and it was a series of its own,
+    // "(file's value)", since no parameter is named mesh.
+    expect(new Set(sweepReportModel(records, {}).rows.map((row) => row.series))).toEqual(new Set(['linkerd']));
+  });
+
   const sweepOf = async (args: string[]) => {
     const { readSweepRecords } = await import('../../sim/sweep/store.js');
     const out = join(mkdtempSync(join(tmpdir(), 'meshtax-sweep-')), 'r.ndjson');
