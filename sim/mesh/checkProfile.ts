@@ -134,12 +134,25 @@ export function checkTerminationDrain(out: Problem[], value: string | number, pa
   checkDuration(out, value, path, 'terminationDrain', 'nonnegative', msg.terminationDrainHint());
 }
 
+/**
+ * Real handshakes take 1 to 3 round trips. Each is drawn from the network at
+ * every new connection, so 2³¹ of them held a run on its first handshake for
+ * hours, and a delay that long is past the clock's range anyway.
+ */
+const MAX_ROUND_TRIPS = 100;
+
+function checkRoundTrips(out: Problem[], value: number, path: Path, key: string): void {
+  const before = out.length;
+  checkInteger(out, value, path, key, 0, msg.roundTripsHint());
+  if (out.length === before) checkRange(out, value, path, key, { min: 0, max: MAX_ROUND_TRIPS }, msg.roundTripsHint());
+}
+
 export function checkMtlsValues(out: Problem[], mtls: MtlsOverrideFile, path: Path): void {
   const at = (key: string): Path => [...path, key];
   if (mtls.handshakeCpu !== undefined) checkDistribution(out, mtls.handshakeCpu, at('handshakeCpu'), 'handshakeCpu');
   if (mtls.resumeCpu !== undefined) checkDistribution(out, mtls.resumeCpu, at('resumeCpu'), 'resumeCpu');
-  if (mtls.handshakeRoundTrips !== undefined) checkInteger(out, mtls.handshakeRoundTrips, at('handshakeRoundTrips'), 'handshakeRoundTrips', 0, msg.roundTripsHint());
-  if (mtls.resumeRoundTrips !== undefined) checkInteger(out, mtls.resumeRoundTrips, at('resumeRoundTrips'), 'resumeRoundTrips', 0, msg.roundTripsHint());
+  if (mtls.handshakeRoundTrips !== undefined) checkRoundTrips(out, mtls.handshakeRoundTrips, at('handshakeRoundTrips'), 'handshakeRoundTrips');
+  if (mtls.resumeRoundTrips !== undefined) checkRoundTrips(out, mtls.resumeRoundTrips, at('resumeRoundTrips'), 'resumeRoundTrips');
   if (mtls.perKB !== undefined) checkDuration(out, mtls.perKB, at('perKB'), 'perKB', 'nonnegative');
   if (mtls.idleTimeout !== undefined) checkDuration(out, mtls.idleTimeout, at('idleTimeout'), 'idleTimeout', 'positive');
   if (mtls.streamsPerConnection !== undefined) {

@@ -42,6 +42,8 @@ export interface SweepDefinition {
   repeat: number;
   /** The sweep file's seed, if it gives one (--seed overrides it). */
   seed?: number;
+  /** Where a sweep file that sweeps nothing (`grid: {}`) says so, for "nothing to sweep" to point at. */
+  emptyAt?: SourceLocation;
 }
 
 const FILE_KEYS = ['grid', 'points', 'repeat', 'seed'];
@@ -104,6 +106,11 @@ export function readSweepFile(file: string): { definition?: SweepDefinition; dia
       });
     }
   }
+  if (definition.axes.length === 0 && definition.points.length === 0) {
+    // A sweep file of only repeat and seed is fine beside --set; alone, the error is in it.
+    const emptyKey = isEmpty(grid) ? 'grid' : isEmpty(points) ? 'points' : undefined;
+    definition.emptyAt = locate(index, emptyKey === undefined ? [] : [emptyKey], emptyKey === undefined ? 'value' : 'key');
+  }
   if (value.repeat !== undefined) {
     if (!Number.isSafeInteger(value.repeat) || (value.repeat as number) < 1) fail(['repeat'], 'invalid-value', msg.sweepFileRepeat(), msg.sweepFileRepeatHint());
     else definition.repeat = value.repeat as number;
@@ -113,6 +120,10 @@ export function readSweepFile(file: string): { definition?: SweepDefinition; dia
     else definition.seed = value.seed as number;
   }
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { definition, diagnostics };
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
 }
 
 /** A grid entry: a list of values, a range (text or {from, to, step}), or one value. */
@@ -196,7 +207,8 @@ export function buildDefinition(
   }
   // With a --set or a file in error there was something to sweep: its error says what is wrong.
   if (definition.axes.length === 0 && definition.points.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
-    diagnostics.push({ severity: 'error', code: 'nothing-to-sweep', path: [], message: msg.nothingToSweep(), hint: msg.nothingToSweepHint() });
+    const inFile = file?.emptyAt;
+    diagnostics.push(problemAt(inFile, [], 'nothing-to-sweep', msg.nothingToSweep(), inFile ? msg.nothingInSweepFileHint() : msg.nothingToSweepHint()));
   }
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { definition, diagnostics };
 }

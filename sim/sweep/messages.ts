@@ -46,6 +46,8 @@ export const samePointAfterConversion = (params: string, first: string, firstAt:
 export const morePoints = (n: number) => ` — and likewise for ${n} more ${n === 1 ? 'value' : 'values'} of the sweep`;
 export const nothingToSweep = () => 'nothing to sweep';
 export const nothingToSweepHint = () => 'give --set PATH=VALUES (e.g. --set mesh=none,istio-sidecar), or --sweep FILE.yaml with a grid or points';
+export const nothingInSweepFileHint = () =>
+  'the sweep file has no grid or points: give it grid: {PATH: [values]} (e.g. grid: {mesh: [none, istio-sidecar]}) or points, or add --set PATH=VALUES';
 export const tooManyRuns = (n: number, max: number) => `the sweep has ${n} runs, more than ${max}`;
 export const tooManyRunsHint = () => 'split it in several sweeps, or use coarser ranges';
 

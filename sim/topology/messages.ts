@@ -466,7 +466,7 @@ export const terminationDrainHint = () =>
 export const idleCpuHint = () => 'idleCpu is the background CPU of an idle proxy in vCPU, 0 or more, e.g. 0.003';
 export const controlPlaneIdleCpuHint = () => "idleCpu is the control plane's CPU while nothing changes, in vCPU, 0 or more, e.g. 0.01";
 export const controlPlaneCpuHint = () => 'CPU-seconds as a duration, 0 or more, e.g. 300us per proxy a push reaches or 2ms per certificate';
-export const roundTripsHint = () => 'round trips are counted in whole numbers, 0 or more: TCP takes 1, a TLS 1.3 handshake 1 more';
+export const roundTripsHint = () => 'round trips are counted in whole numbers, 0 to 100: TCP takes 1, a TLS 1.3 handshake 1 more';
 export const streamsHint = () => 'requests one connection carries at once, at least 1: 1 for HTTP/1.1, 100 or more for HTTP/2';
 export const overrideNotApplicable = (key: string, profile: string, mode: string) =>
   `${key} does not apply to profile ${q(profile)} (mode ${mode})`;

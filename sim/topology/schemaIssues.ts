@@ -63,7 +63,9 @@ function translate(issue: Issue, base: Path, schema: z.ZodType, root: unknown, o
       if (value === undefined) {
         out.push(missingKey(path, here));
       } else {
-        out.push(wrongType(path, here, value, issue.expected));
+        // An item of a list (zones: [a, {b: 1}]) has no description of its own: the list's says what goes in it.
+        const list = typeof rel[rel.length - 1] === 'number' ? schemaAt(schema, rel.slice(0, -1), valueAt(root, base)) : undefined;
+        out.push(wrongType(path, here, value, issue.expected, list));
       }
       return;
     }
@@ -97,19 +99,22 @@ function missingKey(path: Path, schema: z.ZodType | undefined): Problem {
   return error('missing-key', path, msg.missingKey(key), msg.missingKeyHint(key, description(schema)));
 }
 
-function wrongType(path: Path, schema: z.ZodType | undefined, value: unknown, zodExpected?: string): Problem {
+function wrongType(path: Path, schema: z.ZodType | undefined, value: unknown, zodExpected?: string, list?: z.ZodType): Problem {
   const expected = expectedLabel(schema) ?? zodExpected ?? 'another type';
-  return error('wrong-type', path, msg.wrongType(expected, msg.describeValue(value)), hintFor(path, schema, value));
+  return error('wrong-type', path, msg.wrongType(expected, msg.describeValue(value)), hintFor(path, schema, value, list));
 }
 
-function hintFor(path: Path, schema: z.ZodType | undefined, value: unknown): string | undefined {
+function hintFor(path: Path, schema: z.ZodType | undefined, value: unknown, list?: z.ZodType): string | undefined {
   // Only a key that may be left out has a default to fall back on; removing a required one is the next error.
   const key = path[path.length - 1];
   // An empty item of a list (calls: [a, , b], or [null]) is no key: nothing to fall back on, only to fill in or drop.
   if (value === null && typeof key === 'number') return msg.emptyItemHint();
   if (value === null) return msg.emptyValueHint(schema instanceof z.ZodOptional || schema instanceof z.ZodDefault);
   const text = description(schema);
-  return text === undefined ? undefined : typeof key === 'string' ? msg.fieldHint(key, text) : text;
+  if (text !== undefined) return typeof key === 'string' ? msg.fieldHint(key, text) : text;
+  const listText = description(list);
+  const listKey = path[path.length - 2];
+  return listText !== undefined && typeof listKey === 'string' ? msg.fieldHint(listKey, listText) : undefined;
 }
 
 function showValue(value: unknown): string {

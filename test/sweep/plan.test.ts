@@ -125,6 +125,25 @@ describe('planning a sweep', () => {
     ]);
   });
 
+  it('says a sweep file that sweeps nothing at its line, not as if no sweep file had been given', () => {
+    // Before: grid: {} or points: [] said "nothing to sweep" with no file:line, and a hint to give a sweep file.
+    const dir = mkdtempSync(join(tmpdir(), 'meshtax-empty-'));
+    const nothing = (text: string) => {
+      const f = join(dir, 's.yaml');
+      writeFileSync(f, text);
+      const read = readSweepFile(f);
+      expect(read.diagnostics).toEqual([]);
+      return buildDefinition([], read.definition, undefined).diagnostics.map((d) => [d.code, d.location?.file, d.location?.line, d.location?.column, d.hint]);
+    };
+    const hint = expect.stringMatching(/^the sweep file has no grid or points: give it grid: /);
+    expect(nothing('repeat: 2\ngrid: {}\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 2, 1, hint]]);
+    expect(nothing('seed: 3\npoints: []\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 2, 1, hint]]);
+    expect(nothing('repeat: 3\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 1, 1, hint]]);
+    // A file of repeat and seed alone is fine beside a --set: it is the --set that sweeps.
+    const f = join(dir, 's.yaml');
+    expect(buildDefinition(['mesh=none,linkerd'], readSweepFile(f).definition, undefined).diagnostics).toEqual([]);
+  });
+
   it('refuses a path through __proto__, and names no inherited key (constructor) as a service, rather than change every object', () => {
     // Before: the first set Object.prototype.x (every later check ended in an internal error), the second
     // silently set nothing, and the third said "services.constructor is a mapping, not a mapping".

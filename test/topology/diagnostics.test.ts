@@ -265,6 +265,19 @@ describe('values', () => {
     expect(d.map((x) => [x.code, x.location?.line, x.hint])).toEqual([['wrong-type', 3, 'the list item is empty: write what it should hold, or remove it (and its comma)']]);
   });
 
+  it('an item of the wrong type in a list is told what the list holds, as a key of the wrong type is', () => {
+    // Before: zones: [za, {a: 1}], nodes: [n1, true], a schedule step 7 or a partition's {b: 1} had no hint at all.
+    const src = 'name: l\nzones: [za, {a: 1}]\nnodes:\n  n1: {zone: za}\nservices:\n  a:\n    serviceTime: 1ms\n    nodes: [n1, true]\n' +
+      'entrypoints:\n  w: {target: a, schedule: [{at: 0s, rate: 1/s}, 7]}\ntimeline:\n  - {at: 1s, until: 2s, partition: {services: [a, {b: 1}]}}\n';
+    const d = loadTopologySource(src, 'l.yaml').diagnostics;
+    expect(d.map((x) => [x.code, formatPath(x.path), x.hint])).toEqual([
+      ['wrong-type', 'zones[1]', 'zones: zone names (default ["default"])'],
+      ['wrong-type', 'services.a.nodes[1]', expect.stringMatching(/^nodes: nodes the replicas are placed on/)],
+      ['wrong-type', 'entrypoints.w.schedule[1]', expect.stringMatching(/^schedule: piecewise constant rate over time/)],
+      ['wrong-type', 'timeline[0].partition.services[1]', 'services: the two services cut off from each other'],
+    ]);
+  });
+
   it('rejects a bare number as a duration, except 0', () => {
     expect(report('bare-duration.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/bad/bare-duration.yaml:4:47: error[bad-duration]: services.api.serviceTime.max: duration 5 has no unit

@@ -73,6 +73,16 @@ describe('values beyond what the clock can follow', () => {
     expect(errors(base('  a: {serviceTime: 1ms}', 'costs: {vcpuHour: 1e308}\n')).map((d) => d.path.join('.'))).toEqual(['costs.vcpuHour']);
   });
 
+  it('refuses more than 100 handshake round trips, which held a run on its first connection for hours', () => {
+    // Before: handshakeRoundTrips 2^31 passed, and a run under it drew the network 2^32 times a new connection.
+    const trips = (mtls: string) => errors(base('  a: {serviceTime: 1ms}', `mesh: {profile: istio-sidecar, mtls: {${mtls}}}\n`));
+    expect(trips('handshakeRoundTrips: 2147483648, resumeRoundTrips: 101').map((d) => [d.code, d.path.join('.'), d.message, d.hint])).toEqual([
+      ['out-of-range', 'mesh.mtls.handshakeRoundTrips', 'handshakeRoundTrips 2147483648 is outside [0, 100]', expect.stringContaining('0 to 100')],
+      ['out-of-range', 'mesh.mtls.resumeRoundTrips', 'resumeRoundTrips 101 is outside [0, 100]', expect.stringContaining('0 to 100')],
+    ]);
+    expect(trips('handshakeRoundTrips: 100, resumeRoundTrips: 0')).toEqual([]);
+  });
+
   it('refuses a CPU slowdown factor past a million (or below a thousandth), which a run could not follow', () => {
     const slow = (factor: string) => errors(base('  a: {serviceTime: 1ms}', `timeline:\n  - {at: 1s, until: 2s, cpuSlowdown: {service: a, factor: ${factor}}}\n`));
     expect(slow('1e308').map((d) => [d.path.join('.'), d.message, d.hint])).toEqual([[
