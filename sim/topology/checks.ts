@@ -9,6 +9,7 @@
 import { checkOverrideValues, meshOverrides } from '../mesh/overrides.js';
 import { checkMergedResilience, mergeResilience } from '../mesh/resilience.js';
 import { checkPrintable, show } from './checkScalars.js';
+import { checkRetryAmplification } from './retryAmplification.js';
 import { checkValues } from './checkValues.js';
 import { DEFAULT_ZONE, defaultNodeName } from './defaults.js';
 import type { Path } from './locate.js';
@@ -93,6 +94,7 @@ export function checkAgainstProfile(file: TopologyFile, profile: MeshProfile): P
       }
     }
   }
+  out.push(...checkRetryAmplification(file, profile));
   // Every hop under a mesh has redirects between a pod and its own proxy: left unset, each costs a trip between machines.
   if (profile.mode !== 'none' && file.network?.sameZone !== undefined && file.network.sameNode === undefined) {
     out.push(warning('default-same-node', ['network', 'sameZone'], msg.sameNodeUnset(), msg.sameNodeUnsetHint(), 'key'));

@@ -686,3 +686,12 @@ export const accrualIgnores = (service: string, key: string, profile: string) =>
   `${key} of ${q(service)} does nothing under ${q(profile)}: its proxy's failure accrual shuts any share of the hosts, each for its own back-off, with no sweep`;
 export const accrualIgnoresHint = () =>
   'kept for profiles whose proxies are Envoys (compare runs the same file under each); under failure accrual consecutive5xx, baseEjectionTime and maxEjectionTime apply';
+/** One layer's factor: the tries it makes of a call, `from` a service or (null) the entry point. */
+export interface RetryFactor { tries: number; from: string | null; to: string }
+export const retryAmplification = (entry: string, tries: number, service: string, factors: readonly RetryFactor[], profile: string, max: number) =>
+  `retries multiply across layers under profile ${q(profile)}: one request of ${q(entry)} can make up to ` +
+  `${Number.isFinite(tries) ? count(tries) : 'more than 10³⁰⁸'} tries at ${q(service)} when it keeps failing, ` +
+  `${factors.map((f) => `${count(f.tries)} (${f.from === null ? 'entry' : q(f.from)} → ${q(f.to)})`).join(' × ')}, ` +
+  `more than ${count(max)}: while it fails, every request costs that many simulated tries, and a long run may take hours`;
+export const retryAmplificationHint = () =>
+  'retry at one layer: set retries: none on the inner services (or the outer ones), give the retries a budget, or fewer attempts';

@@ -4,7 +4,7 @@
  * change to them as a change to the product's wording.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostics, formatPath } from '../../sim/diagnostics/format.js';
@@ -1109,6 +1109,85 @@ describe('resilience', () => {
     expect(warned(src('{attempts: 1, perTryTimeout: 250ms}'))).toEqual([]);
     expect(warned(src('{attempts: 3, perTryTimeout: none}'))).toEqual([]);
     expect(warned(src('{attempts: 3}'))).toEqual([]);
+  });
+
+  describe('retries that multiply across layers', () => {
+    // An entry point through the gateway to front, which calls back: two layers, each with `front` and `back`'s retries.
+    const src = (front: string, back: string, { mesh = 'istio-sidecar', via = 'gateway', l7 = false } = {}) =>
+      `name: amp\nmesh: ${mesh}\nnetwork: {sameNode: 15us}\nservices:\n  front:\n    serviceTime: 1ms\n    calls: [back]\n` +
+      `    resilience: {retries: ${front}}\n  back:\n    serviceTime: 1ms\n    l7: ${l7}\n    resilience: {retries: ${back}}\n` +
+      `entrypoints: {web: {target: front, via: ${via}, rate: 1/s}}\n`;
+    const amplified = (text: string) =>
+      loadTopologySource(text, 'amp.yaml').diagnostics.filter((d) => d.code === 'retry-amplification').map((d) => `${d.location?.line}:${d.location?.column} ${formatPath(d.path)}`);
+    const on5xx = (n: number) => `{attempts: ${n}, retryOn: [5xx]}`;
+
+    it('warns up front, at the inner retries, when one request can make more than 10,000 tries', () => {
+      const r = loadTopologySource(src(on5xx(1000), on5xx(1000)), 'amp.yaml');
+      expect(r.topology).toBeDefined();
+      expect(formatDiagnostics(r.diagnostics)).toMatchInlineSnapshot(`
+        "amp.yaml:12:18: warning[retry-amplification]: services.back.resilience.retries: retries multiply across layers under profile "istio-sidecar": one request of "web" can make up to 1,000,000 tries at "back" when it keeps failing, 1,000 (entry → "front") × 1,000 ("front" → "back"), more than 10,000: while it fails, every request costs that many simulated tries, and a long run may take hours
+           12 |     resilience: {retries: {attempts: 1000, retryOn: [5xx]}}
+              |                  ^
+          hint: retry at one layer: set retries: none on the inner services (or the outer ones), give the retries a budget, or fewer attempts
+
+        0 errors, 1 warning"
+      `);
+      expect(amplified(src(on5xx(101), on5xx(101)))).toEqual(['12:18 services.back.resilience.retries']);
+      // 100 × 100 is the threshold itself, and 30 × 30 (900) is far below it.
+      expect(amplified(src(on5xx(100), on5xx(100)))).toEqual([]);
+      expect(amplified(src(on5xx(30), on5xx(30)))).toEqual([]);
+    });
+
+    it('counts only the layers that retry, and only what repeats the calls below', () => {
+      // Connect failures and refused streams never reached front: its calls to back are not made again.
+      expect(amplified(src('{attempts: 1000, retryOn: [connect-failure, refused-stream]}', on5xx(1000)))).toEqual([]);
+      // A reset or a per-try timeout cuts a try front was working on: they do repeat them.
+      expect(amplified(src('{attempts: 1000, retryOn: [reset]}', on5xx(1000)))).toHaveLength(1);
+      expect(amplified(src(on5xx(1000), 'none'))).toEqual([]);
+      expect(amplified(src(on5xx(1000), '{attempts: 1000, retryOn: [5xx], budget: {ratio: 0.2}}'))).toEqual([]);
+      // A client outside the mesh gets no mesh policy; a client library's (placement: client, or no mesh) it runs itself.
+      expect(amplified(src(on5xx(1000), on5xx(1000), { via: 'direct' }))).toEqual([]);
+      expect(amplified(src(on5xx(1000), on5xx(1000), { via: 'direct', mesh: 'none' }))).toHaveLength(1);
+      expect(amplified(src(on5xx(1000), on5xx(1000), { via: 'mesh' }))).toHaveLength(1);
+    });
+
+    it('follows where ambient profiles run the policy: the gateway, a waypoint, not ztunnel', () => {
+      // front → back passes ztunnel alone (L4): only the gateway's 1000 tries of front are left.
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: 'istio-ambient' }))).toEqual([]);
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: 'istio-ambient', l7: true }))).toEqual([]);
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: 'istio-ambient-waypoint', l7: true }))).toHaveLength(1);
+      // Cilium has no ingress gateway: its entry traffic is a client outside the mesh, unless it is a meshed pod (via: mesh).
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: 'cilium' }))).toEqual([]);
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: 'cilium', via: 'mesh' }))).toHaveLength(1);
+      // With nodeProxyTraffic: l7, calls to services without l7: true take the kernel's path, with no policy.
+      expect(amplified(src(on5xx(1000), on5xx(1000), { mesh: '{profile: cilium, nodeProxyTraffic: l7}', via: 'mesh' }))).toEqual([]);
+    });
+
+    it("multiplies a profile's own retries, and points at the mesh override that sets them", () => {
+      // Cilium's Envoy tries 4 times on 5xx at every hop: 4^5 = 1,024 from a meshed client down five services is a product's default, 4^7 is not.
+      const chain = (n: number, mesh: string) =>
+        `name: c\nmesh: ${mesh}\nnetwork: {sameNode: 15us}\nservices:\n` +
+        Array.from({ length: n }, (_, i) => `  s${i}: {serviceTime: 1ms${i + 1 < n ? `, calls: [s${i + 1}]` : ''}}\n`).join('') +
+        'entrypoints: {web: {target: s0, via: mesh, rate: 1/s}}\n';
+      expect(amplified(chain(5, 'cilium'))).toEqual([]);
+      const deep = loadTopologySource(chain(7, 'cilium'), 'c.yaml').diagnostics.filter((d) => d.code === 'retry-amplification');
+      expect(deep.map((d) => formatPath(d.path))).toEqual(['entrypoints.web']);
+      expect(deep[0].message).toContain('up to 16,384 tries at "s6"');
+      const tuned = '{profile: istio-sidecar, resilience: {retries: {attempts: 30, retryOn: [5xx]}}}';
+      expect(amplified(chain(3, tuned))).toEqual(['2:45 mesh.resilience.retries']);
+      expect(loadTopologySource(chain(3, tuned), 'c.yaml').diagnostics[0].message).toContain('27,000 tries');
+    });
+
+    // Every bundled topology, under every bundled profile (compare runs them all).
+    const topologies = (readdirSync('topologies', { recursive: true }) as string[])
+      .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.schema.json') && !f.startsWith('meshes')).sort();
+    const profiles = readdirSync('topologies/meshes').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+    it('leaves the bundled topologies alone under every bundled profile', () => {
+      expect(topologies.length * profiles.length).toBeGreaterThanOrEqual(100);
+      const warned = topologies.flatMap((f) => profiles.flatMap((mesh) =>
+        loadTopologyFile(`topologies/${f}`, { mesh }).diagnostics.filter((d) => d.code === 'retry-amplification').map(() => `${f} ${mesh}`)));
+      expect(warned).toEqual([]);
+    });
   });
 
   it('checks a retry budget, and warns about a ratio that looks like a percentage', () => {
