@@ -8,6 +8,7 @@ import { MAX_RESULTS_BYTES, MAX_SOURCE_BYTES, readCapped, sizeText, type CappedR
 import type { CompareResult } from '../sim/compare.js';
 import { DiagnosticError, type Diagnostic, type SourceLocation } from '../sim/diagnostics/types.js';
 import type { RunResult } from '../sim/results/types.js';
+import { LogHistogram, type LogHistogramJSON } from '../sim/stats/histogram.js';
 import { RESULTS_FORMAT } from '../sim/version.js';
 import { parseSource } from '../sim/topology/document.js';
 import * as topologyMsg from '../sim/topology/messages.js';
@@ -121,12 +122,28 @@ function runNumbersProblem(run: RunResult): string | undefined {
       const why = check(`${at}.${k}`, e[k], MAX_QUANTITY, true);
       if (why) return why;
     }
-    const latency = e.latency;
-    if (!isObject(latency)) return `${at}.latency is not an object`;
-    for (const k of ['mean', 'min', 'max', 'p50', 'p90', 'p99', 'p999'] as const) {
-      const why = check(`${at}.latency.${k}`, latency[k], MAX_LATENCY, true);
+    // The latency charts rebuild each histogram: one edited or cut stopped the report with an internal error.
+    const histogram = histogramProblem(e.histogram);
+    if (histogram) return `${at}.histogram ${histogram}`;
+    const why = latencyProblem(`${at}.latency`, e.latency, check);
+    if (why) return why;
+  }
+  // The services table and charts show these as the entry points' are shown: an edited one passed unseen.
+  for (const [i, s] of (Array.isArray(run.services) ? run.services as unknown[] : []).entries()) {
+    if (!isObject(s)) return `services[${i}] is not an object`;
+    const at = `services[${i}]${typeof s.name === 'string' ? ` (${JSON.stringify(s.name)})` : ''}`;
+    for (const k of ['arrivals', 'rejected', 'failed', 'calls', 'retries', 'retryCalls'] as const) {
+      // Results written before a service's failures and retry calls were counted have neither.
+      if ((k === 'failed' || k === 'retryCalls') && s[k] === undefined) continue;
+      const why = check(`${at}.${k}`, s[k], MAX_QUANTITY, false, true);
       if (why) return why;
     }
+    for (const k of ['throughput', 'utilization', 'waitProbability', 'meanQueueWait', 'meanInSystem'] as const) {
+      const why = check(`${at}.${k}`, s[k], MAX_QUANTITY, true);
+      if (why) return why;
+    }
+    const why = latencyProblem(`${at}.latency`, s.latency, check);
+    if (why) return why;
   }
   const r = run.resources as unknown;
   if (!isObject(r)) return 'resources is not an object';
@@ -136,6 +153,38 @@ function runNumbersProblem(run: RunResult): string | undefined {
     if (why) return why;
   }
   return undefined;
+}
+
+type NumberCheck = (where: string, x: unknown, max: number, nullable: boolean, integer?: boolean) => string | undefined;
+
+/** What is wrong with a latency summary's quantiles and their intervals, as "where why", or undefined. */
+function latencyProblem(at: string, latency: unknown, check: NumberCheck): string | undefined {
+  if (!isObject(latency)) return `${at} is not an object`;
+  for (const k of ['mean', 'min', 'max', 'p50', 'p90', 'p99', 'p999'] as const) {
+    const why = check(`${at}.${k}`, latency[k], MAX_LATENCY, true);
+    if (why) return why;
+  }
+  const ci = latency.ci;
+  if (!isObject(ci)) return `${at}.ci is not an object`;
+  for (const k of ['mean', 'p50', 'p90', 'p99', 'p999'] as const) {
+    const interval = ci[k];
+    // As in sweep results: an interval of nothing measured is null, or [null, null].
+    if (interval === null || interval === undefined) continue;
+    if (!Array.isArray(interval) || interval.length !== 2) return `${at}.ci.${k} is not [low, high] or null`;
+    const why = check(`${at}.ci.${k}[0]`, interval[0], MAX_LATENCY, true) ?? check(`${at}.ci.${k}[1]`, interval[1], MAX_LATENCY, true);
+    if (why) return why;
+  }
+  return undefined;
+}
+
+/** Why a saved latency histogram cannot be read back as the charts read it, or undefined. */
+function histogramProblem(json: unknown): string | undefined {
+  try {
+    LogHistogram.fromJSON(json as LogHistogramJSON);
+    return undefined;
+  } catch (e) {
+    return `is not as meshtax writes it (${(e as Error).message.replace(/^LogHistogram\.fromJSON: /, '')})`;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { fileIdentity } from '../fileIdentity.js';
 import { MAX_RESULTS_BYTES, sizeText } from '../readCapped.js';
 import * as msg from './messages.js';
-import { MAX_BAD_LINES, canonicalText, lineDiagnostic, readResultsFile, sweepDifferences, type StoredLine } from './store.js';
+import { MAX_BAD_LINES, canonicalText, editedIdentity, lineDiagnostic, readResultsFile, sweepDifferences, type StoredLine } from './store.js';
 
 export interface MergeResult {
   /** The merged NDJSON; absent when there are problems. */
@@ -70,12 +70,16 @@ export function mergeResults(files: readonly string[], maxBytes: number = MAX_RE
   const first = lines[0];
   const sweep = first.record.sweep;
   const describe = (l: StoredLine) => `${l.record.sweep.id} (topology ${JSON.stringify(l.record.sweep.name)}, meshtax ${l.record.sweep.meshtax}) at ${l.file}:${l.line}`;
-  const foreign = lines.filter((l) => l.record.sweep.id !== sweep.id || l.record.sweep.runs !== sweep.runs);
+  // A line with this sweep's id and another identity was edited: the merged file would carry both.
+  const foreign = lines.filter((l) => l.record.sweep.id !== sweep.id || editedIdentity(sweep, l.record.sweep).length > 0);
   const reported = new Set<string>();
   for (const l of foreign) {
     if (reported.has(l.file)) continue;
     reported.add(l.file);
-    diagnostics.push(lineDiagnostic(l.file, l.line, 'mixed-sweeps', `${msg.mixedSweeps(describe(first), describe(l))}; ${msg.sweepsDiffer(sweepDifferences(sweep, l.record.sweep))}`, msg.mixedSweepsHint()));
+    const edited = editedIdentity(sweep, l.record.sweep);
+    diagnostics.push(edited.length > 0
+      ? lineDiagnostic(l.file, l.line, 'bad-line', msg.editedIdentity(sweep.id, `${first.file}:${first.line}`, edited), msg.editedIdentityHint())
+      : lineDiagnostic(l.file, l.line, 'mixed-sweeps', `${msg.mixedSweeps(describe(first), describe(l))}; ${msg.sweepsDiffer(sweepDifferences(sweep, l.record.sweep))}`, msg.mixedSweepsHint()));
   }
   if (foreign.length > 0) return { runs: sweep.runs, sweep: sweep.id, diagnostics };
 

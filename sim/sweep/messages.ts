@@ -124,6 +124,10 @@ export const tornLineHint = (resume: boolean) =>
 export const mixedSweeps = (a: string, b: string) => `results of two different sweeps: ${a} and ${b}`;
 export const sweepsDiffer = (what: readonly string[]) => (what.length === 0 ? 'their identities differ' : `they differ in ${what.join(', and in ')}`);
 export const mixedSweepsHint = () => 'merge only the shards of one sweep: same topology, same sweep definition, same meshtax';
+export const editedIdentity = (id: string, where: string, what: readonly string[]) =>
+  `its sweep identity is not the one at ${where}, though both carry the id ${id}: ${sweepsDiffer(what)}`;
+export const editedIdentityHint = () =>
+  'was the line edited? the id is a hash of the rest of the identity, so lines of one sweep carry the same one; delete the edited line and run that point again (meshtax sweep … --resume)';
 export const unknownRangeKey = (key: string) => `unknown key "${key}" in a range`;
 export const unknownRangeKeyHint = (suggestion: string | undefined) =>
   `${suggestion ? `did you mean "${suggestion}"? ` : ''}a range is {from: 100/s, to: 1000/s, step: 100/s}; step may be left out`;

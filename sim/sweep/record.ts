@@ -127,15 +127,33 @@ export function recordProblem(value: unknown): string | undefined {
   if (typeof r !== 'object' || r === null || typeof r.sweep !== 'object' || r.sweep === null || typeof r.sweep.id !== 'string') {
     return 'it has no sweep identity';
   }
+  // The report prints these (the page's title, its footer): a number there stopped it with an internal error.
+  const identity = identityProblem(r.sweep);
+  if (identity !== undefined) return identity;
   if (!Number.isSafeInteger(r.run) || !Number.isSafeInteger(r.sweep.runs) || (r.run as number) < 0 || (r.run as number) >= r.sweep.runs) {
     return 'its run number is missing or out of range';
   }
   // The report groups a point's repeats by `point`: one not its run's would be averaged into another point's results.
-  if (Number.isSafeInteger(r.sweep.repeat) && (r.sweep.repeat as number) >= 1 && r.point !== Math.floor((r.run as number) / (r.sweep.repeat as number))) {
+  if (r.point !== Math.floor((r.run as number) / (r.sweep.repeat as number))) {
     return `its point number (${JSON.stringify(r.point) ?? 'missing'}) is not its run's (run ${r.run as number} is point ${Math.floor((r.run as number) / (r.sweep.repeat as number))})`;
   }
-  if (typeof r.params !== 'object' || r.params === null || (r.summary === undefined && r.aborted === undefined)) {
+  if (typeof r.params !== 'object' || r.params === null || Array.isArray(r.params) || (r.summary === undefined && r.aborted === undefined)) {
     return 'it has no parameters or no results';
+  }
+  // The report shows an aborted run's message in its point's row.
+  if (r.aborted !== undefined && (typeof r.aborted !== 'object' || r.aborted === null || typeof r.aborted.message !== 'string')) {
+    return 'its "aborted" has no message';
+  }
+  return undefined;
+}
+
+/** What is wrong with a line's sweep identity beyond its id, or undefined: each field of the type meshtax writes. */
+function identityProblem(sweep: Partial<SweepIdentity>): string | undefined {
+  for (const k of ['name', 'topologyHash', 'definitionHash', 'meshtax'] as const) {
+    if (typeof sweep[k] !== 'string') return `its sweep identity's ${k} is ${JSON.stringify(sweep[k]) ?? 'missing'}, not a string`;
+  }
+  if (!Number.isSafeInteger(sweep.repeat) || (sweep.repeat as number) < 1) {
+    return `its sweep identity's repeat is ${JSON.stringify(sweep.repeat) ?? 'missing'}, not a whole number ≥ 1`;
   }
   return undefined;
 }

@@ -164,6 +164,10 @@ export function summaryProblem(summary: unknown): string | undefined {
   };
   const timeProblem = check('measuredTime', summary.measuredTime, MAX_SECONDS, false);
   if (timeProblem) return timeProblem;
+  // Not numbers, but read as surely: a mesh of null stopped the report with an internal error, and a
+  // saturated list that is no list left a point unmarked without a word.
+  const labels = labelsProblem(summary);
+  if (labels) return labels;
   if (!Array.isArray(summary.entrypoints)) return 'entrypoints is not a list';
   for (const [i, e] of summary.entrypoints.entries()) {
     if (!isObject(e) || typeof e.name !== 'string') return `entrypoints[${i}] has no name`;
@@ -192,6 +196,20 @@ export function summaryProblem(summary: unknown): string | undefined {
   );
 }
 
+/** What is wrong with a summary's mesh, saturated list and warnings, as "field why", or undefined. */
+function labelsProblem(summary: Record<string, unknown>): string | undefined {
+  const mesh = summary.mesh;
+  if (!isObject(mesh) || typeof mesh.profile !== 'string' || typeof mesh.mode !== 'string' || typeof mesh.mtls !== 'boolean') {
+    return 'mesh is not {profile, mode, mtls}';
+  }
+  if (!Array.isArray(summary.saturated) || !summary.saturated.every((s) => typeof s === 'string')) return 'saturated is not a list of names';
+  const warnings = summary.warnings;
+  if (warnings !== undefined && (!Array.isArray(warnings) || !warnings.every((w) => isObject(w) && typeof w.code === 'string' && typeof w.subject === 'string'))) {
+    return 'warnings is not a list of {code, subject}';
+  }
+  return undefined;
+}
+
 /**
  * The records of a results file, for a report: every line whole and of one
  * sweep, sorted by run. A torn last line (an interrupted sweep) is only a
@@ -208,6 +226,12 @@ export function readSweepRecords(file: string, preread?: CappedRead): { records:
   const other = read.lines.find((l) => l.record.sweep.id !== first.record.sweep.id);
   if (other) {
     diagnostics.push(lineDiagnostic(file, other.line, 'mixed-sweeps', `${msg.mixedSweeps(first.record.sweep.id, other.record.sweep.id)}; ${msg.sweepsDiffer(sweepDifferences(first.record.sweep, other.record.sweep))}`, msg.mixedSweepsHint()));
+  }
+  // The report's title, run count and bands come from the first line: one line edited apart from it would go unseen.
+  const edited = read.lines.find((l) => editedIdentity(first.record.sweep, l.record.sweep).length > 0);
+  if (edited) {
+    const what = editedIdentity(first.record.sweep, edited.record.sweep);
+    diagnostics.push(lineDiagnostic(file, edited.line, 'bad-line', msg.editedIdentity(first.record.sweep.id, `${file}:${first.line}`, what), msg.editedIdentityHint()));
   }
   // A run twice would count as one more repeat of its point, and skew its mean and band.
   const lineOf = new Map<number, number>();
@@ -256,6 +280,8 @@ export function recordsProblems(records: readonly unknown[]): Diagnostic[] {
     if (record.sweep.id !== sweep.id) {
       diagnostics.push(at(i, 'mixed-sweeps', `${msg.mixedSweeps(sweep.id, record.sweep.id)}; ${msg.sweepsDiffer(sweepDifferences(sweep, record.sweep))}`, msg.mixedSweepsHint()));
     }
+    const edited = editedIdentity(sweep, record.sweep);
+    if (edited.length > 0) diagnostics.push(at(i, 'bad-record', msg.editedIdentity(sweep.id, 'the first record', edited), msg.editedIdentityHint()));
     const before = seen.get(record.run);
     if (before !== undefined) diagnostics.push(at(i, 'duplicate-run', msg.duplicateRun(record.run, `records[${before}]`), msg.repeatedRunHint()));
     else seen.set(record.run, i);
@@ -311,6 +337,18 @@ export function canonicalText(lines: readonly StoredLine[]): string {
   const byRun = new Map<number, string>();
   for (const l of lines) if (!byRun.has(l.record.run)) byRun.set(l.record.run, l.text);
   return [...byRun.keys()].sort((a, b) => a - b).map((run) => byRun.get(run)).join('');
+}
+
+/**
+ * How a line's identity differs from `first`'s though its id is the same (a
+ * hand-edited line: the id hashes the rest), worded as sweepDifferences does;
+ * empty when they are alike, or of two sweeps (mixed-sweeps says that).
+ */
+export function editedIdentity(first: SweepIdentity, other: SweepIdentity): string[] {
+  if (first.id !== other.id) return [];
+  const what = sweepDifferences(first, other);
+  if (first.repeat !== other.repeat) what.push(`the number of repeats (${first.repeat} against ${other.repeat})`);
+  return what;
 }
 
 /** What tells two sweeps' identities apart, as a reader can act on it (the ids alone are hashes). */

@@ -64,6 +64,58 @@ describe('report given results whose numbers were edited', () => {
     writeFileSync(join(dir, 'null.json'), JSON.stringify(d));
     expect((await cli('report', join(dir, 'null.json'), '-q', '-o', join(dir, 'null.html'))).code).toBe(0);
   });
+
+  it("refuses a service's edited figure and an edited interval, as an entry point's number is refused", async () => {
+    // Before: a service's p90 of [] or an interval's low end of -1 rendered without a word, exit 0 (found by fuzzing saved results).
+    const json = join(dir, 'services.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '-q', '-o', json)).code).toBe(0);
+    type Saved = { entrypoints: Array<{ latency: { ci: Record<string, unknown> } }>; services: Array<Record<string, unknown> & { latency: Record<string, unknown> & { ci: Record<string, unknown> } }> };
+    const good = JSON.parse(readFileSync(json, 'utf8')) as Saved;
+    const name = JSON.stringify(good.services[0].name);
+    const cases: Array<[(d: Saved) => void, string]> = [
+      [(d) => { d.services[0].latency.p90 = []; }, `services[0] (${name}).latency.p90 is a list, not a number (or null)`],
+      [(d) => { d.services[0].arrivals = -3; }, `services[0] (${name}).arrivals is -3, not a number ≥ 0`],
+      [(d) => { d.services[0].utilization = 'NaN'; }, `services[0] (${name}).utilization is "NaN", not a number (or null)`],
+      [(d) => { d.services[0].latency.ci.p50 = [-1, 0.1]; }, `services[0] (${name}).latency.ci.p50[0] is -1, not a number ≥ 0`],
+      [(d) => { d.entrypoints[0].latency.ci.p99 = 'abc'; }, 'entrypoints[0] ("clients").latency.ci.p99 is not [low, high] or null'],
+    ];
+    for (const [edit, says] of cases) {
+      const d = structuredClone(good);
+      edit(d);
+      const file = join(dir, 'services-edited.json');
+      writeFileSync(file, JSON.stringify(d));
+      const r = await cli('report', file, '-o', join(dir, 'services-edited.html'));
+      expect(r.code, says).toBe(2);
+      expect(r.err).toContain(`error[bad-results]: ${file}: ${says}\n  hint: was the file edited?`);
+    }
+  });
+
+  it('refuses an edited or cut latency histogram at the report, not with an internal error in a chart', async () => {
+    // Before: exit 1, "internal error: LogHistogram.fromJSON: bins must be [key, count] pairs" (found by fuzzing saved results).
+    const json = join(dir, 'histogram.json');
+    expect((await cli('run', 'topologies/mm1.yaml', '--duration', '5s', '--warmup', '1s', '-q', '-o', json)).code).toBe(0);
+    type Saved = { entrypoints: Array<{ histogram: { count: number; bins: unknown[] } }> };
+    const good = JSON.parse(readFileSync(json, 'utf8')) as Saved;
+    expect(good.entrypoints[0].histogram.count).toBeGreaterThan(0);
+    const cases: Array<[(d: Saved) => void, string]> = [
+      [(d) => { d.entrypoints[0].histogram.bins.pop(); }, 'bins must be [key, count] pairs'],
+      [(d) => { d.entrypoints[0].histogram.bins[1] = -1; }, 'bad count -1 for key'],
+      [(d) => { d.entrypoints[0].histogram.count += 1; }, 'does not equal the bucket total'],
+      [(d) => { delete (d.entrypoints[0] as Partial<Saved['entrypoints'][0]>).histogram; }, 'not an object'],
+    ];
+    for (const [edit, says] of cases) {
+      const d = structuredClone(good);
+      edit(d);
+      const file = join(dir, 'histogram-edited.json');
+      writeFileSync(file, JSON.stringify(d));
+      const r = await cli('report', file, '-o', join(dir, 'histogram-edited.html'));
+      expect(r.err).not.toContain('internal error');
+      expect(r.code, says).toBe(2);
+      expect(r.err).toContain(`error[bad-results]: ${file}: entrypoints[0] ("clients").histogram is not as meshtax writes it (`);
+      expect(r.err).toContain(says);
+      expect(r.err).toContain('hint: was the file edited?');
+    }
+  });
 });
 
 describe('report given results behind a byte-order mark', () => {

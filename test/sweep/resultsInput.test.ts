@@ -12,6 +12,7 @@ import { formatDiagnostics } from '../../sim/diagnostics/format.js';
 import { mergeResults } from '../../sim/sweep/merge.js';
 import { readSweepRecords } from '../../sim/sweep/store.js';
 import { readSweepFile } from '../../sim/sweep/definition.js';
+import { cli } from '../cli/inProcess.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshtax-results-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -143,5 +144,67 @@ describe('problems that came without a hint', () => {
     const seed = readSweepFile(write('seed.yaml', 'seed: -1\ngrid: {mesh: [none]}\n')).diagnostics;
     expect(seed.map((d) => d.code)).toEqual(['invalid-value']);
     expect(seed[0].hint).toMatch(/^the base seed each run's own seed is derived from/);
+  });
+});
+
+/** line(run) with `edit` applied to the whole parsed record (its identity, summary, params). */
+function edited(run: number, edit: (r: Record<string, any>) => void): string {
+  const r = JSON.parse(line(run)) as Record<string, any>;
+  edit(r);
+  const text = JSON.stringify(r) + '\n';
+  expect(text).not.toBe(line(run));
+  return text;
+}
+
+describe('the labels a report prints, not only its numbers, are checked (fuzzed results files)', () => {
+  it('an identity field or a summary label of the wrong type is refused at its line: the report stopped with an internal error', async () => {
+    // Before: `sweep-report` exited 1, "internal error: text.replace is not a function" (a name of 5, escaped
+    // for the page's title) or "Cannot read properties of null (reading 'profile')" (a mesh of null).
+    for (const [edit, says] of [
+      [(r) => { r.sweep.name = 5; }, "bad-line]: not a sweep result: its sweep identity's name is 5, not a string"],
+      [(r) => { r.sweep.meshtax = null; }, "bad-line]: not a sweep result: its sweep identity's meshtax is null, not a string"],
+      [(r) => { r.sweep.repeat = 'x'; }, "bad-line]: not a sweep result: its sweep identity's repeat is \"x\", not a whole number ≥ 1"],
+      [(r) => { r.summary.mesh = null; }, 'bad-summary]: its summary is not as meshtax writes it: mesh is not {profile, mode, mtls}'],
+      [(r) => { r.summary.mesh.profile = []; }, 'bad-summary]: its summary is not as meshtax writes it: mesh is not {profile, mode, mtls}'],
+      [(r) => { r.aborted = { message: 5 }; delete r.summary; }, 'bad-line]: not a sweep result: its "aborted" has no message'],
+    ] as Array<[(r: Record<string, any>) => void, string]>) {
+      const file = write('label.ndjson', line(0) + edited(1, edit));
+      const report = await cli('sweep-report', file, '-o', join(dir, 'label.html'), '-q');
+      expect(report.err).not.toContain('internal error');
+      expect(report.code).toBe(2);
+      expect(report.err).toContain(`${file}:2:1: error[${says}`);
+      expect(formatDiagnostics(mergeResults([file]).diagnostics)).toContain(`${file}:2:1: error[${says}`);
+    }
+  });
+
+  it('a saturated list or warnings that are no list are refused: the point was shown unmarked without a word', () => {
+    for (const [edit, says] of [
+      [(r) => { r.summary.saturated = 5; }, 'saturated is not a list of names'],
+      [(r) => { r.summary.saturated = [3]; }, 'saturated is not a list of names'],
+      [(r) => { r.summary.warnings = [{ code: 'short-run', subject: 3 }]; }, 'warnings is not a list of {code, subject}'],
+    ] as Array<[(r: Record<string, any>) => void, string]>) {
+      const read = readSweepRecords(write('saturated.ndjson', line(0) + edited(1, edit)));
+      expect(read.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['bad-summary', 2]]);
+      expect(read.diagnostics[0].message).toContain(says);
+    }
+    // What a sweep writes for a saturated point with a short-run warning passes.
+    const genuine = edited(1, (r) => { r.summary.saturated = ['backend']; r.summary.warnings = [{ code: 'short-run', subject: 'web' }]; });
+    expect(readSweepRecords(write('saturated-ok.ndjson', line(0) + genuine)).diagnostics).toEqual([]);
+  });
+
+  it("a line carrying the sweep's id with another identity (edited) is refused, by sweep-report and by merge", () => {
+    // Before: the report took the first line's identity and showed the file as fine; merge checked the run count only.
+    for (const [edit, says] of [
+      [(r) => { r.sweep.name = 'other'; }, 'they differ in the topology ("sweep-small" against "other")'],
+      [(r) => { r.sweep.meshtax = '9.9.9'; }, 'they differ in the meshtax version (0.1.0 against 9.9.9)'],
+      [(r) => { r.sweep.runs = 3; }, 'they differ in the number of runs (2 against 3)'],
+    ] as Array<[(r: Record<string, any>) => void, string]>) {
+      const file = write('identity.ndjson', line(0) + edited(1, edit));
+      const expected = `${file}:2:1: error[bad-line]: its sweep identity is not the one at ${file}:1, though both carry the id d18f90ea2d261611: ${says}`;
+      expect(formatDiagnostics(readSweepRecords(file).diagnostics)).toContain(expected);
+      const merged = mergeResults([file]);
+      expect(merged.text).toBeUndefined();
+      expect(formatDiagnostics(merged.diagnostics)).toContain(expected);
+    }
   });
 });
