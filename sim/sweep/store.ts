@@ -135,7 +135,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function numberProblem(x: unknown, max: number, nullable: boolean, integer = false): string | undefined {
   if (x === null && nullable) return undefined;
   if (typeof x !== 'number') {
-    const shown = typeof x === 'string' ? quoted(x.length > 40 ? `${x.slice(0, 40)}…` : x) : x === null ? 'null' : x === undefined ? 'missing' : `a ${Array.isArray(x) ? 'list' : typeof x}`;
+    const shown = typeof x === 'string' ? quoted(x.length > 40 ? `${x.slice(0, 40)}…` : x) : x === null ? 'null' : x === undefined ? 'missing' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
     return `is ${shown}, not a number${nullable ? ' (or null)' : ''}`;
   }
   if (!Number.isFinite(x) || x < 0) return `is ${x}, not a number ≥ 0`;

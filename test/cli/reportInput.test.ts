@@ -75,6 +75,7 @@ describe('report given results whose numbers were edited', () => {
     const cases: Array<[(d: Saved) => void, string]> = [
       [(d) => { d.services[0].latency.p90 = []; }, `services[0] (${name}).latency.p90 is a list, not a number (or null)`],
       [(d) => { d.services[0].arrivals = -3; }, `services[0] (${name}).arrivals is -3, not a number ≥ 0`],
+      [(d) => { d.services[0].throughput = { value: 1 }; }, `services[0] (${name}).throughput is an object, not a number (or null)`],
       [(d) => { d.services[0].utilization = 'NaN'; }, `services[0] (${name}).utilization is "NaN", not a number (or null)`],
       [(d) => { d.services[0].latency.ci.p50 = [-1, 0.1]; }, `services[0] (${name}).latency.ci.p50[0] is -1, not a number ≥ 0`],
       [(d) => { d.entrypoints[0].latency.ci.p99 = 'abc'; }, 'entrypoints[0] ("clients").latency.ci.p99 is not [low, high] or null'],
