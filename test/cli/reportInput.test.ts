@@ -18,6 +18,27 @@ import { cli } from './inProcess.js';
 const dir = mkdtempSync(join(tmpdir(), 'meshtax-report-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Each edit applied to a copy of `good`, written as `stem`.json: report
+ * refuses it, exit 2, no internal error, with the edited-file hint, saying
+ * `says` right after the file's name — or, given `head`, saying `head`
+ * there and `says` anywhere in the message.
+ */
+async function expectEditsRefused<T>(good: T, cases: ReadonlyArray<[(d: T) => void, string]>, stem: string, head?: string): Promise<void> {
+  for (const [edit, says] of cases) {
+    const d = structuredClone(good);
+    edit(d);
+    const file = join(dir, `${stem}.json`);
+    writeFileSync(file, JSON.stringify(d));
+    const r = await cli('report', file, '-o', join(dir, `${stem}.html`));
+    expect(r.err).not.toContain('internal error');
+    expect(r.code, says).toBe(2);
+    expect(r.err).toContain(`error[bad-results]: ${file}: ${head ?? says}`);
+    expect(r.err).toContain(says);
+    expect(r.err).toContain('\n  hint: was the file edited?');
+  }
+}
+
 describe('report given a file of another kind', () => {
   it('a topology (YAML or JSON), a mesh profile and a sweep file are each named, with what to run', async () => {
     const json = join(dir, 'topology.json');
@@ -49,15 +70,7 @@ describe('report given results whose numbers were edited', () => {
       [(d) => { d.entrypoints[0].completed = 1.5; }, 'entrypoints[0] ("clients").completed is 1.5, not a whole number'],
       [(d) => { d.resources.proxyVcpu = -1; }, 'resources.proxyVcpu is -1, not a number ≥ 0'],
     ];
-    for (const [edit, says] of cases) {
-      const d = structuredClone(good);
-      edit(d);
-      const file = join(dir, 'edited.json');
-      writeFileSync(file, JSON.stringify(d));
-      const r = await cli('report', file, '-o', join(dir, 'edited.html'));
-      expect(r.code, says).toBe(2);
-      expect(r.err).toContain(`error[bad-results]: ${file}: ${says}\n  hint: was the file edited?`);
-    }
+    await expectEditsRefused(good, cases, 'edited');
     // null is what a run writes for a latency of nothing measured: fine.
     const d = structuredClone(good);
     d.entrypoints[0].latency.p50 = null;
@@ -80,15 +93,7 @@ describe('report given results whose numbers were edited', () => {
       [(d) => { d.services[0].latency.ci.p50 = [-1, 0.1]; }, `services[0] (${name}).latency.ci.p50[0] is -1, not a number ≥ 0`],
       [(d) => { d.entrypoints[0].latency.ci.p99 = 'abc'; }, 'entrypoints[0] ("clients").latency.ci.p99 is not [low, high] or null'],
     ];
-    for (const [edit, says] of cases) {
-      const d = structuredClone(good);
-      edit(d);
-      const file = join(dir, 'services-edited.json');
-      writeFileSync(file, JSON.stringify(d));
-      const r = await cli('report', file, '-o', join(dir, 'services-edited.html'));
-      expect(r.code, says).toBe(2);
-      expect(r.err).toContain(`error[bad-results]: ${file}: ${says}\n  hint: was the file edited?`);
-    }
+    await expectEditsRefused(good, cases, 'services-edited');
   });
 
   it('refuses an edited or cut latency histogram at the report, not with an internal error in a chart', async () => {
@@ -104,18 +109,7 @@ describe('report given results whose numbers were edited', () => {
       [(d) => { d.entrypoints[0].histogram.count += 1; }, 'does not equal the bucket total'],
       [(d) => { delete (d.entrypoints[0] as Partial<Saved['entrypoints'][0]>).histogram; }, 'not an object'],
     ];
-    for (const [edit, says] of cases) {
-      const d = structuredClone(good);
-      edit(d);
-      const file = join(dir, 'histogram-edited.json');
-      writeFileSync(file, JSON.stringify(d));
-      const r = await cli('report', file, '-o', join(dir, 'histogram-edited.html'));
-      expect(r.err).not.toContain('internal error');
-      expect(r.code, says).toBe(2);
-      expect(r.err).toContain(`error[bad-results]: ${file}: entrypoints[0] ("clients").histogram is not as meshtax writes it (`);
-      expect(r.err).toContain(says);
-      expect(r.err).toContain('hint: was the file edited?');
-    }
+    await expectEditsRefused(good, cases, 'histogram-edited', 'entrypoints[0] ("clients").histogram is not as meshtax writes it (');
   });
 });
 

@@ -11,6 +11,20 @@ import { findKnee } from '../../reports/sweep/model.js';
 const FILE = 'test/fixtures/sweep/small.yaml';
 const SOURCE = readFileSync(FILE, 'utf8');
 
+const FILES = mkdtempSync(join(tmpdir(), 'meshtax-sweep-files-'));
+
+/** `text` written as a sweep file (named `name`, in this file's temporary folder) and read back. */
+function sweepFile(text: string, name = 's.yaml'): { file: string; read: ReturnType<typeof readSweepFile> } {
+  const file = join(FILES, name);
+  writeFileSync(file, text);
+  return { file, read: readSweepFile(file) };
+}
+
+/** The sweep a sweep file's definition plans over the small fixture, with no --set. */
+function planFile(definition: NonNullable<ReturnType<typeof readSweepFile>['definition']>) {
+  return planSweep(FILE, SOURCE, buildDefinition([], definition, undefined).definition!, {});
+}
+
 function plan(sets: string[], options: SweepOptions = {}, repeat?: number) {
   const built = buildDefinition(sets, undefined, repeat);
   if (!built.definition) throw new Error(formatDiagnostics(built.diagnostics));
@@ -114,10 +128,7 @@ describe('planning a sweep', () => {
     // Values listed one by one have places of their own: each is named.
     expect(plan(['entrypoints.web.rate=100/s,fast,slow']).diagnostics.map((d) => d.location?.column)).toEqual([28, 33]);
     // A sweep file's range likewise.
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-range-'));
-    const f = join(dir, 's.yaml');
-    writeFileSync(f, 'grid:\n  services.backend.serviceTime: 1..50\n');
-    const built = readSweepFile(f);
+    const built = sweepFile('grid:\n  services.backend.serviceTime: 1..50\n').read;
     expect(built.definition).toBeDefined();
     const fromFile = planSweep(FILE, SOURCE, built.definition!);
     expect(fromFile.diagnostics.map((d) => [d.code, d.location?.line, d.message])).toEqual([
@@ -127,21 +138,17 @@ describe('planning a sweep', () => {
 
   it('says a sweep file that sweeps nothing at its line, not as if no sweep file had been given', () => {
     // Before: grid: {} or points: [] said "nothing to sweep" with no file:line, and a hint to give a sweep file.
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-empty-'));
     const nothing = (text: string) => {
-      const f = join(dir, 's.yaml');
-      writeFileSync(f, text);
-      const read = readSweepFile(f);
+      const { read } = sweepFile(text);
       expect(read.diagnostics).toEqual([]);
       return buildDefinition([], read.definition, undefined).diagnostics.map((d) => [d.code, d.location?.file, d.location?.line, d.location?.column, d.hint]);
     };
     const hint = expect.stringMatching(/^the sweep file has no grid or points: give it grid: /);
-    expect(nothing('repeat: 2\ngrid: {}\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 2, 1, hint]]);
-    expect(nothing('seed: 3\npoints: []\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 2, 1, hint]]);
-    expect(nothing('repeat: 3\n')).toEqual([['nothing-to-sweep', join(dir, 's.yaml'), 1, 1, hint]]);
+    expect(nothing('repeat: 2\ngrid: {}\n')).toEqual([['nothing-to-sweep', join(FILES, 's.yaml'), 2, 1, hint]]);
+    expect(nothing('seed: 3\npoints: []\n')).toEqual([['nothing-to-sweep', join(FILES, 's.yaml'), 2, 1, hint]]);
+    expect(nothing('repeat: 3\n')).toEqual([['nothing-to-sweep', join(FILES, 's.yaml'), 1, 1, hint]]);
     // A file of repeat and seed alone is fine beside a --set: it is the --set that sweeps.
-    const f = join(dir, 's.yaml');
-    expect(buildDefinition(['mesh=none,linkerd'], readSweepFile(f).definition, undefined).diagnostics).toEqual([]);
+    expect(buildDefinition(['mesh=none,linkerd'], sweepFile('repeat: 3\n').read.definition, undefined).diagnostics).toEqual([]);
   });
 
   it('refuses a path through __proto__, and names no inherited key (constructor) as a service, rather than change every object', () => {
@@ -164,13 +171,9 @@ describe('planning a sweep', () => {
   });
 
   it('points at a repeated point or grid value in the sweep file, and says what repeat is for', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-dup-'));
     const fromFile = (text: string) => {
-      const f = join(dir, 's.yaml');
-      writeFileSync(f, text);
-      const read = readSweepFile(f);
-      if (!read.definition) return read.diagnostics;
-      return planSweep(FILE, SOURCE, buildDefinition([], read.definition, undefined).definition!, {}).diagnostics;
+      const { read } = sweepFile(text);
+      return read.definition ? planFile(read.definition).diagnostics : read.diagnostics;
     };
     const at = (ds: ReturnType<typeof fromFile>) => ds.map((d) => `${d.location?.line}:${d.location?.column} ${d.code}`);
     expect(at(fromFile('points:\n  - {entrypoints.web.rate: 10/s}\n  - {entrypoints.web.rate: 10/s}\n'))).toEqual(['3:6 duplicate-point']);
@@ -180,29 +183,22 @@ describe('planning a sweep', () => {
   });
 
   it('ignores a sweep file\'s top-level x- keys, the home of anchors its points merge, as a topology\'s; X- is no such key', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-xkeys-'));
-    const f = join(dir, 's.yaml');
-    writeFileSync(f, 'x-base: &base {services.backend.replicas: 2}\npoints:\n  - {<<: *base, entrypoints.web.rate: 10/s}\n  - {<<: *base, entrypoints.web.rate: 20/s}\n');
-    const read = readSweepFile(f);
+    const { read } = sweepFile('x-base: &base {services.backend.replicas: 2}\npoints:\n  - {<<: *base, entrypoints.web.rate: 10/s}\n  - {<<: *base, entrypoints.web.rate: 20/s}\n');
     expect(read.diagnostics).toEqual([]);
-    const planned = planSweep(FILE, SOURCE, buildDefinition([], read.definition!, undefined).definition!, {});
+    const planned = planFile(read.definition!);
     expect(planned.diagnostics).toEqual([]);
     expect(planned.plan!.points.map((p) => p.params)).toEqual([
       { 'services.backend.replicas': 2, 'entrypoints.web.rate': '10/s' },
       { 'services.backend.replicas': 2, 'entrypoints.web.rate': '20/s' },
     ]);
-    writeFileSync(f, 'X-base: 1\npoints: [{entrypoints.web.rate: 10/s}]\n');
-    expect(readSweepFile(f).diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['unknown-key', 1]]);
+    expect(sweepFile('X-base: 1\npoints: [{entrypoints.web.rate: 10/s}]\n').read.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['unknown-key', 1]]);
   });
 
   it('refuses values that are one value in two units, naming both spellings where they are written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-units-'));
     const fromFile = (text: string) => {
-      const f = join(dir, 'sweep.yaml');
-      writeFileSync(f, text);
-      const read = readSweepFile(f);
+      const { file, read } = sweepFile(text, 'sweep.yaml');
       if (!read.definition) throw new Error(formatDiagnostics(read.diagnostics));
-      return { file: f, diagnostics: planSweep(FILE, SOURCE, buildDefinition([], read.definition, undefined).definition!, {}).diagnostics };
+      return { file, diagnostics: planFile(read.definition).diagnostics };
     };
     // A grid in a sweep file: at the later value's file:line:column, the earlier one's place in the message.
     const grid = fromFile('grid:\n  entrypoints.web.rate: [50/s, 100/s, 6000/m]\n');
@@ -272,10 +268,7 @@ describe('planning a sweep', () => {
 
 describe('sweep file mistakes', () => {
   it('a misspelt key in a range mapping is named, with the key it probably meant', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-range-'));
-    const file = join(dir, 'typo.yaml');
-    writeFileSync(file, 'grid:\n  entrypoints.web.rate: {from: 100/s, to: 300/s, stp: 100/s}\n');
-    const read = readSweepFile(file);
+    const { file, read } = sweepFile('grid:\n  entrypoints.web.rate: {from: 100/s, to: 300/s, stp: 100/s}\n', 'typo.yaml');
     expect(read.definition).toBeUndefined();
     expect(formatDiagnostics(read.diagnostics)).toContain(`${file}:2:50: error[unknown-key]: grid["entrypoints.web.rate"].stp: unknown key "stp" in a range`);
     expect(formatDiagnostics(read.diagnostics)).toContain('hint: did you mean "step"?');
@@ -321,10 +314,7 @@ describe('what a sweep refuses before it runs', () => {
   });
 
   it('refuses a length flag over a length that a sweep file\'s points set', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshtax-points-'));
-    const file = join(dir, 'points.yaml');
-    writeFileSync(file, 'points:\n  - {simulation.duration: 3s}\n  - {simulation.duration: 6s}\n');
-    const read = readSweepFile(file);
+    const { read } = sweepFile('points:\n  - {simulation.duration: 3s}\n  - {simulation.duration: 6s}\n', 'points.yaml');
     if (!read.definition) throw new Error(formatDiagnostics(read.diagnostics));
     const r = planSweep(FILE, SOURCE, read.definition, { duration: 4, warmup: 1 });
     expect(r.diagnostics.map((d) => d.message)).toContain("--duration and --set simulation.duration both set the run's length");
